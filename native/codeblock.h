@@ -1,0 +1,6 @@
+// codeblock native core: the one public C++ header. The core has no Node-API dependency;
+// native/napi/ wraps it for Node, native/test/ drives it directly (sanitizers, fuzzing).
+#pragma once
+#include "core/mask.h"    // token label masks (majority-of-characters rule)
+#include "core/pack.h"    // best-fit-decreasing packing, pack assembly
+#include "core/bitset.h"  // compact mask bitsets

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# System packages the test suite uses as independent truth or tooling (Debian):
+#   python3-beniget / python3-numpy (def-use truth, .bin read-back; used via /usr/bin/python3),
+#   clang + libclang-rt-14-dev (sanitizer and libFuzzer builds), zstd (.zst fixtures), cmake/g++ (the addon).
+# Installs whatever is missing when run as root with apt-get; otherwise says what is missing.
+set -u
+need=()
+have_py() { /usr/bin/python3 -c "import $1" >/dev/null 2>&1; }
+[ -x /usr/bin/python3 ] || need+=(python3)
+have_py beniget || need+=(python3-beniget)
+have_py numpy || need+=(python3-numpy)
+command -v clang++ >/dev/null 2>&1 || need+=(clang)
+ls /usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 || need+=(libclang-rt-14-dev)
+command -v zstd >/dev/null 2>&1 || need+=(zstd)
+command -v cmake >/dev/null 2>&1 || need+=(cmake)
+[ ${#need[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "test-deps: installing ${need[*]} (Debian packages)" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null && apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+else
+  echo "test-deps: missing ${need[*]}; tests that need them will be skipped (install them with apt-get as root)" >&2
+fi
+exit 0

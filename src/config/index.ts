@@ -1,0 +1,140 @@
+/**
+ * Effective configuration = defaults ← config file ← flags. Validated against the option table;
+ * errors name the bad key and say what was expected.
+ */
+import { readFileSync, existsSync, statSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import { CodeblockError } from '../errors.js';
+import { ConfigFileSchema, OPTIONS, findOption, flagName, optionsFor, suggest, type Command, type Mode } from './options.js';
+
+export { OPTIONS, MODES, FORMATS, flagName, optionsFor, type Command, type Mode, type OptionSpec } from './options.js';
+
+/** Every knob, resolved. See `codeblock <command> --help` or docs/config.md for meanings. */
+export interface CodeblockConfig {
+  out?: string;
+  workers: number;
+  progress: boolean;
+  seed: number;
+  preset: 'auto' | 'oci' | 'alpaca' | 'magicoder' | 'messages';
+  maxLineBytes: number;
+  shard: string;
+  resume: boolean;
+  pairFilter: 'on' | 'off';
+  maxResponseChars: number;
+  minTestScore: number;
+  minJudgement: number;
+  dedup: 'exact' | 'minhash' | 'off';
+  minhashThreshold: number;
+  granularity: 'statement' | 'block' | 'function';
+  blockMaxChars: number;
+  parseTimeoutMs: number;
+  model?: string;
+  device: 'cpu' | 'cuda';
+  threads: number;
+  maxBatchTokens: number;
+  q: number;
+  reduce: 'mean' | 'sum' | 'max';
+  scorerTemplate: 'plain' | 'chat';
+  mode: Mode;
+  budget: number;
+  nlRatio: number;
+  lambdaReach: number;
+  lambdaBridge: number;
+  minItems: number;
+  maxItems: number;
+  allowFlagged: boolean;
+  tokenizer: string;
+  template: string;
+  maxLen: number;
+  format: Array<'parquet' | 'bin' | 'jsonl'>;
+  records: number;
+  genFormat: 'jsonl' | 'jsonl.gz' | 'parquet';
+  id?: string;
+  sample?: number;
+  best?: boolean;
+  worst?: boolean;
+  html?: string;
+}
+
+/** Defaults for every knob (the embedded model is resolved later, when `model` is unset). */
+export function defaultConfig(): CodeblockConfig {
+  const out: Record<string, unknown> = {};
+  for (const o of OPTIONS) if (o.default !== undefined) out[o.key] = Array.isArray(o.default) ? [...o.default] : o.default;
+  return out as unknown as CodeblockConfig;
+}
+
+function describeIssue(issue: { code: string; path: PropertyKey[]; message: string; keys?: string[] }, file: string): string {
+  if (issue.code === 'unrecognized_keys' && issue.keys?.length) {
+    const key = issue.keys[0]!;
+    const known = OPTIONS.map((o) => o.key);
+    const hint = suggest(key, known);
+    return `${file}: unknown key "${key}"${hint ? ` (did you mean "${hint}"?)` : ''}`;
+  }
+  const key = String(issue.path[0] ?? '');
+  const spec = findOption(key);
+  const expected = spec?.choices ? `one of ${spec.choices.join(', ')}` : spec?.kind ?? 'a valid value';
+  return `${file}: bad value for "${key}": ${issue.message.replace(/^Invalid input: /, '')} (expected ${expected})`;
+}
+
+/** Read and validate a JSON or YAML config file. Keys may be camelCase or kebab-case. */
+export function loadConfigFile(path: string): Partial<CodeblockConfig> {
+  if (!existsSync(path) || !statSync(path).isFile()) throw new CodeblockError(`config file not found: ${path}`);
+  let data: unknown;
+  const text = readFileSync(path, 'utf8');
+  try {
+    data = /\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text);
+  } catch (err) {
+    throw new CodeblockError(`config file ${path} is not valid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}: ${(err as Error).message.split('\n')[0]}`);
+  }
+  if (data === null || data === undefined) return {};
+  if (typeof data !== 'object' || Array.isArray(data)) throw new CodeblockError(`config file ${path} must hold an object of options`);
+  const normalized: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(data as Record<string, unknown>)) {
+    const key = k.includes('-') ? k.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase()) : k;
+    normalized[key] = key === 'format' && typeof v === 'string' ? v.split(',').map((s) => s.trim()) : v;
+  }
+  const parsed = ConfigFileSchema.safeParse(normalized);
+  if (!parsed.success) throw new CodeblockError(describeIssue(parsed.error.issues[0] as never, path));
+  return parsed.data as Partial<CodeblockConfig>;
+}
+
+/**
+ * Merge defaults, a config file and explicit overrides, validating the result.
+ * Keys the command does not use are kept (a config file can serve several commands).
+ */
+export function resolveConfig(command: Command, overrides: Partial<CodeblockConfig> = {}, configFile?: string): CodeblockConfig {
+  const fromFile = configFile ? loadConfigFile(configFile) : {};
+  const merged = { ...defaultConfig(), ...fromFile } as Record<string, unknown>;
+  for (const [k, v] of Object.entries(overrides)) if (v !== undefined) merged[k] = v;
+  const parsed = ConfigFileSchema.safeParse(merged);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const key = String(issue.path[0] ?? '');
+    throw new CodeblockError(describeIssue(issue as never, `--${flagName(key)}`).replace(/^--[^:]+: /, ''));
+  }
+  void optionsFor(command);
+  return parsed.data as unknown as CodeblockConfig;
+}
+
+/** Parse "i/n" (or "auto" from Slurm / Kubernetes indexed jobs). */
+export function parseShard(spec: string, env: NodeJS.ProcessEnv = process.env): { index: number; count: number } {
+  let s = spec;
+  if (spec === 'auto') {
+    if (env.SLURM_ARRAY_TASK_ID !== undefined && env.SLURM_ARRAY_TASK_COUNT !== undefined) {
+      const min = Number(env.SLURM_ARRAY_TASK_MIN ?? 0);
+      s = `${Number(env.SLURM_ARRAY_TASK_ID) - min}/${env.SLURM_ARRAY_TASK_COUNT}`;
+    } else if (env.JOB_COMPLETION_INDEX !== undefined) {
+      const count = env.CODEBLOCK_SHARD_COUNT ?? env.JOB_COMPLETION_COUNT;
+      if (count === undefined) throw new CodeblockError('--shard auto: JOB_COMPLETION_INDEX is set but not the shard count (set CODEBLOCK_SHARD_COUNT to the Job\'s completions)');
+      s = `${env.JOB_COMPLETION_INDEX}/${count}`;
+    } else {
+      throw new CodeblockError('--shard auto: neither SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT (Slurm array) nor JOB_COMPLETION_INDEX (Kubernetes Indexed Job) is set');
+    }
+  }
+  const m = /^(\d+)\/(\d+)$/.exec(s);
+  if (!m) throw new CodeblockError(`--shard must be i/n (e.g. 0/4) or auto, got "${spec}"`);
+  const index = Number(m[1]);
+  const count = Number(m[2]);
+  if (count < 1 || index >= count) throw new CodeblockError(`--shard ${s}: need 0 <= i < n`);
+  return { index, count };
+}

@@ -1,0 +1,10 @@
+/**
+ * codeblock public API. Everything a library user needs is exported from here.
+ */
+export { CodeblockError, isCodeblockError } from './errors.js';
+export type { CodeRecord, ChatMessage, Preset, QuarantineEntry, QuarantineReason, RejectReason, Pack } from './types.js';
+export { PRESETS } from './types.js';
+export { resolveConfig, loadConfigFile, defaultConfig, parseShard, OPTIONS, MODES, FORMATS, type CodeblockConfig } from './config/index.js';
+export { PairFilter, pairHash, testScore, judgementScores, type PairFilterConfig, type FilterVerdict } from './select/filters.js';
+export { ScoreHistogram, BudgetGate, scoreBin, type BudgetCut } from './budget/threshold.js';
+export { native } from './native.js';

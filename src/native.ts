@@ -1,0 +1,46 @@
+/**
+ * The one module that loads the C++ addon. Everything native goes through `native()`.
+ * The addon is built by `npm ci` (cmake-js); `CODEBLOCK_ADDON` may point at another build.
+ */
+import { createRequire } from 'node:module';
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { CodeblockError } from './errors.js';
+
+/** Repository / package root (dist/src/native.js → ../..). */
+export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+// The addon's shape is declared by each concern's TypeScript wrapper; here it is an open record.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type NativeAddon = Record<string, any> & {
+  info(): { napiVersion: number; treeSitterLanguageVersion: number; pythonGrammarAbi: number; compiler?: string };
+};
+
+let cached: NativeAddon | undefined;
+
+export function addonPath(): string {
+  const override = process.env.CODEBLOCK_ADDON;
+  if (override) return resolve(override);
+  const candidates = [join(PACKAGE_ROOT, 'build', 'Release', 'codeblock.node'), join(PACKAGE_ROOT, 'build', 'Debug', 'codeblock.node')];
+  return candidates.find((p) => existsSync(p)) ?? candidates[0]!;
+}
+
+/** Load the addon once per thread (each worker thread gets its own instance). */
+export function native(): NativeAddon {
+  if (cached) return cached;
+  const path = addonPath();
+  if (!existsSync(path)) {
+    throw new CodeblockError(
+      `native addon not built (${path} missing): run \`npm run build:native\` (or \`npm ci\`) in the codeblock package`,
+      'E_NATIVE',
+    );
+  }
+  const require = createRequire(import.meta.url);
+  try {
+    cached = require(path) as NativeAddon;
+  } catch (err) {
+    throw new CodeblockError(`native addon at ${path} failed to load (${(err as Error).message.split('\n')[0]}): rebuild it with \`npm run build:native\``, 'E_NATIVE');
+  }
+  return cached;
+}

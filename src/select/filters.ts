@@ -1,0 +1,167 @@
+/**
+ * Pair selection (DESIGN §2): sample-level filters, each with a reason code.
+ *
+ * Order (documented in docs/selection.md): `malformed` (the readers' quarantine), then the cheap
+ * text/metadata checks `empty`, `too_long`, `tests`, `judgement`, `duplicate`, then `no_code`
+ * (which needs the parse). Cheap checks go first so that a 20 MB response is never parsed.
+ * `pairFilter: 'off'` keeps every readable pair except those that cannot be used at all
+ * (`empty`, `no_code`) — the ablation of the pair-selection stage.
+ */
+import { createHash } from 'node:crypto';
+import type { CodeRecord, RejectReason } from '../types.js';
+
+export interface PairFilterConfig {
+  pairFilter: 'on' | 'off';
+  maxResponseChars: number;
+  minTestScore: number;
+  minJudgement: number;
+  dedup: 'exact' | 'minhash' | 'off';
+  minhashThreshold: number;
+}
+
+export interface FilterVerdict {
+  reason: RejectReason;
+  detail: string;
+}
+
+/** Parse OCI's `average_test_score` (number or numeric string). */
+export function testScore(meta: Record<string, unknown>): number | undefined {
+  const v = meta.average_test_score;
+  if (typeof v === 'number' && Number.isFinite(v)) return v;
+  if (typeof v === 'string' && v.trim() !== '' && Number.isFinite(Number(v))) return Number(v);
+  const st = meta.tests_execution_status;
+  let list: unknown = st;
+  if (typeof st === 'string') {
+    try {
+      list = JSON.parse(st);
+    } catch {
+      list = st.split(/[,\s]+/).filter(Boolean);
+    }
+  }
+  if (Array.isArray(list) && list.length > 0) {
+    const pass = list.filter((s) => typeof s === 'string' && /^pass/i.test(s.replace(/['"]/g, ''))).length;
+    return pass / list.length;
+  }
+  return undefined;
+}
+
+/** OCI `llm_judgement`: a JSON object (or its string) of criteria → {score|Score} or numbers. */
+export function judgementScores(meta: Record<string, unknown>): Array<[string, number]> {
+  let j: unknown = meta.llm_judgement;
+  if (typeof j === 'string') {
+    try {
+      j = JSON.parse(j);
+    } catch {
+      return [];
+    }
+  }
+  if (!j || typeof j !== 'object' || Array.isArray(j)) return [];
+  const out: Array<[string, number]> = [];
+  for (const [k, v] of Object.entries(j as Record<string, unknown>)) {
+    let s: unknown = v;
+    if (v && typeof v === 'object') s = (v as Record<string, unknown>).score ?? (v as Record<string, unknown>).Score;
+    const n = typeof s === 'string' ? Number(s) : s;
+    if (typeof n === 'number' && Number.isFinite(n)) out.push([k, n]);
+  }
+  return out;
+}
+
+/** Normalized instruction+response text used for duplicate detection. */
+export function normalizePair(record: Pick<CodeRecord, 'prompt' | 'response'>): string {
+  const prompt = record.prompt.map((m) => `${m.role}:${m.content}`).join('\n');
+  return `${prompt}\u0000${record.response}`.normalize('NFC').replace(/\s+/g, ' ').trim();
+}
+
+/** 64-bit hex hash of the normalized pair. */
+export function pairHash(record: Pick<CodeRecord, 'prompt' | 'response'>): string {
+  return createHash('sha256').update(normalizePair(record)).digest('hex').slice(0, 16);
+}
+
+const MH_BANDS = 16;
+const MH_ROWS = 4;
+const MH_PERMS = MH_BANDS * MH_ROWS;
+
+function fnv1a(s: string, seed: number): number {
+  let h = (0x811c9dc5 ^ seed) >>> 0;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
+}
+
+/** MinHash signature over 5-word shingles (64 permutations via seeded FNV). */
+export function minhash(text: string): Uint32Array {
+  const words = text.toLowerCase().split(/\s+/).filter(Boolean);
+  const sig = new Uint32Array(MH_PERMS).fill(0xffffffff);
+  const n = Math.max(1, words.length - 4);
+  for (let i = 0; i < n; i++) {
+    const sh = words.slice(i, i + 5).join(' ');
+    const base = fnv1a(sh, 0);
+    for (let p = 0; p < MH_PERMS; p++) {
+      const h = (Math.imul(base ^ (p * 0x9e3779b1), 0x85ebca6b) ^ (p * 0xc2b2ae35)) >>> 0;
+      const m = (h ^ (h >>> 13)) >>> 0;
+      if (m < sig[p]!) sig[p] = m;
+    }
+  }
+  return sig;
+}
+
+function jaccardEstimate(a: Uint32Array, b: Uint32Array): number {
+  let same = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] === b[i]) same++;
+  return same / a.length;
+}
+
+/** Stateful filter (it remembers hashes for `duplicate`): feed records in ordinal order. */
+export class PairFilter {
+  private readonly seen = new Set<string>();
+  private readonly bands = new Map<string, number[]>();
+  private readonly sigs: Uint32Array[] = [];
+
+  constructor(private readonly cfg: PairFilterConfig) {}
+
+  /** First failing filter for the record, or null when it passes. */
+  check(record: CodeRecord): FilterVerdict | null {
+    const cfg = this.cfg;
+    if (record.response.trim() === '') return { reason: 'empty', detail: 'response is empty or whitespace' };
+    if (cfg.pairFilter === 'off') return null;
+    if (record.response.length > cfg.maxResponseChars) {
+      return { reason: 'too_long', detail: `response has ${record.response.length} UTF-16 units > maxResponseChars ${cfg.maxResponseChars}` };
+    }
+    if (record.preset === 'oci') {
+      const ts = testScore(record.meta);
+      if (ts !== undefined && ts < cfg.minTestScore) return { reason: 'tests', detail: `average_test_score ${ts} < ${cfg.minTestScore}` };
+      for (const [k, v] of judgementScores(record.meta)) {
+        if (v < cfg.minJudgement) return { reason: 'judgement', detail: `llm_judgement "${k}" ${v} < ${cfg.minJudgement}` };
+      }
+    }
+    if (cfg.dedup !== 'off') {
+      const h = pairHash(record);
+      if (this.seen.has(h)) return { reason: 'duplicate', detail: `same normalized pair as an earlier record (hash ${h})` };
+      this.seen.add(h);
+      if (cfg.dedup === 'minhash') {
+        const sig = minhash(normalizePair(record));
+        const idx = this.sigs.length;
+        const candidates = new Set<number>();
+        const keys: string[] = [];
+        for (let b = 0; b < MH_BANDS; b++) {
+          const key = `${b}:${Array.from(sig.subarray(b * MH_ROWS, (b + 1) * MH_ROWS)).join(',')}`;
+          keys.push(key);
+          for (const c of this.bands.get(key) ?? []) candidates.add(c);
+        }
+        for (const c of [...candidates].sort((a, b) => a - b)) {
+          const j = jaccardEstimate(sig, this.sigs[c]!);
+          if (j >= cfg.minhashThreshold) return { reason: 'duplicate', detail: `near-duplicate (MinHash Jaccard ≈ ${j.toFixed(2)}) of an earlier record` };
+        }
+        this.sigs.push(sig);
+        for (const key of keys) {
+          const list = this.bands.get(key);
+          if (list) list.push(idx);
+          else this.bands.set(key, [idx]);
+        }
+      }
+    }
+    return null;
+  }
+}
