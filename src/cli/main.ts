@@ -2,10 +2,8 @@
  * `codeblock` command line. Exit codes: 0 success, 1 failure while running, 2 usage error.
  * A user error prints one line (`codeblock: …`) and never a stack trace; set CODEBLOCK_DEBUG=1 for stacks.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { CodeblockError, isCodeblockError } from '../errors.js';
-import { PACKAGE_ROOT } from '../native.js';
+import { version } from '../version.js';
 import { flagName, OPTIONS, optionsFor, type Command } from '../config/options.js';
 import { resolveConfig, type CodeblockConfig } from '../config/index.js';
 import { parseArgs } from './args.js';
@@ -71,9 +69,6 @@ const COMMANDS: Record<Command, CommandDef> = {
   },
 };
 
-export function version(): string {
-  return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version: string }).version;
-}
 
 function mainHelp(): string {
   const names = Object.keys(COMMANDS) as Command[];

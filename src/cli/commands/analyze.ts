@@ -1,6 +1,15 @@
-import { CodeblockError } from '../../errors.js';
 import type { CodeblockConfig } from '../../config/index.js';
+import { analyze } from '../../pipeline/analyze.js';
+import { Progress } from '../progress.js';
+import { formatCounts } from '../report.js';
 
-export async function analyzeCommand(_args: string[], _cfg: CodeblockConfig): Promise<number> {
-  throw new CodeblockError('`codeblock analyze` is not wired yet', 'E_UNAVAILABLE');
+export async function analyzeCommand(inputs: string[], cfg: CodeblockConfig): Promise<number> {
+  const progress = new Progress('analyze', { enabled: cfg.progress });
+  const s = await analyze(inputs, cfg, { progress });
+  for (const e of s.fileErrors) process.stderr.write(`codeblock: warning: ${e.file}: ${e.error}\n`);
+  process.stderr.write(
+    `analyze: shard ${s.shard.index}/${s.shard.count}: ${formatCounts({ ...s.counts, selected: s.counts.analyzed }, 'analyzed')}; ` +
+      `${s.parts} part(s)${s.resumedParts ? ` (${s.resumedParts} resumed)` : ''}, ${s.scorer.tokens} scored tokens → ${s.dir}\n`,
+  );
+  return 0;
 }

@@ -1,6 +1,12 @@
-import { CodeblockError } from '../../errors.js';
+import { join } from 'node:path';
 import type { CodeblockConfig } from '../../config/index.js';
+import { analyzeCommand } from './analyze.js';
+import { selectCommand } from './select.js';
 
-export async function runCommand(_args: string[], _cfg: CodeblockConfig): Promise<number> {
-  throw new CodeblockError('`codeblock run` is not wired yet', 'E_UNAVAILABLE');
+/** `run` = analyze into <out>/analysis, then select into <out>. */
+export async function runCommand(inputs: string[], cfg: CodeblockConfig): Promise<number> {
+  const analysisDir = join(cfg.out!, 'analysis');
+  const code = await analyzeCommand(inputs, { ...cfg, out: analysisDir, shard: '0/1' });
+  if (code !== 0) return code;
+  return selectCommand([analysisDir], cfg);
 }

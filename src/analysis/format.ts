@@ -1,0 +1,165 @@
+/**
+ * Analysis files: the output of pass 1 (`analyze`) and the input of pass 2 (`select`).
+ * Format version 1 — documented in docs/pipeline.md.
+ *
+ *   <dir>/shard-<i>-of-<n>/part-<k>.records.jsonl.gz   analyzed records (one JSON object a line)
+ *   <dir>/shard-<i>-of-<n>/part-<k>.outcomes.jsonl     rejected and quarantined records
+ *   <dir>/shard-<i>-of-<n>/part-<k>.json               the part's marker: counts, hashes, config hash
+ *
+ * A part exists only when its marker does (the data files are renamed into place first, the marker
+ * last), so a killed run leaves nothing half-written that a later run would trust.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { createGunzip } from 'node:zlib';
+import { createInterface } from 'node:readline';
+import { CodeblockError } from '../errors.js';
+import type { ChatMessage, Preset, QuarantineReason, RejectReason } from '../types.js';
+
+export const ANALYSIS_FORMAT = 'codeblock-analysis';
+export const ANALYSIS_VERSION = 1;
+
+export interface AnalysisItem {
+  start: number;
+  end: number;
+  kind: 'simple' | 'header' | 'clause';
+  type: string;
+  flags: string[];
+  /** Item utility U (reduce of GCE u over its core scorer tokens); 0 when it has no core tokens. */
+  u: number;
+  /** Core scorer tokens the utility was computed over. */
+  nCore: number;
+  reach: number;
+  bridge: number;
+  /** Core logic ranges (code points into the response). */
+  core: Array<[number, number]>;
+}
+
+export interface AnalysisRecord {
+  id: string;
+  ordinal: number;
+  file: string;
+  line: number;
+  preset: Preset;
+  prompt: ChatMessage[];
+  response: string;
+  /** Normalized pair hash (global duplicate filter in `select`). */
+  hash: string;
+  segments: Array<{ start: number; end: number; lang: string }>;
+  items: AnalysisItem[];
+  edges: Array<[number, number]>;
+  /** Scorer tokens of the response: code point spans [s0,e0,s1,e1,…] and log-probs (rounded to 1e-5). */
+  scorer: { spans: number[]; logp: number[] };
+}
+
+export interface AnalysisOutcome {
+  status: 'rejected' | 'quarantined';
+  id?: string;
+  ordinal: number;
+  file: string;
+  line: number;
+  reason: RejectReason | QuarantineReason;
+  detail: string;
+}
+
+export interface PartMarker {
+  format: typeof ANALYSIS_FORMAT;
+  version: number;
+  shard: { index: number; count: number };
+  part: number;
+  configHash: string;
+  /** The analysis config (what the hash covers), for `select` (e.g. q) and the manifest. */
+  config: Record<string, unknown>;
+  counts: { input: number; analyzed: number; rejected: Record<string, number>; quarantined: number };
+  /** Ordinal range covered (first..last input ordinal of this part's records). */
+  ordinals: [number, number] | null;
+  files: Array<{ path: string; sha256: string; bytes: number }>;
+  scorer: { model: string; modelSha256: string; tokens: number; paddedTokens: number };
+}
+
+export function shardDirName(index: number, count: number): string {
+  return `shard-${String(index).padStart(5, '0')}-of-${String(count).padStart(5, '0')}`;
+}
+
+export function partBase(part: number): string {
+  return `part-${String(part).padStart(6, '0')}`;
+}
+
+export function hashJson(value: unknown): string {
+  return createHash('sha256').update(stableStringify(value)).digest('hex');
+}
+
+/** JSON with sorted object keys (stable across runs and engines). */
+export function stableStringify(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
+  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
+  const keys = Object.keys(value as Record<string, unknown>).filter((k) => (value as Record<string, unknown>)[k] !== undefined).sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${stableStringify((value as Record<string, unknown>)[k])}`).join(',')}}`;
+}
+
+export function readMarker(path: string): PartMarker | undefined {
+  if (!existsSync(path)) return undefined;
+  try {
+    const m = JSON.parse(readFileSync(path, 'utf8')) as PartMarker;
+    if (m.format !== ANALYSIS_FORMAT) return undefined;
+    return m;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface AnalysisPart {
+  dir: string;
+  marker: PartMarker;
+  recordsPath: string;
+  outcomesPath: string;
+}
+
+/** Every complete part under the given analysis directories, sorted by (shard count, shard, part). */
+export function listAnalysisParts(dirs: readonly string[]): AnalysisPart[] {
+  const parts: AnalysisPart[] = [];
+  for (const dir of dirs) {
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new CodeblockError(`analysis directory not found: ${dir}`, 'E_INPUT');
+    const shardDirs = readdirSync(dir).filter((d) => /^shard-\d+-of-\d+$/.test(d)).sort();
+    for (const sd of shardDirs) {
+      const full = join(dir, sd);
+      for (const f of readdirSync(full).filter((x) => /^part-\d+\.json$/.test(x)).sort()) {
+        const marker = readMarker(join(full, f));
+        if (!marker) continue;
+        if (marker.version > ANALYSIS_VERSION) {
+          throw new CodeblockError(`${join(full, f)} is analysis format v${marker.version}; this codeblock reads up to v${ANALYSIS_VERSION} — upgrade codeblock`, 'E_INPUT');
+        }
+        const base = f.replace(/\.json$/, '');
+        parts.push({ dir: full, marker, recordsPath: join(full, `${base}.records.jsonl.gz`), outcomesPath: join(full, `${base}.outcomes.jsonl`) });
+      }
+    }
+  }
+  if (parts.length === 0) throw new CodeblockError(`no complete analysis parts in ${dirs.join(', ')} (run \`codeblock analyze\` first)`, 'E_INPUT');
+  const counts = new Set(parts.map((p) => p.marker.shard.count));
+  if (counts.size > 1) throw new CodeblockError(`analysis directories mix shard counts (${[...counts].join(', ')}); analyze every shard with the same --shard i/n count`, 'E_INPUT');
+  const hashes = new Set(parts.map((p) => p.marker.configHash));
+  if (hashes.size > 1) throw new CodeblockError('analysis parts were made with different configs (model, filters, granularity or inputs differ); re-run analyze with one config', 'E_INPUT');
+  const count = parts[0]!.marker.shard.count;
+  const present = new Set(parts.map((p) => p.marker.shard.index));
+  const missing: number[] = [];
+  for (let i = 0; i < count; i++) if (!present.has(i)) missing.push(i);
+  if (missing.length) throw new CodeblockError(`analysis is incomplete: shard(s) ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''} of ${count} have no complete parts`, 'E_INPUT');
+  return parts;
+}
+
+/** Stream the analyzed records of one part. */
+export async function* readPartRecords(part: AnalysisPart): AsyncGenerator<AnalysisRecord> {
+  const rl = createInterface({ input: createReadStream(part.recordsPath).pipe(createGunzip()), crlfDelay: Infinity });
+  for await (const line of rl) {
+    if (line) yield JSON.parse(line) as AnalysisRecord;
+  }
+}
+
+export async function* readPartOutcomes(part: AnalysisPart): AsyncGenerator<AnalysisOutcome> {
+  if (!existsSync(part.outcomesPath)) return;
+  const rl = createInterface({ input: createReadStream(part.outcomesPath), crlfDelay: Infinity });
+  for await (const line of rl) {
+    if (line) yield JSON.parse(line) as AnalysisOutcome;
+  }
+}

@@ -1,0 +1,339 @@
+/**
+ * Pass 1 (`analyze`): read → pair filters → segments/items/def-use (native, worker pool) →
+ * reference-LM scores → item utilities → analysis files, part by part.
+ *
+ * Sharding: a record belongs to shard `ordinal % n`. Inside a shard, records are grouped into
+ * parts of `PART_RECORDS`; each part is committed atomically (data files renamed into place, then
+ * its marker), so a killed run resumes at the first part without a marker (`--resume`, default).
+ */
+import { mkdirSync, statSync, rmSync, readdirSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { createGzip } from 'node:zlib';
+import { CodeblockError } from '../errors.js';
+import { parseShard, type CodeblockConfig } from '../config/index.js';
+import { checkInputs, readRecordBatches } from '../io/index.js';
+import { PairFilter, pairHash } from '../select/filters.js';
+import { analyzeStructure, StructurePool } from '../structure/index.js';
+import type { StructureOptions } from '../structure/types.js';
+import { Scorer, DEFAULT_MODEL_DIR, itemUtilities } from '../scoring/index.js';
+import { AtomicFile, writeFileAtomic } from '../output/atomic.js';
+import type { CodeRecord, QuarantineEntry } from '../types.js';
+import { Progress } from '../cli/progress.js';
+import {
+  ANALYSIS_FORMAT,
+  ANALYSIS_VERSION,
+  hashJson,
+  partBase,
+  readMarker,
+  shardDirName,
+  stableStringify,
+  type AnalysisItem,
+  type AnalysisOutcome,
+  type AnalysisRecord,
+  type PartMarker,
+} from '../analysis/format.js';
+
+/** Records per committed part (the unit of resume). */
+export const PART_RECORDS = 1024;
+
+export interface AnalyzeSummary {
+  dir: string;
+  shard: { index: number; count: number };
+  parts: number;
+  resumedParts: number;
+  counts: { input: number; analyzed: number; rejected: Record<string, number>; quarantined: number };
+  scorer: { tokens: number; paddingFraction: number };
+  fileErrors: Array<{ file: string; error: string }>;
+}
+
+export interface AnalyzeHooks {
+  progress?: Progress;
+  /** Called after each committed part (tests use it to kill at part boundaries). */
+  onPart?: (part: number) => void;
+}
+
+/** The analysis config: everything that changes analysis files (hashed into every part marker). */
+export function analysisConfig(cfg: CodeblockConfig, inputs: readonly string[], modelSha256: string, modelName: string): Record<string, unknown> {
+  return {
+    analysisVersion: ANALYSIS_VERSION,
+    inputs: inputs.map((p) => {
+      const st = statSync(p);
+      return { path: p, bytes: st.size };
+    }),
+    preset: cfg.preset,
+    maxLineBytes: cfg.maxLineBytes,
+    pairFilter: cfg.pairFilter,
+    maxResponseChars: cfg.maxResponseChars,
+    minTestScore: cfg.minTestScore,
+    minJudgement: cfg.minJudgement,
+    dedup: cfg.dedup,
+    minhashThreshold: cfg.minhashThreshold,
+    granularity: cfg.granularity,
+    blockMaxChars: cfg.blockMaxChars,
+    parseTimeoutMs: cfg.parseTimeoutMs,
+    model: modelName,
+    modelSha256,
+    q: cfg.q,
+    reduce: cfg.reduce,
+    scorerTemplate: cfg.scorerTemplate,
+  };
+}
+
+function promptText(rec: CodeRecord): string {
+  return rec.prompt.map((m) => m.content).join('\n');
+}
+
+const round5 = (x: number): number | null => (Number.isFinite(x) ? Math.round(x * 1e5) / 1e5 : null);
+
+interface PendingPart {
+  index: number;
+  records: CodeRecord[];
+  quarantined: QuarantineEntry[];
+  /** Shard-local input positions in this part (records + quarantined). */
+  inputs: number;
+  skip: boolean;
+}
+
+export async function analyze(inputs: readonly string[], cfg: CodeblockConfig, hooks: AnalyzeHooks = {}): Promise<AnalyzeSummary> {
+  if (!cfg.out) throw new CodeblockError('analyze needs an output directory (-o)');
+  await checkInputs(inputs);
+  const shard = parseShard(cfg.shard);
+  const modelDir = resolve(cfg.model ?? DEFAULT_MODEL_DIR);
+  const scorer = await Scorer.open(modelDir, {
+    device: cfg.device,
+    threads: cfg.threads || undefined,
+    template: cfg.scorerTemplate,
+    maxTokensPerBatch: cfg.maxBatchTokens,
+  });
+  const pool = new StructurePool({ workers: cfg.workers });
+  try {
+    const config = analysisConfig(cfg, inputs, scorer.model.sourceSha256, cfg.model ? modelDir : 'default');
+    const configHash = hashJson(config);
+    const dir = join(cfg.out, shardDirName(shard.index, shard.count));
+    mkdirSync(dir, { recursive: true });
+    if (!cfg.resume) for (const f of readdirSync(dir)) if (/^(part-|\.part-)/.test(f)) rmSync(join(dir, f), { force: true });
+
+    const filter = new PairFilter(cfg);
+    const structureOpts: StructureOptions = {
+      granularity: cfg.granularity,
+      blockMaxCodePoints: cfg.blockMaxChars,
+      parseTimeoutMs: cfg.parseTimeoutMs,
+    };
+    const summary: AnalyzeSummary = {
+      dir,
+      shard,
+      parts: 0,
+      resumedParts: 0,
+      counts: { input: 0, analyzed: 0, rejected: {}, quarantined: 0 },
+      scorer: { tokens: 0, paddingFraction: 0 },
+      fileErrors: [],
+    };
+    const progress = hooks.progress;
+    progress?.stage(`analyze shard ${shard.index}/${shard.count}`);
+
+    let local = 0; // shard-local input position
+    let part: PendingPart | undefined;
+    const flush = async (p: PendingPart): Promise<void> => {
+      const markerPath = join(dir, `${partBase(p.index)}.json`);
+      if (p.skip) {
+        const m = readMarker(markerPath)!;
+        addCounts(summary, m);
+        summary.resumedParts++;
+      } else {
+        const m = await processPart(p, { dir, shard, config, configHash, filter, scorer, pool, structureOpts, cfg });
+        addCounts(summary, m);
+        summary.scorer.tokens += m.scorer.tokens;
+      }
+      summary.parts++;
+      hooks.onPart?.(p.index);
+    };
+    // Parts of another config can never be reused: drop them now so no stale part outlives this run.
+    for (const f of readdirSync(dir).filter((x) => /^part-\d+\.json$/.test(x))) {
+      const m = readMarker(join(dir, f));
+      if (!m || m.configHash !== configHash) removePart(dir, f.replace(/\.json$/, ''));
+    }
+    const isDone = (index: number): boolean => {
+      if (!cfg.resume) return false;
+      const m = readMarker(join(dir, `${partBase(index)}.json`));
+      return m !== undefined && m.configHash === configHash;
+    };
+
+    for await (const batch of readRecordBatches(inputs, { preset: cfg.preset, maxLineBytes: cfg.maxLineBytes })) {
+      for (const ev of batch) {
+        if (ev.type === 'file_error') {
+          summary.fileErrors.push({ file: ev.file, error: ev.error });
+          continue;
+        }
+        const ordinal = ev.type === 'record' ? ev.record.ordinal : ev.entry.ordinal;
+        if (ordinal % shard.count !== shard.index) continue;
+        const index = Math.floor(local / PART_RECORDS);
+        if (!part || part.index !== index) {
+          if (part) await flush(part);
+          part = { index, records: [], quarantined: [], inputs: 0, skip: isDone(index) };
+        }
+        local++;
+        part.inputs++;
+        if (ev.type === 'record') {
+          // On resume the filter still sees skipped records, so duplicate detection stays identical.
+          if (part.skip) filter.check(ev.record);
+          else part.records.push(ev.record);
+        } else if (!part.skip) part.quarantined.push(ev.entry);
+        progress?.tick();
+      }
+    }
+    if (part) await flush(part);
+    // Parts beyond the end of the input (an earlier run over a longer input) are stale.
+    for (const f of readdirSync(dir).filter((x) => /^part-\d+\.json$/.test(x))) {
+      if (Number(f.slice(5, -5)) >= summary.parts) removePart(dir, f.replace(/\.json$/, ''));
+    }
+    summary.scorer.paddingFraction = scorer.totals.paddingFraction;
+    progress?.done();
+    return summary;
+  } finally {
+    await pool.destroy();
+    await scorer.close();
+  }
+}
+
+function removePart(dir: string, base: string): void {
+  // marker first: a part without its marker is ignored by readers
+  for (const suffix of ['.json', '.records.jsonl.gz', '.outcomes.jsonl']) rmSync(join(dir, base + suffix), { force: true });
+}
+
+function addCounts(summary: AnalyzeSummary, m: PartMarker): void {
+  summary.counts.input += m.counts.input;
+  summary.counts.analyzed += m.counts.analyzed;
+  summary.counts.quarantined += m.counts.quarantined;
+  for (const [r, n] of Object.entries(m.counts.rejected)) summary.counts.rejected[r] = (summary.counts.rejected[r] ?? 0) + n;
+}
+
+interface PartContext {
+  dir: string;
+  shard: { index: number; count: number };
+  config: Record<string, unknown>;
+  configHash: string;
+  filter: PairFilter;
+  scorer: Scorer;
+  pool: StructurePool;
+  structureOpts: StructureOptions;
+  cfg: CodeblockConfig;
+}
+
+async function processPart(p: PendingPart, ctx: PartContext): Promise<PartMarker> {
+  const outcomes: AnalysisOutcome[] = [];
+  for (const q of p.quarantined) {
+    outcomes.push({ status: 'quarantined', id: q.id, ordinal: q.ordinal, file: q.file, line: q.line, reason: q.reason, detail: q.error });
+  }
+  // Cheap filters first (a 20 MB response is never parsed).
+  const survivors: CodeRecord[] = [];
+  for (const r of p.records) {
+    const v = ctx.filter.check(r);
+    if (v) outcomes.push({ status: 'rejected', id: r.id, ordinal: r.ordinal, file: r.source.file, line: r.source.line, reason: v.reason, detail: v.detail });
+    else survivors.push(r);
+  }
+  // Structure on the worker pool, in order.
+  const structured: Array<{ record: CodeRecord; result: import('../structure/types.js').StructureResult }> = [];
+  for await (const o of analyzeStructure(survivors, { ...ctx.structureOpts, pool: ctx.pool })) {
+    if (!o.ok) {
+      outcomes.push({ status: 'rejected', id: o.record.id, ordinal: o.record.ordinal, file: o.record.source.file, line: o.record.source.line, reason: o.reason, detail: o.reason === 'parse_timeout' ? `parse exceeded ${ctx.cfg.parseTimeoutMs} ms` : 'no code' });
+      continue;
+    }
+    const python = o.result.segments.some((s) => s.lang === 'python');
+    const selectable = o.result.items.some((it) => it.flags.length === 0);
+    if (!python || o.result.items.length === 0 || (!selectable && !ctx.cfg.allowFlagged)) {
+      const langs = [...new Set(o.result.segments.map((s) => s.lang))];
+      const detail = !python ? `no Python code segment${langs.length ? ` (found: ${langs.join(', ')})` : ''}` : o.result.items.length === 0 ? 'Python segment(s) without statements' : 'every code item touches a parse error';
+      outcomes.push({ status: 'rejected', id: o.record.id, ordinal: o.record.ordinal, file: o.record.source.file, line: o.record.source.line, reason: 'no_code', detail });
+      continue;
+    }
+    structured.push({ record: o.record, result: o.result });
+  }
+  // Reference-LM scores.
+  const { results: scores } = await ctx.scorer.scoreRecords(structured.map((s) => ({ id: s.record.id, prompt: promptText(s.record), response: s.record.response })));
+  const records: AnalysisRecord[] = [];
+  let scoredTokens = 0;
+  for (let i = 0; i < structured.length; i++) {
+    const { record, result } = structured[i]!;
+    const sc = scores[i]!;
+    if (sc.status !== 'ok') {
+      outcomes.push({ status: 'rejected', id: record.id, ordinal: record.ordinal, file: record.source.file, line: record.source.line, reason: 'context_overflow', detail: 'response longer than the scorer context' });
+      continue;
+    }
+    const utils = itemUtilities(sc, result.items, { q: ctx.cfg.q, reduce: ctx.cfg.reduce });
+    const items: AnalysisItem[] = result.items.map((it, k) => ({
+      start: it.start,
+      end: it.end,
+      kind: it.kind as AnalysisItem['kind'],
+      type: it.type,
+      flags: it.flags,
+      u: round5(utils[k]!.utility ?? 0) ?? 0,
+      nCore: utils[k]!.coreTokens,
+      reach: round5(result.reach[k]!) ?? 0,
+      bridge: round5(result.bridge[k]!) ?? 0,
+      core: it.core,
+    }));
+    const spans: number[] = new Array(sc.start.length * 2);
+    for (let t = 0; t < sc.start.length; t++) {
+      spans[2 * t] = sc.start[t]!;
+      spans[2 * t + 1] = sc.end[t]!;
+    }
+    scoredTokens += sc.start.length;
+    records.push({
+      id: record.id,
+      ordinal: record.ordinal,
+      file: record.source.file,
+      line: record.source.line,
+      preset: record.preset,
+      prompt: record.prompt,
+      response: record.response,
+      hash: pairHash(record),
+      segments: result.segments,
+      items,
+      edges: result.edges,
+      scorer: { spans, logp: Array.from(sc.logprob, (x) => round5(x) as number) },
+    });
+  }
+  records.sort((a, b) => a.ordinal - b.ordinal);
+  outcomes.sort((a, b) => a.ordinal - b.ordinal);
+
+  // Commit: data files first, marker last.
+  const base = partBase(p.index);
+  const recFile = new AtomicFile(join(ctx.dir, `${base}.records.jsonl.gz`));
+  const gz = createGzip({ level: 6 });
+  const chunks: Buffer[] = [];
+  gz.on('data', (c: Buffer) => chunks.push(c));
+  const ended = new Promise<void>((res, rej) => {
+    gz.on('end', res);
+    gz.on('error', rej);
+  });
+  for (const r of records) gz.write(stableStringify(r) + '\n');
+  gz.end();
+  await ended;
+  for (const c of chunks) recFile.write(c);
+  const recWritten = recFile.commit();
+  const outWritten = writeFileAtomic(join(ctx.dir, `${base}.outcomes.jsonl`), outcomes.map((o) => JSON.stringify(o)).join('\n') + (outcomes.length ? '\n' : ''));
+  const rejected: Record<string, number> = {};
+  let quarantined = 0;
+  for (const o of outcomes) {
+    if (o.status === 'quarantined') quarantined++;
+    else rejected[o.reason] = (rejected[o.reason] ?? 0) + 1;
+  }
+  const ords = [...p.records.map((r) => r.ordinal), ...p.quarantined.map((q) => q.ordinal)];
+  const marker: PartMarker = {
+    format: ANALYSIS_FORMAT,
+    version: ANALYSIS_VERSION,
+    shard: ctx.shard,
+    part: p.index,
+    configHash: ctx.configHash,
+    config: ctx.config,
+    counts: { input: p.inputs, analyzed: records.length, rejected, quarantined },
+    ordinals: ords.length ? [ords.reduce((a, b) => Math.min(a, b)), ords.reduce((a, b) => Math.max(a, b))] : null,
+    files: [recWritten, outWritten].map((f) => ({ path: relative(ctx.dir, f.path), sha256: f.sha256, bytes: f.bytes })),
+    scorer: { model: String(ctx.config.model), modelSha256: String(ctx.config.modelSha256), tokens: scoredTokens, paddedTokens: 0 },
+  };
+  if (marker.counts.input !== marker.counts.analyzed + quarantined + Object.values(rejected).reduce((a, b) => a + b, 0)) {
+    throw new CodeblockError(`internal: part ${p.index} accounting does not add up`, 'E_INTERNAL');
+  }
+  writeFileAtomic(join(ctx.dir, `${base}.json`), JSON.stringify(marker, null, 1) + '\n');
+  return marker;
+}

@@ -1,0 +1,395 @@
+/**
+ * Pass 2 (`select`): every analysis file of every shard → global budget → target-tokenizer masks
+ * → best-fit-decreasing packs → writers + manifest. Cheap; re-run it freely with other budgets
+ * and modes: nothing is re-scored.
+ *
+ * Memory stays flat in the pool size except for one small record per selected sample (id, spill
+ * offset, length): token ids and flags are spilled to a temporary file between masking and packing.
+ *
+ *   pass A  histogram: for every record (in input order) its candidates' scores and token costs
+ *   cut     the score bin where the cumulative cost crosses the budget (src/budget/threshold.ts)
+ *   pass B  decide, mask (native), spill tokens, write the debug JSONL rows
+ *   pack    native BFD over all sample lengths
+ *   pass C  assemble packs (native) chunk by chunk from the spill, write Parquet / .bin
+ */
+import { closeSync, mkdirSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { CodeblockError } from '../errors.js';
+import type { CodeblockConfig } from '../config/index.js';
+import { listAnalysisParts, type AnalysisPart, type AnalysisRecord } from '../analysis/format.js';
+import { chunked, orderedOutcomes, orderedRecords } from '../analysis/ordered.js';
+import { recordCandidates, type RecordCandidates, type SelectKnobs } from '../budget/candidates.js';
+import { BudgetGate, ScoreHistogram } from '../budget/threshold.js';
+import { labelMask } from '../masks/index.js';
+import { assemblePacks, packBFD, packViews, packingEfficiency, IGNORE_INDEX } from '../pack/index.js';
+import { TargetTokenizer, cpToUtf16Map } from '../tokenize/index.js';
+import { OutputWriter } from '../output/writer.js';
+import { writeManifest } from '../output/manifest.js';
+import { AtomicFile } from '../output/atomic.js';
+import type { OutputFile, SelectedSpan } from '../output/types.js';
+import { Progress } from '../cli/progress.js';
+import { version } from '../version.js';
+
+const CHUNK = 256;
+const PACK_CHUNK = 512;
+
+export interface SelectSummary {
+  outDir: string;
+  counts: { input: number; selected: number; rejected: Record<string, number>; quarantined: number };
+  tokens: { response: number; supervised: number; supervised_code: number; supervised_nl: number; ratio: number };
+  packs: number;
+  efficiency: number;
+}
+
+interface Encoded {
+  text: string;
+  ids: Int32Array;
+  offsets: Int32Array;
+  responseStart: number;
+  responseEnd: number;
+  responseOffset: number;
+}
+
+/** Config keys that determine select output (recorded in the manifest). */
+export const SELECT_KEYS = ['mode', 'budget', 'nlRatio', 'lambdaReach', 'lambdaBridge', 'minItems', 'maxItems', 'allowFlagged', 'tokenizer', 'template', 'maxLen', 'format', 'seed'] as const;
+
+class GrowInt32 {
+  a = new Int32Array(1024);
+  n = 0;
+  push(v: number): void {
+    if (this.n === this.a.length) {
+      const b = new Int32Array(this.a.length * 2);
+      b.set(this.a);
+      this.a = b;
+    }
+    this.a[this.n++] = v;
+  }
+  view(): Int32Array {
+    return this.a.subarray(0, this.n);
+  }
+}
+
+class GrowF64 {
+  a = new Float64Array(1024);
+  n = 0;
+  push(v: number): void {
+    if (this.n === this.a.length) {
+      const b = new Float64Array(this.a.length * 2);
+      b.set(this.a);
+      this.a = b;
+    }
+    this.a[this.n++] = v;
+  }
+}
+
+function bump(map: Record<string, number>, key: string, n = 1): void {
+  map[key] = (map[key] ?? 0) + n;
+}
+
+async function encodeChunk(tok: TargetTokenizer, recs: AnalysisRecord[]): Promise<Encoded[]> {
+  const encs = await tok.renderAndEncode(recs.map((r) => ({ prompt: r.prompt, response: r.response })));
+  return encs as unknown as Encoded[];
+}
+
+function knobsOf(cfg: CodeblockConfig, q: number): SelectKnobs {
+  return {
+    mode: cfg.mode,
+    lambdaReach: cfg.lambdaReach,
+    lambdaBridge: cfg.lambdaBridge,
+    minItems: cfg.minItems,
+    maxItems: cfg.maxItems,
+    allowFlagged: cfg.allowFlagged,
+    nlRatio: cfg.mode === 'codeblock' || cfg.mode === 'items-no-dataflow' || cfg.mode === 'random-items' ? cfg.nlRatio : 0,
+    seed: cfg.seed,
+    q,
+  };
+}
+
+function candidatesFor(rec: AnalysisRecord, enc: Encoded, k: SelectKnobs): RecordCandidates {
+  const map = cpToUtf16Map(enc.text);
+  return recordCandidates(rec, enc.text, enc, k, (cp) => map[cp]!);
+}
+
+export interface SelectHooks {
+  progress?: Progress;
+}
+
+/** Run pass 2 over analysis directories into `outDir`. */
+export async function select(analysisDirs: readonly string[], cfg: CodeblockConfig, hooks: SelectHooks = {}): Promise<SelectSummary> {
+  const outDir = cfg.out;
+  if (!outDir) throw new CodeblockError('select needs an output directory (-o)');
+  const parts = listAnalysisParts(analysisDirs);
+  const analysisConfig = parts[0]!.marker.config ?? {};
+  const q = typeof analysisConfig.q === 'number' ? analysisConfig.q : 0.7;
+  const k = knobsOf(cfg, q);
+  const tok = await TargetTokenizer.load(cfg.tokenizer, { template: cfg.template });
+  const progress = hooks.progress;
+
+  // Accounting from the analysis pass.
+  const counts = { input: 0, selected: 0, rejected: {} as Record<string, number>, quarantined: 0 };
+  let analyzed = 0;
+  for (const p of parts) {
+    counts.input += p.marker.counts.input;
+    counts.quarantined += p.marker.counts.quarantined;
+    analyzed += p.marker.counts.analyzed;
+    for (const [r, n] of Object.entries(p.marker.counts.rejected)) bump(counts.rejected, r, n);
+  }
+
+  // ---- pass A: histogram ------------------------------------------------------------------
+  const itemHist = new ScoreHistogram();
+  const tokenHist = new ScoreHistogram();
+  const seen = new Set<string>();
+  const duplicates = new Set<number>();
+  let responseTokens = 0;
+  let forcedCost = 0;
+  progress?.stage('select: budget', analyzed);
+  for await (const chunk of chunked(orderedRecords(parts), CHUNK)) {
+    const keep: AnalysisRecord[] = [];
+    for (const r of chunk) {
+      if (cfg.pairFilter !== 'off' && analysisConfig.dedup !== 'off' && seen.has(r.hash)) duplicates.add(r.ordinal);
+      else {
+        seen.add(r.hash);
+        keep.push(r);
+      }
+    }
+    const encs = await encodeChunk(tok, keep);
+    for (let i = 0; i < keep.length; i++) {
+      const c = candidatesFor(keep[i]!, encs[i]!, k);
+      responseTokens += c.responseTokens;
+      for (const f of c.forced) forcedCost += f.cost;
+      for (const it of c.items) itemHist.add(it.score, it.cost);
+      for (const t of c.tokens) tokenHist.add(t.score, 1);
+    }
+    progress?.tick(chunk.length);
+  }
+  seen.clear();
+
+  const budgetTokens = cfg.budget * responseTokens;
+  const tokenModes = cfg.mode === 'token-gce' || cfg.mode === 'random-tokens';
+  const nlBudget = tokenModes ? budgetTokens : budgetTokens * k.nlRatio;
+  const itemBudget = tokenModes ? 0 : Math.max(0, budgetTokens - nlBudget - forcedCost);
+  const itemCut = itemHist.cut(itemBudget);
+  const tokenCut = tokenHist.cut(nlBudget);
+
+  // ---- pass B: decide, mask, spill ----------------------------------------------------------
+  mkdirSync(outDir, { recursive: true });
+  const tmpDir = join(outDir, '.codeblock-tmp');
+  rmSync(tmpDir, { recursive: true, force: true });
+  mkdirSync(tmpDir, { recursive: true });
+  const spillPath = join(tmpDir, 'samples.spill');
+  const spill = openSync(spillPath, 'w+');
+  let spillPos = 0;
+  const sampleIds: string[] = [];
+  const sampleLens = new GrowInt32();
+  const sampleOffsets = new GrowF64();
+  const itemGate = new BudgetGate(itemCut);
+  const tokenGate = new BudgetGate(tokenCut);
+  const writer = new OutputWriter(outDir, { formats: cfg.format, maxLen: cfg.maxLen });
+  let supervised = 0;
+  let supervisedNl = 0;
+  const rejectedSelect: Array<{ id: string; ordinal: number; reason: string; detail: string }> = [];
+
+  try {
+    progress?.stage('select: masks', analyzed);
+    for await (const chunk of chunked(orderedRecords(parts), CHUNK)) {
+      const keep: AnalysisRecord[] = [];
+      for (const r of chunk) {
+        if (duplicates.has(r.ordinal)) rejectedSelect.push({ id: r.id, ordinal: r.ordinal, reason: 'duplicate', detail: 'same normalized pair as an earlier record (global)' });
+        else keep.push(r);
+      }
+      const encs = await encodeChunk(tok, keep);
+      // Selected spans per sample (text code points), for the native mask.
+      const spans: number[] = [];
+      const sampleSpans = new Int32Array(keep.length + 1);
+      const sampleTokens = new Int32Array(keep.length + 1);
+      const selectedMeta: SelectedSpan[][] = [];
+      const nlTokens: number[] = [];
+      for (let i = 0; i < keep.length; i++) {
+        const rec = keep[i]!;
+        const enc = encs[i]!;
+        const c = candidatesFor(rec, enc, k);
+        const sel: SelectedSpan[] = [];
+        let nl = 0;
+        if (c.full) {
+          const [a, b] = c.responseTokenRange;
+          if (b > a) sel.push({ start: enc.offsets[2 * a]!, end: enc.offsets[2 * (b - 1) + 1]!, kind: 'item', score: 1 });
+        } else {
+          for (const f of c.forced) sel.push({ start: f.start, end: f.end, kind: 'item', score: f.score });
+          for (const it of c.items) if (itemGate.take(it.score, it.cost)) sel.push({ start: it.start, end: it.end, kind: 'item', score: it.score });
+          for (const t of c.tokens) {
+            if (tokenGate.take(t.score, 1)) {
+              sel.push({ start: enc.offsets[2 * t.token]!, end: enc.offsets[2 * t.token + 1]!, kind: tokenModes ? 'item' : 'nl', score: t.score });
+              if (!tokenModes && t.token !== 0) nl++;
+            }
+          }
+        }
+        sel.sort((a, b) => a.start - b.start || a.end - b.end);
+        for (const s of sel) spans.push(s.start, s.end);
+        sampleSpans[i + 1] = spans.length / 2;
+        sampleTokens[i + 1] = sampleTokens[i]! + enc.ids.length;
+        selectedMeta.push(sel);
+        nlTokens.push(nl);
+      }
+      const offsets = new Int32Array(sampleTokens[keep.length]! * 2);
+      for (let i = 0; i < keep.length; i++) offsets.set(encs[i]!.offsets, sampleTokens[i]! * 2);
+      const mask = labelMask({ charOffsets: offsets, sampleTokens, spans: Int32Array.from(spans), sampleSpans });
+      for (let i = 0; i < keep.length; i++) {
+        const rec = keep[i]!;
+        const enc = encs[i]!;
+        const n = mask.counts[i]!;
+        if (n === 0) {
+          rejectedSelect.push({ id: rec.id, ordinal: rec.ordinal, reason: 'no_supervision', detail: `nothing selected within the budget (${c0(selectedMeta[i]!)} spans)` });
+          continue;
+        }
+        const len = enc.ids.length;
+        if (len > cfg.maxLen) {
+          rejectedSelect.push({ id: rec.id, ordinal: rec.ordinal, reason: 'pack_too_long', detail: `${len} tokens > maxLen ${cfg.maxLen} (never truncated)` });
+          continue;
+        }
+        const flags = mask.supervised.subarray(sampleTokens[i]!, sampleTokens[i + 1]!);
+        // spill: ids (int32 LE) then flags (uint8)
+        const buf = Buffer.allocUnsafe(len * 5);
+        Buffer.from(enc.ids.buffer, enc.ids.byteOffset, len * 4).copy(buf, 0);
+        Buffer.from(flags.buffer, flags.byteOffset, len).copy(buf, len * 4);
+        writeSync(spill, buf, 0, buf.length, spillPos);
+        sampleOffsets.push(spillPos);
+        spillPos += buf.length;
+        sampleLens.push(len);
+        sampleIds.push(rec.id);
+        supervised += n;
+        supervisedNl += Math.min(nlTokens[i]!, n);
+        if (writer.wantsSamples) {
+          const labels = new Int32Array(len).fill(IGNORE_INDEX);
+          for (let t = 1; t < len; t++) if (flags[t]) labels[t] = enc.ids[t]!;
+          writer.writeSample({ id: rec.id, text: enc.text, inputIds: enc.ids, labels, offsets: enc.offsets, selected: selectedMeta[i]! });
+        }
+      }
+      progress?.tick(chunk.length);
+    }
+
+    // ---- pack ---------------------------------------------------------------------------------
+    const lens = sampleLens.view();
+    const plan = packBFD(lens, cfg.maxLen);
+    if (plan.rejected.length) throw new CodeblockError(`internal: packer rejected ${plan.rejected.length} samples that were checked against maxLen`, 'E_INTERNAL');
+    const nPacks = plan.packStarts.length - 1;
+    progress?.stage('select: packs', nPacks);
+    for (let p0 = 0; p0 < nPacks; p0 += PACK_CHUNK) {
+      const p1 = Math.min(nPacks, p0 + PACK_CHUNK);
+      const s0 = plan.packStarts[p0]!;
+      const s1 = plan.packStarts[p1]!;
+      const members = plan.packSamples.subarray(s0, s1);
+      let total = 0;
+      for (const s of members) total += lens[s]!;
+      const ids = new Int32Array(total);
+      const sup = new Uint8Array(total);
+      const st = new Int32Array(members.length + 1);
+      const localIds: string[] = [];
+      for (let j = 0; j < members.length; j++) {
+        const s = members[j]!;
+        const len = lens[s]!;
+        const buf = Buffer.allocUnsafe(len * 5);
+        readSync(spill, buf, 0, buf.length, sampleOffsets.a[s]!);
+        ids.set(new Int32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + len * 4)), st[j]!);
+        sup.set(buf.subarray(len * 4, len * 5), st[j]!);
+        st[j + 1] = st[j]! + len;
+        localIds.push(sampleIds[s]!);
+      }
+      const localStarts = new Int32Array(p1 - p0 + 1);
+      for (let p = p0; p <= p1; p++) localStarts[p - p0] = plan.packStarts[p]! - s0;
+      const localSamples = Int32Array.from({ length: members.length }, (_, j) => j);
+      const batch = assemblePacks({ inputIds: ids, supervised: sup, sampleTokens: st }, { packSamples: localSamples, packStarts: localStarts, maxLen: cfg.maxLen });
+      for (const pack of packViews(batch, localIds)) writer.writePack(pack);
+      progress?.tick(p1 - p0);
+    }
+    closeSync(spill);
+
+    // ---- outcomes, manifest ----------------------------------------------------------------
+    for (const r of rejectedSelect) bump(counts.rejected, r.reason);
+    counts.selected = sampleIds.length;
+    const summary = writer.close();
+    const extraFiles = await writeOutcomeFiles(outDir, parts, rejectedSelect);
+    const efficiency = packingEfficiency(plan);
+    const tokens = {
+      response: responseTokens,
+      supervised,
+      supervised_code: supervised - supervisedNl,
+      supervised_nl: supervisedNl,
+    };
+    const selectConfig: Record<string, unknown> = {};
+    for (const key of SELECT_KEYS) selectConfig[key] = cfg[key];
+    const { manifest } = writeManifest(outDir, {
+      version: version(),
+      config: { analysis: analysisConfig, select: selectConfig },
+      counts,
+      tokens,
+      packing: { packs: summary.packs, max_len: cfg.maxLen, tokens: summary.tokens },
+      files: [...summary.files, ...extraFiles].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+      extra: {
+        selection: {
+          budget_tokens: Math.round(budgetTokens),
+          item_budget_tokens: Math.round(itemBudget),
+          nl_budget_tokens: Math.round(nlBudget),
+          forced_tokens: forcedCost,
+          item_candidates: itemHist.count,
+          token_candidates: tokenHist.count,
+        },
+        tokenizer: tok.description,
+      },
+    });
+    rmSync(tmpDir, { recursive: true, force: true });
+    progress?.done();
+    return { outDir, counts, tokens: { ...tokens, ratio: manifest.tokens.ratio }, packs: summary.packs, efficiency };
+  } catch (err) {
+    writer.abort();
+    try {
+      closeSync(spill);
+    } catch {
+      /* already closed */
+    }
+    rmSync(tmpDir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+function c0(sel: SelectedSpan[]): number {
+  return sel.length;
+}
+
+interface OutcomeLine {
+  id?: string;
+  ordinal: number;
+  file?: string;
+  line?: number;
+  reason: string;
+  detail: string;
+}
+
+/**
+ * rejected.jsonl and quarantine.jsonl of the output directory: every record that was not selected,
+ * with its reason, in input order (analysis outcomes merged with select's own rejections).
+ */
+async function writeOutcomeFiles(outDir: string, parts: AnalysisPart[], selectRejects: OutcomeLine[]): Promise<OutputFile[]> {
+  const rejected = new AtomicFile(join(outDir, 'rejected.jsonl'));
+  const quarantine = new AtomicFile(join(outDir, 'quarantine.jsonl'));
+  try {
+    let j = 0;
+    const emitSelect = (upTo: number) => {
+      while (j < selectRejects.length && selectRejects[j]!.ordinal < upTo) {
+        const r = selectRejects[j++]!;
+        rejected.writeString(JSON.stringify({ id: r.id, ordinal: r.ordinal, reason: r.reason, detail: r.detail }) + '\n');
+      }
+    };
+    for await (const o of orderedOutcomes(parts)) {
+      emitSelect(o.ordinal);
+      const line = JSON.stringify({ id: o.id, ordinal: o.ordinal, file: o.file, line: o.line, reason: o.reason, detail: o.detail }) + '\n';
+      if (o.status === 'quarantined') quarantine.writeString(line);
+      else rejected.writeString(line);
+    }
+    emitSelect(Infinity);
+    return [rejected.commit(), quarantine.commit()].map((f) => ({ path: relative(outDir, f.path), sha256: f.sha256, bytes: f.bytes }));
+  } catch (err) {
+    rejected.abort();
+    quarantine.abort();
+    throw err;
+  }
+}
