@@ -1,6 +1,9 @@
-import { CodeblockError } from '../../errors.js';
 import type { CodeblockConfig } from '../../config/index.js';
+import { generatePool } from '../../gen/index.js';
 
-export async function genCommand(_args: string[], _cfg: CodeblockConfig): Promise<number> {
-  throw new CodeblockError('`codeblock gen` is not wired yet', 'E_UNAVAILABLE');
+/** `codeblock gen`: a realistic OpenCodeInstruct-shaped pool from the Python stdlib sources on this machine. */
+export async function genCommand(_args: string[], cfg: CodeblockConfig): Promise<number> {
+  const r = await generatePool({ records: cfg.records, seed: cfg.seed, out: cfg.out!, format: cfg.genFormat });
+  process.stderr.write(`gen: ${JSON.stringify(r)}\n`);
+  return 0;
 }
