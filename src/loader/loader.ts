@@ -1,0 +1,142 @@
+/**
+ * Node data loader over a codeblock output directory: batches of packs as typed arrays.
+ *
+ *   for await (const b of loadPacks('out', { batchSize: 8, shuffle: true, seed: 1 })) {
+ *     b.input_ids, b.labels, b.position_ids   // flat: the batch's packs concatenated
+ *     b.seq_lens, b.cu_seqlens                // every sample of the batch; no attention across them
+ *     b.num_supervised                        // per pack; b.total_supervised for loss normalization
+ *     save(b.position)                        // resume later with { start: position }
+ *   }
+ *
+ * Order: a permutation of the packs (identity, or seeded Fisher–Yates per (seed, epoch)); batch k
+ * of an epoch holds order[k·B, (k+1)·B). `start` skips the first `start` packs of that order, so a
+ * run resumed from a batch's `position` yields exactly the batches that were still to come.
+ * Works in worker threads (piscina): plain fs reads, no native state.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { CodeblockError } from '../errors.js';
+import { FILE_NAMES } from '../output/types.js';
+import { permutation } from './shuffle.js';
+import { BinSource, ParquetSource, type PackRecord, type PackSource } from './sources.js';
+
+export interface LoadPacksOptions {
+  /** Packs per batch. */
+  batchSize: number;
+  /** Shuffle packs (seeded). Default false. */
+  shuffle?: boolean;
+  /** Seed for the shuffle. Default 0. */
+  seed?: number;
+  /** Epoch number, mixed into the shuffle seed (a new order per epoch). Default 0. */
+  epoch?: number;
+  /** Resume position: packs of this epoch's order already consumed (a batch's `position`). Default 0. */
+  start?: number;
+  /** 'bin' or 'parquet'; default: bin when packs.idx exists, else parquet. */
+  format?: 'bin' | 'parquet';
+  /** Drop a final batch smaller than batchSize. Default false. */
+  dropLast?: boolean;
+  /** Parquet only: decoded tokens kept in the row-group cache (default 32M ≈ 256 MB). */
+  parquetCacheTokens?: number;
+}
+
+export interface PackBatch {
+  /** Batch number within the epoch (position of its first pack / batchSize, rounded down). */
+  batchIndex: number;
+  /** Position after this batch: pass it as `start` to resume after it. */
+  position: number;
+  /** Indices of the packs (rows of the file) in this batch. */
+  packIndices: Uint32Array;
+  /** The packs concatenated (flat, no padding). */
+  input_ids: Int32Array;
+  /** -100 where unsupervised; aligned with input_ids, not shifted. */
+  labels: Int32Array;
+  /** Restart at 0 at every sample. */
+  position_ids: Int32Array;
+  /** Sample lengths of every pack, in order. */
+  seq_lens: Int32Array;
+  /** Prefix sums of seq_lens (length samples + 1): flash-attention varlen boundaries in input_ids. */
+  cu_seqlens: Int32Array;
+  /** Prefix sums of the pack lengths (length packs + 1): pack p is input_ids[pack_offsets[p] : pack_offsets[p+1]]. */
+  pack_offsets: Int32Array;
+  /** Supervised tokens per pack. */
+  num_supervised: Int32Array;
+  total_supervised: number;
+}
+
+function assemble(recs: PackRecord[], indices: Uint32Array, batchIndex: number, position: number): PackBatch {
+  let tokens = 0;
+  let samples = 0;
+  for (const r of recs) {
+    tokens += r.inputIds.length;
+    samples += r.seqLens.length;
+  }
+  const input_ids = new Int32Array(tokens);
+  const labels = new Int32Array(tokens);
+  const position_ids = new Int32Array(tokens);
+  const seq_lens = new Int32Array(samples);
+  const cu_seqlens = new Int32Array(samples + 1);
+  const pack_offsets = new Int32Array(recs.length + 1);
+  const num_supervised = new Int32Array(recs.length);
+  let t = 0;
+  let s = 0;
+  let total = 0;
+  for (let p = 0; p < recs.length; p++) {
+    const r = recs[p]!;
+    input_ids.set(r.inputIds, t);
+    labels.set(r.labels, t);
+    let u = t;
+    for (const len of r.seqLens) {
+      for (let k = 0; k < len; k++) position_ids[u + k] = k;
+      u += len;
+      seq_lens[s] = len;
+      cu_seqlens[s + 1] = cu_seqlens[s]! + len;
+      s++;
+    }
+    if (u - t !== r.inputIds.length) throw new CodeblockError(`pack ${indices[p]}: seq_lens sum to ${u - t}, not ${r.inputIds.length}`, 'E_FORMAT');
+    t += r.inputIds.length;
+    pack_offsets[p + 1] = t;
+    num_supervised[p] = r.numSupervised;
+    total += r.numSupervised;
+  }
+  return { batchIndex, position, packIndices: indices, input_ids, labels, position_ids, seq_lens, cu_seqlens, pack_offsets, num_supervised, total_supervised: total };
+}
+
+export async function openPackSource(dir: string, format?: 'bin' | 'parquet', parquetCacheTokens?: number): Promise<PackSource> {
+  const fmt = format ?? (existsSync(join(dir, FILE_NAMES.idx)) ? 'bin' : existsSync(join(dir, FILE_NAMES.parquet)) ? 'parquet' : undefined);
+  if (fmt === undefined) throw new CodeblockError(`${dir} has neither ${FILE_NAMES.idx} nor ${FILE_NAMES.parquet}: not a codeblock output directory`, 'E_FORMAT');
+  if (fmt === 'bin') return BinSource.open(dir);
+  if (fmt === 'parquet') return ParquetSource.open(dir, parquetCacheTokens);
+  throw new RangeError(`format must be 'bin' or 'parquet', got ${String(format)}`);
+}
+
+/** Number of packs in an output directory. */
+export async function countPacks(dir: string, format?: 'bin' | 'parquet'): Promise<number> {
+  const src = await openPackSource(dir, format);
+  try {
+    return src.numPacks;
+  } finally {
+    await src.close();
+  }
+}
+
+export async function* loadPacks(dir: string, options: LoadPacksOptions): AsyncGenerator<PackBatch, void, undefined> {
+  const { batchSize } = options;
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
+  const start = options.start ?? 0;
+  if (!Number.isInteger(start) || start < 0) throw new RangeError(`start must be a non-negative integer, got ${start}`);
+  const src = await openPackSource(dir, options.format, options.parquetCacheTokens);
+  try {
+    const n = src.numPacks;
+    if (start > n) throw new RangeError(`start ${start} is past the end (${n} packs)`);
+    const order = permutation(n, options.shuffle ?? false, options.seed ?? 0, options.epoch ?? 0);
+    for (let pos = start; pos < n; pos += batchSize) {
+      const end = Math.min(n, pos + batchSize);
+      if (options.dropLast && end - pos < batchSize) break;
+      const indices = order.slice(pos, end);
+      const recs = await src.read(indices);
+      yield assemble(recs, indices, Math.floor(pos / batchSize), end);
+    }
+  } finally {
+    await src.close();
+  }
+}
