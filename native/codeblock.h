@@ -4,3 +4,5 @@
 #include "core/mask.h"    // token label masks (majority-of-characters rule)
 #include "core/pack.h"    // best-fit-decreasing packing, pack assembly
 #include "core/bitset.h"  // compact mask bitsets
+#include "core/structure.h"  // segments, coding items, def-use, reach/bridge (issue 3)
+#include "core/graph.h"

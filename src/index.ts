@@ -8,6 +8,8 @@ export { resolveConfig, loadConfigFile, defaultConfig, parseShard, OPTIONS, MODE
 export { PairFilter, pairHash, testScore, judgementScores, type PairFilterConfig, type FilterVerdict } from './select/filters.js';
 export { ScoreHistogram, BudgetGate, scoreBin, type BudgetCut } from './budget/threshold.js';
 export { native } from './native.js';
+export * from './masks/index.js';
+export * from './pack/index.js';
 export * from './tokenize/index.js';
 export * from './output/index.js';
 export * from './loader/index.js';

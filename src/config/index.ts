@@ -28,6 +28,7 @@ export interface CodeblockConfig {
   granularity: 'statement' | 'block' | 'function';
   blockMaxChars: number;
   parseTimeoutMs: number;
+  scorer: 'lm' | 'none';
   model?: string;
   device: 'cpu' | 'cuda';
   threads: number;

@@ -66,6 +66,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'parseTimeoutMs', kind: 'number', min: 1, default: 2000, commands: [...ANALYZE, 'items'], help: 'per-record parse budget (parse_timeout beyond it)', group: 'Structure' },
 
   // scoring
+  { key: 'scorer', kind: 'string', choices: ['lm', 'none'], default: 'lm', commands: ANALYZE, help: 'lm: score with the reference LM; none: skip LM scoring (every item utility 1, no prose scores) — for dry runs and structure-only benchmarks', group: 'Scoring' },
   { key: 'model', kind: 'string', commands: ANALYZE, help: 'reference LM directory (HF optimum layout: model.onnx, tokenizer.json, config.json); default: the embedded model', group: 'Scoring' },
   { key: 'device', kind: 'string', choices: ['cpu', 'cuda'], default: 'cpu', commands: ANALYZE, help: 'onnxruntime execution provider', group: 'Scoring' },
   { key: 'threads', kind: 'integer', min: 0, default: 0, commands: ANALYZE, help: 'onnxruntime intra-op threads (0 = onnxruntime default)', group: 'Scoring' },

@@ -15,7 +15,7 @@ import { checkInputs, readRecordBatches } from '../io/index.js';
 import { PairFilter, pairHash } from '../select/filters.js';
 import { analyzeStructure, StructurePool } from '../structure/index.js';
 import type { StructureOptions } from '../structure/types.js';
-import { Scorer, DEFAULT_MODEL_DIR, itemUtilities } from '../scoring/index.js';
+import { Scorer, DEFAULT_MODEL_DIR, itemUtilities, type RecordScores } from '../scoring/index.js';
 import { AtomicFile, writeFileAtomic } from '../output/atomic.js';
 import type { CodeRecord, QuarantineEntry } from '../types.js';
 import { Progress } from '../cli/progress.js';
@@ -73,6 +73,7 @@ export function analysisConfig(cfg: CodeblockConfig, inputs: readonly string[], 
     parseTimeoutMs: cfg.parseTimeoutMs,
     model: modelName,
     modelSha256,
+    scorer: cfg.scorer,
     q: cfg.q,
     reduce: cfg.reduce,
     scorerTemplate: cfg.scorerTemplate,
@@ -99,15 +100,18 @@ export async function analyze(inputs: readonly string[], cfg: CodeblockConfig, h
   await checkInputs(inputs);
   const shard = parseShard(cfg.shard);
   const modelDir = resolve(cfg.model ?? DEFAULT_MODEL_DIR);
-  const scorer = await Scorer.open(modelDir, {
-    device: cfg.device,
-    threads: cfg.threads || undefined,
-    template: cfg.scorerTemplate,
-    maxTokensPerBatch: cfg.maxBatchTokens,
-  });
+  const scorer =
+    cfg.scorer === 'none'
+      ? undefined
+      : await Scorer.open(modelDir, {
+          device: cfg.device,
+          threads: cfg.threads || undefined,
+          template: cfg.scorerTemplate,
+          maxTokensPerBatch: cfg.maxBatchTokens,
+        });
   const pool = new StructurePool({ workers: cfg.workers });
   try {
-    const config = analysisConfig(cfg, inputs, scorer.model.sourceSha256, cfg.model ? modelDir : 'default');
+    const config = analysisConfig(cfg, inputs, scorer?.model.sourceSha256 ?? 'none', scorer ? (cfg.model ? modelDir : 'default') : 'none');
     const configHash = hashJson(config);
     const dir = join(cfg.out, shardDirName(shard.index, shard.count));
     mkdirSync(dir, { recursive: true });
@@ -186,18 +190,22 @@ export async function analyze(inputs: readonly string[], cfg: CodeblockConfig, h
     for (const f of readdirSync(dir).filter((x) => /^part-\d+\.json$/.test(x))) {
       if (Number(f.slice(5, -5)) >= summary.parts) removePart(dir, f.replace(/\.json$/, ''));
     }
-    summary.scorer.paddingFraction = scorer.totals.paddingFraction;
+    summary.scorer.paddingFraction = scorer?.totals.paddingFraction ?? 0;
     progress?.done();
     return summary;
   } finally {
     await pool.destroy();
-    await scorer.close();
+    await scorer?.close();
   }
 }
 
 function removePart(dir: string, base: string): void {
   // marker first: a part without its marker is ignored by readers
   for (const suffix of ['.json', '.records.jsonl.gz', '.outcomes.jsonl']) rmSync(join(dir, base + suffix), { force: true });
+}
+
+function unscored(id: string): RecordScores {
+  return { id, status: 'ok', notes: [], start: new Uint32Array(0), end: new Uint32Array(0), logprob: new Float32Array(0), ids: new Int32Array(0), promptTokens: 0, promptTokensDropped: 0 };
 }
 
 function addCounts(summary: AnalyzeSummary, m: PartMarker): void {
@@ -213,7 +221,7 @@ interface PartContext {
   config: Record<string, unknown>;
   configHash: string;
   filter: PairFilter;
-  scorer: Scorer;
+  scorer: Scorer | undefined;
   pool: StructurePool;
   structureOpts: StructureOptions;
   cfg: CodeblockConfig;
@@ -249,7 +257,9 @@ async function processPart(p: PendingPart, ctx: PartContext): Promise<PartMarker
     structured.push({ record: o.record, result: o.result });
   }
   // Reference-LM scores.
-  const { results: scores } = await ctx.scorer.scoreRecords(structured.map((s) => ({ id: s.record.id, prompt: promptText(s.record), response: s.record.response })));
+  const scores: RecordScores[] = ctx.scorer
+    ? (await ctx.scorer.scoreRecords(structured.map((s) => ({ id: s.record.id, prompt: promptText(s.record), response: s.record.response })))).results
+    : structured.map((s) => unscored(s.record.id));
   const records: AnalysisRecord[] = [];
   let scoredTokens = 0;
   for (let i = 0; i < structured.length; i++) {
@@ -259,7 +269,8 @@ async function processPart(p: PendingPart, ctx: PartContext): Promise<PartMarker
       outcomes.push({ status: 'rejected', id: record.id, ordinal: record.ordinal, file: record.source.file, line: record.source.line, reason: 'context_overflow', detail: 'response longer than the scorer context' });
       continue;
     }
-    const utils = itemUtilities(sc, result.items, { q: ctx.cfg.q, reduce: ctx.cfg.reduce });
+    // --scorer none: every item gets utility 1 (ranking by data flow alone).
+    const utils = ctx.scorer ? itemUtilities(sc, result.items, { q: ctx.cfg.q, reduce: ctx.cfg.reduce }) : result.items.map((it) => ({ utility: 1, coreTokens: it.core.length }));
     const items: AnalysisItem[] = result.items.map((it, k) => ({
       start: it.start,
       end: it.end,
