@@ -15,3 +15,6 @@ export * from './output/index.js';
 export * from './loader/index.js';
 export * from './io/index.js';
 export { generatePool, findPythonStdlib, OCI_COLUMNS, type GeneratePoolOptions, type GeneratePoolResult, type PoolFormat } from './gen/index.js';
+export * from './structure/index.js';
+export * from './graph/index.js';
+export { planSlurm, submitSlurm, writeSlurmScripts, slurmCommandLines, parseArraySpec, SLURM_TEMPLATES_DIR, type SlurmJobSpec, type SlurmPlan, type SlurmResources, type SlurmSubmission, type SbatchOptions } from './deploy/index.js';

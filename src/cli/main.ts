@@ -80,6 +80,7 @@ function mainHelp(): string {
     '',
     'Commands:',
     ...names.map((n) => `  ${n.padEnd(w)}  ${COMMANDS[n].summary}`),
+    `  ${'submit'.padEnd(w)}  submit analyze (job array, one shard per task) + a dependent select to Slurm`,
     '',
     'Run `codeblock <command> --help` for its options. Docs: README.md and docs/.',
     '  -h, --help     show help',
@@ -112,6 +113,10 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const [first, ...rest] = argv;
     if (first === undefined || first === '-h' || first === '--help' || first === 'help') {
+      if (first === 'help' && rest[0] === 'submit') {
+        process.stdout.write((await import('./commands/submit.js')).submitHelp());
+        return 0;
+      }
       if (first === 'help' && rest[0] && rest[0] in COMMANDS) {
         process.stdout.write(commandHelp(rest[0] as Command));
         return 0;
@@ -122,6 +127,10 @@ export async function main(argv: string[]): Promise<number> {
     if (first === '-V' || first === '--version' || first === 'version') {
       process.stdout.write(version() + '\n');
       return 0;
+    }
+    if (first === 'submit') {
+      // Raw argv: its own scheduler flags plus the analyze/select options it forwards (src/cli/commands/submit.ts).
+      return await (await import('./commands/submit.js')).submitCommand(rest);
     }
     if (!(first in COMMANDS)) {
       const known = Object.keys(COMMANDS);

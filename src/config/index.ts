@@ -121,7 +121,10 @@ export function resolveConfig(command: Command, overrides: Partial<CodeblockConf
 export function parseShard(spec: string, env: NodeJS.ProcessEnv = process.env): { index: number; count: number } {
   let s = spec;
   if (spec === 'auto') {
-    if (env.SLURM_ARRAY_TASK_ID !== undefined && env.SLURM_ARRAY_TASK_COUNT !== undefined) {
+    if (env.SLURM_ARRAY_TASK_ID !== undefined && env.CODEBLOCK_SHARD_COUNT !== undefined) {
+      // explicit count: robust to resubmitting a subset (`--array=2`) or stepped arrays
+      s = `${env.SLURM_ARRAY_TASK_ID}/${env.CODEBLOCK_SHARD_COUNT}`;
+    } else if (env.SLURM_ARRAY_TASK_ID !== undefined && env.SLURM_ARRAY_TASK_COUNT !== undefined) {
       const min = Number(env.SLURM_ARRAY_TASK_MIN ?? 0);
       s = `${Number(env.SLURM_ARRAY_TASK_ID) - min}/${env.SLURM_ARRAY_TASK_COUNT}`;
     } else if (env.JOB_COMPLETION_INDEX !== undefined) {

@@ -24,6 +24,7 @@ import { labelMask } from '../masks/index.js';
 import { assemblePacks, packBFD, packViews, packingEfficiency, IGNORE_INDEX } from '../pack/index.js';
 import { TargetTokenizer, cpToUtf16Map } from '../tokenize/index.js';
 import { OutputWriter } from '../output/writer.js';
+import { duplicateDetail } from '../select/filters.js';
 import { writeManifest } from '../output/manifest.js';
 import { AtomicFile } from '../output/atomic.js';
 import type { OutputFile, SelectedSpan } from '../output/types.js';
@@ -187,14 +188,14 @@ export async function select(analysisDirs: readonly string[], cfg: CodeblockConf
   const writer = new OutputWriter(outDir, { formats: cfg.format, maxLen: cfg.maxLen });
   let supervised = 0;
   let supervisedNl = 0;
-  const rejectedSelect: Array<{ id: string; ordinal: number; reason: string; detail: string }> = [];
+  const rejectedSelect: OutcomeLine[] = [];
 
   try {
     progress?.stage('select: masks', analyzed);
     for await (const chunk of chunked(orderedRecords(parts), CHUNK)) {
       const keep: AnalysisRecord[] = [];
       for (const r of chunk) {
-        if (duplicates.has(r.ordinal)) rejectedSelect.push({ id: r.id, ordinal: r.ordinal, reason: 'duplicate', detail: 'same normalized pair as an earlier record (global)' });
+        if (duplicates.has(r.ordinal)) rejectedSelect.push({ id: r.id, ordinal: r.ordinal, file: r.file, line: r.line, reason: 'duplicate', detail: duplicateDetail(r.hash) });
         else keep.push(r);
       }
       const encs = await encodeChunk(tok, keep);
@@ -238,12 +239,12 @@ export async function select(analysisDirs: readonly string[], cfg: CodeblockConf
         const enc = encs[i]!;
         const n = mask.counts[i]!;
         if (n === 0) {
-          rejectedSelect.push({ id: rec.id, ordinal: rec.ordinal, reason: 'no_supervision', detail: `nothing selected within the budget (${c0(selectedMeta[i]!)} spans)` });
+          rejectedSelect.push({ id: rec.id, ordinal: rec.ordinal, file: rec.file, line: rec.line, reason: 'no_supervision', detail: `nothing selected within the budget (${c0(selectedMeta[i]!)} spans)` });
           continue;
         }
         const len = enc.ids.length;
         if (len > cfg.maxLen) {
-          rejectedSelect.push({ id: rec.id, ordinal: rec.ordinal, reason: 'pack_too_long', detail: `${len} tokens > maxLen ${cfg.maxLen} (never truncated)` });
+          rejectedSelect.push({ id: rec.id, ordinal: rec.ordinal, file: rec.file, line: rec.line, reason: 'pack_too_long', detail: `${len} tokens > maxLen ${cfg.maxLen} (never truncated)` });
           continue;
         }
         const flags = mask.supervised.subarray(sampleTokens[i]!, sampleTokens[i + 1]!);
@@ -304,6 +305,7 @@ export async function select(analysisDirs: readonly string[], cfg: CodeblockConf
     closeSync(spill);
 
     // ---- outcomes, manifest ----------------------------------------------------------------
+    rejectedSelect.sort((a, b) => a.ordinal - b.ordinal);
     for (const r of rejectedSelect) bump(counts.rejected, r.reason);
     counts.selected = sampleIds.length;
     const summary = writer.close();
@@ -376,7 +378,7 @@ async function writeOutcomeFiles(outDir: string, parts: AnalysisPart[], selectRe
     const emitSelect = (upTo: number) => {
       while (j < selectRejects.length && selectRejects[j]!.ordinal < upTo) {
         const r = selectRejects[j++]!;
-        rejected.writeString(JSON.stringify({ id: r.id, ordinal: r.ordinal, reason: r.reason, detail: r.detail }) + '\n');
+        rejected.writeString(JSON.stringify({ id: r.id, ordinal: r.ordinal, file: r.file, line: r.line, reason: r.reason, detail: r.detail }) + '\n');
       }
     };
     for await (const o of orderedOutcomes(parts)) {

@@ -77,6 +77,11 @@ export function pairHash(record: Pick<CodeRecord, 'prompt' | 'response'>): strin
   return createHash('sha256').update(normalizePair(record)).digest('hex').slice(0, 16);
 }
 
+/** The one wording of an exact-duplicate rejection (analyze per shard and select globally must agree byte for byte). */
+export function duplicateDetail(hash: string): string {
+  return `same normalized pair as an earlier record (hash ${hash})`;
+}
+
 const MH_BANDS = 16;
 const MH_ROWS = 4;
 const MH_PERMS = MH_BANDS * MH_ROWS;
@@ -138,7 +143,7 @@ export class PairFilter {
     }
     if (cfg.dedup !== 'off') {
       const h = pairHash(record);
-      if (this.seen.has(h)) return { reason: 'duplicate', detail: `same normalized pair as an earlier record (hash ${h})` };
+      if (this.seen.has(h)) return { reason: 'duplicate', detail: duplicateDetail(h) };
       this.seen.add(h);
       if (cfg.dedup === 'minhash') {
         const sig = minhash(normalizePair(record));

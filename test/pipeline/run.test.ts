@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createHash } from 'node:crypto';
 import { cli, EXAMPLES } from '../helpers/cli.js';
 import { MODES } from '../../src/config/options.js';
 
@@ -38,7 +39,7 @@ function dirBytes(dir: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const f of readdirSync(dir).sort()) {
     const p = join(dir, f);
-    if (statSync(p).isFile()) out.set(f, readFileSync(p).toString('base64'));
+    if (statSync(p).isFile()) out.set(f, createHash('sha256').update(readFileSync(p)).digest('hex'));
   }
   return out;
 }

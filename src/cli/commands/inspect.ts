@@ -1,6 +1,56 @@
+/**
+ * `codeblock inspect <out-dir…> [--id ID | --sample N | --best | --worst] [--html report.html]`
+ *
+ * Terminal: one sample with its supervised tokens highlighted and its items' scores. HTML: a
+ * self-contained report (pool summary, charts, sample browser, mode comparison when several output
+ * directories are given). Works on `run`/`select` output (with its analysis files) and on analysis
+ * directories alone.
+ */
+import { dirname } from 'node:path';
+import { mkdirSync } from 'node:fs';
 import { CodeblockError } from '../../errors.js';
 import type { CodeblockConfig } from '../../config/index.js';
+import { collect, type SamplePick } from '../../inspect/collect.js';
+import { resolveRuns } from '../../inspect/load.js';
+import { renderReport } from '../../inspect/html.js';
+import { renderSample, renderSummary } from '../../inspect/terminal.js';
+import { writeFileAtomic } from '../../output/atomic.js';
+import { version } from '../../version.js';
 
-export async function inspectCommand(_dirs: string[], _cfg: CodeblockConfig): Promise<number> {
-  throw new CodeblockError('`codeblock inspect` is not available in this version yet (tracked as the inspect issue)', 'E_UNAVAILABLE');
+/** Samples embedded in the HTML report's browser (the pool summary always covers every record). */
+export const REPORT_SAMPLES = 500;
+
+/** ANSI colours only for a terminal, and never with NO_COLOR set (https://no-color.org). */
+export function useColor(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false') return true;
+  return stream.isTTY === true && env.TERM !== 'dumb';
+}
+
+export async function inspectCommand(dirs: string[], cfg: CodeblockConfig): Promise<number> {
+  const picks = [cfg.id !== undefined, cfg.sample !== undefined, cfg.best === true, cfg.worst === true].filter(Boolean).length;
+  if (picks > 1) throw new CodeblockError('pick one of --id, --sample, --best, --worst');
+  const runs = resolveRuns(dirs);
+  let pick: SamplePick | undefined;
+  if (cfg.id !== undefined) pick = { id: cfg.id };
+  else if (cfg.sample !== undefined) pick = { sample: cfg.sample };
+  else if (cfg.best) pick = { best: true };
+  else if (cfg.worst) pick = { worst: true };
+
+  if (cfg.html) {
+    const c = await collect(runs, { maxSamples: REPORT_SAMPLES, pick, scorer: runs[0]!.kind === 'analysis' });
+    mkdirSync(dirname(cfg.html), { recursive: true });
+    const html = renderReport(c, { version: version() });
+    writeFileAtomic(cfg.html, html);
+    process.stderr.write(`inspect: report of ${c.totalSamples} analyzed records (${c.samples.length} in the sample browser) → ${cfg.html}\n`);
+    if (!pick) return 0;
+    const color = useColor(process.stdout);
+    process.stdout.write(renderSample(c.picked!, runs[0]!, c.summaries[0], { color }) + '\n');
+    return 0;
+  }
+  const c = await collect(runs, { pick: pick ?? { first: true } });
+  const color = useColor(process.stdout);
+  process.stdout.write(renderSummary(c.summaries[0]!, { color }) + '\n\n');
+  process.stdout.write(renderSample(c.picked!, runs[0]!, c.summaries[0], { color }) + '\n');
+  return 0;
 }
