@@ -204,6 +204,12 @@ function removePart(dir: string, base: string): void {
   for (const suffix of ['.json', '.records.jsonl.gz', '.outcomes.jsonl']) rmSync(join(dir, base + suffix), { force: true });
 }
 
+const STRUCTURE_DETAIL: Record<string, (cfg: CodeblockConfig) => string> = {
+  parse_timeout: (cfg) => `parsing exceeded the per-record budget of ${cfg.parseTimeoutMs} ms`,
+  no_code: () => 'no code segment that parses',
+  too_long: () => 'more coding items than the structure stage accepts (data-flow metrics grow quadratically)',
+};
+
 function unscored(id: string): RecordScores {
   return { id, status: 'ok', notes: [], start: new Uint32Array(0), end: new Uint32Array(0), logprob: new Float32Array(0), ids: new Int32Array(0), promptTokens: 0, promptTokensDropped: 0 };
 }
@@ -243,7 +249,7 @@ async function processPart(p: PendingPart, ctx: PartContext): Promise<PartMarker
   const structured: Array<{ record: CodeRecord; result: import('../structure/types.js').StructureResult }> = [];
   for await (const o of analyzeStructure(survivors, { ...ctx.structureOpts, pool: ctx.pool })) {
     if (!o.ok) {
-      outcomes.push({ status: 'rejected', id: o.record.id, ordinal: o.record.ordinal, file: o.record.source.file, line: o.record.source.line, reason: o.reason, detail: o.reason === 'parse_timeout' ? `parse exceeded ${ctx.cfg.parseTimeoutMs} ms` : 'no code' });
+      outcomes.push({ status: 'rejected', id: o.record.id, ordinal: o.record.ordinal, file: o.record.source.file, line: o.record.source.line, reason: o.reason, detail: STRUCTURE_DETAIL[o.reason](ctx.cfg) });
       continue;
     }
     const python = o.result.segments.some((s) => s.lang === 'python');

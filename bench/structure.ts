@@ -1,0 +1,107 @@
+/**
+ * Structure benchmark (issue 3 item 10), called by the bench harness: `benchStructure()` returns
+ * figures. Records/s of the full structure stage (segments, items, core ranges, def-use, reach,
+ * bridge; results decoded to objects) with N piscina workers, against the Python peer
+ * (tools/py/peer_structure.py: CPython ast + beniget + pure-Python graph metrics) with N processes,
+ * over the same records (../shared/data, repeated `repeat` times), in the same run. Each side's
+ * time includes starting its workers; records are already in memory on both sides. Both sides run
+ * `rounds` times, interleaved; the best round of each is compared (least sensitive to load).
+ * Also reported: CPU seconds of each side (all threads / all processes) and their ratio, which a
+ * loaded machine distorts less than wall time.
+ */
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { PACKAGE_ROOT } from '../src/native.js';
+import type { CodeRecord } from '../src/types.js';
+import { analyzeStructure, StructurePool } from '../src/structure/index.js';
+
+export interface StructureBenchOptions {
+  workers?: number;
+  repeat?: number;
+  rounds?: number;
+  batchSize?: number;
+  dataDir?: string;
+}
+
+export interface StructureBenchResult {
+  records: number;
+  workers: number;
+  codeblock: { seconds: number; recordsPerSec: number; cpuSeconds: number; items: number; edges: number; rejected: number };
+  python: { seconds: number; recordsPerSec: number; cpuSeconds: number; processes: number; items: number; edges: number };
+  /** codeblock records/s ÷ Python records/s, wall clock (target ≥ 10). */
+  ratio: number;
+  /** Python CPU seconds ÷ codeblock CPU seconds (all threads / processes): less sensitive to a loaded machine. */
+  cpuRatio: number;
+}
+
+function dataFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.jsonl'))
+    .sort()
+    .map((f) => join(dir, f));
+}
+
+export async function benchStructure(opts: StructureBenchOptions = {}): Promise<StructureBenchResult> {
+  const workers = opts.workers ?? 2;
+  const repeat = opts.repeat ?? 3;
+  const rounds = opts.rounds ?? 3;
+  const files = dataFiles(opts.dataDir ?? resolve(PACKAGE_ROOT, '..', 'shared', 'data'));
+  const responses: string[] = [];
+  for (const f of files)
+    for (const line of readFileSync(f, 'utf8').split('\n'))
+      if (line.trim()) responses.push((JSON.parse(line) as { response: string }).response);
+  const records: CodeRecord[] = [];
+  for (let r = 0; r < repeat; r++)
+    responses.forEach((response, i) =>
+      records.push({ id: `${r}:${i}`, ordinal: records.length, source: { file: 'bench', line: i + 1 }, preset: 'magicoder', prompt: [], response, meta: {} }),
+    );
+
+  let best = { seconds: Infinity, cpuSeconds: Infinity, items: 0, edges: 0, rejected: 0 };
+  let bestPy = { seconds: Infinity, recordsPerSec: 0, cpuSeconds: Infinity, processes: workers, items: 0, edges: 0 };
+  let bestCpu = Infinity;
+  let bestPyCpu = Infinity;
+  for (let round = 0; round < rounds; round++) {
+    const c0 = process.cpuUsage(); // the whole process: main thread and worker threads
+    const t0 = performance.now();
+    const pool = new StructurePool({ workers });
+    let items = 0;
+    let edges = 0;
+    let rejected = 0;
+    try {
+      for await (const o of analyzeStructure(records, { pool, batchSize: opts.batchSize ?? 64 })) {
+        if (o.ok) {
+          items += o.result.items.length;
+          edges += o.result.edges.length;
+        } else rejected++;
+      }
+    } finally {
+      await pool.destroy();
+    }
+    const seconds = (performance.now() - t0) / 1000;
+    const cu = process.cpuUsage(c0);
+    const cpuSeconds = (cu.user + cu.system) / 1e6;
+    bestCpu = Math.min(bestCpu, cpuSeconds);
+    if (seconds < best.seconds) best = { seconds, cpuSeconds, items, edges, rejected };
+
+    const py = spawnSync('/usr/bin/python3', [join(PACKAGE_ROOT, 'tools', 'py', 'peer_structure.py'), '--processes', String(workers), '--repeat', String(repeat), ...files], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 26,
+    });
+    if (py.status !== 0) throw new Error(`python peer failed: ${py.stderr.slice(0, 500)}`);
+    const p = JSON.parse(py.stdout.trim().split('\n').pop()!) as typeof bestPy & { records: number };
+    if (p.records !== records.length) throw new Error(`python peer saw ${p.records} records, expected ${records.length}`);
+    bestPyCpu = Math.min(bestPyCpu, p.cpuSeconds);
+    if (p.seconds < bestPy.seconds) bestPy = p;
+  }
+  const recordsPerSec = records.length / best.seconds;
+  return {
+    records: records.length,
+    workers,
+    codeblock: { seconds: best.seconds, recordsPerSec, cpuSeconds: bestCpu, items: best.items, edges: best.edges, rejected: best.rejected },
+    python: { seconds: bestPy.seconds, recordsPerSec: bestPy.recordsPerSec, cpuSeconds: bestPyCpu, processes: bestPy.processes, items: bestPy.items, edges: bestPy.edges },
+    ratio: recordsPerSec / bestPy.recordsPerSec,
+    cpuRatio: bestPyCpu / bestCpu,
+  };
+}

@@ -1,0 +1,62 @@
+// Structure analysis of one response (DESIGN §3, §4, §6): segments, coding items, core logic ranges,
+// def-use item graph, reach and bridge. Language-neutral: language specifics come from the tables
+// in native/lang/. Offsets in the result are Unicode code points into the response.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace codeblock {
+
+enum class Granularity : int32_t { Statement = 0, Block = 1, Function = 2 };
+
+struct StructureOptions {
+  Granularity granularity = Granularity::Statement;
+  // `block` granularity: a whole compound statement is one item while its span is at most this
+  // many code points (and at most block_max_lines lines); larger ones split into header/clauses/body.
+  uint32_t block_max_code_points = 1024;
+  uint32_t block_max_lines = 32;
+  // Per-record parse budget (all tree-sitter parses of the record together); <= 0: unlimited.
+  double parse_timeout_ms = 1000.0;
+  // Records with more items are rejected (too_long): the graph metrics are O(n·(n + edges)).
+  // 0 = unlimited.
+  uint32_t max_items = 20000;
+};
+
+enum class ItemKind : int32_t { Simple = 0, Header = 1, Clause = 2, Block = 3 };
+enum ItemFlag : uint32_t { kFlagError = 1u, kFlagMissing = 2u };
+enum class RecordStatus : int32_t { Ok = 0, NoCode = 1, ParseTimeout = 2, TooLong = 3 };
+
+struct SegmentOut {
+  uint32_t start, end;  // code points; content only (fence lines excluded)
+  std::string lang;     // canonical language ("python") or lower-cased fence tag; "unknown" when untagged
+  bool itemized;        // its grammar is registered (items come from it)
+};
+
+struct ItemOut {
+  uint32_t start, end;  // code points, whole-line extended (see docs/structure.md)
+  ItemKind kind;
+  const char* type;     // tree-sitter node type (static string owned by the grammar)
+  int32_t segment;      // index into segments
+  uint32_t flags;       // ItemFlag bits
+  uint32_t core_begin, core_end;  // range in StructureResult::core
+};
+
+struct StructureResult {
+  RecordStatus status = RecordStatus::Ok;
+  std::vector<SegmentOut> segments;
+  std::vector<ItemOut> items;
+  std::vector<std::pair<uint32_t, uint32_t>> core;     // [start, end) code points
+  std::vector<std::pair<int32_t, int32_t>> edges;      // (def item, use item), sorted, unique
+  // Prose inside itemized code segments: comments and docstrings (string-only expression
+  // statements), [start, end) code points, sorted, disjoint — candidates for NL-token supervision.
+  std::vector<std::pair<uint32_t, uint32_t>> prose;
+  std::vector<double> reach, bridge;                   // per item
+};
+
+// Thread-safe: parser state is thread_local; nothing process-wide is mutated.
+StructureResult analyze_structure(std::string_view response, const StructureOptions& opts);
+
+}  // namespace codeblock

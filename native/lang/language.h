@@ -1,0 +1,95 @@
+// Language registry: everything the language-neutral structure engine needs to know about one
+// tree-sitter grammar, as node-type tables. Adding a language = one new native/lang/<lang>.cc that
+// fills a LanguageTables, plus one line in registry.cc. See docs/languages.md.
+#pragma once
+#include <tree_sitter/api.h>
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace codeblock {
+
+// What a node type means to the def-use engine. Field names are looked up on the node.
+enum class DuRole : uint8_t {
+  None = 0,
+  Identifier,        // a name (use or definition, depending on context)
+  FunctionScope,     // def: name → enclosing scope; params + body → new scope (body deferred)
+  LambdaScope,       // lambda: params + body → new scope (body deferred)
+  ClassScope,        // class: bases in enclosing scope; body → new scope (run inline); name defined after
+  Comprehension,     // list/set/dict comprehension, generator: first iterable outside, rest in new scope
+  ComprehensionFor,  // for-in clause inside a comprehension: `left` targets, `right` iterable
+  Assign,            // targets in field `left` (kills previous definitions), value in `right`
+  AugAssign,         // `left` is used and then redefined
+  NamedExpr,         // walrus: field `name` binds in the nearest non-comprehension scope
+  ForLoop,           // for statement: `left` targets, `right` iterable, body loop, else clause
+  WhileLoop,         // while: condition, body loop, else clause
+  Branch,            // if / match: alternatives merge
+  Try,               // try/except/else/finally
+  AsPattern,         // `x as y`: field `alias` is a binding target
+  ExceptClause,      // except clause: field `alias` (if present) binds
+  Import,            // import a.b / import a as b
+  ImportFrom,        // from m import a, b as c
+  Global,            // global a, b
+  Nonlocal,          // nonlocal a, b
+  Attribute,         // obj.attr: only `object` is a use
+  KeywordArgument,   // f(k=v): only `value` is a use
+  CapturePattern,    // match capture (a pattern node holding a single name)
+  Break,             // leaves the innermost loop (its state reaches the loop exit)
+  Continue,          // back to the innermost loop head
+  Exit,              // return / raise: the rest of the path is dead
+};
+
+// A node type a language maps to a role. Names are grammar node-type names.
+struct RoleEntry {
+  const char* type;
+  DuRole role;
+};
+
+struct LanguageTables {
+  const char* name;                      // canonical lang tag, e.g. "python"
+  const TSLanguage* (*language)(void);   // tree_sitter_<lang>
+  std::vector<const char*> fence_aliases;  // lower-case fence info words mapping to this language
+  // --- coding items ---
+  std::vector<const char*> simple_statements;    // each is one item
+  std::vector<const char*> compound_statements;  // header item + clauses + bodies
+  std::vector<const char*> clauses;              // clause header items (elif/else/except/finally/case)
+  std::vector<const char*> bodies;               // statement-list containers (block)
+  const char* decorated_wrapper;                 // decorated_definition (its header starts at the first decorator)
+  const char* decorated_field;                   // the wrapped definition's field name
+  const char* header_terminator;                 // token that ends a header (":")
+  std::vector<const char*> definition_items;     // def/class: the unit of `function` granularity
+  // prose-in-code: a statement that is only a string literal (docstring), and comment nodes
+  const char* expression_statement;
+  std::vector<const char*> string_literals;      // literal nodes treated as one core range, not descended
+  std::vector<const char*> comments;
+  std::vector<const char*> delimiters;           // pure delimiters: not core logic tokens
+  std::vector<const char*> non_core_tokens;      // e.g. line continuation
+  // --- def-use ---
+  std::vector<RoleEntry> roles;
+  std::vector<const char*> target_containers;    // destructuring nodes whose children are targets
+  std::vector<const char*> parameter_containers; // parameter nodes/lists whose names the header defines
+  const char* else_clause;                       // the exhaustive alternative of a branch / loop else / try else
+  const char* finally_clause;                    // try's finally
+  const char* dotted_name;                       // a.b.c name path (imports, match value patterns)
+  const char* aliased_import;                    // `x as y` in imports (field `alias`)
+  std::vector<const char*> pattern_keyword;      // match: `k=pattern` (the first name is a keyword, not a binding)
+  std::vector<const char*> pattern_class;        // match: Class(...) (the class name is a use)
+  const char* pattern_wildcard;                  // match: the name that binds nothing ("_")
+  // --- segmenter ---
+  // Accept an untagged fenced block / a bare response as this language (tree already parsed).
+  bool (*accept_untagged)(TSNode root);
+  // Cheap lexical pre-check before parsing an untagged block / bare response (false: certainly
+  // not this language, skip the parse; error recovery on prose is the slowest thing tree-sitter does).
+  bool (*maybe_untagged)(std::string_view text);
+};
+
+// Registered languages (immutable tables).
+const std::vector<const LanguageTables*>& registered_languages();
+// Find by canonical name or fence alias (lower-case); nullptr when not registered.
+const LanguageTables* find_language(std::string_view tag);
+
+extern const LanguageTables kPythonTables;
+
+}  // namespace codeblock

@@ -1,0 +1,188 @@
+// Node-API wrapper of the structure core: one call per batch of responses, typed arrays out.
+#include <napi.h>
+
+#include <cstring>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/graph.h"
+#include "core/structure.h"
+#include "modules.h"
+
+namespace codeblock::napi {
+namespace {
+
+template <class T, class A>
+A MakeArray(Napi::Env env, const std::vector<T>& v) {
+  A out = A::New(env, v.size());
+  if (!v.empty()) std::memcpy(out.Data(), v.data(), v.size() * sizeof(T));
+  return out;
+}
+
+Napi::Int32Array I32(Napi::Env env, const std::vector<int32_t>& v) { return MakeArray<int32_t, Napi::Int32Array>(env, v); }
+Napi::Float64Array F64(Napi::Env env, const std::vector<double>& v) { return MakeArray<double, Napi::Float64Array>(env, v); }
+
+double NumberOpt(const Napi::Object& o, const char* key, double dflt) {
+  if (!o.Has(key)) return dflt;
+  Napi::Value v = o.Get(key);
+  if (v.IsUndefined()) return dflt;
+  if (!v.IsNumber()) throw Napi::TypeError::New(o.Env(), std::string("structure option ") + key + " must be a number");
+  return v.As<Napi::Number>().DoubleValue();
+}
+
+// analyzeStructure(responses: string[], opts?: {granularity?: 0|1|2, blockMaxCodePoints?, blockMaxLines?,
+// parseTimeoutMs?}) → columns (see src/structure/native.ts for the layout).
+Napi::Value AnalyzeStructure(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsArray()) throw Napi::TypeError::New(env, "analyzeStructure: responses must be an array of strings");
+  Napi::Array arr = info[0].As<Napi::Array>();
+  StructureOptions opt;
+  if (info.Length() > 1 && !info[1].IsUndefined()) {
+    if (!info[1].IsObject()) throw Napi::TypeError::New(env, "analyzeStructure: options must be an object");
+    Napi::Object o = info[1].As<Napi::Object>();
+    double g = NumberOpt(o, "granularity", 0);
+    if (g != 0 && g != 1 && g != 2) throw Napi::RangeError::New(env, "analyzeStructure: granularity must be 0, 1 or 2");
+    opt.granularity = static_cast<Granularity>(static_cast<int32_t>(g));
+    double bm = NumberOpt(o, "blockMaxCodePoints", opt.block_max_code_points);
+    double bl = NumberOpt(o, "blockMaxLines", opt.block_max_lines);
+    if (!(bm >= 0 && bm <= 4294967295.0) || !(bl >= 0 && bl <= 4294967295.0))
+      throw Napi::RangeError::New(env, "analyzeStructure: blockMaxCodePoints / blockMaxLines must be >= 0");
+    opt.block_max_code_points = static_cast<uint32_t>(bm);
+    opt.block_max_lines = static_cast<uint32_t>(bl);
+    opt.parse_timeout_ms = NumberOpt(o, "parseTimeoutMs", opt.parse_timeout_ms);
+    double mi = NumberOpt(o, "maxItems", opt.max_items);
+    if (!(mi >= 0 && mi <= 4294967295.0)) throw Napi::RangeError::New(env, "analyzeStructure: maxItems must be >= 0");
+    opt.max_items = static_cast<uint32_t>(mi);
+    if (opt.parse_timeout_ms != opt.parse_timeout_ms) throw Napi::RangeError::New(env, "analyzeStructure: parseTimeoutMs is NaN");
+  }
+  const uint32_t n = arr.Length();
+  std::vector<std::string> texts(n);
+  for (uint32_t i = 0; i < n; i++) {
+    Napi::Value v = arr.Get(i);
+    if (!v.IsString()) throw Napi::TypeError::New(env, "analyzeStructure: responses[" + std::to_string(i) + "] is not a string");
+    texts[i] = v.As<Napi::String>().Utf8Value();
+  }
+
+  std::vector<int32_t> status(n), segOff(n + 1, 0), segStart, segEnd, segLang, itemOff(n + 1, 0), itemStart, itemEnd,
+      itemKind, itemType, itemSegment, itemFlags, coreOff{0}, coreStart, coreEnd, edgeOff(n + 1, 0), edgeFrom, edgeTo,
+      proseOff(n + 1, 0), proseStart, proseEnd;
+  std::vector<double> reach, bridge;
+  std::vector<std::string> langs, types;
+  std::unordered_map<std::string, int32_t> langIdx;
+  std::unordered_map<const char*, int32_t> typeIdx;  // grammar-owned static strings
+  for (uint32_t r = 0; r < n; r++) {
+    StructureResult res = analyze_structure(texts[r], opt);
+    status[r] = static_cast<int32_t>(res.status);
+    if (res.status == RecordStatus::Ok) {
+      for (const SegmentOut& s : res.segments) {
+        segStart.push_back(static_cast<int32_t>(s.start));
+        segEnd.push_back(static_cast<int32_t>(s.end));
+        auto it = langIdx.find(s.lang);
+        if (it == langIdx.end()) {
+          it = langIdx.emplace(s.lang, static_cast<int32_t>(langs.size())).first;
+          langs.push_back(s.lang);
+        }
+        segLang.push_back(it->second);
+      }
+      for (const ItemOut& it : res.items) {
+        itemStart.push_back(static_cast<int32_t>(it.start));
+        itemEnd.push_back(static_cast<int32_t>(it.end));
+        itemKind.push_back(static_cast<int32_t>(it.kind));
+        auto t = typeIdx.find(it.type);
+        if (t == typeIdx.end()) {
+          t = typeIdx.emplace(it.type, static_cast<int32_t>(types.size())).first;
+          types.push_back(it.type);
+        }
+        itemType.push_back(t->second);
+        itemSegment.push_back(it.segment);
+        itemFlags.push_back(static_cast<int32_t>(it.flags));
+        for (uint32_t c = it.core_begin; c < it.core_end; c++) {
+          coreStart.push_back(static_cast<int32_t>(res.core[c].first));
+          coreEnd.push_back(static_cast<int32_t>(res.core[c].second));
+        }
+        coreOff.push_back(static_cast<int32_t>(coreStart.size()));
+      }
+      for (auto& e : res.edges) {
+        edgeFrom.push_back(e.first);
+        edgeTo.push_back(e.second);
+      }
+      for (auto& p : res.prose) {
+        proseStart.push_back(static_cast<int32_t>(p.first));
+        proseEnd.push_back(static_cast<int32_t>(p.second));
+      }
+      reach.insert(reach.end(), res.reach.begin(), res.reach.end());
+      bridge.insert(bridge.end(), res.bridge.begin(), res.bridge.end());
+    }
+    segOff[r + 1] = static_cast<int32_t>(segStart.size());
+    itemOff[r + 1] = static_cast<int32_t>(itemStart.size());
+    edgeOff[r + 1] = static_cast<int32_t>(edgeFrom.size());
+    proseOff[r + 1] = static_cast<int32_t>(proseStart.size());
+  }
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("count", Napi::Number::New(env, n));
+  out.Set("status", I32(env, status));
+  out.Set("segOffsets", I32(env, segOff));
+  out.Set("segStart", I32(env, segStart));
+  out.Set("segEnd", I32(env, segEnd));
+  out.Set("segLang", I32(env, segLang));
+  Napi::Array jl = Napi::Array::New(env, langs.size());
+  for (size_t i = 0; i < langs.size(); i++) jl.Set(static_cast<uint32_t>(i), Napi::String::New(env, langs[i]));
+  out.Set("langs", jl);
+  out.Set("itemOffsets", I32(env, itemOff));
+  out.Set("itemStart", I32(env, itemStart));
+  out.Set("itemEnd", I32(env, itemEnd));
+  out.Set("itemKind", I32(env, itemKind));
+  out.Set("itemType", I32(env, itemType));
+  Napi::Array jt = Napi::Array::New(env, types.size());
+  for (size_t i = 0; i < types.size(); i++) jt.Set(static_cast<uint32_t>(i), Napi::String::New(env, types[i]));
+  out.Set("types", jt);
+  out.Set("itemSegment", I32(env, itemSegment));
+  out.Set("itemFlags", I32(env, itemFlags));
+  out.Set("coreOffsets", I32(env, coreOff));
+  out.Set("coreStart", I32(env, coreStart));
+  out.Set("coreEnd", I32(env, coreEnd));
+  out.Set("edgeOffsets", I32(env, edgeOff));
+  out.Set("edgeFrom", I32(env, edgeFrom));
+  out.Set("edgeTo", I32(env, edgeTo));
+  out.Set("proseOffsets", I32(env, proseOff));
+  out.Set("proseStart", I32(env, proseStart));
+  out.Set("proseEnd", I32(env, proseEnd));
+  out.Set("reach", F64(env, reach));
+  out.Set("bridge", F64(env, bridge));
+  return out;
+}
+
+// graphMetrics(n, from: Int32Array, to: Int32Array) → {reach: Float64Array, bridge: Float64Array}
+Napi::Value GraphMetrics(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 3 || !info[0].IsNumber() || !info[1].IsTypedArray() || !info[2].IsTypedArray())
+    throw Napi::TypeError::New(env, "graphMetrics(n, from: Int32Array, to: Int32Array)");
+  double nd = info[0].As<Napi::Number>().DoubleValue();
+  if (!(nd >= 0 && nd <= 1e8) || nd != static_cast<double>(static_cast<int64_t>(nd)))
+    throw Napi::RangeError::New(env, "graphMetrics: n must be an integer in [0, 1e8]");
+  if (info[1].As<Napi::TypedArray>().TypedArrayType() != napi_int32_array ||
+      info[2].As<Napi::TypedArray>().TypedArrayType() != napi_int32_array)
+    throw Napi::TypeError::New(env, "graphMetrics: from/to must be Int32Array");
+  Napi::Int32Array from = info[1].As<Napi::Int32Array>(), to = info[2].As<Napi::Int32Array>();
+  if (from.ElementLength() != to.ElementLength()) throw Napi::RangeError::New(env, "graphMetrics: from/to lengths differ");
+  int32_t n = static_cast<int32_t>(nd);
+  for (size_t k = 0; k < from.ElementLength(); k++)
+    if (from[k] < 0 || from[k] >= n || to[k] < 0 || to[k] >= n)
+      throw Napi::RangeError::New(env, "graphMetrics: edge endpoint out of range");
+  std::vector<double> reach(n), bridge(n);
+  graph_metrics(n, from.Data(), to.Data(), static_cast<int32_t>(from.ElementLength()), reach.data(), bridge.data());
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("reach", F64(env, reach));
+  out.Set("bridge", F64(env, bridge));
+  return out;
+}
+
+}  // namespace
+
+void RegisterStructure(Napi::Env env, Napi::Object exports) {
+  exports.Set("analyzeStructure", Napi::Function::New(env, AnalyzeStructure, "analyzeStructure"));
+  exports.Set("graphMetrics", Napi::Function::New(env, GraphMetrics, "graphMetrics"));
+}
+
+}  // namespace codeblock::napi

@@ -1,0 +1,28 @@
+/**
+ * Item-graph metrics (DESIGN §6), computed in the C++ addon. The structure stage already returns
+ * reach/bridge per item; this entry point serves other graphs (ablations, tests).
+ *   reach(i)  = |items reachable from i, i excluded| / (n - 1)
+ *   bridge(i) = directed betweenness of i (Brandes) / ((n - 1)(n - 2))
+ */
+import { native } from '../native.js';
+import type { GraphMetrics } from './reference.js';
+
+export { referenceGraphMetrics, type GraphMetrics } from './reference.js';
+
+export function graphMetrics(n: number, edges: ReadonlyArray<readonly [number, number]>): GraphMetrics {
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`graphMetrics: n must be a non-negative integer, got ${n}`);
+  const from = new Int32Array(edges.length);
+  const to = new Int32Array(edges.length);
+  edges.forEach(([a, b], k) => {
+    if (!Number.isInteger(a) || !Number.isInteger(b) || a < 0 || b < 0 || a >= n || b >= n)
+      throw new RangeError(`graphMetrics: edge ${k} (${a}→${b}) out of range for n=${n}`);
+    from[k] = a;
+    to[k] = b;
+  });
+  return native().graphMetrics(n, from, to) as GraphMetrics;
+}
+
+/** Score(i) = U(i) · (1 + λr·Reach(i) + λb·Bridge(i)) (DESIGN §6; λr = λb = 0.5 by default). */
+export function dataflowScore(utility: number, reach: number, bridge: number, lambdaReach = 0.5, lambdaBridge = 0.5): number {
+  return utility * (1 + lambdaReach * reach + lambdaBridge * bridge);
+}

@@ -1,0 +1,6 @@
+/** Structure analysis (DESIGN §3, §4, §6): segments, coding items, core ranges, def-use, reach/bridge. */
+export * from './types.js';
+export { analyzeStructureBatch, nativeOptions, decodeColumns, decodeRecord, type StructureColumns } from './native.js';
+export { StructurePool, analyzeStructure } from './pool.js';
+export { codePointIndex, codePointLength, sliceCodePoints } from './offsets.js';
+export { itemsLine } from './items.js';

@@ -1,0 +1,138 @@
+/**
+ * Thin wrapper over the addon's `analyzeStructure`: one native call per batch, typed-array columns
+ * out, decoded here into per-record result objects.
+ */
+import { native } from '../native.js';
+import type {
+  BatchOutcome,
+  Granularity,
+  ItemFlag,
+  ItemKind,
+  StructureOptions,
+  StructureRejectReason,
+  StructureResult,
+} from './types.js';
+import { GRANULARITIES, ITEM_KINDS } from './types.js';
+
+/** Raw columns returned by the addon (and passed between worker threads). */
+export interface StructureColumns {
+  count: number;
+  /** 0 ok, 1 no_code, 2 parse_timeout, 3 too_long. */
+  status: Int32Array;
+  segOffsets: Int32Array;
+  segStart: Int32Array;
+  segEnd: Int32Array;
+  segLang: Int32Array;
+  langs: string[];
+  itemOffsets: Int32Array;
+  itemStart: Int32Array;
+  itemEnd: Int32Array;
+  itemKind: Int32Array;
+  itemType: Int32Array;
+  types: string[];
+  itemSegment: Int32Array;
+  itemFlags: Int32Array;
+  coreOffsets: Int32Array;
+  coreStart: Int32Array;
+  coreEnd: Int32Array;
+  edgeOffsets: Int32Array;
+  edgeFrom: Int32Array;
+  edgeTo: Int32Array;
+  proseOffsets: Int32Array;
+  proseStart: Int32Array;
+  proseEnd: Int32Array;
+  reach: Float64Array;
+  bridge: Float64Array;
+}
+
+export interface NativeStructureOptions {
+  granularity: 0 | 1 | 2;
+  blockMaxCodePoints: number;
+  blockMaxLines: number;
+  parseTimeoutMs: number;
+  maxItems: number;
+}
+
+const REJECT: Record<number, StructureRejectReason> = { 1: 'no_code', 2: 'parse_timeout', 3: 'too_long' };
+
+function nonNegative(name: string, v: unknown, dflt: number, max = 2 ** 32 - 1): number {
+  if (v === undefined) return dflt;
+  if (typeof v !== 'number' || Number.isNaN(v)) throw new TypeError(`structure option ${name} must be a number`);
+  if (v < 0 || v > max || !Number.isFinite(v)) throw new RangeError(`structure option ${name} must be in [0, ${max}], got ${v}`);
+  return v;
+}
+
+/** Validates options (TypeError / RangeError) and maps them to the addon's shape. */
+export function nativeOptions(opts: StructureOptions = {}): NativeStructureOptions {
+  if (opts === null || typeof opts !== 'object') throw new TypeError('structure options must be an object');
+  const g: Granularity = opts.granularity ?? 'statement';
+  const gi = GRANULARITIES.indexOf(g);
+  if (gi < 0) throw new RangeError(`granularity must be one of ${GRANULARITIES.join(', ')}, got ${String(g)}`);
+  return {
+    granularity: gi as 0 | 1 | 2,
+    blockMaxCodePoints: Math.floor(nonNegative('blockMaxCodePoints', opts.blockMaxCodePoints, 1024)),
+    blockMaxLines: Math.floor(nonNegative('blockMaxLines', opts.blockMaxLines, 32)),
+    parseTimeoutMs: nonNegative('parseTimeoutMs', opts.parseTimeoutMs, 1000, 1e9),
+    maxItems: Math.floor(nonNegative('maxItems', opts.maxItems, 20000)),
+  };
+}
+
+/** One native call over a batch (in the calling thread). */
+export function analyzeColumns(responses: readonly string[], opts: NativeStructureOptions): StructureColumns {
+  if (!Array.isArray(responses)) throw new TypeError('responses must be an array of strings');
+  for (let i = 0; i < responses.length; i++)
+    if (typeof responses[i] !== 'string') throw new TypeError(`responses[${i}] must be a string`);
+  return native().analyzeStructure(responses, opts) as StructureColumns;
+}
+
+const FLAG_LISTS: ItemFlag[][] = [[], ['error'], ['missing'], ['error', 'missing']];
+
+/** Decodes record `r` of a batch's columns. */
+export function decodeRecord(c: StructureColumns, r: number): BatchOutcome {
+  const st = c.status[r]!;
+  if (st !== 0) return { ok: false, reason: REJECT[st] ?? 'no_code' };
+  const segments = [];
+  const s0 = c.segOffsets[r]!;
+  for (let s = s0; s < c.segOffsets[r + 1]!; s++)
+    segments.push({ start: c.segStart[s]!, end: c.segEnd[s]!, lang: c.langs[c.segLang[s]!]! });
+  const items = [];
+  const i0 = c.itemOffsets[r]!;
+  const i1 = c.itemOffsets[r + 1]!;
+  const reach: number[] = [];
+  const bridge: number[] = [];
+  for (let i = i0; i < i1; i++) {
+    const core: Array<[number, number]> = [];
+    for (let k = c.coreOffsets[i]!; k < c.coreOffsets[i + 1]!; k++) core.push([c.coreStart[k]!, c.coreEnd[k]!]);
+    items.push({
+      start: c.itemStart[i]!,
+      end: c.itemEnd[i]!,
+      kind: ITEM_KINDS[c.itemKind[i]!] as ItemKind,
+      type: c.types[c.itemType[i]!]!,
+      segment: c.itemSegment[i]!,
+      flags: FLAG_LISTS[c.itemFlags[i]! & 3]!.slice(),
+      core,
+    });
+    reach.push(c.reach[i]!);
+    bridge.push(c.bridge[i]!);
+  }
+  const edges: Array<[number, number]> = [];
+  for (let e = c.edgeOffsets[r]!; e < c.edgeOffsets[r + 1]!; e++) edges.push([c.edgeFrom[e]!, c.edgeTo[e]!]);
+  const prose: Array<[number, number]> = [];
+  for (let p = c.proseOffsets[r]!; p < c.proseOffsets[r + 1]!; p++) prose.push([c.proseStart[p]!, c.proseEnd[p]!]);
+  const result: StructureResult = { segments, items, edges, reach, bridge, prose };
+  return { ok: true, result };
+}
+
+export function decodeColumns(c: StructureColumns): BatchOutcome[] {
+  const out: BatchOutcome[] = [];
+  for (let r = 0; r < c.count; r++) out.push(decodeRecord(c, r));
+  return out;
+}
+
+/**
+ * Analyzes a batch of responses synchronously in the calling thread (one native call).
+ * Result i belongs to responses[i]. Throws TypeError/RangeError on bad arguments.
+ */
+export function analyzeStructureBatch(responses: readonly string[], opts: StructureOptions = {}): BatchOutcome[] {
+  return decodeColumns(analyzeColumns(responses, nativeOptions(opts)));
+}

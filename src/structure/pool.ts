@@ -1,0 +1,115 @@
+/**
+ * Parallel structure analysis: a piscina pool of worker threads, each running one native call per
+ * batch. Output order = input order, and the output is identical whatever the worker count (each
+ * record's analysis depends on that record only).
+ */
+import { availableParallelism } from 'node:os';
+import { Piscina } from 'piscina';
+import type { CodeRecord } from '../types.js';
+import { analyzeColumns, decodeRecord, nativeOptions, type StructureColumns } from './native.js';
+import type { BatchOutcome, StructureOptions, StructureOutcome, StructurePoolOptions } from './types.js';
+
+const WORKER_URL = new URL('./worker.js', import.meta.url);
+
+function intOption(name: string, v: unknown, dflt: number, min: number, max: number): number {
+  if (v === undefined) return dflt;
+  if (typeof v !== 'number' || !Number.isInteger(v)) throw new TypeError(`${name} must be an integer`);
+  if (v < min || v > max) throw new RangeError(`${name} must be in [${min}, ${max}], got ${v}`);
+  return v;
+}
+
+/** A reusable pool (create once, run many batches, destroy). workers = 0 runs in the calling thread. */
+export class StructurePool {
+  readonly workers: number;
+  readonly #pool: Piscina | undefined;
+
+  constructor(opts: { workers?: number } = {}) {
+    this.workers = intOption('workers', opts.workers, availableParallelism(), 0, 1024);
+    this.#pool =
+      this.workers > 0
+        ? new Piscina({ filename: WORKER_URL.href, minThreads: this.workers, maxThreads: this.workers, idleTimeout: 60_000 })
+        : undefined;
+  }
+
+  /** Analyzes one batch (raw columns) on a worker (or in-thread when workers = 0). */
+  async runColumns(responses: string[], opts: StructureOptions = {}): Promise<StructureColumns> {
+    const nopts = nativeOptions(opts);
+    if (!this.#pool) return analyzeColumns(responses, nopts);
+    return (await this.#pool.run({ responses, opts: nopts })) as StructureColumns;
+  }
+
+  /** Analyzes one batch; result i belongs to responses[i]. */
+  async run(responses: string[], opts: StructureOptions = {}): Promise<BatchOutcome[]> {
+    const c = await this.runColumns(responses, opts);
+    const out: BatchOutcome[] = [];
+    for (let r = 0; r < c.count; r++) out.push(decodeRecord(c, r));
+    return out;
+  }
+
+  async destroy(): Promise<void> {
+    if (this.#pool) await this.#pool.destroy();
+  }
+}
+
+/**
+ * Streams records through the pool and yields one outcome per record, in input order, with at most
+ * `2 × workers` batches in flight (bounded memory). Pass `pool` to reuse one; otherwise a pool is
+ * created and destroyed here.
+ */
+export async function* analyzeStructure(
+  records: AsyncIterable<CodeRecord> | Iterable<CodeRecord>,
+  opts: StructurePoolOptions & { pool?: StructurePool } = {},
+): AsyncGenerator<StructureOutcome, void, undefined> {
+  const batchSize = intOption('batchSize', opts.batchSize, 64, 1, 1 << 20);
+  const sopts: StructureOptions = {
+    granularity: opts.granularity,
+    blockMaxCodePoints: opts.blockMaxCodePoints,
+    blockMaxLines: opts.blockMaxLines,
+    parseTimeoutMs: opts.parseTimeoutMs,
+    maxItems: opts.maxItems,
+  };
+  nativeOptions(sopts); // validate before starting threads
+  const own = opts.pool === undefined;
+  const pool = opts.pool ?? new StructurePool({ workers: opts.workers });
+  const maxInFlight = Math.max(1, pool.workers * 2);
+  type Pending = { records: CodeRecord[]; columns: Promise<StructureColumns> };
+  const inflight: Pending[] = [];
+  const submit = (batch: CodeRecord[]): void => {
+    const columns = pool.runColumns(
+      batch.map((r) => r.response),
+      sopts,
+    );
+    columns.catch(() => undefined); // surfaced when awaited, in order
+    inflight.push({ records: batch, columns });
+  };
+  function* emit(p: Pending, c: StructureColumns): Generator<StructureOutcome> {
+    for (let i = 0; i < p.records.length; i++) {
+      const record = p.records[i]!;
+      const o = decodeRecord(c, i);
+      yield o.ok ? { ok: true, id: record.id, record, result: o.result } : { ok: false, id: record.id, record, reason: o.reason };
+    }
+  }
+  try {
+    let batch: CodeRecord[] = [];
+    for await (const rec of records) {
+      if (rec === null || typeof rec !== 'object' || typeof rec.response !== 'string')
+        throw new TypeError('analyzeStructure: every record needs a string `response`');
+      batch.push(rec);
+      if (batch.length >= batchSize) {
+        submit(batch);
+        batch = [];
+        while (inflight.length >= maxInFlight) {
+          const p = inflight.shift()!;
+          yield* emit(p, await p.columns);
+        }
+      }
+    }
+    if (batch.length > 0) submit(batch);
+    while (inflight.length > 0) {
+      const p = inflight.shift()!;
+      yield* emit(p, await p.columns);
+    }
+  } finally {
+    if (own) await pool.destroy();
+  }
+}
