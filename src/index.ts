@@ -18,3 +18,5 @@ export { generatePool, findPythonStdlib, OCI_COLUMNS, type GeneratePoolOptions, 
 export * from './structure/index.js';
 export * from './graph/index.js';
 export { planSlurm, submitSlurm, writeSlurmScripts, slurmCommandLines, parseArraySpec, SLURM_TEMPLATES_DIR, type SlurmJobSpec, type SlurmPlan, type SlurmResources, type SlurmSubmission, type SbatchOptions } from './deploy/index.js';
+export { resolveRuns, runSamples, collect, renderReport, renderSample, renderSummary } from './inspect/index.js';
+export type { InspectSample, InspectItem, ItemStatus, RunInfo, RunSummary, Collected } from './inspect/index.js';

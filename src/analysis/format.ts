@@ -23,7 +23,7 @@ export const ANALYSIS_VERSION = 1;
 export interface AnalysisItem {
   start: number;
   end: number;
-  kind: 'simple' | 'header' | 'clause';
+  kind: 'simple' | 'header' | 'clause' | 'block';
   type: string;
   flags: string[];
   /** Item utility U (reduce of GCE u over its core scorer tokens); 0 when it has no core tokens. */

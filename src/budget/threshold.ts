@@ -19,6 +19,12 @@ export function scoreBin(score: number): number {
   return bin >= NBINS ? NBINS - 1 : bin;
 }
 
+/** The smallest score that falls into `bin` (the threshold a cut at that bin stands for). */
+export function binLowerEdge(bin: number): number {
+  u32[0] = bin << BITS_DROPPED;
+  return f32[0]!;
+}
+
 export interface BudgetCut {
   /** Candidates with bin > cutBin are taken. */
   cutBin: number;

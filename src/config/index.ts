@@ -55,6 +55,7 @@ export interface CodeblockConfig {
   best?: boolean;
   worst?: boolean;
   html?: string;
+  reportSamples: number;
 }
 
 /** Defaults for every knob (the embedded model is resolved later, when `model` is unset). */

@@ -100,6 +100,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'sample', kind: 'integer', min: 0, commands: ['inspect'], help: 'show the N-th sample', group: 'Inspect' },
   { key: 'best', kind: 'boolean', commands: ['inspect'], help: 'show the sample with the highest-scoring item', group: 'Inspect' },
   { key: 'worst', kind: 'boolean', commands: ['inspect'], help: 'show the sample with the lowest-scoring selected item', group: 'Inspect' },
+  { key: 'reportSamples', kind: 'integer', min: 1, default: 500, commands: ['inspect'], help: 'samples embedded in the HTML report (the summary covers every record)', group: 'Inspect' },
   { key: 'html', kind: 'string', commands: ['inspect'], help: 'write a self-contained HTML report to this file', group: 'Inspect' },
 ];
 

@@ -19,7 +19,7 @@ import type { CodeblockConfig } from '../config/index.js';
 import { listAnalysisParts, type AnalysisPart, type AnalysisRecord } from '../analysis/format.js';
 import { chunked, orderedOutcomes, orderedRecords } from '../analysis/ordered.js';
 import { recordCandidates, type RecordCandidates, type SelectKnobs } from '../budget/candidates.js';
-import { BudgetGate, ScoreHistogram } from '../budget/threshold.js';
+import { BudgetGate, ScoreHistogram, binLowerEdge, type BudgetCut } from '../budget/threshold.js';
 import { labelMask } from '../masks/index.js';
 import { assemblePacks, packBFD, packViews, packingEfficiency, IGNORE_INDEX } from '../pack/index.js';
 import { TargetTokenizer, cpToUtf16Map } from '../tokenize/index.js';
@@ -333,6 +333,8 @@ export async function select(analysisDirs: readonly string[], cfg: CodeblockConf
           nl_budget_tokens: Math.round(nlBudget),
           forced_tokens: forcedCost,
           item_candidates: itemHist.count,
+          item_threshold: cutThreshold(itemCut),
+          token_threshold: cutThreshold(tokenCut),
           token_candidates: tokenHist.count,
         },
         tokenizer: tok.description,
@@ -351,6 +353,11 @@ export async function select(analysisDirs: readonly string[], cfg: CodeblockConf
     rmSync(tmpDir, { recursive: true, force: true });
     throw err;
   }
+}
+
+/** Lowest score a cut can take (null when nothing or everything is cut). */
+function cutThreshold(c: BudgetCut): number | null {
+  return c.cutBin >= 0 && c.cutBin < 1 << 19 ? binLowerEdge(c.cutBin) : null;
 }
 
 function c0(sel: SelectedSpan[]): number {

@@ -38,7 +38,7 @@ export async function inspectCommand(dirs: string[], cfg: CodeblockConfig): Prom
   else if (cfg.worst) pick = { worst: true };
 
   if (cfg.html) {
-    const c = await collect(runs, { maxSamples: REPORT_SAMPLES, pick, scorer: runs[0]!.kind === 'analysis' });
+    const c = await collect(runs, { maxSamples: cfg.reportSamples ?? REPORT_SAMPLES, pick, scorer: runs[0]!.kind === 'analysis' });
     mkdirSync(dirname(cfg.html), { recursive: true });
     const html = renderReport(c, { version: version() });
     writeFileAtomic(cfg.html, html);
