@@ -10,6 +10,7 @@ export { ScoreHistogram, BudgetGate, scoreBin, type BudgetCut } from './budget/t
 export { native } from './native.js';
 export * from './masks/index.js';
 export * from './pack/index.js';
+export * from './scoring/index.js';
 export * from './tokenize/index.js';
 export * from './output/index.js';
 export * from './loader/index.js';

@@ -50,7 +50,9 @@ export interface AnalysisRecord {
   items: AnalysisItem[];
   edges: Array<[number, number]>;
   /** Scorer tokens of the response: code point spans [s0,e0,s1,e1,…] and log-probs (rounded to 1e-5). */
-  scorer: { spans: number[]; logp: number[] };
+  scorer: { spans: number[]; logp: Array<number | null> };
+  /** How the scorer treated the record when not plainly (prompt_truncated, response_windowed, first_token_unscored). */
+  notes?: string[];
 }
 
 export interface AnalysisOutcome {

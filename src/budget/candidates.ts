@@ -217,7 +217,7 @@ export function recordCandidates(rec: AnalysisRecord, text: string, enc: Encoded
           best = j;
         }
       }
-      if (best < 0) continue;
+      if (best < 0 || lp[best] === null || lp[best] === undefined) continue; // unscored token (null log-prob)
       score = gceU(lp[best]!, k.q);
     }
     out.tokens.push({ token: t, score });

@@ -307,7 +307,8 @@ async function processPart(p: PendingPart, ctx: PartContext): Promise<PartMarker
       segments: result.segments,
       items,
       edges: result.edges,
-      scorer: { spans, logp: Array.from(sc.logprob, (x) => round5(x) as number) },
+      scorer: { spans, logp: Array.from(sc.logprob, (x) => round5(x)) },
+      ...(sc.notes.length ? { notes: [...sc.notes] } : {}),
     });
   }
   records.sort((a, b) => a.ordinal - b.ordinal);

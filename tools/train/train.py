@@ -1,0 +1,114 @@
+"""Train the default scorer LM on the tokenized stdlib corpus (see encode_corpus.mjs).
+
+Usage: /usr/bin/python3 tools/train/train.py [workDir=/tmp/codeblock-train] [--resume] [--until=STEP]
+Writes <work>/ckpt.pt (and <work>/log.jsonl). Reproducible: seed + config.json + filelist.txt.
+One invocation stops after max_wall_seconds; --resume continues from <work>/ckpt.pt on the same
+step-based LR schedule (up to max_steps), with the data sampler re-seeded by (seed, step). A checkpoint
+written without optimizer state (older runs) resumes with fresh AdamW moments.
+"""
+import json, math, os, sys, time
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+here = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, here)
+from model import build
+
+cfg = json.load(open(os.path.join(here, "config.json")))
+tc = cfg["train"]
+args = [a for a in sys.argv[1:] if not a.startswith("--")]
+resume = "--resume" in sys.argv
+until = next((int(a.split("=", 1)[1]) for a in sys.argv[1:] if a.startswith("--until=")), None)
+work = args[0] if args else "/tmp/codeblock-train"
+torch.set_num_threads(tc["num_threads"])
+torch.manual_seed(tc["seed"])
+rng = np.random.default_rng(tc["seed"])
+
+train = np.fromfile(os.path.join(work, "train.bin"), dtype=np.uint16).astype(np.int64)
+val = np.fromfile(os.path.join(work, "val.bin"), dtype=np.uint16).astype(np.int64)
+V = cfg["tokenizer"]["vocab_size"]
+model = build(cfg["model"], V)
+n_params = sum(p.numel() for p in model.parameters())
+print(f"params {n_params}  train tokens {len(train)}  val tokens {len(val)}", flush=True)
+
+decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
+no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
+opt = torch.optim.AdamW([{"params": decay, "weight_decay": tc["weight_decay"]},
+                         {"params": no_decay, "weight_decay": 0.0}], lr=tc["lr"], betas=(0.9, 0.95))
+L, B, n_ctx = tc["seq_len"], tc["batch_size"], cfg["model"]["n_ctx"]
+max_steps = tc["max_steps"]
+
+
+def lr_at(step):
+    if step < tc["warmup_steps"]:
+        return tc["lr"] * (step + 1) / tc["warmup_steps"]
+    frac = min(1.0, (step - tc["warmup_steps"]) / max(1, max_steps - tc["warmup_steps"]))
+    return tc["lr"] * (tc["min_lr_ratio"] + (1 - tc["min_lr_ratio"]) * 0.5 * (1 + math.cos(math.pi * frac)))
+
+
+def batch():
+    starts = rng.integers(0, len(train) - L - 1, size=B)
+    x = torch.from_numpy(np.stack([train[s:s + L + 1] for s in starts]))
+    off = rng.integers(0, n_ctx - L + 1, size=B) if tc["random_position_offset"] else np.zeros(B, dtype=np.int64)
+    pos = torch.from_numpy(off[:, None] + np.arange(L)[None, :])
+    return x[:, :-1], x[:, 1:], pos
+
+
+@torch.no_grad()
+def evaluate():
+    model.eval()
+    tot, n = 0.0, 0
+    for s in range(0, len(val) - 1, L):
+        chunk = torch.from_numpy(val[s:s + L + 1])[None]
+        if chunk.shape[1] < 2:
+            break
+        x, y = chunk[:, :-1], chunk[:, 1:]
+        logits = model(x, torch.ones_like(x), torch.arange(x.shape[1])[None])
+        tot += F.cross_entropy(logits[0], y[0], reduction="sum").item()
+        n += y.numel()
+    model.train()
+    return tot / n
+
+
+step = 0
+if resume:
+    ck = torch.load(os.path.join(work, "ckpt.pt"), map_location="cpu")
+    model.load_state_dict(ck["model"])
+    if "opt" in ck:
+        opt.load_state_dict(ck["opt"])
+    step = ck["step"]
+    rng = np.random.default_rng([tc["seed"], step])
+    print(f"resumed at step {step} (optimizer state {'restored' if 'opt' in ck else 'fresh'})", flush=True)
+
+log = open(os.path.join(work, "log.jsonl"), "a")
+t0 = time.time()
+def keep_going():
+    if until is not None:  # replay: stop exactly where a recorded run stopped, ignoring the wall clock
+        return step < min(until, max_steps)
+    return step < max_steps and time.time() - t0 < tc["max_wall_seconds"]
+
+
+while keep_going():
+    for g in opt.param_groups:
+        g["lr"] = lr_at(step)
+    x, y, pos = batch()
+    logits = model(x, torch.ones_like(x), pos)
+    loss = F.cross_entropy(logits.reshape(-1, V), y.reshape(-1))
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), tc["grad_clip"])
+    opt.step()
+    step += 1
+    if step % 50 == 0:
+        rec = {"step": step, "loss": round(loss.item(), 4), "lr": lr_at(step), "t": round(time.time() - t0, 1)}
+        if step % 500 == 0:
+            rec["val_ce"] = round(evaluate(), 4)
+            torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step}, os.path.join(work, "ckpt.pt"))
+        print(json.dumps(rec), flush=True)
+        log.write(json.dumps(rec) + "\n"); log.flush()
+
+vce = evaluate()
+torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step, "val_ce": vce, "params": n_params},
+           os.path.join(work, "ckpt.pt"))
+print(json.dumps({"done": True, "steps": step, "val_ce": vce, "seconds": round(time.time() - t0, 1)}), flush=True)
