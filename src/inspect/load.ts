@@ -318,7 +318,7 @@ function baseSample(rec: AnalysisRecord, knobs: SelectKnobs): InspectSample {
 }
 
 function scorerView(rec: AnalysisRecord, q: number): { spans: number[]; u: number[] } {
-  return { spans: rec.scorer.spans, u: rec.scorer.logp.map((lp) => Math.round(gceU(lp, q) * 1e4) / 1e4) };
+  return { spans: rec.scorer.spans, u: rec.scorer.logp.map((lp) => (lp === null ? 0 : Math.round(gceU(lp, q) * 1e4) / 1e4)) };
 }
 
 export interface SampleStreamOptions {
