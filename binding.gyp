@@ -15,7 +15,7 @@
         "node_modules/tree-sitter/vendor/tree-sitter/lib/src",
         "node_modules/tree-sitter-python/src"
       ],
-      "cflags_c": ["-std=c11", "-O2", "-w"],
+      "cflags_c": ["-std=c11", "-O3", "-w"],
       "defines": ["_POSIX_C_SOURCE=200112L", "_DEFAULT_SOURCE"]
     },
     {
@@ -32,7 +32,7 @@
       "defines": ["NAPI_VERSION=8", "NODE_ADDON_API_DISABLE_DEPRECATED", "NODE_ADDON_API_CPP_EXCEPTIONS"],
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions"],
-      "cflags_cc": ["-std=c++17", "-O2"]
+      "cflags_cc": ["-std=c++17", "-O3"]
     }
   ]
 }

@@ -83,6 +83,9 @@ struct LanguageTables {
   // Cheap lexical pre-check before parsing an untagged block / bare response (false: certainly
   // not this language, skip the parse; error recovery on prose is the slowest thing tree-sitter does).
   bool (*maybe_untagged)(std::string_view text);
+  // Statements the grammar accepts for error recovery or legacy dialects but that are not valid in
+  // the language as trained on (Python 2 `print x` / `exec x`): flagged like parse errors.
+  std::vector<const char*> invalid_statements;
 };
 
 // Registered languages (immutable tables).

@@ -189,6 +189,7 @@ const LanguageTables kPythonTables = {
     /*pattern_wildcard*/ "_",
     /*accept_untagged*/ python_accept_untagged,
     /*maybe_untagged*/ python_maybe_untagged,
+    /*invalid_statements*/ {"print_statement", "exec_statement"},
 };
 
 }  // namespace codeblock

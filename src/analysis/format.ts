@@ -53,6 +53,8 @@ export interface AnalysisRecord {
   scorer: { spans: number[]; logp: Array<number | null> };
   /** How the scorer treated the record when not plainly (prompt_truncated, response_windowed, first_token_unscored). */
   notes?: string[];
+  /** Instruction-following difficulty, loss(response | prompt) / loss(response) (analyze --ifd); null when undefined. */
+  ifd?: number | null;
 }
 
 export interface AnalysisOutcome {
@@ -78,6 +80,8 @@ export interface PartMarker {
   ordinals: [number, number] | null;
   files: Array<{ path: string; sha256: string; bytes: number }>;
   scorer: { model: string; modelSha256: string; tokens: number; paddedTokens: number };
+  /** Whole-file problems met while this part was read (e.g. a truncated .gz): records after them could not be counted. */
+  inputErrors?: Array<{ file: string; error: string }>;
 }
 
 export function shardDirName(index: number, count: number): string {

@@ -25,6 +25,9 @@ export interface CodeblockConfig {
   minJudgement: number;
   dedup: 'exact' | 'minhash' | 'off';
   minhashThreshold: number;
+  ifd: boolean;
+  ifdTopRatio: number;
+  ifdTopN: number;
   granularity: 'statement' | 'block' | 'function';
   blockMaxChars: number;
   parseTimeoutMs: number;

@@ -58,6 +58,9 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'minTestScore', kind: 'number', min: 0, max: 1, default: 0.5, commands: ANALYZE, help: 'OCI average_test_score below this is rejected (tests)', group: 'Pair selection' },
   { key: 'minJudgement', kind: 'number', min: 0, default: 3, commands: ANALYZE, help: 'OCI llm_judgement sub-scores below this are rejected (judgement)', group: 'Pair selection' },
   { key: 'dedup', kind: 'string', choices: ['exact', 'minhash', 'off'], default: 'exact', commands: ANALYZE, help: 'duplicate pairs by normalized hash, or MinHash near-duplicates', group: 'Pair selection' },
+  { key: 'ifd', kind: 'boolean', default: false, commands: ANALYZE, help: 'compute IFD = loss(response|prompt) / loss(response) with the scorer (one extra scoring pass) so select can rank pairs by it', group: 'Pair selection' },
+  { key: 'ifdTopRatio', kind: 'number', min: 0, max: 1, default: 1, commands: SELECT, help: 'keep only this share of pairs with the highest IFD (needs analyze --ifd); the rest are rejected (ifd)', group: 'Pair selection' },
+  { key: 'ifdTopN', kind: 'integer', min: 0, default: 0, commands: SELECT, help: 'keep only the N pairs with the highest IFD (0 = no cut; needs analyze --ifd)', group: 'Pair selection' },
   { key: 'minhashThreshold', kind: 'number', min: 0, max: 1, default: 0.85, commands: ANALYZE, help: 'Jaccard threshold for --dedup minhash', group: 'Pair selection' },
 
   // structure

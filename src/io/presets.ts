@@ -82,7 +82,11 @@ function recordId(obj: Record<string, unknown>, ctx: RecordContext): { id: strin
   const v = obj.id;
   if (v === undefined || v === null || v === '') return { id: `${ctx.file}:${ctx.line}` };
   if (typeof v === 'string') return { id: v };
-  if (typeof v === 'number' && Number.isFinite(v)) return { id: String(v) };
+  if (typeof v === 'number' && Number.isFinite(v)) {
+    // JSON.parse already rounded an integer beyond 2^53: two different ids could collide
+    if (Number.isInteger(v) && !Number.isSafeInteger(v)) return { error: `field "id" is an integer beyond 2^53 (${v}) that cannot be represented exactly; quote it as a string` };
+    return { id: String(v) };
+  }
   if (typeof v === 'bigint') return { id: v.toString() };
   return { error: `field "id" must be a string or a number, got ${typeName(v)}` };
 }

@@ -15,7 +15,7 @@ import { checkInputs, readRecordBatches } from '../io/index.js';
 import { PairFilter, pairHash } from '../select/filters.js';
 import { analyzeStructure, StructurePool } from '../structure/index.js';
 import type { StructureOptions } from '../structure/types.js';
-import { Scorer, DEFAULT_MODEL_DIR, itemUtilities, type RecordScores } from '../scoring/index.js';
+import { Scorer, DEFAULT_MODEL_DIR, itemUtilities, meanNll, type RecordScores } from '../scoring/index.js';
 import { AtomicFile, writeFileAtomic } from '../output/atomic.js';
 import type { CodeRecord, QuarantineEntry } from '../types.js';
 import { Progress } from '../cli/progress.js';
@@ -67,6 +67,7 @@ export function analysisConfig(cfg: CodeblockConfig, inputs: readonly string[], 
     minTestScore: cfg.minTestScore,
     minJudgement: cfg.minJudgement,
     dedup: cfg.dedup,
+    ifd: cfg.ifd,
     minhashThreshold: cfg.minhashThreshold,
     granularity: cfg.granularity,
     blockMaxChars: cfg.blockMaxChars,
@@ -93,6 +94,7 @@ interface PendingPart {
   /** Shard-local input positions in this part (records + quarantined). */
   inputs: number;
   skip: boolean;
+  inputErrors: Array<{ file: string; error: string }>;
 }
 
 export async function analyze(inputs: readonly string[], cfg: CodeblockConfig, hooks: AnalyzeHooks = {}): Promise<AnalyzeSummary> {
@@ -115,7 +117,10 @@ export async function analyze(inputs: readonly string[], cfg: CodeblockConfig, h
     const configHash = hashJson(config);
     const dir = join(cfg.out, shardDirName(shard.index, shard.count));
     mkdirSync(dir, { recursive: true });
-    if (!cfg.resume) for (const f of readdirSync(dir)) if (/^(part-|\.part-)/.test(f)) rmSync(join(dir, f), { force: true });
+    for (const f of readdirSync(dir)) {
+      // temporary files of a killed run are never trusted; without --resume nothing is
+      if (/^\.part-.*\.tmp-/.test(f) || (!cfg.resume && /^part-/.test(f))) rmSync(join(dir, f), { force: true });
+    }
 
     const filter = new PairFilter(cfg);
     const structureOpts: StructureOptions = {
@@ -136,6 +141,7 @@ export async function analyze(inputs: readonly string[], cfg: CodeblockConfig, h
     progress?.stage(`analyze shard ${shard.index}/${shard.count}`);
 
     let local = 0; // shard-local input position
+    const pendingErrors: Array<{ file: string; error: string }> = [];
     let part: PendingPart | undefined;
     const flush = async (p: PendingPart): Promise<void> => {
       const markerPath = join(dir, `${partBase(p.index)}.json`);
@@ -166,6 +172,8 @@ export async function analyze(inputs: readonly string[], cfg: CodeblockConfig, h
       for (const ev of batch) {
         if (ev.type === 'file_error') {
           summary.fileErrors.push({ file: ev.file, error: ev.error });
+          // recorded in the part being read (or the next one), so select can report it in the manifest
+          pendingErrors.push({ file: ev.file, error: ev.error });
           continue;
         }
         const ordinal = ev.type === 'record' ? ev.record.ordinal : ev.entry.ordinal;
@@ -173,10 +181,11 @@ export async function analyze(inputs: readonly string[], cfg: CodeblockConfig, h
         const index = Math.floor(local / PART_RECORDS);
         if (!part || part.index !== index) {
           if (part) await flush(part);
-          part = { index, records: [], quarantined: [], inputs: 0, skip: isDone(index) };
+          part = { index, records: [], quarantined: [], inputs: 0, skip: isDone(index), inputErrors: [] };
         }
         local++;
         part.inputs++;
+        if (pendingErrors.length) part.inputErrors.push(...pendingErrors.splice(0));
         if (ev.type === 'record') {
           // On resume the filter still sees skipped records, so duplicate detection stays identical.
           if (part.skip) filter.check(ev.record);
@@ -184,6 +193,11 @@ export async function analyze(inputs: readonly string[], cfg: CodeblockConfig, h
         } else if (!part.skip) part.quarantined.push(ev.entry);
         progress?.tick();
       }
+    }
+    if (pendingErrors.length) {
+      // a file error after the shard's last record (e.g. the damaged tail of the last file)
+      if (!part) part = { index: 0, records: [], quarantined: [], inputs: 0, skip: false, inputErrors: [] };
+      if (!part.skip) part.inputErrors.push(...pendingErrors.splice(0));
     }
     if (part) await flush(part);
     // Parts beyond the end of the input (an earlier run over a longer input) are stale.
@@ -209,6 +223,12 @@ const STRUCTURE_DETAIL: Record<string, (cfg: CodeblockConfig) => string> = {
   no_code: () => 'no code segment that parses',
   too_long: () => 'more coding items than the structure stage accepts (data-flow metrics grow quadratically)',
 };
+
+function ifdOf(conditioned: RecordScores, unconditioned: RecordScores): number | null {
+  const c = meanNll(conditioned.logprob);
+  const u = meanNll(unconditioned.logprob);
+  return c !== null && u !== null && u > 0 ? round5(c / u) : null;
+}
 
 function unscored(id: string): RecordScores {
   return { id, status: 'ok', notes: [], start: new Uint32Array(0), end: new Uint32Array(0), logprob: new Float32Array(0), ids: new Int32Array(0), promptTokens: 0, promptTokensDropped: 0 };
@@ -266,6 +286,9 @@ async function processPart(p: PendingPart, ctx: PartContext): Promise<PartMarker
   const scores: RecordScores[] = ctx.scorer
     ? (await ctx.scorer.scoreRecords(structured.map((s) => ({ id: s.record.id, prompt: promptText(s.record), response: s.record.response })))).results
     : structured.map((s) => unscored(s.record.id));
+  // IFD: the same scorer on the response alone (one more pass), only when asked for.
+  const alone: RecordScores[] | undefined =
+    ctx.cfg.ifd && ctx.scorer ? (await ctx.scorer.scoreRecords(structured.map((s) => ({ id: s.record.id, prompt: '', response: s.record.response })))).results : undefined;
   const records: AnalysisRecord[] = [];
   let scoredTokens = 0;
   for (let i = 0; i < structured.length; i++) {
@@ -309,6 +332,7 @@ async function processPart(p: PendingPart, ctx: PartContext): Promise<PartMarker
       edges: result.edges,
       scorer: { spans, logp: Array.from(sc.logprob, (x) => round5(x)) },
       ...(sc.notes.length ? { notes: [...sc.notes] } : {}),
+      ...(alone ? { ifd: ifdOf(sc, alone[i]!) } : {}),
     });
   }
   records.sort((a, b) => a.ordinal - b.ordinal);
@@ -348,6 +372,7 @@ async function processPart(p: PendingPart, ctx: PartContext): Promise<PartMarker
     ordinals: ords.length ? [ords.reduce((a, b) => Math.min(a, b)), ords.reduce((a, b) => Math.max(a, b))] : null,
     files: [recWritten, outWritten].map((f) => ({ path: relative(ctx.dir, f.path), sha256: f.sha256, bytes: f.bytes })),
     scorer: { model: String(ctx.config.model), modelSha256: String(ctx.config.modelSha256), tokens: scoredTokens, paddedTokens: 0 },
+    ...(p.inputErrors.length ? { inputErrors: p.inputErrors } : {}),
   };
   if (marker.counts.input !== marker.counts.analyzed + quarantined + Object.values(rejected).reduce((a, b) => a + b, 0)) {
     throw new CodeblockError(`internal: part ${p.index} accounting does not add up`, 'E_INTERNAL');

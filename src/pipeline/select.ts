@@ -12,7 +12,7 @@
  *   pack    native BFD over all sample lengths
  *   pass C  assemble packs (native) chunk by chunk from the spill, write Parquet / .bin
  */
-import { closeSync, mkdirSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, readSync, rmSync, writeSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { CodeblockError } from '../errors.js';
 import type { CodeblockConfig } from '../config/index.js';
@@ -52,7 +52,7 @@ interface Encoded {
 }
 
 /** Config keys that determine select output (recorded in the manifest). */
-export const SELECT_KEYS = ['mode', 'budget', 'nlRatio', 'lambdaReach', 'lambdaBridge', 'minItems', 'maxItems', 'allowFlagged', 'tokenizer', 'template', 'maxLen', 'format', 'seed'] as const;
+export const SELECT_KEYS = ['ifdTopRatio', 'ifdTopN', 'mode', 'budget', 'nlRatio', 'lambdaReach', 'lambdaBridge', 'minItems', 'maxItems', 'allowFlagged', 'tokenizer', 'template', 'maxLen', 'format', 'seed'] as const;
 
 class GrowInt32 {
   a = new Int32Array(1024);
@@ -136,18 +136,50 @@ export async function select(analysisDirs: readonly string[], cfg: CodeblockConf
     for (const [r, n] of Object.entries(p.marker.counts.rejected)) bump(counts.rejected, r, n);
   }
 
+  // ---- pass 0 (only for an IFD cut): global duplicates, then rank the rest by IFD -------------
+  // Records excluded here or in pass A are rejected in pass B with the same reason.
+  const excluded = new Map<number, 'duplicate' | 'ifd'>();
+  const dedupOn = analysisConfig.pairFilter !== 'off' && analysisConfig.dedup !== 'off';
+  const ifdCut = cfg.ifdTopRatio < 1 || cfg.ifdTopN > 0;
+  let ifdKept = 0;
+  let ifdPool = 0;
+  if (ifdCut) {
+    if (!analysisConfig.ifd) throw new CodeblockError('--ifd-top-ratio / --ifd-top-n need IFD scores: run `codeblock analyze --ifd` first');
+    const seen = new Set<string>();
+    const ords: number[] = [];
+    const vals: number[] = [];
+    progress?.stage('select: IFD', analyzed);
+    for await (const r of orderedRecords(parts)) {
+      progress?.tick();
+      if (dedupOn && seen.has(r.hash)) {
+        excluded.set(r.ordinal, 'duplicate');
+        continue;
+      }
+      seen.add(r.hash);
+      ords.push(r.ordinal);
+      vals.push(typeof r.ifd === 'number' ? r.ifd : NaN);
+    }
+    ifdPool = ords.length;
+    ifdKept = Math.ceil(cfg.ifdTopRatio * ifdPool);
+    if (cfg.ifdTopN > 0) ifdKept = Math.min(ifdKept, cfg.ifdTopN);
+    // Highest IFD first among IFD < 1 (the prompt helps); IFD >= 1 next; undefined last; ties by input order.
+    const rank = (v: number): number => (Number.isFinite(v) ? (v < 1 ? 0 : 1) : 2);
+    const order = Array.from({ length: ifdPool }, (_, j) => j).sort((a, b) => rank(vals[a]!) - rank(vals[b]!) || vals[b]! - vals[a]! || ords[a]! - ords[b]!);
+    for (let j = ifdKept; j < ifdPool; j++) excluded.set(ords[order[j]!]!, 'ifd');
+  }
+
   // ---- pass A: histogram ------------------------------------------------------------------
   const itemHist = new ScoreHistogram();
   const tokenHist = new ScoreHistogram();
   const seen = new Set<string>();
-  const duplicates = new Set<number>();
   let responseTokens = 0;
   let forcedCost = 0;
   progress?.stage('select: budget', analyzed);
   for await (const chunk of chunked(orderedRecords(parts), CHUNK)) {
     const keep: AnalysisRecord[] = [];
     for (const r of chunk) {
-      if (cfg.pairFilter !== 'off' && analysisConfig.dedup !== 'off' && seen.has(r.hash)) duplicates.add(r.ordinal);
+      if (excluded.has(r.ordinal)) continue;
+      if (!ifdCut && dedupOn && seen.has(r.hash)) excluded.set(r.ordinal, 'duplicate');
       else {
         seen.add(r.hash);
         keep.push(r);
@@ -174,6 +206,8 @@ export async function select(analysisDirs: readonly string[], cfg: CodeblockConf
 
   // ---- pass B: decide, mask, spill ----------------------------------------------------------
   mkdirSync(outDir, { recursive: true });
+  // Temporary files of an earlier run that was killed before it could rename them.
+  for (const f of readdirSync(outDir)) if (/^\.(packs\.(parquet|bin|idx)|samples\.jsonl|manifest\.json|rejected\.jsonl|quarantine\.jsonl)\.tmp-/.test(f)) rmSync(join(outDir, f), { force: true });
   const tmpDir = join(outDir, '.codeblock-tmp');
   rmSync(tmpDir, { recursive: true, force: true });
   mkdirSync(tmpDir, { recursive: true });
@@ -195,7 +229,9 @@ export async function select(analysisDirs: readonly string[], cfg: CodeblockConf
     for await (const chunk of chunked(orderedRecords(parts), CHUNK)) {
       const keep: AnalysisRecord[] = [];
       for (const r of chunk) {
-        if (duplicates.has(r.ordinal)) rejectedSelect.push({ id: r.id, ordinal: r.ordinal, file: r.file, line: r.line, reason: 'duplicate', detail: duplicateDetail(r.hash) });
+        const ex = excluded.get(r.ordinal);
+        if (ex === 'duplicate') rejectedSelect.push({ id: r.id, ordinal: r.ordinal, file: r.file, line: r.line, reason: 'duplicate', detail: duplicateDetail(r.hash) });
+        else if (ex === 'ifd') rejectedSelect.push({ id: r.id, ordinal: r.ordinal, file: r.file, line: r.line, reason: 'ifd', detail: `IFD ${r.ifd ?? 'undefined'} outside the top ${ifdKept} of ${ifdPool} by IFD` });
         else keep.push(r);
       }
       const encs = await encodeChunk(tok, keep);
@@ -239,7 +275,7 @@ export async function select(analysisDirs: readonly string[], cfg: CodeblockConf
         const enc = encs[i]!;
         const n = mask.counts[i]!;
         if (n === 0) {
-          rejectedSelect.push({ id: rec.id, ordinal: rec.ordinal, file: rec.file, line: rec.line, reason: 'no_supervision', detail: `nothing selected within the budget (${c0(selectedMeta[i]!)} spans)` });
+          rejectedSelect.push({ id: rec.id, ordinal: rec.ordinal, file: rec.file, line: rec.line, reason: 'no_supervision', detail: 'no item or token of this sample scored above the global threshold' });
           continue;
         }
         const len = enc.ids.length;
@@ -338,6 +374,7 @@ export async function select(analysisDirs: readonly string[], cfg: CodeblockConf
           token_candidates: tokenHist.count,
         },
         tokenizer: tok.description,
+        input_errors: inputErrors(parts),
       },
     });
     rmSync(tmpDir, { recursive: true, force: true });
@@ -355,13 +392,16 @@ export async function select(analysisDirs: readonly string[], cfg: CodeblockConf
   }
 }
 
+/** Whole-file input problems recorded by analyze (every shard reads every file: deduplicated). */
+function inputErrors(parts: readonly AnalysisPart[]): Array<{ file: string; error: string }> {
+  const seen = new Map<string, { file: string; error: string }>();
+  for (const p of parts) for (const e of p.marker.inputErrors ?? []) seen.set(`${e.file}\u0000${e.error}`, e);
+  return [...seen.keys()].sort().map((k) => seen.get(k)!);
+}
+
 /** Lowest score a cut can take (null when nothing or everything is cut). */
 function cutThreshold(c: BudgetCut): number | null {
   return c.cutBin >= 0 && c.cutBin < 1 << 19 ? binLowerEdge(c.cutBin) : null;
-}
-
-function c0(sel: SelectedSpan[]): number {
-  return sel.length;
 }
 
 interface OutcomeLine {
