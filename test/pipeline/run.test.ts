@@ -129,3 +129,17 @@ test('analyze resumes: a lost part is redone, complete parts are reused, output 
   ok(cli(['select', join(work, 'w1'), '-o', o2]), 'select reference');
   assert.deepEqual(dirBytes(o1), dirBytes(o2));
 });
+
+test('--model takes another, differently shaped causal LM (KV-cache interface, external data, no fused head)', () => {
+  const out = join(work, 'other-model');
+  const model = join(EXAMPLES, '..', 'test', 'fixtures', 'scoring', 'tiny-kv');
+  ok(cli(['run', POOL, '-o', out, '--model', model]), 'run --model tiny-kv');
+  const m = manifest(out) as Manifest & { config: { analysis: { model: string } } };
+  assert.match(m.config.analysis.model, /tiny-kv$/);
+  assert.equal(m.counts.input, m.counts.selected + sumRejected(m) + m.counts.quarantined);
+  assert.ok(m.tokens.supervised > 0);
+  const bad = cli(['analyze', POOL, '-o', join(work, 'bad-model'), '--model', join(model, '..', 'wrong-inputs')]);
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr.trim(), /^codeblock: .*not a causal LM/);
+  assert.equal(bad.stderr.trim().split('\n').length, 1);
+});
