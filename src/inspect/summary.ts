@@ -6,22 +6,7 @@
 import { scoreBin } from '../budget/threshold.js';
 import type { InspectSample, ItemStatus, RunInfo } from './types.js';
 import { finalizeStatuses, ThresholdTracker } from './load.js';
-
-class GrowF32 {
-  a = new Float32Array(1024);
-  n = 0;
-  push(v: number): void {
-    if (this.n === this.a.length) {
-      const b = new Float32Array(this.a.length * 2);
-      b.set(this.a);
-      this.a = b;
-    }
-    this.a[this.n++] = v;
-  }
-  view(): Float32Array {
-    return this.a.subarray(0, this.n);
-  }
-}
+import { growFloat32 } from '../util/grow.js';
 
 export interface TypeShare {
   /** Item label (assignment, call, def header, …). */
@@ -91,11 +76,11 @@ function histogram(values: Float32Array, groups: Uint8Array | undefined, names: 
 /** Accumulates a run's summary; `add` every sample (provisional statuses are fine), then `finish`. */
 export class SummaryBuilder {
   readonly tracker: ThresholdTracker;
-  private readonly scores = new GrowF32();
+  private readonly scores = growFloat32();
   private readonly scoreSel: number[] = [];
   /** Provisional status per item, for the below-threshold / budget split at the end. */
   private readonly pendingBins = new Map<number, number>();
-  private readonly supervisedPerSample = new GrowF32();
+  private readonly supervisedPerSample = growFloat32();
   private readonly byType = new Map<string, TypeShare>();
   private readonly status: Partial<Record<ItemStatus, number>> = {};
   private total = 0;

@@ -25,6 +25,7 @@ import type { Pack } from '../types.js';
 import { CodeblockError } from '../errors.js';
 import { AtomicFile, type WrittenFile } from './atomic.js';
 import { validatePack } from './validate.js';
+import { growInt32 } from '../util/grow.js';
 
 export const BIN_MAGIC = 'CBLKIDX\0';
 export const BIN_VERSION = 1;
@@ -38,23 +39,6 @@ function int32Bytes(a: Int32Array): Uint8Array {
   const out = Buffer.alloc(a.byteLength);
   for (let i = 0; i < a.length; i++) out.writeInt32LE(a[i]!, 4 * i);
   return out;
-}
-
-/** Growable Int32 buffer. */
-class IntList {
-  data = new Int32Array(1024);
-  length = 0;
-  push(v: number): void {
-    if (this.length === this.data.length) {
-      const next = new Int32Array(this.data.length * 2);
-      next.set(this.data);
-      this.data = next;
-    }
-    this.data[this.length++] = v;
-  }
-  view(): Int32Array {
-    return this.data.subarray(0, this.length);
-  }
 }
 
 export interface BinPackWriterOptions {
@@ -71,8 +55,8 @@ export class BinPackWriter {
   private readonly validate: boolean;
   private readonly tokenOffsets: number[] = [0];
   private readonly sampleOffsets: number[] = [0];
-  private readonly seqLens = new IntList();
-  private readonly numSupervised = new IntList();
+  private readonly seqLens = growInt32();
+  private readonly numSupervised = growInt32();
   private closed = false;
 
   constructor(binPath: string, idxPath: string, options: BinPackWriterOptions = {}) {
@@ -94,14 +78,14 @@ export class BinPackWriter {
     this.bin.write(int32Bytes(pack.labels));
     this.tokenOffsets.push(this.tokenOffsets[this.tokenOffsets.length - 1]! + pack.inputIds.length);
     for (const l of pack.seqLens) this.seqLens.push(l);
-    this.sampleOffsets.push(this.seqLens.length);
+    this.sampleOffsets.push(this.seqLens.n);
     this.numSupervised.push(pack.numSupervised);
   }
 
   private buildIdx(): Buffer {
     const P = this.packs;
     const N = this.tokenOffsets[P]!;
-    const S = this.seqLens.length;
+    const S = this.seqLens.n;
     const pad8 = (b: number) => (b + 7) & ~7;
     const size = BIN_HEADER_BYTES + 16 * (P + 1) + pad8(4 * S) + pad8(4 * P);
     const buf = Buffer.alloc(size);

@@ -30,6 +30,7 @@ import { AtomicFile } from '../output/atomic.js';
 import type { OutputFile, SelectedSpan } from '../output/types.js';
 import { Progress } from '../cli/progress.js';
 import { version } from '../version.js';
+import { growFloat64, growInt32 } from '../util/grow.js';
 
 const CHUNK = 256;
 const PACK_CHUNK = 512;
@@ -53,35 +54,6 @@ interface Encoded {
 
 /** Config keys that determine select output (recorded in the manifest). */
 export const SELECT_KEYS = ['ifdTopRatio', 'ifdTopN', 'mode', 'budget', 'nlRatio', 'lambdaReach', 'lambdaBridge', 'minItems', 'maxItems', 'allowFlagged', 'tokenizer', 'template', 'maxLen', 'format', 'seed'] as const;
-
-class GrowInt32 {
-  a = new Int32Array(1024);
-  n = 0;
-  push(v: number): void {
-    if (this.n === this.a.length) {
-      const b = new Int32Array(this.a.length * 2);
-      b.set(this.a);
-      this.a = b;
-    }
-    this.a[this.n++] = v;
-  }
-  view(): Int32Array {
-    return this.a.subarray(0, this.n);
-  }
-}
-
-class GrowF64 {
-  a = new Float64Array(1024);
-  n = 0;
-  push(v: number): void {
-    if (this.n === this.a.length) {
-      const b = new Float64Array(this.a.length * 2);
-      b.set(this.a);
-      this.a = b;
-    }
-    this.a[this.n++] = v;
-  }
-}
 
 function bump(map: Record<string, number>, key: string, n = 1): void {
   map[key] = (map[key] ?? 0) + n;
@@ -215,8 +187,8 @@ export async function select(analysisDirs: readonly string[], cfg: CodeblockConf
   const spill = openSync(spillPath, 'w+');
   let spillPos = 0;
   const sampleIds: string[] = [];
-  const sampleLens = new GrowInt32();
-  const sampleOffsets = new GrowF64();
+  const sampleLens = growInt32();
+  const sampleOffsets = growFloat64();
   const itemGate = new BudgetGate(itemCut);
   const tokenGate = new BudgetGate(tokenCut);
   const writer = new OutputWriter(outDir, { formats: cfg.format, maxLen: cfg.maxLen });
