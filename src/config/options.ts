@@ -95,7 +95,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'format', kind: 'list', choices: FORMATS, default: ['parquet'], commands: SELECT, help: 'comma-separated writers: parquet, bin, jsonl', group: 'Output' },
 
   // gen
-  { key: 'records', kind: 'integer', min: 1, default: 1000, commands: ['gen', 'bench'], help: 'gen: records to generate; bench: pool size', group: 'Generator' },
+  { key: 'records', kind: 'integer', min: 1, default: 1000, commands: ['gen', 'bench'], help: 'gen: records to generate (default 1000); bench: generated pool size for the tokenize+mask+pack section (bench default 10000 when omitted)', group: 'Generator' },
   { key: 'genFormat', kind: 'string', choices: ['jsonl', 'jsonl.gz', 'parquet'], default: 'jsonl', commands: ['gen'], help: 'generated pool format', group: 'Generator' },
 
   // inspect

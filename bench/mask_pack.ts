@@ -1,0 +1,388 @@
+/**
+ * Tokenize + mask + pack benchmark (issue 8): tokens/s of the `select` path against its limit,
+ * raw `tokenizers` `encodeBatch` on the same templated texts, measured in the same run.
+ *
+ * Setup (not timed): `analyze` a pool into a temporary directory (library call, `--scorer` as
+ * given: `none` for generated pools, where every item utility is 1), then load every analysis
+ * record into memory — so the timed work has no file I/O.
+ *
+ * Timed, per round (rounds interleaved, best of each side reported — least sensitive to the load
+ * of a shared machine):
+ *   pipeline  exactly the calls `select()` (src/pipeline/select.ts) makes on these records, in the
+ *             same chunks (256 records, 512 packs), minus its file I/O (spill kept in memory,
+ *             no writers):
+ *               pass A  renderAndEncode (chat template + tokenizers encodeBatch + offsets)
+ *                       → recordCandidates → score histogram → global cut
+ *               pass B  renderAndEncode → recordCandidates → budget gates → native labelMask
+ *               pack    native packBFD over all sample lengths
+ *               pass C  native assemblePacks, chunk by chunk
+ *   limit     raw `Tokenizer.encodeBatch` (the very tokenizer object select uses, same special-token
+ *             setting) on the same templated texts, same 256-text batches, nothing else.
+ *   select    the real `select()` end to end (reads the analysis files, writes Parquet + manifest)
+ *             on the same analysis directory: the figure with I/O, for reference.
+ * tokens = templated tokens of every sample select considers (after the global duplicate filter);
+ * each side is charged for the same token count, so ratio = limit seconds / pipeline seconds.
+ */
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { resolveConfig, type CodeblockConfig } from '../src/config/index.js';
+import { listAnalysisParts, type AnalysisRecord } from '../src/analysis/format.js';
+import { orderedRecords } from '../src/analysis/ordered.js';
+import { recordCandidates, type SelectKnobs } from '../src/budget/candidates.js';
+import { BudgetGate, ScoreHistogram } from '../src/budget/threshold.js';
+import { labelMask } from '../src/masks/index.js';
+import { assemblePacks, packBFD, packingEfficiency } from '../src/pack/index.js';
+import { TargetTokenizer, cpToUtf16Map, type EncodedConversation } from '../src/tokenize/index.js';
+import { since, sig } from './util.js';
+
+const CHUNK = 256; // = select.ts CHUNK
+const PACK_CHUNK = 512; // = select.ts PACK_CHUNK
+
+export interface MaskPackBenchOptions {
+  /** Input pool files (JSONL/Parquet); analyzed into `workDir` first. */
+  inputs: string[];
+  /** Scratch directory (analysis + select output); removed afterwards. */
+  workDir: string;
+  scorer?: 'none' | 'lm';
+  workers?: number;
+  tokenizer?: string;
+  template?: string;
+  maxLen?: number;
+  rounds?: number;
+  /** Also time the real select() with I/O (default true; in the first two rounds). */
+  selectEndToEnd?: boolean;
+  label?: string;
+}
+
+export interface MaskPackStages {
+  tokenize_a: number;
+  candidates_a: number;
+  tokenize_b: number;
+  candidates_b: number;
+  mask: number;
+  pack: number;
+  assemble: number;
+}
+
+export interface MaskPackBenchResult {
+  label: string;
+  inputs: string[];
+  scorer: string;
+  tokenizer: string;
+  records: number;
+  samples: number;
+  tokens: number;
+  supervised: number;
+  packs: number;
+  packing_efficiency: number;
+  /** pipeline tokens/s ÷ raw encodeBatch tokens/s (target ≥ 0.8). */
+  ratio: number;
+  tokens_per_s: number;
+  limit_tokens_per_s: number;
+  seconds: { pipeline: number; limit: number; select: number | null; analyze: number };
+  /** Best-round seconds per stage of the pipeline side. */
+  stages: MaskPackStages;
+  /** Share of the pipeline time spent tokenizing (both passes). */
+  tokenize_share: number;
+  /** One select-side tokenization split up (best of rounds, seconds): chat template; encodeBatch + getIds + getOffsets. */
+  components: { render: number; encode_with_offsets: number };
+  /** real select() (with I/O) tokens/s ÷ raw encodeBatch tokens/s. */
+  select_ratio: number | null;
+  select_tokens_per_s: number | null;
+  rounds: number;
+}
+
+interface RawEncoding {
+  getIds(): number[];
+  getOffsets(): number[][];
+}
+interface RawTokenizer {
+  encodeBatch(s: string[], opts?: { addSpecialTokens?: boolean }): Promise<RawEncoding[]>;
+}
+
+/** The `tokenizers` object inside a TargetTokenizer (the same instance select encodes with). */
+function rawTokenizer(tok: TargetTokenizer): RawTokenizer {
+  const hf = (tok as unknown as { hf?: RawTokenizer }).hf;
+  if (!hf || typeof hf.encodeBatch !== 'function') throw new Error('TargetTokenizer no longer exposes its tokenizers instance (field `hf`): update bench/mask_pack.ts');
+  return hf;
+}
+
+/** Same as select.ts knobsOf. */
+function knobsOf(cfg: CodeblockConfig, q: number): SelectKnobs {
+  return {
+    mode: cfg.mode,
+    lambdaReach: cfg.lambdaReach,
+    lambdaBridge: cfg.lambdaBridge,
+    minItems: cfg.minItems,
+    maxItems: cfg.maxItems,
+    allowFlagged: cfg.allowFlagged,
+    nlRatio: cfg.mode === 'codeblock' || cfg.mode === 'items-no-dataflow' || cfg.mode === 'random-items' ? cfg.nlRatio : 0,
+    seed: cfg.seed,
+    q,
+  };
+}
+
+function candidatesFor(rec: AnalysisRecord, enc: EncodedConversation, k: SelectKnobs) {
+  const map = cpToUtf16Map(enc.text);
+  return recordCandidates(rec, enc.text, enc, k, (cp) => map[cp]!);
+}
+
+interface PipelineRun {
+  seconds: number;
+  stages: MaskPackStages;
+  tokens: number;
+  samples: number;
+  supervised: number;
+  packs: number;
+  efficiency: number;
+}
+
+/** One pass of select's compute path over in-memory records (see module doc). */
+async function pipelineOnce(tok: TargetTokenizer, records: AnalysisRecord[], cfg: CodeblockConfig, k: SelectKnobs): Promise<PipelineRun> {
+  const st: MaskPackStages = { tokenize_a: 0, candidates_a: 0, tokenize_b: 0, candidates_b: 0, mask: 0, pack: 0, assemble: 0 };
+  const tStart = performance.now();
+  // pass A
+  const itemHist = new ScoreHistogram();
+  const tokenHist = new ScoreHistogram();
+  let responseTokens = 0;
+  let forcedCost = 0;
+  for (let c0 = 0; c0 < records.length; c0 += CHUNK) {
+    const chunk = records.slice(c0, c0 + CHUNK);
+    let t = performance.now();
+    const encs = await tok.renderAndEncode(chunk.map((r) => ({ prompt: r.prompt, response: r.response })));
+    st.tokenize_a += since(t);
+    t = performance.now();
+    for (let i = 0; i < chunk.length; i++) {
+      const c = candidatesFor(chunk[i]!, encs[i]!, k);
+      responseTokens += c.responseTokens;
+      for (const f of c.forced) forcedCost += f.cost;
+      for (const it of c.items) itemHist.add(it.score, it.cost);
+      for (const tk of c.tokens) tokenHist.add(tk.score, 1);
+    }
+    st.candidates_a += since(t);
+  }
+  const tokenModes = cfg.mode === 'token-gce' || cfg.mode === 'random-tokens';
+  const budgetTokens = cfg.budget * responseTokens;
+  const nlBudget = tokenModes ? budgetTokens : budgetTokens * k.nlRatio;
+  const itemBudget = tokenModes ? 0 : Math.max(0, budgetTokens - nlBudget - forcedCost);
+  const itemGate = new BudgetGate(itemHist.cut(itemBudget));
+  const tokenGate = new BudgetGate(tokenHist.cut(nlBudget));
+
+  // pass B (the spill is kept in memory: no I/O)
+  const sampleIds: Int32Array[] = [];
+  const sampleFlags: Uint8Array[] = [];
+  const lens: number[] = [];
+  let tokens = 0;
+  let supervised = 0;
+  for (let c0 = 0; c0 < records.length; c0 += CHUNK) {
+    const chunk = records.slice(c0, c0 + CHUNK);
+    let t = performance.now();
+    const encs = await tok.renderAndEncode(chunk.map((r) => ({ prompt: r.prompt, response: r.response })));
+    st.tokenize_b += since(t);
+    t = performance.now();
+    const spans: number[] = [];
+    const sampleSpans = new Int32Array(chunk.length + 1);
+    const sampleTokens = new Int32Array(chunk.length + 1);
+    for (let i = 0; i < chunk.length; i++) {
+      const enc = encs[i]!;
+      const c = candidatesFor(chunk[i]!, enc, k);
+      const sel: Array<[number, number]> = [];
+      if (c.full) {
+        const [a, b] = c.responseTokenRange;
+        if (b > a) sel.push([enc.offsets[2 * a]!, enc.offsets[2 * (b - 1) + 1]!]);
+      } else {
+        for (const f of c.forced) sel.push([f.start, f.end]);
+        for (const it of c.items) if (itemGate.take(it.score, it.cost)) sel.push([it.start, it.end]);
+        for (const tk of c.tokens) if (tokenGate.take(tk.score, 1)) sel.push([enc.offsets[2 * tk.token]!, enc.offsets[2 * tk.token + 1]!]);
+      }
+      sel.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+      for (const s of sel) spans.push(s[0], s[1]);
+      sampleSpans[i + 1] = spans.length / 2;
+      sampleTokens[i + 1] = sampleTokens[i]! + enc.ids.length;
+      tokens += enc.ids.length;
+    }
+    const offsets = new Int32Array(sampleTokens[chunk.length]! * 2);
+    for (let i = 0; i < chunk.length; i++) offsets.set(encs[i]!.offsets, sampleTokens[i]! * 2);
+    st.candidates_b += since(t);
+    t = performance.now();
+    const mask = labelMask({ charOffsets: offsets, sampleTokens, spans: Int32Array.from(spans), sampleSpans });
+    for (let i = 0; i < chunk.length; i++) {
+      const n = mask.counts[i]!;
+      const len = encs[i]!.ids.length;
+      if (n === 0 || len > cfg.maxLen) continue; // no_supervision / pack_too_long, as select
+      sampleIds.push(encs[i]!.ids);
+      sampleFlags.push(mask.supervised.slice(sampleTokens[i]!, sampleTokens[i + 1]!));
+      lens.push(len);
+      supervised += n;
+    }
+    st.mask += since(t);
+  }
+
+  // pack
+  let t = performance.now();
+  const lengths = Int32Array.from(lens);
+  const plan = packBFD(lengths, cfg.maxLen);
+  st.pack = since(t);
+
+  // pass C
+  t = performance.now();
+  const nPacks = plan.packStarts.length - 1;
+  for (let p0 = 0; p0 < nPacks; p0 += PACK_CHUNK) {
+    const p1 = Math.min(nPacks, p0 + PACK_CHUNK);
+    const s0 = plan.packStarts[p0]!;
+    const s1 = plan.packStarts[p1]!;
+    const members = plan.packSamples.subarray(s0, s1);
+    let total = 0;
+    for (const s of members) total += lengths[s]!;
+    const ids = new Int32Array(total);
+    const sup = new Uint8Array(total);
+    const stt = new Int32Array(members.length + 1);
+    for (let j = 0; j < members.length; j++) {
+      const s = members[j]!;
+      ids.set(sampleIds[s]!, stt[j]!);
+      sup.set(sampleFlags[s]!, stt[j]!);
+      stt[j + 1] = stt[j]! + lengths[s]!;
+    }
+    const localStarts = new Int32Array(p1 - p0 + 1);
+    for (let p = p0; p <= p1; p++) localStarts[p - p0] = plan.packStarts[p]! - s0;
+    const localSamples = Int32Array.from({ length: members.length }, (_, j) => j);
+    assemblePacks({ inputIds: ids, supervised: sup, sampleTokens: stt }, { packSamples: localSamples, packStarts: localStarts, maxLen: cfg.maxLen });
+  }
+  st.assemble = since(t);
+  return { seconds: since(tStart), stages: st, tokens, samples: lens.length, supervised, packs: nPacks, efficiency: packingEfficiency(plan) };
+}
+
+/**
+ * Components of one select-side tokenization, timed separately (diagnostics, not a figure):
+ * the chat template alone, and encodeBatch + getIds + getOffsets (what TargetTokenizer does after it).
+ */
+async function componentsOnce(tok: TargetTokenizer, raw: RawTokenizer, records: AnalysisRecord[], addSpecialTokens: boolean): Promise<{ render: number; encodeWithOffsets: number }> {
+  let t = performance.now();
+  const texts = records.map((r) => tok.renderConversation(r.prompt, r.response).text);
+  const render = since(t);
+  t = performance.now();
+  for (let c0 = 0; c0 < texts.length; c0 += CHUNK) {
+    const encs = await raw.encodeBatch(texts.slice(c0, c0 + CHUNK), { addSpecialTokens });
+    for (const e of encs) {
+      e.getIds();
+      e.getOffsets();
+    }
+  }
+  return { render, encodeWithOffsets: since(t) };
+}
+
+/** Raw tokenizers encodeBatch over the same texts and batches: the limit. Returns seconds and tokens. */
+async function limitOnce(raw: RawTokenizer, texts: string[], addSpecialTokens: boolean): Promise<{ seconds: number; tokens: number }> {
+  const t0 = performance.now();
+  let tokens = 0;
+  for (let c0 = 0; c0 < texts.length; c0 += CHUNK) {
+    const encs = await raw.encodeBatch(texts.slice(c0, c0 + CHUNK), { addSpecialTokens });
+    // getIds() is what any consumer must call to use the result; the count check keeps both sides honest.
+    for (const e of encs) tokens += e.getIds().length;
+  }
+  return { seconds: since(t0), tokens };
+}
+
+export async function benchMaskPack(opts: MaskPackBenchOptions): Promise<MaskPackBenchResult> {
+  const rounds = opts.rounds ?? 3;
+  const scorer = opts.scorer ?? 'none';
+  mkdirSync(opts.workDir, { recursive: true });
+  const analysisDir = join(opts.workDir, 'analysis');
+  const selectDir = join(opts.workDir, 'select');
+  rmSync(analysisDir, { recursive: true, force: true });
+
+  // ---- setup: analyze (not part of the figure) --------------------------------------------
+  const { analyze } = await import('../src/pipeline/analyze.js');
+  const aCfg = resolveConfig('analyze', { out: analysisDir, scorer, workers: opts.workers ?? 2, progress: false, shard: '0/1', resume: false });
+  let t0 = performance.now();
+  await analyze(opts.inputs, aCfg);
+  const analyzeSeconds = since(t0);
+
+  const sCfg = resolveConfig('select', {
+    out: selectDir,
+    tokenizer: opts.tokenizer ?? 'qwen2.5',
+    template: opts.template ?? 'auto',
+    maxLen: opts.maxLen ?? 2048,
+    format: ['parquet'],
+    progress: false,
+  });
+  const parts = listAnalysisParts([analysisDir]);
+  const analysisConfig = parts[0]?.marker.config ?? {};
+  const q = typeof analysisConfig.q === 'number' ? analysisConfig.q : 0.7;
+  const k = knobsOf(sCfg, q);
+  // records as select sees them after its global duplicate filter
+  const records: AnalysisRecord[] = [];
+  const seen = new Set<string>();
+  let analyzed = 0;
+  for await (const r of orderedRecords(parts)) {
+    analyzed++;
+    if (analysisConfig.pairFilter !== 'off' && analysisConfig.dedup !== 'off' && seen.has(r.hash)) continue; // = select's global duplicate filter
+    seen.add(r.hash);
+    records.push(r);
+  }
+  if (records.length === 0) throw new Error('analysis produced no records to select from');
+  const tok = await TargetTokenizer.load(sCfg.tokenizer, { template: sCfg.template });
+  const raw = rawTokenizer(tok);
+  const texts = records.map((r) => tok.renderConversation(r.prompt, r.response).text);
+  const addSpecial = tok.description.addSpecialTokens;
+
+  // warm-up (tokenizer thread pool, JIT, addon)
+  await pipelineOnce(tok, records.slice(0, Math.min(records.length, 512)), sCfg, k);
+  await limitOnce(raw, texts.slice(0, 512), addSpecial);
+
+  let best: PipelineRun | undefined;
+  let bestLimit = Infinity;
+  let limitTokens = 0;
+  let bestSelect: number | null = null;
+  let bestRender = Infinity;
+  let bestEncOff = Infinity;
+  for (let r = 0; r < rounds; r++) {
+    const c = await componentsOnce(tok, raw, records, addSpecial);
+    bestRender = Math.min(bestRender, c.render);
+    bestEncOff = Math.min(bestEncOff, c.encodeWithOffsets);
+    const p = await pipelineOnce(tok, records, sCfg, k);
+    if (!best || p.seconds < best.seconds) best = p;
+    const l = await limitOnce(raw, texts, addSpecial);
+    limitTokens = l.tokens;
+    if (l.seconds < bestLimit) bestLimit = l.seconds;
+    if ((opts.selectEndToEnd ?? true) && r < 2) {
+      const { select } = await import('../src/pipeline/select.js');
+      rmSync(selectDir, { recursive: true, force: true });
+      t0 = performance.now();
+      await select([analysisDir], sCfg);
+      const s = since(t0);
+      if (bestSelect === null || s < bestSelect) bestSelect = s;
+    }
+  }
+  rmSync(selectDir, { recursive: true, force: true });
+  rmSync(analysisDir, { recursive: true, force: true });
+  const b = best!;
+  if (limitTokens !== b.tokens) throw new Error(`token count mismatch: pipeline ${b.tokens}, raw encodeBatch ${limitTokens}`);
+  const tps = b.tokens / b.seconds;
+  const limitTps = b.tokens / bestLimit;
+  const selectTps = bestSelect !== null ? b.tokens / bestSelect : null;
+  const stages = Object.fromEntries(Object.entries(b.stages).map(([key, v]) => [key, sig(v)!])) as unknown as MaskPackStages;
+  return {
+    label: opts.label ?? 'pool',
+    inputs: opts.inputs,
+    scorer,
+    tokenizer: `${sCfg.tokenizer} (template ${sCfg.template})`,
+    records: analyzed,
+    samples: b.samples,
+    tokens: b.tokens,
+    supervised: b.supervised,
+    packs: b.packs,
+    packing_efficiency: b.efficiency,
+    ratio: tps / limitTps,
+    tokens_per_s: tps,
+    limit_tokens_per_s: limitTps,
+    seconds: { pipeline: b.seconds, limit: bestLimit, select: bestSelect, analyze: analyzeSeconds },
+    stages,
+    tokenize_share: (b.stages.tokenize_a + b.stages.tokenize_b) / b.seconds,
+    components: { render: sig(bestRender)!, encode_with_offsets: sig(bestEncOff)! },
+    select_ratio: selectTps !== null ? selectTps / limitTps : null,
+    select_tokens_per_s: selectTps,
+    rounds,
+  };
+}

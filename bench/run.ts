@@ -1,0 +1,657 @@
+/**
+ * The benchmark harness (issue 8): `npm run bench` / `codeblock bench`.
+ *
+ * Runs every section — structure, worker scaling, tokenize+mask+pack, scoring, packing, memory —
+ * each isolated (a missing or failing section is recorded with its error; the others still run),
+ * then writes bench/results.json and the results table of docs/benchmarks.md. Every figure is a
+ * ratio against a peer or a limit measured in the same run; absolute numbers only beside it.
+ *
+ * Knobs (CLI flags of `codeblock bench` win over environment variables):
+ *   --records N / CODEBLOCK_BENCH_RECORDS            generated pool for the tokenize+mask+pack section (default 10000)
+ *   --workers N / CODEBLOCK_BENCH_WORKERS            workers of the structure / analyze stages (default 2)
+ *   CODEBLOCK_BENCH_QUICK=1                          smoke-run sizes (≈1–2 min); results go to a temp file, docs untouched
+ *   CODEBLOCK_BENCH_SECTIONS=a,b                     run only these sections (structure, workers, mask_pack, scoring, packing, memory)
+ *   CODEBLOCK_BENCH_MEMORY_SIZES=10000,100000,300000 pool sizes of the memory section (`--scorer none`)
+ *   CODEBLOCK_BENCH_SCORED_RECORDS=N                 pool size of the scored (`--scorer lm`) memory run (default 1000; 0 = skip)
+ *   CODEBLOCK_BENCH_HEAP_CAP=records:MiB             one extra memory run with V8's old space capped (diagnostic; off by default)
+ *   CODEBLOCK_BENCH_RESULTS=path                     where to write results.json (default bench/results.json)
+ *   CODEBLOCK_BENCH_DOCS=path|none                   docs file whose results block is rewritten (default docs/benchmarks.md)
+ *   CODEBLOCK_BENCH_WORKDIR=dir, CODEBLOCK_BENCH_KEEP=1  scratch directory (default a temp dir, removed at the end)
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { tmpdir } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from '../src/native.js';
+import { envInt, envIntList, errorLine, importSection, log, requireNumbers, machineInfo, runSection, sharedDataFiles, sig, versions, WorkDir, generatedPool, type MachineInfo, type SectionOutcome, type Versions } from './util.js';
+import type { MaskPackBenchResult } from './mask_pack.js';
+import type { MemoryBenchResult } from './memory.js';
+
+export const SECTIONS = ['structure', 'workers', 'mask_pack', 'scoring', 'packing', 'memory'] as const;
+export type SectionName = (typeof SECTIONS)[number];
+
+export interface BenchOptions {
+  records?: number;
+  workers?: number;
+  quick?: boolean;
+  sections?: SectionName[];
+  memorySizes?: number[];
+  scoredRecords?: number;
+  /** Extra memory run with V8's old space capped (diagnostic), e.g. { records: 100000, mb: 192 }. */
+  heapCap?: { records: number; mb: number } | null;
+  resultsPath?: string;
+  /** null: do not touch the docs. */
+  docsPath?: string | null;
+  workDir?: string;
+  keep?: boolean;
+}
+
+interface Resolved {
+  records: number;
+  workers: number;
+  quick: boolean;
+  sections: SectionName[];
+  memorySizes: number[];
+  scoredRecords: number;
+  heapCap: { records: number; mb: number } | null;
+  resultsPath: string;
+  docsPath: string | null;
+  workDir?: string;
+  keep: boolean;
+  seed: number;
+}
+
+export const DEFAULT_RECORDS = 10_000;
+export const DEFAULT_MEMORY_SIZES = [10_000, 100_000, 300_000];
+
+function parseHeapCap(v: string | undefined): { records: number; mb: number } | null {
+  if (v === undefined || v.trim() === '') return null;
+  const m = /^(\d+):(\d+)$/.exec(v.trim());
+  if (!m || Number(m[1]) < 1 || Number(m[2]) < 16) throw new RangeError(`CODEBLOCK_BENCH_HEAP_CAP must be <records>:<MiB> (e.g. 100000:192), got "${v}"`);
+  return { records: Number(m[1]), mb: Number(m[2]) };
+}
+
+/** The command that reproduces this run (knobs that differ from the defaults, as environment variables). */
+function commandLine(o: Resolved): string {
+  const env: string[] = [];
+  if (o.quick) env.push('CODEBLOCK_BENCH_QUICK=1');
+  if (o.records !== (o.quick ? 1000 : DEFAULT_RECORDS)) env.push(`CODEBLOCK_BENCH_RECORDS=${o.records}`);
+  if (o.workers !== 2) env.push(`CODEBLOCK_BENCH_WORKERS=${o.workers}`);
+  if (o.memorySizes.join(',') !== (o.quick ? [1000, 4000] : DEFAULT_MEMORY_SIZES).join(',')) env.push(`CODEBLOCK_BENCH_MEMORY_SIZES=${o.memorySizes.join(',')}`);
+  if (o.scoredRecords !== (o.quick ? 200 : 1000)) env.push(`CODEBLOCK_BENCH_SCORED_RECORDS=${o.scoredRecords}`);
+  if (o.heapCap) env.push(`CODEBLOCK_BENCH_HEAP_CAP=${o.heapCap.records}:${o.heapCap.mb}`);
+  if (o.sections.length !== SECTIONS.length) env.push(`CODEBLOCK_BENCH_SECTIONS=${o.sections.join(',')}`);
+  return [...env, 'npm run bench'].join(' ');
+}
+
+/** Options from the environment (see module doc), overridden by explicit ones. */
+export function resolveOptions(o: BenchOptions = {}): Resolved {
+  const quick = o.quick ?? ['1', 'true', 'yes'].includes((process.env.CODEBLOCK_BENCH_QUICK ?? '').toLowerCase());
+  const envSections = process.env.CODEBLOCK_BENCH_SECTIONS?.split(',').map((s) => s.trim()).filter(Boolean);
+  const sections = (o.sections ?? envSections ?? [...SECTIONS]) as string[];
+  for (const s of sections) if (!(SECTIONS as readonly string[]).includes(s)) throw new RangeError(`unknown bench section "${s}" (known: ${SECTIONS.join(', ')})`);
+  const docsEnv = process.env.CODEBLOCK_BENCH_DOCS;
+  const defaultResults = quick ? join(tmpdir(), 'codeblock-bench-quick.json') : join(PACKAGE_ROOT, 'bench', 'results.json');
+  return {
+    records: o.records ?? envInt('CODEBLOCK_BENCH_RECORDS') ?? (quick ? 1000 : DEFAULT_RECORDS),
+    workers: o.workers ?? envInt('CODEBLOCK_BENCH_WORKERS') ?? 2,
+    quick,
+    sections: sections as SectionName[],
+    memorySizes: o.memorySizes ?? envIntList('CODEBLOCK_BENCH_MEMORY_SIZES') ?? (quick ? [1000, 4000] : DEFAULT_MEMORY_SIZES),
+    scoredRecords: o.scoredRecords ?? envInt('CODEBLOCK_BENCH_SCORED_RECORDS') ?? (quick ? 200 : 1000),
+    heapCap: o.heapCap !== undefined ? o.heapCap : parseHeapCap(process.env.CODEBLOCK_BENCH_HEAP_CAP),
+    resultsPath: resolve(o.resultsPath ?? process.env.CODEBLOCK_BENCH_RESULTS ?? defaultResults),
+    // Quick (smoke) runs never rewrite the committed docs unless asked to.
+    docsPath: o.docsPath !== undefined ? o.docsPath : docsEnv === 'none' ? null : docsEnv ? resolve(docsEnv) : quick ? null : join(PACKAGE_ROOT, 'docs', 'benchmarks.md'),
+    workDir: o.workDir ?? process.env.CODEBLOCK_BENCH_WORKDIR,
+    keep: o.keep ?? process.env.CODEBLOCK_BENCH_KEEP === '1',
+    seed: 1,
+  };
+}
+
+// ---- shapes of the other stages' bench modules (imported dynamically, see util.importSection) ----
+interface StructureBenchResult {
+  records: number;
+  workers: number;
+  codeblock: { seconds: number; recordsPerSec: number; items: number; edges: number; rejected: number };
+  python: { seconds: number; recordsPerSec: number; processes: number; items: number; edges: number };
+  ratio: number;
+  /** Python CPU seconds ÷ codeblock CPU seconds (newer bench/structure.ts). */
+  cpuRatio?: number;
+}
+const STRUCTURE_FIELDS = ['ratio', 'records', 'codeblock.recordsPerSec', 'python.recordsPerSec'];
+interface StructureModule {
+  benchStructure(o: { workers?: number; repeat?: number; rounds?: number }): Promise<StructureBenchResult>;
+}
+interface ScoringBenchResult {
+  model: { dir: string; sha256: string; contextLength: number; vocabSize: number };
+  threads: number;
+  records: number;
+  batches: number;
+  scoredTokens: number;
+  paddingFraction: number;
+  seconds: { raw: number; scorer: number; unfused: number | null };
+  tokensPerSecond: { raw: number; scorer: number; unfused: number | null };
+  ratio: number;
+  fusedSpeedup: number | null;
+}
+interface ScoringModule {
+  benchScoring(o: { maxRecords?: number; threads?: number; repeats?: number }): Promise<ScoringBenchResult>;
+}
+interface PackBenchResult {
+  samples: number;
+  maxLen: number;
+  meanLength: number;
+  lengthModel: string;
+  bfd: { seconds: number; secondsMin: number; packs: number; efficiency: number };
+  firstFitInOrder: { seconds: number; packs: number; efficiency: number };
+  nextFit: { packs: number; efficiency: number };
+  efficiencyGainPP: number;
+  bfdTS: { seconds: number; secondsMin: number; samePacking: boolean };
+  speedupVsTS: number;
+}
+interface PackModule {
+  benchPack(o: { samples?: number; repeats?: number }): PackBenchResult;
+}
+
+export interface BenchResults {
+  date: string;
+  machine: MachineInfo;
+  versions: Versions;
+  config: Record<string, unknown>;
+  structure: Record<string, unknown>;
+  workers: Record<string, unknown>;
+  mask_pack: Record<string, unknown>;
+  scoring: Record<string, unknown>;
+  packing: Record<string, unknown>;
+  memory: Record<string, unknown>;
+  sections: Record<string, { status: string; seconds: number; error?: string }>;
+  total_seconds: number;
+}
+
+function sectionMeta<T>(o: SectionOutcome<T> | undefined): { status: string; seconds: number; error?: string } {
+  if (!o) return { status: 'skipped', seconds: 0, error: 'not selected (CODEBLOCK_BENCH_SECTIONS)' };
+  return o.status === 'ok' ? { status: 'ok', seconds: sig(o.seconds, 4)! } : { status: o.status, seconds: sig(o.seconds, 4) ?? 0, error: o.error };
+}
+
+/** Run the benchmarks and write results.json (+ the docs table). Returns the results object. */
+export async function runBench(options: BenchOptions = {}): Promise<BenchResults> {
+  const o = resolveOptions(options);
+  const started = Date.now();
+  const work = new WorkDir(o.workDir);
+  const machine = machineInfo();
+  const vers = await versions();
+  log(`machine: ${machine.cores} × ${machine.cpu}; load ${machine.load_at_start}; workers ${o.workers}; pool ${o.records} records${o.quick ? ' (quick)' : ''}; sections ${o.sections.join(',')}`);
+  const want = (s: SectionName) => o.sections.includes(s);
+  const quick = o.quick;
+
+  // ---- structure (N workers vs Python N processes), then 1 worker for scaling ----------------
+  let structN: SectionOutcome<StructureBenchResult> | undefined;
+  let struct1: SectionOutcome<StructureBenchResult> | undefined;
+  if (want('structure') || want('workers')) {
+    structN = await runSection(`structure (${o.workers} workers)`, async () => {
+      const m = await importSection<StructureModule>('./structure.js');
+      const r = await m.benchStructure({ workers: o.workers, repeat: quick ? 1 : 3, rounds: quick ? 1 : 3 });
+      return requireNumbers(r, STRUCTURE_FIELDS, 'bench/structure.ts');
+    });
+  }
+  if (want('workers')) {
+    struct1 = await runSection('workers (1 worker)', async () => {
+      const m = await importSection<StructureModule>('./structure.js');
+      const r = await m.benchStructure({ workers: 1, repeat: quick ? 1 : 3, rounds: quick ? 1 : 2 });
+      return requireNumbers(r, STRUCTURE_FIELDS, 'bench/structure.ts');
+    });
+  }
+
+  // ---- tokenize + mask + pack: generated pool and ../shared/data ----------------------------
+  let maskPool: SectionOutcome<MaskPackBenchResult> | undefined;
+  let maskShared: SectionOutcome<MaskPackBenchResult> | undefined;
+  if (want('mask_pack')) {
+    maskPool = await runSection(`mask_pack (generated pool, ${o.records} records)`, async () => {
+      const { benchMaskPack } = await import('./mask_pack.js');
+      const pool = await generatedPool(work, o.records, o.seed);
+      return benchMaskPack({ inputs: [pool], workDir: work.fresh('mask-pool'), scorer: 'none', workers: o.workers, rounds: quick ? 1 : 3, label: `generated pool (${o.records} records, seed ${o.seed}, --scorer none)` });
+    });
+    maskShared = await runSection('mask_pack (../shared/data)', async () => {
+      const { benchMaskPack } = await import('./mask_pack.js');
+      const files = sharedDataFiles();
+      if (files.length === 0) throw new Error('../shared/data not found');
+      return benchMaskPack({ inputs: files, workDir: work.fresh('mask-shared'), scorer: 'none', workers: o.workers, rounds: quick ? 1 : 3, label: '../shared/data (--scorer none)' });
+    });
+  }
+
+  // ---- scoring ---------------------------------------------------------------------------------
+  let scoring: SectionOutcome<ScoringBenchResult> | undefined;
+  if (want('scoring')) {
+    scoring = await runSection('scoring', async () => {
+      const m = await importSection<ScoringModule>('./scoring.js');
+      const r = await m.benchScoring({ maxRecords: quick ? 32 : 256, repeats: quick ? 1 : 3 });
+      return requireNumbers(r, ['ratio', 'paddingFraction', 'tokensPerSecond.raw', 'tokensPerSecond.scorer'], 'bench/scoring.ts');
+    });
+  }
+
+  // ---- packing -----------------------------------------------------------------------------------
+  let packing: SectionOutcome<PackBenchResult> | undefined;
+  if (want('packing')) {
+    packing = await runSection('packing', async () => {
+      const m = await importSection<PackModule>('./pack.js');
+      const r = m.benchPack({ samples: 1_000_000, repeats: quick ? 3 : 7 });
+      return requireNumbers(r, ['samples', 'bfd.seconds', 'bfd.efficiency', 'firstFitInOrder.efficiency', 'bfdTS.seconds', 'speedupVsTS'], 'bench/pack.ts');
+    });
+  }
+
+  // ---- memory ------------------------------------------------------------------------------------
+  let memory: SectionOutcome<MemoryBenchResult> | undefined;
+  if (want('memory')) {
+    memory = await runSection(`memory (${o.memorySizes.join(', ')} records)`, async () =>
+      (await import('./memory.js')).benchMemory({ work, sizes: o.memorySizes, scoredRecords: o.scoredRecords, workers: o.workers, seed: o.seed, timeoutMs: 3 * 60 * 60 * 1000, ...(o.heapCap ? { heapCap: o.heapCap } : {}) }),
+    );
+  }
+
+  // ---- results -----------------------------------------------------------------------------------
+  const ok = <T>(s: SectionOutcome<T> | undefined): T | undefined => (s?.status === 'ok' ? s.result : undefined);
+  const sN = ok(structN);
+  const s1 = ok(struct1);
+  const mp = ok(maskPool);
+  const ms = ok(maskShared);
+  const sc = ok(scoring);
+  const pk = ok(packing);
+  const mem = ok(memory);
+
+  const results: BenchResults = {
+    date: new Date(started).toISOString(),
+    machine,
+    versions: vers,
+    config: {
+      command: commandLine(o),
+      quick: o.quick,
+      workers: o.workers,
+      pool_records: o.records,
+      memory_sizes: o.memorySizes,
+      scored_records: o.scoredRecords,
+      sections: o.sections,
+      seed: o.seed,
+      tokenizer: 'qwen2.5 (chat template)',
+      max_len: 2048,
+    },
+    structure: {
+      ratio: sig(sN?.ratio) ?? null,
+      records_per_s: sig(sN?.codeblock.recordsPerSec) ?? null,
+      python_records_per_s: sig(sN?.python.recordsPerSec) ?? null,
+      cpu_ratio: sig(sN?.cpuRatio) ?? null,
+      workers: sN?.workers ?? o.workers,
+      records: sN?.records ?? null,
+      peer: 'CPython ast + beniget + pure-Python graph metrics (tools/py/peer_structure.py), same records, N processes',
+      data: '../shared/data (every file, repeated)',
+      detail: sN ?? null,
+      ...(structN && structN.status !== 'ok' ? { error: structN.error } : {}),
+    },
+    workers: {
+      scaling: sN && s1 ? sig(sN.codeblock.recordsPerSec / s1.codeblock.recordsPerSec) : null,
+      workers: o.workers,
+      records_per_s: { '1': sig(s1?.codeblock.recordsPerSec) ?? null, [String(o.workers)]: sig(sN?.codeblock.recordsPerSec) ?? null },
+      python_scaling: sN && s1 ? sig(sN.python.recordsPerSec / s1.python.recordsPerSec) : null,
+      ratio_1_worker: sig(s1?.ratio) ?? null,
+      ...(struct1 && struct1.status !== 'ok' ? { error: struct1.error } : structN && structN.status !== 'ok' ? { error: structN.error } : {}),
+    },
+    mask_pack: {
+      ratio: sig(mp?.ratio) ?? null,
+      tokens_per_s: sig(mp?.tokens_per_s) ?? null,
+      limit_tokens_per_s: sig(mp?.limit_tokens_per_s) ?? null,
+      select_ratio: sig(mp?.select_ratio) ?? null,
+      target: 0.8,
+      limit: 'raw tokenizers Tokenizer.encodeBatch on the same templated texts (same batches)',
+      pool: mp ?? null,
+      shared_data: ms ?? null,
+      ...(maskPool && maskPool.status !== 'ok' ? { error: maskPool.error } : {}),
+      ...(maskShared && maskShared.status !== 'ok' ? { shared_data_error: maskShared.error } : {}),
+    },
+    scoring: {
+      ratio: sig(sc?.ratio) ?? null,
+      padding: sig(sc?.paddingFraction) ?? null,
+      tokens_per_s: sig(sc?.tokensPerSecond.scorer) ?? null,
+      raw_tokens_per_s: sig(sc?.tokensPerSecond.raw) ?? null,
+      fused_speedup: sig(sc?.fusedSpeedup ?? undefined) ?? null,
+      target: 0.9,
+      limit: 'raw session.run on the same pre-built batches',
+      detail: sc ?? null,
+      ...(scoring && scoring.status !== 'ok' ? { error: scoring.error } : {}),
+    },
+    packing: {
+      efficiency: sig(pk?.bfd.efficiency) ?? null,
+      first_fit_efficiency: sig(pk?.firstFitInOrder.efficiency) ?? null,
+      ratio: pk ? sig(pk.bfd.efficiency / pk.firstFitInOrder.efficiency, 5) : null,
+      /** padding of first-fit-in-order ÷ padding of BFD (how many times less padding BFD leaves). */
+      padding_reduction: pk ? sig((1 - pk.firstFitInOrder.efficiency) / (1 - pk.bfd.efficiency)) : null,
+      bfd_1m_seconds: pk && pk.samples === 1_000_000 ? sig(pk.bfd.seconds) : null,
+      bfd_ts_1m_seconds: pk && pk.samples === 1_000_000 ? sig(pk.bfdTS.seconds) : null,
+      speedup_vs_ts: sig(pk?.speedupVsTS) ?? null,
+      detail: pk ?? null,
+      ...(packing && packing.status !== 'ok' ? { error: packing.error } : {}),
+    },
+    memory: {
+      peak_rss_mb: mem?.peak_rss_mb ?? Object.fromEntries(o.memorySizes.map((n) => [String(n), null])),
+      scorer: 'none',
+      growth: mem?.growth ?? null,
+      ratio_to_limit: mem?.ratio_to_limit ?? null,
+      limit_mb: 1536,
+      scored: mem?.scored ?? null,
+      heap_capped: mem?.heap_capped ?? null,
+      runs: mem?.runs ?? null,
+      ...(memory && memory.status !== 'ok' ? { error: memory.error } : {}),
+    },
+    sections: {
+      structure: sectionMeta(structN),
+      workers: sectionMeta(struct1),
+      mask_pack: sectionMeta(maskPool),
+      mask_pack_shared: sectionMeta(maskShared),
+      scoring: sectionMeta(scoring),
+      packing: sectionMeta(packing),
+      memory: sectionMeta(memory),
+    },
+    total_seconds: Math.round((Date.now() - started) / 100) / 10,
+  };
+
+  mkdirSync(dirname(o.resultsPath), { recursive: true });
+  const tmp = `${o.resultsPath}.tmp-${process.pid}`;
+  writeFileSync(tmp, JSON.stringify(results, null, 2) + '\n');
+  renameSync(tmp, o.resultsPath);
+  log(`results → ${o.resultsPath}`);
+  if (o.docsPath) {
+    try {
+      writeBenchDocs(o.docsPath, results, relative(dirname(o.docsPath), o.resultsPath));
+      log(`docs table → ${o.docsPath}`);
+    } catch (err) {
+      log(`docs table NOT written (${errorLine(err)}); results.json is complete`);
+      results.sections.docs = { status: 'error', seconds: 0, error: errorLine(err) };
+    }
+  }
+  if (!o.keep && !o.workDir) work.remove();
+  const failed = Object.entries(results.sections).filter(([, v]) => v.status === 'error');
+  if (failed.length) log(`${failed.length} section(s) failed: ${failed.map(([k, v]) => `${k}: ${v.error}`).join('; ')}`);
+  process.stdout.write(summaryText(results));
+  return results;
+}
+
+/** The headline ratios, one per line (stdout of `npm run bench` / `codeblock bench`). */
+export function summaryText(r: BenchResults): string {
+  const g = (sec: Record<string, unknown>, k: string) => {
+    const v = sec[k];
+    return typeof v === 'number' ? String(v) : 'n/a';
+  };
+  const mem = r.memory.peak_rss_mb as Record<string, number | null>;
+  return [
+    `structure.ratio        ${g(r.structure, 'ratio')}×  (${g(r.structure, 'records_per_s')} records/s vs Python ${g(r.structure, 'python_records_per_s')})`,
+    `workers.scaling        ${g(r.workers, 'scaling')}×`,
+    `mask_pack.ratio        ${g(r.mask_pack, 'ratio')}×  (target ≥ 0.8; select() with I/O ${g(r.mask_pack, 'select_ratio')}×)`,
+    `scoring.ratio          ${g(r.scoring, 'ratio')}×  (target ≥ 0.9; padding ${g(r.scoring, 'padding')})`,
+    `packing.efficiency     ${g(r.packing, 'efficiency')}  (${g(r.packing, 'ratio')}× first-fit in order; BFD 1M ${g(r.packing, 'bfd_1m_seconds')} s)`,
+    `memory.peak_rss_mb     ${Object.entries(mem).map(([k, v]) => `${k}: ${v ?? 'n/a'}`).join(', ')}  (growth ${g(r.memory, 'growth')}×)`,
+    '',
+  ].join('\n');
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  runBench().then(
+    (r) => {
+      const failed = Object.values(r.sections).filter((v) => v.status === 'error').length;
+      process.exitCode = failed ? 1 : 0;
+    },
+    (err: unknown) => {
+      process.stderr.write(`bench: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}
+
+// ---- docs/benchmarks.md ------------------------------------------------------------------------
+
+const BEGIN = '<!-- bench:results:begin — generated by `npm run bench` (bench/run.ts); edit outside this block -->';
+const END = '<!-- bench:results:end -->';
+
+function f(x: unknown, digits = 3): string {
+  return typeof x === 'number' && Number.isFinite(x) ? String(sig(x, digits)) : 'n/a';
+}
+function x(v: unknown, digits = 3): string {
+  return typeof v === 'number' && Number.isFinite(v) ? `**${sig(v, digits)}×**` : 'n/a';
+}
+function pct(v: unknown): string {
+  return typeof v === 'number' && Number.isFinite(v) ? `${(v * 100).toFixed(2)} %` : 'n/a';
+}
+function oneMinus(v: unknown): number | null {
+  return typeof v === 'number' && Number.isFinite(v) ? 1 - v : null;
+}
+function int(v: unknown): string {
+  return typeof v === 'number' && Number.isFinite(v) ? Math.round(v).toLocaleString('en-US') : 'n/a';
+}
+function mib(v: unknown): string {
+  return typeof v === 'number' && Number.isFinite(v) ? `${Math.round(v)} MiB` : 'n/a';
+}
+
+/** The generated results block (markdown). */
+export function resultsMarkdown(r: BenchResults, resultsLink: string): string {
+  const m = r.machine;
+  const v = r.versions;
+  const s = r.structure as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const w = r.workers as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const mp = r.mask_pack as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const sc = r.scoring as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const pk = r.packing as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const mem = r.memory as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const N = String(r.config.workers);
+  const pool = mp.pool as MaskPackBenchResult | null;
+  const shared = mp.shared_data as MaskPackBenchResult | null;
+  const sizes = Object.keys(mem.peak_rss_mb as Record<string, unknown>).map(Number).sort((a, b) => a - b);
+  const largest = sizes[sizes.length - 1];
+  const L: string[] = [];
+  L.push(BEGIN, '', '## Results', '');
+  L.push(
+    `Measured ${r.date.slice(0, 16).replace('T', ' ')} UTC by \`${String(r.config.command ?? 'npm run bench')}\`${r.config.quick ? ' (**quick smoke sizes — not reference figures**)' : ''} in ${f(r.total_seconds, 4)} s on ` +
+      `**${m.cores} × ${m.cpu}**${m.virtualized ? ' (vCPUs of a VM)' : ''}, ${m.memory_gb} GB RAM, ${m.platform} (kernel ${m.kernel}); 1-min load average at start ${m.load_at_start ?? 'n/a'} ` +
+      `(the machine is shared: every comparison below interleaves its two sides in the same run).`,
+  );
+  L.push('');
+  L.push(
+    `Versions: codeblock ${v.codeblock}, Node ${v.node} (V8 ${v.v8}), onnxruntime-node ${v.onnxruntime_node}` +
+      `${v.onnxruntime ? ` (runtime ${v.onnxruntime})` : ''}, tree-sitter ${v.tree_sitter} + tree-sitter-python ${v.tree_sitter_python}` +
+      `${v.tree_sitter_language_abi ? ` (language ABI ${v.tree_sitter_language_abi})` : ''} compiled into the addon${v.compiler ? ` (${v.compiler})` : ''}, ` +
+      `tokenizers ${v.tokenizers}, piscina ${v.piscina}; peer: Python ${v.python ?? 'n/a'} + beniget ${v.beniget ?? 'n/a'}. ` +
+      `Workers: ${N}. Raw figures: [${resultsLink}](${resultsLink}).`,
+  );
+  L.push('');
+  L.push('| Figure | Ratio | Against (same run) | Absolute, beside the ratio | Target |');
+  L.push('|---|---|---|---|---|');
+  L.push(
+    `| Structure (segments, items, def-use, reach, bridge), ${N} workers | ${x(s.ratio)} | Python \`ast\` + beniget, ${N} processes, same records | ${int(s.records_per_s)} vs ${int(s.python_records_per_s)} records/s (${int(s.records)} records of ../shared/data)${typeof s.cpu_ratio === 'number' ? `; CPU-time ratio ${f(s.cpu_ratio)}×` : ''} | — |`,
+  );
+  L.push(`| Worker scaling, structure | ${x(w.scaling)} | 1 worker | ${int(w.records_per_s?.['1'])} → ${int(w.records_per_s?.[N])} records/s (Python peer: ${f(w.python_scaling)}×; 1 worker vs 1 process: ${f(w.ratio_1_worker)}×) | ≈ ${N} on ${N} cores |`);
+  L.push(
+    `| Tokenize + mask + pack (the \`select\` path, no I/O), generated pool | ${x(mp.ratio)} | raw \`tokenizers\` \`encodeBatch\`, same templated texts | ${int(mp.tokens_per_s)} vs ${int(mp.limit_tokens_per_s)} tokens/s (${int(pool?.tokens)} tokens, ${int(pool?.records)} records) | ≥ 0.8× |`,
+  );
+  L.push(
+    `| Tokenize + mask + pack, ../shared/data | ${x(shared?.ratio)} | raw \`encodeBatch\`, same texts | ${int(shared?.tokens_per_s)} vs ${int(shared?.limit_tokens_per_s)} tokens/s (${int(shared?.tokens)} tokens) | ≥ 0.8× |`,
+  );
+  L.push(`| \`select()\` end to end (reads analysis files, writes Parquet), generated pool | ${x(mp.select_ratio)} | raw \`encodeBatch\`, same texts | ${int(mp.pool?.select_tokens_per_s)} tokens/s | — |`);
+  L.push(
+    `| Scoring (default model, CPU) | ${x(sc.ratio)} | raw \`session.run\`, same batches | ${int(sc.tokens_per_s)} vs ${int(sc.raw_tokens_per_s)} tokens/s; padding ${pct(sc.padding)}${sc.fused_speedup ? `; fused head ${f(sc.fused_speedup)}× faster than logits + JS log-softmax` : ''} | ≥ 0.9× |`,
+  );
+  L.push(
+    `| Packing efficiency (BFD, max_len 2048, 1M samples) | ${x(pk.ratio, 5)} | first-fit in input order | ${pct(pk.efficiency)} vs ${pct(pk.first_fit_efficiency)}${pk.detail?.nextFit ? ` (next-fit ${pct(pk.detail.nextFit.efficiency)})` : ''} | — |`,
+  );
+  L.push(`| Padding left by packing | ${x(pk.padding_reduction)} less | first-fit in input order | ${pct(oneMinus(pk.efficiency))} vs ${pct(oneMinus(pk.first_fit_efficiency))} of pack slots | — |`);
+  L.push(`| BFD time, 1M samples | ${x(pk.speedup_vs_ts)} | the same BFD in plain TypeScript | ${f(pk.bfd_1m_seconds)} s native vs ${f(pk.bfd_ts_1m_seconds)} s TS (median) | — |`);
+  L.push(
+    `| Memory: peak RSS of \`run --scorer none\`, ${int(sizes[0])} → ${int(largest)} records | ${x(mem.growth)} | the ${int(sizes[0])}-record pool | ${sizes.map((n) => `${int(n)}: ${mib(mem.peak_rss_mb[String(n)])}`).join(', ')} | flat |`,
+  );
+  L.push(`| Memory: peak RSS at ${int(largest)} records | ${x(mem.ratio_to_limit)} | the 1.5 GB limit (1536 MiB) | ${mib(largest !== undefined ? mem.peak_rss_mb[String(largest)] : null)} | ≤ 1× |`);
+  if (mem.scored) L.push(`| Memory: scored run (\`--scorer lm\`, default model), ${int(mem.scored.records)} records | ${x(typeof mem.scored.peak_rss_mb === 'number' ? mem.scored.peak_rss_mb / 1536 : null)} | the 1.5 GB limit (1536 MiB) | ${mib(mem.scored.peak_rss_mb)}, ${f(mem.scored.records_per_s)} records/s | ≤ 1× |`);
+  L.push('');
+  const failed = Object.entries(r.sections).filter(([, e]) => e.status !== 'ok');
+  if (failed.length) {
+    L.push('Sections that did not produce figures in this run:', '');
+    for (const [k, e] of failed) L.push(`- \`${k}\`: ${e.status}${e.error ? ` — ${e.error.replace(/\|/g, '\\|')}` : ''}`);
+    L.push('');
+  }
+  if (Array.isArray(mem.runs) && mem.runs.length) {
+    L.push('### Memory runs', '');
+    L.push(
+      '`codeblock run <pool> -o <out> --scorer none --workers ' + N + '` (analyze + select, default config, Parquet output), one fresh process per pool; ' +
+        'peak RSS = the process\'s own VmHWM (/proc/self/status) read at exit — whole process, worker threads included; the parent polls the same counter as a cross-check. ' +
+        '(`process.resourceUsage().maxRSS` is not used: on Linux a spawned child\'s ru_maxrss starts at the RSS of the process it was forked from.) ' +
+        '"Analyzed" = records that reached `select`; the generator repeats stdlib units, so large pools hold many exact duplicates (rejected in `analyze`).',
+      '',
+    );
+    L.push('| Pool (records) | scorer | Peak RSS | polled | Wall | Records/s | Analyzed | Duplicates | Selected | Packs |');
+    L.push('|---|---|---|---|---|---|---|---|---|---|');
+    const runs = [...(mem.runs as Array<Record<string, any>>), ...(mem.scored ? [mem.scored as Record<string, any>] : []), ...(mem.heap_capped ? [mem.heap_capped as Record<string, any>] : [])]; // eslint-disable-line @typescript-eslint/no-explicit-any
+    for (const run of runs) L.push(`| ${int(run.records)} | ${run.scorer}${run.heap_cap_mb ? `, \`node --max-old-space-size=${run.heap_cap_mb}\`` : ''} | ${mib(run.peak_rss_mb)} | ${mib(run.polled_hwm_mb)} | ${f(run.seconds, 4)} s | ${int(run.records_per_s)} | ${int(run.analyzed)} | ${int(run.duplicates)} | ${int(run.selected)} | ${int(run.packs)}${run.error ? ` (error: ${String(run.error).slice(0, 120).replace(/\|/g, '\\|')})` : ''} |`);
+    const hc = mem.heap_capped as Record<string, any> | null; // eslint-disable-line @typescript-eslint/no-explicit-any
+    if (hc) {
+      const dflt = mem.peak_rss_mb[String(hc.records)];
+      L.push('');
+      L.push(
+        hc.exit === 0
+          ? `Heap check: with V8's old space capped at ${hc.heap_cap_mb} MiB the ${int(hc.records)}-record run still completes, peaking at ${mib(hc.peak_rss_mb)}${typeof dflt === 'number' ? ` (default heap: ${mib(dflt)})` : ''} — the live JS data fits in the cap` +
+            (typeof dflt === 'number' && typeof hc.peak_rss_mb === 'number' && hc.peak_rss_mb < 0.9 * dflt
+              ? '; the rest of the default run\'s RSS is garbage V8 lets accumulate before collecting.'
+              : '; the peak is not heap growth (native memory, or start-up).')
+          : `Heap check: with V8's old space capped at ${hc.heap_cap_mb} MiB the ${int(hc.records)}-record run fails (${String(hc.error ?? '').slice(0, 160).replace(/\|/g, '\\|')}) — its live data needs more than the cap.`,
+      );
+    }
+    L.push('');
+  }
+  if (pool) {
+    L.push('### Where the `select` path spends its time', '');
+    L.push(`Best round, generated pool (${int(pool.records)} records → ${int(pool.samples)} samples, ${int(pool.tokens)} templated tokens, ${int(pool.packs)} packs at ${pct(pool.packing_efficiency)}). \`select\` tokenizes every record twice (pass A: budget histogram; pass B: masks).`, '');
+    L.push('| Stage | Seconds | Share |');
+    L.push('|---|---|---|');
+    const st = pool.stages as unknown as Record<string, number>;
+    const names: Record<string, string> = {
+      tokenize_a: 'pass A: chat template + encode + offsets',
+      candidates_a: 'pass A: candidates + histogram',
+      tokenize_b: 'pass B: chat template + encode + offsets',
+      candidates_b: 'pass B: candidates + budget gates',
+      mask: 'pass B: native labelMask',
+      pack: 'native packBFD',
+      assemble: 'native assemblePacks',
+    };
+    for (const [k, label] of Object.entries(names)) L.push(`| ${label} | ${f(st[k], 3)} | ${pct((st[k] ?? 0) / pool.seconds.pipeline)} |`);
+    L.push(`| raw \`encodeBatch\` of the same texts (the limit) | ${f(pool.seconds.limit, 3)} | ${pct(pool.seconds.limit / pool.seconds.pipeline)} |`);
+    if (pool.components) {
+      L.push(`| one tokenization, split: chat template (\`@huggingface/jinja\`) alone | ${f(pool.components.render, 3)} | ${pct(pool.components.render / pool.seconds.pipeline)} |`);
+      L.push(`| one tokenization, split: \`encodeBatch\` + \`getIds\` + \`getOffsets\` | ${f(pool.components.encode_with_offsets, 3)} | ${pct(pool.components.encode_with_offsets / pool.seconds.pipeline)} |`);
+    }
+    L.push('');
+  }
+  L.push(REPRODUCE.trim(), '', END);
+  return L.join('\n');
+}
+
+const REPRODUCE = `
+## Reproduce
+
+Everything above comes from one command, run from the package root after the usual set-up
+(\`npm ci\` builds the addon; \`npm run bench\` compiles the TypeScript first):
+
+\`\`\`sh
+npm run bench                       # ≈ the whole table; writes bench/results.json and this block
+npx codeblock bench --records 10000 --workers 2      # the same harness from the CLI
+\`\`\`
+
+Knobs (environment; \`codeblock bench\` flags win):
+
+| Variable | Default | Meaning |
+|---|---|---|
+| \`CODEBLOCK_BENCH_RECORDS\` (\`--records\`) | 10000 | generated pool of the tokenize + mask + pack section |
+| \`CODEBLOCK_BENCH_WORKERS\` (\`--workers\`) | 2 | workers of the structure / analyze stages (the Python peer gets as many processes) |
+| \`CODEBLOCK_BENCH_MEMORY_SIZES\` | 10000,100000,300000 | pool sizes of the memory section |
+| \`CODEBLOCK_BENCH_SCORED_RECORDS\` | 1000 | pool of the scored memory run (0 skips it) |
+| \`CODEBLOCK_BENCH_HEAP_CAP\` | off | \`records:MiB\`: one extra memory run under \`node --max-old-space-size=MiB\` (does the live data fit?) |
+| \`CODEBLOCK_BENCH_SECTIONS\` | all | subset of \`structure,workers,mask_pack,scoring,packing,memory\` |
+| \`CODEBLOCK_BENCH_QUICK=1\` | off | smoke-run sizes (1–2 min); writes to a temp file and leaves this page alone |
+| \`CODEBLOCK_BENCH_RESULTS\` / \`CODEBLOCK_BENCH_DOCS\` | bench/results.json / docs/benchmarks.md | outputs (\`CODEBLOCK_BENCH_DOCS=none\`: no docs) |
+
+One figure at a time, with the project's own commands:
+
+\`\`\`sh
+CODEBLOCK_BENCH_SECTIONS=structure,workers npm run bench   # structure vs Python ast+beniget, 1 vs N workers
+CODEBLOCK_BENCH_SECTIONS=mask_pack npm run bench           # tokenize + mask + pack vs raw encodeBatch
+node dist/bench/scoring.js 256 1                           # scorer vs raw session.run (records, threads)
+node dist/bench/pack.js                                    # BFD on 1M lengths vs first-fit in order / TS BFD
+
+# one memory point by hand: a seeded pool, then run in a child that prints its peak RSS at exit
+npx codeblock gen -o /tmp/pool-300k.jsonl --records 300000 --seed 1
+node dist/bench/memory.js --child run /tmp/pool-300k.jsonl -o /tmp/out-300k --scorer none --workers 2 --no-progress
+#   → last stderr line: CODEBLOCK_BENCH_PEAK_RSS vmhwm_kb=<peak RSS in KiB> maxrss_kb=<ru_maxrss>
+\`\`\`
+
+How each figure is measured:
+
+- **Structure** — \`bench/structure.ts\`: every record of ../shared/data (repeated 3×) through the
+  native structure stage on a piscina pool of N workers, against \`tools/py/peer_structure.py\`
+  (CPython \`ast\` + beniget + pure-Python reach/Brandes) with N processes; records in memory on both
+  sides, pool start-up included; best of 3 interleaved rounds each.
+- **Worker scaling** — the same structure benchmark with 1 worker; ratio of records/s.
+- **Tokenize + mask + pack** — \`bench/mask_pack.ts\`: the pool is analyzed first (\`--scorer none\`,
+  not timed) and its analysis records loaded into memory; then exactly the calls \`select\` makes
+  (chat template + encode with offsets, candidates, global budget, native \`labelMask\`, \`packBFD\`,
+  \`assemblePacks\`, same chunk sizes) are timed against raw \`Tokenizer.encodeBatch\` of the same
+  templated texts on the same tokenizer instance and batches. Best of 3 interleaved rounds; the real
+  \`select()\` (with its file I/O) is timed on the same analysis directory for reference.
+- **Scoring** — \`bench/scoring.ts\`: \`Scorer.scoreRecords\` end to end vs \`session.run\` on the same
+  pre-built feeds (median of 3), 256 records of evol-instruct-code-r1; padding = padded positions
+  that are not real tokens.
+- **Packing** — \`bench/pack.ts\`: 1M sample lengths drawn (seeded) from the ../shared/data length
+  distribution; native BFD vs first-fit in input order (efficiency) and vs the same BFD in TypeScript
+  (time).
+- **Memory** — \`bench/memory.ts\`: pools from \`codeblock gen --seed 1\`; \`codeblock run --scorer none\`
+  (structure + select: LM scoring on CPU would dominate the wall time at 300K records on 2 cores) in
+  a fresh child per pool, which reports its own VmHWM at exit; plus one scored run (\`--scorer lm\`,
+  default model) on a smaller pool. \`CODEBLOCK_BENCH_HEAP_CAP\` adds a run under a small V8 heap to
+  tell live data from garbage V8 has not collected yet.
+`;
+
+const PAGE_INTRO = `# Benchmarks
+
+Every figure is a ratio against a peer or a limit measured in the same run on the same machine;
+absolute numbers appear only beside their ratio. The results block below is written by
+\`npm run bench\` (bench/run.ts); the sections after it are written by hand.
+`;
+
+/** True when the markdown has a level-1 heading outside fenced code. */
+function hasTitle(md: string): boolean {
+  let fenced = false;
+  for (const line of md.split('\n')) {
+    if (/^\s*(```|~~~)/.test(line)) fenced = !fenced;
+    else if (!fenced && /^# \S/.test(line)) return true;
+  }
+  return false;
+}
+
+/** Rewrite the generated block of the docs page, keeping everything else (other sections) as it is. */
+export function writeBenchDocs(path: string, r: BenchResults, resultsLink: string): void {
+  const block = resultsMarkdown(r, resultsLink);
+  let text: string;
+  if (existsSync(path)) {
+    const old = readFileSync(path, 'utf8');
+    const a = old.indexOf(BEGIN.slice(0, 24));
+    const b = old.indexOf(END);
+    if (a >= 0 && b > a) text = old.slice(0, a) + block + old.slice(b + END.length);
+    else {
+      // No block yet: put it after the page title (or at the top).
+      const m = /^# .*\n/m.exec(old);
+      if (m) {
+        const at = m.index + m[0].length;
+        text = `${old.slice(0, at)}\n${block}\n${old.slice(at)}`;
+      } else text = `${block}\n\n${old}`;
+    }
+  } else {
+    text = `${block}\n`;
+  }
+  // A page title (once, outside the generated block) when the page has none.
+  if (!hasTitle(text)) text = `${PAGE_INTRO}\n${text.replace(/^\n+/, '')}`;
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, path);
+}
