@@ -64,6 +64,39 @@ async function encodeChunk(tok: TargetTokenizer, recs: AnalysisRecord[]): Promis
   return encs as unknown as Encoded[];
 }
 
+/**
+ * Encodings of pass A kept for pass B up to a memory cap (rendering + tokenizing is ~95% of select's
+ * time); records beyond the cap are simply encoded again, so memory stays bounded for any pool.
+ */
+class EncodingCache {
+  private readonly map = new Map<number, Encoded>();
+  private bytes = 0;
+  constructor(private readonly capBytes: number) {}
+
+  offer(ordinal: number, e: Encoded): void {
+    const cost = e.ids.byteLength + e.offsets.byteLength + 2 * e.text.length + 64;
+    if (this.bytes + cost > this.capBytes) return;
+    this.bytes += cost;
+    this.map.set(ordinal, e);
+  }
+
+  /** Encodings for `recs` in order: cached ones taken out of the cache, the rest encoded now. */
+  async take(tok: TargetTokenizer, recs: AnalysisRecord[]): Promise<Encoded[]> {
+    const out: Array<Encoded | undefined> = recs.map((r) => {
+      const e = this.map.get(r.ordinal);
+      if (e) this.map.delete(r.ordinal);
+      return e;
+    });
+    const missing = recs.filter((_, i) => out[i] === undefined);
+    if (missing.length) {
+      const encs = await encodeChunk(tok, missing);
+      let j = 0;
+      for (let i = 0; i < out.length; i++) if (out[i] === undefined) out[i] = encs[j++];
+    }
+    return out as Encoded[];
+  }
+}
+
 function knobsOf(cfg: CodeblockConfig, q: number): SelectKnobs {
   return {
     mode: cfg.mode,
@@ -146,6 +179,7 @@ export async function select(analysisDirs: readonly string[], cfg: CodeblockConf
   const seen = new Set<string>();
   let responseTokens = 0;
   let forcedCost = 0;
+  const cache = new EncodingCache(cfg.selectCacheMb * 1024 * 1024);
   progress?.stage('select: budget', analyzed);
   for await (const chunk of chunked(orderedRecords(parts), CHUNK)) {
     const keep: AnalysisRecord[] = [];
@@ -159,6 +193,7 @@ export async function select(analysisDirs: readonly string[], cfg: CodeblockConf
     }
     const encs = await encodeChunk(tok, keep);
     for (let i = 0; i < keep.length; i++) {
+      cache.offer(keep[i]!.ordinal, encs[i]!);
       const c = candidatesFor(keep[i]!, encs[i]!, k);
       responseTokens += c.responseTokens;
       for (const f of c.forced) forcedCost += f.cost;
@@ -206,7 +241,7 @@ export async function select(analysisDirs: readonly string[], cfg: CodeblockConf
         else if (ex === 'ifd') rejectedSelect.push({ id: r.id, ordinal: r.ordinal, file: r.file, line: r.line, reason: 'ifd', detail: `IFD ${r.ifd ?? 'undefined'} outside the top ${ifdKept} of ${ifdPool} by IFD` });
         else keep.push(r);
       }
-      const encs = await encodeChunk(tok, keep);
+      const encs = await cache.take(tok, keep);
       // Selected spans per sample (text code points), for the native mask.
       const spans: number[] = [];
       const sampleSpans = new Int32Array(keep.length + 1);

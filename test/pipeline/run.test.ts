@@ -112,6 +112,10 @@ test('same input and config give byte-identical output with 1 and 2 workers and 
   });
   assert.deepEqual(outs[1], outs[0]);
   assert.deepEqual(outs[2], outs[0]);
+  // the encoding cache is a performance knob only: without it, the same bytes
+  const nc = join(work, 'det-nocache');
+  ok(cli(['select', a1, '-o', nc, '--format', 'parquet,bin,jsonl', '--select-cache-mb', '0']), 'select without cache');
+  assert.deepEqual(dirBytes(nc), outs[0]);
 });
 
 test('analyze resumes: a lost part is redone, complete parts are reused, output unchanged', () => {
