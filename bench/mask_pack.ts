@@ -147,7 +147,7 @@ async function pipelineOnce(tok: TargetTokenizer, records: AnalysisRecord[], cfg
   const tokenHist = new ScoreHistogram();
   let responseTokens = 0;
   let forcedCost = 0;
-  // select keeps pass A's encodings for pass B (up to --select-cache-mb, 512 MiB by default: every
+  // select keeps pass A's encodings for pass B (up to --select-cache-mb, 128 MiB by default: the
   // pool this benchmark uses fits), so pass B tokenizes nothing again
   const cached: EncodedConversation[][] = [];
   for (let c0 = 0; c0 < records.length; c0 += CHUNK) {

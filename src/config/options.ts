@@ -86,7 +86,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'lambdaBridge', kind: 'number', min: 0, default: 0.5, commands: SELECT, help: 'see --lambda-reach', group: 'Selection' },
   { key: 'minItems', kind: 'integer', min: 0, default: 0, commands: SELECT, help: 'at least this many items per selected sample (taken by score)', group: 'Selection' },
   { key: 'maxItems', kind: 'integer', min: 0, default: 0, commands: SELECT, help: 'at most this many items per sample (0 = no limit)', group: 'Selection' },
-  { key: 'selectCacheMb', kind: 'integer', min: 0, default: 512, commands: SELECT, help: 'memory (MiB) for keeping target-tokenizer encodings between the budget pass and the writing pass; records beyond it are tokenized again (performance only: output is the same)', group: 'Selection' },
+  { key: 'selectCacheMb', kind: 'integer', min: 0, default: 128, commands: SELECT, help: 'memory (MiB) for keeping target-tokenizer encodings between the budget pass and the writing pass; records beyond it are tokenized again (performance only: output is the same)', group: 'Selection' },
   { key: 'allowFlagged', kind: 'boolean', default: false, commands: SELECT, help: 'let items touching ERROR/MISSING nodes be selected', group: 'Selection' },
 
   // output

@@ -74,7 +74,9 @@ class EncodingCache {
   constructor(private readonly capBytes: number) {}
 
   offer(ordinal: number, e: Encoded): void {
-    const cost = e.ids.byteLength + e.offsets.byteLength + 2 * e.text.length + 64;
+    // typed arrays + the rendered text (UTF-16) + object overhead, with V8's slack: measured RSS grows
+    // about twice the raw payload, so the payload is counted double against the cap
+    const cost = 2 * (e.ids.byteLength + e.offsets.byteLength + 2 * e.text.length) + 128;
     if (this.bytes + cost > this.capBytes) return;
     this.bytes += cost;
     this.map.set(ordinal, e);
