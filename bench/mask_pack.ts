@@ -29,12 +29,13 @@ import { performance } from 'node:perf_hooks';
 import { resolveConfig, type CodeblockConfig } from '../src/config/index.js';
 import { listAnalysisParts, type AnalysisRecord } from '../src/analysis/format.js';
 import { orderedRecords } from '../src/analysis/ordered.js';
-import { recordCandidates, type SelectKnobs } from '../src/budget/candidates.js';
+import type { SelectKnobs } from '../src/budget/candidates.js';
 import { BudgetGate, ScoreHistogram } from '../src/budget/threshold.js';
 import { labelMask } from '../src/masks/index.js';
 import { assemblePacks, packBFD, packingEfficiency } from '../src/pack/index.js';
-import { TargetTokenizer, cpToUtf16Map, type EncodedConversation } from '../src/tokenize/index.js';
+import { TargetTokenizer, type EncodedConversation } from '../src/tokenize/index.js';
 import { since, sig } from './util.js';
+import { candidatesFor, knobsOf } from '../src/pipeline/select.js';
 
 const CHUNK = 256; // = select.ts CHUNK
 const PACK_CHUNK = 512; // = select.ts PACK_CHUNK
@@ -106,26 +107,6 @@ function rawTokenizer(tok: TargetTokenizer): RawTokenizer {
   const hf = (tok as unknown as { hf?: RawTokenizer }).hf;
   if (!hf || typeof hf.encodeBatch !== 'function') throw new Error('TargetTokenizer no longer exposes its tokenizers instance (field `hf`): update bench/mask_pack.ts');
   return hf;
-}
-
-/** Same as select.ts knobsOf. */
-function knobsOf(cfg: CodeblockConfig, q: number): SelectKnobs {
-  return {
-    mode: cfg.mode,
-    lambdaReach: cfg.lambdaReach,
-    lambdaBridge: cfg.lambdaBridge,
-    minItems: cfg.minItems,
-    maxItems: cfg.maxItems,
-    allowFlagged: cfg.allowFlagged,
-    nlRatio: cfg.mode === 'codeblock' || cfg.mode === 'items-no-dataflow' || cfg.mode === 'random-items' ? cfg.nlRatio : 0,
-    seed: cfg.seed,
-    q,
-  };
-}
-
-function candidatesFor(rec: AnalysisRecord, enc: EncodedConversation, k: SelectKnobs) {
-  const map = cpToUtf16Map(enc.text);
-  return recordCandidates(rec, enc.text, enc, k, (cp) => map[cp]!);
 }
 
 interface PipelineRun {

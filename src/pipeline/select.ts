@@ -99,7 +99,8 @@ class EncodingCache {
   }
 }
 
-function knobsOf(cfg: CodeblockConfig, q: number): SelectKnobs {
+/** The selection knobs of a config (token modes give no share to prose). */
+export function knobsOf(cfg: CodeblockConfig, q: number): SelectKnobs {
   return {
     mode: cfg.mode,
     lambdaReach: cfg.lambdaReach,
@@ -113,7 +114,8 @@ function knobsOf(cfg: CodeblockConfig, q: number): SelectKnobs {
   };
 }
 
-function candidatesFor(rec: AnalysisRecord, enc: Encoded, k: SelectKnobs): RecordCandidates {
+/** Candidates of one record, given its target-tokenizer encoding. */
+export function candidatesFor(rec: AnalysisRecord, enc: Encoded, k: SelectKnobs): RecordCandidates {
   const map = cpToUtf16Map(enc.text);
   return recordCandidates(rec, enc.text, enc, k, (cp) => map[cp]!);
 }
