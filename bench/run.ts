@@ -174,6 +174,12 @@ function sectionMeta<T>(o: SectionOutcome<T> | undefined): { status: string; sec
   return o.status === 'ok' ? { status: 'ok', seconds: sig(o.seconds, 4)! } : { status: o.status, seconds: sig(o.seconds, 4) ?? 0, error: o.error };
 }
 
+/** Paths inside the checkout (and ../shared beside it) written relative, so no machine path is recorded. */
+function portablePaths(json: string): string {
+  const esc = (p: string) => JSON.stringify(p).slice(1, -1);
+  return json.split(esc(join(PACKAGE_ROOT, '..', 'shared'))).join('../shared').split(esc(PACKAGE_ROOT)).join('.');
+}
+
 /** Run the benchmarks and write results.json (+ the docs table). Returns the results object. */
 export async function runBench(options: BenchOptions = {}): Promise<BenchResults> {
   const o = resolveOptions(options);
@@ -354,7 +360,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
 
   mkdirSync(dirname(o.resultsPath), { recursive: true });
   const tmp = `${o.resultsPath}.tmp-${process.pid}`;
-  writeFileSync(tmp, JSON.stringify(results, null, 2) + '\n');
+  writeFileSync(tmp, portablePaths(JSON.stringify(results, null, 2)) + '\n');
   renameSync(tmp, o.resultsPath);
   log(`results → ${o.resultsPath}`);
   if (o.docsPath) {
