@@ -32,7 +32,7 @@ import { orderedRecords } from '../src/analysis/ordered.js';
 import type { SelectKnobs } from '../src/budget/candidates.js';
 import { BudgetGate, ScoreHistogram } from '../src/budget/threshold.js';
 import { labelMask } from '../src/masks/index.js';
-import { assemblePacks, packBFD, packingEfficiency } from '../src/pack/index.js';
+import { assembleInChunks, packBFD, packingEfficiency } from '../src/pack/index.js';
 import { TargetTokenizer, type EncodedConversation } from '../src/tokenize/index.js';
 import { since, sig } from './util.js';
 import { candidatesFor, knobsOf } from '../src/pipeline/select.js';
@@ -213,27 +213,11 @@ async function pipelineOnce(tok: TargetTokenizer, records: AnalysisRecord[], cfg
   // pass C
   t = performance.now();
   const nPacks = plan.packStarts.length - 1;
-  for (let p0 = 0; p0 < nPacks; p0 += PACK_CHUNK) {
-    const p1 = Math.min(nPacks, p0 + PACK_CHUNK);
-    const s0 = plan.packStarts[p0]!;
-    const s1 = plan.packStarts[p1]!;
-    const members = plan.packSamples.subarray(s0, s1);
-    let total = 0;
-    for (const s of members) total += lengths[s]!;
-    const ids = new Int32Array(total);
-    const sup = new Uint8Array(total);
-    const stt = new Int32Array(members.length + 1);
-    for (let j = 0; j < members.length; j++) {
-      const s = members[j]!;
-      ids.set(sampleIds[s]!, stt[j]!);
-      sup.set(sampleFlags[s]!, stt[j]!);
-      stt[j + 1] = stt[j]! + lengths[s]!;
-    }
-    const localStarts = new Int32Array(p1 - p0 + 1);
-    for (let p = p0; p <= p1; p++) localStarts[p - p0] = plan.packStarts[p]! - s0;
-    const localSamples = Int32Array.from({ length: members.length }, (_, j) => j);
-    assemblePacks({ inputIds: ids, supervised: sup, sampleTokens: stt }, { packSamples: localSamples, packStarts: localStarts, maxLen: cfg.maxLen });
-  }
+  const fromMemory = (sample: number, ids: Int32Array, sup: Uint8Array, at: number): void => {
+    ids.set(sampleIds[sample]!, at);
+    sup.set(sampleFlags[sample]!, at);
+  };
+  for (const chunk of assembleInChunks(plan, lengths, fromMemory, PACK_CHUNK)) void chunk;
   st.assemble = since(t);
   return { seconds: since(tStart), stages: st, tokens, samples: lens.length, supervised, packs: nPacks, efficiency: packingEfficiency(plan) };
 }

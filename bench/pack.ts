@@ -17,6 +17,7 @@ import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { PACKAGE_ROOT } from '../src/native.js';
 import { packBFD, packingEfficiency, numPacks, DEFAULT_MAX_LEN } from '../src/pack/index.js';
+import { mulberry32 } from '../src/util/random.js';
 
 export interface PackBenchOptions {
   samples?: number;
@@ -58,16 +59,6 @@ export function poolLengths(dataDir = resolve(PACKAGE_ROOT, '..', 'shared', 'dat
   return out;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** First-fit in input order with a max segment tree over bins: O(n log n). Returns pack count and tokens. */
 export function firstFitInOrder(lengths: Int32Array, maxLen: number): { packs: number; tokens: number } {

@@ -25,6 +25,9 @@ import { fileURLToPath } from 'node:url';
 import { PACKAGE_ROOT } from '../src/native.js';
 import { envInt, envIntList, errorLine, importSection, log, requireNumbers, machineInfo, runSection, sharedDataFiles, sig, versions, WorkDir, generatedPool, type MachineInfo, type SectionOutcome, type Versions } from './util.js';
 import type { MaskPackBenchResult } from './mask_pack.js';
+import type { StructureBenchResult } from './structure.js';
+import type { ScoringBenchResult } from './scoring.js';
+import type { PackBenchResult } from './pack.js';
 import type { MemoryBenchResult } from './memory.js';
 
 export const SECTIONS = ['structure', 'workers', 'mask_pack', 'scoring', 'packing', 'memory'] as const;
@@ -109,50 +112,12 @@ export function resolveOptions(o: BenchOptions = {}): Resolved {
   };
 }
 
-// ---- shapes of the other stages' bench modules (imported dynamically, see util.importSection) ----
-interface StructureBenchResult {
-  records: number;
-  workers: number;
-  codeblock: { seconds: number; recordsPerSec: number; items: number; edges: number; rejected: number };
-  python: { seconds: number; recordsPerSec: number; processes: number; items: number; edges: number };
-  ratio: number;
-  /** Python CPU seconds ÷ codeblock CPU seconds (newer bench/structure.ts). */
-  cpuRatio?: number;
-}
+// ---- the other stages' bench modules: imported dynamically (util.importSection) so that one that
+// fails to load is recorded as an error; their types are imported type-only (erased at run time).
 const STRUCTURE_FIELDS = ['ratio', 'records', 'codeblock.recordsPerSec', 'python.recordsPerSec'];
-interface StructureModule {
-  benchStructure(o: { workers?: number; repeat?: number; rounds?: number }): Promise<StructureBenchResult>;
-}
-interface ScoringBenchResult {
-  model: { dir: string; sha256: string; contextLength: number; vocabSize: number };
-  threads: number;
-  records: number;
-  batches: number;
-  scoredTokens: number;
-  paddingFraction: number;
-  seconds: { raw: number; scorer: number; unfused: number | null };
-  tokensPerSecond: { raw: number; scorer: number; unfused: number | null };
-  ratio: number;
-  fusedSpeedup: number | null;
-}
-interface ScoringModule {
-  benchScoring(o: { maxRecords?: number; threads?: number; repeats?: number }): Promise<ScoringBenchResult>;
-}
-interface PackBenchResult {
-  samples: number;
-  maxLen: number;
-  meanLength: number;
-  lengthModel: string;
-  bfd: { seconds: number; secondsMin: number; packs: number; efficiency: number };
-  firstFitInOrder: { seconds: number; packs: number; efficiency: number };
-  nextFit: { packs: number; efficiency: number };
-  efficiencyGainPP: number;
-  bfdTS: { seconds: number; secondsMin: number; samePacking: boolean };
-  speedupVsTS: number;
-}
-interface PackModule {
-  benchPack(o: { samples?: number; repeats?: number }): PackBenchResult;
-}
+type StructureModule = typeof import('./structure.js');
+type ScoringModule = typeof import('./scoring.js');
+type PackModule = typeof import('./pack.js');
 
 export interface BenchResults {
   date: string;

@@ -84,6 +84,16 @@ export interface PartMarker {
   inputErrors?: Array<{ file: string; error: string }>;
 }
 
+export type PartCounts = PartMarker['counts'];
+
+/** Add a part's counts into a running total. */
+export function addPartCounts(into: PartCounts, m: PartMarker): void {
+  into.input += m.counts.input;
+  into.analyzed += m.counts.analyzed;
+  into.quarantined += m.counts.quarantined;
+  for (const [r, n] of Object.entries(m.counts.rejected)) into.rejected[r] = (into.rejected[r] ?? 0) + n;
+}
+
 export function shardDirName(index: number, count: number): string {
   return `shard-${String(index).padStart(5, '0')}-of-${String(count).padStart(5, '0')}`;
 }

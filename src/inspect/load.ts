@@ -353,17 +353,25 @@ export async function* runSamples(run: RunInfo, options: SampleStreamOptions = {
     tokenizerError = (err as Error).message;
   }
 
+  /** The sample of an analysis record, already marked when select rejected it. */
+  const begin = (rec: AnalysisRecord): InspectSample => {
+    const s = baseSample(rec, knobs);
+    if (options.scorer) s.scorer = scorerView(rec, knobs.q);
+    const rej = rejections.get(rec.ordinal);
+    if (rej) {
+      s.state = 'rejected';
+      s.reason = rej.reason;
+      s.detail = rej.detail;
+    }
+    return s;
+  };
+
   if (existsSync(samplesPath)) {
     const rl = createInterface({ input: createReadStream(samplesPath), crlfDelay: Infinity })[Symbol.asyncIterator]();
     let lineNo = 0;
     for await (const rec of orderedRecords(parts)) {
-      const s = baseSample(rec, knobs);
-      if (options.scorer) s.scorer = scorerView(rec, knobs.q);
-      const rej = rejections.get(rec.ordinal);
-      if (rej) {
-        s.state = 'rejected';
-        s.reason = rej.reason;
-        s.detail = rej.detail;
+      const s = begin(rec);
+      if (s.state === 'rejected') {
         yield s;
         continue;
       }
@@ -405,13 +413,8 @@ export async function* runSamples(run: RunInfo, options: SampleStreamOptions = {
     const encs = await tokenizer.renderAndEncode(keep.map((r) => ({ prompt: r.prompt, response: r.response })));
     let k = 0;
     for (const rec of chunk) {
-      const s = baseSample(rec, knobs);
-      if (options.scorer) s.scorer = scorerView(rec, knobs.q);
-      const rej = rejections.get(rec.ordinal);
-      if (rej) {
-        s.state = 'rejected';
-        s.reason = rej.reason;
-        s.detail = rej.detail;
+      const s = begin(rec);
+      if (s.state === 'rejected') {
         yield s;
         continue;
       }

@@ -161,3 +161,39 @@ export function lengthsOf(sampleTokens: Int32Array): Int32Array {
   for (let i = 0; i < n; i++) out[i] = sampleTokens[i + 1]! - sampleTokens[i]!;
   return out;
 }
+
+/** One chunk of assembled packs, see {@link assembleInChunks}. */
+export interface PackChunk {
+  batch: PackedBatch;
+  /** Input sample index of every sample in the chunk, in the chunk's local order (batch.packSamples index into it). */
+  members: Int32Array;
+}
+
+/**
+ * Assemble every pack of `plan`, `chunkPacks` packs per native call, so only one chunk's tokens are
+ * in memory at a time. `fill(sample, ids, supervised, at)` writes sample `sample`'s `lengths[sample]`
+ * token ids and 0/1 flags into the chunk arrays at offset `at` (from memory, a spill file, …).
+ */
+export function* assembleInChunks(
+  plan: Pick<PackPlan, 'packSamples' | 'packStarts' | 'maxLen'>,
+  lengths: Int32Array,
+  fill: (sample: number, ids: Int32Array, supervised: Uint8Array, at: number) => void,
+  chunkPacks = 512,
+): Generator<PackChunk> {
+  const nPacks = plan.packStarts.length - 1;
+  for (let p0 = 0; p0 < nPacks; p0 += chunkPacks) {
+    const p1 = Math.min(nPacks, p0 + chunkPacks);
+    const s0 = plan.packStarts[p0]!;
+    const members = plan.packSamples.subarray(s0, plan.packStarts[p1]!);
+    const sampleTokens = new Int32Array(members.length + 1);
+    for (let j = 0; j < members.length; j++) sampleTokens[j + 1] = sampleTokens[j]! + lengths[members[j]!]!;
+    const total = sampleTokens[members.length]!;
+    const ids = new Int32Array(total);
+    const supervised = new Uint8Array(total);
+    for (let j = 0; j < members.length; j++) fill(members[j]!, ids, supervised, sampleTokens[j]!);
+    const packStarts = new Int32Array(p1 - p0 + 1);
+    for (let p = p0; p <= p1; p++) packStarts[p - p0] = plan.packStarts[p]! - s0;
+    const packSamples = Int32Array.from({ length: members.length }, (_, j) => j);
+    yield { batch: assemblePacks({ inputIds: ids, supervised, sampleTokens }, { packSamples, packStarts, maxLen: plan.maxLen }), members };
+  }
+}

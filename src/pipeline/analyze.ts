@@ -22,6 +22,7 @@ import { Progress } from '../cli/progress.js';
 import {
   ANALYSIS_FORMAT,
   ANALYSIS_VERSION,
+  addPartCounts,
   hashJson,
   partBase,
   readMarker,
@@ -147,11 +148,11 @@ export async function analyze(inputs: readonly string[], cfg: CodeblockConfig, h
       const markerPath = join(dir, `${partBase(p.index)}.json`);
       if (p.skip) {
         const m = readMarker(markerPath)!;
-        addCounts(summary, m);
+        addPartCounts(summary.counts, m);
         summary.resumedParts++;
       } else {
         const m = await processPart(p, { dir, shard, config, configHash, filter, scorer, pool, structureOpts, cfg });
-        addCounts(summary, m);
+        addPartCounts(summary.counts, m);
         summary.scorer.tokens += m.scorer.tokens;
       }
       summary.parts++;
@@ -232,13 +233,6 @@ function ifdOf(conditioned: RecordScores, unconditioned: RecordScores): number |
 
 function unscored(id: string): RecordScores {
   return { id, status: 'ok', notes: [], start: new Uint32Array(0), end: new Uint32Array(0), logprob: new Float32Array(0), ids: new Int32Array(0), promptTokens: 0, promptTokensDropped: 0 };
-}
-
-function addCounts(summary: AnalyzeSummary, m: PartMarker): void {
-  summary.counts.input += m.counts.input;
-  summary.counts.analyzed += m.counts.analyzed;
-  summary.counts.quarantined += m.counts.quarantined;
-  for (const [r, n] of Object.entries(m.counts.rejected)) summary.counts.rejected[r] = (summary.counts.rejected[r] ?? 0) + n;
 }
 
 interface PartContext {

@@ -16,12 +16,12 @@ import { closeSync, mkdirSync, openSync, readdirSync, readSync, rmSync, writeSyn
 import { join, relative } from 'node:path';
 import { CodeblockError } from '../errors.js';
 import type { CodeblockConfig } from '../config/index.js';
-import { listAnalysisParts, type AnalysisPart, type AnalysisRecord } from '../analysis/format.js';
+import { addPartCounts, listAnalysisParts, type AnalysisPart, type AnalysisRecord, type PartCounts } from '../analysis/format.js';
 import { chunked, orderedOutcomes, orderedRecords } from '../analysis/ordered.js';
 import { recordCandidates, type RecordCandidates, type SelectKnobs } from '../budget/candidates.js';
 import { BudgetGate, ScoreHistogram, binLowerEdge, type BudgetCut } from '../budget/threshold.js';
 import { labelMask } from '../masks/index.js';
-import { assemblePacks, packBFD, packViews, packingEfficiency, IGNORE_INDEX } from '../pack/index.js';
+import { assembleInChunks, packBFD, packViews, packingEfficiency, IGNORE_INDEX } from '../pack/index.js';
 import { TargetTokenizer, cpToUtf16Map } from '../tokenize/index.js';
 import { OutputWriter } from '../output/writer.js';
 import { duplicateDetail } from '../select/filters.js';
@@ -136,14 +136,10 @@ export async function select(analysisDirs: readonly string[], cfg: CodeblockConf
   const progress = hooks.progress;
 
   // Accounting from the analysis pass.
-  const counts = { input: 0, selected: 0, rejected: {} as Record<string, number>, quarantined: 0 };
-  let analyzed = 0;
-  for (const p of parts) {
-    counts.input += p.marker.counts.input;
-    counts.quarantined += p.marker.counts.quarantined;
-    analyzed += p.marker.counts.analyzed;
-    for (const [r, n] of Object.entries(p.marker.counts.rejected)) bump(counts.rejected, r, n);
-  }
+  const fromAnalysis: PartCounts = { input: 0, analyzed: 0, rejected: {}, quarantined: 0 };
+  for (const p of parts) addPartCounts(fromAnalysis, p.marker);
+  const analyzed = fromAnalysis.analyzed;
+  const counts = { input: fromAnalysis.input, selected: 0, rejected: fromAnalysis.rejected, quarantined: fromAnalysis.quarantined };
 
   // ---- pass 0 (only for an IFD cut): global duplicates, then rank the rest by IFD -------------
   // Records excluded here or in pass A are rejected in pass B with the same reason.
@@ -321,33 +317,16 @@ export async function select(analysisDirs: readonly string[], cfg: CodeblockConf
     if (plan.rejected.length) throw new CodeblockError(`internal: packer rejected ${plan.rejected.length} samples that were checked against maxLen`, 'E_INTERNAL');
     const nPacks = plan.packStarts.length - 1;
     progress?.stage('select: packs', nPacks);
-    for (let p0 = 0; p0 < nPacks; p0 += PACK_CHUNK) {
-      const p1 = Math.min(nPacks, p0 + PACK_CHUNK);
-      const s0 = plan.packStarts[p0]!;
-      const s1 = plan.packStarts[p1]!;
-      const members = plan.packSamples.subarray(s0, s1);
-      let total = 0;
-      for (const s of members) total += lens[s]!;
-      const ids = new Int32Array(total);
-      const sup = new Uint8Array(total);
-      const st = new Int32Array(members.length + 1);
-      const localIds: string[] = [];
-      for (let j = 0; j < members.length; j++) {
-        const s = members[j]!;
-        const len = lens[s]!;
-        const buf = Buffer.allocUnsafe(len * 5);
-        readSync(spill, buf, 0, buf.length, sampleOffsets.a[s]!);
-        ids.set(new Int32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + len * 4)), st[j]!);
-        sup.set(buf.subarray(len * 4, len * 5), st[j]!);
-        st[j + 1] = st[j]! + len;
-        localIds.push(sampleIds[s]!);
-      }
-      const localStarts = new Int32Array(p1 - p0 + 1);
-      for (let p = p0; p <= p1; p++) localStarts[p - p0] = plan.packStarts[p]! - s0;
-      const localSamples = Int32Array.from({ length: members.length }, (_, j) => j);
-      const batch = assemblePacks({ inputIds: ids, supervised: sup, sampleTokens: st }, { packSamples: localSamples, packStarts: localStarts, maxLen: cfg.maxLen });
-      for (const pack of packViews(batch, localIds)) writer.writePack(pack);
-      progress?.tick(p1 - p0);
+    const readSpilled = (s: number, ids: Int32Array, sup: Uint8Array, at: number): void => {
+      const len = lens[s]!;
+      const buf = Buffer.allocUnsafeSlow(len * 5); // own ArrayBuffer at offset 0: int32-aligned
+      readSync(spill, buf, 0, buf.length, sampleOffsets.a[s]!);
+      ids.set(new Int32Array(buf.buffer, 0, len), at);
+      sup.set(buf.subarray(len * 4, len * 5), at);
+    };
+    for (const { batch, members } of assembleInChunks(plan, lens, readSpilled, PACK_CHUNK)) {
+      for (const pack of packViews(batch, Array.from(members, (s) => sampleIds[s]!))) writer.writePack(pack);
+      progress?.tick(batch.packStarts.length - 1);
     }
     closeSync(spill);
 

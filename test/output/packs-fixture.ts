@@ -1,21 +1,11 @@
 /** Seeded random packs for writer/loader tests (no tests here). */
 import type { Pack } from '../../src/types.js';
+import { mulberry32 } from '../../src/util/random.js';
 
-/** mulberry32: a tiny seeded PRNG for fixtures (independent of the loader's xoshiro). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `count` valid packs of at most `maxLen` tokens, 1–4 samples each, ~10% supervised, ids up to 151k. */
 export function makePacks(seed: number, count: number, maxLen = 64): Pack[] {
-  const r = rng(seed);
+  const r = mulberry32(seed);
   const packs: Pack[] = [];
   let sample = 0;
   for (let p = 0; p < count; p++) {

@@ -7,18 +7,8 @@ import { join, resolve } from 'node:path';
 import { PACKAGE_ROOT } from '../../src/native.js';
 import { labelMask } from '../../src/masks/index.js';
 import { packBFD, assemblePacks, packViews, cuSeqlens, lengthsOf, packingEfficiency, IGNORE_INDEX, type PackPlan, type PackedBatch, type PackSamples } from '../../src/pack/index.js';
+import { mulberry32 } from '../../src/util/random.js';
 
-/** Small seeded PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function checkInvariants(samples: PackSamples, plan: PackPlan, out: PackedBatch): void {
   const lengths = lengthsOf(samples.sampleTokens);
@@ -77,7 +67,7 @@ function checkInvariants(samples: PackSamples, plan: PackPlan, out: PackedBatch)
 }
 
 test('invariants on 300 seeded random batches', () => {
-  const r = rng(42);
+  const r = mulberry32(42);
   for (let iter = 0; iter < 300; iter++) {
     const maxLen = 1 + Math.floor(r() * (iter % 3 === 0 ? 16 : 300));
     const S = Math.floor(r() * 80);

@@ -22,21 +22,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, cli, EXAMPLES } from '../helpers/cli.js';
 import { leftovers, treeBytes, treeDiff } from './harness.js';
+import { mulberry32 } from '../../src/util/random.js';
 
 const work = mkdtempSync(join(tmpdir(), 'cb-kill-'));
 process.on('exit', () => rmSync(work, { recursive: true, force: true }));
 
-/** mulberry32: a tiny seeded PRNG, so the kill points are the same on every run of the test. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -134,7 +124,7 @@ test('SIGKILL at ≥ 5 seeded points in analyze and select, each followed by a r
   assert.match(ref.stderr, /3 part\(s\)/, 'the pool spans 3 analysis parts');
   const refBytes = (f: string): number => statSync(join(refOut, f)).size;
 
-  const rnd = prng(0xc0deb10c);
+  const rnd = mulberry32(0xc0deb10c);
   const attempts: Attempt[] = [];
   for (let k = 0; k < 3; k++) {
     attempts.push({ point: `analyze: after ${k} part marker(s)`, when: ({ out }) => (k === 0 ? existsSync(join(out, 'analysis')) : markers(out) >= k), delayMs: Math.round(rnd() * 150) });
@@ -186,7 +176,7 @@ test('SIGKILL while the embedded LM is scoring, then a resumed run: byte-identic
   const refOut = join(work, 'lm-ref');
   const ref = await runOnce(args, refOut);
   assert.equal(ref.code, 0, ref.stderr);
-  const rnd = prng(7);
+  const rnd = mulberry32(7);
   const out = join(work, 'lm-killed');
   // the scorer session opens first, then structure and scoring: kill in the second half of analyze
   let killed = 0;

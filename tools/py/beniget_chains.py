@@ -16,24 +16,7 @@ import sys
 import beniget
 import gast
 
-
-class Positions:
-    def __init__(self, text, base):
-        self.base = base
-        self.lines = text.splitlines(keepends=True)
-        self.starts = []
-        cp = 0
-        for ln in self.lines:
-            self.starts.append(cp)
-            cp += len(ln)
-        self.starts.append(cp)
-
-    def cp(self, lineno, col):
-        i = lineno - 1
-        if i >= len(self.lines):
-            return self.base + self.starts[-1]
-        line = self.lines[i].encode("utf-8")
-        return self.base + self.starts[i] + len(line[:col].decode("utf-8", errors="ignore"))
+from positions import Positions  # tools/py is the script directory, so on sys.path
 
 
 def chains_for(rec):

@@ -14,31 +14,12 @@ import ast
 import json
 import sys
 
+from positions import Positions  # tools/py is the script directory, so on sys.path
+
 COMPOUND = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.Try, ast.With, ast.AsyncWith,
             ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Match)
 if hasattr(ast, "TryStar"):
     COMPOUND = COMPOUND + (ast.TryStar,)
-
-
-class Positions:
-    """(lineno, byte col) → code point offset in the response."""
-
-    def __init__(self, text, base):
-        self.base = base
-        self.lines = text.splitlines(keepends=True)  # same line breaks as CPython's tokenizer for \n, \r\n, \r
-        self.starts = []
-        cp = 0
-        for ln in self.lines:
-            self.starts.append(cp)
-            cp += len(ln)
-        self.starts.append(cp)
-
-    def cp(self, lineno, col):
-        i = lineno - 1
-        if i >= len(self.lines):
-            return self.base + self.starts[-1]
-        line = self.lines[i].encode("utf-8")
-        return self.base + self.starts[i] + len(line[:col].decode("utf-8", errors="ignore"))
 
 
 def is_docstring(node):
