@@ -59,7 +59,7 @@ export { resolveRuns, collect, runSamples, renderSample, renderSummary, renderRe
 export type { Collected, SamplePick, InspectSample, InspectItem, RunInfo, RunSummary } from './inspect/index.js';
 
 // Deploy: Slurm job arrays (docs/scaling.md).
-export { planSlurm, writeSlurmScripts, submitSlurm, type SlurmJobSpec, type SlurmPlan } from './deploy/index.js';
+export { planSlurm, writeSlurmScripts, type SlurmJobSpec, type SlurmPlan } from './deploy/index.js';
 
 // Generator: seeded OpenCodeInstruct-shaped pools for tests and benchmarks (examples/README.md).
 export { generatePool, type GeneratePoolOptions, type GeneratePoolResult } from './gen/index.js';

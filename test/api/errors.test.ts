@@ -37,7 +37,9 @@ test('every error code thrown in the compiled sources is in the union', () => {
     for (const name of readdirSync(dir)) {
       const p = join(dir, name);
       if (statSync(p).isDirectory()) walk(p);
-      else if (name.endsWith('.js')) for (const m of readFileSync(p, 'utf8').matchAll(/'(E_[A-Z_]+)'/g)) found.add(m[1]!);
+      else if (name.endsWith('.js')) {
+        for (const m of readFileSync(p, 'utf8').matchAll(/'(E_[A-Z_]+)'/g)) found.add(m[1]!);
+      }
     }
   };
   walk(join(PACKAGE_ROOT, 'dist', 'src'));

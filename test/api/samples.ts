@@ -43,7 +43,8 @@ export function collectRegions(root: string): Map<string, Region> {
       const name = m[1]!;
       const end = lines.findIndex((l, j) => j > i && /^\s*\/\/ docs:end\s*$/.test(l));
       if (end < 0) throw new Error(`${file}:${i + 1}: docs:start ${name} has no docs:end`);
-      if (regions.has(name)) throw new Error(`${file}:${i + 1}: docs region ${name} is also in ${regions.get(name)!.file}`);
+      const other = regions.get(name);
+      if (other) throw new Error(`${file}:${i + 1}: docs region ${name} is also in ${other.file}`);
       regions.set(name, { name, file, code: dedent(lines.slice(i + 1, end)) });
       i = end;
     }
@@ -51,7 +52,7 @@ export function collectRegions(root: string): Map<string, Region> {
   return regions;
 }
 
-const MARKER = /<!-- sample: (\S+) -->\n```ts\n[\s\S]*?\n```/g;
+const MARKER = /<!-- sample: (\S+) -->\n```ts\n(?:(?!```)[^\n]*\n)*```/g;
 
 /** docs/api.md with every sample block replaced by its region; an unknown name throws. */
 export function spliceSamples(md: string, regions: ReadonlyMap<string, Region>): string {
