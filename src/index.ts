@@ -46,7 +46,7 @@ export type { RecordScores, ScoreInput, ScorerOptions } from './scoring/index.js
 export { TargetTokenizer } from './tokenize/index.js';
 export { labelMask, encodeMaskBits, decodeMaskBits } from './masks/index.js';
 export type { LabelMaskBatch, LabelMaskResult, MaskBits } from './masks/index.js';
-export { packBFD, assemblePacks, IGNORE_INDEX } from './pack/index.js';
+export { packBFD, assemblePacks, packViews, cuSeqlens, IGNORE_INDEX } from './pack/index.js';
 export type { PackPlan, PackSamples, PackedBatch } from './pack/index.js';
 export type { Pack } from './types.js';
 

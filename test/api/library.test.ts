@@ -16,6 +16,7 @@ import {
   CodeblockError,
   collect,
   countPacks,
+  cuSeqlens,
   decodeMaskBits,
   defaultConfig,
   encodeMaskBits,
@@ -36,6 +37,7 @@ import {
   native,
   OPTIONS,
   packBFD,
+  packViews,
   planSlurm,
   PRESETS,
   proseTokenUtilities,
@@ -257,6 +259,11 @@ test('masks and packs: labelMask, encode/decodeMaskBits, packBFD, assemblePacks'
   assert.deepEqual([...packed.seqLens], [5, 3, 4]);
   assert.equal(packed.labels[0], IGNORE_INDEX); // each sample's first token
   assert.equal(packed.labels[1], 101);
+  const [first, second] = packViews(packed, ['a', 'b', 'c', 'd']); // zero-copy per-pack views
+  assert.deepEqual(first!.sampleIds, ['a', 'b']);
+  assert.deepEqual([...first!.positionIds], [0, 1, 2, 3, 4, 0, 1, 2]);
+  assert.deepEqual([...cuSeqlens(first!.seqLens)], [0, 5, 8]); // flash-attention varlen boundaries
+  assert.equal(second!.numSupervised, 3);
   // docs:end
 });
 
