@@ -37,7 +37,9 @@ export {
 /** Defaults for every knob (the embedded model is resolved later, when `model` is unset). */
 export function defaultConfig(): CodeblockConfig {
   const out: Record<string, unknown> = {};
-  for (const o of CONFIG_OPTIONS) if (o.default !== undefined) out[o.key] = Array.isArray(o.default) ? [...o.default] : o.default;
+  for (const o of CONFIG_OPTIONS) {
+    if (o.default !== undefined) out[o.key] = Array.isArray(o.default) ? [...o.default] : o.default;
+  }
   return out as unknown as CodeblockConfig;
 }
 

@@ -111,7 +111,8 @@ export interface PackedBatch {
  * no empty sample or pack, no pack over maxLen).
  */
 export function assemblePacks(samples: PackSamples, plan: Pick<PackPlan, 'packSamples' | 'packStarts' | 'maxLen'>): PackedBatch {
-  const r = native().packAssemble(samples.inputIds, samples.supervised, samples.sampleTokens, plan.packSamples, plan.packStarts, plan.maxLen);
+  const { inputIds, supervised, sampleTokens } = samples;
+  const r = native().packAssemble(inputIds, supervised, sampleTokens, plan.packSamples, plan.packStarts, plan.maxLen);
   return { ...r, packStarts: plan.packStarts, packSamples: plan.packSamples };
 }
 

@@ -4,18 +4,30 @@
  * Writes <out>/slurm/{analyze,select}.sbatch (from deploy/slurm/) and submits the analyze pass as a
  * job array of N shards plus one select job with `--dependency=afterok:<array>`; prints the job ids.
  * Every codeblock option `run` accepts is forwarded to the pass that uses it, so the output equals
- * `codeblock run` with the same options. It takes raw argv (the option table of analyze/select plus
- * its own scheduler flags), so main.ts dispatches to it before the generic flag parser.
+ * `codeblock run` with the same options. Its flags all come from the option table (src/config/options.ts):
+ * the scheduler rows (`commands: ['submit']`) and run's options. It takes raw argv, keeping forwarded
+ * tokens as typed, so main.ts dispatches to it before the generic flag parser.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CodeblockError } from '../../errors.js';
-import { findOption, flagName, keyOfFlag, optionsFor, suggest, type OptionSpec, type SubmitFlags } from '../../config/options.js';
+import {
+  findOption,
+  flagName,
+  keyOfFlag,
+  optionsFor,
+  suggest,
+  type OptionSpec,
+  type SubmitFlags,
+} from '../../config/options.js';
 import { resolveConfig } from '../../config/index.js';
 import { parseArgs } from '../args.js';
 import { planSlurm, slurmCommandLines, submitSlurm, writeSlurmScripts, type SlurmJobSpec } from '../../deploy/slurm.js';
 
-/** Scheduler flags of `submit slurm` (rows of the option table with `commands: ['submit']`); the rest are codeblock options. */
+/**
+ * Scheduler flags of `submit slurm`: the option-table rows with `commands: ['submit']`, by flag name.
+ * Every other flag is a codeblock option, forwarded to the pass that uses it.
+ */
 const OWN: ReadonlyMap<string, OptionSpec> = new Map(optionsFor('submit').map((o) => [flagName(o.key), o]));
 
 const USAGE = 'codeblock submit slurm --shards N <input…> -o <out-dir> [scheduler options] [analyze/select options]';
