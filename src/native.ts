@@ -11,11 +11,10 @@ import { CodeblockError } from './errors.js';
 /** Repository / package root (dist/src/native.js → ../..). */
 export const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-// The addon's shape is declared by each concern's TypeScript wrapper; here it is an open record.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type NativeAddon = Record<string, any> & {
-  info(): { napiVersion: number; treeSitterLanguageVersion: number; pythonGrammarAbi: number; compiler?: string };
-};
+import type { NativeAddon } from './addon.js';
+
+// The addon's functions and column types: src/addon.ts.
+export type { NativeAddon } from './addon.js';
 
 let cached: NativeAddon | undefined;
 

@@ -1,35 +1,17 @@
 // Node-API wrapper of the structure core: one call per batch of responses, typed arrays out.
 #include <napi.h>
 
-#include <cstring>
 #include <string>
 #include <unordered_map>
 #include <vector>
 
 #include "core/graph.h"
 #include "core/structure.h"
+#include "args.h"
 #include "modules.h"
 
 namespace codeblock::napi {
 namespace {
-
-template <class T, class A>
-A MakeArray(Napi::Env env, const std::vector<T>& v) {
-  A out = A::New(env, v.size());
-  if (!v.empty()) std::memcpy(out.Data(), v.data(), v.size() * sizeof(T));
-  return out;
-}
-
-Napi::Int32Array I32(Napi::Env env, const std::vector<int32_t>& v) { return MakeArray<int32_t, Napi::Int32Array>(env, v); }
-Napi::Float64Array F64(Napi::Env env, const std::vector<double>& v) { return MakeArray<double, Napi::Float64Array>(env, v); }
-
-double NumberOpt(const Napi::Object& o, const char* key, double dflt) {
-  if (!o.Has(key)) return dflt;
-  Napi::Value v = o.Get(key);
-  if (v.IsUndefined()) return dflt;
-  if (!v.IsNumber()) throw Napi::TypeError::New(o.Env(), std::string("structure option ") + key + " must be a number");
-  return v.As<Napi::Number>().DoubleValue();
-}
 
 // analyzeStructure(responses: string[], opts?: {granularity?: 0|1|2, blockMaxCodePoints?, blockMaxLines?,
 // parseTimeoutMs?}) → columns (see src/structure/native.ts for the layout).
@@ -41,17 +23,17 @@ Napi::Value AnalyzeStructure(const Napi::CallbackInfo& info) {
   if (info.Length() > 1 && !info[1].IsUndefined()) {
     if (!info[1].IsObject()) throw Napi::TypeError::New(env, "analyzeStructure: options must be an object");
     Napi::Object o = info[1].As<Napi::Object>();
-    double g = NumberOpt(o, "granularity", 0);
+    double g = NumberOpt(o, "structure", "granularity", 0);
     if (g != 0 && g != 1 && g != 2) throw Napi::RangeError::New(env, "analyzeStructure: granularity must be 0, 1 or 2");
     opt.granularity = static_cast<Granularity>(static_cast<int32_t>(g));
-    double bm = NumberOpt(o, "blockMaxCodePoints", opt.block_max_code_points);
-    double bl = NumberOpt(o, "blockMaxLines", opt.block_max_lines);
+    double bm = NumberOpt(o, "structure", "blockMaxCodePoints", opt.block_max_code_points);
+    double bl = NumberOpt(o, "structure", "blockMaxLines", opt.block_max_lines);
     if (!(bm >= 0 && bm <= 4294967295.0) || !(bl >= 0 && bl <= 4294967295.0))
       throw Napi::RangeError::New(env, "analyzeStructure: blockMaxCodePoints / blockMaxLines must be >= 0");
     opt.block_max_code_points = static_cast<uint32_t>(bm);
     opt.block_max_lines = static_cast<uint32_t>(bl);
-    opt.parse_timeout_ms = NumberOpt(o, "parseTimeoutMs", opt.parse_timeout_ms);
-    double mi = NumberOpt(o, "maxItems", opt.max_items);
+    opt.parse_timeout_ms = NumberOpt(o, "structure", "parseTimeoutMs", opt.parse_timeout_ms);
+    double mi = NumberOpt(o, "structure", "maxItems", opt.max_items);
     if (!(mi >= 0 && mi <= 4294967295.0)) throw Napi::RangeError::New(env, "analyzeStructure: maxItems must be >= 0");
     opt.max_items = static_cast<uint32_t>(mi);
     if (opt.parse_timeout_ms != opt.parse_timeout_ms) throw Napi::RangeError::New(env, "analyzeStructure: parseTimeoutMs is NaN");
@@ -121,35 +103,31 @@ Napi::Value AnalyzeStructure(const Napi::CallbackInfo& info) {
   }
   Napi::Object out = Napi::Object::New(env);
   out.Set("count", Napi::Number::New(env, n));
-  out.Set("status", I32(env, status));
-  out.Set("segOffsets", I32(env, segOff));
-  out.Set("segStart", I32(env, segStart));
-  out.Set("segEnd", I32(env, segEnd));
-  out.Set("segLang", I32(env, segLang));
-  Napi::Array jl = Napi::Array::New(env, langs.size());
-  for (size_t i = 0; i < langs.size(); i++) jl.Set(static_cast<uint32_t>(i), Napi::String::New(env, langs[i]));
-  out.Set("langs", jl);
-  out.Set("itemOffsets", I32(env, itemOff));
-  out.Set("itemStart", I32(env, itemStart));
-  out.Set("itemEnd", I32(env, itemEnd));
-  out.Set("itemKind", I32(env, itemKind));
-  out.Set("itemType", I32(env, itemType));
-  Napi::Array jt = Napi::Array::New(env, types.size());
-  for (size_t i = 0; i < types.size(); i++) jt.Set(static_cast<uint32_t>(i), Napi::String::New(env, types[i]));
-  out.Set("types", jt);
-  out.Set("itemSegment", I32(env, itemSegment));
-  out.Set("itemFlags", I32(env, itemFlags));
-  out.Set("coreOffsets", I32(env, coreOff));
-  out.Set("coreStart", I32(env, coreStart));
-  out.Set("coreEnd", I32(env, coreEnd));
-  out.Set("edgeOffsets", I32(env, edgeOff));
-  out.Set("edgeFrom", I32(env, edgeFrom));
-  out.Set("edgeTo", I32(env, edgeTo));
-  out.Set("proseOffsets", I32(env, proseOff));
-  out.Set("proseStart", I32(env, proseStart));
-  out.Set("proseEnd", I32(env, proseEnd));
-  out.Set("reach", F64(env, reach));
-  out.Set("bridge", F64(env, bridge));
+  out.Set("status", CopyOut(env, status));
+  out.Set("segOffsets", CopyOut(env, segOff));
+  out.Set("segStart", CopyOut(env, segStart));
+  out.Set("segEnd", CopyOut(env, segEnd));
+  out.Set("segLang", CopyOut(env, segLang));
+  out.Set("langs", StringsOut(env, langs));
+  out.Set("itemOffsets", CopyOut(env, itemOff));
+  out.Set("itemStart", CopyOut(env, itemStart));
+  out.Set("itemEnd", CopyOut(env, itemEnd));
+  out.Set("itemKind", CopyOut(env, itemKind));
+  out.Set("itemType", CopyOut(env, itemType));
+  out.Set("types", StringsOut(env, types));
+  out.Set("itemSegment", CopyOut(env, itemSegment));
+  out.Set("itemFlags", CopyOut(env, itemFlags));
+  out.Set("coreOffsets", CopyOut(env, coreOff));
+  out.Set("coreStart", CopyOut(env, coreStart));
+  out.Set("coreEnd", CopyOut(env, coreEnd));
+  out.Set("edgeOffsets", CopyOut(env, edgeOff));
+  out.Set("edgeFrom", CopyOut(env, edgeFrom));
+  out.Set("edgeTo", CopyOut(env, edgeTo));
+  out.Set("proseOffsets", CopyOut(env, proseOff));
+  out.Set("proseStart", CopyOut(env, proseStart));
+  out.Set("proseEnd", CopyOut(env, proseEnd));
+  out.Set("reach", CopyOut(env, reach));
+  out.Set("bridge", CopyOut(env, bridge));
   return out;
 }
 
@@ -173,8 +151,8 @@ Napi::Value GraphMetrics(const Napi::CallbackInfo& info) {
   std::vector<double> reach(n), bridge(n);
   graph_metrics(n, from.Data(), to.Data(), static_cast<int32_t>(from.ElementLength()), reach.data(), bridge.data());
   Napi::Object out = Napi::Object::New(env);
-  out.Set("reach", F64(env, reach));
-  out.Set("bridge", F64(env, bridge));
+  out.Set("reach", CopyOut(env, reach));
+  out.Set("bridge", CopyOut(env, bridge));
   return out;
 }
 

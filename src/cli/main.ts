@@ -1,8 +1,9 @@
 /**
- * `codeblock` command line. Exit codes: 0 success, 1 failure while running, 2 usage error.
+ * `codeblock` command line. Exit codes: 0 success, 1 failure while running, 2 usage error, 70 internal error
+ * (per error code: docs/troubleshooting.md).
  * A user error prints one line (`codeblock: …`) and never a stack trace; set CODEBLOCK_DEBUG=1 for stacks.
  */
-import { CodeblockError, isCodeblockError } from '../errors.js';
+import { CodeblockError, INTERNAL_EXIT_CODE, isCodeblockError } from '../errors.js';
 import { version } from '../version.js';
 import { flagName, OPTIONS, optionsFor, type Command } from '../config/options.js';
 import { resolveConfig, type CodeblockConfig } from '../config/index.js';
@@ -171,7 +172,7 @@ export function reportError(err: unknown): number {
   if (process.env.CODEBLOCK_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
   if (isCodeblockError(err)) {
     process.stderr.write(`codeblock: ${err.message}\n`);
-    return err.code === 'E_USAGE' ? 2 : 1;
+    return err.exitCode;
   }
   const e = err as NodeJS.ErrnoException;
   if (e && typeof e === 'object' && typeof e.code === 'string' && /^E[A-Z]+$/.test(e.code) && e.message) {
@@ -180,5 +181,5 @@ export function reportError(err: unknown): number {
     return 1;
   }
   process.stderr.write(`codeblock: internal error (please report): ${err instanceof Error ? err.stack : String(err)}\n`);
-  return 70;
+  return INTERNAL_EXIT_CODE;
 }

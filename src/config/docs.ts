@@ -1,5 +1,5 @@
 /** docs/config.md is generated from the option table (`npm run docs`); a test keeps it in sync. */
-import { OPTIONS, flagName } from './options.js';
+import { OPTIONS, flagName, isSchedulerFlag } from './options.js';
 
 export function configMarkdown(): string {
   const lines = [
@@ -22,8 +22,17 @@ export function configMarkdown(): string {
   ];
   const groups = [...new Set(OPTIONS.map((o) => o.group))];
   for (const g of groups) {
-    lines.push(`## ${g}`, '', '| flag | key | type | default | commands | meaning |', '|---|---|---|---|---|---|');
-    for (const o of OPTIONS.filter((x) => x.group === g)) {
+    const rows = OPTIONS.filter((x) => x.group === g);
+    lines.push(`## ${g}`, '');
+    if (rows.every(isSchedulerFlag)) {
+      lines.push(
+        'Flags of `codeblock submit slurm` only: not config-file keys. Every other option of `codeblock run`',
+        'is forwarded to the pass that uses it (see docs/scaling.md).',
+        '',
+      );
+    }
+    lines.push('| flag | key | type | default | commands | meaning |', '|---|---|---|---|---|---|');
+    for (const o of rows) {
       const type = o.choices ? o.choices.join(' \\| ') : o.kind;
       let def = o.default === undefined ? '' : Array.isArray(o.default) ? o.default.join(',') : String(o.default);
       if (o.key === 'workers') def = 'cores';

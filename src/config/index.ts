@@ -5,74 +5,48 @@
 import { readFileSync, existsSync, statSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { CodeblockError } from '../errors.js';
-import { ConfigFileSchema, OPTIONS, findOption, flagName, optionsFor, suggest, type Command, type Mode } from './options.js';
+import {
+  CONFIG_OPTIONS,
+  ConfigFileSchema,
+  findOption,
+  flagName,
+  optionsFor,
+  suggest,
+  type CodeblockConfig,
+  type Command,
+} from './options.js';
 
-export { OPTIONS, MODES, FORMATS, flagName, optionsFor, type Command, type Mode, type OptionSpec } from './options.js';
-
-/** Every knob, resolved. See `codeblock <command> --help` or docs/config.md for meanings. */
-export interface CodeblockConfig {
-  out?: string;
-  workers: number;
-  progress: boolean;
-  seed: number;
-  preset: 'auto' | 'oci' | 'alpaca' | 'magicoder' | 'messages';
-  maxLineBytes: number;
-  shard: string;
-  resume: boolean;
-  pairFilter: 'on' | 'off';
-  maxResponseChars: number;
-  minTestScore: number;
-  minJudgement: number;
-  dedup: 'exact' | 'minhash' | 'off';
-  minhashThreshold: number;
-  ifd: boolean;
-  ifdTopRatio: number;
-  ifdTopN: number;
-  granularity: 'statement' | 'block' | 'function';
-  blockMaxChars: number;
-  parseTimeoutMs: number;
-  scorer: 'lm' | 'none';
-  model?: string;
-  device: 'cpu' | 'cuda';
-  threads: number;
-  maxBatchTokens: number;
-  q: number;
-  reduce: 'mean' | 'sum' | 'max';
-  scorerTemplate: 'plain' | 'chat';
-  mode: Mode;
-  budget: number;
-  nlRatio: number;
-  lambdaReach: number;
-  lambdaBridge: number;
-  minItems: number;
-  maxItems: number;
-  allowFlagged: boolean;
-  selectCacheMb: number;
-  tokenizer: string;
-  template: string;
-  maxLen: number;
-  format: Array<'parquet' | 'bin' | 'jsonl'>;
-  records: number;
-  genFormat: 'jsonl' | 'jsonl.gz' | 'parquet';
-  id?: string;
-  sample?: number;
-  best?: boolean;
-  worst?: boolean;
-  html?: string;
-  reportSamples: number;
-}
+export {
+  OPTIONS,
+  MODES,
+  FORMATS,
+  SELECT_KEYS,
+  flagName,
+  optionsFor,
+  type CodeblockConfig,
+  type Command,
+  type ConfigKey,
+  type Mode,
+  type OptionCommand,
+  type OptionKind,
+  type OptionSpec,
+  type SelectKey,
+  type SubmitFlags,
+} from './options.js';
 
 /** Defaults for every knob (the embedded model is resolved later, when `model` is unset). */
 export function defaultConfig(): CodeblockConfig {
   const out: Record<string, unknown> = {};
-  for (const o of OPTIONS) if (o.default !== undefined) out[o.key] = Array.isArray(o.default) ? [...o.default] : o.default;
+  for (const o of CONFIG_OPTIONS) {
+    if (o.default !== undefined) out[o.key] = Array.isArray(o.default) ? [...o.default] : o.default;
+  }
   return out as unknown as CodeblockConfig;
 }
 
 function describeIssue(issue: { code: string; path: PropertyKey[]; message: string; keys?: string[] }, file: string): string {
   if (issue.code === 'unrecognized_keys' && issue.keys?.length) {
     const key = issue.keys[0]!;
-    const known = OPTIONS.map((o) => o.key);
+    const known = CONFIG_OPTIONS.map((o) => o.key);
     const hint = suggest(key, known);
     return `${file}: unknown key "${key}"${hint ? ` (did you mean "${hint}"?)` : ''}`;
   }

@@ -8,12 +8,14 @@ import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 
 export type Command = 'run' | 'analyze' | 'select' | 'items' | 'inspect' | 'bench' | 'gen';
+/** Commands an option can belong to: the generic commands plus `submit` (its scheduler flags). */
+export type OptionCommand = Command | 'submit';
 
-type Kind = 'string' | 'number' | 'integer' | 'boolean' | 'list';
+export type OptionKind = 'string' | 'number' | 'integer' | 'boolean' | 'list';
 
 export interface OptionSpec {
   key: string;
-  kind: Kind;
+  kind: OptionKind;
   /** Allowed values for enumerations. */
   choices?: readonly string[];
   min?: number;
@@ -21,8 +23,15 @@ export interface OptionSpec {
   default?: unknown;
   /** Short flag letter. */
   short?: string;
-  /** Commands that accept the flag. */
-  commands: readonly Command[];
+  /**
+   * Commands that accept the flag. Options of `submit` alone are scheduler flags: not config-file
+   * keys and not part of {@link CodeblockConfig} (see {@link SubmitFlags}).
+   */
+  commands: readonly OptionCommand[];
+  /** Value placeholder in `submit --help` (e.g. `N`). */
+  arg?: string;
+  /** The key is recorded in the select manifest (`config.select`): it changes select output. */
+  select?: true;
   help: string;
   /** Group title for --help. */
   group: string;
@@ -32,19 +41,22 @@ const PIPE: Command[] = ['run', 'analyze', 'select'];
 const READ: Command[] = ['run', 'analyze', 'items'];
 const ANALYZE: Command[] = ['run', 'analyze'];
 const SELECT: Command[] = ['run', 'select'];
+const SUBMIT = ['submit'] as const;
+const SLURM = 'Scheduler (submit slurm)';
 
 export const MODES = ['codeblock', 'full', 'items-no-dataflow', 'random-items', 'token-gce', 'random-tokens'] as const;
 export type Mode = (typeof MODES)[number];
 export const FORMATS = ['parquet', 'bin', 'jsonl'] as const;
 
-export const OPTIONS: readonly OptionSpec[] = [
+/** The table, typed exactly (`as const`) so that {@link CodeblockConfig} is derived from it. */
+const TABLE = [
   // general
   { key: 'out', kind: 'string', short: 'o', commands: [...PIPE, 'gen', 'bench'], help: 'output directory (gen: output file)', group: 'General' },
   { key: 'config', kind: 'string', short: 'c', commands: [...PIPE, 'items', 'inspect', 'bench'], help: 'JSON or YAML config file carrying any of these options (flags override it)', group: 'General' },
   { key: 'printConfig', kind: 'boolean', default: false, commands: [...PIPE, 'items'], help: 'print the effective config as JSON and exit', group: 'General' },
   { key: 'workers', kind: 'integer', min: 1, max: 256, default: availableParallelism(), commands: [...PIPE, 'items', 'bench'], help: 'worker threads for parsing/analysis (default: cores)', group: 'General' },
   { key: 'progress', kind: 'boolean', default: true, commands: [...PIPE, 'items'], help: 'progress bar on stderr when it is a TTY (--no-progress to hide)', group: 'General' },
-  { key: 'seed', kind: 'integer', min: 0, default: 0, commands: [...PIPE, 'gen'], help: 'seed for every random choice (random modes, shuffles, generators)', group: 'General' },
+  { key: 'seed', select: true, kind: 'integer', min: 0, default: 0, commands: [...PIPE, 'gen'], help: 'seed for every random choice (random modes, shuffles, generators)', group: 'General' },
 
   // records
   { key: 'preset', kind: 'string', choices: ['auto', 'oci', 'alpaca', 'magicoder', 'messages'], default: 'auto', commands: READ, help: 'input field preset, auto-detected per file by default', group: 'Records' },
@@ -59,8 +71,8 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'minJudgement', kind: 'number', min: 0, default: 3, commands: ANALYZE, help: 'OCI llm_judgement sub-scores below this are rejected (judgement)', group: 'Pair selection' },
   { key: 'dedup', kind: 'string', choices: ['exact', 'minhash', 'off'], default: 'exact', commands: ANALYZE, help: 'duplicate pairs by normalized hash, or MinHash near-duplicates', group: 'Pair selection' },
   { key: 'ifd', kind: 'boolean', default: false, commands: ANALYZE, help: 'compute IFD = loss(response|prompt) / loss(response) with the scorer (one extra scoring pass) so select can rank pairs by it', group: 'Pair selection' },
-  { key: 'ifdTopRatio', kind: 'number', min: 0, max: 1, default: 1, commands: SELECT, help: 'keep only this share of pairs with the highest IFD (needs analyze --ifd); the rest are rejected (ifd)', group: 'Pair selection' },
-  { key: 'ifdTopN', kind: 'integer', min: 0, default: 0, commands: SELECT, help: 'keep only the N pairs with the highest IFD (0 = no cut; needs analyze --ifd)', group: 'Pair selection' },
+  { key: 'ifdTopRatio', select: true, kind: 'number', min: 0, max: 1, default: 1, commands: SELECT, help: 'keep only this share of pairs with the highest IFD (needs analyze --ifd); the rest are rejected (ifd)', group: 'Pair selection' },
+  { key: 'ifdTopN', select: true, kind: 'integer', min: 0, default: 0, commands: SELECT, help: 'keep only the N pairs with the highest IFD (0 = no cut; needs analyze --ifd)', group: 'Pair selection' },
   { key: 'minhashThreshold', kind: 'number', min: 0, max: 1, default: 0.85, commands: ANALYZE, help: 'Jaccard threshold for --dedup minhash', group: 'Pair selection' },
 
   // structure
@@ -79,21 +91,21 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'scorerTemplate', kind: 'string', choices: ['plain', 'chat'], default: 'plain', commands: ANALYZE, help: 'how prompt and response are joined for the scorer', group: 'Scoring' },
 
   // selection
-  { key: 'mode', kind: 'string', choices: MODES, default: 'codeblock', commands: SELECT, help: 'what to supervise (ablations share the budget and output format)', group: 'Selection' },
-  { key: 'budget', kind: 'number', min: 0, max: 1, default: 0.019, commands: SELECT, help: 'supervised fraction of all response tokens in the pool (target tokenizer)', group: 'Selection' },
-  { key: 'nlRatio', kind: 'number', min: 0, max: 1, default: 0.1, commands: SELECT, help: 'share of the budget given to informative prose tokens', group: 'Selection' },
-  { key: 'lambdaReach', kind: 'number', min: 0, default: 0.5, commands: SELECT, help: 'Score = U * (1 + lambdaReach*Reach + lambdaBridge*Bridge)', group: 'Selection' },
-  { key: 'lambdaBridge', kind: 'number', min: 0, default: 0.5, commands: SELECT, help: 'see --lambda-reach', group: 'Selection' },
-  { key: 'minItems', kind: 'integer', min: 0, default: 0, commands: SELECT, help: 'at least this many items per selected sample (taken by score)', group: 'Selection' },
-  { key: 'maxItems', kind: 'integer', min: 0, default: 0, commands: SELECT, help: 'at most this many items per sample (0 = no limit)', group: 'Selection' },
+  { key: 'mode', select: true, kind: 'string', choices: MODES, default: 'codeblock', commands: SELECT, help: 'what to supervise (ablations share the budget and output format)', group: 'Selection' },
+  { key: 'budget', select: true, kind: 'number', min: 0, max: 1, default: 0.019, commands: SELECT, help: 'supervised fraction of all response tokens in the pool (target tokenizer)', group: 'Selection' },
+  { key: 'nlRatio', select: true, kind: 'number', min: 0, max: 1, default: 0.1, commands: SELECT, help: 'share of the budget given to informative prose tokens', group: 'Selection' },
+  { key: 'lambdaReach', select: true, kind: 'number', min: 0, default: 0.5, commands: SELECT, help: 'Score = U * (1 + lambdaReach*Reach + lambdaBridge*Bridge)', group: 'Selection' },
+  { key: 'lambdaBridge', select: true, kind: 'number', min: 0, default: 0.5, commands: SELECT, help: 'see --lambda-reach', group: 'Selection' },
+  { key: 'minItems', select: true, kind: 'integer', min: 0, default: 0, commands: SELECT, help: 'at least this many items per selected sample (taken by score)', group: 'Selection' },
+  { key: 'maxItems', select: true, kind: 'integer', min: 0, default: 0, commands: SELECT, help: 'at most this many items per sample (0 = no limit)', group: 'Selection' },
   { key: 'selectCacheMb', kind: 'integer', min: 0, default: 128, commands: SELECT, help: 'memory (MiB) for keeping target-tokenizer encodings between the budget pass and the writing pass; records beyond it are tokenized again (performance only: output is the same)', group: 'Selection' },
-  { key: 'allowFlagged', kind: 'boolean', default: false, commands: SELECT, help: 'let items touching ERROR/MISSING nodes be selected', group: 'Selection' },
+  { key: 'allowFlagged', select: true, kind: 'boolean', default: false, commands: SELECT, help: 'let items touching ERROR/MISSING nodes be selected', group: 'Selection' },
 
   // output
-  { key: 'tokenizer', kind: 'string', default: 'qwen2.5', commands: SELECT, help: 'target tokenizer: a preset name or a tokenizer.json path (its tokenizer_config.json beside it gives the chat template)', group: 'Output' },
-  { key: 'template', kind: 'string', default: 'auto', commands: SELECT, help: 'chat template: auto (from tokenizer_config.json), none (plain concatenation), or a .jinja file', group: 'Output' },
-  { key: 'maxLen', kind: 'integer', min: 8, default: 2048, commands: SELECT, help: 'pack length; longer samples are dropped (pack_too_long), never truncated', group: 'Output' },
-  { key: 'format', kind: 'list', choices: FORMATS, default: ['parquet'], commands: SELECT, help: 'comma-separated writers: parquet, bin, jsonl', group: 'Output' },
+  { key: 'tokenizer', select: true, kind: 'string', default: 'qwen2.5', commands: SELECT, help: 'target tokenizer: a preset name or a tokenizer.json path (its tokenizer_config.json beside it gives the chat template)', group: 'Output' },
+  { key: 'template', select: true, kind: 'string', default: 'auto', commands: SELECT, help: 'chat template: auto (from tokenizer_config.json), none (plain concatenation), or a .jinja file', group: 'Output' },
+  { key: 'maxLen', select: true, kind: 'integer', min: 8, default: 2048, commands: SELECT, help: 'pack length; longer samples are dropped (pack_too_long), never truncated', group: 'Output' },
+  { key: 'format', select: true, kind: 'list', choices: FORMATS, default: ['parquet'], commands: SELECT, help: 'comma-separated writers: parquet, bin, jsonl', group: 'Output' },
 
   // gen
   { key: 'records', kind: 'integer', min: 1, default: 1000, commands: ['gen', 'bench'], help: 'gen: records to generate (default 1000); bench: generated pool size for the tokenize+mask+pack section (bench default 10000 when omitted)', group: 'Generator' },
@@ -106,7 +118,91 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'worst', kind: 'boolean', commands: ['inspect'], help: 'show the sample with the lowest-scoring selected item', group: 'Inspect' },
   { key: 'reportSamples', kind: 'integer', min: 1, default: 500, commands: ['inspect'], help: 'samples embedded in the HTML report (the summary covers every record)', group: 'Inspect' },
   { key: 'html', kind: 'string', commands: ['inspect'], help: 'write a self-contained HTML report to this file', group: 'Inspect' },
-];
+
+  // submit slurm: scheduler flags (flags only, not config-file keys; every other option is forwarded)
+  { key: 'shards', kind: 'integer', min: 1, arg: 'N', commands: SUBMIT, group: SLURM,
+    help: 'number of analyze shards = array tasks (required)' },
+  { key: 'array', kind: 'string', arg: 'SPEC', commands: SUBMIT, group: SLURM,
+    help: 'submit only these shard indices (Slurm syntax: 2, 1,3, 0-7:2) — to redo failed shards; default 0-(N-1)' },
+  { key: 'maxParallel', kind: 'integer', min: 1, arg: 'K', commands: SUBMIT, group: SLURM,
+    help: 'run at most K shards at once (sbatch --array=…%K)' },
+  { key: 'analysisDir', kind: 'string', arg: 'DIR', commands: SUBMIT, group: SLURM,
+    help: 'where the shards write analysis files (shared filesystem) [default: <out>/analysis]' },
+  { key: 'partition', kind: 'string', arg: 'P', commands: SUBMIT, group: SLURM, help: 'partition of both jobs' },
+  { key: 'selectPartition', kind: 'string', arg: 'P', commands: SUBMIT, group: SLURM,
+    help: 'partition of the select job [default: --partition]' },
+  { key: 'account', kind: 'string', arg: 'A', commands: SUBMIT, group: SLURM, help: 'account charged for both jobs' },
+  { key: 'qos', kind: 'string', arg: 'Q', commands: SUBMIT, group: SLURM, help: 'QOS of both jobs' },
+  { key: 'time', kind: 'string', arg: 'T', commands: SUBMIT, group: SLURM,
+    help: 'wall-time limit of each analyze shard (sbatch --time format)' },
+  { key: 'mem', kind: 'string', arg: 'M', commands: SUBMIT, group: SLURM,
+    help: 'memory of each analyze shard (sbatch --mem format, e.g. 16G)' },
+  { key: 'cpusPerShard', kind: 'integer', min: 1, arg: 'C', commands: SUBMIT, group: SLURM,
+    help: 'CPUs of each analyze shard; also its --workers' },
+  { key: 'gpusPerShard', kind: 'integer', min: 0, arg: 'G', commands: SUBMIT, group: SLURM,
+    help: 'GPUs of each analyze shard (--gres=gpu:G); adds --device cuda unless --device is given' },
+  { key: 'selectTime', kind: 'string', arg: 'T', commands: SUBMIT, group: SLURM,
+    help: 'wall-time limit of the select job' },
+  { key: 'selectMem', kind: 'string', arg: 'M', commands: SUBMIT, group: SLURM, help: 'memory of the select job' },
+  { key: 'selectCpus', kind: 'integer', min: 1, arg: 'C', commands: SUBMIT, group: SLURM,
+    help: 'CPUs of the select job; also its --workers' },
+  { key: 'jobName', kind: 'string', arg: 'NAME', commands: SUBMIT, group: SLURM,
+    help: 'job name prefix (NAME-analyze, NAME-select) [default: codeblock]' },
+  { key: 'sbatchArg', kind: 'list', arg: 'ARG', commands: SUBMIT, group: SLURM,
+    help: 'extra sbatch argument for both jobs, repeatable (e.g. --sbatch-arg=--constraint=a100)' },
+  { key: 'sbatch', kind: 'string', arg: 'PATH', commands: SUBMIT, group: SLURM,
+    help: 'sbatch executable [default: sbatch on PATH]' },
+  { key: 'dryRun', kind: 'boolean', commands: SUBMIT, group: SLURM,
+    help: 'write the scripts and print the sbatch commands without submitting' },
+] as const satisfies readonly OptionSpec[];
+
+/** Every option, in table order (this order is the order of --help and docs/config.md). */
+export const OPTIONS: readonly OptionSpec[] = TABLE;
+
+type Row = (typeof TABLE)[number];
+type Mutable<T> = T extends readonly (infer E)[] ? E[] : T;
+/** The value type of an option row: its choices, else its kind. */
+type ValueOf<O extends Row> = O extends { kind: 'list'; choices: readonly (infer C)[] }
+  ? C[]
+  : O extends { kind: 'list' }
+    ? string[]
+    : O extends { choices: readonly (infer C)[] }
+      ? C
+      : O extends { kind: 'number' | 'integer' }
+        ? number
+        : O extends { kind: 'boolean' }
+          ? boolean
+          : string;
+type Simplify<T> = { [K in keyof T]: T[K] } & {};
+/** Keys with a default are always set in a resolved config; the others are optional. */
+type ConfigOf<R extends Row> = Simplify<
+  { -readonly [O in R as O extends { default: unknown } ? O['key'] : never]: Mutable<ValueOf<O>> } & {
+    -readonly [O in R as O extends { default: unknown } ? never : O['key']]?: Mutable<ValueOf<O>>;
+  }
+>;
+/** Rows that are config keys: all but the CLI-only `config` / `printConfig` and the scheduler flags. */
+type ConfigRow = Exclude<Row, { key: 'config' | 'printConfig' } | { commands: typeof SUBMIT }>;
+
+/** Every knob, resolved (derived from the option table). See docs/config.md for meanings. */
+export type CodeblockConfig = ConfigOf<ConfigRow>;
+/** A config key. */
+export type ConfigKey = keyof CodeblockConfig;
+/** The scheduler flags of `codeblock submit slurm` (derived from the option table). */
+export type SubmitFlags = ConfigOf<Extract<Row, { commands: typeof SUBMIT }>>;
+/** Config keys recorded in the select manifest (`config.select`): the keys that change select output. */
+export type SelectKey = Extract<Row, { select: true }>['key'];
+
+/** Submit's scheduler flags: `submit` is their only command; they are not config-file keys. */
+export function isSchedulerFlag(spec: OptionSpec): boolean {
+  return spec.commands.length === 1 && spec.commands[0] === 'submit';
+}
+
+/** Options that are config-file keys (and fields of {@link CodeblockConfig}), plus `config` / `printConfig`. */
+export const CONFIG_OPTIONS: readonly OptionSpec[] = OPTIONS.filter((o) => !isSchedulerFlag(o));
+
+/** Config keys that change select output, recorded in its manifest, in table order. */
+export const SELECT_KEYS: readonly SelectKey[] = OPTIONS.filter((o) => o.select).map((o) => o.key as SelectKey);
+
 
 export function flagName(key: string): string {
   return key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
@@ -142,9 +238,11 @@ function zodFor(spec: OptionSpec): z.ZodTypeAny {
 }
 
 /** Schema for a config file: every known key, all optional, unknown keys rejected. */
-export const ConfigFileSchema = z.strictObject(Object.fromEntries(OPTIONS.filter((o) => o.key !== 'config').map((o) => [o.key, zodFor(o)])));
+export const ConfigFileSchema = z.strictObject(
+  Object.fromEntries(CONFIG_OPTIONS.filter((o) => o.key !== 'config').map((o) => [o.key, zodFor(o)])),
+);
 
-export function optionsFor(command: Command): OptionSpec[] {
+export function optionsFor(command: OptionCommand): OptionSpec[] {
   return OPTIONS.filter((o) => o.commands.includes(command));
 }
 

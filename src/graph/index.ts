@@ -19,7 +19,7 @@ export function graphMetrics(n: number, edges: ReadonlyArray<readonly [number, n
     from[k] = a;
     to[k] = b;
   });
-  return native().graphMetrics(n, from, to) as GraphMetrics;
+  return native().graphMetrics(n, from, to);
 }
 
 /** Score(i) = U(i) · (1 + λr·Reach(i) + λb·Bridge(i)) (DESIGN §6; λr = λb = 0.5 by default). */

@@ -6,7 +6,7 @@ import { createReadStream, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { CodeblockError } from '../errors.js';
-import { finalizeStatuses, recordedThreshold, runKnobs, runSamples, ThresholdTracker } from './load.js';
+import { finalizeStatuses, recordedThreshold, resolveRuns, runKnobs, runSamples, ThresholdTracker } from './load.js';
 import { SummaryBuilder, type RunSummary } from './summary.js';
 import type { InspectSample, RunInfo } from './types.js';
 
@@ -178,4 +178,19 @@ export async function collect(runs: RunInfo[], options: CollectOptions = {}): Pr
     throw new CodeblockError(`${run.dir} has no ${run.kind === 'analysis' ? 'items' : 'selected items'} to rank samples by`, 'E_INPUT');
   }
   return { runs, summaries, samples: kept, totalSamples, picked, compare };
+}
+
+export interface InspectOptions extends Omit<CollectOptions, 'scorer'> {
+  /** Attach scorer tokens; `'auto'`: when the first directory is an analysis directory. Default false. */
+  scorer?: boolean | 'auto';
+}
+
+/**
+ * What `codeblock inspect` shows, as data: the runs of output / analysis directories (the first is
+ * the primary run), their pool summaries, kept samples and the picked sample (docs/inspect.md).
+ */
+export async function inspect(dirs: readonly string[], options: InspectOptions = {}): Promise<Collected> {
+  const runs = resolveRuns(dirs);
+  const scorer = options.scorer === 'auto' ? runs[0]!.kind === 'analysis' : options.scorer;
+  return collect(runs, { ...options, scorer });
 }

@@ -38,7 +38,7 @@ export interface LabelMaskResult {
 
 /** Supervised flags for every token of a batch, by the majority-of-characters rule. One native call. */
 export function labelMask(batch: LabelMaskBatch): LabelMaskResult {
-  return native().maskLabels(batch.charOffsets, batch.sampleTokens, batch.spans, batch.sampleSpans, batch.textLengths) as LabelMaskResult;
+  return native().maskLabels(batch.charOffsets, batch.sampleTokens, batch.spans, batch.sampleSpans, batch.textLengths);
 }
 
 export interface MaskBits {
@@ -55,12 +55,12 @@ export interface MaskBits {
  */
 export function encodeMaskBits(flags: Uint8Array, sampleFlags?: Int32Array): MaskBits {
   const index = sampleFlags ?? Int32Array.of(0, flags instanceof Uint8Array ? flags.length : 0);
-  return native().maskBitsEncode(flags, index) as MaskBits;
+  return native().maskBitsEncode(flags, index);
 }
 
 /** Inverse of {@link encodeMaskBits}: `bits` must be exactly the encoded bytes (RangeError otherwise). */
 export function decodeMaskBits(bits: Uint8Array, sampleFlags: Int32Array): Uint8Array {
-  return native().maskBitsDecode(bits, sampleFlags) as Uint8Array;
+  return native().maskBitsDecode(bits, sampleFlags);
 }
 
 /** Number of bytes {@link encodeMaskBits} produces for `n` flags of one sample. */

@@ -50,7 +50,7 @@ export interface PackPlan {
  * O(n log n). `lengths` must be an Int32Array of non-negative values; `maxLen` in [1, 2^20].
  */
 export function packBFD(lengths: Int32Array, maxLen: number = DEFAULT_MAX_LEN): PackPlan {
-  const r = native().packBfd(lengths, maxLen) as Omit<PackPlan, 'maxLen'>;
+  const r = native().packBfd(lengths, maxLen);
   return { maxLen, ...r };
 }
 
@@ -111,10 +111,8 @@ export interface PackedBatch {
  * no empty sample or pack, no pack over maxLen).
  */
 export function assemblePacks(samples: PackSamples, plan: Pick<PackPlan, 'packSamples' | 'packStarts' | 'maxLen'>): PackedBatch {
-  const r = native().packAssemble(samples.inputIds, samples.supervised, samples.sampleTokens, plan.packSamples, plan.packStarts, plan.maxLen) as Omit<
-    PackedBatch,
-    'packStarts' | 'packSamples'
-  >;
+  const { inputIds, supervised, sampleTokens } = samples;
+  const r = native().packAssemble(inputIds, supervised, sampleTokens, plan.packSamples, plan.packStarts, plan.maxLen);
   return { ...r, packStarts: plan.packStarts, packSamples: plan.packSamples };
 }
 

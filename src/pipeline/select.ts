@@ -15,7 +15,7 @@
 import { closeSync, mkdirSync, openSync, readdirSync, readSync, rmSync, writeSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { CodeblockError } from '../errors.js';
-import type { CodeblockConfig } from '../config/index.js';
+import { SELECT_KEYS, type CodeblockConfig } from '../config/index.js';
 import { addPartCounts, listAnalysisParts, type AnalysisPart, type AnalysisRecord, type PartCounts } from '../analysis/format.js';
 import { chunked, orderedOutcomes, orderedRecords } from '../analysis/ordered.js';
 import { recordCandidates, type RecordCandidates, type SelectKnobs } from '../budget/candidates.js';
@@ -52,8 +52,6 @@ interface Encoded {
   responseOffset: number;
 }
 
-/** Config keys that determine select output (recorded in the manifest). */
-export const SELECT_KEYS = ['ifdTopRatio', 'ifdTopN', 'mode', 'budget', 'nlRatio', 'lambdaReach', 'lambdaBridge', 'minItems', 'maxItems', 'allowFlagged', 'tokenizer', 'template', 'maxLen', 'format', 'seed'] as const;
 
 function bump(map: Record<string, number>, key: string, n = 1): void {
   map[key] = (map[key] ?? 0) + n;

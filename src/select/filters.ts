@@ -8,16 +8,14 @@
  * (`empty`, `no_code`) — the ablation of the pair-selection stage.
  */
 import { createHash } from 'node:crypto';
+import type { CodeblockConfig } from '../config/options.js';
 import type { CodeRecord, RejectReason } from '../types.js';
 
-export interface PairFilterConfig {
-  pairFilter: 'on' | 'off';
-  maxResponseChars: number;
-  minTestScore: number;
-  minJudgement: number;
-  dedup: 'exact' | 'minhash' | 'off';
-  minhashThreshold: number;
-}
+/** The config keys the pair filters read (types from the option table, docs/config.md). */
+export type PairFilterConfig = Pick<
+  CodeblockConfig,
+  'pairFilter' | 'maxResponseChars' | 'minTestScore' | 'minJudgement' | 'dedup' | 'minhashThreshold'
+>;
 
 export interface FilterVerdict {
   reason: RejectReason;

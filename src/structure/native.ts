@@ -82,7 +82,7 @@ export function analyzeColumns(responses: readonly string[], opts: NativeStructu
   if (!Array.isArray(responses)) throw new TypeError('responses must be an array of strings');
   for (let i = 0; i < responses.length; i++)
     if (typeof responses[i] !== 'string') throw new TypeError(`responses[${i}] must be a string`);
-  return native().analyzeStructure(responses, opts) as StructureColumns;
+  return native().analyzeStructure(responses, opts);
 }
 
 const FLAG_LISTS: ItemFlag[][] = [[], ['error'], ['missing'], ['error', 'missing']];

@@ -85,8 +85,8 @@ describe('sbatch plumbing', () => {
     assert.deepEqual(p.analyze, ['--q=0.5', '--workers', '2', '--config', 'cfg.yaml', '--no-resume']);
     assert.deepEqual(p.select, ['--budget', '0.1', '--workers', '2', '--config', 'cfg.yaml', '--format', 'bin,jsonl']);
     assert.equal(p.own.shards, 4);
-    assert.equal(p.own['gpus-per-shard'], 1);
-    assert.deepEqual(p.own['sbatch-arg'], ['--constraint=a100', '--qos=low']);
+    assert.equal(p.own.gpusPerShard, 1);
+    assert.deepEqual(p.own.sbatchArg, ['--constraint=a100', '--qos=low']);
   });
 
   it('rejects options that make no sense for a submission, with hints', () => {

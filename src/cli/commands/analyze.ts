@@ -1,15 +1,19 @@
 import type { CodeblockConfig } from '../../config/index.js';
-import { analyze } from '../../pipeline/analyze.js';
+import { analyze, type AnalyzeSummary } from '../../pipeline/analyze.js';
 import { Progress } from '../progress.js';
 import { formatCounts } from '../report.js';
 
-export async function analyzeCommand(inputs: string[], cfg: CodeblockConfig): Promise<number> {
-  const progress = new Progress('analyze', { enabled: cfg.progress });
-  const s = await analyze(inputs, cfg, { progress });
+/** The warnings and the one summary line of an analyze pass, on stderr. */
+export function reportAnalyze(s: AnalyzeSummary): void {
   for (const e of s.fileErrors) process.stderr.write(`codeblock: warning: ${e.file}: ${e.error}\n`);
   process.stderr.write(
     `analyze: shard ${s.shard.index}/${s.shard.count}: ${formatCounts({ ...s.counts, selected: s.counts.analyzed }, 'analyzed')}; ` +
       `${s.parts} part(s)${s.resumedParts ? ` (${s.resumedParts} resumed)` : ''}, ${s.scorer.tokens} scored tokens → ${s.dir}\n`,
   );
+}
+
+export async function analyzeCommand(inputs: string[], cfg: CodeblockConfig): Promise<number> {
+  const progress = new Progress('analyze', { enabled: cfg.progress });
+  reportAnalyze(await analyze(inputs, cfg, { progress }));
   return 0;
 }

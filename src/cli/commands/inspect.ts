@@ -10,8 +10,7 @@ import { dirname } from 'node:path';
 import { mkdirSync } from 'node:fs';
 import { CodeblockError } from '../../errors.js';
 import type { CodeblockConfig } from '../../config/index.js';
-import { collect, type SamplePick } from '../../inspect/collect.js';
-import { resolveRuns } from '../../inspect/load.js';
+import { inspect, type SamplePick } from '../../inspect/collect.js';
 import { renderReport } from '../../inspect/html.js';
 import { renderSample, renderSummary } from '../../inspect/terminal.js';
 import { writeFileAtomic } from '../../output/atomic.js';
@@ -30,7 +29,6 @@ export function useColor(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv = pr
 export async function inspectCommand(dirs: string[], cfg: CodeblockConfig): Promise<number> {
   const picks = [cfg.id !== undefined, cfg.sample !== undefined, cfg.best === true, cfg.worst === true].filter(Boolean).length;
   if (picks > 1) throw new CodeblockError('pick one of --id, --sample, --best, --worst');
-  const runs = resolveRuns(dirs);
   let pick: SamplePick | undefined;
   if (cfg.id !== undefined) pick = { id: cfg.id };
   else if (cfg.sample !== undefined) pick = { sample: cfg.sample };
@@ -38,19 +36,19 @@ export async function inspectCommand(dirs: string[], cfg: CodeblockConfig): Prom
   else if (cfg.worst) pick = { worst: true };
 
   if (cfg.html) {
-    const c = await collect(runs, { maxSamples: cfg.reportSamples ?? REPORT_SAMPLES, pick, scorer: runs[0]!.kind === 'analysis' });
+    const c = await inspect(dirs, { maxSamples: cfg.reportSamples ?? REPORT_SAMPLES, pick, scorer: 'auto' });
     mkdirSync(dirname(cfg.html), { recursive: true });
     const html = renderReport(c, { version: version() });
     writeFileAtomic(cfg.html, html);
     process.stderr.write(`inspect: report of ${c.totalSamples} analyzed records (${c.samples.length} in the sample browser) → ${cfg.html}\n`);
     if (!pick) return 0;
     const color = useColor(process.stdout);
-    process.stdout.write(renderSample(c.picked!, runs[0]!, c.summaries[0], { color }) + '\n');
+    process.stdout.write(renderSample(c.picked!, c.runs[0]!, c.summaries[0], { color }) + '\n');
     return 0;
   }
-  const c = await collect(runs, { pick: pick ?? { first: true } });
+  const c = await inspect(dirs, { pick: pick ?? { first: true } });
   const color = useColor(process.stdout);
   process.stdout.write(renderSummary(c.summaries[0]!, { color }) + '\n\n');
-  process.stdout.write(renderSample(c.picked!, runs[0]!, c.summaries[0], { color }) + '\n');
+  process.stdout.write(renderSample(c.picked!, c.runs[0]!, c.summaries[0], { color }) + '\n');
   return 0;
 }

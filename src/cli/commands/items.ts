@@ -1,7 +1,6 @@
 import type { CodeblockConfig } from '../../config/index.js';
-import { checkInputs, readRecords } from '../../io/index.js';
-import { analyzeStructure, itemsLine } from '../../structure/index.js';
-import type { CodeRecord } from '../../types.js';
+import { checkInputs } from '../../io/index.js';
+import { items } from '../../pipeline/items.js';
 import { Progress } from '../progress.js';
 import { formatCounts } from '../report.js';
 
@@ -9,24 +8,7 @@ import { formatCounts } from '../report.js';
 export async function itemsCommand(inputs: string[], cfg: CodeblockConfig): Promise<number> {
   await checkInputs(inputs);
   const progress = new Progress('items', { enabled: cfg.progress });
-  const rejected: Record<string, number> = {};
-  let quarantined = 0;
-  let input = 0;
-  let analyzed = 0;
-  const fileErrors: string[] = [];
-  async function* records(): AsyncGenerator<CodeRecord> {
-    for await (const ev of readRecords(inputs, { preset: cfg.preset, maxLineBytes: cfg.maxLineBytes })) {
-      if (ev.type === 'file_error') fileErrors.push(`${ev.file}: ${ev.error}`);
-      else if (ev.type === 'quarantine') {
-        input++;
-        quarantined++;
-      } else {
-        input++;
-        if (ev.record.response.trim() === '') rejected.empty = (rejected.empty ?? 0) + 1;
-        else yield ev.record;
-      }
-    }
-  }
+  const { lines, counts } = items(inputs, cfg, { onRecord: () => progress.tick() });
   const out = process.stdout;
   let buf = '';
   const flush = async (): Promise<void> => {
@@ -35,24 +17,14 @@ export async function itemsCommand(inputs: string[], cfg: CodeblockConfig): Prom
     buf = '';
     if (!ok) await new Promise<void>((r) => out.once('drain', () => r()));
   };
-  for await (const o of analyzeStructure(records(), {
-    workers: cfg.workers,
-    granularity: cfg.granularity,
-    blockMaxCodePoints: cfg.blockMaxChars,
-    parseTimeoutMs: cfg.parseTimeoutMs,
-  })) {
-    progress.tick();
-    if (!o.ok) {
-      rejected[o.reason] = (rejected[o.reason] ?? 0) + 1;
-      continue;
-    }
-    analyzed++;
-    buf += JSON.stringify(itemsLine(o.id, o.result)) + '\n';
+  for await (const line of lines) {
+    buf += JSON.stringify(line) + '\n';
     if (buf.length > 1 << 16) await flush();
   }
   await flush();
   progress.done();
-  for (const e of fileErrors) process.stderr.write(`codeblock: warning: ${e}\n`);
+  for (const e of counts.fileErrors) process.stderr.write(`codeblock: warning: ${e}\n`);
+  const { input, analyzed, rejected, quarantined } = counts;
   process.stderr.write(`items: ${formatCounts({ input, selected: analyzed, rejected, quarantined }, 'analyzed')}\n`);
   return 0;
 }

@@ -1,12 +1,18 @@
-import { join } from 'node:path';
 import type { CodeblockConfig } from '../../config/index.js';
-import { analyzeCommand } from './analyze.js';
-import { selectCommand } from './select.js';
+import { run } from '../../pipeline/run.js';
+import { Progress } from '../progress.js';
+import { reportAnalyze } from './analyze.js';
+import { reportSelect } from './select.js';
 
-/** `run` = analyze into <out>/analysis, then select into <out>. */
+/** `run` = analyze into <out>/analysis, then select into <out> (src/pipeline/run.ts). */
 export async function runCommand(inputs: string[], cfg: CodeblockConfig): Promise<number> {
-  const analysisDir = join(cfg.out!, 'analysis');
-  const code = await analyzeCommand(inputs, { ...cfg, out: analysisDir, shard: '0/1' });
-  if (code !== 0) return code;
-  return selectCommand([analysisDir], cfg);
+  const r = await run(inputs, cfg, {
+    analyze: { progress: new Progress('analyze', { enabled: cfg.progress }) },
+    afterAnalyze: (a) => {
+      reportAnalyze(a);
+      return { progress: new Progress('select', { enabled: cfg.progress }) };
+    },
+  });
+  reportSelect(r.select);
+  return 0;
 }

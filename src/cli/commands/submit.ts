@@ -4,47 +4,31 @@
  * Writes <out>/slurm/{analyze,select}.sbatch (from deploy/slurm/) and submits the analyze pass as a
  * job array of N shards plus one select job with `--dependency=afterok:<array>`; prints the job ids.
  * Every codeblock option `run` accepts is forwarded to the pass that uses it, so the output equals
- * `codeblock run` with the same options. It takes raw argv (the option table of analyze/select plus
- * its own scheduler flags), so main.ts dispatches to it before the generic flag parser.
+ * `codeblock run` with the same options. Its flags all come from the option table (src/config/options.ts):
+ * the scheduler rows (`commands: ['submit']`) and run's options. It takes raw argv, keeping forwarded
+ * tokens as typed, so main.ts dispatches to it before the generic flag parser.
  */
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { CodeblockError } from '../../errors.js';
-import { findOption, flagName, keyOfFlag, optionsFor, suggest, type OptionSpec } from '../../config/options.js';
+import {
+  findOption,
+  flagName,
+  keyOfFlag,
+  optionsFor,
+  suggest,
+  type OptionSpec,
+  type SubmitFlags,
+} from '../../config/options.js';
 import { resolveConfig } from '../../config/index.js';
 import { parseArgs } from '../args.js';
 import { planSlurm, slurmCommandLines, submitSlurm, writeSlurmScripts, type SlurmJobSpec } from '../../deploy/slurm.js';
 
-type OwnKind = 'string' | 'integer' | 'boolean' | 'list';
-interface OwnFlag {
-  kind: OwnKind;
-  min?: number;
-  help: string;
-  arg?: string;
-}
-
-/** Scheduler flags of `submit slurm` (everything else is a codeblock option). */
-const OWN: Record<string, OwnFlag> = {
-  shards: { kind: 'integer', min: 1, arg: 'N', help: 'number of analyze shards = array tasks (required)' },
-  array: { kind: 'string', arg: 'SPEC', help: 'submit only these shard indices (Slurm syntax: 2, 1,3, 0-7:2) — to redo failed shards; default 0-(N-1)' },
-  'max-parallel': { kind: 'integer', min: 1, arg: 'K', help: 'run at most K shards at once (sbatch --array=…%K)' },
-  'analysis-dir': { kind: 'string', arg: 'DIR', help: 'where the shards write analysis files (shared filesystem) [default: <out>/analysis]' },
-  partition: { kind: 'string', arg: 'P', help: 'partition of both jobs' },
-  'select-partition': { kind: 'string', arg: 'P', help: 'partition of the select job [default: --partition]' },
-  account: { kind: 'string', arg: 'A', help: 'account charged for both jobs' },
-  qos: { kind: 'string', arg: 'Q', help: 'QOS of both jobs' },
-  time: { kind: 'string', arg: 'T', help: 'wall-time limit of each analyze shard (sbatch --time format)' },
-  mem: { kind: 'string', arg: 'M', help: 'memory of each analyze shard (sbatch --mem format, e.g. 16G)' },
-  'cpus-per-shard': { kind: 'integer', min: 1, arg: 'C', help: 'CPUs of each analyze shard; also its --workers' },
-  'gpus-per-shard': { kind: 'integer', min: 0, arg: 'G', help: 'GPUs of each analyze shard (--gres=gpu:G); adds --device cuda unless --device is given' },
-  'select-time': { kind: 'string', arg: 'T', help: 'wall-time limit of the select job' },
-  'select-mem': { kind: 'string', arg: 'M', help: 'memory of the select job' },
-  'select-cpus': { kind: 'integer', min: 1, arg: 'C', help: 'CPUs of the select job; also its --workers' },
-  'job-name': { kind: 'string', arg: 'NAME', help: 'job name prefix (NAME-analyze, NAME-select) [default: codeblock]' },
-  'sbatch-arg': { kind: 'list', arg: 'ARG', help: 'extra sbatch argument for both jobs, repeatable (e.g. --sbatch-arg=--constraint=a100)' },
-  sbatch: { kind: 'string', arg: 'PATH', help: 'sbatch executable [default: sbatch on PATH]' },
-  'dry-run': { kind: 'boolean', help: 'write the scripts and print the sbatch commands without submitting' },
-};
+/**
+ * Scheduler flags of `submit slurm`: the option-table rows with `commands: ['submit']`, by flag name.
+ * Every other flag is a codeblock option, forwarded to the pass that uses it.
+ */
+const OWN: ReadonlyMap<string, OptionSpec> = new Map(optionsFor('submit').map((o) => [flagName(o.key), o]));
 
 const USAGE = 'codeblock submit slurm --shards N <input…> -o <out-dir> [scheduler options] [analyze/select options]';
 
@@ -63,7 +47,7 @@ export function submitHelp(): string {
     '',
     'Scheduler options:',
   ];
-  for (const [name, f] of Object.entries(OWN)) {
+  for (const [name, f] of OWN) {
     lines.push(`      --${name}${f.arg ? ` <${f.arg}>` : ''}`);
     lines.push(`        ${f.help}`);
   }
@@ -80,7 +64,7 @@ export function submitHelp(): string {
 }
 
 interface Parsed {
-  own: Record<string, string | number | boolean | string[]>;
+  own: SubmitFlags;
   inputs: string[];
   out?: string;
   analyze: string[];
@@ -88,7 +72,7 @@ interface Parsed {
   help: boolean;
 }
 
-function coerceOwn(name: string, f: OwnFlag, raw: string): string | number {
+function coerceOwn(name: string, f: OptionSpec, raw: string): string | number {
   if (f.kind === 'integer') {
     const n = Number(raw);
     if (raw.trim() === '' || !Number.isSafeInteger(n)) throw new CodeblockError(`--${name} expects an integer, got "${raw}"`);
@@ -130,11 +114,12 @@ export function parseSubmitArgs(argv: readonly string[]): Parsed {
       const eq = arg.indexOf('=');
       const name = eq >= 0 ? arg.slice(2, eq) : arg.slice(2);
       const inline = eq >= 0 ? arg.slice(eq + 1) : undefined;
-      const own = OWN[name];
+      const own = OWN.get(name);
       if (own) {
+        const flags = p.own as Record<string, unknown>;
         if (own.kind === 'boolean') {
           if (inline !== undefined) throw new CodeblockError(`--${name} takes no value`);
-          p.own[name] = true;
+          flags[own.key] = true;
           continue;
         }
         // A list value (an sbatch argument) usually starts with "--": take the next token as it is.
@@ -142,17 +127,17 @@ export function parseSubmitArgs(argv: readonly string[]): Parsed {
         if (raw === undefined) throw new CodeblockError(`--${name} needs a value`);
         if (inline === undefined) i++;
         if (own.kind === 'list') {
-          const list = (p.own[name] as string[] | undefined) ?? [];
+          const list = (flags[own.key] as string[] | undefined) ?? [];
           list.push(raw);
-          p.own[name] = list;
-        } else p.own[name] = coerceOwn(name, own, raw);
+          flags[own.key] = list;
+        } else flags[own.key] = coerceOwn(name, own, raw);
         continue;
       }
       const negated = name.startsWith('no-') ? findOption(keyOfFlag(name.slice(3))) : undefined;
       const spec = findOption(keyOfFlag(name)) ?? (negated?.kind === 'boolean' ? negated : undefined);
       if (!spec || !runKeys.has(spec.key) || spec.key === 'printConfig') {
         if (name === 'shard') throw new CodeblockError('--shard is set per array task by `codeblock submit slurm`; use --shards N (and --array to pick shards)');
-        const known = [...Object.keys(OWN), ...optionsFor('run').map((o) => flagName(o.key))];
+        const known = [...OWN.keys(), ...optionsFor('run').map((o) => flagName(o.key))];
         const hint = suggest(name, known);
         throw new CodeblockError(`unknown option --${name} for \`codeblock submit slurm\`${hint ? ` (did you mean --${hint}?)` : ''}; see \`codeblock submit slurm --help\``);
       }
@@ -229,7 +214,8 @@ export async function submitCommand(argv: string[]): Promise<number> {
     process.stdout.write(submitHelp());
     return 0;
   }
-  const shards = p.own.shards as number | undefined;
+  const { own } = p;
+  const shards = own.shards;
   if (shards === undefined) throw new CodeblockError(`\`codeblock submit slurm\` needs --shards N; usage: ${USAGE}`);
   if (!p.inputs.length) throw new CodeblockError(`\`codeblock submit slurm\` needs an input; usage: ${USAGE}`);
   const { out: outFromConfig } = validateForwarded(p);
@@ -237,26 +223,39 @@ export async function submitCommand(argv: string[]): Promise<number> {
   if (!out) throw new CodeblockError(`\`codeblock submit slurm\` needs -o <out-dir>; usage: ${USAGE}`);
   for (const f of p.inputs) if (!existsSync(f)) throw new CodeblockError(`input not found: ${f}`, 'E_INPUT');
 
-  const str = (k: string) => p.own[k] as string | undefined;
-  const num = (k: string) => p.own[k] as number | undefined;
   const spec: SlurmJobSpec = {
     shards,
     inputs: p.inputs,
     out,
-    analysisDir: str('analysis-dir'),
-    array: str('array'),
-    maxParallel: num('max-parallel'),
+    analysisDir: own.analysisDir,
+    array: own.array,
+    maxParallel: own.maxParallel,
     analyzeOptions: p.analyze,
     selectOptions: p.select,
-    analyze: { partition: str('partition'), account: str('account'), qos: str('qos'), time: str('time'), mem: str('mem'), cpus: num('cpus-per-shard'), gpus: num('gpus-per-shard') },
-    select: { partition: str('select-partition') ?? str('partition'), account: str('account'), qos: str('qos'), time: str('select-time'), mem: str('select-mem'), cpus: num('select-cpus') },
-    jobName: str('job-name'),
-    sbatchArgs: p.own['sbatch-arg'] as string[] | undefined,
+    analyze: {
+      partition: own.partition,
+      account: own.account,
+      qos: own.qos,
+      time: own.time,
+      mem: own.mem,
+      cpus: own.cpusPerShard,
+      gpus: own.gpusPerShard,
+    },
+    select: {
+      partition: own.selectPartition ?? own.partition,
+      account: own.account,
+      qos: own.qos,
+      time: own.selectTime,
+      mem: own.selectMem,
+      cpus: own.selectCpus,
+    },
+    jobName: own.jobName,
+    sbatchArgs: own.sbatchArg,
   };
   const plan = planSlurm(spec);
   checkAnalysisDir(resolve(plan.cwd, plan.analysisDir), shards);
-  const sbatch = str('sbatch');
-  if (p.own['dry-run']) {
+  const sbatch = own.sbatch;
+  if (own.dryRun) {
     writeSlurmScripts(plan);
     const [a, s] = slurmCommandLines(plan, sbatch ?? 'sbatch', 'ANALYZE_JOB_ID');
     process.stdout.write(`analyze_job=$(${a})\n${s.replace('afterok:ANALYZE_JOB_ID', 'afterok:"$analyze_job"')}\n`);

@@ -1,0 +1,31 @@
+/**
+ * `run` = analyze into `<out>/analysis` (one shard), then select into `<out>`: records in,
+ * training-ready packs out (docs/pipeline.md). The CLI's `codeblock run` is this function.
+ */
+import { join } from 'node:path';
+import type { CodeblockConfig } from '../config/index.js';
+import { CodeblockError } from '../errors.js';
+import { analyze, type AnalyzeHooks, type AnalyzeSummary } from './analyze.js';
+import { select, type SelectHooks, type SelectSummary } from './select.js';
+
+export interface RunHooks {
+  /** Hooks of the analyze pass. */
+  analyze?: AnalyzeHooks;
+  /** Called between the passes with the analyze summary; may return the select pass's hooks. */
+  afterAnalyze?: (summary: AnalyzeSummary) => SelectHooks | void;
+}
+
+export interface RunResult {
+  analyze: AnalyzeSummary;
+  select: SelectSummary;
+}
+
+/** Both passes over `inputs` with one resolved config (`resolveConfig('run', …)`); `cfg.out` is required. */
+export async function run(inputs: readonly string[], cfg: CodeblockConfig, hooks: RunHooks = {}): Promise<RunResult> {
+  if (!cfg.out) throw new CodeblockError('run needs an output directory (-o)');
+  const analysisDir = join(cfg.out, 'analysis');
+  const a = await analyze(inputs, { ...cfg, out: analysisDir, shard: '0/1' }, hooks.analyze);
+  const selectHooks = hooks.afterAnalyze?.(a) ?? {};
+  const s = await select([analysisDir], cfg, selectHooks);
+  return { analyze: a, select: s };
+}
