@@ -4,3 +4,4 @@ export { analyzeStructureBatch, nativeOptions, decodeColumns, decodeRecord, type
 export { StructurePool, analyzeStructure } from './pool.js';
 export { codePointIndex, codePointLength, sliceCodePoints } from './offsets.js';
 export { itemsLine } from './items.js';
+export { registeredLanguages, itemizedLanguages, findLanguage, type LanguageInfo } from './languages.js';
