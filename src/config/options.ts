@@ -6,6 +6,8 @@
  */
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { MODES, modesHelp, type Mode } from '../budget/modes.js';
+import { OUTPUT_FORMATS, formatsHelp } from '../output/formats.js';
 
 export type Command = 'run' | 'analyze' | 'select' | 'items' | 'inspect' | 'bench' | 'gen';
 
@@ -33,9 +35,10 @@ const READ: Command[] = ['run', 'analyze', 'items'];
 const ANALYZE: Command[] = ['run', 'analyze'];
 const SELECT: Command[] = ['run', 'select'];
 
-export const MODES = ['codeblock', 'full', 'items-no-dataflow', 'random-items', 'token-gce', 'random-tokens'] as const;
-export type Mode = (typeof MODES)[number];
-export const FORMATS = ['parquet', 'bin', 'jsonl'] as const;
+// Choice lists derive from their tables: modes (src/budget/modes.ts), presets (src/io/presets.ts),
+// formats (src/output/formats.ts).
+export { MODES, type Mode };
+export const FORMATS = OUTPUT_FORMATS;
 
 export const OPTIONS: readonly OptionSpec[] = [
   // general
@@ -79,7 +82,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'scorerTemplate', kind: 'string', choices: ['plain', 'chat'], default: 'plain', commands: ANALYZE, help: 'how prompt and response are joined for the scorer', group: 'Scoring' },
 
   // selection
-  { key: 'mode', kind: 'string', choices: MODES, default: 'codeblock', commands: SELECT, help: 'what to supervise (ablations share the budget and output format)', group: 'Selection' },
+  { key: 'mode', kind: 'string', choices: MODES, default: 'codeblock', commands: SELECT, help: modesHelp(), group: 'Selection' },
   { key: 'budget', kind: 'number', min: 0, max: 1, default: 0.019, commands: SELECT, help: 'supervised fraction of all response tokens in the pool (target tokenizer)', group: 'Selection' },
   { key: 'nlRatio', kind: 'number', min: 0, max: 1, default: 0.1, commands: SELECT, help: 'share of the budget given to informative prose tokens', group: 'Selection' },
   { key: 'lambdaReach', kind: 'number', min: 0, default: 0.5, commands: SELECT, help: 'Score = U * (1 + lambdaReach*Reach + lambdaBridge*Bridge)', group: 'Selection' },
@@ -93,7 +96,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'tokenizer', kind: 'string', default: 'qwen2.5', commands: SELECT, help: 'target tokenizer: a preset name or a tokenizer.json path (its tokenizer_config.json beside it gives the chat template)', group: 'Output' },
   { key: 'template', kind: 'string', default: 'auto', commands: SELECT, help: 'chat template: auto (from tokenizer_config.json), none (plain concatenation), or a .jinja file', group: 'Output' },
   { key: 'maxLen', kind: 'integer', min: 8, default: 2048, commands: SELECT, help: 'pack length; longer samples are dropped (pack_too_long), never truncated', group: 'Output' },
-  { key: 'format', kind: 'list', choices: FORMATS, default: ['parquet'], commands: SELECT, help: 'comma-separated writers: parquet, bin, jsonl', group: 'Output' },
+  { key: 'format', kind: 'list', choices: FORMATS, default: ['parquet'], commands: SELECT, help: formatsHelp(), group: 'Output' },
 
   // gen
   { key: 'records', kind: 'integer', min: 1, default: 1000, commands: ['gen', 'bench'], help: 'gen: records to generate (default 1000); bench: generated pool size for the tokenize+mask+pack section (bench default 10000 when omitted)', group: 'Generator' },

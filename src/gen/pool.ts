@@ -14,6 +14,7 @@ import { ParquetWriter, schemaFromColumnData } from 'hyparquet-writer';
 import { fileWriter } from 'hyparquet-writer/src/node.js';
 import { CodeblockError } from '../errors.js';
 import { extractUnits, type PyUnit } from './pysource.js';
+import { splitmix32 } from '../util/hash.js';
 
 export type PoolFormat = 'jsonl' | 'parquet' | 'jsonl.gz';
 
@@ -120,14 +121,8 @@ export class Rng {
   private c: number;
   private d: number;
   constructor(seed: number) {
-    let s = seed >>> 0;
-    const mix = (): number => {
-      s = (s + 0x9e3779b9) | 0;
-      let z = s;
-      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-      return (z ^ (z >>> 16)) >>> 0;
-    };
+    const st = { s: seed >>> 0 };
+    const mix = (): number => splitmix32(st);
     this.a = mix();
     this.b = mix();
     this.c = mix();

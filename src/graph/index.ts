@@ -22,7 +22,5 @@ export function graphMetrics(n: number, edges: ReadonlyArray<readonly [number, n
   return native().graphMetrics(n, from, to) as GraphMetrics;
 }
 
-/** Score(i) = U(i) · (1 + λr·Reach(i) + λb·Bridge(i)) (DESIGN §6; λr = λb = 0.5 by default). */
-export function dataflowScore(utility: number, reach: number, bridge: number, lambdaReach = 0.5, lambdaBridge = 0.5): number {
-  return utility * (1 + lambdaReach * reach + lambdaBridge * bridge);
-}
+/** The item score is one function, the codeblock mode's (src/budget/modes.ts). */
+export { dataflowScore } from '../budget/modes.js';
