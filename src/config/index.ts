@@ -5,6 +5,8 @@
 import { readFileSync, existsSync, statSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { CodeblockError } from '../errors.js';
+import type { Preset } from '../types.js';
+import type { OutputFormat } from '../output/formats.js';
 import { ConfigFileSchema, OPTIONS, findOption, flagName, optionsFor, suggest, type Command, type Mode } from './options.js';
 
 export { OPTIONS, MODES, FORMATS, flagName, optionsFor, type Command, type Mode, type OptionSpec } from './options.js';
@@ -15,7 +17,7 @@ export interface CodeblockConfig {
   workers: number;
   progress: boolean;
   seed: number;
-  preset: 'auto' | 'oci' | 'alpaca' | 'magicoder' | 'messages';
+  preset: 'auto' | Preset;
   maxLineBytes: number;
   shard: string;
   resume: boolean;
@@ -51,7 +53,7 @@ export interface CodeblockConfig {
   tokenizer: string;
   template: string;
   maxLen: number;
-  format: Array<'parquet' | 'bin' | 'jsonl'>;
+  format: OutputFormat[];
   records: number;
   genFormat: 'jsonl' | 'jsonl.gz' | 'parquet';
   id?: string;

@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { MODES, modesHelp, type Mode } from '../budget/modes.js';
 import { OUTPUT_FORMATS, formatsHelp } from '../output/formats.js';
+import { PRESETS, presetsHelp } from '../io/presets.js';
 
 export type Command = 'run' | 'analyze' | 'select' | 'items' | 'inspect' | 'bench' | 'gen';
 
@@ -50,7 +51,7 @@ export const OPTIONS: readonly OptionSpec[] = [
   { key: 'seed', kind: 'integer', min: 0, default: 0, commands: [...PIPE, 'gen'], help: 'seed for every random choice (random modes, shuffles, generators)', group: 'General' },
 
   // records
-  { key: 'preset', kind: 'string', choices: ['auto', 'oci', 'alpaca', 'magicoder', 'messages'], default: 'auto', commands: READ, help: 'input field preset, auto-detected per file by default', group: 'Records' },
+  { key: 'preset', kind: 'string', choices: ['auto', ...PRESETS], default: 'auto', commands: READ, help: presetsHelp(), group: 'Records' },
   { key: 'maxLineBytes', kind: 'integer', min: 1024, default: 32 * 1024 * 1024, commands: READ, help: 'longer JSONL lines are quarantined (line_too_long)', group: 'Records' },
   { key: 'shard', kind: 'string', default: '0/1', commands: ['analyze'], help: 'i/n: analyze only records with ordinal % n == i (or "auto" from SLURM_ARRAY_TASK_ID/COUNT or JOB_COMPLETION_INDEX)', group: 'Records' },
   { key: 'resume', kind: 'boolean', default: true, commands: ANALYZE, help: 'reuse complete shard files already in the output directory (--no-resume to redo)', group: 'Records' },
