@@ -19,6 +19,11 @@ function optionDefault<T>(key: string): T {
   return o.default as T;
 }
 
+/** The mode a run without a recorded mode used (the option default). */
+export function defaultMode(): Mode {
+  return optionDefault<Mode>('mode');
+}
+
 /** The GCE exponent an analysis used (its recorded config; the option default otherwise). */
 export function analysisQ(analysisConfig: Record<string, unknown> | undefined): number {
   const q = analysisConfig?.q;

@@ -20,7 +20,7 @@ import { chunked, orderedRecords } from '../analysis/ordered.js';
 import { itemScore, type SelectKnobs } from '../budget/candidates.js';
 import { scoreBin } from '../budget/threshold.js';
 import { firstItemMode, isItemMode, modeSpec } from '../budget/modes.js';
-import { isEligible, itemLimits, knobsOfRecord } from '../budget/rules.js';
+import { defaultMode, isEligible, itemLimits, knobsOfRecord } from '../budget/rules.js';
 import { gceFromLogprob } from '../scoring/utility.js';
 import { TargetTokenizer } from '../tokenize/target.js';
 import { cpLength } from '../tokenize/codepoints.js';
@@ -75,9 +75,9 @@ export function resolveRuns(dirs: readonly string[]): RunInfo[] {
       throw new CodeblockError(`${dir} has no analysis files (${own}): pass the analysis directory select read, e.g. \`codeblock inspect ${dir} <analysis-dir>\``, 'E_INPUT');
     }
     const sel = (manifest.config.select ?? {}) as Record<string, unknown>;
-    runs.push({ dir, label: String(sel.mode ?? 'codeblock'), kind: 'output', analysisDirs, mode: String(sel.mode ?? 'codeblock'), budget: typeof sel.budget === 'number' ? sel.budget : undefined, manifest });
+    runs.push({ dir, label: String(sel.mode ?? defaultMode()), kind: 'output', analysisDirs, mode: String(sel.mode ?? defaultMode()), budget: typeof sel.budget === 'number' ? sel.budget : undefined, manifest });
   }
-  if (outputs.length === 0) runs.push({ dir: analyses[0]!, label: 'analysis', kind: 'analysis', analysisDirs: analyses, mode: 'codeblock' });
+  if (outputs.length === 0) runs.push({ dir: analyses[0]!, label: 'analysis', kind: 'analysis', analysisDirs: analyses, mode: defaultMode() });
   // unique labels (two runs of the same mode: add the directory name)
   const seen = new Map<string, number>();
   for (const r of runs) seen.set(r.label, (seen.get(r.label) ?? 0) + 1);
