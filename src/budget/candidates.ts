@@ -100,7 +100,14 @@ export function recordCandidates(rec: AnalysisRecord, text: string, enc: Encoded
   }
   const spec = modeSpec(k.mode);
   const full = spec.unit === 'response';
-  const out: RecordCandidates = { responseTokens: last - first, responseTokenRange: [first, last], forced: [], items: [], tokens: [], full };
+  const out: RecordCandidates = {
+    responseTokens: last - first,
+    responseTokenRange: [first, last],
+    forced: [],
+    items: [],
+    tokens: [],
+    full,
+  };
   if (full || last === first) return out;
 
   const itemModes = spec.unit === 'items';
@@ -137,7 +144,8 @@ export function recordCandidates(rec: AnalysisRecord, text: string, enc: Encoded
     for (let i = 0; i < nItems; i++) {
       const it = rec.items[i]!;
       if (!isEligible(it.flags, cost[i]!, k.allowFlagged)) continue;
-      eligible.push({ item: i, score: spec.score({ rec, index: i, logp: NaN, knobs: k }), cost: cost[i]!, start: itemStart[i]!, end: itemEnd[i]! });
+      const score = spec.score({ rec, index: i, logp: NaN, knobs: k });
+      eligible.push({ item: i, score, cost: cost[i]!, start: itemStart[i]!, end: itemEnd[i]! });
     }
     let pool = eligible;
     if (k.maxItems > 0 || k.minItems > 0) {
@@ -156,7 +164,9 @@ export function recordCandidates(rec: AnalysisRecord, text: string, enc: Encoded
   const nS = lp.length;
   // Code segments of languages the registry does not itemize are code, never prose.
   const itemized = itemizedLanguages();
-  const otherCode: Array<[number, number]> = rec.segments.filter((s) => !itemized.has(s.lang)).map((s) => [responseToText(enc, s.start), responseToText(enc, s.end)]);
+  const otherCode: Array<[number, number]> = rec.segments
+    .filter((s) => !itemized.has(s.lang))
+    .map((s) => [responseToText(enc, s.start), responseToText(enc, s.end)]);
   let sIdx = 0;
   let oc = 0;
   for (let t = first; t < last; t++) {
@@ -189,7 +199,8 @@ export function recordCandidates(rec: AnalysisRecord, text: string, enc: Encoded
       }
       if (best < 0 || lp[best] === null || lp[best] === undefined) continue; // unscored token (null log-prob)
       // prose tokens of item modes by GCE; token modes by their own score function
-      score = itemModes ? gceFromLogprob(lp[best]!, k.q) : spec.score({ rec, index: t - first, logp: lp[best]!, knobs: k });
+      const logp = lp[best]!;
+      score = itemModes ? gceFromLogprob(logp, k.q) : spec.score({ rec, index: t - first, logp, knobs: k });
     }
     out.tokens.push({ token: t, score });
   }
@@ -197,7 +208,11 @@ export function recordCandidates(rec: AnalysisRecord, text: string, enc: Encoded
 }
 
 /** Candidates of one record, given its target-tokenizer encoding (what select and the benchmark call). */
-export function candidatesOf(rec: AnalysisRecord, enc: Pick<EncodedConversation, 'text'> & Encoded, k: SelectKnobs): RecordCandidates {
+export function candidatesOf(
+  rec: AnalysisRecord,
+  enc: Pick<EncodedConversation, 'text'> & Encoded,
+  k: SelectKnobs,
+): RecordCandidates {
   const map = cpToUtf16Map(enc.text);
   return recordCandidates(rec, enc.text, enc, k, (cp) => map[cp]!);
 }

@@ -50,7 +50,13 @@ export interface ModeSpec {
 }
 
 /** Item score of DESIGN's data-flow rule: U · (1 + λr·Reach + λb·Bridge) (docs/pipeline.md). */
-export function dataflowScore(utility: number, reach: number, bridge: number, lambdaReach: number, lambdaBridge: number): number {
+export function dataflowScore(
+  utility: number,
+  reach: number,
+  bridge: number,
+  lambdaReach: number,
+  lambdaBridge: number,
+): number {
   return utility * (1 + lambdaReach * reach + lambdaBridge * bridge);
 }
 
@@ -139,5 +145,6 @@ export function firstItemMode(): Mode {
 
 /** `--mode` help: the option's line, then one line per mode. */
 export function modesHelp(): string {
-  return `what to supervise (ablations share the budget and output format): ${MODE_TABLE.map((m) => `${m.name} = ${m.help}`).join('; ')}`;
+  const each = MODE_TABLE.map((m) => `${m.name} = ${m.help}`).join('; ');
+  return `what to supervise (ablations share the budget and output format): ${each}`;
 }

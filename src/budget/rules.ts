@@ -36,7 +36,9 @@ export function dedupApplies(analysisConfig: Record<string, unknown> | undefined
 }
 
 /** The selection knobs of a config. Modes that do not use prose give it no share. */
-export function knobsOf(cfg: Pick<CodeblockConfig, 'mode' | 'lambdaReach' | 'lambdaBridge' | 'minItems' | 'maxItems' | 'allowFlagged' | 'nlRatio' | 'seed'>, q: number): SelectKnobs {
+type KnobKeys = 'mode' | 'lambdaReach' | 'lambdaBridge' | 'minItems' | 'maxItems' | 'allowFlagged' | 'nlRatio' | 'seed';
+
+export function knobsOf(cfg: Pick<CodeblockConfig, KnobKeys>, q: number): SelectKnobs {
   return {
     mode: cfg.mode,
     lambdaReach: cfg.lambdaReach,
@@ -54,14 +56,21 @@ export function knobsOf(cfg: Pick<CodeblockConfig, 'mode' | 'lambdaReach' | 'lam
  * Knobs of a recorded run (manifest `config.select` / `config.analysis`): keys missing from the
  * record take their OPTIONS default.
  */
-export function knobsOfRecord(select: Record<string, unknown> | undefined, analysis: Record<string, unknown> | undefined): SelectKnobs {
+export function knobsOfRecord(
+  select: Record<string, unknown> | undefined,
+  analysis: Record<string, unknown> | undefined,
+): SelectKnobs {
   const sel = select ?? {};
   const num = (key: string): number => {
     const v = sel[key];
     return typeof v === 'number' && Number.isFinite(v) ? v : optionDefault<number>(key);
   };
   const mode = (typeof sel.mode === 'string' ? sel.mode : optionDefault<string>('mode')) as Mode;
-  if (!isMode(mode)) throw new CodeblockError(`the run was selected with mode "${mode}", which this codeblock does not know (known: ${MODES.join(', ')})`, 'E_INPUT');
+  if (!isMode(mode)) {
+    const known = MODES.join(', ');
+    const msg = `the run was selected with mode "${mode}", which this codeblock does not know (known: ${known})`;
+    throw new CodeblockError(msg, 'E_INPUT');
+  }
   return knobsOf(
     {
       mode,
@@ -108,7 +117,11 @@ export interface ItemLimits {
 }
 
 /** Eligible items ranked by score (ties: item order); the top min(minItems, maxItems) are forced. */
-export function itemLimits(eligible: ReadonlyArray<{ item: number; score: number }>, minItems: number, maxItems: number): ItemLimits {
+export function itemLimits(
+  eligible: ReadonlyArray<{ item: number; score: number }>,
+  minItems: number,
+  maxItems: number,
+): ItemLimits {
   if (maxItems <= 0 && minItems <= 0) return { keep: undefined, force: new Set() };
   const ranked = [...eligible].sort((a, b) => b.score - a.score || a.item - b.item);
   const keep = maxItems > 0 ? new Set(ranked.slice(0, maxItems).map((c) => c.item)) : undefined;
@@ -127,7 +140,13 @@ export interface ChosenSpans {
  * The spans one sample supervises, given its candidates and the global gates. Gates are taken in
  * record order, so callers must call this once per sample, in input order.
  */
-export function chooseSpans(c: RecordCandidates, offsets: Int32Array, k: SelectKnobs, itemGate: BudgetGate, tokenGate: BudgetGate): ChosenSpans {
+export function chooseSpans(
+  c: RecordCandidates,
+  offsets: Int32Array,
+  k: SelectKnobs,
+  itemGate: BudgetGate,
+  tokenGate: BudgetGate,
+): ChosenSpans {
   const spans: SelectedSpan[] = [];
   let nl = 0;
   if (c.full) {
@@ -136,10 +155,13 @@ export function chooseSpans(c: RecordCandidates, offsets: Int32Array, k: SelectK
   } else {
     const tokenUnit = modeSpec(k.mode).unit === 'tokens';
     for (const f of c.forced) spans.push({ start: f.start, end: f.end, kind: 'item', score: f.score });
-    for (const it of c.items) if (itemGate.take(it.score, it.cost)) spans.push({ start: it.start, end: it.end, kind: 'item', score: it.score });
+    for (const it of c.items) {
+      if (itemGate.take(it.score, it.cost)) spans.push({ start: it.start, end: it.end, kind: 'item', score: it.score });
+    }
     for (const t of c.tokens) {
       if (tokenGate.take(t.score, 1)) {
-        spans.push({ start: offsets[2 * t.token]!, end: offsets[2 * t.token + 1]!, kind: tokenUnit ? 'item' : 'nl', score: t.score });
+        const kind = tokenUnit ? 'item' : 'nl';
+        spans.push({ start: offsets[2 * t.token]!, end: offsets[2 * t.token + 1]!, kind, score: t.score });
         if (!tokenUnit && t.token !== 0) nl++;
       }
     }

@@ -75,9 +75,13 @@ export function resolveRuns(dirs: readonly string[]): RunInfo[] {
       throw new CodeblockError(`${dir} has no analysis files (${own}): pass the analysis directory select read, e.g. \`codeblock inspect ${dir} <analysis-dir>\``, 'E_INPUT');
     }
     const sel = (manifest.config.select ?? {}) as Record<string, unknown>;
-    runs.push({ dir, label: String(sel.mode ?? defaultMode()), kind: 'output', analysisDirs, mode: String(sel.mode ?? defaultMode()), budget: typeof sel.budget === 'number' ? sel.budget : undefined, manifest });
+    const mode = String(sel.mode ?? defaultMode());
+    const budget = typeof sel.budget === 'number' ? sel.budget : undefined;
+    runs.push({ dir, label: mode, kind: 'output', analysisDirs, mode, budget, manifest });
   }
-  if (outputs.length === 0) runs.push({ dir: analyses[0]!, label: 'analysis', kind: 'analysis', analysisDirs: analyses, mode: defaultMode() });
+  if (outputs.length === 0) {
+    runs.push({ dir: analyses[0]!, label: 'analysis', kind: 'analysis', analysisDirs: analyses, mode: defaultMode() });
+  }
   // unique labels (two runs of the same mode: add the directory name)
   const seen = new Map<string, number>();
   for (const r of runs) seen.set(r.label, (seen.get(r.label) ?? 0) + 1);
@@ -93,7 +97,8 @@ export function recordedThreshold(run: RunInfo): number | undefined {
 
 /** Selection knobs of a run, from its manifest (analysis-only: the OPTIONS defaults). */
 export function runKnobs(run: RunInfo): SelectKnobs {
-  return knobsOfRecord(run.manifest?.config?.select as Record<string, unknown> | undefined, run.manifest?.config?.analysis as Record<string, unknown> | undefined);
+  const config = run.manifest?.config as { select?: Record<string, unknown>; analysis?: Record<string, unknown> } | undefined;
+  return knobsOfRecord(config?.select, config?.analysis);
 }
 
 interface Rejection {
@@ -299,7 +304,8 @@ function baseSample(rec: AnalysisRecord, knobs: SelectKnobs): InspectSample {
 }
 
 function scorerView(rec: AnalysisRecord, q: number): { spans: number[]; u: number[] } {
-  return { spans: rec.scorer.spans, u: rec.scorer.logp.map((lp) => (lp === null ? 0 : Math.round(gceFromLogprob(lp, q) * 1e4) / 1e4)) };
+  const u = rec.scorer.logp.map((lp) => (lp === null ? 0 : Math.round(gceFromLogprob(lp, q) * 1e4) / 1e4));
+  return { spans: rec.scorer.spans, u };
 }
 
 export interface SampleStreamOptions {
@@ -416,9 +422,11 @@ export async function* runSamples(run: RunInfo, options: SampleStreamOptions = {
   }
 }
 
-/** select's --min-items / --max-items rule (src/budget/rules.ts) on a sample's items, as inspect counts their tokens. */
+/** select's --min-items / --max-items rule (src/budget/rules.ts) on a sample's items, with inspect's token counts. */
 function sampleLimits(s: InspectSample, k: SelectKnobs): ReturnType<typeof itemLimits> {
-  const eligible = s.items.filter((it) => isEligible(it.flags, it.tokens, k.allowFlagged)).map((it) => ({ item: it.index, score: it.score }));
+  const eligible = s.items
+    .filter((it) => isEligible(it.flags, it.tokens, k.allowFlagged))
+    .map((it) => ({ item: it.index, score: it.score }));
   return itemLimits(eligible, k.minItems, k.maxItems);
 }
 

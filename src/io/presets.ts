@@ -31,7 +31,15 @@ const OCI_SIGNATURE = ['llm_judgement', 'tests_execution_status', 'average_test_
 
 /** What a preset's normalization yields: the user turn(s), the response and the consumed fields. */
 type PresetFields =
-  | { ok: true; prompt: ChatMessage[]; response: string; consumed: string[]; extraMeta?: Record<string, unknown>; ownSystem?: boolean }
+  | {
+      ok: true;
+      prompt: ChatMessage[];
+      response: string;
+      consumed: string[];
+      extraMeta?: Record<string, unknown>;
+      /** The turns carry their own system message: a top-level `system` field is not consumed. */
+      ownSystem?: boolean;
+    }
   | { ok: false; reason: QuarantineReason; error: string };
 
 export interface PresetSpec {
@@ -57,7 +65,8 @@ export const PRESET_TABLE = [
   {
     name: 'oci',
     detectOrder: 1,
-    detect: (has) => OCI_SIGNATURE.some((k) => has.has(k)) || (has.has('input') && has.has('output') && !has.has('instruction')),
+    detect: (has) =>
+      OCI_SIGNATURE.some((k) => has.has(k)) || (has.has('input') && has.has('output') && !has.has('instruction')),
     required: ['input', 'output'],
     expects: 'input/output',
     fields: (obj) => {
@@ -65,7 +74,8 @@ export const PRESET_TABLE = [
       if (!input.ok) return input;
       const output = needString(obj, 'output', 'oci');
       if (!output.ok) return output;
-      return { ok: true, prompt: [{ role: 'user', content: input.value }], response: output.value, consumed: ['input', 'output'] };
+      const prompt: ChatMessage[] = [{ role: 'user', content: input.value }];
+      return { ok: true, prompt, response: output.value, consumed: ['input', 'output'] };
     },
   },
   {
@@ -82,7 +92,8 @@ export const PRESET_TABLE = [
       const output = needString(obj, 'output', 'alpaca');
       if (!output.ok) return output;
       const user = input?.ok && input.value.length > 0 ? `${instruction.value}\n\n${input.value}` : instruction.value;
-      return { ok: true, prompt: [{ role: 'user', content: user }], response: output.value, consumed: ['instruction', 'input', 'output'] };
+      const prompt: ChatMessage[] = [{ role: 'user', content: user }];
+      return { ok: true, prompt, response: output.value, consumed: ['instruction', 'input', 'output'] };
     },
   },
   {
@@ -92,7 +103,8 @@ export const PRESET_TABLE = [
     required: ['instruction|problem', 'response|solution'],
     expects: 'instruction/response',
     fields: (obj) => {
-      const [qk, ak] = 'instruction' in obj || !('problem' in obj) ? ['instruction', 'response'] : ['problem', 'solution'];
+      const [qk, ak] =
+        'instruction' in obj || !('problem' in obj) ? ['instruction', 'response'] : ['problem', 'solution'];
       const q = needString(obj, qk, 'magicoder');
       if (!q.ok) return q;
       const a = needString(obj, ak, 'magicoder');
@@ -103,7 +115,9 @@ export const PRESET_TABLE = [
   {
     name: 'messages',
     detectOrder: 0,
-    detect: (has, obj) => (has.has('messages') || has.has('conversations')) && (!obj || Array.isArray(obj.messages) || Array.isArray(obj.conversations)),
+    detect: (has, obj) =>
+      (has.has('messages') || has.has('conversations')) &&
+      (!obj || Array.isArray(obj.messages) || Array.isArray(obj.conversations)),
     required: ['messages|conversations'],
     expects: 'messages list',
     fields: (obj) => {
@@ -117,10 +131,13 @@ export const PRESET_TABLE = [
           break;
         }
       }
-      if (last < 0) return { ok: false, reason: 'missing_field', error: `no assistant turn in "${r.key}" (preset messages)` };
+      if (last < 0) {
+        return { ok: false, reason: 'missing_field', error: `no assistant turn in "${r.key}" (preset messages)` };
+      }
       const extraMeta: Record<string, unknown> = {};
       if (last < turns.length - 1) extraMeta.dropped_turns = turns.length - 1 - last;
-      return { ok: true, prompt: turns.slice(0, last), response: turns[last]!.content, consumed: [r.key], extraMeta, ownSystem: true };
+      const response = turns[last]!.content;
+      return { ok: true, prompt: turns.slice(0, last), response, consumed: [r.key], extraMeta, ownSystem: true };
     },
   },
 ] as const satisfies readonly PresetSpec[];
@@ -140,7 +157,8 @@ function presetSpec(preset: string): PresetSpec {
 
 /** `--preset` help: the option's line, then what each preset reads. */
 export function presetsHelp(): string {
-  return `input field preset, auto-detected per file by default: ${PRESET_TABLE.map((p) => `${p.name} (${p.expects})`).join(', ')}`;
+  const each = PRESET_TABLE.map((p) => `${p.name} (${p.expects})`).join(', ');
+  return `input field preset, auto-detected per file by default: ${each}`;
 }
 
 /**
@@ -169,7 +187,8 @@ export function requiredFields(preset: Preset): string[] {
 export function noPresetError(keys: readonly string[]): string {
   const shown = keys.slice(0, 12).join(', ') + (keys.length > 12 ? ', …' : '');
   const list = PRESET_TABLE.map((p) => `${p.name} (${p.expects})`);
-  return `no preset matches the record's fields [${shown}]: expected ${list.slice(0, -1).join(', ')} or ${list[list.length - 1]}; pass a preset explicitly to override`;
+  const expected = `${list.slice(0, -1).join(', ')} or ${list[list.length - 1]}`;
+  return `no preset matches the record's fields [${shown}]: expected ${expected}; pass a preset explicitly to override`;
 }
 
 /** Record id: the record's `id` (string or number), else `file:line`. */

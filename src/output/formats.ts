@@ -49,7 +49,12 @@ export const FORMAT_TABLE = [
     name: 'parquet',
     files: [FILE_NAMES.parquet],
     open: (dir, o) => {
-      const w = new ParquetPackWriter(join(dir, FILE_NAMES.parquet), { rowGroupPacks: o.rowGroupPacks, createdBy: o.createdBy, maxLen: o.maxLen, validate: false });
+      const w = new ParquetPackWriter(join(dir, FILE_NAMES.parquet), {
+        rowGroupPacks: o.rowGroupPacks,
+        createdBy: o.createdBy,
+        maxLen: o.maxLen,
+        validate: false,
+      });
       return { writePack: (p) => w.write(p), close: () => [w.close()], abort: () => w.abort() };
     },
     loader: true,
@@ -60,7 +65,8 @@ export const FORMAT_TABLE = [
     name: 'bin',
     files: [FILE_NAMES.bin, FILE_NAMES.idx],
     open: (dir, o) => {
-      const w = new BinPackWriter(join(dir, FILE_NAMES.bin), join(dir, FILE_NAMES.idx), { maxLen: o.maxLen, validate: false });
+      const opts = { maxLen: o.maxLen, validate: false };
+      const w = new BinPackWriter(join(dir, FILE_NAMES.bin), join(dir, FILE_NAMES.idx), opts);
       return {
         writePack: (p) => w.write(p),
         close: () => {
@@ -97,7 +103,10 @@ export const FORMAT_TABLE = [
 export type OutputFormat = (typeof FORMAT_TABLE)[number]['name'];
 
 /** Format names in table order (the `--format` choices). */
-export const OUTPUT_FORMATS = FORMAT_TABLE.map((f) => f.name) as readonly OutputFormat[] as readonly [OutputFormat, ...OutputFormat[]];
+export const OUTPUT_FORMATS = FORMAT_TABLE.map((f) => f.name) as readonly OutputFormat[] as readonly [
+  OutputFormat,
+  ...OutputFormat[],
+];
 
 /** The table entry of a format; throws on a name the table does not have. */
 export function formatSpec(name: string): FormatSpec {
@@ -107,7 +116,12 @@ export function formatSpec(name: string): FormatSpec {
 }
 
 /** Every file select commits in an output directory: each format's files, the manifest and the outcome files. */
-export const OUTPUT_DIR_FILES: readonly string[] = [...FORMAT_TABLE.flatMap((f) => f.files), FILE_NAMES.manifest, FILE_NAMES.rejected, FILE_NAMES.quarantine];
+export const OUTPUT_DIR_FILES: readonly string[] = [
+  ...FORMAT_TABLE.flatMap((f) => f.files),
+  FILE_NAMES.manifest,
+  FILE_NAMES.rejected,
+  FILE_NAMES.quarantine,
+];
 
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** AtomicFile's temporary names (`.<name>.tmp-<pid>-<thread>-<n>`) of the output directory's files. */

@@ -47,15 +47,16 @@ export class OutputWriter {
     const formats = [...new Set(options.formats)];
     if (formats.length === 0) throw new RangeError('at least one output format is required');
     for (const f of formats) formatSpec(f);
-    if (!Number.isInteger(options.maxLen) || options.maxLen <= 0) throw new RangeError(`maxLen must be a positive integer, got ${options.maxLen}`);
+    if (!Number.isInteger(options.maxLen) || options.maxLen <= 0) {
+      throw new RangeError(`maxLen must be a positive integer, got ${options.maxLen}`);
+    }
     this.dir = dir;
     this.formats = formats;
     this.maxLen = options.maxLen;
     mkdirSync(dir, { recursive: true });
     try {
-      for (const spec of FORMAT_TABLE) {
-        if (formats.includes(spec.name)) this.writers.push(spec.open(dir, { maxLen: options.maxLen, rowGroupPacks: options.rowGroupPacks, createdBy: options.createdBy }));
-      }
+      const open = { maxLen: options.maxLen, rowGroupPacks: options.rowGroupPacks, createdBy: options.createdBy };
+      for (const spec of FORMAT_TABLE) if (formats.includes(spec.name)) this.writers.push(spec.open(dir, open));
     } catch (err) {
       this.abort();
       throw err;
@@ -98,7 +99,8 @@ export class OutputWriter {
       .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
     let jsonlSamples = 0;
     for (const w of this.writers) jsonlSamples += w.samples ?? 0;
-    return { files: out, packs: this.packs, tokens: this.tokens, supervised: this.supervised, samples: this.samples, jsonlSamples };
+    const { packs, tokens, supervised, samples } = this;
+    return { files: out, packs, tokens, supervised, samples, jsonlSamples };
   }
 
   /** Remove every temporary file (uncommitted outputs). */

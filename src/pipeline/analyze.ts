@@ -263,6 +263,7 @@ async function processPart(p: PendingPart, ctx: PartContext): Promise<PartMarker
   }
   // Structure on the worker pool, in order. A record needs a segment of a registered language.
   const itemized = itemizedLanguages();
+  const codeNames = languageList(registeredLanguages().map((l) => l.displayName));
   const structured: Array<{ record: CodeRecord; result: import('../structure/types.js').StructureResult }> = [];
   for await (const o of analyzeStructure(survivors, { ...ctx.structureOpts, pool: ctx.pool })) {
     if (!o.ok) {
@@ -275,7 +276,7 @@ async function processPart(p: PendingPart, ctx: PartContext): Promise<PartMarker
       const langs = [...new Set(o.result.segments.map((s) => s.lang))];
       const detail =
         codeLangs.length === 0
-          ? `no ${languageList(registeredLanguages().map((l) => l.displayName))} code segment${langs.length ? ` (found: ${langs.join(', ')})` : ''}`
+          ? `no ${codeNames} code segment${langs.length ? ` (found: ${langs.join(', ')})` : ''}`
           : o.result.items.length === 0
             ? `${languageList(codeLangs.map(displayName))} segment(s) without statements`
             : 'every code item touches a parse error';

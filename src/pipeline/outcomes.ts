@@ -35,5 +35,6 @@ export function rejection(r: RecordOrigin, reason: string, detail: string): Outc
 
 /** One JSONL line of rejected.jsonl / quarantine.jsonl. */
 export function outcomeJsonLine(o: OutcomeLine): string {
-  return JSON.stringify({ id: o.id, ordinal: o.ordinal, file: o.file, line: o.line, reason: o.reason, detail: o.detail }) + '\n';
+  const { id, ordinal, file, line, reason, detail } = o;
+  return JSON.stringify({ id, ordinal, file, line, reason, detail }) + '\n';
 }

@@ -125,7 +125,9 @@ async function ifdPass(run: SelectRun): Promise<Exclusions> {
   const excluded = new Map<number, 'duplicate' | 'ifd'>();
   const ifdCut = cfg.ifdTopRatio < 1 || cfg.ifdTopN > 0;
   if (!ifdCut) return { excluded, ifdCut, ifdKept: 0, ifdPool: 0 };
-  if (!run.analysisConfig.ifd) throw new CodeblockError('--ifd-top-ratio / --ifd-top-n need IFD scores: run `codeblock analyze --ifd` first');
+  if (!run.analysisConfig.ifd) {
+    throw new CodeblockError('--ifd-top-ratio / --ifd-top-n need IFD scores: run `codeblock analyze --ifd` first');
+  }
   const seen = new Set<string>();
   const ords: number[] = [];
   const vals: number[] = [];
@@ -145,7 +147,9 @@ async function ifdPass(run: SelectRun): Promise<Exclusions> {
   if (cfg.ifdTopN > 0) ifdKept = Math.min(ifdKept, cfg.ifdTopN);
   // Highest IFD first among IFD < 1 (the prompt helps); IFD >= 1 next; undefined last; ties by input order.
   const rank = (v: number): number => (Number.isFinite(v) ? (v < 1 ? 0 : 1) : 2);
-  const order = Array.from({ length: ifdPool }, (_, j) => j).sort((a, b) => rank(vals[a]!) - rank(vals[b]!) || vals[b]! - vals[a]! || ords[a]! - ords[b]!);
+  const order = Array.from({ length: ifdPool }, (_, j) => j).sort(
+    (a, b) => rank(vals[a]!) - rank(vals[b]!) || vals[b]! - vals[a]! || ords[a]! - ords[b]!,
+  );
   for (let j = ifdKept; j < ifdPool; j++) excluded.set(ords[order[j]!]!, 'ifd');
   return { excluded, ifdCut, ifdKept, ifdPool };
 }
@@ -255,7 +259,13 @@ interface MaskResult {
 }
 
 /** Pass B: decide every sample's spans against the cuts, mask (native), spill, write sample rows. */
-async function maskPass(run: SelectRun, ex: Exclusions, plan: BudgetPlan, spill: Spill, writer: OutputWriter): Promise<MaskResult> {
+async function maskPass(
+  run: SelectRun,
+  ex: Exclusions,
+  plan: BudgetPlan,
+  spill: Spill,
+  writer: OutputWriter,
+): Promise<MaskResult> {
   const { cfg, k, tok, progress } = run;
   const itemGate = new BudgetGate(plan.itemCut);
   const tokenGate = new BudgetGate(plan.tokenCut);
@@ -268,7 +278,10 @@ async function maskPass(run: SelectRun, ex: Exclusions, plan: BudgetPlan, spill:
     for (const r of chunk) {
       const why = ex.excluded.get(r.ordinal);
       if (why === 'duplicate') rejected.push(rejection(r, 'duplicate', duplicateDetail(r.hash)));
-      else if (why === 'ifd') rejected.push(rejection(r, 'ifd', `IFD ${r.ifd ?? 'undefined'} outside the top ${ex.ifdKept} of ${ex.ifdPool} by IFD`));
+      else if (why === 'ifd') {
+        const detail = `IFD ${r.ifd ?? 'undefined'} outside the top ${ex.ifdKept} of ${ex.ifdPool} by IFD`;
+        rejected.push(rejection(r, 'ifd', detail));
+      }
       else keep.push(r);
     }
     const encs = await plan.cache.take(tok, keep);
@@ -295,7 +308,8 @@ async function maskPass(run: SelectRun, ex: Exclusions, plan: BudgetPlan, spill:
       const enc = encs[i]!;
       const n = mask.counts[i]!;
       if (n === 0) {
-        rejected.push(rejection(rec, 'no_supervision', 'no item or token of this sample scored above the global threshold'));
+        const detail = 'no item or token of this sample scored above the global threshold';
+        rejected.push(rejection(rec, 'no_supervision', detail));
         continue;
       }
       const len = enc.ids.length;
@@ -310,7 +324,8 @@ async function maskPass(run: SelectRun, ex: Exclusions, plan: BudgetPlan, spill:
       if (writer.wantsSamples) {
         const labels = new Int32Array(len).fill(IGNORE_INDEX);
         for (let t = 1; t < len; t++) if (flags[t]) labels[t] = enc.ids[t]!;
-        writer.writeSample({ id: rec.id, text: enc.text, inputIds: enc.ids, labels, offsets: enc.offsets, selected: selectedMeta[i]! });
+        const selected = selectedMeta[i]!;
+        writer.writeSample({ id: rec.id, text: enc.text, inputIds: enc.ids, labels, offsets: enc.offsets, selected });
       }
     }
     progress?.tick(chunk.length);
@@ -322,7 +337,10 @@ async function maskPass(run: SelectRun, ex: Exclusions, plan: BudgetPlan, spill:
 function packPass(run: SelectRun, spill: Spill, writer: OutputWriter): PackPlan {
   const lens = spill.lens.view();
   const plan = packBFD(lens, run.cfg.maxLen);
-  if (plan.rejected.length) throw new CodeblockError(`internal: packer rejected ${plan.rejected.length} samples that were checked against maxLen`, 'E_INTERNAL');
+  if (plan.rejected.length) {
+    const n = plan.rejected.length;
+    throw new CodeblockError(`internal: packer rejected ${n} samples that were checked against maxLen`, 'E_INTERNAL');
+  }
   run.progress?.stage('select: packs', plan.packStarts.length - 1);
   const read = (s: number, ids: Int32Array, sup: Uint8Array, at: number): void => spill.read(s, ids, sup, at);
   for (const { batch, members } of assembleInChunks(plan, lens, read, PACK_CHUNK)) {
@@ -343,7 +361,11 @@ function prepareOutDir(outDir: string): string {
 }
 
 /** Run pass 2 over analysis directories into `outDir`. */
-export async function select(analysisDirs: readonly string[], cfg: CodeblockConfig, hooks: SelectHooks = {}): Promise<SelectSummary> {
+export async function select(
+  analysisDirs: readonly string[],
+  cfg: CodeblockConfig,
+  hooks: SelectHooks = {},
+): Promise<SelectSummary> {
   const outDir = cfg.out;
   if (!outDir) throw new CodeblockError('select needs an output directory (-o)');
   const parts = listAnalysisParts(analysisDirs);
@@ -354,8 +376,10 @@ export async function select(analysisDirs: readonly string[], cfg: CodeblockConf
   // Accounting from the analysis pass.
   const fromAnalysis: PartCounts = { input: 0, analyzed: 0, rejected: {}, quarantined: 0 };
   for (const p of parts) addPartCounts(fromAnalysis, p.marker);
-  const counts = { input: fromAnalysis.input, selected: 0, rejected: fromAnalysis.rejected, quarantined: fromAnalysis.quarantined };
-  const run: SelectRun = { cfg, outDir, parts, analysisConfig, analyzed: fromAnalysis.analyzed, k, tok, dedupOn: dedupApplies(analysisConfig), progress: hooks.progress };
+  const { input, rejected, quarantined, analyzed } = fromAnalysis;
+  const counts = { input, selected: 0, rejected, quarantined };
+  const dedupOn = dedupApplies(analysisConfig);
+  const run: SelectRun = { cfg, outDir, parts, analysisConfig, analyzed, k, tok, dedupOn, progress: hooks.progress };
 
   const ex = await ifdPass(run);
   const plan = await budgetPass(run, ex);
@@ -406,7 +430,8 @@ export async function select(analysisDirs: readonly string[], cfg: CodeblockConf
     });
     rmSync(tmpDir, { recursive: true, force: true });
     hooks.progress?.done();
-    return { outDir, counts, tokens: { ...tokens, ratio: manifest.tokens.ratio }, packs: summary.packs, efficiency: packingEfficiency(packPlan) };
+    const efficiency = packingEfficiency(packPlan);
+    return { outDir, counts, tokens: { ...tokens, ratio: manifest.tokens.ratio }, packs: summary.packs, efficiency };
   } catch (err) {
     writer.abort();
     spill.close();

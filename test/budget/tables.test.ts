@@ -17,7 +17,8 @@ import { budgetSplit, itemLimits, knobsOf, knobsOfRecord } from '../../src/budge
 import { FORMAT_TABLE, OUTPUT_FORMATS, OUTPUT_DIR_FILES, isStaleTempFile } from '../../src/output/formats.js';
 import { OutputWriter } from '../../src/output/writer.js';
 import { AtomicFile } from '../../src/output/atomic.js';
-import { PRESET_TABLE, PRESETS, detectPreset, detectPresetFromKeys, normalize, requiredFields } from '../../src/io/presets.js';
+import { PRESET_TABLE, PRESETS, detectPreset, detectPresetFromKeys } from '../../src/io/presets.js';
+import { normalize, requiredFields } from '../../src/io/presets.js';
 import { makePacks } from '../output/packs-fixture.js';
 import type { AnalysisRecord } from '../../src/analysis/format.js';
 
@@ -48,7 +49,22 @@ test('modes: option choices, --help and docs/config.md come from the table', () 
 });
 
 // A two-item record: text = "Q: hi\n" + "Use x:\nx = 1\ny = x\n", one target token per word.
-function fixture(): { rec: AnalysisRecord; text: string; enc: { offsets: Int32Array; responseStart: number; responseEnd: number; responseOffset: number } } {
+interface Enc {
+  offsets: Int32Array;
+  responseStart: number;
+  responseEnd: number;
+  responseOffset: number;
+}
+
+const stmt = (start: number, end: number) => ({
+  start,
+  end,
+  kind: 'simple' as const,
+  type: 'expression_statement',
+  flags: [],
+});
+
+function fixture(): { rec: AnalysisRecord; text: string; enc: Enc } {
   const prefix = 'Q: hi\n';
   const response = 'Use x:\nx = 1\ny = x\n';
   const text = prefix + response;
@@ -69,18 +85,21 @@ function fixture(): { rec: AnalysisRecord; text: string; enc: { offsets: Int32Ar
     hash: '0',
     segments: [{ start: 7, end: 19, lang: 'python' }],
     items: [
-      { start: 7, end: 13, kind: 'simple', type: 'expression_statement', flags: [], u: 1, nCore: 3, reach: 1, bridge: 0, core: [] },
-      { start: 13, end: 19, kind: 'simple', type: 'expression_statement', flags: [], u: 2, nCore: 3, reach: 0, bridge: 0.5, core: [] },
+      { ...stmt(7, 13), u: 1, nCore: 3, reach: 1, bridge: 0, core: [] },
+      { ...stmt(13, 19), u: 2, nCore: 3, reach: 0, bridge: 0.5, core: [] },
     ],
     edges: [[0, 1]],
     scorer: { spans: [0, 3, 3, 5, 5, 7, 7, 13, 13, 19], logp: [-1, -2, -3, -0.5, -0.1] },
   } as AnalysisRecord;
-  return { rec, text, enc: { offsets: Int32Array.from(toks), responseStart: prefix.length, responseEnd: text.length, responseOffset: 0 } };
+  const offsets = Int32Array.from(toks);
+  const enc = { offsets, responseStart: prefix.length, responseEnd: text.length, responseOffset: 0 };
+  return { rec, text, enc };
 }
 
 test('modes: candidates follow each entry (unit, score function, prose share)', () => {
   const { rec, text, enc } = fixture();
-  const cfg = { lambdaReach: 0.5, lambdaBridge: 0.25, minItems: 0, maxItems: 0, allowFlagged: false, nlRatio: 0.1, seed: 3 };
+  const limits = { minItems: 0, maxItems: 0, allowFlagged: false };
+  const cfg = { lambdaReach: 0.5, lambdaBridge: 0.25, ...limits, nlRatio: 0.1, seed: 3 };
   for (const m of MODE_TABLE) {
     const k: SelectKnobs = knobsOf({ ...cfg, mode: m.name }, 0.7);
     assert.equal(k.nlRatio, m.usesNl ? 0.1 : 0, `${m.name}: nlRatio`);
@@ -104,10 +123,13 @@ test('modes: candidates follow each entry (unit, score function, prose share)', 
 });
 
 test('rules: budget split per unit, and --min-items / --max-items', () => {
-  const base = { lambdaReach: 0.5, lambdaBridge: 0.5, minItems: 0, maxItems: 0, allowFlagged: false, nlRatio: 0.25, seed: 0 };
-  assert.deepEqual(budgetSplit(knobsOf({ ...base, mode: 'codeblock' }, 0.7), 0.1, 1000, 10), { budgetTokens: 100, nlBudget: 25, itemBudget: 65 });
-  assert.deepEqual(budgetSplit(knobsOf({ ...base, mode: 'token-gce' }, 0.7), 0.1, 1000, 10), { budgetTokens: 100, nlBudget: 100, itemBudget: 0 });
-  assert.deepEqual(budgetSplit(knobsOf({ ...base, mode: 'full' }, 0.7), 0.1, 1000, 0), { budgetTokens: 100, nlBudget: 0, itemBudget: 100 });
+  const limits = { minItems: 0, maxItems: 0, allowFlagged: false };
+  const base = { lambdaReach: 0.5, lambdaBridge: 0.5, ...limits, nlRatio: 0.25, seed: 0 };
+  const split = (mode: (typeof MODES)[number], forced: number) =>
+    budgetSplit(knobsOf({ ...base, mode }, 0.7), 0.1, 1000, forced);
+  assert.deepEqual(split('codeblock', 10), { budgetTokens: 100, nlBudget: 25, itemBudget: 65 });
+  assert.deepEqual(split('token-gce', 10), { budgetTokens: 100, nlBudget: 100, itemBudget: 0 });
+  assert.deepEqual(split('full', 0), { budgetTokens: 100, nlBudget: 0, itemBudget: 100 });
   const el = [
     { item: 0, score: 1 },
     { item: 1, score: 3 },
@@ -125,7 +147,9 @@ test('rules: a recorded run takes missing knobs from the OPTIONS defaults', () =
   const k = knobsOfRecord({ mode: 'random-items', minItems: 2 }, {});
   assert.equal(k.mode, 'random-items');
   assert.equal(k.minItems, 2);
-  for (const key of ['lambdaReach', 'lambdaBridge', 'maxItems', 'nlRatio', 'seed', 'allowFlagged'] as const) assert.equal(k[key], findOption(key)!.default, key);
+  for (const key of ['lambdaReach', 'lambdaBridge', 'maxItems', 'nlRatio', 'seed', 'allowFlagged'] as const) {
+    assert.equal(k[key], findOption(key)!.default, key);
+  }
   assert.equal(k.q, findOption('q')!.default);
   assert.throws(() => knobsOfRecord({ mode: 'no-such-mode' }, {}), /does not know/);
 });
@@ -147,7 +171,8 @@ test('formats: OutputWriter writes exactly the files of the chosen entries; stal
       const w = new OutputWriter(out, { formats: [f.name], maxLen: 64 });
       for (const p of makePacks(1, 3, 64)) w.writePack(p);
       if (w.wantsSamples) {
-        w.writeSample({ id: 's', text: 'ab', inputIds: Int32Array.from([1, 2]), labels: Int32Array.from([-100, 2]), offsets: Int32Array.from([0, 1, 1, 2]), selected: [] });
+        const row = { id: 's', text: 'ab', inputIds: Int32Array.from([1, 2]), labels: Int32Array.from([-100, 2]) };
+        w.writeSample({ ...row, offsets: Int32Array.from([0, 1, 1, 2]), selected: [] });
       }
       const summary = w.close();
       assert.deepEqual(summary.files.map((x) => x.path).sort(), [...f.files].sort(), `${f.name}: its files`);

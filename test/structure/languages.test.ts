@@ -19,8 +19,18 @@ const work = mkdtempSync(join(tmpdir(), 'cb-lang-'));
 process.on('exit', () => rmSync(work, { recursive: true, force: true }));
 
 const RECORDS = [
-  { id: 'a', instruction: 'Add numbers', response: 'Here:\n\n```cbtest\ndef add(a, b):\n    s = a + b\n    return s\n\nprint(add(1, 2))\n```\n\nThis adds two numbers.' },
-  { id: 'b', instruction: 'Loop', response: '```cbtest-alias\ntotal = 0\nfor i in range(10):\n    total += i\nprint(total)\n```\n' },
+  {
+    id: 'a',
+    instruction: 'Add numbers',
+    response:
+      'Here:\n\n```cbtest\ndef add(a, b):\n    s = a + b\n    return s\n\nprint(add(1, 2))\n```\n\n' +
+      'This adds two numbers.',
+  },
+  {
+    id: 'b',
+    instruction: 'Loop',
+    response: '```cbtest-alias\ntotal = 0\nfor i in range(10):\n    total += i\nprint(total)\n```\n',
+  },
 ];
 const POOL = join(work, 'pool.jsonl');
 writeFileSync(POOL, RECORDS.map((r) => JSON.stringify(r)).join('\n') + '\n');
@@ -32,7 +42,7 @@ function lines(path: string): Array<Record<string, any>> {
     .map((l) => JSON.parse(l) as Record<string, any>);
 }
 
-test('registry: every entry has a name, a display name and fence aliases; test-only entries stay out by default', () => {
+test('registry: each entry has a name, display name, fence aliases; test-only entries stay out by default', () => {
   const langs = registeredLanguages();
   assert.ok(langs.length >= 1);
   for (const l of langs) {
@@ -44,20 +54,24 @@ test('registry: every entry has a name, a display name and fence aliases; test-o
     assert.ok(itemizedLanguages().has(l.name));
   }
   if (process.env.CODEBLOCK_TEST_LANGUAGES !== '1') assert.ok(langs.every((l) => !l.testOnly));
-  assert.equal(findLanguage('cbtest'), process.env.CODEBLOCK_TEST_LANGUAGES === '1' ? langs.find((l) => l.name === 'cbtest') : undefined);
+  const testOn = process.env.CODEBLOCK_TEST_LANGUAGES === '1';
+  assert.equal(findLanguage('cbtest'), testOn ? langs.find((l) => l.name === 'cbtest') : undefined);
 });
 
 test('the test-only language registers only with CODEBLOCK_TEST_LANGUAGES=1 (read from the addon)', () => {
-  const script = `import('${join(PACKAGE_ROOT, 'dist', 'src', 'structure', 'languages.js')}').then((m) => console.log(JSON.stringify(m.registeredLanguages())))`;
+  const mod = join(PACKAGE_ROOT, 'dist', 'src', 'structure', 'languages.js');
+  const script = `import('${mod}').then((m) => console.log(JSON.stringify(m.registeredLanguages())))`;
   const run = (env: string | undefined) => {
-    const r = spawnSync(process.execPath, ['-e', script], { env: { ...process.env, CODEBLOCK_TEST_LANGUAGES: env }, encoding: 'utf8' });
+    const opts = { env: { ...process.env, CODEBLOCK_TEST_LANGUAGES: env }, encoding: 'utf8' as const };
+    const r = spawnSync(process.execPath, ['-e', script], opts);
     assert.equal(r.status, 0, r.stderr);
     return JSON.parse(r.stdout) as Array<{ name: string; fenceAliases: string[]; testOnly: boolean }>;
   };
   const on = run('1');
   const off = run('0');
   const t = on.find((l) => l.name === 'cbtest');
-  assert.deepEqual(t, { name: 'cbtest', displayName: 'CbTest', fenceAliases: ['cbtest', 'cbtest-alias'], testOnly: true });
+  const want = { name: 'cbtest', displayName: 'CbTest', fenceAliases: ['cbtest', 'cbtest-alias'], testOnly: true };
+  assert.deepEqual(t, want);
   assert.equal(off.find((l) => l.name === 'cbtest'), undefined);
   assert.deepEqual(
     on.filter((l) => !l.testOnly),
@@ -67,7 +81,9 @@ test('the test-only language registers only with CODEBLOCK_TEST_LANGUAGES=1 (rea
 
 test('a record whose only code is in a registered non-Python language is analyzed and selected, not no_code', () => {
   const out = join(work, 'on');
-  const r = cli(['run', POOL, '-o', out, '--scorer', 'none', '--workers', '1', '--budget', '1', '--format', 'jsonl', '--no-progress'], { env: { CODEBLOCK_TEST_LANGUAGES: '1' } });
+  const args = ['run', POOL, '-o', out, '--scorer', 'none', '--workers', '1', '--budget', '1', '--format', 'jsonl'];
+  args.push('--no-progress');
+  const r = cli(args, { env: { CODEBLOCK_TEST_LANGUAGES: '1' } });
   assert.equal(r.status, 0, r.stderr);
   assert.deepEqual(lines(join(out, 'rejected.jsonl')), []);
   const samples = lines(join(out, 'samples.jsonl'));
@@ -75,12 +91,16 @@ test('a record whose only code is in a registered non-Python language is analyze
     samples.map((s) => s.id),
     ['a', 'b'],
   );
-  for (const s of samples) assert.ok(s.selected.some((x: { kind: string }) => x.kind === 'item'), `${s.id}: code items selected`);
+  for (const s of samples) {
+    assert.ok(s.selected.some((x: { kind: string }) => x.kind === 'item'), `${s.id}: code items selected`);
+  }
   // the analysis records carry the registry's canonical tag, whichever alias the fence used
   const shard = join(out, 'analysis', readdirSync(join(out, 'analysis')).find((d) => d.startsWith('shard-'))!);
   const gz = readdirSync(shard).find((f) => f.endsWith('.records.jsonl.gz'))!;
   assert.ok(statSync(join(shard, gz)).size > 0);
-  const recs = spawnSync('gzip', ['-dc', join(shard, gz)], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const text = spawnSync('gzip', ['-dc', join(shard, gz)], { encoding: 'utf8' }).stdout;
+  const recs = text.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  assert.equal(recs.length, 2);
   for (const rec of recs) {
     assert.deepEqual(
       rec.segments.map((s: { lang: string }) => s.lang),
@@ -92,7 +112,8 @@ test('a record whose only code is in a registered non-Python language is analyze
 
 test('without the test-only language the same records are no_code', () => {
   const out = join(work, 'off');
-  const r = cli(['run', POOL, '-o', out, '--scorer', 'none', '--workers', '1', '--format', 'jsonl', '--no-progress'], { env: { CODEBLOCK_TEST_LANGUAGES: '0' } });
+  const args = ['run', POOL, '-o', out, '--scorer', 'none', '--workers', '1', '--format', 'jsonl', '--no-progress'];
+  const r = cli(args, { env: { CODEBLOCK_TEST_LANGUAGES: '0' } });
   assert.equal(r.status, 0, r.stderr);
   assert.deepEqual(
     lines(join(out, 'rejected.jsonl')).map((x) => [x.id, x.reason]),
@@ -107,7 +128,8 @@ test("no 'python' literal in src/ outside the generator's fence table: languages
   // the pool generator writes Python (it samples the Python stdlib): its fence words are one table,
   // checked here against the registry
   const byAlias = PY_FENCES.map((f) => findLanguage(f)?.name);
-  assert.ok(byAlias[0] !== undefined && byAlias.every((n) => n === byAlias[0]), `generator fences ${PY_FENCES.join(', ')} name one registered language`);
+  const one = byAlias[0] !== undefined && byAlias.every((n) => n === byAlias[0]);
+  assert.ok(one, `generator fences ${PY_FENCES.join(', ')} name one registered language`);
   const allowed = new Set([join(PACKAGE_ROOT, 'src', 'gen', 'pysource.ts')]);
   const hits: string[] = [];
   const walk = (dir: string): void => {
