@@ -1,5 +1,5 @@
 /**
- * Tokenize + mask + pack benchmark (issue 8): tokens/s of the `select` path against its limit,
+ * Tokenize + mask + pack benchmark (docs/benchmarks.md): tokens/s of the `select` path against its limit,
  * raw `tokenizers` `encodeBatch` on the same templated texts, measured in the same run.
  *
  * Setup (not timed): `analyze` a pool into a temporary directory (library call, `--scorer` as

@@ -49,7 +49,7 @@ export interface ModeSpec {
   readonly help: string;
 }
 
-/** Item score of DESIGN's data-flow rule: U · (1 + λr·Reach + λb·Bridge) (docs/pipeline.md). */
+/** Item score of the data-flow rule: U · (1 + λr·Reach + λb·Bridge) (docs/pipeline.md, docs/structure.md). */
 export function dataflowScore(
   utility: number,
   reach: number,

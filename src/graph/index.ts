@@ -1,5 +1,5 @@
 /**
- * Item-graph metrics (DESIGN §6), computed in the C++ addon. The structure stage already returns
+ * Item-graph metrics (docs/structure.md), computed in the C++ addon. The structure stage already returns
  * reach/bridge per item; this entry point serves other graphs (ablations, tests).
  *   reach(i)  = |items reachable from i, i excluded| / (n - 1)
  *   bridge(i) = directed betweenness of i (Brandes) / ((n - 1)(n - 2))

@@ -1,5 +1,5 @@
 /**
- * Field presets (DESIGN §1): map one parsed input object onto a CodeRecord.
+ * Field presets (README.md, "Inputs"): map one parsed input object onto a CodeRecord.
  *
  *  - `oci`       OpenCodeInstruct: `input` (prompt) / `output` (response); `llm_judgement`,
  *                `tests_execution_status`, `average_test_score`, `unit_tests`, `domain`, … go to `meta`
@@ -57,7 +57,7 @@ export interface PresetSpec {
 }
 
 /**
- * Input presets, one entry each (docs/input.md): the single source of `--preset` (its choices
+ * Input presets, one entry each (README.md, "Inputs"): the single source of `--preset` (its choices
  * besides `auto`), of detection, of the Parquet schema check and of normalization. Adding a
  * preset = one entry here (docs/architecture.md, "Add an input preset").
  */
