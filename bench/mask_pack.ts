@@ -1,5 +1,5 @@
 /**
- * Tokenize + mask + pack benchmark (issue 8): tokens/s of the `select` path against its limit,
+ * Tokenize + mask + pack benchmark (docs/benchmarks.md): tokens/s of the `select` path against its limit,
  * raw `tokenizers` `encodeBatch` on the same templated texts, measured in the same run.
  *
  * Setup (not timed): `analyze` a pool into a temporary directory (library call, `--scorer` as
@@ -29,13 +29,13 @@ import { performance } from 'node:perf_hooks';
 import { resolveConfig, type CodeblockConfig } from '../src/config/index.js';
 import { listAnalysisParts, type AnalysisRecord } from '../src/analysis/format.js';
 import { orderedRecords } from '../src/analysis/ordered.js';
-import type { SelectKnobs } from '../src/budget/candidates.js';
+import { candidatesOf, type SelectKnobs } from '../src/budget/candidates.js';
+import { analysisQ, budgetSplit, chooseSpans, dedupApplies, knobsOf } from '../src/budget/rules.js';
 import { BudgetGate, ScoreHistogram } from '../src/budget/threshold.js';
 import { labelMask } from '../src/masks/index.js';
 import { assembleInChunks, packBFD, packingEfficiency } from '../src/pack/index.js';
 import { TargetTokenizer, type EncodedConversation } from '../src/tokenize/index.js';
 import { since, sig } from './util.js';
-import { candidatesFor, knobsOf } from '../src/pipeline/select.js';
 
 const CHUNK = 256; // = select.ts CHUNK
 const PACK_CHUNK = 512; // = select.ts PACK_CHUNK
@@ -139,7 +139,7 @@ async function pipelineOnce(tok: TargetTokenizer, records: AnalysisRecord[], cfg
     st.tokenize_a += since(t);
     t = performance.now();
     for (let i = 0; i < chunk.length; i++) {
-      const c = candidatesFor(chunk[i]!, encs[i]!, k);
+      const c = candidatesOf(chunk[i]!, encs[i]!, k);
       responseTokens += c.responseTokens;
       for (const f of c.forced) forcedCost += f.cost;
       for (const it of c.items) itemHist.add(it.score, it.cost);
@@ -147,12 +147,9 @@ async function pipelineOnce(tok: TargetTokenizer, records: AnalysisRecord[], cfg
     }
     st.candidates_a += since(t);
   }
-  const tokenModes = cfg.mode === 'token-gce' || cfg.mode === 'random-tokens';
-  const budgetTokens = cfg.budget * responseTokens;
-  const nlBudget = tokenModes ? budgetTokens : budgetTokens * k.nlRatio;
-  const itemBudget = tokenModes ? 0 : Math.max(0, budgetTokens - nlBudget - forcedCost);
-  const itemGate = new BudgetGate(itemHist.cut(itemBudget));
-  const tokenGate = new BudgetGate(tokenHist.cut(nlBudget));
+  const split = budgetSplit(k, cfg.budget, responseTokens, forcedCost);
+  const itemGate = new BudgetGate(itemHist.cut(split.itemBudget));
+  const tokenGate = new BudgetGate(tokenHist.cut(split.nlBudget));
 
   // pass B (the spill is kept in memory: no I/O)
   const sampleIds: Int32Array[] = [];
@@ -171,18 +168,8 @@ async function pipelineOnce(tok: TargetTokenizer, records: AnalysisRecord[], cfg
     const sampleTokens = new Int32Array(chunk.length + 1);
     for (let i = 0; i < chunk.length; i++) {
       const enc = encs[i]!;
-      const c = candidatesFor(chunk[i]!, enc, k);
-      const sel: Array<[number, number]> = [];
-      if (c.full) {
-        const [a, b] = c.responseTokenRange;
-        if (b > a) sel.push([enc.offsets[2 * a]!, enc.offsets[2 * (b - 1) + 1]!]);
-      } else {
-        for (const f of c.forced) sel.push([f.start, f.end]);
-        for (const it of c.items) if (itemGate.take(it.score, it.cost)) sel.push([it.start, it.end]);
-        for (const tk of c.tokens) if (tokenGate.take(tk.score, 1)) sel.push([enc.offsets[2 * tk.token]!, enc.offsets[2 * tk.token + 1]!]);
-      }
-      sel.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
-      for (const s of sel) spans.push(s[0], s[1]);
+      const { spans: sel } = chooseSpans(candidatesOf(chunk[i]!, enc, k), enc.offsets, k, itemGate, tokenGate);
+      for (const s of sel) spans.push(s.start, s.end);
       sampleSpans[i + 1] = spans.length / 2;
       sampleTokens[i + 1] = sampleTokens[i]! + enc.ids.length;
       tokens += enc.ids.length;
@@ -278,15 +265,14 @@ export async function benchMaskPack(opts: MaskPackBenchOptions): Promise<MaskPac
   });
   const parts = listAnalysisParts([analysisDir]);
   const analysisConfig = parts[0]?.marker.config ?? {};
-  const q = typeof analysisConfig.q === 'number' ? analysisConfig.q : 0.7;
-  const k = knobsOf(sCfg, q);
+  const k = knobsOf(sCfg, analysisQ(analysisConfig));
   // records as select sees them after its global duplicate filter
   const records: AnalysisRecord[] = [];
   const seen = new Set<string>();
   let analyzed = 0;
   for await (const r of orderedRecords(parts)) {
     analyzed++;
-    if (analysisConfig.pairFilter !== 'off' && analysisConfig.dedup !== 'off' && seen.has(r.hash)) continue; // = select's global duplicate filter
+    if (dedupApplies(analysisConfig) && seen.has(r.hash)) continue; // = select's global duplicate filter
     seen.add(r.hash);
     records.push(r);
   }

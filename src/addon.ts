@@ -8,6 +8,7 @@
 import type { GraphMetrics } from './graph/reference.js';
 import type { LabelMaskResult, MaskBits } from './masks/index.js';
 import type { PackedBatch, PackPlan } from './pack/index.js';
+import type { LanguageInfo } from './structure/languages.js';
 import type { NativeStructureOptions, StructureColumns } from './structure/native.js';
 
 /** `info()`: build facts of the loaded addon. */
@@ -25,6 +26,8 @@ export type NativePackedBatch = Omit<PackedBatch, 'packStarts' | 'packSamples'>;
 export interface NativeAddon {
   /** native/napi/addon.cc */
   info(): NativeInfo;
+  /** native/napi/languages.cc: the language registry (native/lang/registry.cc), in detection order. */
+  languages(): LanguageInfo[];
 
   /** native/napi/structure.cc: segments, items, def-use edges, reach/bridge of a batch of responses. */
   analyzeStructure(responses: readonly string[], opts?: Partial<NativeStructureOptions>): StructureColumns;
@@ -59,6 +62,7 @@ export interface NativeAddon {
 /** The names of the addon's functions (a test checks the loaded addon has exactly these). */
 export const NATIVE_FUNCTIONS = [
   'info',
+  'languages',
   'analyzeStructure',
   'graphMetrics',
   'maskLabels',

@@ -21,6 +21,12 @@ export {
   type OptionSpec,
 } from './config/index.js';
 
+// Extension points: one table each (docs/architecture.md).
+export { MODE_TABLE, type ModeSpec, type ModeUnit } from './budget/modes.js';
+export { FORMAT_TABLE, type FormatSpec } from './output/formats.js';
+export { PRESET_TABLE, type PresetSpec } from './io/presets.js';
+export { registeredLanguages, type LanguageInfo } from './structure/languages.js';
+
 // Records: reading input pools (docs/formats.md).
 export { readRecords, type ReadOptions } from './io/index.js';
 export type { ReadEvent } from './io/events.js';

@@ -3,9 +3,10 @@
  * offsets into the string they refer to (Python's `s[start:end]`).
  */
 
-/** Field presets (DESIGN §1). */
-export type Preset = 'oci' | 'alpaca' | 'magicoder' | 'messages';
-export const PRESETS: readonly Preset[] = ['oci', 'alpaca', 'magicoder', 'messages'];
+// Input presets come from their table (src/io/presets.ts).
+import type { Preset } from './io/presets.js';
+export type { Preset };
+export { PRESETS } from './io/presets.js';
 
 export interface ChatMessage {
   role: 'system' | 'user' | 'assistant' | string;

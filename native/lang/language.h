@@ -86,9 +86,14 @@ struct LanguageTables {
   // Statements the grammar accepts for error recovery or legacy dialects but that are not valid in
   // the language as trained on (Python 2 `print x` / `exec x`): flagged like parse errors.
   std::vector<const char*> invalid_statements;
+  // How messages name the language ("Python"); the canonical `name` is the segment tag.
+  const char* display_name;
+  // Registered only for tests (CODEBLOCK_TEST_LANGUAGES=1 at addon load; docs/languages.md).
+  bool test_only = false;
 };
 
-// Registered languages (immutable tables).
+// Registered languages (immutable tables), in detection order. The test-only entries join them when
+// the environment variable CODEBLOCK_TEST_LANGUAGES is "1" when the addon first uses the registry.
 const std::vector<const LanguageTables*>& registered_languages();
 // Find by canonical name or fence alias (lower-case); nullptr when not registered.
 const LanguageTables* find_language(std::string_view tag);

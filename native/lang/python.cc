@@ -190,6 +190,7 @@ const LanguageTables kPythonTables = {
     /*accept_untagged*/ python_accept_untagged,
     /*maybe_untagged*/ python_maybe_untagged,
     /*invalid_statements*/ {"print_statement", "exec_statement"},
+    /*display_name*/ "Python",
 };
 
 }  // namespace codeblock

@@ -1,10 +1,39 @@
+#include <cstdlib>
+#include <cstring>
+
 #include "lang/language.h"
 
 namespace codeblock {
+namespace {
+
+bool never_untagged(TSNode) { return false; }
+bool never_maybe(std::string_view) { return false; }
+
+// Test-only language (docs/languages.md): Python's grammar and tables under another name, reachable
+// only through its own fence tag. It lets tests prove that nothing outside the registry assumes
+// Python. Registered only when CODEBLOCK_TEST_LANGUAGES=1.
+LanguageTables make_test_language() {
+  LanguageTables t = kPythonTables;
+  t.name = "cbtest";
+  t.fence_aliases = {"cbtest", "cbtest-alias"};
+  t.accept_untagged = never_untagged;
+  t.maybe_untagged = never_maybe;
+  t.display_name = "CbTest";
+  t.test_only = true;
+  return t;
+}
+
+}  // namespace
 
 const std::vector<const LanguageTables*>& registered_languages() {
   // Immutable after first use (thread-safe static init); add new languages here.
-  static const std::vector<const LanguageTables*> langs = {&kPythonTables};
+  static const LanguageTables test_language = make_test_language();
+  static const std::vector<const LanguageTables*> langs = [] {
+    std::vector<const LanguageTables*> v = {&kPythonTables};
+    const char* env = std::getenv("CODEBLOCK_TEST_LANGUAGES");
+    if (env && std::strcmp(env, "1") == 0) v.push_back(&test_language);
+    return v;
+  }();
   return langs;
 }
 

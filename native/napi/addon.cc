@@ -28,6 +28,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("info", Napi::Function::New(env, Info, "info"));
   codeblock::napi::RegisterStructure(env, exports);
   codeblock::napi::RegisterPack(env, exports);
+  codeblock::napi::RegisterLanguages(env, exports);
   return exports;
 }
 

@@ -5,4 +5,5 @@
 namespace codeblock::napi {
 void RegisterStructure(Napi::Env env, Napi::Object exports);  // structure.cc: segments, items, def-use, reach/bridge
 void RegisterPack(Napi::Env env, Napi::Object exports);       // pack.cc: label masks, BFD packing, bitsets
+void RegisterLanguages(Napi::Env env, Napi::Object exports);  // languages.cc: the language registry
 }  // namespace codeblock::napi

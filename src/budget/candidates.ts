@@ -1,12 +1,19 @@
 /**
- * Per-record selection candidates (DESIGN §7), in target-tokenizer terms.
+ * Per-record selection candidates (docs/pipeline.md), in target-tokenizer terms. What a mode
+ * scores and in which unit comes from its entry in src/budget/modes.ts; the item rules from
+ * src/budget/rules.ts.
  *
  * Everything here is a pure function of one analysis record, its templated/encoded form and the
  * config, so the histogram pass and the writing pass of `select` see identical candidates in an
  * identical order — which is what makes the global budget exact and deterministic.
  */
 import type { AnalysisRecord } from '../analysis/format.js';
-import type { Mode } from '../config/options.js';
+import type { EncodedConversation } from '../tokenize/target.js';
+import { cpToUtf16Map } from '../tokenize/codepoints.js';
+import { itemizedLanguages } from '../structure/languages.js';
+import { gceFromLogprob } from '../scoring/utility.js';
+import { modeSpec, type Mode } from './modes.js';
+import { isEligible, itemLimits } from './rules.js';
 
 export interface SelectKnobs {
   mode: Mode;
@@ -21,15 +28,8 @@ export interface SelectKnobs {
   q: number;
 }
 
-/** A conversation as the target tokenizer saw it. */
-export interface Encoded {
-  /** Code point [start, end) pairs into the templated text, one pair per token. */
-  offsets: Int32Array;
-  /** Code point range of the response in the text, and the response code points the template dropped. */
-  responseStart: number;
-  responseEnd: number;
-  responseOffset: number;
-}
+/** What candidates need of a conversation as the target tokenizer saw it (offsets: code points). */
+export type Encoded = Pick<EncodedConversation, 'offsets' | 'responseStart' | 'responseEnd' | 'responseOffset'>;
 
 export interface ItemCandidate {
   item: number;
@@ -61,39 +61,9 @@ export interface RecordCandidates {
   full: boolean;
 }
 
-/** Deterministic uniform [0,1) from (seed, record id, index): independent of order and sharding. */
-export function seededUniform(seed: number, id: string, index: number): number {
-  let h = 0x811c9dc5 ^ (seed >>> 0);
-  for (let i = 0; i < id.length; i++) {
-    h ^= id.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  h ^= index + 0x9e3779b9;
-  // murmur3 finalizer
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  h ^= h >>> 16;
-  return (h >>> 0) / 4294967296;
-}
-
-/** GCE u = (1 - p^q) / q from a log-probability. */
-export function gceU(logp: number, q: number): number {
-  return (1 - Math.exp(q * logp)) / q;
-}
-
-/** Item score per mode (DESIGN §6): U · (1 + λr·Reach + λb·Bridge). */
+/** Score of item `i` under the knobs' mode (its table entry's score function). */
 export function itemScore(rec: AnalysisRecord, i: number, k: SelectKnobs): number {
-  const it = rec.items[i]!;
-  switch (k.mode) {
-    case 'codeblock':
-      return it.u * (1 + k.lambdaReach * it.reach + k.lambdaBridge * it.bridge);
-    case 'items-no-dataflow':
-      return it.u;
-    case 'random-items':
-      return seededUniform(k.seed, rec.id, i);
-    default:
-      return 0;
-  }
+  return modeSpec(k.mode).score({ rec, index: i, logp: NaN, knobs: k });
 }
 
 function overlap(a0: number, a1: number, b0: number, b1: number): number {
@@ -128,10 +98,19 @@ export function recordCandidates(rec: AnalysisRecord, text: string, enc: Encoded
     first = 0;
     last = 0;
   }
-  const out: RecordCandidates = { responseTokens: last - first, responseTokenRange: [first, last], forced: [], items: [], tokens: [], full: k.mode === 'full' };
-  if (k.mode === 'full' || last === first) return out;
+  const spec = modeSpec(k.mode);
+  const full = spec.unit === 'response';
+  const out: RecordCandidates = {
+    responseTokens: last - first,
+    responseTokenRange: [first, last],
+    forced: [],
+    items: [],
+    tokens: [],
+    full,
+  };
+  if (full || last === first) return out;
 
-  const itemModes = k.mode === 'codeblock' || k.mode === 'items-no-dataflow' || k.mode === 'random-items';
+  const itemModes = spec.unit === 'items';
 
   // Item spans in text coordinates, and which tokens each covers (majority rule, per item).
   const nItems = rec.items.length;
@@ -164,15 +143,13 @@ export function recordCandidates(rec: AnalysisRecord, text: string, enc: Encoded
     const eligible: ItemCandidate[] = [];
     for (let i = 0; i < nItems; i++) {
       const it = rec.items[i]!;
-      if (!k.allowFlagged && it.flags.length > 0) continue;
-      if (cost[i] === 0) continue;
-      eligible.push({ item: i, score: itemScore(rec, i, k), cost: cost[i]!, start: itemStart[i]!, end: itemEnd[i]! });
+      if (!isEligible(it.flags, cost[i]!, k.allowFlagged)) continue;
+      const score = spec.score({ rec, index: i, logp: NaN, knobs: k });
+      eligible.push({ item: i, score, cost: cost[i]!, start: itemStart[i]!, end: itemEnd[i]! });
     }
     let pool = eligible;
     if (k.maxItems > 0 || k.minItems > 0) {
-      const ranked = [...eligible].sort((a, b) => b.score - a.score || a.item - b.item);
-      const keep = k.maxItems > 0 ? new Set(ranked.slice(0, k.maxItems).map((c) => c.item)) : undefined;
-      const force = new Set(ranked.slice(0, Math.min(k.minItems, keep ? k.maxItems : Infinity)).map((c) => c.item));
+      const { keep, force } = itemLimits(eligible, k.minItems, k.maxItems);
       pool = eligible.filter((c) => (keep ? keep.has(c.item) : true));
       out.forced = pool.filter((c) => force.has(c.item));
       pool = pool.filter((c) => !force.has(c.item));
@@ -185,8 +162,11 @@ export function recordCandidates(rec: AnalysisRecord, text: string, enc: Encoded
   const sp = rec.scorer.spans;
   const lp = rec.scorer.logp;
   const nS = lp.length;
-  // Non-Python code segments are code, never prose.
-  const otherCode: Array<[number, number]> = rec.segments.filter((s) => s.lang !== 'python').map((s) => [responseToText(enc, s.start), responseToText(enc, s.end)]);
+  // Code segments of languages the registry does not itemize are code, never prose.
+  const itemized = itemizedLanguages();
+  const otherCode: Array<[number, number]> = rec.segments
+    .filter((s) => !itemized.has(s.lang))
+    .map((s) => [responseToText(enc, s.start), responseToText(enc, s.end)]);
   let sIdx = 0;
   let oc = 0;
   for (let t = first; t < last; t++) {
@@ -201,8 +181,8 @@ export function recordCandidates(rec: AnalysisRecord, text: string, enc: Encoded
     const tokText = cpToUtf16 ? text.slice(cpToUtf16(s), cpToUtf16(e)) : undefined;
     if (tokText !== undefined && WS.test(tokText)) continue;
     let score: number;
-    if (k.mode === 'random-tokens') {
-      score = seededUniform(k.seed, rec.id, t - first);
+    if (!itemModes && !spec.needsScores) {
+      score = spec.score({ rec, index: t - first, logp: NaN, knobs: k });
     } else {
       // scorer spans are in response coordinates
       const rs = s - enc.responseStart + enc.responseOffset;
@@ -218,9 +198,21 @@ export function recordCandidates(rec: AnalysisRecord, text: string, enc: Encoded
         }
       }
       if (best < 0 || lp[best] === null || lp[best] === undefined) continue; // unscored token (null log-prob)
-      score = gceU(lp[best]!, k.q);
+      // prose tokens of item modes by GCE; token modes by their own score function
+      const logp = lp[best]!;
+      score = itemModes ? gceFromLogprob(logp, k.q) : spec.score({ rec, index: t - first, logp, knobs: k });
     }
     out.tokens.push({ token: t, score });
   }
   return out;
+}
+
+/** Candidates of one record, given its target-tokenizer encoding (what select and the benchmark call). */
+export function candidatesOf(
+  rec: AnalysisRecord,
+  enc: Pick<EncodedConversation, 'text'> & Encoded,
+  k: SelectKnobs,
+): RecordCandidates {
+  const map = cpToUtf16Map(enc.text);
+  return recordCandidates(rec, enc.text, enc, k, (cp) => map[cp]!);
 }

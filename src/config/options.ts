@@ -6,6 +6,9 @@
  */
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { MODES, modesHelp, type Mode } from '../budget/modes.js';
+import { OUTPUT_FORMATS, formatsHelp } from '../output/formats.js';
+import { PRESETS, presetsHelp } from '../io/presets.js';
 
 export type Command = 'run' | 'analyze' | 'select' | 'items' | 'inspect' | 'bench' | 'gen';
 /** Commands an option can belong to: the generic commands plus `submit` (its scheduler flags). */
@@ -44,9 +47,10 @@ const SELECT: Command[] = ['run', 'select'];
 const SUBMIT = ['submit'] as const;
 const SLURM = 'Scheduler (submit slurm)';
 
-export const MODES = ['codeblock', 'full', 'items-no-dataflow', 'random-items', 'token-gce', 'random-tokens'] as const;
-export type Mode = (typeof MODES)[number];
-export const FORMATS = ['parquet', 'bin', 'jsonl'] as const;
+// Choice lists derive from their tables: modes (src/budget/modes.ts), presets (src/io/presets.ts),
+// formats (src/output/formats.ts).
+export { MODES, type Mode };
+export const FORMATS = OUTPUT_FORMATS;
 
 /** The table, typed exactly (`as const`) so that {@link CodeblockConfig} is derived from it. */
 const TABLE = [
@@ -59,7 +63,7 @@ const TABLE = [
   { key: 'seed', select: true, kind: 'integer', min: 0, default: 0, commands: [...PIPE, 'gen'], help: 'seed for every random choice (random modes, shuffles, generators)', group: 'General' },
 
   // records
-  { key: 'preset', kind: 'string', choices: ['auto', 'oci', 'alpaca', 'magicoder', 'messages'], default: 'auto', commands: READ, help: 'input field preset, auto-detected per file by default', group: 'Records' },
+  { key: 'preset', kind: 'string', choices: ['auto', ...PRESETS], default: 'auto', commands: READ, help: presetsHelp(), group: 'Records' },
   { key: 'maxLineBytes', kind: 'integer', min: 1024, default: 32 * 1024 * 1024, commands: READ, help: 'longer JSONL lines are quarantined (line_too_long)', group: 'Records' },
   { key: 'shard', kind: 'string', default: '0/1', commands: ['analyze'], help: 'i/n: analyze only records with ordinal % n == i (or "auto" from SLURM_ARRAY_TASK_ID/COUNT or JOB_COMPLETION_INDEX)', group: 'Records' },
   { key: 'resume', kind: 'boolean', default: true, commands: ANALYZE, help: 'reuse complete shard files already in the output directory (--no-resume to redo)', group: 'Records' },
@@ -91,7 +95,7 @@ const TABLE = [
   { key: 'scorerTemplate', kind: 'string', choices: ['plain', 'chat'], default: 'plain', commands: ANALYZE, help: 'how prompt and response are joined for the scorer', group: 'Scoring' },
 
   // selection
-  { key: 'mode', select: true, kind: 'string', choices: MODES, default: 'codeblock', commands: SELECT, help: 'what to supervise (ablations share the budget and output format)', group: 'Selection' },
+  { key: 'mode', select: true, kind: 'string', choices: MODES, default: 'codeblock', commands: SELECT, help: modesHelp(), group: 'Selection' },
   { key: 'budget', select: true, kind: 'number', min: 0, max: 1, default: 0.019, commands: SELECT, help: 'supervised fraction of all response tokens in the pool (target tokenizer)', group: 'Selection' },
   { key: 'nlRatio', select: true, kind: 'number', min: 0, max: 1, default: 0.1, commands: SELECT, help: 'share of the budget given to informative prose tokens', group: 'Selection' },
   { key: 'lambdaReach', select: true, kind: 'number', min: 0, default: 0.5, commands: SELECT, help: 'Score = U * (1 + lambdaReach*Reach + lambdaBridge*Bridge)', group: 'Selection' },
@@ -105,7 +109,7 @@ const TABLE = [
   { key: 'tokenizer', select: true, kind: 'string', default: 'qwen2.5', commands: SELECT, help: 'target tokenizer: a preset name or a tokenizer.json path (its tokenizer_config.json beside it gives the chat template)', group: 'Output' },
   { key: 'template', select: true, kind: 'string', default: 'auto', commands: SELECT, help: 'chat template: auto (from tokenizer_config.json), none (plain concatenation), or a .jinja file', group: 'Output' },
   { key: 'maxLen', select: true, kind: 'integer', min: 8, default: 2048, commands: SELECT, help: 'pack length; longer samples are dropped (pack_too_long), never truncated', group: 'Output' },
-  { key: 'format', select: true, kind: 'list', choices: FORMATS, default: ['parquet'], commands: SELECT, help: 'comma-separated writers: parquet, bin, jsonl', group: 'Output' },
+  { key: 'format', select: true, kind: 'list', choices: FORMATS, default: ['parquet'], commands: SELECT, help: formatsHelp(), group: 'Output' },
 
   // gen
   { key: 'records', kind: 'integer', min: 1, default: 1000, commands: ['gen', 'bench'], help: 'gen: records to generate (default 1000); bench: generated pool size for the tokenize+mask+pack section (bench default 10000 when omitted)', group: 'Generator' },

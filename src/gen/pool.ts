@@ -13,7 +13,8 @@ import { createGzip } from 'node:zlib';
 import { ParquetWriter, schemaFromColumnData } from 'hyparquet-writer';
 import { fileWriter } from 'hyparquet-writer/src/node.js';
 import { CodeblockError } from '../errors.js';
-import { extractUnits, type PyUnit } from './pysource.js';
+import { PY_FENCE, PY_FENCES, extractUnits, type PyUnit } from './pysource.js';
+import { splitmix32 } from '../util/hash.js';
 
 export type PoolFormat = 'jsonl' | 'parquet' | 'jsonl.gz';
 
@@ -120,14 +121,8 @@ export class Rng {
   private c: number;
   private d: number;
   constructor(seed: number) {
-    let s = seed >>> 0;
-    const mix = (): number => {
-      s = (s + 0x9e3779b9) | 0;
-      let z = s;
-      z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-      z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-      return (z ^ (z >>> 16)) >>> 0;
-    };
+    const st = { s: seed >>> 0 };
+    const mix = (): number => splitmix32(st);
     this.a = mix();
     this.b = mix();
     this.c = mix();
@@ -347,21 +342,21 @@ export function makeRecord(units: UnitPool, byModule: Map<string, PyUnit[]>, rng
   const helpers = (byModule.get(u.module) ?? []).filter((h) => u.calls.includes(h.name) && h.code.length < 2500);
   if (helpers.length && rng.chance(0.5)) code = helpers[0]!.code + '\n\n' + code;
   if (style < 0.3) {
-    parts.push(fence('python', code));
+    parts.push(fence(PY_FENCE, code));
   } else if (style < 0.62) {
-    parts.push(rng.pick(INTROS), fence('python', code));
+    parts.push(rng.pick(INTROS), fence(PY_FENCE, code));
     const feats = codeFeatures(u.code);
     if (feats.length) parts.push(rng.chance(0.5) ? feats.slice(0, 3).join(' ') : feats.slice(0, 4).map((f) => `- ${f}`).join('\n'));
   } else if (style < 0.88) {
-    parts.push(rng.pick(INTROS), fence('python', code), rng.pick(['Example usage:', 'You can use it like this:', 'For example:']), fence('python', usageBlock(u, rng)));
+    parts.push(rng.pick(INTROS), fence(PY_FENCE, code), rng.pick(['Example usage:', 'You can use it like this:', 'For example:']), fence(PY_FENCE, usageBlock(u, rng)));
     if (rng.chance(0.5)) parts.push(codeFeatures(u.code).slice(0, 2).join(' ') || 'This prints the result for the sample input.');
   } else if (style < 0.94) {
-    parts.push(`Save the following as \`${basename(u.module)}\`:`, fence(rng.pick(['python', 'py', 'python3']), code), 'Then run it from the shell:', fence('bash', `python3 -c "from ${basename(u.module, '.py')} import ${u.name}; print(${u.name})"`));
+    parts.push(`Save the following as \`${basename(u.module)}\`:`, fence(rng.pick(PY_FENCES), code), 'Then run it from the shell:', fence('bash', `python3 -c "from ${basename(u.module, '.py')} import ${u.name}; print(${u.name})"`));
   } else if (style < 0.97) {
     // two units of the same module in separate blocks
     const sibs = (byModule.get(u.module) ?? []).filter((s) => s !== u && s.code.length < 3000);
-    parts.push(rng.pick(INTROS), fence('python', code));
-    if (sibs.length) parts.push('A related helper from the same module:', fence('python', rng.pick(sibs).code));
+    parts.push(rng.pick(INTROS), fence(PY_FENCE, code));
+    if (sibs.length) parts.push('A related helper from the same module:', fence(PY_FENCE, rng.pick(sibs).code));
   } else {
     // bare code, no fences (some datasets ship responses like this)
     parts.push(code.trimEnd());

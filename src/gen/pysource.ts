@@ -5,6 +5,15 @@
  * Python standard library; it is not the project's parser (that is tree-sitter, in the addon).
  */
 
+/**
+ * Fence info words the generated pools put on the Python blocks they write (the generator samples
+ * Python source, so its fences name Python). A test checks each is a fence alias the addon's
+ * language registry maps to one language (test/structure/languages.test.ts).
+ */
+export const PY_FENCES = ['python', 'py', 'python3'] as const;
+/** The fence word of most generated blocks. */
+export const PY_FENCE = PY_FENCES[0];
+
 export interface LogicalLine {
   /** Offset of the first character of the first physical line (its indentation included). */
   start: number;

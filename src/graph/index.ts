@@ -1,5 +1,5 @@
 /**
- * Item-graph metrics (DESIGN §6), computed in the C++ addon. The structure stage already returns
+ * Item-graph metrics (docs/structure.md), computed in the C++ addon. The structure stage already returns
  * reach/bridge per item; this entry point serves other graphs (ablations, tests).
  *   reach(i)  = |items reachable from i, i excluded| / (n - 1)
  *   bridge(i) = directed betweenness of i (Brandes) / ((n - 1)(n - 2))
@@ -22,7 +22,5 @@ export function graphMetrics(n: number, edges: ReadonlyArray<readonly [number, n
   return native().graphMetrics(n, from, to);
 }
 
-/** Score(i) = U(i) · (1 + λr·Reach(i) + λb·Bridge(i)) (DESIGN §6; λr = λb = 0.5 by default). */
-export function dataflowScore(utility: number, reach: number, bridge: number, lambdaReach = 0.5, lambdaBridge = 0.5): number {
-  return utility * (1 + lambdaReach * reach + lambdaBridge * bridge);
-}
+/** The item score is one function, the codeblock mode's (src/budget/modes.ts). */
+export { dataflowScore } from '../budget/modes.js';

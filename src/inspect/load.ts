@@ -17,16 +17,18 @@ import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'h
 import { CodeblockError } from '../errors.js';
 import { listAnalysisParts, type AnalysisRecord } from '../analysis/format.js';
 import { chunked, orderedRecords } from '../analysis/ordered.js';
-import { gceU, itemScore, type SelectKnobs } from '../budget/candidates.js';
+import { itemScore, type SelectKnobs } from '../budget/candidates.js';
 import { scoreBin } from '../budget/threshold.js';
-import type { Mode } from '../config/options.js';
+import { firstItemMode, isItemMode, modeSpec } from '../budget/modes.js';
+import { defaultMode, isEligible, itemLimits, knobsOfRecord } from '../budget/rules.js';
+import { gceFromLogprob } from '../scoring/utility.js';
 import { TargetTokenizer } from '../tokenize/target.js';
 import { cpLength } from '../tokenize/codepoints.js';
 import type { InspectItem, InspectSample, ItemStatus, RunInfo } from './types.js';
 import { itemLabel } from './labels.js';
+import { fnv1aInts } from '../util/hash.js';
 
 const IGNORE = -100;
-const ITEM_MODES = new Set(['codeblock', 'items-no-dataflow', 'random-items']);
 
 function isAnalysisDir(dir: string): boolean {
   try {
@@ -73,9 +75,13 @@ export function resolveRuns(dirs: readonly string[]): RunInfo[] {
       throw new CodeblockError(`${dir} has no analysis files (${own}): pass the analysis directory select read, e.g. \`codeblock inspect ${dir} <analysis-dir>\``, 'E_INPUT');
     }
     const sel = (manifest.config.select ?? {}) as Record<string, unknown>;
-    runs.push({ dir, label: String(sel.mode ?? 'codeblock'), kind: 'output', analysisDirs, mode: String(sel.mode ?? 'codeblock'), budget: typeof sel.budget === 'number' ? sel.budget : undefined, manifest });
+    const mode = String(sel.mode ?? defaultMode());
+    const budget = typeof sel.budget === 'number' ? sel.budget : undefined;
+    runs.push({ dir, label: mode, kind: 'output', analysisDirs, mode, budget, manifest });
   }
-  if (outputs.length === 0) runs.push({ dir: analyses[0]!, label: 'analysis', kind: 'analysis', analysisDirs: analyses, mode: 'codeblock' });
+  if (outputs.length === 0) {
+    runs.push({ dir: analyses[0]!, label: 'analysis', kind: 'analysis', analysisDirs: analyses, mode: defaultMode() });
+  }
   // unique labels (two runs of the same mode: add the directory name)
   const seen = new Map<string, number>();
   for (const r of runs) seen.set(r.label, (seen.get(r.label) ?? 0) + 1);
@@ -89,22 +95,10 @@ export function recordedThreshold(run: RunInfo): number | undefined {
   return typeof t === 'number' && Number.isFinite(t) ? t : undefined;
 }
 
-/** Selection knobs of a run, from its manifest (analysis-only: the defaults). */
+/** Selection knobs of a run, from its manifest (analysis-only: the OPTIONS defaults). */
 export function runKnobs(run: RunInfo): SelectKnobs {
-  const sel = (run.manifest?.config?.select ?? {}) as Record<string, any>;
-  const ana = (run.manifest?.config?.analysis ?? {}) as Record<string, any>;
-  const num = (v: unknown, d: number) => (typeof v === 'number' && Number.isFinite(v) ? v : d);
-  return {
-    mode: (sel.mode ?? 'codeblock') as Mode,
-    lambdaReach: num(sel.lambdaReach, 0.5),
-    lambdaBridge: num(sel.lambdaBridge, 0.5),
-    minItems: num(sel.minItems, 0),
-    maxItems: num(sel.maxItems, 0),
-    allowFlagged: sel.allowFlagged === true,
-    nlRatio: num(sel.nlRatio, 0.1),
-    seed: num(sel.seed, 0),
-    q: num(ana.q, 0.7),
-  };
+  const config = run.manifest?.config as { select?: Record<string, unknown>; analysis?: Record<string, unknown> } | undefined;
+  return knobsOfRecord(config?.select, config?.analysis);
 }
 
 interface Rejection {
@@ -131,16 +125,7 @@ async function readSelectRejections(dir: string): Promise<Map<number, Rejection>
 }
 
 /** FNV-1a over token ids: tells apart two samples that share an id. */
-function idsHash(ids: ArrayLike<number>): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < ids.length; i++) {
-    h ^= ids[i]! & 0xffff;
-    h = Math.imul(h, 0x01000193);
-    h ^= ids[i]! >>> 16;
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
+const idsHash = fnv1aInts;
 
 interface PackedSample {
   hash: number;
@@ -232,7 +217,8 @@ export function inspectItems(rec: AnalysisRecord, knobs: SelectKnobs): InspectIt
     nCore: it.nCore,
     reach: it.reach,
     bridge: it.bridge,
-    score: ITEM_MODES.has(knobs.mode) ? itemScore(rec, index, knobs) : itemScore(rec, index, { ...knobs, mode: 'codeblock' }),
+    // token and response modes score no items: show the first item mode's score
+    score: itemScore(rec, index, isItemMode(knobs.mode) ? knobs : { ...knobs, mode: firstItemMode() }),
     defs: [],
     uses: [],
     tokens: -1,
@@ -318,7 +304,8 @@ function baseSample(rec: AnalysisRecord, knobs: SelectKnobs): InspectSample {
 }
 
 function scorerView(rec: AnalysisRecord, q: number): { spans: number[]; u: number[] } {
-  return { spans: rec.scorer.spans, u: rec.scorer.logp.map((lp) => (lp === null ? 0 : Math.round(gceU(lp, q) * 1e4) / 1e4)) };
+  const u = rec.scorer.logp.map((lp) => (lp === null ? 0 : Math.round(gceFromLogprob(lp, q) * 1e4) / 1e4));
+  return { spans: rec.scorer.spans, u };
 }
 
 export interface SampleStreamOptions {
@@ -435,6 +422,14 @@ export async function* runSamples(run: RunInfo, options: SampleStreamOptions = {
   }
 }
 
+/** select's --min-items / --max-items rule (src/budget/rules.ts) on a sample's items, with inspect's token counts. */
+function sampleLimits(s: InspectSample, k: SelectKnobs): ReturnType<typeof itemLimits> {
+  const eligible = s.items
+    .filter((it) => isEligible(it.flags, it.tokens, k.allowFlagged))
+    .map((it) => ({ item: it.index, score: it.score }));
+  return itemLimits(eligible, k.minItems, k.maxItems);
+}
+
 /** Global facts needed to say why an item was not selected (collected over a whole run). */
 export class ThresholdTracker {
   /** Lowest score among items selected by the budget (not forced by --min-items). */
@@ -454,14 +449,11 @@ export class ThresholdTracker {
   forced(s: InspectSample): Set<number> {
     const k = this.knobs;
     if (k.minItems <= 0) return new Set();
-    const eligible = s.items.filter((it) => (k.allowFlagged || it.flags.length === 0) && it.tokens !== 0);
-    const ranked = eligible.sort((a, b) => b.score - a.score || a.index - b.index);
-    const cap = k.maxItems > 0 ? Math.min(k.minItems, k.maxItems) : k.minItems;
-    return new Set(ranked.slice(0, cap).map((it) => it.index));
+    return new Set(sampleLimits(s, k).force);
   }
 
   observe(s: InspectSample): void {
-    if (s.state !== 'selected' || !ITEM_MODES.has(this.knobs.mode)) return;
+    if (s.state !== 'selected' || !isItemMode(this.knobs.mode)) return;
     const forced = this.forced(s);
     for (const it of s.items) {
       if (it.supervised > 0 && !forced.has(it.index)) {
@@ -485,22 +477,19 @@ export function finalizeStatuses(s: InspectSample, run: RunInfo, tracker: Thresh
     for (const it of s.items) it.status = it.flags.length > 0 && !k.allowFlagged ? 'flagged' : 'analysis';
     return;
   }
-  const itemMode = ITEM_MODES.has(k.mode);
+  const itemMode = isItemMode(k.mode);
+  const wholeResponse = modeSpec(k.mode).unit === 'response';
   const dropped = s.state === 'rejected' && s.reason !== 'no_supervision';
-  let rank: Map<number, number> | undefined;
-  if (k.maxItems > 0) {
-    const eligible = s.items.filter((it) => (k.allowFlagged || it.flags.length === 0) && it.tokens !== 0).sort((a, b) => b.score - a.score || a.index - b.index);
-    rank = new Map(eligible.map((it, r) => [it.index, r]));
-  }
+  const keep = k.maxItems > 0 ? sampleLimits(s, k).keep : undefined;
   const cut = tracker.cutBin;
   for (const it of s.items) {
     let st: ItemStatus;
-    if (s.state === 'selected' && it.supervised > 0 && (itemMode || k.mode === 'full')) st = 'selected';
+    if (s.state === 'selected' && it.supervised > 0 && (itemMode || wholeResponse)) st = 'selected';
     else if (dropped) st = 'sample_dropped';
     else if (!itemMode) st = 'mode'; // token modes: `supervised` tells how much of the item the tokens cover
     else if (it.flags.length > 0 && !k.allowFlagged) st = 'flagged';
     else if (it.tokens === 0) st = 'no_tokens';
-    else if (rank && (rank.get(it.index) ?? 0) >= k.maxItems) st = 'max_items';
+    else if (keep && !keep.has(it.index)) st = 'max_items';
     else if (cut !== undefined && scoreBin(it.score) >= cut) st = 'budget';
     else st = 'below_threshold';
     it.status = st;

@@ -1,5 +1,5 @@
 /**
- * Field presets (DESIGN §1): map one parsed input object onto a CodeRecord.
+ * Field presets (README.md, "Inputs"): map one parsed input object onto a CodeRecord.
  *
  *  - `oci`       OpenCodeInstruct: `input` (prompt) / `output` (response); `llm_judgement`,
  *                `tests_execution_status`, `average_test_score`, `unit_tests`, `domain`, … go to `meta`
@@ -14,7 +14,7 @@
  * In every preset, a top-level string `system` field becomes a leading system turn, and every field
  * not consumed goes to `meta`.
  */
-import type { ChatMessage, CodeRecord, Preset, QuarantineReason } from '../types.js';
+import type { ChatMessage, CodeRecord, QuarantineReason } from '../types.js';
 
 export type Normalized =
   | { ok: true; record: CodeRecord }
@@ -29,10 +29,143 @@ export interface RecordContext {
 
 const OCI_SIGNATURE = ['llm_judgement', 'tests_execution_status', 'average_test_score'];
 
+/** What a preset's normalization yields: the user turn(s), the response and the consumed fields. */
+type PresetFields =
+  | {
+      ok: true;
+      prompt: ChatMessage[];
+      response: string;
+      consumed: string[];
+      extraMeta?: Record<string, unknown>;
+      /** The turns carry their own system message: a top-level `system` field is not consumed. */
+      ownSystem?: boolean;
+    }
+  | { ok: false; reason: QuarantineReason; error: string };
+
+export interface PresetSpec {
+  readonly name: string;
+  /** Detection tries presets in ascending `detectOrder`; the first whose `detect` is true wins. */
+  readonly detectOrder: number;
+  /** Whether an object with these keys (and, from JSON, the object itself) looks like this preset. */
+  readonly detect: (has: ReadonlySet<string>, obj?: Record<string, unknown>) => boolean;
+  /** Columns the preset needs (Parquet schema checks); alternatives joined with `|`. */
+  readonly required: readonly string[];
+  /** How the no-preset error names what the preset expects. */
+  readonly expects: string;
+  /** Map the object onto prompt turns and a response (the shared `id`/`system` handling is in `normalize`). */
+  readonly fields: (obj: Record<string, unknown>) => PresetFields;
+}
+
+/**
+ * Input presets, one entry each (README.md, "Inputs"): the single source of `--preset` (its choices
+ * besides `auto`), of detection, of the Parquet schema check and of normalization. Adding a
+ * preset = one entry here (docs/architecture.md, "Add an input preset").
+ */
+export const PRESET_TABLE = [
+  {
+    name: 'oci',
+    detectOrder: 1,
+    detect: (has) =>
+      OCI_SIGNATURE.some((k) => has.has(k)) || (has.has('input') && has.has('output') && !has.has('instruction')),
+    required: ['input', 'output'],
+    expects: 'input/output',
+    fields: (obj) => {
+      const input = needString(obj, 'input', 'oci');
+      if (!input.ok) return input;
+      const output = needString(obj, 'output', 'oci');
+      if (!output.ok) return output;
+      const prompt: ChatMessage[] = [{ role: 'user', content: input.value }];
+      return { ok: true, prompt, response: output.value, consumed: ['input', 'output'] };
+    },
+  },
+  {
+    name: 'alpaca',
+    detectOrder: 2,
+    detect: (has) => has.has('instruction') && has.has('output'),
+    required: ['instruction', 'output'],
+    expects: 'instruction/output',
+    fields: (obj) => {
+      const instruction = needString(obj, 'instruction', 'alpaca');
+      if (!instruction.ok) return instruction;
+      const input = optString(obj, 'input', 'alpaca');
+      if (input && !input.ok) return input;
+      const output = needString(obj, 'output', 'alpaca');
+      if (!output.ok) return output;
+      const user = input?.ok && input.value.length > 0 ? `${instruction.value}\n\n${input.value}` : instruction.value;
+      const prompt: ChatMessage[] = [{ role: 'user', content: user }];
+      return { ok: true, prompt, response: output.value, consumed: ['instruction', 'input', 'output'] };
+    },
+  },
+  {
+    name: 'magicoder',
+    detectOrder: 3,
+    detect: (has) => (has.has('instruction') && has.has('response')) || (has.has('problem') && has.has('solution')),
+    required: ['instruction|problem', 'response|solution'],
+    expects: 'instruction/response',
+    fields: (obj) => {
+      const [qk, ak] =
+        'instruction' in obj || !('problem' in obj) ? ['instruction', 'response'] : ['problem', 'solution'];
+      const q = needString(obj, qk, 'magicoder');
+      if (!q.ok) return q;
+      const a = needString(obj, ak, 'magicoder');
+      if (!a.ok) return a;
+      return { ok: true, prompt: [{ role: 'user', content: q.value }], response: a.value, consumed: [qk, ak] };
+    },
+  },
+  {
+    name: 'messages',
+    detectOrder: 0,
+    detect: (has, obj) =>
+      (has.has('messages') || has.has('conversations')) &&
+      (!obj || Array.isArray(obj.messages) || Array.isArray(obj.conversations)),
+    required: ['messages|conversations'],
+    expects: 'messages list',
+    fields: (obj) => {
+      const r = chatTurns(obj);
+      if (!r.ok) return r;
+      const turns = r.turns;
+      let last = -1;
+      for (let i = turns.length - 1; i >= 0; i--) {
+        if (turns[i]!.role === 'assistant') {
+          last = i;
+          break;
+        }
+      }
+      if (last < 0) {
+        return { ok: false, reason: 'missing_field', error: `no assistant turn in "${r.key}" (preset messages)` };
+      }
+      const extraMeta: Record<string, unknown> = {};
+      if (last < turns.length - 1) extraMeta.dropped_turns = turns.length - 1 - last;
+      const response = turns[last]!.content;
+      return { ok: true, prompt: turns.slice(0, last), response, consumed: [r.key], extraMeta, ownSystem: true };
+    },
+  },
+] as const satisfies readonly PresetSpec[];
+
+export type Preset = (typeof PRESET_TABLE)[number]['name'];
+
+/** Preset names in table order (the `--preset` choices after `auto`). */
+export const PRESETS = PRESET_TABLE.map((p) => p.name) as readonly Preset[];
+
+const DETECTION: readonly PresetSpec[] = [...PRESET_TABLE].sort((a, b) => a.detectOrder - b.detectOrder);
+
+function presetSpec(preset: string): PresetSpec {
+  const p = (PRESET_TABLE as readonly PresetSpec[]).find((x) => x.name === preset);
+  if (!p) throw new RangeError(`unknown preset "${preset}" (known: ${PRESETS.join(', ')})`);
+  return p;
+}
+
+/** `--preset` help: the option's line, then what each preset reads. */
+export function presetsHelp(): string {
+  const each = PRESET_TABLE.map((p) => `${p.name} (${p.expects})`).join(', ');
+  return `input field preset, auto-detected per file by default: ${each}`;
+}
+
 /**
  * Which preset an object looks like, from its keys alone; undefined when none fits.
- * Order: messages/conversations → OCI (its signature fields, or `input`+`output` without `instruction`)
- * → alpaca (`instruction`+`output`) → magicoder (`instruction`+`response` or `problem`+`solution`).
+ * Order (each entry's detectOrder): messages/conversations → OCI (its signature fields, or
+ * `input`+`output` without `instruction`) → alpaca (`instruction`+`output`) → magicoder
+ * (`instruction`+`response` or `problem`+`solution`).
  */
 export function detectPreset(obj: unknown): Preset | undefined {
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) return undefined;
@@ -42,39 +175,20 @@ export function detectPreset(obj: unknown): Preset | undefined {
 /** Same as detectPreset, from a list of column names (Parquet schemas). */
 export function detectPresetFromKeys(keys: readonly string[], obj?: Record<string, unknown>): Preset | undefined {
   const has = new Set(keys);
-  if (has.has('messages') || has.has('conversations')) {
-    if (!obj) return 'messages';
-    if (Array.isArray(obj.messages) || Array.isArray(obj.conversations)) return 'messages';
-  }
-  if (OCI_SIGNATURE.some((k) => has.has(k))) return 'oci';
-  if (has.has('input') && has.has('output') && !has.has('instruction')) return 'oci';
-  if (has.has('instruction') && has.has('output')) return 'alpaca';
-  if (has.has('instruction') && has.has('response')) return 'magicoder';
-  if (has.has('problem') && has.has('solution')) return 'magicoder';
-  return undefined;
+  return DETECTION.find((p) => p.detect(has, obj))?.name as Preset | undefined;
 }
 
 /** Columns a preset needs (for Parquet schema checks). Alternatives are joined with `|`. */
 export function requiredFields(preset: Preset): string[] {
-  switch (preset) {
-    case 'oci':
-      return ['input', 'output'];
-    case 'alpaca':
-      return ['instruction', 'output'];
-    case 'magicoder':
-      return ['instruction|problem', 'response|solution'];
-    case 'messages':
-      return ['messages|conversations'];
-  }
+  return [...presetSpec(preset).required];
 }
 
 /** Describe why no preset matched (one line). */
 export function noPresetError(keys: readonly string[]): string {
   const shown = keys.slice(0, 12).join(', ') + (keys.length > 12 ? ', …' : '');
-  return (
-    `no preset matches the record's fields [${shown}]: expected oci (input/output), alpaca (instruction/output), ` +
-    `magicoder (instruction/response) or messages (messages list); pass a preset explicitly to override`
-  );
+  const list = PRESET_TABLE.map((p) => `${p.name} (${p.expects})`);
+  const expected = `${list.slice(0, -1).join(', ')} or ${list[list.length - 1]}`;
+  return `no preset matches the record's fields [${shown}]: expected ${expected}; pass a preset explicitly to override`;
 }
 
 /** Record id: the record's `id` (string or number), else `file:line`. */
@@ -142,72 +256,21 @@ export function normalize(obj: Record<string, unknown>, preset: Preset, ctx: Rec
   if ('error' in idr) return { ok: false, reason: 'wrong_type', error: idr.error };
   const id = idr.id;
   const fail = (f: { reason: QuarantineReason; error: string }): Normalized => ({ ok: false, reason: f.reason, error: f.error, id });
+  const spec = presetSpec(preset);
 
   const prompt: ChatMessage[] = [];
-  let consumed: string[] = ['id'];
+  const consumed: string[] = ['id'];
+  // a top-level `system` string is a leading system turn, except where the turns carry their own
   const sys = preset === 'messages' ? undefined : optString(obj, 'system', preset);
   if (sys && !sys.ok) return fail(sys);
-  if (sys?.ok) {
+  const f = spec.fields(obj);
+  if (!f.ok) return fail(f);
+  if (sys?.ok && !f.ownSystem) {
     prompt.push({ role: 'system', content: sys.value });
     consumed.push('system');
   }
-
-  let response: string;
-  const extraMeta: Record<string, unknown> = {};
-  switch (preset) {
-    case 'oci': {
-      const input = needString(obj, 'input', preset);
-      if (!input.ok) return fail(input);
-      const output = needString(obj, 'output', preset);
-      if (!output.ok) return fail(output);
-      prompt.push({ role: 'user', content: input.value });
-      response = output.value;
-      consumed.push('input', 'output');
-      break;
-    }
-    case 'alpaca': {
-      const instruction = needString(obj, 'instruction', preset);
-      if (!instruction.ok) return fail(instruction);
-      const input = optString(obj, 'input', preset);
-      if (input && !input.ok) return fail(input);
-      const output = needString(obj, 'output', preset);
-      if (!output.ok) return fail(output);
-      const user = input?.ok && input.value.length > 0 ? `${instruction.value}\n\n${input.value}` : instruction.value;
-      prompt.push({ role: 'user', content: user });
-      response = output.value;
-      consumed.push('instruction', 'input', 'output');
-      break;
-    }
-    case 'magicoder': {
-      const [qk, ak] = 'instruction' in obj || !('problem' in obj) ? ['instruction', 'response'] : ['problem', 'solution'];
-      const q = needString(obj, qk, preset);
-      if (!q.ok) return fail(q);
-      const a = needString(obj, ak, preset);
-      if (!a.ok) return fail(a);
-      prompt.push({ role: 'user', content: q.value });
-      response = a.value;
-      consumed.push(qk, ak);
-      break;
-    }
-    case 'messages': {
-      const r = chatTurns(obj);
-      if (!r.ok) return fail(r);
-      const turns = r.turns;
-      let last = -1;
-      for (let i = turns.length - 1; i >= 0; i--) {
-        if (turns[i]!.role === 'assistant') {
-          last = i;
-          break;
-        }
-      }
-      if (last < 0) return fail({ reason: 'missing_field', error: `no assistant turn in "${r.key}" (preset messages)` });
-      prompt.push(...turns.slice(0, last));
-      response = turns[last]!.content;
-      if (last < turns.length - 1) extraMeta.dropped_turns = turns.length - 1 - last;
-      consumed = ['id', r.key];
-      break;
-    }
-  }
+  prompt.push(...f.prompt);
+  consumed.push(...f.consumed);
   return {
     ok: true,
     record: {
@@ -216,8 +279,8 @@ export function normalize(obj: Record<string, unknown>, preset: Preset, ctx: Rec
       source: { file: ctx.file, line: ctx.line },
       preset,
       prompt,
-      response,
-      meta: { ...metaOf(obj, consumed), ...extraMeta },
+      response: f.response,
+      meta: { ...metaOf(obj, consumed), ...(f.extraMeta ?? {}) },
     },
   };
 }

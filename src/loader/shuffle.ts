@@ -4,13 +4,7 @@
  * on every platform and in every thread.
  */
 
-function splitmix32(state: { s: number }): number {
-  state.s = (state.s + 0x9e3779b9) | 0;
-  let z = state.s;
-  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-  return (z ^ (z >>> 16)) >>> 0;
-}
+import { splitmix32 } from '../util/hash.js';
 
 export class Xoshiro128 {
   private a: number;

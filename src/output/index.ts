@@ -10,5 +10,6 @@ export type { Manifest, ManifestInput } from './manifest.js';
 export { AtomicFile, writeFileAtomic } from './atomic.js';
 export type { WrittenFile } from './atomic.js';
 export { validatePack, validateSampleRow } from './validate.js';
-export { OUTPUT_FORMATS, FILE_NAMES } from './types.js';
+export { FILE_NAMES } from './types.js';
+export { FORMAT_TABLE, OUTPUT_FORMATS, formatSpec, type FormatSpec } from './formats.js';
 export type { OutputFormat, SampleRow, SelectedSpan, OutputFile } from './types.js';

@@ -1,7 +1,7 @@
 /** Output-side types. `Pack` itself lives in src/types.ts. */
 
-export type OutputFormat = 'parquet' | 'bin' | 'jsonl';
-export const OUTPUT_FORMATS: readonly OutputFormat[] = ['parquet', 'bin', 'jsonl'];
+// The format names come from the formats table (src/output/formats.ts).
+export type { OutputFormat } from './formats.js';
 
 /** One selected span of a sample, code points into the templated text. */
 export interface SelectedSpan {
@@ -38,4 +38,6 @@ export const FILE_NAMES = {
   idx: 'packs.idx',
   jsonl: 'samples.jsonl',
   manifest: 'manifest.json',
+  rejected: 'rejected.jsonl',
+  quarantine: 'quarantine.jsonl',
 } as const;

@@ -3,14 +3,12 @@
  * to jsonl; every file is written under a temporary name and renamed on `close()`.
  */
 import { mkdirSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { relative } from 'node:path';
 import type { Pack } from '../types.js';
 import type { WrittenFile } from './atomic.js';
-import { BinPackWriter } from './bin.js';
-import { JsonlSampleWriter } from './jsonl.js';
-import { ParquetPackWriter } from './parquet.js';
+import { FORMAT_TABLE, formatSpec, type FormatWriter } from './formats.js';
 import { validatePack } from './validate.js';
-import { FILE_NAMES, OUTPUT_FORMATS, type OutputFile, type OutputFormat, type SampleRow } from './types.js';
+import type { OutputFile, OutputFormat, SampleRow } from './types.js';
 
 export interface OutputWriterOptions {
   formats: readonly OutputFormat[];
@@ -33,12 +31,11 @@ export interface OutputSummary {
   jsonlSamples: number;
 }
 
+/** One writer per chosen entry of the formats table (src/output/formats.ts), in table order. */
 export class OutputWriter {
   readonly dir: string;
   readonly formats: readonly OutputFormat[];
-  private readonly parquet?: ParquetPackWriter;
-  private readonly bin?: BinPackWriter;
-  private readonly jsonl?: JsonlSampleWriter;
+  private readonly writers: FormatWriter[] = [];
   private readonly maxLen: number;
   private packs = 0;
   private tokens = 0;
@@ -49,34 +46,32 @@ export class OutputWriter {
   constructor(dir: string, options: OutputWriterOptions) {
     const formats = [...new Set(options.formats)];
     if (formats.length === 0) throw new RangeError('at least one output format is required');
-    for (const f of formats) if (!OUTPUT_FORMATS.includes(f)) throw new RangeError(`unknown output format '${f}' (known: ${OUTPUT_FORMATS.join(', ')})`);
-    if (!Number.isInteger(options.maxLen) || options.maxLen <= 0) throw new RangeError(`maxLen must be a positive integer, got ${options.maxLen}`);
+    for (const f of formats) formatSpec(f);
+    if (!Number.isInteger(options.maxLen) || options.maxLen <= 0) {
+      throw new RangeError(`maxLen must be a positive integer, got ${options.maxLen}`);
+    }
     this.dir = dir;
     this.formats = formats;
     this.maxLen = options.maxLen;
     mkdirSync(dir, { recursive: true });
     try {
-      if (formats.includes('parquet')) {
-        this.parquet = new ParquetPackWriter(join(dir, FILE_NAMES.parquet), { rowGroupPacks: options.rowGroupPacks, createdBy: options.createdBy, maxLen: options.maxLen, validate: false });
-      }
-      if (formats.includes('bin')) this.bin = new BinPackWriter(join(dir, FILE_NAMES.bin), join(dir, FILE_NAMES.idx), { maxLen: options.maxLen, validate: false });
-      if (formats.includes('jsonl')) this.jsonl = new JsonlSampleWriter(join(dir, FILE_NAMES.jsonl));
+      const open = { maxLen: options.maxLen, rowGroupPacks: options.rowGroupPacks, createdBy: options.createdBy };
+      for (const spec of FORMAT_TABLE) if (formats.includes(spec.name)) this.writers.push(spec.open(dir, open));
     } catch (err) {
       this.abort();
       throw err;
     }
   }
 
-  /** Whether sample rows are wanted (jsonl requested); callers can skip building them otherwise. */
+  /** Whether sample rows are wanted (a sample format requested); callers can skip building them otherwise. */
   get wantsSamples(): boolean {
-    return this.jsonl !== undefined;
+    return this.writers.some((w) => w.writeSample !== undefined);
   }
 
   writePack(pack: Pack): void {
     if (this.done) throw new Error('OutputWriter is closed');
     validatePack(pack, this.maxLen); // once here; the pack writers skip their own check
-    this.parquet?.write(pack);
-    this.bin?.write(pack);
+    for (const w of this.writers) w.writePack?.(pack);
     this.packs++;
     this.tokens += pack.inputIds.length;
     this.supervised += pack.numSupervised;
@@ -85,7 +80,7 @@ export class OutputWriter {
 
   writeSample(row: SampleRow): void {
     if (this.done) throw new Error('OutputWriter is closed');
-    this.jsonl?.write(row);
+    for (const w of this.writers) w.writeSample?.(row);
   }
 
   /** Commit every file; returns them (relative paths, sorted) with totals. */
@@ -94,12 +89,7 @@ export class OutputWriter {
     this.done = true;
     const files: WrittenFile[] = [];
     try {
-      if (this.parquet) files.push(this.parquet.close());
-      if (this.bin) {
-        const { bin, idx } = this.bin.close();
-        files.push(bin, idx);
-      }
-      if (this.jsonl) files.push(this.jsonl.close());
+      for (const w of this.writers) files.push(...w.close());
     } catch (err) {
       this.abort();
       throw err;
@@ -107,14 +97,15 @@ export class OutputWriter {
     const out = files
       .map((f) => ({ path: relative(this.dir, f.path).split('\\').join('/'), sha256: f.sha256, bytes: f.bytes }))
       .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    return { files: out, packs: this.packs, tokens: this.tokens, supervised: this.supervised, samples: this.samples, jsonlSamples: this.jsonl?.samples ?? 0 };
+    let jsonlSamples = 0;
+    for (const w of this.writers) jsonlSamples += w.samples ?? 0;
+    const { packs, tokens, supervised, samples } = this;
+    return { files: out, packs, tokens, supervised, samples, jsonlSamples };
   }
 
   /** Remove every temporary file (uncommitted outputs). */
   abort(): void {
     this.done = true;
-    this.parquet?.abort();
-    this.bin?.abort();
-    this.jsonl?.abort();
+    for (const w of this.writers) w.abort();
   }
 }

@@ -15,6 +15,8 @@ import { checkInputs, readRecordBatches } from '../io/index.js';
 import { PairFilter, pairHash } from '../select/filters.js';
 import { analyzeStructure, StructurePool } from '../structure/index.js';
 import type { StructureOptions } from '../structure/types.js';
+import { rejectedRecord } from './outcomes.js';
+import { displayName, itemizedLanguages, languageList, registeredLanguages } from '../structure/languages.js';
 import { Scorer, DEFAULT_MODEL_DIR, itemUtilities, meanNll, type RecordScores } from '../scoring/index.js';
 import { AtomicFile, writeFileAtomic } from '../output/atomic.js';
 import type { CodeRecord, QuarantineEntry } from '../types.js';
@@ -256,22 +258,29 @@ async function processPart(p: PendingPart, ctx: PartContext): Promise<PartMarker
   const survivors: CodeRecord[] = [];
   for (const r of p.records) {
     const v = ctx.filter.check(r);
-    if (v) outcomes.push({ status: 'rejected', id: r.id, ordinal: r.ordinal, file: r.source.file, line: r.source.line, reason: v.reason, detail: v.detail });
+    if (v) outcomes.push(rejectedRecord(r, v.reason, v.detail));
     else survivors.push(r);
   }
-  // Structure on the worker pool, in order.
+  // Structure on the worker pool, in order. A record needs a segment of a registered language.
+  const itemized = itemizedLanguages();
+  const codeNames = languageList(registeredLanguages().map((l) => l.displayName));
   const structured: Array<{ record: CodeRecord; result: import('../structure/types.js').StructureResult }> = [];
   for await (const o of analyzeStructure(survivors, { ...ctx.structureOpts, pool: ctx.pool })) {
     if (!o.ok) {
-      outcomes.push({ status: 'rejected', id: o.record.id, ordinal: o.record.ordinal, file: o.record.source.file, line: o.record.source.line, reason: o.reason, detail: STRUCTURE_DETAIL[o.reason](ctx.cfg) });
+      outcomes.push(rejectedRecord(o.record, o.reason, STRUCTURE_DETAIL[o.reason](ctx.cfg)));
       continue;
     }
-    const python = o.result.segments.some((s) => s.lang === 'python');
+    const codeLangs = [...new Set(o.result.segments.filter((s) => itemized.has(s.lang)).map((s) => s.lang))];
     const selectable = o.result.items.some((it) => it.flags.length === 0);
-    if (!python || o.result.items.length === 0 || (!selectable && !ctx.cfg.allowFlagged)) {
+    if (codeLangs.length === 0 || o.result.items.length === 0 || (!selectable && !ctx.cfg.allowFlagged)) {
       const langs = [...new Set(o.result.segments.map((s) => s.lang))];
-      const detail = !python ? `no Python code segment${langs.length ? ` (found: ${langs.join(', ')})` : ''}` : o.result.items.length === 0 ? 'Python segment(s) without statements' : 'every code item touches a parse error';
-      outcomes.push({ status: 'rejected', id: o.record.id, ordinal: o.record.ordinal, file: o.record.source.file, line: o.record.source.line, reason: 'no_code', detail });
+      const detail =
+        codeLangs.length === 0
+          ? `no ${codeNames} code segment${langs.length ? ` (found: ${langs.join(', ')})` : ''}`
+          : o.result.items.length === 0
+            ? `${languageList(codeLangs.map(displayName))} segment(s) without statements`
+            : 'every code item touches a parse error';
+      outcomes.push(rejectedRecord(o.record, 'no_code', detail));
       continue;
     }
     structured.push({ record: o.record, result: o.result });
@@ -289,7 +298,7 @@ async function processPart(p: PendingPart, ctx: PartContext): Promise<PartMarker
     const { record, result } = structured[i]!;
     const sc = scores[i]!;
     if (sc.status !== 'ok') {
-      outcomes.push({ status: 'rejected', id: record.id, ordinal: record.ordinal, file: record.source.file, line: record.source.line, reason: 'context_overflow', detail: 'response longer than the scorer context' });
+      outcomes.push(rejectedRecord(record, 'context_overflow', 'response longer than the scorer context'));
       continue;
     }
     // --scorer none: every item gets utility 1 (ranking by data flow alone).

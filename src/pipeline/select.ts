@@ -18,12 +18,15 @@ import { CodeblockError } from '../errors.js';
 import { SELECT_KEYS, type CodeblockConfig } from '../config/index.js';
 import { addPartCounts, listAnalysisParts, type AnalysisPart, type AnalysisRecord, type PartCounts } from '../analysis/format.js';
 import { chunked, orderedOutcomes, orderedRecords } from '../analysis/ordered.js';
-import { recordCandidates, type RecordCandidates, type SelectKnobs } from '../budget/candidates.js';
+import { candidatesOf, type SelectKnobs } from '../budget/candidates.js';
+import { analysisQ, budgetSplit, chooseSpans, dedupApplies, knobsOf, type BudgetSplit } from '../budget/rules.js';
 import { BudgetGate, ScoreHistogram, binLowerEdge, type BudgetCut } from '../budget/threshold.js';
 import { labelMask } from '../masks/index.js';
-import { assembleInChunks, packBFD, packViews, packingEfficiency, IGNORE_INDEX } from '../pack/index.js';
-import { TargetTokenizer, cpToUtf16Map } from '../tokenize/index.js';
+import { assembleInChunks, packBFD, packViews, packingEfficiency, IGNORE_INDEX, type PackPlan } from '../pack/index.js';
+import { TargetTokenizer, type EncodedConversation } from '../tokenize/index.js';
 import { OutputWriter } from '../output/writer.js';
+import { isStaleTempFile } from '../output/formats.js';
+import { FILE_NAMES } from '../output/types.js';
 import { duplicateDetail } from '../select/filters.js';
 import { writeManifest } from '../output/manifest.js';
 import { AtomicFile } from '../output/atomic.js';
@@ -31,6 +34,7 @@ import type { OutputFile, SelectedSpan } from '../output/types.js';
 import { Progress } from '../cli/progress.js';
 import { version } from '../version.js';
 import { growFloat64, growInt32 } from '../util/grow.js';
+import { outcomeJsonLine, rejection, type OutcomeLine } from './outcomes.js';
 
 const CHUNK = 256;
 const PACK_CHUNK = 512;
@@ -43,23 +47,13 @@ export interface SelectSummary {
   efficiency: number;
 }
 
-interface Encoded {
-  text: string;
-  ids: Int32Array;
-  offsets: Int32Array;
-  responseStart: number;
-  responseEnd: number;
-  responseOffset: number;
-}
-
 
 function bump(map: Record<string, number>, key: string, n = 1): void {
   map[key] = (map[key] ?? 0) + n;
 }
 
-async function encodeChunk(tok: TargetTokenizer, recs: AnalysisRecord[]): Promise<Encoded[]> {
-  const encs = await tok.renderAndEncode(recs.map((r) => ({ prompt: r.prompt, response: r.response })));
-  return encs as unknown as Encoded[];
+async function encodeChunk(tok: TargetTokenizer, recs: AnalysisRecord[]): Promise<EncodedConversation[]> {
+  return tok.renderAndEncode(recs.map((r) => ({ prompt: r.prompt, response: r.response })));
 }
 
 /**
@@ -67,11 +61,11 @@ async function encodeChunk(tok: TargetTokenizer, recs: AnalysisRecord[]): Promis
  * time); records beyond the cap are simply encoded again, so memory stays bounded for any pool.
  */
 class EncodingCache {
-  private readonly map = new Map<number, Encoded>();
+  private readonly map = new Map<number, EncodedConversation>();
   private bytes = 0;
   constructor(private readonly capBytes: number) {}
 
-  offer(ordinal: number, e: Encoded): void {
+  offer(ordinal: number, e: EncodedConversation): void {
     // typed arrays + the rendered text (UTF-16) + object overhead, with V8's slack: measured RSS grows
     // about twice the raw payload, so the payload is counted double against the cap
     const cost = 2 * (e.ids.byteLength + e.offsets.byteLength + 2 * e.text.length) + 128;
@@ -81,8 +75,8 @@ class EncodingCache {
   }
 
   /** Encodings for `recs` in order: cached ones taken out of the cache, the rest encoded now. */
-  async take(tok: TargetTokenizer, recs: AnalysisRecord[]): Promise<Encoded[]> {
-    const out: Array<Encoded | undefined> = recs.map((r) => {
+  async take(tok: TargetTokenizer, recs: AnalysisRecord[]): Promise<EncodedConversation[]> {
+    const out: Array<EncodedConversation | undefined> = recs.map((r) => {
       const e = this.map.get(r.ordinal);
       if (e) this.map.delete(r.ordinal);
       return e;
@@ -93,97 +87,98 @@ class EncodingCache {
       let j = 0;
       for (let i = 0; i < out.length; i++) if (out[i] === undefined) out[i] = encs[j++];
     }
-    return out as Encoded[];
+    return out as EncodedConversation[];
   }
-}
-
-/** The selection knobs of a config (token modes give no share to prose). */
-export function knobsOf(cfg: CodeblockConfig, q: number): SelectKnobs {
-  return {
-    mode: cfg.mode,
-    lambdaReach: cfg.lambdaReach,
-    lambdaBridge: cfg.lambdaBridge,
-    minItems: cfg.minItems,
-    maxItems: cfg.maxItems,
-    allowFlagged: cfg.allowFlagged,
-    nlRatio: cfg.mode === 'codeblock' || cfg.mode === 'items-no-dataflow' || cfg.mode === 'random-items' ? cfg.nlRatio : 0,
-    seed: cfg.seed,
-    q,
-  };
-}
-
-/** Candidates of one record, given its target-tokenizer encoding. */
-export function candidatesFor(rec: AnalysisRecord, enc: Encoded, k: SelectKnobs): RecordCandidates {
-  const map = cpToUtf16Map(enc.text);
-  return recordCandidates(rec, enc.text, enc, k, (cp) => map[cp]!);
 }
 
 export interface SelectHooks {
   progress?: Progress;
 }
 
-/** Run pass 2 over analysis directories into `outDir`. */
-export async function select(analysisDirs: readonly string[], cfg: CodeblockConfig, hooks: SelectHooks = {}): Promise<SelectSummary> {
-  const outDir = cfg.out;
-  if (!outDir) throw new CodeblockError('select needs an output directory (-o)');
-  const parts = listAnalysisParts(analysisDirs);
-  const analysisConfig = parts[0]!.marker.config ?? {};
-  const q = typeof analysisConfig.q === 'number' ? analysisConfig.q : 0.7;
-  const k = knobsOf(cfg, q);
-  const tok = await TargetTokenizer.load(cfg.tokenizer, { template: cfg.template });
-  const progress = hooks.progress;
+/** What every pass reads. */
+interface SelectRun {
+  cfg: CodeblockConfig;
+  outDir: string;
+  parts: AnalysisPart[];
+  analysisConfig: Record<string, unknown>;
+  analyzed: number;
+  k: SelectKnobs;
+  tok: TargetTokenizer;
+  dedupOn: boolean;
+  progress?: Progress;
+}
 
-  // Accounting from the analysis pass.
-  const fromAnalysis: PartCounts = { input: 0, analyzed: 0, rejected: {}, quarantined: 0 };
-  for (const p of parts) addPartCounts(fromAnalysis, p.marker);
-  const analyzed = fromAnalysis.analyzed;
-  const counts = { input: fromAnalysis.input, selected: 0, rejected: fromAnalysis.rejected, quarantined: fromAnalysis.quarantined };
+/** Records pass 0 or pass A took out, rejected in pass B with this reason. */
+interface Exclusions {
+  excluded: Map<number, 'duplicate' | 'ifd'>;
+  /** Whether pass 0 ran (it then did the global duplicate filter too). */
+  ifdCut: boolean;
+  ifdKept: number;
+  ifdPool: number;
+}
 
-  // ---- pass 0 (only for an IFD cut): global duplicates, then rank the rest by IFD -------------
-  // Records excluded here or in pass A are rejected in pass B with the same reason.
+/** Pass 0 (only for an IFD cut): global duplicates, then rank the rest by IFD. */
+async function ifdPass(run: SelectRun): Promise<Exclusions> {
+  const { cfg, progress } = run;
   const excluded = new Map<number, 'duplicate' | 'ifd'>();
-  const dedupOn = analysisConfig.pairFilter !== 'off' && analysisConfig.dedup !== 'off';
   const ifdCut = cfg.ifdTopRatio < 1 || cfg.ifdTopN > 0;
-  let ifdKept = 0;
-  let ifdPool = 0;
-  if (ifdCut) {
-    if (!analysisConfig.ifd) throw new CodeblockError('--ifd-top-ratio / --ifd-top-n need IFD scores: run `codeblock analyze --ifd` first');
-    const seen = new Set<string>();
-    const ords: number[] = [];
-    const vals: number[] = [];
-    progress?.stage('select: IFD', analyzed);
-    for await (const r of orderedRecords(parts)) {
-      progress?.tick();
-      if (dedupOn && seen.has(r.hash)) {
-        excluded.set(r.ordinal, 'duplicate');
-        continue;
-      }
-      seen.add(r.hash);
-      ords.push(r.ordinal);
-      vals.push(typeof r.ifd === 'number' ? r.ifd : NaN);
-    }
-    ifdPool = ords.length;
-    ifdKept = Math.ceil(cfg.ifdTopRatio * ifdPool);
-    if (cfg.ifdTopN > 0) ifdKept = Math.min(ifdKept, cfg.ifdTopN);
-    // Highest IFD first among IFD < 1 (the prompt helps); IFD >= 1 next; undefined last; ties by input order.
-    const rank = (v: number): number => (Number.isFinite(v) ? (v < 1 ? 0 : 1) : 2);
-    const order = Array.from({ length: ifdPool }, (_, j) => j).sort((a, b) => rank(vals[a]!) - rank(vals[b]!) || vals[b]! - vals[a]! || ords[a]! - ords[b]!);
-    for (let j = ifdKept; j < ifdPool; j++) excluded.set(ords[order[j]!]!, 'ifd');
+  if (!ifdCut) return { excluded, ifdCut, ifdKept: 0, ifdPool: 0 };
+  if (!run.analysisConfig.ifd) {
+    throw new CodeblockError('--ifd-top-ratio / --ifd-top-n need IFD scores: run `codeblock analyze --ifd` first');
   }
+  const seen = new Set<string>();
+  const ords: number[] = [];
+  const vals: number[] = [];
+  progress?.stage('select: IFD', run.analyzed);
+  for await (const r of orderedRecords(run.parts)) {
+    progress?.tick();
+    if (run.dedupOn && seen.has(r.hash)) {
+      excluded.set(r.ordinal, 'duplicate');
+      continue;
+    }
+    seen.add(r.hash);
+    ords.push(r.ordinal);
+    vals.push(typeof r.ifd === 'number' ? r.ifd : NaN);
+  }
+  const ifdPool = ords.length;
+  let ifdKept = Math.ceil(cfg.ifdTopRatio * ifdPool);
+  if (cfg.ifdTopN > 0) ifdKept = Math.min(ifdKept, cfg.ifdTopN);
+  // Highest IFD first among IFD < 1 (the prompt helps); IFD >= 1 next; undefined last; ties by input order.
+  const rank = (v: number): number => (Number.isFinite(v) ? (v < 1 ? 0 : 1) : 2);
+  const order = Array.from({ length: ifdPool }, (_, j) => j).sort(
+    (a, b) => rank(vals[a]!) - rank(vals[b]!) || vals[b]! - vals[a]! || ords[a]! - ords[b]!,
+  );
+  for (let j = ifdKept; j < ifdPool; j++) excluded.set(ords[order[j]!]!, 'ifd');
+  return { excluded, ifdCut, ifdKept, ifdPool };
+}
 
-  // ---- pass A: histogram ------------------------------------------------------------------
+/** What pass A found: the global cuts and how the budget split. */
+interface BudgetPlan {
+  split: BudgetSplit;
+  responseTokens: number;
+  forcedCost: number;
+  itemCut: BudgetCut;
+  tokenCut: BudgetCut;
+  itemCandidates: number;
+  tokenCandidates: number;
+  cache: EncodingCache;
+}
+
+/** Pass A: every candidate's score and token cost into the histograms, then the global cuts. */
+async function budgetPass(run: SelectRun, ex: Exclusions): Promise<BudgetPlan> {
+  const { cfg, k, tok, progress } = run;
   const itemHist = new ScoreHistogram();
   const tokenHist = new ScoreHistogram();
   const seen = new Set<string>();
   let responseTokens = 0;
   let forcedCost = 0;
   const cache = new EncodingCache(cfg.selectCacheMb * 1024 * 1024);
-  progress?.stage('select: budget', analyzed);
-  for await (const chunk of chunked(orderedRecords(parts), CHUNK)) {
+  progress?.stage('select: budget', run.analyzed);
+  for await (const chunk of chunked(orderedRecords(run.parts), CHUNK)) {
     const keep: AnalysisRecord[] = [];
     for (const r of chunk) {
-      if (excluded.has(r.ordinal)) continue;
-      if (!ifdCut && dedupOn && seen.has(r.hash)) excluded.set(r.ordinal, 'duplicate');
+      if (ex.excluded.has(r.ordinal)) continue;
+      if (!ex.ifdCut && run.dedupOn && seen.has(r.hash)) ex.excluded.set(r.ordinal, 'duplicate');
       else {
         seen.add(r.hash);
         keep.push(r);
@@ -192,7 +187,7 @@ export async function select(analysisDirs: readonly string[], cfg: CodeblockConf
     const encs = await encodeChunk(tok, keep);
     for (let i = 0; i < keep.length; i++) {
       cache.offer(keep[i]!.ordinal, encs[i]!);
-      const c = candidatesFor(keep[i]!, encs[i]!, k);
+      const c = candidatesOf(keep[i]!, encs[i]!, k);
       responseTokens += c.responseTokens;
       for (const f of c.forced) forcedCost += f.cost;
       for (const it of c.items) itemHist.add(it.score, it.cost);
@@ -200,146 +195,212 @@ export async function select(analysisDirs: readonly string[], cfg: CodeblockConf
     }
     progress?.tick(chunk.length);
   }
-  seen.clear();
+  const split = budgetSplit(k, cfg.budget, responseTokens, forcedCost);
+  return {
+    split,
+    responseTokens,
+    forcedCost,
+    itemCut: itemHist.cut(split.itemBudget),
+    tokenCut: tokenHist.cut(split.nlBudget),
+    itemCandidates: itemHist.count,
+    tokenCandidates: tokenHist.count,
+    cache,
+  };
+}
 
-  const budgetTokens = cfg.budget * responseTokens;
-  const tokenModes = cfg.mode === 'token-gce' || cfg.mode === 'random-tokens';
-  const nlBudget = tokenModes ? budgetTokens : budgetTokens * k.nlRatio;
-  const itemBudget = tokenModes ? 0 : Math.max(0, budgetTokens - nlBudget - forcedCost);
-  const itemCut = itemHist.cut(itemBudget);
-  const tokenCut = tokenHist.cut(nlBudget);
+/** Token ids and flags of the written samples, spilled to a temporary file between pass B and pass C. */
+class Spill {
+  private readonly fd: number;
+  private pos = 0;
+  readonly ids: string[] = [];
+  readonly lens = growInt32();
+  private readonly offsets = growFloat64();
+  constructor(path: string) {
+    this.fd = openSync(path, 'w+');
+  }
 
-  // ---- pass B: decide, mask, spill ----------------------------------------------------------
+  /** spill: ids (int32 LE) then flags (uint8) */
+  push(id: string, ids: Int32Array, flags: Uint8Array): void {
+    const len = ids.length;
+    const buf = Buffer.allocUnsafe(len * 5);
+    Buffer.from(ids.buffer, ids.byteOffset, len * 4).copy(buf, 0);
+    Buffer.from(flags.buffer, flags.byteOffset, len).copy(buf, len * 4);
+    writeSync(this.fd, buf, 0, buf.length, this.pos);
+    this.offsets.push(this.pos);
+    this.pos += buf.length;
+    this.lens.push(len);
+    this.ids.push(id);
+  }
+
+  /** Sample `s` into `ids`/`sup` at `at`. */
+  read(s: number, ids: Int32Array, sup: Uint8Array, at: number): void {
+    const len = this.lens.view()[s]!;
+    const buf = Buffer.allocUnsafeSlow(len * 5); // own ArrayBuffer at offset 0: int32-aligned
+    readSync(this.fd, buf, 0, buf.length, this.offsets.a[s]!);
+    ids.set(new Int32Array(buf.buffer, 0, len), at);
+    sup.set(buf.subarray(len * 4, len * 5), at);
+  }
+
+  close(): void {
+    try {
+      closeSync(this.fd);
+    } catch {
+      /* already closed */
+    }
+  }
+}
+
+interface MaskResult {
+  rejected: OutcomeLine[];
+  supervised: number;
+  supervisedNl: number;
+}
+
+/** Pass B: decide every sample's spans against the cuts, mask (native), spill, write sample rows. */
+async function maskPass(
+  run: SelectRun,
+  ex: Exclusions,
+  plan: BudgetPlan,
+  spill: Spill,
+  writer: OutputWriter,
+): Promise<MaskResult> {
+  const { cfg, k, tok, progress } = run;
+  const itemGate = new BudgetGate(plan.itemCut);
+  const tokenGate = new BudgetGate(plan.tokenCut);
+  const rejected: OutcomeLine[] = [];
+  let supervised = 0;
+  let supervisedNl = 0;
+  progress?.stage('select: masks', run.analyzed);
+  for await (const chunk of chunked(orderedRecords(run.parts), CHUNK)) {
+    const keep: AnalysisRecord[] = [];
+    for (const r of chunk) {
+      const why = ex.excluded.get(r.ordinal);
+      if (why === 'duplicate') rejected.push(rejection(r, 'duplicate', duplicateDetail(r.hash)));
+      else if (why === 'ifd') {
+        const detail = `IFD ${r.ifd ?? 'undefined'} outside the top ${ex.ifdKept} of ${ex.ifdPool} by IFD`;
+        rejected.push(rejection(r, 'ifd', detail));
+      }
+      else keep.push(r);
+    }
+    const encs = await plan.cache.take(tok, keep);
+    // Selected spans per sample (text code points), for the native mask.
+    const spans: number[] = [];
+    const sampleSpans = new Int32Array(keep.length + 1);
+    const sampleTokens = new Int32Array(keep.length + 1);
+    const selectedMeta: SelectedSpan[][] = [];
+    const nlTokens: number[] = [];
+    for (let i = 0; i < keep.length; i++) {
+      const enc = encs[i]!;
+      const chosen = chooseSpans(candidatesOf(keep[i]!, enc, k), enc.offsets, k, itemGate, tokenGate);
+      for (const sp of chosen.spans) spans.push(sp.start, sp.end);
+      sampleSpans[i + 1] = spans.length / 2;
+      sampleTokens[i + 1] = sampleTokens[i]! + enc.ids.length;
+      selectedMeta.push(chosen.spans);
+      nlTokens.push(chosen.nl);
+    }
+    const offsets = new Int32Array(sampleTokens[keep.length]! * 2);
+    for (let i = 0; i < keep.length; i++) offsets.set(encs[i]!.offsets, sampleTokens[i]! * 2);
+    const mask = labelMask({ charOffsets: offsets, sampleTokens, spans: Int32Array.from(spans), sampleSpans });
+    for (let i = 0; i < keep.length; i++) {
+      const rec = keep[i]!;
+      const enc = encs[i]!;
+      const n = mask.counts[i]!;
+      if (n === 0) {
+        const detail = 'no item or token of this sample scored above the global threshold';
+        rejected.push(rejection(rec, 'no_supervision', detail));
+        continue;
+      }
+      const len = enc.ids.length;
+      if (len > cfg.maxLen) {
+        rejected.push(rejection(rec, 'pack_too_long', `${len} tokens > maxLen ${cfg.maxLen} (never truncated)`));
+        continue;
+      }
+      const flags = mask.supervised.subarray(sampleTokens[i]!, sampleTokens[i + 1]!);
+      spill.push(rec.id, enc.ids, flags);
+      supervised += n;
+      supervisedNl += Math.min(nlTokens[i]!, n);
+      if (writer.wantsSamples) {
+        const labels = new Int32Array(len).fill(IGNORE_INDEX);
+        for (let t = 1; t < len; t++) if (flags[t]) labels[t] = enc.ids[t]!;
+        const selected = selectedMeta[i]!;
+        writer.writeSample({ id: rec.id, text: enc.text, inputIds: enc.ids, labels, offsets: enc.offsets, selected });
+      }
+    }
+    progress?.tick(chunk.length);
+  }
+  return { rejected, supervised, supervisedNl };
+}
+
+/** Pack (native BFD over all sample lengths), then pass C: assemble packs chunk by chunk from the spill. */
+function packPass(run: SelectRun, spill: Spill, writer: OutputWriter): PackPlan {
+  const lens = spill.lens.view();
+  const plan = packBFD(lens, run.cfg.maxLen);
+  if (plan.rejected.length) {
+    const n = plan.rejected.length;
+    throw new CodeblockError(`internal: packer rejected ${n} samples that were checked against maxLen`, 'E_INTERNAL');
+  }
+  run.progress?.stage('select: packs', plan.packStarts.length - 1);
+  const read = (s: number, ids: Int32Array, sup: Uint8Array, at: number): void => spill.read(s, ids, sup, at);
+  for (const { batch, members } of assembleInChunks(plan, lens, read, PACK_CHUNK)) {
+    for (const pack of packViews(batch, Array.from(members, (s) => spill.ids[s]!))) writer.writePack(pack);
+    run.progress?.tick(batch.packStarts.length - 1);
+  }
+  return plan;
+}
+
+/** Temporary files of an earlier run that was killed before it could rename them; a fresh spill directory. */
+function prepareOutDir(outDir: string): string {
   mkdirSync(outDir, { recursive: true });
-  // Temporary files of an earlier run that was killed before it could rename them.
-  for (const f of readdirSync(outDir)) if (/^\.(packs\.(parquet|bin|idx)|samples\.jsonl|manifest\.json|rejected\.jsonl|quarantine\.jsonl)\.tmp-/.test(f)) rmSync(join(outDir, f), { force: true });
+  for (const f of readdirSync(outDir)) if (isStaleTempFile(f)) rmSync(join(outDir, f), { force: true });
   const tmpDir = join(outDir, '.codeblock-tmp');
   rmSync(tmpDir, { recursive: true, force: true });
   mkdirSync(tmpDir, { recursive: true });
-  const spillPath = join(tmpDir, 'samples.spill');
-  const spill = openSync(spillPath, 'w+');
-  let spillPos = 0;
-  const sampleIds: string[] = [];
-  const sampleLens = growInt32();
-  const sampleOffsets = growFloat64();
-  const itemGate = new BudgetGate(itemCut);
-  const tokenGate = new BudgetGate(tokenCut);
+  return tmpDir;
+}
+
+/** Run pass 2 over analysis directories into `outDir`. */
+export async function select(
+  analysisDirs: readonly string[],
+  cfg: CodeblockConfig,
+  hooks: SelectHooks = {},
+): Promise<SelectSummary> {
+  const outDir = cfg.out;
+  if (!outDir) throw new CodeblockError('select needs an output directory (-o)');
+  const parts = listAnalysisParts(analysisDirs);
+  const analysisConfig = parts[0]!.marker.config ?? {};
+  const k = knobsOf(cfg, analysisQ(analysisConfig));
+  const tok = await TargetTokenizer.load(cfg.tokenizer, { template: cfg.template });
+
+  // Accounting from the analysis pass.
+  const fromAnalysis: PartCounts = { input: 0, analyzed: 0, rejected: {}, quarantined: 0 };
+  for (const p of parts) addPartCounts(fromAnalysis, p.marker);
+  const { input, rejected, quarantined, analyzed } = fromAnalysis;
+  const counts = { input, selected: 0, rejected, quarantined };
+  const dedupOn = dedupApplies(analysisConfig);
+  const run: SelectRun = { cfg, outDir, parts, analysisConfig, analyzed, k, tok, dedupOn, progress: hooks.progress };
+
+  const ex = await ifdPass(run);
+  const plan = await budgetPass(run, ex);
+
+  const tmpDir = prepareOutDir(outDir);
+  const spill = new Spill(join(tmpDir, 'samples.spill'));
   const writer = new OutputWriter(outDir, { formats: cfg.format, maxLen: cfg.maxLen });
-  let supervised = 0;
-  let supervisedNl = 0;
-  const rejectedSelect: OutcomeLine[] = [];
-
   try {
-    progress?.stage('select: masks', analyzed);
-    for await (const chunk of chunked(orderedRecords(parts), CHUNK)) {
-      const keep: AnalysisRecord[] = [];
-      for (const r of chunk) {
-        const ex = excluded.get(r.ordinal);
-        if (ex === 'duplicate') rejectedSelect.push({ id: r.id, ordinal: r.ordinal, file: r.file, line: r.line, reason: 'duplicate', detail: duplicateDetail(r.hash) });
-        else if (ex === 'ifd') rejectedSelect.push({ id: r.id, ordinal: r.ordinal, file: r.file, line: r.line, reason: 'ifd', detail: `IFD ${r.ifd ?? 'undefined'} outside the top ${ifdKept} of ${ifdPool} by IFD` });
-        else keep.push(r);
-      }
-      const encs = await cache.take(tok, keep);
-      // Selected spans per sample (text code points), for the native mask.
-      const spans: number[] = [];
-      const sampleSpans = new Int32Array(keep.length + 1);
-      const sampleTokens = new Int32Array(keep.length + 1);
-      const selectedMeta: SelectedSpan[][] = [];
-      const nlTokens: number[] = [];
-      for (let i = 0; i < keep.length; i++) {
-        const rec = keep[i]!;
-        const enc = encs[i]!;
-        const c = candidatesFor(rec, enc, k);
-        const sel: SelectedSpan[] = [];
-        let nl = 0;
-        if (c.full) {
-          const [a, b] = c.responseTokenRange;
-          if (b > a) sel.push({ start: enc.offsets[2 * a]!, end: enc.offsets[2 * (b - 1) + 1]!, kind: 'item', score: 1 });
-        } else {
-          for (const f of c.forced) sel.push({ start: f.start, end: f.end, kind: 'item', score: f.score });
-          for (const it of c.items) if (itemGate.take(it.score, it.cost)) sel.push({ start: it.start, end: it.end, kind: 'item', score: it.score });
-          for (const t of c.tokens) {
-            if (tokenGate.take(t.score, 1)) {
-              sel.push({ start: enc.offsets[2 * t.token]!, end: enc.offsets[2 * t.token + 1]!, kind: tokenModes ? 'item' : 'nl', score: t.score });
-              if (!tokenModes && t.token !== 0) nl++;
-            }
-          }
-        }
-        sel.sort((a, b) => a.start - b.start || a.end - b.end);
-        for (const s of sel) spans.push(s.start, s.end);
-        sampleSpans[i + 1] = spans.length / 2;
-        sampleTokens[i + 1] = sampleTokens[i]! + enc.ids.length;
-        selectedMeta.push(sel);
-        nlTokens.push(nl);
-      }
-      const offsets = new Int32Array(sampleTokens[keep.length]! * 2);
-      for (let i = 0; i < keep.length; i++) offsets.set(encs[i]!.offsets, sampleTokens[i]! * 2);
-      const mask = labelMask({ charOffsets: offsets, sampleTokens, spans: Int32Array.from(spans), sampleSpans });
-      for (let i = 0; i < keep.length; i++) {
-        const rec = keep[i]!;
-        const enc = encs[i]!;
-        const n = mask.counts[i]!;
-        if (n === 0) {
-          rejectedSelect.push({ id: rec.id, ordinal: rec.ordinal, file: rec.file, line: rec.line, reason: 'no_supervision', detail: 'no item or token of this sample scored above the global threshold' });
-          continue;
-        }
-        const len = enc.ids.length;
-        if (len > cfg.maxLen) {
-          rejectedSelect.push({ id: rec.id, ordinal: rec.ordinal, file: rec.file, line: rec.line, reason: 'pack_too_long', detail: `${len} tokens > maxLen ${cfg.maxLen} (never truncated)` });
-          continue;
-        }
-        const flags = mask.supervised.subarray(sampleTokens[i]!, sampleTokens[i + 1]!);
-        // spill: ids (int32 LE) then flags (uint8)
-        const buf = Buffer.allocUnsafe(len * 5);
-        Buffer.from(enc.ids.buffer, enc.ids.byteOffset, len * 4).copy(buf, 0);
-        Buffer.from(flags.buffer, flags.byteOffset, len).copy(buf, len * 4);
-        writeSync(spill, buf, 0, buf.length, spillPos);
-        sampleOffsets.push(spillPos);
-        spillPos += buf.length;
-        sampleLens.push(len);
-        sampleIds.push(rec.id);
-        supervised += n;
-        supervisedNl += Math.min(nlTokens[i]!, n);
-        if (writer.wantsSamples) {
-          const labels = new Int32Array(len).fill(IGNORE_INDEX);
-          for (let t = 1; t < len; t++) if (flags[t]) labels[t] = enc.ids[t]!;
-          writer.writeSample({ id: rec.id, text: enc.text, inputIds: enc.ids, labels, offsets: enc.offsets, selected: selectedMeta[i]! });
-        }
-      }
-      progress?.tick(chunk.length);
-    }
-
-    // ---- pack ---------------------------------------------------------------------------------
-    const lens = sampleLens.view();
-    const plan = packBFD(lens, cfg.maxLen);
-    if (plan.rejected.length) throw new CodeblockError(`internal: packer rejected ${plan.rejected.length} samples that were checked against maxLen`, 'E_INTERNAL');
-    const nPacks = plan.packStarts.length - 1;
-    progress?.stage('select: packs', nPacks);
-    const readSpilled = (s: number, ids: Int32Array, sup: Uint8Array, at: number): void => {
-      const len = lens[s]!;
-      const buf = Buffer.allocUnsafeSlow(len * 5); // own ArrayBuffer at offset 0: int32-aligned
-      readSync(spill, buf, 0, buf.length, sampleOffsets.a[s]!);
-      ids.set(new Int32Array(buf.buffer, 0, len), at);
-      sup.set(buf.subarray(len * 4, len * 5), at);
-    };
-    for (const { batch, members } of assembleInChunks(plan, lens, readSpilled, PACK_CHUNK)) {
-      for (const pack of packViews(batch, Array.from(members, (s) => sampleIds[s]!))) writer.writePack(pack);
-      progress?.tick(batch.packStarts.length - 1);
-    }
-    closeSync(spill);
+    const masked = await maskPass(run, ex, plan, spill, writer);
+    const packPlan = packPass(run, spill, writer);
+    spill.close();
 
     // ---- outcomes, manifest ----------------------------------------------------------------
-    rejectedSelect.sort((a, b) => a.ordinal - b.ordinal);
-    for (const r of rejectedSelect) bump(counts.rejected, r.reason);
-    counts.selected = sampleIds.length;
+    masked.rejected.sort((a, b) => a.ordinal - b.ordinal);
+    for (const r of masked.rejected) bump(counts.rejected, r.reason);
+    counts.selected = spill.ids.length;
     const summary = writer.close();
-    const extraFiles = await writeOutcomeFiles(outDir, parts, rejectedSelect);
-    const efficiency = packingEfficiency(plan);
+    const extraFiles = await writeOutcomeFiles(outDir, parts, masked.rejected);
     const tokens = {
-      response: responseTokens,
-      supervised,
-      supervised_code: supervised - supervisedNl,
-      supervised_nl: supervisedNl,
+      response: plan.responseTokens,
+      supervised: masked.supervised,
+      supervised_code: masked.supervised - masked.supervisedNl,
+      supervised_nl: masked.supervisedNl,
     };
     const selectConfig: Record<string, unknown> = {};
     for (const key of SELECT_KEYS) selectConfig[key] = cfg[key];
@@ -352,29 +413,26 @@ export async function select(analysisDirs: readonly string[], cfg: CodeblockConf
       files: [...summary.files, ...extraFiles].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
       extra: {
         selection: {
-          budget_tokens: Math.round(budgetTokens),
-          item_budget_tokens: Math.round(itemBudget),
-          nl_budget_tokens: Math.round(nlBudget),
-          forced_tokens: forcedCost,
-          item_candidates: itemHist.count,
-          item_threshold: cutThreshold(itemCut),
-          token_threshold: cutThreshold(tokenCut),
-          token_candidates: tokenHist.count,
+          budget_tokens: Math.round(plan.split.budgetTokens),
+          item_budget_tokens: Math.round(plan.split.itemBudget),
+          nl_budget_tokens: Math.round(plan.split.nlBudget),
+          forced_tokens: plan.forcedCost,
+          item_candidates: plan.itemCandidates,
+          item_threshold: cutThreshold(plan.itemCut),
+          token_threshold: cutThreshold(plan.tokenCut),
+          token_candidates: plan.tokenCandidates,
         },
         tokenizer: tok.description,
         input_errors: inputErrors(parts),
       },
     });
     rmSync(tmpDir, { recursive: true, force: true });
-    progress?.done();
+    hooks.progress?.done();
+    const efficiency = packingEfficiency(packPlan);
     return { outDir, counts, tokens: { ...tokens, ratio: manifest.tokens.ratio }, packs: summary.packs, efficiency };
   } catch (err) {
     writer.abort();
-    try {
-      closeSync(spill);
-    } catch {
-      /* already closed */
-    }
+    spill.close();
     rmSync(tmpDir, { recursive: true, force: true });
     throw err;
   }
@@ -392,33 +450,23 @@ function cutThreshold(c: BudgetCut): number | null {
   return c.cutBin >= 0 && c.cutBin < 1 << 19 ? binLowerEdge(c.cutBin) : null;
 }
 
-interface OutcomeLine {
-  id?: string;
-  ordinal: number;
-  file?: string;
-  line?: number;
-  reason: string;
-  detail: string;
-}
-
 /**
  * rejected.jsonl and quarantine.jsonl of the output directory: every record that was not selected,
  * with its reason, in input order (analysis outcomes merged with select's own rejections).
  */
 async function writeOutcomeFiles(outDir: string, parts: AnalysisPart[], selectRejects: OutcomeLine[]): Promise<OutputFile[]> {
-  const rejected = new AtomicFile(join(outDir, 'rejected.jsonl'));
-  const quarantine = new AtomicFile(join(outDir, 'quarantine.jsonl'));
+  const rejected = new AtomicFile(join(outDir, FILE_NAMES.rejected));
+  const quarantine = new AtomicFile(join(outDir, FILE_NAMES.quarantine));
   try {
     let j = 0;
     const emitSelect = (upTo: number) => {
       while (j < selectRejects.length && selectRejects[j]!.ordinal < upTo) {
-        const r = selectRejects[j++]!;
-        rejected.writeString(JSON.stringify({ id: r.id, ordinal: r.ordinal, file: r.file, line: r.line, reason: r.reason, detail: r.detail }) + '\n');
+        rejected.writeString(outcomeJsonLine(selectRejects[j++]!));
       }
     };
     for await (const o of orderedOutcomes(parts)) {
       emitSelect(o.ordinal);
-      const line = JSON.stringify({ id: o.id, ordinal: o.ordinal, file: o.file, line: o.line, reason: o.reason, detail: o.detail }) + '\n';
+      const line = outcomeJsonLine(o);
       if (o.status === 'quarantined') quarantine.writeString(line);
       else rejected.writeString(line);
     }

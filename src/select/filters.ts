@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import type { CodeblockConfig } from '../config/options.js';
 import type { CodeRecord, RejectReason } from '../types.js';
+import { fnv1a } from '../util/hash.js';
 
 /** The config keys the pair filters read (types from the option table, docs/config.md). */
 export type PairFilterConfig = Pick<
@@ -83,15 +84,6 @@ export function duplicateDetail(hash: string): string {
 const MH_BANDS = 16;
 const MH_ROWS = 4;
 const MH_PERMS = MH_BANDS * MH_ROWS;
-
-function fnv1a(s: string, seed: number): number {
-  let h = (0x811c9dc5 ^ seed) >>> 0;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h >>> 0;
-}
 
 /** MinHash signature over 5-word shingles (64 permutations via seeded FNV). */
 export function minhash(text: string): Uint32Array {

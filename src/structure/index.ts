@@ -1,6 +1,7 @@
-/** Structure analysis (DESIGN §3, §4, §6): segments, coding items, core ranges, def-use, reach/bridge. */
+/** Structure analysis (docs/structure.md): segments, coding items, core ranges, def-use, reach/bridge. */
 export * from './types.js';
 export { analyzeStructureBatch, nativeOptions, decodeColumns, decodeRecord, type StructureColumns } from './native.js';
 export { StructurePool, analyzeStructure } from './pool.js';
 export { codePointIndex, codePointLength, sliceCodePoints } from './offsets.js';
 export { itemsLine } from './items.js';
+export { registeredLanguages, itemizedLanguages, findLanguage, type LanguageInfo } from './languages.js';

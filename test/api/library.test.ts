@@ -21,6 +21,7 @@ import {
   defaultConfig,
   encodeMaskBits,
   ERROR_EXIT_CODES,
+  FORMAT_TABLE,
   FORMATS,
   generatePool,
   graphMetrics,
@@ -33,15 +34,18 @@ import {
   labelMask,
   loadConfigFile,
   loadPacks,
+  MODE_TABLE,
   MODES,
   native,
   OPTIONS,
   packBFD,
   packViews,
   planSlurm,
+  PRESET_TABLE,
   PRESETS,
   proseTokenUtilities,
   readRecords,
+  registeredLanguages,
   renderReport,
   renderSample,
   renderSummary,
@@ -102,6 +106,24 @@ test('config: defaults, config files and overrides, from the option table', () =
   // docs:end
   const help = cli(['select', '--help']).stdout;
   for (const m of MODES) assert.ok(help.includes(m), `--help lists mode ${m}`);
+});
+
+test('extension tables: modes, formats, presets, languages', () => {
+  // docs:start tables
+  const full = MODE_TABLE.find((m) => m.name === 'full')!;
+  assert.deepEqual([full.unit, full.usesNl, full.needsScores], ['response', false, false]);
+  assert.deepEqual(
+    MODE_TABLE.map((m) => m.name),
+    [...MODES],
+  );
+  assert.ok(FORMAT_TABLE.find((f) => f.name === 'bin')!.files.includes('packs.idx'));
+  assert.deepEqual(
+    PRESET_TABLE.map((p) => p.name),
+    [...PRESETS],
+  );
+  const python = registeredLanguages().find((l) => l.fenceAliases.includes('py'))!;
+  assert.equal(python.displayName, 'Python');
+  // docs:end
 });
 
 test('records: readRecords yields records and quarantined lines', async () => {

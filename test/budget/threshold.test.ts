@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { BudgetGate, ScoreHistogram, scoreBin } from '../../src/budget/threshold.js';
-import { recordCandidates, seededUniform, type SelectKnobs } from '../../src/budget/candidates.js';
+import { recordCandidates, type SelectKnobs } from '../../src/budget/candidates.js';
+import { seededUniform } from '../../src/util/hash.js';
 import type { AnalysisRecord } from '../../src/analysis/format.js';
 
 test('scoreBin is monotone in the score', () => {

@@ -53,6 +53,6 @@ test('bad input is a RangeError; dataflowScore follows DESIGN §6', () => {
   assert.throws(() => graphMetrics(2, [[0, 2]]), RangeError);
   assert.throws(() => graphMetrics(-1, []), RangeError);
   assert.throws(() => graphMetrics(1.5, []), RangeError);
-  assert.equal(dataflowScore(2, 0.5, 0.25), 2 * (1 + 0.25 + 0.125));
+  assert.equal(dataflowScore(2, 0.5, 0.25, 0.5, 0.5), 2 * (1 + 0.25 + 0.125));
   assert.equal(dataflowScore(2, 0.5, 0.25, 0, 0), 2);
 });

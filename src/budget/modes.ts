@@ -1,0 +1,150 @@
+/**
+ * Selection modes, one entry each: the single source of `--mode` (choices, --help, docs/config.md),
+ * of candidates (src/budget/candidates.ts), of the select rules (src/budget/rules.ts), of inspect
+ * and of the benchmark. Adding a mode = one entry here plus its score function
+ * (docs/architecture.md, "Add a selection mode").
+ *
+ * unit     what competes for the global budget:
+ *            items     complete code items (their target tokens are the cost); prose tokens take
+ *                      the `nlRatio` share when `usesNl`
+ *            tokens    single response tokens take the whole budget
+ *            response  the whole response of every sample (no budget)
+ * score    the candidate's score (higher = taken first); items: `index` is the item, tokens: the
+ *          response token (0 = the response's first token) and `logp` its scorer log-prob
+ * usesNl   prose tokens compete for the `nlRatio` share of the budget (scored by GCE)
+ * needsScores  the score reads the reference LM's scores (item utility / token log-prob): a
+ *          token without a log-prob is then no candidate
+ */
+import type { AnalysisRecord } from '../analysis/format.js';
+import { gceFromLogprob } from '../scoring/utility.js';
+import { seededUniform } from '../util/hash.js';
+
+export type ModeUnit = 'items' | 'tokens' | 'response';
+
+/** The knobs a score function may read. */
+export interface ScoreKnobs {
+  lambdaReach: number;
+  lambdaBridge: number;
+  seed: number;
+  /** GCE exponent the analysis used. */
+  q: number;
+}
+
+export interface ScoreArgs {
+  rec: AnalysisRecord;
+  /** Item index (unit items) or response token index (unit tokens). */
+  index: number;
+  /** Unit tokens with needsScores: the scorer log-prob under the token; NaN otherwise. */
+  logp: number;
+  knobs: ScoreKnobs;
+}
+
+export interface ModeSpec {
+  readonly name: string;
+  readonly unit: ModeUnit;
+  readonly score: (a: ScoreArgs) => number;
+  readonly usesNl: boolean;
+  readonly needsScores: boolean;
+  /** One line for --help and docs/config.md. */
+  readonly help: string;
+}
+
+/** Item score of the data-flow rule: U · (1 + λr·Reach + λb·Bridge) (docs/pipeline.md, docs/structure.md). */
+export function dataflowScore(
+  utility: number,
+  reach: number,
+  bridge: number,
+  lambdaReach: number,
+  lambdaBridge: number,
+): number {
+  return utility * (1 + lambdaReach * reach + lambdaBridge * bridge);
+}
+
+export const MODE_TABLE = [
+  {
+    name: 'codeblock',
+    unit: 'items',
+    score: ({ rec, index, knobs }) => {
+      const it = rec.items[index]!;
+      return dataflowScore(it.u, it.reach, it.bridge, knobs.lambdaReach, knobs.lambdaBridge);
+    },
+    usesNl: true,
+    needsScores: true,
+    help: 'code items by U·(1 + λr·Reach + λb·Bridge), prose tokens by GCE',
+  },
+  {
+    name: 'full',
+    unit: 'response',
+    score: () => 1,
+    usesNl: false,
+    needsScores: false,
+    help: 'the whole response (ordinary SFT; no budget)',
+  },
+  {
+    name: 'items-no-dataflow',
+    unit: 'items',
+    score: ({ rec, index }) => rec.items[index]!.u,
+    usesNl: true,
+    needsScores: true,
+    help: 'code items by utility U alone, prose tokens by GCE',
+  },
+  {
+    name: 'random-items',
+    unit: 'items',
+    score: ({ rec, index, knobs }) => seededUniform(knobs.seed, rec.id, index),
+    usesNl: true,
+    needsScores: false,
+    help: 'code items at random (seeded), prose tokens by GCE',
+  },
+  {
+    name: 'token-gce',
+    unit: 'tokens',
+    score: ({ logp, knobs }) => gceFromLogprob(logp, knobs.q),
+    usesNl: false,
+    needsScores: true,
+    help: 'single response tokens by GCE',
+  },
+  {
+    name: 'random-tokens',
+    unit: 'tokens',
+    score: ({ rec, index, knobs }) => seededUniform(knobs.seed, rec.id, index),
+    usesNl: false,
+    needsScores: false,
+    help: 'single response tokens at random (seeded)',
+  },
+] as const satisfies readonly ModeSpec[];
+
+export type Mode = (typeof MODE_TABLE)[number]['name'];
+
+/** Mode names in table order (the `--mode` choices). */
+export const MODES = MODE_TABLE.map((m) => m.name) as readonly Mode[] as readonly [Mode, ...Mode[]];
+
+const BY_NAME = new Map<string, ModeSpec>(MODE_TABLE.map((m) => [m.name, m]));
+
+/** The table entry of a mode; throws on a name the table does not have. */
+export function modeSpec(mode: string): ModeSpec {
+  const m = BY_NAME.get(mode);
+  if (!m) throw new RangeError(`unknown selection mode "${mode}" (known: ${MODES.join(', ')})`);
+  return m;
+}
+
+/** Whether `name` is a mode of the table. */
+export function isMode(name: string): name is Mode {
+  return BY_NAME.has(name);
+}
+
+/** Whether a mode's budget unit is code items (the item modes). */
+export function isItemMode(mode: string): boolean {
+  return BY_NAME.get(mode)?.unit === 'items';
+}
+
+/** The first item mode of the table (what inspect scores items by under a token or response mode). */
+export function firstItemMode(): Mode {
+  return MODE_TABLE.find((m) => m.unit === 'items')!.name;
+}
+
+/** `--mode` help: the option's line, then one line per mode. */
+export function modesHelp(): string {
+  const each = MODE_TABLE.map((m) => `${m.name} = ${m.help}`).join('; ');
+  return `what to supervise (ablations share the budget and output format): ${each}`;
+}

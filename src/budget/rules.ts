@@ -1,0 +1,171 @@
+/**
+ * The select rules, once (docs/pipeline.md, "select"): the knobs of a run, the budget split, which
+ * items are eligible or forced, and which spans a sample supervises. `select`
+ * (src/pipeline/select.ts), the benchmark (bench/mask_pack.ts) and `inspect` (src/inspect/load.ts)
+ * all call these; none re-derives them.
+ */
+import type { CodeblockConfig } from '../config/index.js';
+import { findOption } from '../config/options.js';
+import type { SelectedSpan } from '../output/types.js';
+import type { RecordCandidates, SelectKnobs } from './candidates.js';
+import { CodeblockError } from '../errors.js';
+import { MODES, isMode, modeSpec, type Mode } from './modes.js';
+import type { BudgetGate } from './threshold.js';
+
+/** Default of an OPTIONS entry (the one place defaults live). */
+function optionDefault<T>(key: string): T {
+  const o = findOption(key);
+  if (!o || o.default === undefined) throw new Error(`internal: option ${key} has no default`);
+  return o.default as T;
+}
+
+/** The mode a run without a recorded mode used (the option default). */
+export function defaultMode(): Mode {
+  return optionDefault<Mode>('mode');
+}
+
+/** The GCE exponent an analysis used (its recorded config; the option default otherwise). */
+export function analysisQ(analysisConfig: Record<string, unknown> | undefined): number {
+  const q = analysisConfig?.q;
+  return typeof q === 'number' && Number.isFinite(q) ? q : optionDefault<number>('q');
+}
+
+/** Whether select drops later copies of a pair (the analysis ran with pair filters and dedup on). */
+export function dedupApplies(analysisConfig: Record<string, unknown> | undefined): boolean {
+  return analysisConfig?.pairFilter !== 'off' && analysisConfig?.dedup !== 'off';
+}
+
+/** The selection knobs of a config. Modes that do not use prose give it no share. */
+type KnobKeys = 'mode' | 'lambdaReach' | 'lambdaBridge' | 'minItems' | 'maxItems' | 'allowFlagged' | 'nlRatio' | 'seed';
+
+export function knobsOf(cfg: Pick<CodeblockConfig, KnobKeys>, q: number): SelectKnobs {
+  return {
+    mode: cfg.mode,
+    lambdaReach: cfg.lambdaReach,
+    lambdaBridge: cfg.lambdaBridge,
+    minItems: cfg.minItems,
+    maxItems: cfg.maxItems,
+    allowFlagged: cfg.allowFlagged,
+    nlRatio: modeSpec(cfg.mode).usesNl ? cfg.nlRatio : 0,
+    seed: cfg.seed,
+    q,
+  };
+}
+
+/**
+ * Knobs of a recorded run (manifest `config.select` / `config.analysis`): keys missing from the
+ * record take their OPTIONS default.
+ */
+export function knobsOfRecord(
+  select: Record<string, unknown> | undefined,
+  analysis: Record<string, unknown> | undefined,
+): SelectKnobs {
+  const sel = select ?? {};
+  const num = (key: string): number => {
+    const v = sel[key];
+    return typeof v === 'number' && Number.isFinite(v) ? v : optionDefault<number>(key);
+  };
+  const mode = (typeof sel.mode === 'string' ? sel.mode : optionDefault<string>('mode')) as Mode;
+  if (!isMode(mode)) {
+    const known = MODES.join(', ');
+    const msg = `the run was selected with mode "${mode}", which this codeblock does not know (known: ${known})`;
+    throw new CodeblockError(msg, 'E_INPUT');
+  }
+  return knobsOf(
+    {
+      mode,
+      lambdaReach: num('lambdaReach'),
+      lambdaBridge: num('lambdaBridge'),
+      minItems: num('minItems'),
+      maxItems: num('maxItems'),
+      allowFlagged: typeof sel.allowFlagged === 'boolean' ? sel.allowFlagged : optionDefault<boolean>('allowFlagged'),
+      nlRatio: num('nlRatio'),
+      seed: num('seed'),
+    },
+    analysisQ(analysis),
+  );
+}
+
+export interface BudgetSplit {
+  /** budget × response tokens of the pool. */
+  budgetTokens: number;
+  /** Tokens for the item candidates (after prose and forced items). */
+  itemBudget: number;
+  /** Tokens for the token candidates: prose in item modes, every token in token modes. */
+  nlBudget: number;
+}
+
+/** How the global budget splits between item and token candidates. */
+export function budgetSplit(k: SelectKnobs, budget: number, responseTokens: number, forcedCost: number): BudgetSplit {
+  const budgetTokens = budget * responseTokens;
+  if (modeSpec(k.mode).unit === 'tokens') return { budgetTokens, itemBudget: 0, nlBudget: budgetTokens };
+  const nlBudget = budgetTokens * k.nlRatio;
+  return { budgetTokens, nlBudget, itemBudget: Math.max(0, budgetTokens - nlBudget - forcedCost) };
+}
+
+/** An item may be selected: it covers a target token and touches no parse error (unless allowed). */
+export function isEligible(flags: readonly string[], tokens: number, allowFlagged: boolean): boolean {
+  return (allowFlagged || flags.length === 0) && tokens !== 0;
+}
+
+/** What --min-items / --max-items make of a sample's eligible items. */
+export interface ItemLimits {
+  /** Items --max-items keeps (undefined: no limit). */
+  keep: ReadonlySet<number> | undefined;
+  /** Items --min-items forces in (taken before the budget). */
+  force: ReadonlySet<number>;
+}
+
+/** Eligible items ranked by score (ties: item order); the top min(minItems, maxItems) are forced. */
+export function itemLimits(
+  eligible: ReadonlyArray<{ item: number; score: number }>,
+  minItems: number,
+  maxItems: number,
+): ItemLimits {
+  if (maxItems <= 0 && minItems <= 0) return { keep: undefined, force: new Set() };
+  const ranked = [...eligible].sort((a, b) => b.score - a.score || a.item - b.item);
+  const keep = maxItems > 0 ? new Set(ranked.slice(0, maxItems).map((c) => c.item)) : undefined;
+  const force = new Set(ranked.slice(0, Math.min(minItems, keep ? maxItems : Infinity)).map((c) => c.item));
+  return { keep, force };
+}
+
+export interface ChosenSpans {
+  /** Selected spans in text code points, sorted by start then end. */
+  spans: SelectedSpan[];
+  /** Prose tokens taken (the first token of the text never counts: it is never a label). */
+  nl: number;
+}
+
+/**
+ * The spans one sample supervises, given its candidates and the global gates. Gates are taken in
+ * record order, so callers must call this once per sample, in input order.
+ */
+export function chooseSpans(
+  c: RecordCandidates,
+  offsets: Int32Array,
+  k: SelectKnobs,
+  itemGate: BudgetGate,
+  tokenGate: BudgetGate,
+): ChosenSpans {
+  const spans: SelectedSpan[] = [];
+  let nl = 0;
+  if (c.full) {
+    const [a, b] = c.responseTokenRange;
+    if (b > a) spans.push({ start: offsets[2 * a]!, end: offsets[2 * (b - 1) + 1]!, kind: 'item', score: 1 });
+  } else {
+    const tokenUnit = modeSpec(k.mode).unit === 'tokens';
+    for (const f of c.forced) spans.push({ start: f.start, end: f.end, kind: 'item', score: f.score });
+    for (const it of c.items) {
+      if (itemGate.take(it.score, it.cost)) spans.push({ start: it.start, end: it.end, kind: 'item', score: it.score });
+    }
+    for (const t of c.tokens) {
+      if (tokenGate.take(t.score, 1)) {
+        const kind = tokenUnit ? 'item' : 'nl';
+        spans.push({ start: offsets[2 * t.token]!, end: offsets[2 * t.token + 1]!, kind, score: t.score });
+        if (!tokenUnit && t.token !== 0) nl++;
+      }
+    }
+  }
+  spans.sort((a, b) => a.start - b.start || a.end - b.end);
+  return { spans, nl };
+}

@@ -1,0 +1,52 @@
+/**
+ * The languages the addon registers (native/lang/registry.cc is the truth; docs/languages.md).
+ * Nothing in src/ names a language itself: segment tags, fence aliases and the display names used
+ * in messages all come from here.
+ */
+import { native } from '../native.js';
+
+export interface LanguageInfo {
+  /** Canonical segment tag (`StructureSegment.lang`), e.g. the registry's first entry's name. */
+  name: string;
+  /** How messages name it. */
+  displayName: string;
+  /** Lower-case fence info words that map to this language. */
+  fenceAliases: string[];
+  /** Registered only for tests (CODEBLOCK_TEST_LANGUAGES=1 when the addon loads). */
+  testOnly: boolean;
+}
+
+let cached: readonly LanguageInfo[] | undefined;
+
+/** Registered languages in detection order (read once per thread from the addon). */
+export function registeredLanguages(): readonly LanguageInfo[] {
+  cached ??= Object.freeze(
+    native().languages().map((l) => Object.freeze({ ...l, fenceAliases: [...l.fenceAliases] })),
+  );
+  return cached;
+}
+
+let itemized: ReadonlySet<string> | undefined;
+
+/** Segment tags that are itemized code (a registered language). */
+export function itemizedLanguages(): ReadonlySet<string> {
+  itemized ??= new Set(registeredLanguages().map((l) => l.name));
+  return itemized;
+}
+
+/** The registered language a segment tag or fence alias names, if any. */
+export function findLanguage(tag: string): LanguageInfo | undefined {
+  const t = tag.toLowerCase();
+  return registeredLanguages().find((l) => l.name === t || l.fenceAliases.includes(t));
+}
+
+/** Display names joined for a message: "Python", "Python or Go", "Python, Go or Rust". */
+export function languageList(names: readonly string[]): string {
+  if (names.length <= 1) return names.join('');
+  return `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
+}
+
+/** Display name of a segment tag (the tag itself when no language registers it). */
+export function displayName(tag: string): string {
+  return registeredLanguages().find((l) => l.name === tag)?.displayName ?? tag;
+}
