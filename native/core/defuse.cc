@@ -83,7 +83,8 @@ class DefUse {
 
   int32_t item_at(uint32_t seg_byte) const {
     uint32_t pos = base_ + seg_byte;
-    auto it = std::upper_bound(items_.begin(), items_.end(), pos, [](uint32_t p, const RawItem& it) { return p < it.b; });
+    auto it =
+        std::upper_bound(items_.begin(), items_.end(), pos, [](uint32_t p, const RawItem& it) { return p < it.b; });
     if (it == items_.begin()) return -1;
     --it;
     if (pos >= it->e) return -1;
@@ -211,7 +212,8 @@ class DefUse {
           if (ts_node_named_child_count(x) == 1) {
             TSNode id = ts_node_named_child(x, 0);
             if (R_.t->pattern_wildcard &&
-                text_.substr(base_ + ts_node_start_byte(id), ts_node_end_byte(id) - ts_node_start_byte(id)) == R_.t->pattern_wildcard)
+                text_.substr(base_ + ts_node_start_byte(id), ts_node_end_byte(id) - ts_node_start_byte(id)) ==
+                    R_.t->pattern_wildcard)
               continue;
             define(id, Mode::Kill);
           } else {
@@ -639,9 +641,9 @@ class DefUse {
   int32_t cs_ = 0;
   uint32_t base_ = 0;
   bool replay_ = false;
-  bool dead_ = false;              // the current path ended (return / raise / break / continue)
-  std::vector<State> exits_;       // per enclosing loop: states at `break`
-  std::vector<State> conts_;       // per enclosing loop: states at `continue`
+  bool dead_ = false;         // the current path ended (return / raise / break / continue)
+  std::vector<State> exits_;  // per enclosing loop: states at `break`
+  std::vector<State> conts_;  // per enclosing loop: states at `continue`
 };
 
 }  // namespace

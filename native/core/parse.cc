@@ -62,7 +62,9 @@ Resolved resolve(const LanguageTables* t) {
       const char* nm = ts_language_symbol_name(R.lang, static_cast<TSSymbol>(s));
       if (nm && std::strcmp(nm, e.type) == 0) R.role[s] = e.role;
     }
-  auto fid = [&](const char* f) { return ts_language_field_id_for_name(R.lang, f, static_cast<uint32_t>(std::strlen(f))); };
+  auto fid = [&](const char* f) {
+    return ts_language_field_id_for_name(R.lang, f, static_cast<uint32_t>(std::strlen(f)));
+  };
   R.f_decorated = t->decorated_field ? fid(t->decorated_field) : 0;
   R.f_left = fid("left");
   R.f_right = fid("right");

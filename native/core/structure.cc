@@ -52,7 +52,10 @@ StructureResult analyze_structure(std::string_view text, const StructureOptions&
     // untagged fence, or the whole fence-less response: is it code in a registered language?
     bool blank = true;
     for (char c : body)
-      if (!hspace(c) && c != '\n') { blank = false; break; }
+      if (!hspace(c) && c != '\n') {
+        blank = false;
+        break;
+      }
     if (blank) continue;
     const LanguageTables* found = nullptr;
     TreePtr tree;
@@ -111,7 +114,8 @@ StructureResult analyze_structure(std::string_view text, const StructureOptions&
   std::sort(errs.begin(), errs.end());
   ByteRanges merged;
   for (auto& e : errs) {
-    if (!merged.empty() && e.first <= merged.back().second) merged.back().second = std::max(merged.back().second, e.second);
+    if (!merged.empty() && e.first <= merged.back().second)
+      merged.back().second = std::max(merged.back().second, e.second);
     else merged.push_back(e);
   }
   std::sort(missing.begin(), missing.end());
@@ -159,7 +163,8 @@ StructureResult analyze_structure(std::string_view text, const StructureOptions&
     if (j < s.e && text[j] == '\n') e = j + 1;
     else if (j == s.e) e = j;
     // never into the neighbours (tree-sitter ERROR nodes may start on the previous line's newline)
-    if (k + 1 < items.size() && items[k + 1].segment == it.segment && e > items[k + 1].b) e = std::max(it.e, items[k + 1].b);
+    if (k + 1 < items.size() && items[k + 1].segment == it.segment && e > items[k + 1].b)
+      e = std::max(it.e, items[k + 1].b);
     if (b < prev_end) b = std::min(it.b, prev_end);
     prev_end = e;
     ItemOut o;

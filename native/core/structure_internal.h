@@ -14,8 +14,8 @@
 #include <utility>
 #include <vector>
 
-#include "core/utf.h"
 #include "core/structure.h"
+#include "core/utf.h"
 #include "lang/language.h"
 
 namespace codeblock {
