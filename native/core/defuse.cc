@@ -164,7 +164,7 @@ class DefUse {
   // All identifiers below n as uses (the fallback past kMaxDepth; iterative).
   void flat_uses(TSNode n) {
     walk(n, [&](const WalkAt& at) {
-      TSNode x = at.node;
+      TSNode x = at.node();
       if ((at.depth > 0 && !ts_node_is_named(x)) || ts_node_is_error(x)) return Walk::Over;
       if (R_.r(x) == DuRole::Identifier) {
         use(x);
@@ -296,10 +296,13 @@ class DefUse {
 
   void comprehension(TSNode x, int depth) {
     std::vector<TSNode> clauses;
+    uint32_t k = ts_node_named_child_count(x);
     TSNode body = ts_node_child_by_field_id(x, R_.f_body);
-    for_named_children(x, [&](TSNode c) {
-      if (ts_node_is_null(body) || !ts_node_eq(c, body)) clauses.push_back(c);
-    });
+    for (uint32_t i = 0; i < k; i++) {
+      TSNode c = ts_node_named_child(x, i);
+      if (!ts_node_is_null(body) && ts_node_eq(c, body)) continue;
+      clauses.push_back(c);
+    }
     bool first = true;
     int32_t saved = cs_;
     for (TSNode c : clauses) {
@@ -369,12 +372,14 @@ class DefUse {
 
   // Body blocks and clauses of a compound statement, visited in order (no flow merging).
   void visit_parts(TSNode n, int depth) {
-    for_named_children(n, [&](TSNode c) {
+    uint32_t k = ts_node_named_child_count(n);
+    for (uint32_t i = 0; i < k; i++) {
+      TSNode c = ts_node_named_child(n, i);
       uint16_t cc = R_.c(c);
       if (cc & kBody) visit_block(c, depth + 1);
       else if (cc & kClause) visit_clause(c, depth + 1);
       else visit_expr(c, depth);
-    });
+    }
   }
 
   void visit_clause(TSNode c, int depth) {
@@ -404,10 +409,12 @@ class DefUse {
       return;
     }
     if (R_.flag(R_.is_decorated, n)) {
+      uint32_t k = ts_node_named_child_count(n);
       TSNode def = ts_node_child_by_field_id(n, R_.f_decorated);
-      for_named_children(n, [&](TSNode c) {
+      for (uint32_t i = 0; i < k; i++) {
+        TSNode c = ts_node_named_child(n, i);
         if (!ts_node_eq(c, def)) visit_expr(c, depth);
-      });
+      }
       if (!ts_node_is_null(def)) visit_stmt(def, depth);
       return;
     }
@@ -445,12 +452,14 @@ class DefUse {
         TSNode left = ts_node_child_by_field_id(n, R_.f_left);
         TSNode body{}, els{};
         std::vector<TSNode> heads;
-        for_named_children(n, [&](TSNode c) {
+        uint32_t k = ts_node_named_child_count(n);
+        for (uint32_t i = 0; i < k; i++) {
+          TSNode c = ts_node_named_child(n, i);
           if (R_.c(c) & kBody) body = c;
           else if (R_.c(c) & kClause) els = c;
           else if (!(is_for && !ts_node_is_null(left) && ts_node_eq(c, left)) && !(R_.c(c) & kComment))
             heads.push_back(c);
-        });
+        }
         for (TSNode h : heads) visit_expr(h, depth);
         State pre = scopes_[cs_].cur;
         exits_.emplace_back();
@@ -492,16 +501,18 @@ class DefUse {
       case DuRole::Branch: {
         std::vector<TSNode> alts;  // blocks / clauses, each an alternative
         bool exhaustive = false;
-        for_named_children(n, [&](TSNode c) {
+        uint32_t k = ts_node_named_child_count(n);
+        for (uint32_t i = 0; i < k; i++) {
+          TSNode c = ts_node_named_child(n, i);
           uint16_t cc = R_.c(c);
           if (cc & kBody) {
             bool has_clauses = false;
-            for_named_children(c, [&](TSNode a) {
-              if (R_.c(a) & kClause) {
-                alts.push_back(a);
+            uint32_t m = ts_node_named_child_count(c);
+            for (uint32_t j = 0; j < m; j++)
+              if (R_.c(ts_node_named_child(c, j)) & kClause) {
+                alts.push_back(ts_node_named_child(c, j));
                 has_clauses = true;
               }
-            });
             if (!has_clauses) alts.push_back(c);
           } else if (cc & kClause) {
             alts.push_back(c);
@@ -509,7 +520,7 @@ class DefUse {
           } else if (!(cc & kComment)) {
             visit_expr(c, depth);  // condition / subject
           }
-        });
+        }
         State pre = scopes_[cs_].cur;
         State out;
         bool live = false;  // some alternative falls through
@@ -534,12 +545,14 @@ class DefUse {
       case DuRole::Try: {
         TSNode body{}, els{}, fin{};
         std::vector<TSNode> handlers;
-        for_named_children(n, [&](TSNode c) {
+        uint32_t k = ts_node_named_child_count(n);
+        for (uint32_t i = 0; i < k; i++) {
+          TSNode c = ts_node_named_child(n, i);
           if (R_.c(c) & kBody) body = c;
           else if (R_.flag(R_.is_else, c)) els = c;
           else if (R_.flag(R_.is_finally, c)) fin = c;
           else if (R_.c(c) & kClause) handlers.push_back(c);
-        });
+        }
         State pre = scopes_[cs_].cur;
         dead_ = false;
         if (!ts_node_is_null(body)) visit_block(body, depth + 1);
@@ -610,12 +623,14 @@ class DefUse {
       case DuRole::Global:
       case DuRole::Nonlocal: {
         bool g = R_.r(n) == DuRole::Global;
-        for_named_children(n, [&](TSNode c) {
-          if (R_.r(c) != DuRole::Identifier) return;
+        uint32_t k = ts_node_named_child_count(n);
+        for (uint32_t i = 0; i < k; i++) {
+          TSNode c = ts_node_named_child(n, i);
+          if (R_.r(c) != DuRole::Identifier) continue;
           int32_t name = name_id(c);
           if (g) scopes_[cs_].globals.insert(name);
           else scopes_[cs_].nonlocals.insert(name);
-        });
+        }
         return;
       }
       default:

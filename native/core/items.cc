@@ -127,7 +127,7 @@ void extract_items(const Resolved& R, TSNode root, uint32_t base, int32_t seg, s
 
 void collect_prose(const Resolved& R, TSNode root, uint32_t base, ByteRanges& out) {
   walk(root, [&](const WalkAt& at) {
-    TSNode n = at.node;
+    TSNode n = at.node();
     uint16_t c = R.c(n);
     if ((c & kComment) || ((c & kSimple) && is_docstring(R, n))) {
       out.emplace_back(base + ts_node_start_byte(n), base + ts_node_end_byte(n));
@@ -140,7 +140,7 @@ void collect_prose(const Resolved& R, TSNode root, uint32_t base, ByteRanges& ou
 void collect_errors(TSNode root, uint32_t base, ByteRanges& errs, std::vector<uint32_t>& missing) {
   if (!ts_node_has_error(root)) return;
   walk(root, [&](const WalkAt& at) {
-    TSNode n = at.node;
+    TSNode n = at.node();
     if (ts_node_is_error(n)) {
       errs.emplace_back(base + ts_node_start_byte(n), base + ts_node_end_byte(n));
       return Walk::Over;
@@ -165,7 +165,7 @@ void core_ranges(const Resolved& R, TSNode node, uint32_t base, uint32_t b, uint
     else out.emplace_back(s, t);
   };
   walk(node, [&](const WalkAt& at) {
-    TSNode n = at.node;
+    TSNode n = at.node();
     uint32_t ns = base + ts_node_start_byte(n), ne = base + ts_node_end_byte(n);
     // past the item (header items stop at their terminator): skip this node and later siblings
     if (ns >= e && ne > ns) return Walk::Out;

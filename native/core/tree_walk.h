@@ -1,5 +1,6 @@
 // The one tree-cursor walk of the structure code (docs/structure.md): every subtree scan and every
-// child loop goes through walk(), so none of them recurses or pays ts_node_named_child(i)'s O(i).
+// cursor loop over a node's children goes through walk() (iterative, no recursion). A cursor costs
+// an allocation, so loops over the few children of one statement may use ts_node_named_child(i).
 #pragma once
 #include <tree_sitter/api.h>
 
@@ -14,11 +15,12 @@ enum class Walk : uint8_t {
   Out,   // past its children and its later siblings, on to its parent's next sibling
 };
 
-// The node a walk is at. depth: levels below the walk's root (0 = the root itself).
+// Where a walk is. depth: levels below the walk's root (0 = the root itself). node() and field()
+// ask the cursor, so a visit pays only for what it reads.
 struct WalkAt {
-  TSNode node;
-  uint32_t depth;
   const TSTreeCursor* cursor;
+  uint32_t depth;
+  TSNode node() const { return ts_tree_cursor_current_node(cursor); }
   // Field id of the node in its parent (0 = none).
   TSFieldId field() const { return ts_tree_cursor_current_field_id(cursor); }
 };
@@ -30,7 +32,7 @@ void walk(TSNode root, Visit&& visit) {
   TSTreeCursor cur = ts_tree_cursor_new(root);
   uint32_t depth = 0;
   for (;;) {
-    Walk w = visit(WalkAt{ts_tree_cursor_current_node(&cur), depth, &cur});
+    Walk w = visit(WalkAt{&cur, depth});
     if (w == Walk::Into && ts_tree_cursor_goto_first_child(&cur)) {
       depth++;
       continue;
@@ -43,8 +45,8 @@ void walk(TSNode root, Visit&& visit) {
         more = true;
         break;
       }
+      if (--depth == 0) break;  // the root: done (no need to move the cursor there)
       ts_tree_cursor_goto_parent(&cur);
-      depth--;
       siblings = true;
     }
     if (!more) break;
@@ -57,7 +59,7 @@ template <class F>
 void for_children(TSNode n, F&& fn) {
   walk(n, [&](const WalkAt& at) {
     if (at.depth == 0) return Walk::Into;
-    fn(at.node, at.field());
+    fn(at.node(), at.field());
     return Walk::Over;
   });
 }
@@ -67,7 +69,8 @@ template <class F>
 void for_named_children(TSNode n, F&& fn) {
   walk(n, [&](const WalkAt& at) {
     if (at.depth == 0) return Walk::Into;
-    if (ts_node_is_named(at.node)) fn(at.node);
+    TSNode c = at.node();
+    if (ts_node_is_named(c)) fn(c);
     return Walk::Over;
   });
 }
