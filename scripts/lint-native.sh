@@ -25,7 +25,8 @@ if [ "$fix" = 1 ]; then
   exit 0
 fi
 if ! "$fmt" --dry-run -Werror --style=file "${files[@]}"; then
-  echo "lint-native: files above are not formatted ($("$fmt" --version | head -1)); fix with scripts/lint-native.sh --fix" >&2
+  echo "lint-native: files above are not formatted ($("$fmt" --version | head -1));" \
+    "fix with scripts/lint-native.sh --fix" >&2
   exit 1
 fi
 echo "lint-native: ${#files[@]} files formatted"

@@ -16,10 +16,11 @@ source "$here/build-core.sh"
 build_core_objects "$out" "$san"
 rt="$native/../node_modules/tree-sitter/vendor/tree-sitter/lib"
 for t in pack_test structure_test; do
-  "$CXX" -std=c++17 -O1 -g -fno-omit-frame-pointer $san -Wall -Wextra -Werror -I"$native" -I"$rt/include" \
-    "$here/$t.cc" "${core_objects[@]}" -o "$out/$t"
+  "$CXX" -std=c++17 -O1 -g -fno-omit-frame-pointer $san -Wall -Wextra -Wno-unused-parameter -Werror \
+    -I"$native" -I"$rt/include" "$here/$t.cc" "${core_objects[@]}" -o "$out/$t"
 done
-export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1}"
+asan="detect_leaks=1:abort_on_error=1:strict_string_checks=1:detect_stack_use_after_return=1"
+export ASAN_OPTIONS="${ASAN_OPTIONS:-$asan}"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 "$out/pack_test"
 "$out/structure_test" "$here"/fuzz/corpus-fuzz_structure/*
