@@ -2,6 +2,7 @@
 # System packages the test suite uses as independent truth or tooling (Debian):
 #   python3-beniget / python3-numpy (def-use truth, .bin read-back; used via /usr/bin/python3),
 #   clang + libclang-rt-14-dev (sanitizer and libFuzzer builds), zstd (.zst fixtures), cmake/g++ (the addon),
+#   clang-format (scripts/lint-native.sh),
 #   slurm-wlm + munge (the single-node Slurm integration test), chromium (the HTML report browser test).
 # Installs whatever is missing when run as root with apt-get; otherwise says what is missing.
 set -u
@@ -12,6 +13,7 @@ have_py beniget || need+=(python3-beniget)
 have_py numpy || need+=(python3-numpy)
 command -v clang++ >/dev/null 2>&1 || need+=(clang)
 ls /usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 || need+=(libclang-rt-14-dev)
+command -v clang-format >/dev/null 2>&1 || need+=(clang-format)
 command -v zstd >/dev/null 2>&1 || need+=(zstd)
 command -v cmake >/dev/null 2>&1 || need+=(cmake)
 { [ -x /usr/sbin/slurmctld ] && [ -x /usr/sbin/slurmd ] && command -v sbatch >/dev/null 2>&1; } || need+=(slurm-wlm)

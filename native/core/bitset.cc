@@ -31,7 +31,8 @@ Status EncodeBits(View<uint8_t> flags, View<int32_t> sample_flags, std::vector<u
     const size_t a = static_cast<size_t>(ix[i]), n = static_cast<size_t>(ix[i + 1]) - a;
     for (size_t j = 0; j < n; ++j) {
       const uint8_t f = flags[a + j];
-      if (f > 1) return Status::Range("flags[" + std::to_string(a + j) + "] = " + std::to_string(f) + " (flags must be 0 or 1)");
+      if (f > 1)
+        return Status::Range("flags[" + std::to_string(a + j) + "] = " + std::to_string(f) + " (flags must be 0 or 1)");
       dst[j >> 3] |= static_cast<uint8_t>(f << (j & 7));
     }
   }
@@ -41,7 +42,8 @@ Status EncodeBits(View<uint8_t> flags, View<int32_t> sample_flags, std::vector<u
 Status DecodeBits(View<uint8_t> bits, View<int32_t> sample_flags, std::vector<uint8_t>* out) {
   if (sample_flags.size == 0) return Status::Range("sampleFlags must have at least one entry (0)");
   const int32_t total = sample_flags[sample_flags.size - 1];
-  if (total < 0) return Status::Range("sampleFlags must end at a non-negative flag count, got " + std::to_string(total));
+  if (total < 0)
+    return Status::Range("sampleFlags must end at a non-negative flag count, got " + std::to_string(total));
   std::basic_string<int32_t> ix;
   Status s = CheckIndex(sample_flags, static_cast<size_t>(total), "sampleFlags", "flags", &ix);
   if (!s.ok()) return s;

@@ -1,4 +1,4 @@
-// Item-graph metrics (DESIGN §6): reach and directed betweenness (Brandes).
+// Item-graph metrics (docs/structure.md, "Reach and bridge"): reach and directed betweenness (Brandes).
 #pragma once
 #include <cstdint>
 

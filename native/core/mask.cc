@@ -33,7 +33,8 @@ inline int64_t CoveredBefore(const std::vector<std::pair<int32_t, int32_t>>& mer
   size_t lo = 0, hi = merged.size();
   while (lo < hi) {
     size_t mid = (lo + hi) / 2;
-    if (merged[mid].first < x) lo = mid + 1; else hi = mid;
+    if (merged[mid].first < x) lo = mid + 1;
+    else hi = mid;
   }
   if (lo == 0) return 0;
   const auto& last = merged[lo - 1];  // starts before x
@@ -49,7 +50,8 @@ Status LabelMask(const LabelMaskInput& in, uint8_t* flags_out, int32_t* counts_o
     return Status::Range("charOffsets must hold [start, end) pairs (even length), got length " +
                          std::to_string(in.char_offsets.size));
   if (in.spans.size % 2 != 0)
-    return Status::Range("spans must hold [start, end) pairs (even length), got length " + std::to_string(in.spans.size));
+    return Status::Range("spans must hold [start, end) pairs (even length), got length " +
+                         std::to_string(in.spans.size));
   const size_t T = in.char_offsets.size / 2, K = in.spans.size / 2;
   std::basic_string<int32_t> st, ss;
   Status s = CheckIndex(in.sample_tokens, T, "sampleTokens", "tokens", &st);
@@ -79,7 +81,8 @@ Status LabelMask(const LabelMaskInput& in, uint8_t* flags_out, int32_t* counts_o
                              std::to_string(a) + ", " + std::to_string(b) + ") (need 0 <= start <= end)");
       if (b > limit)
         return Status::Range("span " + std::to_string(k) + " of sample " + std::to_string(i) + " ends past the text (" +
-                             std::to_string(b) + " > textLengths[" + std::to_string(i) + "] = " + std::to_string(limit) + ")");
+                             std::to_string(b) + " > textLengths[" + std::to_string(i) +
+                             "] = " + std::to_string(limit) + ")");
       if (b > a) sp.emplace_back(a, b);
     }
     std::sort(sp.begin(), sp.end());
@@ -102,11 +105,13 @@ Status LabelMask(const LabelMaskInput& in, uint8_t* flags_out, int32_t* counts_o
     for (size_t t = static_cast<size_t>(st[i]); t < static_cast<size_t>(st[i + 1]); ++t) {
       const int32_t a = in.char_offsets[2 * t], b = in.char_offsets[2 * t + 1];
       if (a < 0 || b < a)
-        return Status::Range("token " + std::to_string(t) + " of sample " + std::to_string(i) + " has invalid offsets [" +
-                             std::to_string(a) + ", " + std::to_string(b) + ") (need 0 <= start <= end)");
+        return Status::Range("token " + std::to_string(t) + " of sample " + std::to_string(i) +
+                             " has invalid offsets [" + std::to_string(a) + ", " + std::to_string(b) +
+                             ") (need 0 <= start <= end)");
       if (b > limit)
-        return Status::Range("token " + std::to_string(t) + " of sample " + std::to_string(i) + " ends past the text (" +
-                             std::to_string(b) + " > textLengths[" + std::to_string(i) + "] = " + std::to_string(limit) + ")");
+        return Status::Range("token " + std::to_string(t) + " of sample " + std::to_string(i) +
+                             " ends past the text (" + std::to_string(b) + " > textLengths[" + std::to_string(i) +
+                             "] = " + std::to_string(limit) + ")");
       uint8_t flag = 0;
       if (t != static_cast<size_t>(st[i]) && b > a && !merged.empty()) {
         const int64_t covered = CoveredBefore(merged, prefix, b) - CoveredBefore(merged, prefix, a);

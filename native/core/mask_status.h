@@ -14,8 +14,18 @@ struct Status {
   std::string message;
   bool ok() const { return code == kOk; }
   static Status Ok() { return Status(); }
-  static Status Range(std::string m) { Status s; s.code = kRangeError; s.message = std::move(m); return s; }
-  static Status Type(std::string m) { Status s; s.code = kTypeError; s.message = std::move(m); return s; }
+  static Status Range(std::string m) {
+    Status s;
+    s.code = kRangeError;
+    s.message = std::move(m);
+    return s;
+  }
+  static Status Type(std::string m) {
+    Status s;
+    s.code = kTypeError;
+    s.message = std::move(m);
+    return s;
+  }
 };
 
 // A read-only view over caller memory (a TypedArray's data, zero-copy).
@@ -31,6 +41,7 @@ struct View {
 // Validates a CSR row-pointer array `index` (length rows+1) over `total` elements: index[0] == 0,
 // non-decreasing, index[rows] == total. `what` names it in the message. Copies it into `out`
 // so later reads cannot be changed under us (e.g. a SharedArrayBuffer written by another thread).
-Status CheckIndex(View<int32_t> index, size_t total, const char* what, const char* unit, std::basic_string<int32_t>* out);
+Status CheckIndex(View<int32_t> index, size_t total, const char* what, const char* unit,
+                  std::basic_string<int32_t>* out);
 
 }  // namespace codeblock

@@ -35,7 +35,10 @@ class CapacityIndex {
       const size_t w = i >> 6;
       if (w >= lv.size()) return -1;
       const uint64_t m = lv[w] & (~uint64_t{0} << (i & 63));
-      if (m) { i = (w << 6) + static_cast<size_t>(__builtin_ctzll(m)); break; }
+      if (m) {
+        i = (w << 6) + static_cast<size_t>(__builtin_ctzll(m));
+        break;
+      }
       i = w + 1;  // continue with the next word, one level up
     }
     while (k > 0) {
@@ -100,9 +103,13 @@ Status PackBFD(View<int32_t> lengths, int64_t max_len, PackPlan* out) {
   for (size_t i = 0; i < n; ++i) {
     if (len[i] < 0)
       return Status::Range("lengths[" + std::to_string(i) + "] is negative (" + std::to_string(len[i]) + ")");
-    if (len[i] == 0) { out->reason[i] = kEmpty; out->rejected.push_back(static_cast<int32_t>(i)); }
-    else if (len[i] > ml) { out->reason[i] = kTooLong; out->rejected.push_back(static_cast<int32_t>(i)); }
-    else order.push_back(static_cast<int32_t>(i));
+    if (len[i] == 0) {
+      out->reason[i] = kEmpty;
+      out->rejected.push_back(static_cast<int32_t>(i));
+    } else if (len[i] > ml) {
+      out->reason[i] = kTooLong;
+      out->rejected.push_back(static_cast<int32_t>(i));
+    } else order.push_back(static_cast<int32_t>(i));
   }
   // Longest first; ties by input index (counting sort by length keeps input order: stable, O(n + max_len)).
   {
@@ -138,7 +145,10 @@ Status PackBFD(View<int32_t> lengths, int64_t max_len, PackPlan* out) {
   out->pack_tokens.assign(B, 0);
   for (size_t i = 0; i < n; ++i) {
     const int32_t p = out->pack_of[i];
-    if (p >= 0) { ++out->pack_starts[static_cast<size_t>(p) + 1]; out->pack_tokens[static_cast<size_t>(p)] += len[i]; }
+    if (p >= 0) {
+      ++out->pack_starts[static_cast<size_t>(p) + 1];
+      out->pack_tokens[static_cast<size_t>(p)] += len[i];
+    }
   }
   for (size_t p = 0; p < B; ++p) out->pack_starts[p + 1] += out->pack_starts[p];
   out->pack_samples.assign(static_cast<size_t>(out->pack_starts[B]), 0);
@@ -175,15 +185,16 @@ Status AssemblePacks(const AssembleInput& in, AssembleOutput* out) {
       if (smp < 0 || static_cast<size_t>(smp) >= S)
         return Status::Range("packSamples[" + std::to_string(k) + "] = " + std::to_string(smp) +
                              " is not a sample index (there are " + std::to_string(S) + " samples)");
-      if (seen[static_cast<size_t>(smp)]) return Status::Range("sample " + std::to_string(smp) + " is in more than one pack slot");
+      if (seen[static_cast<size_t>(smp)])
+        return Status::Range("sample " + std::to_string(smp) + " is in more than one pack slot");
       seen[static_cast<size_t>(smp)] = 1;
       const int32_t L = st[static_cast<size_t>(smp) + 1] - st[static_cast<size_t>(smp)];
       if (L == 0) return Status::Range("sample " + std::to_string(smp) + " has no tokens and cannot be packed");
       tokens += L;
     }
     if (tokens > in.max_len)
-      return Status::Range("pack " + std::to_string(p) + " holds " + std::to_string(tokens) + " tokens, more than maxLen " +
-                           std::to_string(in.max_len));
+      return Status::Range("pack " + std::to_string(p) + " holds " + std::to_string(tokens) +
+                           " tokens, more than maxLen " + std::to_string(in.max_len));
     total += tokens;
     if (total > INT32_MAX) return Status::Range("packs hold more than 2^31-1 tokens in one batch");
     out->pack_token_starts[p + 1] = static_cast<int32_t>(total);
@@ -194,7 +205,9 @@ Status AssemblePacks(const AssembleInput& in, AssembleOutput* out) {
     int32_t c = 0;
     for (size_t t = static_cast<size_t>(st[i]); t < static_cast<size_t>(st[i + 1]); ++t) {
       const uint8_t f = in.supervised[t];
-      if (f > 1) return Status::Range("supervised[" + std::to_string(t) + "] = " + std::to_string(f) + " (flags must be 0 or 1)");
+      if (f > 1)
+        return Status::Range("supervised[" + std::to_string(t) + "] = " + std::to_string(f) +
+                             " (flags must be 0 or 1)");
       if (f && t != static_cast<size_t>(st[i])) ++c;
     }
     out->sample_num_supervised[i] = c;
@@ -214,7 +227,8 @@ Status AssemblePacks(const AssembleInput& in, AssembleOutput* out) {
       out->seq_lens[k] = static_cast<int32_t>(b - a);
       for (size_t t = a; t < b; ++t, ++j) {
         const int32_t id = in.input_ids[t];
-        if (id < 0) return Status::Range("inputIds[" + std::to_string(t) + "] = " + std::to_string(id) + " is negative");
+        if (id < 0)
+          return Status::Range("inputIds[" + std::to_string(t) + "] = " + std::to_string(id) + " is negative");
         const bool on = t != a && in.supervised[t] == 1;
         out->input_ids[j] = id;
         out->labels[j] = on ? id : kIgnoreIndex;

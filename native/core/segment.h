@@ -1,4 +1,4 @@
-// Segmenter (DESIGN §3): prose vs code in a markdown-ish response.
+// Segmenter (docs/structure.md, "Segments"): prose vs code in a markdown-ish response.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -8,11 +8,11 @@
 namespace codeblock {
 
 struct RawSegment {
-  uint32_t start;     // byte offset of the first content byte
-  uint32_t end;       // byte offset one past the last content byte (start of the closing fence line)
-  std::string tag;    // lower-cased first word of the info string; "" when untagged
-  bool fenced;        // false: the whole (fence-less) response
-  bool closed;        // fence closed (false: ran to the end of the response)
+  uint32_t start;   // byte offset of the first content byte
+  uint32_t end;     // byte offset one past the last content byte (start of the closing fence line)
+  std::string tag;  // lower-cased first word of the info string; "" when untagged
+  bool fenced;      // false: the whole (fence-less) response
+  bool closed;      // fence closed (false: ran to the end of the response)
 };
 
 // Fenced code blocks (``` or ~~~, at any indentation so fences nested in list items count; info

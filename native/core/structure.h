@@ -1,4 +1,4 @@
-// Structure analysis of one response (DESIGN §3, §4, §6): segments, coding items, core logic ranges,
+// Structure analysis of one response (docs/structure.md): segments, coding items, core logic ranges,
 // def-use item graph, reach and bridge. Language-neutral: language specifics come from the tables
 // in native/lang/. Offsets in the result are Unicode code points into the response.
 #pragma once
@@ -38,9 +38,9 @@ struct SegmentOut {
 struct ItemOut {
   uint32_t start, end;  // code points, whole-line extended (see docs/structure.md)
   ItemKind kind;
-  const char* type;     // tree-sitter node type (static string owned by the grammar)
-  int32_t segment;      // index into segments
-  uint32_t flags;       // ItemFlag bits
+  const char* type;               // tree-sitter node type (static string owned by the grammar)
+  int32_t segment;                // index into segments
+  uint32_t flags;                 // ItemFlag bits
   uint32_t core_begin, core_end;  // range in StructureResult::core
 };
 
@@ -48,12 +48,12 @@ struct StructureResult {
   RecordStatus status = RecordStatus::Ok;
   std::vector<SegmentOut> segments;
   std::vector<ItemOut> items;
-  std::vector<std::pair<uint32_t, uint32_t>> core;     // [start, end) code points
-  std::vector<std::pair<int32_t, int32_t>> edges;      // (def item, use item), sorted, unique
+  std::vector<std::pair<uint32_t, uint32_t>> core;  // [start, end) code points
+  std::vector<std::pair<int32_t, int32_t>> edges;   // (def item, use item), sorted, unique
   // Prose inside itemized code segments: comments and docstrings (string-only expression
   // statements), [start, end) code points, sorted, disjoint — candidates for NL-token supervision.
   std::vector<std::pair<uint32_t, uint32_t>> prose;
-  std::vector<double> reach, bridge;                   // per item
+  std::vector<double> reach, bridge;  // per item
 };
 
 // Thread-safe: parser state is thread_local; nothing process-wide is mutated.

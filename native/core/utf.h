@@ -15,7 +15,10 @@ class CodePointMap {
   explicit CodePointMap(std::string_view text) : size_(static_cast<uint32_t>(text.size())) {
     bool ascii = true;
     for (unsigned char c : text)
-      if (c >= 0x80) { ascii = false; break; }
+      if (c >= 0x80) {
+        ascii = false;
+        break;
+      }
     if (ascii) return;
     table_.resize(text.size() + 1);
     uint32_t cp = 0;

@@ -16,12 +16,18 @@ using cbtest::CheckPlan;
 namespace {
 
 int failures = 0;
-#define EXPECT(cond, what)                                              \
-  do {                                                                  \
-    if (!(cond)) { std::fprintf(stderr, "FAIL %s: %s\n", what, #cond); ++failures; } \
+#define EXPECT(cond, what)                                \
+  do {                                                    \
+    if (!(cond)) {                                        \
+      std::fprintf(stderr, "FAIL %s: %s\n", what, #cond); \
+      ++failures;                                         \
+    }                                                     \
   } while (0)
 
-template <class T> View<T> V(const std::vector<T>& v) { return View<T>(v.data(), v.size()); }
+template <class T>
+View<T> V(const std::vector<T>& v) {
+  return View<T>(v.data(), v.size());
+}
 
 void TestMaskRandom(std::mt19937& rng) {
   for (int iter = 0; iter < 20000; ++iter) {
@@ -30,8 +36,18 @@ void TestMaskRandom(std::mt19937& rng) {
     for (int i = 0; i < S; ++i) {
       const int len = rng() % 30;
       const int T = rng() % 10, K = rng() % 5;
-      for (int t = 0; t < T; ++t) { int a = rng() % (len + 1), b = rng() % (len + 1); if (a > b) std::swap(a, b); offs.push_back(a); offs.push_back(b); }
-      for (int k = 0; k < K; ++k) { int a = rng() % (len + 1), b = rng() % (len + 1); if (a > b) std::swap(a, b); spans.push_back(a); spans.push_back(b); }
+      for (int t = 0; t < T; ++t) {
+        int a = rng() % (len + 1), b = rng() % (len + 1);
+        if (a > b) std::swap(a, b);
+        offs.push_back(a);
+        offs.push_back(b);
+      }
+      for (int k = 0; k < K; ++k) {
+        int a = rng() % (len + 1), b = rng() % (len + 1);
+        if (a > b) std::swap(a, b);
+        spans.push_back(a);
+        spans.push_back(b);
+      }
       st.push_back(st.back() + T);
       ss.push_back(ss.back() + K);
     }
@@ -58,7 +74,13 @@ void TestPackRandom(std::mt19937& rng) {
     // assemble with random ids / flags
     std::vector<int32_t> st{0}, ids;
     std::vector<uint8_t> sup;
-    for (int32_t l : len) { st.push_back(st.back() + l); for (int32_t t = 0; t < l; ++t) { ids.push_back(static_cast<int32_t>(rng() & 0x7fffffff)); sup.push_back(rng() & 1); } }
+    for (int32_t l : len) {
+      st.push_back(st.back() + l);
+      for (int32_t t = 0; t < l; ++t) {
+        ids.push_back(static_cast<int32_t>(rng() & 0x7fffffff));
+        sup.push_back(rng() & 1);
+      }
+    }
     AssembleInput ai{V(ids), V(sup), V(st), V(plan.pack_samples), V(plan.pack_starts), max_len};
     AssembleOutput o;
     EXPECT(AssemblePacks(ai, &o).ok(), "assemble ok");
@@ -68,7 +90,8 @@ void TestPackRandom(std::mt19937& rng) {
   for (int32_t max_len : {63, 64, 65, 4095, 4096, 4097, 262145, static_cast<int32_t>(kMaxMaxLen)}) {
     for (int iter = 0; iter < 20; ++iter) {
       std::vector<int32_t> len(400);
-      for (auto& l : len) l = 1 + static_cast<int32_t>(rng() % static_cast<uint32_t>(iter % 2 ? max_len : std::max(1, max_len / 7)));
+      for (auto& l : len)
+        l = 1 + static_cast<int32_t>(rng() % static_cast<uint32_t>(iter % 2 ? max_len : std::max(1, max_len / 7)));
       PackPlan plan;
       EXPECT(PackBFD(V(len), max_len, &plan).ok(), "bfd big max_len ok");
       CheckPlan(len, plan);
@@ -90,7 +113,11 @@ void TestBits(std::mt19937& rng) {
     std::vector<int32_t> idx{0};
     std::vector<uint8_t> flags;
     const int S = rng() % 6;
-    for (int i = 0; i < S; ++i) { const int n = rng() % 40; for (int j = 0; j < n; ++j) flags.push_back(rng() & 1); idx.push_back(static_cast<int32_t>(flags.size())); }
+    for (int i = 0; i < S; ++i) {
+      const int n = rng() % 40;
+      for (int j = 0; j < n; ++j) flags.push_back(rng() & 1);
+      idx.push_back(static_cast<int32_t>(flags.size()));
+    }
     std::vector<uint8_t> bits, back;
     std::vector<int32_t> starts;
     EXPECT(EncodeBits(V(flags), V(idx), &bits, &starts).ok(), "encode ok");
@@ -101,14 +128,18 @@ void TestBits(std::mt19937& rng) {
 
 void ExpectRange(const Status& s, const char* what) {
   EXPECT(s.code == Status::kRangeError, what);
-  if (s.code == Status::kRangeError && s.message.empty()) { std::fprintf(stderr, "FAIL %s: empty message\n", what); ++failures; }
+  if (s.code == Status::kRangeError && s.message.empty()) {
+    std::fprintf(stderr, "FAIL %s: empty message\n", what);
+    ++failures;
+  }
 }
 
 void TestHostile() {
   const int32_t MAX = INT32_MAX, MIN = INT32_MIN;
   std::vector<uint8_t> f(8);
   std::vector<int32_t> c(8);
-  auto mask = [&](std::vector<int32_t> o, std::vector<int32_t> st, std::vector<int32_t> sp, std::vector<int32_t> ss, std::vector<int32_t> tl) {
+  auto mask = [&](std::vector<int32_t> o, std::vector<int32_t> st, std::vector<int32_t> sp, std::vector<int32_t> ss,
+                  std::vector<int32_t> tl) {
     f.assign(o.size() / 2 + 1, 0);
     c.assign(st.size() + 1, 0);
     return LabelMask(LabelMaskInput{V(o), V(st), V(sp), V(ss), V(tl)}, f.data(), c.data());
@@ -133,7 +164,8 @@ void TestHostile() {
   std::vector<uint8_t> sup{0, 1, 1};
   AssembleOutput o;
   std::vector<int32_t> bad_ps{MIN};
-  ExpectRange(AssemblePacks(AssembleInput{V(ids), V(sup), V(st), V(bad_ps), V(pst), 8}, &o), "pack sample out of range");
+  ExpectRange(AssemblePacks(AssembleInput{V(ids), V(sup), V(st), V(bad_ps), V(pst), 8}, &o),
+              "pack sample out of range");
   std::vector<int32_t> bad_pst{0, MAX};
   ExpectRange(AssemblePacks(AssembleInput{V(ids), V(sup), V(st), V(ps), V(bad_pst), 8}, &o), "pack starts past end");
   ExpectRange(AssemblePacks(AssembleInput{V(ids), V(sup), V(st), V(ps), V(pst), 2}, &o), "pack over max_len");
@@ -156,7 +188,10 @@ int main() {
   TestPackRandom(rng);
   TestBits(rng);
   TestHostile();
-  if (failures) { std::fprintf(stderr, "pack_test: %d failure(s)\n", failures); return 1; }
+  if (failures) {
+    std::fprintf(stderr, "pack_test: %d failure(s)\n", failures);
+    return 1;
+  }
   std::printf("pack_test: all native mask/pack/bitset tests passed\n");
   return 0;
 }

@@ -11,12 +11,12 @@
 
 namespace cbtest {
 
-#define CB_CHECK(cond)                                                                   \
-  do {                                                                                   \
-    if (!(cond)) {                                                                       \
-      std::fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);     \
-      std::abort();                                                                      \
-    }                                                                                    \
+#define CB_CHECK(cond)                                                              \
+  do {                                                                              \
+    if (!(cond)) {                                                                  \
+      std::fprintf(stderr, "%s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
+      std::abort();                                                                 \
+    }                                                                               \
   } while (0)
 
 // Majority rule, naively. Inputs must be valid (the caller checks LabelMask succeeded first).
@@ -50,7 +50,10 @@ inline std::vector<int32_t> NaiveBFD(const std::vector<int32_t>& len, int32_t ma
     int best = -1;
     for (size_t b = 0; b < room.size(); ++b)
       if (room[b] >= len[i] && (best < 0 || room[b] < room[static_cast<size_t>(best)])) best = static_cast<int>(b);
-    if (best < 0) { best = static_cast<int>(room.size()); room.push_back(max_len); }
+    if (best < 0) {
+      best = static_cast<int>(room.size());
+      room.push_back(max_len);
+    }
     room[static_cast<size_t>(best)] -= len[i];
     pack_of[i] = best;
   }
@@ -58,7 +61,7 @@ inline std::vector<int32_t> NaiveBFD(const std::vector<int32_t>& len, int32_t ma
   return pack_of;
 }
 
-// Every packing / assembly invariant of issue 4 item 4. Aborts on violation.
+// Every packing / assembly invariant of docs/packing.md. Aborts on violation.
 inline void CheckPlan(const std::vector<int32_t>& len, const codeblock::PackPlan& plan) {
   const size_t B = plan.pack_starts.size() - 1;
   std::vector<int> seen(len.size(), 0);
@@ -81,7 +84,9 @@ inline void CheckPlan(const std::vector<int32_t>& len, const codeblock::PackPlan
     if (rej) ++r;
     CB_CHECK(seen[i] + (rej ? 1 : 0) == 1);
     CB_CHECK(rej == (len[i] < 1 || len[i] > plan.max_len));
-    CB_CHECK(plan.reason[i] == (len[i] == 0 ? codeblock::kEmpty : len[i] > plan.max_len ? codeblock::kTooLong : codeblock::kPlaced));
+    CB_CHECK(plan.reason[i] == (len[i] == 0             ? codeblock::kEmpty
+                                : len[i] > plan.max_len ? codeblock::kTooLong
+                                                        : codeblock::kPlaced));
   }
   CB_CHECK(r == plan.rejected.size());
 }
@@ -93,7 +98,10 @@ inline void CheckAssembly(const codeblock::AssembleInput& in, const codeblock::A
     CB_CHECK(b - a <= in.max_len);
     int64_t sum = 0;
     std::vector<int32_t> bounds;
-    for (int32_t k = in.pack_starts[p]; k < in.pack_starts[p + 1]; ++k) { bounds.push_back(a + static_cast<int32_t>(sum)); sum += o.seq_lens[static_cast<size_t>(k)]; }
+    for (int32_t k = in.pack_starts[p]; k < in.pack_starts[p + 1]; ++k) {
+      bounds.push_back(a + static_cast<int32_t>(sum));
+      sum += o.seq_lens[static_cast<size_t>(k)];
+    }
     CB_CHECK(sum == b - a);
     int32_t sup = 0;
     size_t nb = 0;

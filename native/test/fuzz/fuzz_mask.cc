@@ -10,7 +10,10 @@ using namespace codeblock;
 
 namespace {
 
-template <class T> View<T> V(const std::vector<T>& v) { return View<T>(v.data(), v.size()); }
+template <class T>
+View<T> V(const std::vector<T>& v) {
+  return View<T>(v.data(), v.size());
+}
 
 std::vector<int32_t> RawInts(FuzzedDataProvider& fdp, size_t max_n) {
   std::vector<int32_t> v(fdp.ConsumeIntegralInRange<size_t>(0, max_n));
@@ -25,10 +28,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const int mode = fdp.ConsumeIntegralInRange<int>(0, 3);
   std::vector<int32_t> offs, st, spans, ss, tl;
   if (mode == 0) {  // raw arrays: must never crash, only fail validation
-    offs = RawInts(fdp, 32); st = RawInts(fdp, 8); spans = RawInts(fdp, 16); ss = RawInts(fdp, 8);
+    offs = RawInts(fdp, 32);
+    st = RawInts(fdp, 8);
+    spans = RawInts(fdp, 16);
+    ss = RawInts(fdp, 8);
     if (fdp.ConsumeBool()) tl = RawInts(fdp, 8);
   } else {  // well-formed batch, small offsets (mode 3: with text lengths)
-    st.push_back(0); ss.push_back(0);
+    st.push_back(0);
+    ss.push_back(0);
     const int S = fdp.ConsumeIntegralInRange<int>(0, 6);
     for (int i = 0; i < S; ++i) {
       const int32_t len = fdp.ConsumeIntegralInRange<int32_t>(0, 64);
@@ -36,14 +43,17 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       for (int t = 0; t < T; ++t) {
         int32_t a = fdp.ConsumeIntegralInRange<int32_t>(0, len), b = fdp.ConsumeIntegralInRange<int32_t>(0, len);
         if (a > b) std::swap(a, b);
-        offs.push_back(a); offs.push_back(b);
+        offs.push_back(a);
+        offs.push_back(b);
       }
       for (int k = 0; k < K; ++k) {
         int32_t a = fdp.ConsumeIntegralInRange<int32_t>(0, len), b = fdp.ConsumeIntegralInRange<int32_t>(0, len);
         if (a > b) std::swap(a, b);
-        spans.push_back(a); spans.push_back(b);
+        spans.push_back(a);
+        spans.push_back(b);
       }
-      st.push_back(st.back() + T); ss.push_back(ss.back() + K);
+      st.push_back(st.back() + T);
+      ss.push_back(ss.back() + K);
       if (mode == 3) tl.push_back(len);
     }
   }

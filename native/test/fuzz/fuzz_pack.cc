@@ -1,6 +1,7 @@
 // libFuzzer target: best-fit-decreasing packing and pack assembly. Checks every invariant of
-// issue 4 item 4 on each accepted input, equality with the naive BFD on small batches, and that
-// hostile plans / lengths / max_len only ever fail validation.
+// docs/packing.md ("Batch layout", "Best-fit-decreasing") on each accepted input, equality with
+// the naive BFD on small batches, and that hostile plans / lengths / max_len only ever fail
+// validation.
 #include <fuzzer/FuzzedDataProvider.h>
 
 #include "codeblock.h"
@@ -9,7 +10,10 @@
 using namespace codeblock;
 
 namespace {
-template <class T> View<T> V(const std::vector<T>& v) { return View<T>(v.data(), v.size()); }
+template <class T>
+View<T> V(const std::vector<T>& v) {
+  return View<T>(v.data(), v.size());
+}
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -52,8 +56,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   std::vector<int32_t> ps = plan.pack_samples, pst = plan.pack_starts;
   if (fdp.ConsumeBool()) {  // a hostile plan
-    for (auto& x : ps) if (fdp.ConsumeBool()) x = fdp.ConsumeIntegral<int32_t>();
-    for (auto& x : pst) if (fdp.ConsumeBool()) x = fdp.ConsumeIntegral<int32_t>();
+    for (auto& x : ps)
+      if (fdp.ConsumeBool()) x = fdp.ConsumeIntegral<int32_t>();
+    for (auto& x : pst)
+      if (fdp.ConsumeBool()) x = fdp.ConsumeIntegral<int32_t>();
   }
   AssembleInput ai{V(ids), V(sup), V(st), V(ps), V(pst), max_len};
   AssembleOutput o;

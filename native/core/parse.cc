@@ -1,0 +1,143 @@
+// The language tables resolved to symbol ids, the per-thread parser and the per-record parse
+// budget of the structure analysis (docs/structure.md, "Options": parse_timeout_ms).
+#include <algorithm>
+#include <cstring>
+
+#include "core/structure_internal.h"
+
+namespace codeblock {
+namespace structure {
+namespace {
+
+Resolved resolve(const LanguageTables* t) {
+  Resolved R;
+  R.t = t;
+  R.lang = t->language();
+  uint32_t count = ts_language_symbol_count(R.lang);
+  R.cls.assign(count, 0);
+  R.role.assign(count, DuRole::None);
+  R.is_decorated.assign(count, 0);
+  R.is_expr_stmt.assign(count, 0);
+  R.is_else.assign(count, 0);
+  R.is_finally.assign(count, 0);
+  R.is_dotted.assign(count, 0);
+  R.is_aliased.assign(count, 0);
+  auto mark = [&](const std::vector<const char*>& names, uint16_t bit) {
+    for (uint32_t s = 0; s < count; s++) {
+      const char* nm = ts_language_symbol_name(R.lang, static_cast<TSSymbol>(s));
+      if (!nm) continue;
+      for (const char* x : names)
+        if (std::strcmp(nm, x) == 0) R.cls[s] |= bit;
+    }
+  };
+  auto mark1 = [&](const char* name, std::vector<uint8_t>& v) {
+    if (!name) return;
+    for (uint32_t s = 0; s < count; s++) {
+      const char* nm = ts_language_symbol_name(R.lang, static_cast<TSSymbol>(s));
+      if (nm && std::strcmp(nm, name) == 0) v[s] = 1;
+    }
+  };
+  mark(t->simple_statements, kSimple);
+  mark(t->compound_statements, kCompound);
+  mark(t->clauses, kClause);
+  mark(t->bodies, kBody);
+  mark(t->definition_items, kDefinition);
+  mark(t->string_literals, kString);
+  mark(t->comments, kComment);
+  mark(t->delimiters, kDelim);
+  mark(t->non_core_tokens, kNonCore);
+  mark(t->target_containers, kTargetContainer);
+  mark(t->parameter_containers, kParamContainer);
+  mark({t->header_terminator}, kHeaderEnd);
+  mark(t->pattern_keyword, kPatKeyword);
+  mark(t->pattern_class, kPatClass);
+  mark1(t->decorated_wrapper, R.is_decorated);
+  mark1(t->expression_statement, R.is_expr_stmt);
+  mark1(t->else_clause, R.is_else);
+  mark1(t->finally_clause, R.is_finally);
+  mark1(t->dotted_name, R.is_dotted);
+  mark1(t->aliased_import, R.is_aliased);
+  for (const RoleEntry& e : t->roles)
+    for (uint32_t s = 0; s < count; s++) {
+      const char* nm = ts_language_symbol_name(R.lang, static_cast<TSSymbol>(s));
+      if (nm && std::strcmp(nm, e.type) == 0) R.role[s] = e.role;
+    }
+  auto fid = [&](const char* f) {
+    return ts_language_field_id_for_name(R.lang, f, static_cast<uint32_t>(std::strlen(f)));
+  };
+  R.f_decorated = t->decorated_field ? fid(t->decorated_field) : 0;
+  R.f_left = fid("left");
+  R.f_right = fid("right");
+  R.f_name = fid("name");
+  R.f_value = fid("value");
+  R.f_alias = fid("alias");
+  R.f_parameters = fid("parameters");
+  R.f_body = fid("body");
+  R.f_object = fid("object");
+  R.f_type = fid("type");
+  R.f_return_type = fid("return_type");
+  R.f_superclasses = fid("superclasses");
+  return R;
+}
+
+struct ThreadParser {
+  TSParser* p = ts_parser_new();
+  ~ThreadParser() { ts_parser_delete(p); }
+};
+
+bool progress_cb(TSParseState* st) {
+  Budget* b = static_cast<Budget*>(st->payload);
+  if (b->abort_on_error && st->has_error) {
+    b->aborted_on_error = true;
+    return true;
+  }
+  if (!b->enabled) return false;
+  if (std::chrono::steady_clock::now() > b->deadline) {
+    b->hit = true;
+    return true;
+  }
+  return false;
+}
+
+struct StringInput {
+  const char* data;
+  uint32_t len;
+};
+
+const char* read_cb(void* payload, uint32_t byte, TSPoint, uint32_t* bytes_read) {
+  StringInput* in = static_cast<StringInput*>(payload);
+  if (byte >= in->len) {
+    *bytes_read = 0;
+    return "";
+  }
+  *bytes_read = in->len - byte;
+  return in->data + byte;
+}
+
+}  // namespace
+
+const Resolved& resolved(const LanguageTables* t) {
+  static const std::vector<Resolved> all = [] {
+    std::vector<Resolved> v;
+    for (const LanguageTables* l : registered_languages()) v.push_back(resolve(l));
+    return v;
+  }();
+  for (const Resolved& r : all)
+    if (r.t == t) return r;
+  return all.front();
+}
+
+// nullptr + budget.hit when the budget ran out (see structure_internal.h).
+TreePtr parse(const Resolved& R, std::string_view text, Budget& budget) {
+  thread_local ThreadParser tp;
+  ts_parser_set_language(tp.p, R.lang);
+  StringInput in{text.data(), static_cast<uint32_t>(text.size())};
+  TSInput input{&in, read_cb, TSInputEncodingUTF8, nullptr};
+  TSParseOptions opts{&budget, progress_cb};
+  TSTree* t = ts_parser_parse_with_options(tp.p, nullptr, input, opts);
+  if (!t) ts_parser_reset(tp.p);
+  return TreePtr(t);
+}
+
+}  // namespace structure
+}  // namespace codeblock

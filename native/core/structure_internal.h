@@ -1,0 +1,131 @@
+// Internals shared by the structure analysis files (see docs/structure.md):
+//   parse.cc     the language tables resolved to symbol ids, the per-thread parser, the parse budget
+//   items.cc     coding items, core logic ranges, prose ranges, ERROR / MISSING ranges
+//   defuse.cc    item-level def-use edges
+//   structure.cc analyze_structure(): segments, flags, whole-line spans, output in code points
+// Not part of the addon's interface: only native/core includes this.
+#pragma once
+#include <tree_sitter/api.h>
+
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "core/structure.h"
+#include "core/utf.h"
+#include "lang/language.h"
+
+namespace codeblock {
+namespace structure {
+
+// ---- Language tables resolved to symbol ids (parse.cc) ----
+
+// Class bits of a node type (Resolved::cls), from the tables in native/lang/ (see docs/languages.md).
+enum : uint16_t {
+  kSimple = 1 << 0,
+  kCompound = 1 << 1,
+  kClause = 1 << 2,
+  kBody = 1 << 3,
+  kDefinition = 1 << 4,
+  kString = 1 << 5,
+  kComment = 1 << 6,
+  kDelim = 1 << 7,
+  kNonCore = 1 << 8,
+  kTargetContainer = 1 << 9,
+  kParamContainer = 1 << 10,
+  kHeaderEnd = 1 << 11,
+  kPatKeyword = 1 << 12,
+  kPatClass = 1 << 13,
+};
+
+struct Resolved {
+  const LanguageTables* t = nullptr;
+  const TSLanguage* lang = nullptr;
+  std::vector<uint16_t> cls;  // by symbol
+  std::vector<DuRole> role;   // by symbol
+  std::vector<uint8_t> is_decorated, is_expr_stmt, is_else, is_finally, is_dotted, is_aliased;
+  TSFieldId f_decorated = 0, f_left = 0, f_right = 0, f_name = 0, f_value = 0, f_alias = 0, f_parameters = 0,
+            f_body = 0, f_object = 0, f_type = 0, f_return_type = 0, f_superclasses = 0;
+
+  uint16_t c(TSNode n) const {
+    TSSymbol s = ts_node_symbol(n);
+    return s < cls.size() ? cls[s] : 0;
+  }
+  DuRole r(TSNode n) const {
+    TSSymbol s = ts_node_symbol(n);
+    return s < role.size() ? role[s] : DuRole::None;
+  }
+  bool flag(const std::vector<uint8_t>& v, TSNode n) const {
+    TSSymbol s = ts_node_symbol(n);
+    return s < v.size() && v[s];
+  }
+};
+
+// The resolved tables of a registered language (built once for all of them, thread-safe).
+const Resolved& resolved(const LanguageTables* t);
+
+// ---- Parsing under the per-record budget (parse.cc) ----
+
+struct Budget {
+  bool enabled = false;
+  std::chrono::steady_clock::time_point deadline;
+  bool hit = false;
+  // Language detection of untagged blocks: give up as soon as every parse stack version is in
+  // error recovery (the block cannot be accepted, and recovery is the slow part of parsing).
+  bool abort_on_error = false;
+  bool aborted_on_error = false;
+};
+
+struct TreeDeleter {
+  void operator()(TSTree* t) const { ts_tree_delete(t); }
+};
+using TreePtr = std::unique_ptr<TSTree, TreeDeleter>;
+
+// Parses text with this thread's parser. nullptr when the budget ran out (budget.hit) or, with
+// budget.abort_on_error, when the text has a syntax error (budget.aborted_on_error).
+TreePtr parse(const Resolved& R, std::string_view text, Budget& budget);
+
+// ---- Coding items and the ranges found with them (items.cc) ----
+
+struct RawItem {
+  uint32_t b, e;  // absolute raw bytes (node range; header: through the terminator)
+  ItemKind kind;
+  const char* type;
+  TSNode node;  // the node whose leaves make the core ranges (limited to [b, e))
+  int32_t segment;
+  uint32_t flags;
+};
+
+using ByteRanges = std::vector<std::pair<uint32_t, uint32_t>>;
+
+// Items of one segment's tree (root), appended to out in walk order (not sorted). base: the
+// segment's first byte in text; seg: its index.
+void extract_items(const Resolved& R, TSNode root, uint32_t base, int32_t seg, std::string_view text,
+                   const CodePointMap& cpm, const StructureOptions& opt, std::vector<RawItem>& out);
+
+// Comments and docstrings of one tree (absolute bytes).
+void collect_prose(const Resolved& R, TSNode root, uint32_t base, ByteRanges& out);
+
+// ERROR ranges and MISSING points of one tree (absolute bytes).
+void collect_errors(TSNode root, uint32_t base, ByteRanges& errs, std::vector<uint32_t>& missing);
+
+// Core logic leaves of `node` inside [b, e) (absolute bytes), merged when adjacent.
+void core_ranges(const Resolved& R, TSNode node, uint32_t base, uint32_t b, uint32_t e, ByteRanges& out);
+
+// ---- Def-use (defuse.cc) ----
+
+struct SegmentTree {
+  TSNode root;
+  uint32_t base;  // the segment's first byte in text
+};
+
+// Def-use edges (def item, use item) over one language's segments, in order, appended to edges
+// (unsorted, may repeat). items: every item of the record, sorted by position.
+void def_use_edges(const Resolved& R, std::string_view text, const std::vector<RawItem>& items,
+                   const std::vector<SegmentTree>& segments, std::vector<std::pair<int32_t, int32_t>>& edges);
+
+}  // namespace structure
+}  // namespace codeblock
