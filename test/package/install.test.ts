@@ -76,7 +76,8 @@ function which(program: string, path: string): string | undefined {
 
 /** A PATH of symlinks to every program on PATH except compilers, linkers and build tools. */
 function pathWithoutCompilers(dir: string): string {
-  const hidden = /^(cc|c\+\+|cpp|c89|c99|gcc|g\+\+|clang|cmake|ccmake|ctest|cpack|make|gmake|ninja|ld|as|tcc)([-.].*)?$/;
+  const hidden =
+    /^(cc|c\+\+|cpp|c89|c99|gcc|g\+\+|clang|clang\+\+|cmake|ccmake|ctest|cpack|make|gmake|ninja|ld|as|tcc)([-.].*)?$/;
   mkdirSync(dir, { recursive: true });
   for (const d of (process.env.PATH ?? '').split(delimiter)) {
     let names: string[];
@@ -105,7 +106,7 @@ function pathWithoutCompilers(dir: string): string {
 function copyCheckout(to: string): void {
   const ls = spawnSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: ROOT, encoding: 'utf8' });
   assert.equal(ls.status, 0, `git ls-files in ${ROOT} failed: ${ls.stderr}`);
-  for (const f of ls.stdout.split('\0').filter(Boolean)) {
+  for (const f of ls.stdout.split('\0').filter((p) => p && p.split('/')[0] !== 'node_modules')) {
     const src = join(ROOT, f);
     if (!existsSync(src) || lstatSync(src).isDirectory()) continue;
     mkdirSync(dirname(join(to, f)), { recursive: true });
