@@ -15,7 +15,8 @@ let why;
 if (force === '1') why = 'CODEBLOCK_BUILD_FROM_SOURCE=1';
 else if (checkout) why = 'installing the checkout itself';
 else if (process.platform !== 'linux' || process.arch !== 'x64' || !glibcVersion()) {
-  why = `no prebuilt addon for ${process.platform}-${process.arch}${process.platform === 'linux' ? ' without glibc' : ''}`;
+  const libc = process.platform === 'linux' ? ' without glibc' : '';
+  why = `no prebuilt addon for ${process.platform}-${process.arch}${libc}`;
 } else if (!existsSync(PREBUILT)) why = `${rel(PREBUILT)} is not in this package`;
 else {
   const err = loadError(PREBUILT);

@@ -46,7 +46,9 @@ function grammarList() {
   const declared = { ...pkg.dependencies, ...pkg.optionalDependencies };
   const seen = new Set();
   for (const g of grammars) {
-    if (!/^[a-z_][a-z0-9_]*$/.test(g.language ?? '')) throw new Error(`${file}: bad language name ${JSON.stringify(g.language)}`);
+    if (!/^[a-z_][a-z0-9_]*$/.test(g.language ?? '')) {
+      throw new Error(`${file}: bad language name ${JSON.stringify(g.language)}`);
+    }
     if (seen.has(g.language)) throw new Error(`${file}: language ${g.language} listed twice`);
     seen.add(g.language);
     if (!declared[g.package]) throw new Error(`${file}: ${g.package} is not a dependency in package.json`);
@@ -79,6 +81,7 @@ function resolveAll() {
   return out;
 }
 
+const allSources = (d) => [...d.treeSitter.sources, ...d.grammars.flatMap((g) => g.sources)];
 const cm = (s) => `"${s.replace(/\\/g, '/').replace(/"/g, '\\"')}"`;
 
 function main(cmd) {
@@ -107,8 +110,8 @@ function main(cmd) {
         lines.push(`set(CB_GRAMMAR_${g.language}_SOURCES ${g.sources.map(cm).join(' ')})`);
       }
       break;
-    case 'gyp-ts-sources':
-      lines.push(...d.treeSitter.sources, ...d.grammars.flatMap((g) => g.sources));
+    case 'gyp-ts-sources': // relative to binding.gyp: gyp's make generator mangles absolute source paths
+      lines.push(...allSources(d).map((f) => path.relative(ROOT, f)));
       break;
     case 'gyp-ts-includes':
       lines.push(d.treeSitter.include, d.treeSitter.privateInclude);
@@ -122,7 +125,9 @@ function main(cmd) {
       lines.push(JSON.stringify(d, null, 2));
       break;
     default:
-      process.stderr.write(`usage: node scripts/native-deps.cjs cmake|gyp-ts-sources|gyp-ts-includes|gyp-napi-includes|check|json\n`);
+      process.stderr.write(
+        'usage: node scripts/native-deps.cjs cmake|gyp-ts-sources|gyp-ts-includes|gyp-napi-includes|check|json\n',
+      );
       process.exit(2);
   }
   if (lines.length) process.stdout.write(lines.join('\n') + '\n');
