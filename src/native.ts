@@ -1,6 +1,7 @@
 /**
  * The one module that loads the C++ addon. Everything native goes through `native()`.
- * The addon is built by `npm ci` (cmake-js); `CODEBLOCK_ADDON` may point at another build.
+ * The addon is built by `npm ci` (cmake-js) or comes prebuilt in the package (prebuilds/, docs/install.md);
+ * `CODEBLOCK_ADDON` may point at another build.
  */
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
@@ -21,7 +22,12 @@ let cached: NativeAddon | undefined;
 export function addonPath(): string {
   const override = process.env.CODEBLOCK_ADDON;
   if (override) return resolve(override);
-  const candidates = [join(PACKAGE_ROOT, 'build', 'Release', 'codeblock.node'), join(PACKAGE_ROOT, 'build', 'Debug', 'codeblock.node')];
+  // A local build wins over the prebuilt addon shipped in the package (scripts/install.mjs, docs/install.md).
+  const candidates = [
+    join(PACKAGE_ROOT, 'build', 'Release', 'codeblock.node'),
+    join(PACKAGE_ROOT, 'build', 'Debug', 'codeblock.node'),
+    join(PACKAGE_ROOT, 'prebuilds', `${process.platform}-${process.arch}`, 'codeblock.napi.glibc.node'),
+  ];
   return candidates.find((p) => existsSync(p)) ?? candidates[0]!;
 }
 
@@ -31,7 +37,7 @@ export function native(): NativeAddon {
   const path = addonPath();
   if (!existsSync(path)) {
     throw new CodeblockError(
-      `native addon not built (${path} missing): run \`npm run build:native\` (or \`npm ci\`) in the codeblock package`,
+      `native addon not built (${path} missing): run \`npm rebuild codeblock\` (in a checkout: \`npm run build:native\`); see docs/install.md`,
       'E_NATIVE',
     );
   }

@@ -1,0 +1,136 @@
+#!/usr/bin/env node
+// Where the addon's C/C++ dependencies live, resolved the way Node resolves them (require.resolve from this
+// package's directory, so hoisted copies in a consumer's node_modules are found). CMakeLists.txt and binding.gyp
+// both call this; the grammar list is native/grammars.json. See docs/install.md.
+//   node scripts/native-deps.cjs cmake          CMake set() commands (CMakeLists.txt includes them)
+//   node scripts/native-deps.cjs gyp-ts-sources | gyp-ts-includes | gyp-napi-includes   one path a line
+//   node scripts/native-deps.cjs check          exit 1 with one line naming what is missing
+//   node scripts/native-deps.cjs json           everything, for people and tests
+'use strict';
+const fs = require('node:fs');
+const path = require('node:path');
+
+const ROOT = path.resolve(__dirname, '..');
+
+class MissingDep extends Error {}
+
+/** Directory of an installed package, found from ROOT with Node's own resolution. */
+function packageDir(name) {
+  try {
+    return path.dirname(require.resolve(`${name}/package.json`, { paths: [ROOT] }));
+  } catch (err) {
+    if (err.code !== 'ERR_PACKAGE_PATH_NOT_EXPORTED') {
+      throw new MissingDep(`${name} is not installed (not resolvable from ${ROOT})`);
+    }
+  }
+  // package.json not exported: resolve the entry point and walk up to the package's own package.json.
+  let dir = path.dirname(require.resolve(name, { paths: [ROOT] }));
+  for (;;) {
+    const pj = path.join(dir, 'package.json');
+    if (fs.existsSync(pj) && JSON.parse(fs.readFileSync(pj, 'utf8')).name === name) return dir;
+    const up = path.dirname(dir);
+    if (up === dir) throw new MissingDep(`${name}: no package.json found above its entry point`);
+    dir = up;
+  }
+}
+
+function requireFile(file, what) {
+  if (!fs.existsSync(file)) throw new MissingDep(`${what}: ${file} missing`);
+  return file;
+}
+
+function grammarList() {
+  const file = path.join(ROOT, 'native', 'grammars.json');
+  const { grammars } = JSON.parse(fs.readFileSync(file, 'utf8'));
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  const declared = { ...pkg.dependencies, ...pkg.optionalDependencies };
+  const seen = new Set();
+  for (const g of grammars) {
+    if (!/^[a-z_][a-z0-9_]*$/.test(g.language ?? '')) {
+      throw new Error(`${file}: bad language name ${JSON.stringify(g.language)}`);
+    }
+    if (seen.has(g.language)) throw new Error(`${file}: language ${g.language} listed twice`);
+    seen.add(g.language);
+    if (!declared[g.package]) throw new Error(`${file}: ${g.package} is not a dependency in package.json`);
+  }
+  return grammars;
+}
+
+function resolveAll() {
+  const tsDir = packageDir('tree-sitter');
+  const runtime = path.join(tsDir, 'vendor', 'tree-sitter', 'lib');
+  const out = {
+    treeSitter: {
+      package: tsDir,
+      sources: [requireFile(path.join(runtime, 'src', 'lib.c'), 'tree-sitter runtime')],
+      include: path.join(runtime, 'include'),
+      privateInclude: path.join(runtime, 'src'),
+    },
+    grammars: [],
+    nodeAddonApi: packageDir('node-addon-api'),
+    nodeApiHeaders: require(path.join(packageDir('node-api-headers'), 'index.js')).include_dir,
+  };
+  requireFile(path.join(out.nodeAddonApi, 'napi.h'), 'node-addon-api');
+  requireFile(path.join(out.nodeApiHeaders, 'node_api.h'), 'node-api-headers');
+  for (const g of grammarList()) {
+    const dir = path.join(packageDir(g.package), g.dir);
+    const sources = [requireFile(path.join(dir, 'parser.c'), `${g.package} grammar`)];
+    for (const s of ['scanner.c', 'scanner.cc']) if (fs.existsSync(path.join(dir, s))) sources.push(path.join(dir, s));
+    out.grammars.push({ language: g.language, package: g.package, dir, sources });
+  }
+  return out;
+}
+
+const allSources = (d) => [...d.treeSitter.sources, ...d.grammars.flatMap((g) => g.sources)];
+const cm = (s) => `"${s.replace(/\\/g, '/').replace(/"/g, '\\"')}"`;
+
+function main(cmd) {
+  let d;
+  try {
+    d = resolveAll();
+  } catch (err) {
+    if (!(err instanceof MissingDep)) throw err;
+    process.stderr.write(
+      `codeblock: cannot build the addon from source: ${err.message}; ` +
+        'reinstall with a C/C++ compiler on PATH so the optional tree-sitter packages install (docs/install.md)\n',
+    );
+    process.exit(1);
+  }
+  const lines = [];
+  switch (cmd) {
+    case 'cmake':
+      lines.push(`set(CB_TS_RUNTIME_SOURCES ${d.treeSitter.sources.map(cm).join(' ')})`);
+      lines.push(`set(CB_TS_INCLUDE ${cm(d.treeSitter.include)})`);
+      lines.push(`set(CB_TS_PRIVATE_INCLUDE ${cm(d.treeSitter.privateInclude)})`);
+      lines.push(`set(CB_NODE_ADDON_API_INCLUDE ${cm(d.nodeAddonApi)})`);
+      lines.push(`set(CB_NODE_API_HEADERS_INCLUDE ${cm(d.nodeApiHeaders)})`);
+      lines.push(`set(CB_GRAMMARS ${d.grammars.map((g) => g.language).join(' ')})`);
+      for (const g of d.grammars) {
+        lines.push(`set(CB_GRAMMAR_${g.language}_DIR ${cm(g.dir)})`);
+        lines.push(`set(CB_GRAMMAR_${g.language}_SOURCES ${g.sources.map(cm).join(' ')})`);
+      }
+      break;
+    case 'gyp-ts-sources': // relative to binding.gyp: gyp's make generator mangles absolute source paths
+      lines.push(...allSources(d).map((f) => path.relative(ROOT, f)));
+      break;
+    case 'gyp-ts-includes':
+      lines.push(d.treeSitter.include, d.treeSitter.privateInclude);
+      break;
+    case 'gyp-napi-includes':
+      lines.push(d.nodeApiHeaders, d.nodeAddonApi, d.treeSitter.include);
+      break;
+    case 'check':
+      break;
+    case 'json':
+      lines.push(JSON.stringify(d, null, 2));
+      break;
+    default:
+      process.stderr.write(
+        'usage: node scripts/native-deps.cjs cmake|gyp-ts-sources|gyp-ts-includes|gyp-napi-includes|check|json\n',
+      );
+      process.exit(2);
+  }
+  if (lines.length) process.stdout.write(lines.join('\n') + '\n');
+}
+
+main(process.argv[2]);

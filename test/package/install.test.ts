@@ -1,0 +1,353 @@
+/**
+ * codeblock as a dependency of someone else's project (docs/install.md), end to end and outside the repo:
+ * `npm pack` a copy of the checkout (tracked and untracked-not-ignored files, as a fresh clone has them), check
+ * the tarball's contents, then install it into two consumer projects from the npm registry (cache):
+ *   A. no cmake and no compiler on PATH, onnxruntime-node's postinstall denied through `allowScripts`: the
+ *      prebuilt addon is used; `npx codeblock run`, an ESM and a CommonJS script, and a TypeScript file that
+ *      type-checks against the shipped types;
+ *   B. CODEBLOCK_BUILD_FROM_SOURCE=1 with the compiler, ONNXRUNTIME_NODE_INSTALL=skip: the addon is compiled from
+ *      the hoisted tree-sitter sources and gives the same output bytes as A.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import {
+  accessSync, constants, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync,
+  statSync, symlinkSync, writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join, relative } from 'node:path';
+import { PACKAGE_ROOT } from '../../src/native.js';
+import { SHARED_DATA } from '../helpers/cli.js';
+
+const ROOT = PACKAGE_ROOT;
+const DATA = join(SHARED_DATA, 'humaneval-markdown.jsonl');
+const POOL = join(ROOT, 'examples', 'pool.jsonl');
+const PKG = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string; files: string[] };
+const PREBUILT = 'prebuilds/linux-x64/codeblock.napi.glibc.node';
+const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+const COMPILERS = ['cc', 'c++', 'gcc', 'g++', 'clang', 'clang++', 'cmake', 'make', 'ninja'];
+/** The documented ceiling for the tarball (docs/install.md gives the measured size). */
+const MAX_TARBALL_BYTES = 6 * 1024 * 1024;
+
+interface Run {
+  status: number | null;
+  /** stdout then stderr */
+  out: string;
+  stdout: string;
+}
+
+/** The environment of a user's shell: nothing inherited from the `npm test` that runs this file. */
+function userEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const keep = /^npm_config_(cache|userconfig|globalconfig|registry)$/;
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    const fromNpmTest = /^(npm_|INIT_CWD$|NODE_TEST_CONTEXT$|NODE_OPTIONS$|CODEBLOCK_|ONNXRUNTIME_NODE_INSTALL)/;
+    if (fromNpmTest.test(k) && !keep.test(k)) continue;
+    env[k] = v;
+  }
+  return { ...env, CI: 'true', ...extra };
+}
+
+function sh(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, timeoutS = 600): Run {
+  const r = spawnSync(cmd, args, { cwd, env, encoding: 'utf8', timeout: timeoutS * 1000, maxBuffer: 256 << 20 });
+  const out = `${r.stdout ?? ''}${r.stderr ?? ''}${r.error ? `\n${r.error.message}` : ''}`;
+  return { status: r.status, out, stdout: r.stdout ?? '' };
+}
+
+function ok(r: Run, what: string): string {
+  assert.equal(r.status, 0, `${what} failed (exit ${r.status}):\n${r.out.slice(-6000)}`);
+  return r.out;
+}
+
+function which(program: string, path: string): string | undefined {
+  for (const dir of path.split(delimiter)) {
+    const p = join(dir, program);
+    try {
+      accessSync(p, constants.X_OK);
+      if (statSync(p).isFile()) return p;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+/** A PATH of symlinks to every program on PATH except compilers, linkers and build tools. */
+function pathWithoutCompilers(dir: string): string {
+  const hidden =
+    /^(cc|c\+\+|cpp|c89|c99|gcc|g\+\+|clang|clang\+\+|cmake|ccmake|ctest|cpack|make|gmake|ninja|ld|as|tcc)([-.].*)?$/;
+  mkdirSync(dir, { recursive: true });
+  for (const d of (process.env.PATH ?? '').split(delimiter)) {
+    let names: string[];
+    try {
+      names = readdirSync(d);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      if (hidden.test(name) || /^(x86_64|aarch64|i686)-.*-(gcc|g\+\+|cc|c\+\+|ld|as|cpp)/.test(name)) continue;
+      const target = join(d, name);
+      if (existsSync(join(dir, name))) continue;
+      try {
+        accessSync(target, constants.X_OK);
+        if (!statSync(target).isFile()) continue;
+      } catch {
+        continue;
+      }
+      symlinkSync(target, join(dir, name));
+    }
+  }
+  return dir;
+}
+
+/** Copy what a fresh clone of the checkout holds (tracked + untracked-not-ignored files). */
+function copyCheckout(to: string): void {
+  const ls = spawnSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(ls.status, 0, `git ls-files in ${ROOT} failed: ${ls.stderr}`);
+  for (const f of ls.stdout.split('\0').filter((p) => p && p.split('/')[0] !== 'node_modules')) {
+    const src = join(ROOT, f);
+    if (!existsSync(src) || lstatSync(src).isDirectory()) continue;
+    mkdirSync(dirname(join(to, f)), { recursive: true });
+    cpSync(src, join(to, f));
+  }
+  symlinkSync(join(ROOT, 'node_modules'), join(to, 'node_modules'));
+}
+
+function filesUnder(dir: string): Map<string, Buffer> {
+  const out = new Map<string, Buffer>();
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else out.set(relative(dir, p), readFileSync(p));
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+/** Which codeblock addon file a process mapped (from /proc/self/maps), printed by the consumer scripts. */
+const MAPPED_ADDON = `
+  (await import('node:fs')).readFileSync('/proc/self/maps', 'utf8').split('\\n')
+    .map((l) => l.slice(l.indexOf('/'))).find((p) => /codeblock[^/]*\\.node$/.test(p))`;
+
+const ESM_SCRIPT = `import { run, loadPacks, resolveConfig } from 'codeblock';
+import { readFileSync } from 'node:fs';
+const [cliOut, pool, libOut] = process.argv.slice(2);
+async function read(dir) {
+  let packs = 0, supervised = 0;
+  for await (const b of loadPacks(dir, { batchSize: 4 })) {
+    packs += b.packIndices.length;
+    for (const l of b.labels) if (l !== -100) supervised++;
+  }
+  return { packs, supervised };
+}
+const r = await run([pool], resolveConfig('run', { out: libOut, scorer: 'none', workers: 1, progress: false }));
+const manifest = (d) => JSON.parse(readFileSync(d + '/manifest.json', 'utf8'));
+console.log(JSON.stringify({
+  cli: await read(cliOut), cliManifest: manifest(cliOut),
+  lib: await read(libOut), libManifest: manifest(libOut), libPacks: r.select.packs,
+  addon: ${MAPPED_ADDON},
+}));
+`;
+
+const CJS_SCRIPT = `const { loadPacks, CodeblockError } = require('codeblock');
+(async () => {
+  let packs = 0;
+  for await (const b of loadPacks(process.argv[2], { batchSize: 3 })) packs += b.packIndices.length;
+  console.log(JSON.stringify({ packs, error: typeof CodeblockError }));
+})();
+`;
+
+const TS_GOOD = `import { run, loadPacks, resolveConfig, type PackBatch, type CodeblockConfig } from 'codeblock';
+const cfg: CodeblockConfig = resolveConfig('run', { out: 'out', scorer: 'none' });
+export async function main(): Promise<number> {
+  const r = await run(['in.jsonl'], cfg);
+  let total: number = r.select.packs;
+  for await (const b of loadPacks('out', { batchSize: 8, shuffle: true, seed: 1 })) {
+    const batch: PackBatch = b;
+    const ids: Int32Array = batch.input_ids;
+    total += ids.length;
+  }
+  return total;
+}
+`;
+
+/** Must not type-check: proves the types are real (an `any` import would accept it). */
+const TS_BAD = `import { loadPacks } from 'codeblock';
+export const x = loadPacks('out', { batchSize: 'eight' });
+`;
+
+test('npm install codeblock in a consumer project: prebuilt without a compiler, from source with one', {
+  timeout: 1_500_000,
+}, async (t) => {
+  assert.ok(existsSync(DATA), `${DATA} missing (../shared/data beside the checkout)`);
+  const tmp = mkdtempSync(join(tmpdir(), 'codeblock-pkg-'));
+  const nocc = pathWithoutCompilers(join(tmp, 'bin-nocc'));
+  const env = userEnv();
+  let tarball = '';
+  const t0 = Date.now();
+  const lap = (what: string): void => t.diagnostic(`${what}: ${((Date.now() - t0) / 1000).toFixed(0)} s`);
+
+  try {
+    await t.test('npm pack of a fresh copy builds dist/src and the prebuilt addon; contents follow "files"', () => {
+      const src = join(tmp, 'src');
+      copyCheckout(src);
+      ok(sh('npm', ['pack', '--pack-destination', tmp], src, env), 'npm pack');
+      tarball = join(tmp, `codeblock-${PKG.version}.tgz`);
+      assert.ok(existsSync(tarball), `${tarball} missing`);
+      lap('packed');
+      const dry = sh('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], src, env);
+      ok(dry, 'npm pack --dry-run');
+      const listing = (JSON.parse(dry.stdout) as { files: { path: string }[] }[])[0]!.files
+        .map((f) => f.path).sort();
+      const inTar = ok(sh('tar', ['tzf', tarball], tmp, env), 'tar tzf').split('\n')
+        .filter((l) => l && !l.endsWith('/'))
+        .map((l) => l.replace(/^package\//, '')).sort();
+      assert.deepEqual(inTar, listing, 'the tarball holds exactly what npm pack --dry-run lists');
+      const always = new Set(['package.json', 'README.md', 'LICENSE']);
+      const allow = PKG.files.filter((f) => !f.startsWith('!'));
+      for (const p of listing) {
+        assert.ok(always.has(p) || allow.some((f) => p === f || p.startsWith(`${f}/`)), `${p} is not in "files"`);
+        assert.doesNotMatch(p, /^(src|test|bench|tools|\.ci|build[^/]*|node_modules|dist\/(test|bench))\//, p);
+        assert.doesNotMatch(p, /\.map$|^native\/test\//, p);
+      }
+      for (const need of ['dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/main.js', 'bin/codeblock',
+        PREBUILT, 'CMakeLists.txt', 'binding.gyp', 'native/grammars.json', 'native/codeblock.h',
+        'scripts/native-deps.cjs', 'scripts/install.mjs', 'models/default/model.onnx', 'docs/install.md']) {
+        assert.ok(listing.includes(need), `${need} missing from the tarball`);
+      }
+      const size = statSync(tarball).size;
+      t.diagnostic(`tarball ${size} bytes, ${listing.length} files`);
+      assert.ok(size < MAX_TARBALL_BYTES, `tarball is ${size} bytes`);
+    });
+
+    await t.test('the prebuilt addon needs glibc ≤ 2.18 and libgcc_s only (no libstdc++)', () => {
+      const so = join(tmp, 'src', PREBUILT);
+      const syms = ok(sh('objdump', ['-T', so], tmp, env), 'objdump -T');
+      const glibc = [...syms.matchAll(/\(GLIBC_(\d+)\.(\d+)(?:\.\d+)?\)/g)].map((m) => [Number(m[1]), Number(m[2])]);
+      const max = glibc.reduce((a, b) => (a[0]! * 1000 + a[1]! >= b[0]! * 1000 + b[1]! ? a : b));
+      t.diagnostic(`highest GLIBC_ symbol version: ${max.join('.')}`);
+      assert.ok(max[0] === 2 && max[1]! <= 18, `needs GLIBC_${max.join('.')}`);
+      assert.doesNotMatch(syms, /GLIBCXX|CXXABI/);
+      const needed = ok(sh('readelf', ['-d', so], tmp, env), 'readelf -d').match(/\(NEEDED\).*\[(.*)\]/g) ?? [];
+      assert.deepEqual(needed.map((l) => l.replace(/.*\[(.*)\]/, '$1')).sort(),
+        ['ld-linux-x86-64.so.2', 'libc.so.6', 'libgcc_s.so.1']);
+    });
+
+    const a = join(tmp, 'consumer-a');
+    await t.test('consumer A: npm install without cmake or a compiler uses the prebuilt addon', () => {
+      for (const c of COMPILERS) assert.equal(which(c, nocc), undefined, `${c} is still on the test PATH`);
+      mkdirSync(a);
+      writeFileSync(join(a, 'package.json'), JSON.stringify({
+        name: 'consumer-a', version: '1.0.0', private: true, allowScripts: { 'onnxruntime-node': false },
+      }, null, 2));
+      const out = ok(sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--foreground-scripts',
+        tarball], a, { ...env, PATH: nocc }), 'npm install (no compiler)');
+      lap('consumer A installed');
+      assert.match(out, new RegExp(`codeblock: using the prebuilt addon ${PREBUILT.replace(/\./g, '\\.')}`));
+      assert.doesNotMatch(out, /compiling the addon|nuget|Unknown project config/);
+      assert.ok(!existsSync(join(a, 'node_modules', 'codeblock', 'build')), 'nothing was compiled');
+    });
+
+    await t.test('consumer A: npx codeblock run, ESM and CommonJS scripts, TypeScript types', () => {
+      const aEnv = { ...env, PATH: nocc };
+      ok(sh('npx', ['codeblock', 'run', DATA, '-o', 'out'], a, aEnv), 'npx codeblock run');
+      lap('consumer A ran');
+      writeFileSync(join(a, 'consumer.mjs'), ESM_SCRIPT);
+      const esm = JSON.parse(ok(sh('node', ['consumer.mjs', 'out', POOL, 'lib-out'], a, aEnv), 'ESM script')
+        .trim().split('\n').pop()!);
+      assert.equal(esm.addon, join(a, 'node_modules', 'codeblock', PREBUILT), 'the prebuilt addon is what loads');
+      assert.equal(esm.cli.packs, esm.cliManifest.packing.packs);
+      assert.equal(esm.cli.supervised, esm.cliManifest.tokens.supervised);
+      assert.equal(esm.cliManifest.counts.input, 164);
+      assert.ok(esm.libPacks > 0);
+      assert.equal(esm.lib.packs, esm.libPacks);
+      assert.equal(esm.lib.supervised, esm.libManifest.tokens.supervised);
+
+      writeFileSync(join(a, 'consumer.cjs'), CJS_SCRIPT);
+      const cjs = JSON.parse(ok(sh('node', ['consumer.cjs', 'out'], a, aEnv), 'CommonJS script').trim());
+      assert.deepEqual(cjs, { packs: esm.cli.packs, error: 'function' });
+
+      writeFileSync(join(a, 'tsconfig.json'), JSON.stringify({
+        compilerOptions: {
+          module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, noEmit: true,
+          skipLibCheck: false, types: ['node'], typeRoots: [join(ROOT, 'node_modules', '@types')],
+        },
+        files: ['consumer.ts', 'consumer-bad.ts'],
+      }));
+      writeFileSync(join(a, 'consumer.ts'), TS_GOOD);
+      writeFileSync(join(a, 'consumer-bad.ts'), TS_BAD);
+      const tsc = sh(process.execPath, [TSC, '-p', 'tsconfig.json'], a, aEnv);
+      // skipLibCheck off, so codeblock's shipped declarations are checked too; only the tokenizers dependency's
+      // own broken ones are excused (docs/install.md: consumers need skipLibCheck for those).
+      const errors = tsc.out.split('\n').filter((l) => /error TS\d+/.test(l))
+        .filter((l) => !l.startsWith('node_modules/tokenizers/'));
+      assert.notEqual(tsc.status, 0, 'consumer-bad.ts must not type-check');
+      assert.ok(errors.length > 0 && errors.every((l) => l.startsWith('consumer-bad.ts(2,')), tsc.out.slice(-4000));
+      assert.match(errors[0]!, /error TS2322: Type 'string' is not assignable to type 'number'/);
+    });
+
+    await t.test('consumer A: forcing a compile without the sources or a compiler refuses in one line', () => {
+      const dir = join(a, 'node_modules', 'codeblock');
+      const r = sh('node', ['scripts/install.mjs'], dir, { ...env, PATH: nocc, CODEBLOCK_BUILD_FROM_SOURCE: '1' });
+      assert.equal(r.status, 1, r.out);
+      assert.match(r.out, /^codeblock: compiling the addon from source \(CODEBLOCK_BUILD_FROM_SOURCE=1\)\n/);
+      // tree-sitter, an optional dependency, is left out where its own binding cannot build (no compiler and
+      // its prebuilt binding needs a newer libstdc++); where it installed, the missing cmake stops the compile.
+      assert.match(r.out, new RegExp('\\ncodeblock: (cannot build the addon from source: tree-sitter is not ' +
+        'installed|cannot compile the addon: cmake is not on PATH)[^\\n]*\\n$'));
+      const bad = sh('node', ['scripts/install.mjs'], dir, { ...env, CODEBLOCK_BUILD_FROM_SOURCE: 'yes' });
+      assert.equal(bad.status, 1);
+      assert.equal(bad.out, 'codeblock: CODEBLOCK_BUILD_FROM_SOURCE must be 1 or 0, got "yes"\n');
+    });
+
+    const b = join(tmp, 'consumer-b');
+    await t.test('consumer B: CODEBLOCK_BUILD_FROM_SOURCE=1 compiles from the hoisted sources, same bytes', () => {
+      mkdirSync(b);
+      writeFileSync(join(b, 'package.json'), JSON.stringify({ name: 'consumer-b', version: '1.0.0', private: true }));
+      const bEnv = { ...env, CODEBLOCK_BUILD_FROM_SOURCE: '1', ONNXRUNTIME_NODE_INSTALL: 'skip' };
+      const out = ok(sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--foreground-scripts',
+        tarball], b, bEnv), 'npm install (from source)');
+      lap('consumer B installed');
+      assert.match(out, /codeblock: compiling the addon from source \(CODEBLOCK_BUILD_FROM_SOURCE=1\)/);
+      assert.match(out, /codeblock: built build\/Release\/codeblock\.node/);
+      const pkgDir = join(b, 'node_modules', 'codeblock');
+      assert.ok(!existsSync(join(pkgDir, 'node_modules', 'tree-sitter')), 'tree-sitter is hoisted');
+      const deps = readFileSync(join(pkgDir, 'build', 'native-deps.cmake'), 'utf8');
+      const hoisted = join(b, 'node_modules', 'tree-sitter', 'vendor', 'tree-sitter', 'lib', 'src', 'lib.c');
+      assert.ok(deps.includes(`"${hoisted}"`), deps);
+      assert.ok(deps.includes(`"${join(b, 'node_modules', 'tree-sitter-python', 'src', 'parser.c')}"`));
+
+      ok(sh('npx', ['codeblock', 'run', DATA, '-o', 'out'], b, env), 'npx codeblock run');
+      lap('consumer B ran');
+      const mapped = ok(sh('node', ['--input-type=module', '-e',
+        `import { native } from 'codeblock'; native(); console.log(${MAPPED_ADDON});`], b, env), 'addon check').trim();
+      assert.equal(mapped, join(pkgDir, 'build', 'Release', 'codeblock.node'), 'the local build is what loads');
+      const fromA = filesUnder(join(a, 'out'));
+      const fromB = filesUnder(join(b, 'out'));
+      assert.deepEqual([...fromB.keys()].sort(), [...fromA.keys()].sort());
+      for (const [f, bytes] of fromA) assert.ok(bytes.equals(fromB.get(f)!), `${f} differs between A and B`);
+      assert.ok(fromA.has('packs.parquet'));
+    });
+
+    await t.test('consumer B: a prebuilt addon that does not load falls back to compiling', () => {
+      const pkgDir = join(b, 'node_modules', 'codeblock');
+      writeFileSync(join(pkgDir, PREBUILT), 'not an ELF file');
+      const out = ok(sh('npm', ['rebuild', 'codeblock', '--foreground-scripts'], b, env), 'npm rebuild codeblock');
+      assert.match(out, /codeblock: compiling the addon from source \(the prebuilt addon does not load here \(.+\)\)/);
+      assert.match(out, /codeblock: built build\/Release\/codeblock\.node/);
+    });
+  } finally {
+    lap('done');
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
+test('npm commands in the checkout print no config warnings (no .npmrc key npm does not know)', () => {
+  // `npx codeblock` loads the same config; `npm pkg` does it without reading the whole node_modules tree.
+  const r = sh('npm', ['pkg', 'get', 'version'], ROOT, userEnv(), 120);
+  assert.equal(r.status, 0, r.out);
+  assert.equal(r.out, `"${PKG.version}"\n`);
+});
