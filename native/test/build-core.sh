@@ -4,18 +4,20 @@
 # Usage: build_core_objects OUT_DIR "SANITIZER FLAGS"   → sets core_objects=(...)
 # The tree-sitter objects are kept in OUT_DIR between runs (rebuilt when their flags change).
 build_core_objects() {
-  local out="$1" san="$2" native root nm cxx cc
+  local out="$1" san="$2" native root cxx cc
   native="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
   root="$(dirname "$native")"
-  nm="$root/node_modules"
   cxx="${CXX:-$(command -v clang++-14 || command -v clang++)}"
   cc="${CC:-$(command -v clang-14 || command -v clang)}"
-  local rt="$nm/tree-sitter/vendor/tree-sitter/lib"
-  local grammars=(tree-sitter-python)  # keep in step with the treesitter library in CMakeLists.txt
-  local ts_src=("$rt/src/lib.c") g f
-  for g in "${grammars[@]}"; do
-    for f in parser.c scanner.c; do [ -f "$nm/$g/src/$f" ] && ts_src+=("$nm/$g/src/$f"); done
-  done
+  # The same sources the addon compiles: scripts/native-deps.cjs resolves the runtime and every grammar of
+  # native/grammars.json the way Node resolves packages (docs/install.md).
+  local deps rt ts_inc ts_priv f
+  deps="$(node "$root/scripts/native-deps.cjs" json)"
+  ts_inc="$(node -e 'console.log(JSON.parse(process.argv[1]).treeSitter.include)' "$deps")"
+  ts_priv="$(node -e 'console.log(JSON.parse(process.argv[1]).treeSitter.privateInclude)' "$deps")"
+  local ts_src=()
+  mapfile -t ts_src < <(node -e 'const d = JSON.parse(process.argv[1]);
+    for (const f of [...d.treeSitter.sources, ...d.grammars.flatMap((g) => g.sources)]) console.log(f);' "$deps")
   mkdir -p "$out/obj/ts" "$out/obj/core"
   core_objects=()
   # tree-sitter: AddressSanitizer (and the fuzzer's coverage) only; its own UB is not ours to report.
@@ -26,7 +28,7 @@ build_core_objects() {
     o="$out/obj/ts/$(basename "$(dirname "$(dirname "$f")")")-$(basename "$f" .c).o"
     if [ ! -f "$o" ] || [ "$f" -nt "$o" ]; then
       "$cc" -std=c11 -O1 -g -fno-omit-frame-pointer $ts_san -w -D_POSIX_C_SOURCE=200112L -D_DEFAULT_SOURCE \
-        -I"$rt/include" -I"$rt/src" -I"$(dirname "$f")" -c "$f" -o "$o"
+        -I"$ts_inc" -I"$ts_priv" -I"$(dirname "$f")" -c "$f" -o "$o"
     fi
     core_objects+=("$o")
   done
@@ -35,7 +37,7 @@ build_core_objects() {
     local o
     o="$out/obj/core/$(basename "$(dirname "$f")")-$(basename "$f" .cc).o"
     "$cxx" -std=c++17 -O1 -g -fno-omit-frame-pointer $san -Wall -Wextra -Wno-unused-parameter -Werror \
-      -I"$native" -I"$rt/include" -c "$f" -o "$o"
+      -I"$native" -I"$ts_inc" -c "$f" -o "$o"
     core_objects+=("$o")
   done
 }
