@@ -47,6 +47,7 @@ export interface CodeblockConfig {
   minItems: number;
   maxItems: number;
   allowFlagged: boolean;
+  allowPartial: boolean;
   selectCacheMb: number;
   tokenizer: string;
   template: string;

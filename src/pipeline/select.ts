@@ -16,7 +16,9 @@ import { closeSync, mkdirSync, openSync, readdirSync, readSync, rmSync, writeSyn
 import { join, relative } from 'node:path';
 import { CodeblockError } from '../errors.js';
 import type { CodeblockConfig } from '../config/index.js';
-import { addPartCounts, listAnalysisParts, type AnalysisPart, type AnalysisRecord, type PartCounts } from '../analysis/format.js';
+import { addPartCounts, type AnalysisPart, type AnalysisRecord, type PartCounts } from '../analysis/format.js';
+import { openAnalysis } from '../analysis/integrity.js';
+import { GlobalDedup, itemModeReject } from '../select/dedup.js';
 import { chunked, orderedOutcomes, orderedRecords } from '../analysis/ordered.js';
 import { recordCandidates, type RecordCandidates, type SelectKnobs } from '../budget/candidates.js';
 import { BudgetGate, ScoreHistogram, binLowerEdge, type BudgetCut } from '../budget/threshold.js';
@@ -24,7 +26,6 @@ import { labelMask } from '../masks/index.js';
 import { assembleInChunks, packBFD, packViews, packingEfficiency, IGNORE_INDEX } from '../pack/index.js';
 import { TargetTokenizer, cpToUtf16Map } from '../tokenize/index.js';
 import { OutputWriter } from '../output/writer.js';
-import { duplicateDetail } from '../select/filters.js';
 import { writeManifest } from '../output/manifest.js';
 import { AtomicFile } from '../output/atomic.js';
 import type { OutputFile, SelectedSpan } from '../output/types.js';
@@ -37,7 +38,9 @@ const PACK_CHUNK = 512;
 
 export interface SelectSummary {
   outDir: string;
-  counts: { input: number; selected: number; rejected: Record<string, number>; quarantined: number };
+  counts: { input: number; selected: number; rejected: Record<string, number>; quarantined: number; missing?: number };
+  /** --allow-partial: what was missing from the analysis. */
+  missing?: string[];
   tokens: { response: number; supervised: number; supervised_code: number; supervised_nl: number; ratio: number };
   packs: number;
   efficiency: number;
@@ -128,7 +131,7 @@ export interface SelectHooks {
 export async function select(analysisDirs: readonly string[], cfg: CodeblockConfig, hooks: SelectHooks = {}): Promise<SelectSummary> {
   const outDir = cfg.out;
   if (!outDir) throw new CodeblockError('select needs an output directory (-o)');
-  const parts = listAnalysisParts(analysisDirs);
+  const { parts, missing } = openAnalysis(analysisDirs, { allowPartial: cfg.allowPartial });
   const analysisConfig = parts[0]!.marker.config ?? {};
   const q = typeof analysisConfig.q === 'number' ? analysisConfig.q : 0.7;
   const k = knobsOf(cfg, q);
@@ -139,28 +142,36 @@ export async function select(analysisDirs: readonly string[], cfg: CodeblockConf
   const fromAnalysis: PartCounts = { input: 0, analyzed: 0, rejected: {}, quarantined: 0 };
   for (const p of parts) addPartCounts(fromAnalysis, p.marker);
   const analyzed = fromAnalysis.analyzed;
-  const counts = { input: fromAnalysis.input, selected: 0, rejected: fromAnalysis.rejected, quarantined: fromAnalysis.quarantined };
+  const counts = {
+    input: fromAnalysis.input,
+    selected: 0,
+    rejected: fromAnalysis.rejected,
+    quarantined: fromAnalysis.quarantined,
+    ...(missing ? { missing: missing.records } : {}),
+  };
 
   // ---- pass 0 (only for an IFD cut): global duplicates, then rank the rest by IFD -------------
   // Records excluded here or in pass A are rejected in pass B with the same reason.
-  const excluded = new Map<number, 'duplicate' | 'ifd'>();
-  const dedupOn = analysisConfig.pairFilter !== 'off' && analysisConfig.dedup !== 'off';
+  const excluded = new Map<number, { reason: string; detail: string }>();
+  const dedup = new GlobalDedup(analysisConfig);
+  // global duplicates (exact, and MinHash near-duplicates) and item modes' no-code rejections
+  const exclude = (r: AnalysisRecord): boolean => {
+    const dup = dedup.check(r);
+    const ex = dup !== null ? { reason: 'duplicate', detail: dup } : itemModeReject(cfg.mode, r);
+    if (ex) excluded.set(r.ordinal, ex);
+    return ex !== null;
+  };
   const ifdCut = cfg.ifdTopRatio < 1 || cfg.ifdTopN > 0;
   let ifdKept = 0;
   let ifdPool = 0;
   if (ifdCut) {
     if (!analysisConfig.ifd) throw new CodeblockError('--ifd-top-ratio / --ifd-top-n need IFD scores: run `codeblock analyze --ifd` first');
-    const seen = new Set<string>();
     const ords: number[] = [];
     const vals: number[] = [];
     progress?.stage('select: IFD', analyzed);
     for await (const r of orderedRecords(parts)) {
       progress?.tick();
-      if (dedupOn && seen.has(r.hash)) {
-        excluded.set(r.ordinal, 'duplicate');
-        continue;
-      }
-      seen.add(r.hash);
+      if (exclude(r)) continue;
       ords.push(r.ordinal);
       vals.push(typeof r.ifd === 'number' ? r.ifd : NaN);
     }
@@ -170,13 +181,15 @@ export async function select(analysisDirs: readonly string[], cfg: CodeblockConf
     // Highest IFD first among IFD < 1 (the prompt helps); IFD >= 1 next; undefined last; ties by input order.
     const rank = (v: number): number => (Number.isFinite(v) ? (v < 1 ? 0 : 1) : 2);
     const order = Array.from({ length: ifdPool }, (_, j) => j).sort((a, b) => rank(vals[a]!) - rank(vals[b]!) || vals[b]! - vals[a]! || ords[a]! - ords[b]!);
-    for (let j = ifdKept; j < ifdPool; j++) excluded.set(ords[order[j]!]!, 'ifd');
+    for (let j = ifdKept; j < ifdPool; j++) {
+      const v = vals[order[j]!]!;
+      excluded.set(ords[order[j]!]!, { reason: 'ifd', detail: `IFD ${Number.isFinite(v) ? v : 'undefined'} outside the top ${ifdKept} of ${ifdPool} by IFD` });
+    }
   }
 
   // ---- pass A: histogram ------------------------------------------------------------------
   const itemHist = new ScoreHistogram();
   const tokenHist = new ScoreHistogram();
-  const seen = new Set<string>();
   let responseTokens = 0;
   let forcedCost = 0;
   const cache = new EncodingCache(cfg.selectCacheMb * 1024 * 1024);
@@ -184,12 +197,8 @@ export async function select(analysisDirs: readonly string[], cfg: CodeblockConf
   for await (const chunk of chunked(orderedRecords(parts), CHUNK)) {
     const keep: AnalysisRecord[] = [];
     for (const r of chunk) {
-      if (excluded.has(r.ordinal)) continue;
-      if (!ifdCut && dedupOn && seen.has(r.hash)) excluded.set(r.ordinal, 'duplicate');
-      else {
-        seen.add(r.hash);
-        keep.push(r);
-      }
+      if (excluded.has(r.ordinal) || (!ifdCut && exclude(r))) continue;
+      keep.push(r);
     }
     const encs = await encodeChunk(tok, keep);
     for (let i = 0; i < keep.length; i++) {
@@ -202,7 +211,7 @@ export async function select(analysisDirs: readonly string[], cfg: CodeblockConf
     }
     progress?.tick(chunk.length);
   }
-  seen.clear();
+  dedup.clear();
 
   const budgetTokens = cfg.budget * responseTokens;
   const tokenModes = cfg.mode === 'token-gce' || cfg.mode === 'random-tokens';
@@ -237,8 +246,7 @@ export async function select(analysisDirs: readonly string[], cfg: CodeblockConf
       const keep: AnalysisRecord[] = [];
       for (const r of chunk) {
         const ex = excluded.get(r.ordinal);
-        if (ex === 'duplicate') rejectedSelect.push({ id: r.id, ordinal: r.ordinal, file: r.file, line: r.line, reason: 'duplicate', detail: duplicateDetail(r.hash) });
-        else if (ex === 'ifd') rejectedSelect.push({ id: r.id, ordinal: r.ordinal, file: r.file, line: r.line, reason: 'ifd', detail: `IFD ${r.ifd ?? 'undefined'} outside the top ${ifdKept} of ${ifdPool} by IFD` });
+        if (ex) rejectedSelect.push({ id: r.id, ordinal: r.ordinal, file: r.file, line: r.line, reason: ex.reason, detail: ex.detail });
         else keep.push(r);
       }
       const encs = await cache.take(tok, keep);
@@ -365,11 +373,12 @@ export async function select(analysisDirs: readonly string[], cfg: CodeblockConf
         },
         tokenizer: tok.description,
         input_errors: inputErrors(parts),
+        ...(missing ? { missing: missing.what } : {}),
       },
     });
     rmSync(tmpDir, { recursive: true, force: true });
     progress?.done();
-    return { outDir, counts, tokens: { ...tokens, ratio: manifest.tokens.ratio }, packs: summary.packs, efficiency };
+    return { outDir, counts, ...(missing ? { missing: missing.what } : {}), tokens: { ...tokens, ratio: manifest.tokens.ratio }, packs: summary.packs, efficiency };
   } catch (err) {
     writer.abort();
     try {
