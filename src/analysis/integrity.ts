@@ -170,12 +170,14 @@ export function openAnalysis(dirs: readonly string[], opts: { allowPartial?: boo
     fail(`analysis is incomplete: ${what[0]}${more}; finish it with \`codeblock analyze\` (it resumes) or pass --allow-partial`);
   }
   use.sort((a, b) => a.marker.shard.index - b.marker.shard.index || a.marker.part - b.marker.part);
+  if (use.length === 0) {
+    throw new CodeblockError(`no complete analysis parts in ${dirs.join(', ')} (run \`codeblock analyze\` first)`, 'E_INPUT');
+  }
   if (!opts.allowPartial) return { parts: use };
   const totals = done.map((s) => s.completion.totalInput);
   if (totals.length === 0) {
     fail(`--allow-partial cannot count the missing records: no shard in ${dirs.join(', ')} has a completion record`);
   }
   const present = use.reduce((a, p) => a + p.marker.counts.input, 0);
-  if (use.length === 0) fail(`analysis in ${dirs.join(', ')} has no readable part, even with --allow-partial`);
   return { parts: use, missing: { records: totals[0]! - present, what } };
 }

@@ -118,6 +118,18 @@ describe('select refuses a bad analysis', () => {
     refuses([at('DI'), at('I')], /^codeblock: analysis shards were made with different inputs: inputs is /);
     refuses([at('A'), at('D')], /analysis directories mix shard counts \(of 1, of 2\)/);
   });
+
+  it('shards made from an input whose contents changed (same path, same size)', () => {
+    const file = at('h.jsonl');
+    const text = readFileSync(HUMANEVAL, 'utf8');
+    writeFileSync(file, text);
+    ok(['analyze', file, '-o', at('F'), '--shard', '0/2', ...FAST]);
+    // one character changed in place: the analysis config (path, size) is the same, the fingerprint is not
+    const i = text.indexOf('return');
+    writeFileSync(file, text.slice(0, i) + 'RETURN' + text.slice(i + 6));
+    ok(['analyze', file, '-o', at('F'), '--shard', '1/2', ...FAST]);
+    refuses([at('F')], /^codeblock: analysis shards were made from different inputs: .* differ in input files/);
+  });
 });
 
 describe('a killed analyze', () => {
