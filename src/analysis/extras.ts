@@ -13,7 +13,9 @@ export function analyzedRecordExtras(
   itemReject: FilterVerdict | undefined,
 ): { minhash?: string; itemReject?: { reason: RejectReason; detail: string } } {
   return {
-    ...(cfg.dedup === 'minhash' && cfg.pairFilter !== 'off' ? { minhash: encodeMinhash(minhash(normalizePair(record))) } : {}),
+    ...(cfg.dedup === 'minhash' && cfg.pairFilter !== 'off'
+      ? { minhash: encodeMinhash(minhash(normalizePair(record))) }
+      : {}),
     ...(itemReject ? { itemReject: { reason: itemReject.reason, detail: itemReject.detail } } : {}),
   };
 }

@@ -37,6 +37,9 @@ const fail = (msg: string): never => {
 
 const shardName = (e: { index: number; count: number }): string => `shard ${e.index}/${e.count}`;
 
+const nothingIn = (dirs: readonly string[]): CodeblockError =>
+  new CodeblockError(`no complete analysis parts in ${dirs.join(', ')} (run \`codeblock analyze\` first)`, 'E_INPUT');
+
 function scanShard(dir: string, name: string): ShardEntry {
   const m = /^shard-(\d+)-of-(\d+)$/.exec(name)!;
   const full = join(dir, name);
@@ -45,7 +48,9 @@ function scanShard(dir: string, name: string): ShardEntry {
     const marker = readMarker(join(full, f));
     if (!marker) continue;
     if (marker.version > ANALYSIS_VERSION) {
-      fail(`${join(full, f)} is analysis format v${marker.version}; this codeblock reads up to v${ANALYSIS_VERSION} — upgrade codeblock`);
+      const v = marker.version;
+      const max = ANALYSIS_VERSION;
+      fail(`${join(full, f)} is analysis format v${v}; this codeblock reads up to v${max}: upgrade codeblock`);
     }
     const base = f.replace(/\.json$/, '');
     const recordsPath = join(full, `${base}.records.jsonl.gz`);
@@ -80,17 +85,19 @@ const show = (v: unknown): string => {
 export function openAnalysis(dirs: readonly string[], opts: { allowPartial?: boolean } = {}): OpenedAnalysis {
   const shards: ShardEntry[] = [];
   for (const dir of dirs) {
-    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new CodeblockError(`analysis directory not found: ${dir}`, 'E_INPUT');
-    for (const sd of readdirSync(dir).filter((d) => /^shard-\d+-of-\d+$/.test(d)).sort()) shards.push(scanShard(dir, sd));
+    if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+      throw new CodeblockError(`analysis directory not found: ${dir}`, 'E_INPUT');
+    }
+    const names = readdirSync(dir).filter((d) => /^shard-\d+-of-\d+$/.test(d)).sort();
+    for (const sd of names) shards.push(scanShard(dir, sd));
   }
-  if (shards.every((s) => s.parts.size === 0 && s.completion === undefined)) {
-    throw new CodeblockError(`no complete analysis parts in ${dirs.join(', ')} (run \`codeblock analyze\` first)`, 'E_INPUT');
-  }
+  if (shards.every((s) => s.parts.size === 0 && s.completion === undefined)) throw nothingIn(dirs);
 
   // Conflicts: never allowed, not even with --allow-partial.
   const counts = [...new Set(shards.map((s) => s.count))].sort((a, b) => a - b);
   if (counts.length > 1) {
-    fail(`analysis directories mix shard counts (${counts.map((c) => `of ${c}`).join(', ')}); analyze every shard with the same --shard i/n count`);
+    const list = counts.map((c) => `of ${c}`).join(', ');
+    fail(`analysis directories mix shard counts (${list}); analyze every shard with the same --shard i/n count`);
   }
   const withParts = shards.filter((s) => s.parts.size > 0);
   const ref = withParts[0];
@@ -99,13 +106,15 @@ export function openAnalysis(dirs: readonly string[], opts: { allowPartial?: boo
     for (const s of shards) {
       for (const p of s.parts.values()) {
         if (p.marker.shard.index !== s.index || p.marker.shard.count !== s.count) {
-          fail(`${join(p.dir, partBase(p.marker.part))}.json belongs to shard ${p.marker.shard.index}/${p.marker.shard.count}, not ${shardName(s)}`);
+          const marker = `${join(p.dir, partBase(p.marker.part))}.json`;
+          fail(`${marker} belongs to ${shardName(p.marker.shard)}, not ${shardName(s)}`);
         }
         if (p.marker.configHash === refPart.marker.configHash) continue;
         const key = firstDifference(refPart.marker.config ?? {}, p.marker.config ?? {}) ?? 'configHash';
         const what = key === 'inputs' ? 'inputs' : 'configs';
         fail(
-          `analysis shards were made with different ${what}: ${key} is ${show(refPart.marker.config?.[key])} in ${ref.dir} ` +
+          `analysis shards were made with different ${what}: ` +
+            `${key} is ${show(refPart.marker.config?.[key])} in ${ref.dir} ` +
             `but ${show(p.marker.config?.[key])} in ${s.dir}; analyze every shard with one config`,
         );
       }
@@ -116,19 +125,29 @@ export function openAnalysis(dirs: readonly string[], opts: { allowPartial?: boo
     const key = `${s.index}/${s.count}`;
     const other = byShard.get(key);
     if (other) {
-      fail(`${shardName(s)} appears twice (${other.dir} and ${s.dir}): its (shard, part)s would be counted twice; pass each shard once`);
+      fail(
+        `${shardName(s)} appears twice (${other.dir} and ${s.dir}): ` +
+          'its (shard, part)s would be counted twice; pass each shard once',
+      );
     }
     byShard.set(key, s);
   }
-  const done = shards.filter((s): s is ShardEntry & { completion: ShardCompletion } => typeof s.completion === 'object');
+  type Done = ShardEntry & { completion: ShardCompletion };
+  const done = shards.filter((s): s is Done => typeof s.completion === 'object');
   for (const s of done) {
     const ref0 = done[0]!;
-    if (s.completion.inputs.hash !== ref0.completion.inputs.hash || s.completion.totalInput !== ref0.completion.totalInput) {
-      fail(`analysis shards were made from different inputs: ${ref0.dir} and ${s.dir} differ in input files (names, sizes or contents)`);
+    const a = s.completion;
+    const b = ref0.completion;
+    if (a.inputs.hash !== b.inputs.hash || a.totalInput !== b.totalInput) {
+      fail(
+        `analysis shards were made from different inputs: ${ref0.dir} and ${s.dir} ` +
+          'differ in input files (names, sizes or contents)',
+      );
     }
     const anyPart = s.parts.values().next().value;
     if (anyPart && anyPart.marker.configHash !== s.completion.configHash) {
-      fail(`${join(s.dir, 'complete.json')} was written for another config than its parts; re-run analyze for ${shardName(s)}`);
+      const rec = join(s.dir, 'complete.json');
+      fail(`${rec} was written for another config than its parts; re-run analyze for ${shardName(s)}`);
     }
     if (ref && s.completion.configHash !== ref.parts.values().next().value!.marker.configHash) {
       fail(`analysis shards were made with different configs: ${s.dir} completed under another config than ${ref.dir}`);
@@ -146,8 +165,10 @@ export function openAnalysis(dirs: readonly string[], opts: { allowPartial?: boo
       continue;
     }
     if (s.completion === undefined || s.completion === 'unreadable') {
-      what.push(`${shardName(s)} in ${s.dir}: ${s.completion ? 'unreadable' : 'no'} completion record (analyze did not finish)`);
-      for (const p of [...s.parts.values()].sort((a, b) => a.marker.part - b.marker.part)) if (!partProblem(p)) use.push(p);
+      const state = s.completion ? 'unreadable' : 'no';
+      what.push(`${shardName(s)} in ${s.dir}: ${state} completion record (analyze did not finish)`);
+      const byPart = [...s.parts.values()].sort((a, b) => a.marker.part - b.marker.part);
+      for (const p of byPart) if (!partProblem(p)) use.push(p);
       continue;
     }
     let input = 0;
@@ -162,17 +183,17 @@ export function openAnalysis(dirs: readonly string[], opts: { allowPartial?: boo
       }
     }
     if (what.length === before && input !== s.completion.counts.input) {
-      fail(`${shardName(s)} in ${s.dir}: its parts hold ${input} input records, its completion record says ${s.completion.counts.input}`);
+      const says = s.completion.counts.input;
+      fail(`${shardName(s)} in ${s.dir}: its parts hold ${input} input records, its completion record says ${says}`);
     }
   }
   if (what.length && !opts.allowPartial) {
     const more = what.length > 1 ? ` (and ${what.length - 1} more)` : '';
-    fail(`analysis is incomplete: ${what[0]}${more}; finish it with \`codeblock analyze\` (it resumes) or pass --allow-partial`);
+    const how = 'finish it with `codeblock analyze` (it resumes) or pass --allow-partial';
+    fail(`analysis is incomplete: ${what[0]}${more}; ${how}`);
   }
   use.sort((a, b) => a.marker.shard.index - b.marker.shard.index || a.marker.part - b.marker.part);
-  if (use.length === 0) {
-    throw new CodeblockError(`no complete analysis parts in ${dirs.join(', ')} (run \`codeblock analyze\` first)`, 'E_INPUT');
-  }
+  if (use.length === 0) throw nothingIn(dirs);
   if (!opts.allowPartial) return { parts: use };
   const totals = done.map((s) => s.completion.totalInput);
   if (totals.length === 0) {

@@ -9,5 +9,6 @@ export function formatCounts(
     .join(', ');
   const nRej = Object.values(c.rejected).reduce((a, b) => a + b, 0);
   const missing = c.missing !== undefined ? `; ${c.missing} missing from the analysis (--allow-partial)` : '';
-  return `${c.input} input = ${c.selected} ${selectedWord} + ${nRej} rejected${rej ? ` (${rej})` : ''} + ${c.quarantined} quarantined${missing}`;
+  const rejected = `${nRej} rejected${rej ? ` (${rej})` : ''}`;
+  return `${c.input} input = ${c.selected} ${selectedWord} + ${rejected} + ${c.quarantined} quarantined${missing}`;
 }

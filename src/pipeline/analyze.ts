@@ -33,7 +33,13 @@ import {
   type AnalysisRecord,
   type PartMarker,
 } from '../analysis/format.js';
-import { inputFingerprint, removeCompletion, writeCompletion, COMPLETION_FORMAT, COMPLETION_VERSION } from '../analysis/completion.js';
+import {
+  COMPLETION_FORMAT,
+  COMPLETION_VERSION,
+  inputFingerprint,
+  removeCompletion,
+  writeCompletion,
+} from '../analysis/completion.js';
 import { analyzedRecordExtras, deferredItemReject } from '../analysis/extras.js';
 
 /** Records per committed part (the unit of resume). */
@@ -283,7 +289,12 @@ async function processPart(p: PendingPart, ctx: PartContext): Promise<PartMarker
     else survivors.push(r);
   }
   // Structure on the worker pool, in order.
-  const structured: Array<{ record: CodeRecord; result: import('../structure/types.js').StructureResult; itemReject?: FilterVerdict }> = [];
+  type Structured = {
+    record: CodeRecord;
+    result: import('../structure/types.js').StructureResult;
+    itemReject?: FilterVerdict;
+  };
+  const structured: Structured[] = [];
   const keepAll = ctx.cfg.pairFilter === 'off';
   for await (const o of analyzeStructure(survivors, { ...ctx.structureOpts, pool: ctx.pool })) {
     if (!o.ok && keepAll) {

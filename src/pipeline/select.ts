@@ -183,7 +183,8 @@ export async function select(analysisDirs: readonly string[], cfg: CodeblockConf
     const order = Array.from({ length: ifdPool }, (_, j) => j).sort((a, b) => rank(vals[a]!) - rank(vals[b]!) || vals[b]! - vals[a]! || ords[a]! - ords[b]!);
     for (let j = ifdKept; j < ifdPool; j++) {
       const v = vals[order[j]!]!;
-      excluded.set(ords[order[j]!]!, { reason: 'ifd', detail: `IFD ${Number.isFinite(v) ? v : 'undefined'} outside the top ${ifdKept} of ${ifdPool} by IFD` });
+      const detail = `IFD ${Number.isFinite(v) ? v : 'undefined'} outside the top ${ifdKept} of ${ifdPool} by IFD`;
+      excluded.set(ords[order[j]!]!, { reason: 'ifd', detail });
     }
   }
 
@@ -246,7 +247,7 @@ export async function select(analysisDirs: readonly string[], cfg: CodeblockConf
       const keep: AnalysisRecord[] = [];
       for (const r of chunk) {
         const ex = excluded.get(r.ordinal);
-        if (ex) rejectedSelect.push({ id: r.id, ordinal: r.ordinal, file: r.file, line: r.line, reason: ex.reason, detail: ex.detail });
+        if (ex) rejectedSelect.push({ id: r.id, ordinal: r.ordinal, file: r.file, line: r.line, ...ex });
         else keep.push(r);
       }
       const encs = await cache.take(tok, keep);
@@ -378,7 +379,9 @@ export async function select(analysisDirs: readonly string[], cfg: CodeblockConf
     });
     rmSync(tmpDir, { recursive: true, force: true });
     progress?.done();
-    return { outDir, counts, ...(missing ? { missing: missing.what } : {}), tokens: { ...tokens, ratio: manifest.tokens.ratio }, packs: summary.packs, efficiency };
+    const ratio = manifest.tokens.ratio;
+    const partial = missing ? { missing: missing.what } : {};
+    return { outDir, counts, ...partial, tokens: { ...tokens, ratio }, packs: summary.packs, efficiency };
   } catch (err) {
     writer.abort();
     try {

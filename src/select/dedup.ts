@@ -5,7 +5,14 @@
  * depend on how `analyze` was sharded.
  */
 import type { AnalysisRecord } from '../analysis/format.js';
-import { decodeMinhash, duplicateDetail, minhash, MinhashIndex, nearDuplicateDetail, normalizePair } from './filters.js';
+import {
+  decodeMinhash,
+  duplicateDetail,
+  minhash,
+  MinhashIndex,
+  nearDuplicateDetail,
+  normalizePair,
+} from './filters.js';
 
 export class GlobalDedup {
   private readonly seen = new Set<string>();

@@ -123,7 +123,9 @@ export function encodeMinhash(sig: Uint32Array): string {
 
 export function decodeMinhash(s: string): Uint32Array {
   const b = Buffer.from(s, 'base64');
-  if (b.length !== MH_PERMS * 4) throw new RangeError(`MinHash signature has ${b.length} bytes, expected ${MH_PERMS * 4}`);
+  if (b.length !== MH_PERMS * 4) {
+    throw new RangeError(`MinHash signature has ${b.length} bytes, expected ${MH_PERMS * 4}`);
+  }
   const sig = new Uint32Array(MH_PERMS);
   for (let i = 0; i < MH_PERMS; i++) sig[i] = b.readUInt32LE(4 * i);
   return sig;
@@ -190,7 +192,8 @@ export class PairFilter {
     if (cfg.pairFilter === 'off') return null;
     if (record.response.length > cfg.maxResponseChars) {
       const n = record.response.length;
-      return { reason: 'response_too_long', detail: `response has ${n} UTF-16 units > maxResponseChars ${cfg.maxResponseChars}` };
+      const detail = `response has ${n} UTF-16 units > maxResponseChars ${cfg.maxResponseChars}`;
+      return { reason: 'response_too_long', detail };
     }
     if (record.preset === 'oci') {
       const ts = testScore(record.meta);

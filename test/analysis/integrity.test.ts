@@ -65,7 +65,8 @@ describe('select refuses a bad analysis', () => {
     assert.equal(rec.parts, 2);
     assert.equal(rec.counts.input, 974 + 164);
     assert.equal(rec.totalInput, 974 + 164);
-    assert.deepEqual(rec.inputs.files.map((f: { name: string }) => f.name), ['mbpp-markdown.jsonl', 'humaneval-markdown.jsonl']);
+    const names = rec.inputs.files.map((f: { name: string }) => f.name);
+    assert.deepEqual(names, ['mbpp-markdown.jsonl', 'humaneval-markdown.jsonl']);
     const marker = JSON.parse(readFileSync(at('A', shard0, 'part-000000.json'), 'utf8'));
     assert.equal(rec.configHash, marker.configHash);
   });
@@ -73,7 +74,8 @@ describe('select refuses a bad analysis', () => {
   it('a deleted part file; --allow-partial names the missing records', () => {
     cpSync(at('A'), at('B'), { recursive: true });
     rmSync(at('B', shard0, 'part-000001.records.jsonl.gz'));
-    refuses([at('B')], /^codeblock: analysis is incomplete: shard 0\/1 part 1 of 2 .*part-000001\.records\.jsonl\.gz missing/);
+    const gone = /^codeblock: analysis is incomplete: shard 0\/1 part 1 of 2 .*part-000001\.records\.jsonl\.gz missing/;
+    refuses([at('B')], gone);
     const err = ok(['select', at('B'), '-o', at('S-B'), '--no-progress', '--allow-partial']);
     assert.match(err, /1024 input = .*; 114 missing from the analysis \(--allow-partial\)/);
     const m = JSON.parse(readFileSync(at('S-B', 'manifest.json'), 'utf8'));
@@ -104,14 +106,16 @@ describe('select refuses a bad analysis', () => {
     for (const i of [0, 1]) ok(['analyze', HUMANEVAL, '-o', at('D'), '--shard', `${i}/2`, ...FAST]);
     mkdirSync(at('D2'));
     cpSync(at('D', 'shard-00001-of-00002'), at('D2', 'shard-00001-of-00002'), { recursive: true });
-    refuses([at('D'), at('D2')], /^codeblock: shard 1\/2 appears twice \(.*D\/shard-00001-of-00002 and .*D2\/shard-00001-of-00002\)/);
+    const twice = /^codeblock: shard 1\/2 appears twice \(.*D\/shard-00001-of-00002 and .*D2\/shard-00001-of-00002\)/;
+    refuses([at('D'), at('D2')], twice);
     ok(['select', at('D'), '-o', at('S-D'), '--no-progress']);
   });
 
   it('shards of different configs, inputs or counts', () => {
     ok(['analyze', HUMANEVAL, '-o', at('M'), '--shard', '0/2', ...FAST]);
     ok(['analyze', HUMANEVAL, '-o', at('M'), '--shard', '1/2', '--granularity', 'block', ...FAST]);
-    refuses([at('M')], /^codeblock: analysis shards were made with different configs: granularity is "statement" in .* but "block" in /);
+    const mixed = /made with different configs: granularity is "statement" in .* but "block" in /;
+    refuses([at('M')], mixed);
     ok(['analyze', MBPP, '-o', at('I'), '--shard', '1/2', ...FAST]);
     mkdirSync(at('DI'));
     cpSync(at('D', 'shard-00000-of-00002'), at('DI', 'shard-00000-of-00002'), { recursive: true });
@@ -137,10 +141,13 @@ describe('a killed analyze', () => {
     ok(['analyze', at('pool.jsonl'), '-o', at('R'), ...FAST]);
     ok(['select', at('R'), '-o', at('S-R'), '--no-progress', '--format', 'parquet,bin,jsonl']);
     const dir = at('K', shard0);
-    const child = spawn(process.execPath, [BIN, 'analyze', at('pool.jsonl'), '-o', at('K'), ...FAST], { stdio: 'ignore' });
+    const args = [BIN, 'analyze', at('pool.jsonl'), '-o', at('K'), ...FAST];
+    const child = spawn(process.execPath, args, { stdio: 'ignore' });
     const exited = new Promise<NodeJS.Signals | null>((res) => child.on('exit', (_c, sig) => res(sig)));
     // kill once the second part is committed: the shard is mid-run (4 parts in all)
-    while (!existsSync(join(dir, 'part-000001.json')) && child.exitCode === null) await new Promise((r) => setTimeout(r, 5));
+    while (!existsSync(join(dir, 'part-000001.json')) && child.exitCode === null) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
     child.kill('SIGKILL');
     assert.equal(await exited, 'SIGKILL', 'analyze finished before it could be killed');
     assert.ok(!existsSync(join(dir, 'complete.json')));
@@ -157,15 +164,19 @@ describe('global near-duplicate removal', () => {
     const lines = readFileSync(at('pool.jsonl'), 'utf8').split('\n').slice(0, 2000);
     writeFileSync(at('pool-2k.jsonl'), lines.join('\n') + '\n');
     for (const n of [1, 2, 4]) {
-      for (let i = 0; i < n; i++) ok(['analyze', at('pool-2k.jsonl'), '-o', at(`MH${n}`), '--shard', `${i}/${n}`, '--dedup', 'minhash', ...FAST]);
+      for (let i = 0; i < n; i++) {
+        ok(['analyze', at('pool-2k.jsonl'), '-o', at(`MH${n}`), '--shard', `${i}/${n}`, '--dedup', 'minhash', ...FAST]);
+      }
       ok(['select', at(`MH${n}`), '-o', at(`S-MH${n}`), '--no-progress', '--format', 'bin,jsonl']);
     }
-    const near = readFileSync(at('S-MH1', 'rejected.jsonl'), 'utf8').split('\n').filter((l) => l.includes('near-duplicate'));
+    const rejectedLines = readFileSync(at('S-MH1', 'rejected.jsonl'), 'utf8').split('\n');
+    const near = rejectedLines.filter((l) => l.includes('near-duplicate'));
     assert.ok(near.length > 10, `the pool should hold near-duplicates (found ${near.length})`);
     sameTree(at('S-MH1'), at('S-MH2'));
     sameTree(at('S-MH1'), at('S-MH4'));
     // signatures are stored in the analysis files
-    const first = gunzipSync(readFileSync(at('MH1', shard0, 'part-000000.records.jsonl.gz'))).toString('utf8').split('\n')[0]!;
+    const gz = readFileSync(at('MH1', shard0, 'part-000000.records.jsonl.gz'));
+    const first = gunzipSync(gz).toString('utf8').split('\n')[0]!;
     assert.equal(Buffer.from(JSON.parse(first).minhash, 'base64').length, 64 * 4);
   });
 });

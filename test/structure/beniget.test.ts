@@ -64,7 +64,8 @@ test('def-use edges agree with beniget chains (recall >= 99.9%, precision >= 99%
     const t = truth[r]!;
     if (!t.ok || !a.outcome.ok) {
       skipped++;
-      bump(t.error?.startsWith('beniget') ? `beniget fails (${t.error.split(' ')[1]})` : `CPython cannot parse it (${t.error ?? '?'})`);
+      const e = t.error ?? '?';
+      bump(e.startsWith('beniget') ? `beniget fails (${e.split(' ')[1]})` : `CPython cannot parse it (${e})`);
       return;
     }
     const res = a.outcome.result;
@@ -110,8 +111,13 @@ test('def-use edges agree with beniget chains (recall >= 99.9%, precision >= 99%
   const rate = agreed / uses;
   const precision = supported / ourEdges;
   const reasons = [...noTruth].sort((x, y) => y[1] - x[1]).map(([k, n]) => `${n} ${k}`).join('; ');
-  console.log(`# beniget recall: ${agreed}/${uses} uses = ${(100 * rate).toFixed(3)}%; precision ${supported}/${ourEdges} edges = ${(100 * precision).toFixed(3)}%; ${unmapped} chain ends outside items`);
-  console.log(`# without truth: ${all.length - analyzed.length + skipped} of ${all.length} records (${skipped} analyzed ones) — ${reasons}`);
+  const pc = (x: number): string => `${(100 * x).toFixed(3)}%`;
+  console.log(
+    `# beniget recall: ${agreed}/${uses} uses = ${pc(rate)}; precision ${supported}/${ourEdges} edges = ${pc(precision)}; ` +
+      `${unmapped} chain ends outside items`,
+  );
+  const without = all.length - analyzed.length + skipped;
+  console.log(`# without truth: ${without} of ${all.length} records (${skipped} analyzed ones) — ${reasons}`);
   for (const m of misses) console.log(`#   miss: ${m}`);
   for (const m of extras) console.log(`#   extra: ${m}`);
   assert.ok(uses > 5000, `too few uses checked: ${uses}`);

@@ -108,8 +108,10 @@ test('items agree with CPython ast statement spans (recall and precision >= 99.9
   const recall = agreed / checked;
   const precision = correct / items;
   const reasons = [...noTruth].sort((x, y) => y[1] - x[1]).map(([k, n]) => `${n} ${k}`).join('; ');
-  console.log(`# CPython recall: ${agreed}/${checked} = ${(100 * recall).toFixed(3)}%; precision ${correct}/${items} = ${(100 * precision).toFixed(3)}%`);
-  console.log(`# without truth: ${all.length - analyzed.length} of ${all.length} records, ${skippedSegments} segments — ${reasons}`);
+  const pc = (x: number): string => `${(100 * x).toFixed(3)}%`;
+  console.log(`# CPython recall: ${agreed}/${checked} = ${pc(recall)}; precision ${correct}/${items} = ${pc(precision)}`);
+  const without = all.length - analyzed.length;
+  console.log(`# without truth: ${without} of ${all.length} records, ${skippedSegments} segments — ${reasons}`);
   for (const m of misses) console.log(`#   miss: ${m}`);
   for (const m of extras) console.log(`#   extra: ${m}`);
   assert.ok(checked > 10000, `too few statements checked: ${checked}`);
