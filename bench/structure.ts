@@ -5,7 +5,8 @@
  * (tools/py/peer_structure.py: CPython ast + beniget + pure-Python graph metrics) with N processes,
  * over the same records (../shared/data, repeated `repeat` times), in the same run. Each side's
  * time includes starting its workers; records are already in memory on both sides. Both sides run
- * `rounds` times, interleaved; the best round of each is compared (least sensitive to load).
+ * `rounds` (at least 5) times, interleaved; the median round of each side is compared, and the
+ * absolute figures shown beside the ratio are those same medians (docs/benchmarks.md).
  * Also reported: CPU seconds of each side (all threads / all processes) and their ratio, which a
  * loaded machine distorts less than wall time.
  */
@@ -16,6 +17,7 @@ import { performance } from 'node:perf_hooks';
 import { PACKAGE_ROOT } from '../src/native.js';
 import type { CodeRecord } from '../src/types.js';
 import { analyzeStructure, StructurePool } from '../src/structure/index.js';
+import { median, medianBy } from './util.js';
 
 export interface StructureBenchOptions {
   workers?: number;
@@ -34,6 +36,8 @@ export interface StructureBenchResult {
   ratio: number;
   /** Python CPU seconds ÷ codeblock CPU seconds (all threads / processes): less sensitive to a loaded machine. */
   cpuRatio: number;
+  /** Interleaved rounds per side (every figure is the median round). */
+  rounds: number;
 }
 
 function dataFiles(dir: string): string[] {
@@ -46,7 +50,7 @@ function dataFiles(dir: string): string[] {
 export async function benchStructure(opts: StructureBenchOptions = {}): Promise<StructureBenchResult> {
   const workers = opts.workers ?? 2;
   const repeat = opts.repeat ?? 3;
-  const rounds = opts.rounds ?? 3;
+  const rounds = opts.rounds ?? 5;
   const files = dataFiles(opts.dataDir ?? resolve(PACKAGE_ROOT, '..', 'shared', 'data'));
   const responses: string[] = [];
   for (const f of files)
@@ -58,10 +62,8 @@ export async function benchStructure(opts: StructureBenchOptions = {}): Promise<
       records.push({ id: `${r}:${i}`, ordinal: records.length, source: { file: 'bench', line: i + 1 }, preset: 'magicoder', prompt: [], response, meta: {} }),
     );
 
-  let best = { seconds: Infinity, cpuSeconds: Infinity, items: 0, edges: 0, rejected: 0 };
-  let bestPy = { seconds: Infinity, recordsPerSec: 0, cpuSeconds: Infinity, processes: workers, items: 0, edges: 0 };
-  let bestCpu = Infinity;
-  let bestPyCpu = Infinity;
+  const ours: Array<{ seconds: number; cpuSeconds: number; items: number; edges: number; rejected: number }> = [];
+  const theirs: Array<{ seconds: number; recordsPerSec: number; cpuSeconds: number; processes: number; items: number; edges: number }> = [];
   for (let round = 0; round < rounds; round++) {
     const c0 = process.cpuUsage(); // the whole process: main thread and worker threads
     const t0 = performance.now();
@@ -82,26 +84,29 @@ export async function benchStructure(opts: StructureBenchOptions = {}): Promise<
     const seconds = (performance.now() - t0) / 1000;
     const cu = process.cpuUsage(c0);
     const cpuSeconds = (cu.user + cu.system) / 1e6;
-    bestCpu = Math.min(bestCpu, cpuSeconds);
-    if (seconds < best.seconds) best = { seconds, cpuSeconds, items, edges, rejected };
+    ours.push({ seconds, cpuSeconds, items, edges, rejected });
 
     const py = spawnSync('/usr/bin/python3', [join(PACKAGE_ROOT, 'tools', 'py', 'peer_structure.py'), '--processes', String(workers), '--repeat', String(repeat), ...files], {
       encoding: 'utf8',
       maxBuffer: 1 << 26,
     });
     if (py.status !== 0) throw new Error(`python peer failed: ${py.stderr.slice(0, 500)}`);
-    const p = JSON.parse(py.stdout.trim().split('\n').pop()!) as typeof bestPy & { records: number };
+    const p = JSON.parse(py.stdout.trim().split('\n').pop()!) as (typeof theirs)[number] & { records: number };
     if (p.records !== records.length) throw new Error(`python peer saw ${p.records} records, expected ${records.length}`);
-    bestPyCpu = Math.min(bestPyCpu, p.cpuSeconds);
-    if (p.seconds < bestPy.seconds) bestPy = p;
+    theirs.push(p);
   }
+  const best = medianBy(ours, (x) => x.seconds);
+  const bestPy = medianBy(theirs, (x) => x.seconds);
+  const bestCpu = median(ours.map((x) => x.cpuSeconds));
+  const bestPyCpu = median(theirs.map((x) => x.cpuSeconds));
   const recordsPerSec = records.length / best.seconds;
   return {
     records: records.length,
     workers,
     codeblock: { seconds: best.seconds, recordsPerSec, cpuSeconds: bestCpu, items: best.items, edges: best.edges, rejected: best.rejected },
-    python: { seconds: bestPy.seconds, recordsPerSec: bestPy.recordsPerSec, cpuSeconds: bestPyCpu, processes: bestPy.processes, items: bestPy.items, edges: bestPy.edges },
-    ratio: recordsPerSec / bestPy.recordsPerSec,
+    python: { seconds: bestPy.seconds, recordsPerSec: records.length / bestPy.seconds, cpuSeconds: bestPyCpu, processes: bestPy.processes, items: bestPy.items, edges: bestPy.edges },
+    ratio: bestPy.seconds / best.seconds,
     cpuRatio: bestPyCpu / bestCpu,
+    rounds,
   };
 }

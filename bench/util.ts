@@ -30,6 +30,13 @@ export function median(xs: readonly number[]): number {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
+/** The element at the median position by `key` (the lower middle one for an even count). */
+export function medianBy<T>(xs: readonly T[], key: (x: T) => number): T {
+  if (xs.length === 0) throw new RangeError('medianBy of nothing');
+  const s = [...xs].sort((a, b) => key(a) - key(b));
+  return s[(s.length - 1) >> 1]!;
+}
+
 export function minOf(xs: readonly number[]): number {
   return xs.length ? Math.min(...xs) : NaN;
 }

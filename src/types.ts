@@ -57,7 +57,10 @@ export interface QuarantineEntry {
 export type RejectReason =
   | 'empty'
   | 'no_code'
-  | 'too_long'
+  /** pair filter: the response is over --max-response-chars (never parsed) */
+  | 'response_too_long'
+  /** structure: more coding items than the structure stage accepts */
+  | 'too_many_items'
   | 'tests'
   | 'judgement'
   | 'duplicate'

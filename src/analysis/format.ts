@@ -5,16 +5,16 @@
  *   <dir>/shard-<i>-of-<n>/part-<k>.records.jsonl.gz   analyzed records (one JSON object a line)
  *   <dir>/shard-<i>-of-<n>/part-<k>.outcomes.jsonl     rejected and quarantined records
  *   <dir>/shard-<i>-of-<n>/part-<k>.json               the part's marker: counts, hashes, config hash
+ *   <dir>/shard-<i>-of-<n>/complete.json               the shard's completion record (src/analysis/completion.ts)
  *
  * A part exists only when its marker does (the data files are renamed into place first, the marker
  * last), so a killed run leaves nothing half-written that a later run would trust.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { createGunzip } from 'node:zlib';
 import { createInterface } from 'node:readline';
-import { CodeblockError } from '../errors.js';
+import { openAnalysis } from './integrity.js';
 import type { ChatMessage, Preset, QuarantineReason, RejectReason } from '../types.js';
 
 export const ANALYSIS_FORMAT = 'codeblock-analysis';
@@ -55,6 +55,13 @@ export interface AnalysisRecord {
   notes?: string[];
   /** Instruction-following difficulty, loss(response | prompt) / loss(response) (analyze --ifd); null when undefined. */
   ifd?: number | null;
+  /** MinHash signature of the normalized pair (analyze --dedup minhash), for select's global near-duplicate pass. */
+  minhash?: string;
+  /**
+   * `--pair-filter off` only: why item modes reject this record (no_code, parse_timeout, too_many_items);
+   * full and token modes keep it.
+   */
+  itemReject?: { reason: RejectReason; detail: string };
 }
 
 export interface AnalysisOutcome {
@@ -132,36 +139,12 @@ export interface AnalysisPart {
   outcomesPath: string;
 }
 
-/** Every complete part under the given analysis directories, sorted by (shard count, shard, part). */
+/**
+ * Every part of a complete analysis, sorted by (shard, part); refuses an incomplete, overlapping or
+ * mixed one in one line (src/analysis/integrity.ts; `openAnalysis` for --allow-partial).
+ */
 export function listAnalysisParts(dirs: readonly string[]): AnalysisPart[] {
-  const parts: AnalysisPart[] = [];
-  for (const dir of dirs) {
-    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new CodeblockError(`analysis directory not found: ${dir}`, 'E_INPUT');
-    const shardDirs = readdirSync(dir).filter((d) => /^shard-\d+-of-\d+$/.test(d)).sort();
-    for (const sd of shardDirs) {
-      const full = join(dir, sd);
-      for (const f of readdirSync(full).filter((x) => /^part-\d+\.json$/.test(x)).sort()) {
-        const marker = readMarker(join(full, f));
-        if (!marker) continue;
-        if (marker.version > ANALYSIS_VERSION) {
-          throw new CodeblockError(`${join(full, f)} is analysis format v${marker.version}; this codeblock reads up to v${ANALYSIS_VERSION} — upgrade codeblock`, 'E_INPUT');
-        }
-        const base = f.replace(/\.json$/, '');
-        parts.push({ dir: full, marker, recordsPath: join(full, `${base}.records.jsonl.gz`), outcomesPath: join(full, `${base}.outcomes.jsonl`) });
-      }
-    }
-  }
-  if (parts.length === 0) throw new CodeblockError(`no complete analysis parts in ${dirs.join(', ')} (run \`codeblock analyze\` first)`, 'E_INPUT');
-  const counts = new Set(parts.map((p) => p.marker.shard.count));
-  if (counts.size > 1) throw new CodeblockError(`analysis directories mix shard counts (${[...counts].join(', ')}); analyze every shard with the same --shard i/n count`, 'E_INPUT');
-  const hashes = new Set(parts.map((p) => p.marker.configHash));
-  if (hashes.size > 1) throw new CodeblockError('analysis parts were made with different configs (model, filters, granularity or inputs differ); re-run analyze with one config', 'E_INPUT');
-  const count = parts[0]!.marker.shard.count;
-  const present = new Set(parts.map((p) => p.marker.shard.index));
-  const missing: number[] = [];
-  for (let i = 0; i < count; i++) if (!present.has(i)) missing.push(i);
-  if (missing.length) throw new CodeblockError(`analysis is incomplete: shard(s) ${missing.slice(0, 10).join(', ')}${missing.length > 10 ? ', …' : ''} of ${count} have no complete parts`, 'E_INPUT');
-  return parts;
+  return openAnalysis(dirs).parts;
 }
 
 /** Stream the analyzed records of one part. */

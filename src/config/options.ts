@@ -69,8 +69,8 @@ const TABLE = [
   { key: 'resume', kind: 'boolean', default: true, commands: ANALYZE, help: 'reuse complete shard files already in the output directory (--no-resume to redo)', group: 'Records' },
 
   // pair selection
-  { key: 'pairFilter', kind: 'string', choices: ['on', 'off'], default: 'on', commands: ANALYZE, help: 'sample-level filters (off = ablation: keep every readable pair)', group: 'Pair selection' },
-  { key: 'maxResponseChars', kind: 'integer', min: 1, default: 200_000, commands: ANALYZE, help: 'responses longer than this are rejected (too_long)', group: 'Pair selection' },
+  { key: 'pairFilter', kind: 'string', choices: ['on', 'off'], default: 'on', commands: ANALYZE, help: 'sample-level filters (off = ablation: keep every readable pair; no_code then rejects only in item modes — codeblock, items-no-dataflow, random-items — while full and token modes keep prose-only pairs)', group: 'Pair selection' },
+  { key: 'maxResponseChars', kind: 'integer', min: 1, default: 200_000, commands: ANALYZE, help: 'responses longer than this are rejected (response_too_long)', group: 'Pair selection' },
   { key: 'minTestScore', kind: 'number', min: 0, max: 1, default: 0.5, commands: ANALYZE, help: 'OCI average_test_score below this is rejected (tests)', group: 'Pair selection' },
   { key: 'minJudgement', kind: 'number', min: 0, default: 3, commands: ANALYZE, help: 'OCI llm_judgement sub-scores below this are rejected (judgement)', group: 'Pair selection' },
   { key: 'dedup', kind: 'string', choices: ['exact', 'minhash', 'off'], default: 'exact', commands: ANALYZE, help: 'duplicate pairs by normalized hash, or MinHash near-duplicates', group: 'Pair selection' },
@@ -103,6 +103,7 @@ const TABLE = [
   { key: 'minItems', select: true, kind: 'integer', min: 0, default: 0, commands: SELECT, help: 'at least this many items per selected sample (taken by score)', group: 'Selection' },
   { key: 'maxItems', select: true, kind: 'integer', min: 0, default: 0, commands: SELECT, help: 'at most this many items per sample (0 = no limit)', group: 'Selection' },
   { key: 'selectCacheMb', kind: 'integer', min: 0, default: 128, commands: SELECT, help: 'memory (MiB) for keeping target-tokenizer encodings between the budget pass and the writing pass; records beyond it are tokenized again (performance only: output is the same)', group: 'Selection' },
+  { key: 'allowPartial', kind: 'boolean', default: false, commands: ['select'], help: 'select from an incomplete analysis (missing shards or parts) and report the missing records in the manifest (counts.missing)', group: 'Selection' },
   { key: 'allowFlagged', select: true, kind: 'boolean', default: false, commands: SELECT, help: 'let items touching ERROR/MISSING nodes be selected', group: 'Selection' },
 
   // output

@@ -106,9 +106,6 @@ interface Rejection {
   detail: string;
 }
 
-/** Reasons for which `select` drops an analyzed record (docs/pipeline.md). */
-const SELECT_REASONS = new Set(['no_supervision', 'pack_too_long', 'duplicate']);
-
 /** rejected.jsonl lines of analyzed records (select's own rejections), by ordinal. */
 async function readSelectRejections(dir: string): Promise<Map<number, Rejection>> {
   const out = new Map<number, Rejection>();
@@ -118,8 +115,9 @@ async function readSelectRejections(dir: string): Promise<Map<number, Rejection>
   for await (const line of rl) {
     if (!line) continue;
     const r = JSON.parse(line) as { ordinal: number; reason: string; detail?: string };
-    // analysis-stage rejections never reach the analysis records; keep only what select can drop
-    if (SELECT_REASONS.has(r.reason)) out.set(r.ordinal, { reason: r.reason, detail: r.detail ?? '' });
+    // Analysis-stage rejections never reach the analysis records, so looked up by an analysis record's
+    // ordinal this finds only select's own rejections, whatever their reason (docs/pipeline.md).
+    out.set(r.ordinal, { reason: r.reason, detail: r.detail ?? '' });
   }
   return out;
 }

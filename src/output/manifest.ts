@@ -23,7 +23,8 @@ export interface ManifestInput {
   version: string;
   /** Effective configuration (JSON-serializable). */
   config: Record<string, unknown>;
-  counts: { input: number; selected: number; rejected: Record<string, number>; quarantined: number };
+  /** missing: only with select --allow-partial, the input records the analysis lacked (not in input). */
+  counts: { input: number; selected: number; rejected: Record<string, number>; quarantined: number; missing?: number };
   tokens: { response: number; supervised: number; supervised_code: number; supervised_nl: number };
   /** packs written, the pack length limit, and the tokens in all packs. */
   packing: { packs: number; max_len: number; tokens: number };
@@ -36,7 +37,7 @@ export interface Manifest {
   manifest_version: number;
   version: string;
   config: Record<string, unknown>;
-  counts: { input: number; selected: number; rejected: Record<string, number>; quarantined: number };
+  counts: { input: number; selected: number; rejected: Record<string, number>; quarantined: number; missing?: number };
   tokens: { response: number; supervised: number; supervised_code: number; supervised_nl: number; ratio: number };
   packing: { packs: number; max_len: number; tokens: number; efficiency: number };
   files: { path: string; sha256: string; bytes?: number }[];
@@ -89,6 +90,7 @@ export function buildManifest(input: ManifestInput): Manifest {
     selected: count(c.selected, 'counts.selected'),
     rejected,
     quarantined: count(c.quarantined, 'counts.quarantined'),
+    ...(c.missing !== undefined ? { missing: count(c.missing, 'counts.missing') } : {}),
   };
   if (counts.input !== counts.selected + rejectedSum + counts.quarantined) {
     throw bug(`counts.input ${counts.input} != selected ${counts.selected} + rejected ${rejectedSum} + quarantined ${counts.quarantined}`);

@@ -12,7 +12,7 @@ import { createGzip } from 'node:zlib';
 import { CodeblockError } from '../errors.js';
 import { parseShard, type CodeblockConfig } from '../config/index.js';
 import { checkInputs, readRecordBatches } from '../io/index.js';
-import { PairFilter, pairHash } from '../select/filters.js';
+import { PairFilter, pairHash, type FilterVerdict } from '../select/filters.js';
 import { analyzeStructure, StructurePool } from '../structure/index.js';
 import type { StructureOptions } from '../structure/types.js';
 import { rejectedRecord } from './outcomes.js';
@@ -35,6 +35,14 @@ import {
   type AnalysisRecord,
   type PartMarker,
 } from '../analysis/format.js';
+import {
+  COMPLETION_FORMAT,
+  COMPLETION_VERSION,
+  inputFingerprint,
+  removeCompletion,
+  writeCompletion,
+} from '../analysis/completion.js';
+import { analyzedRecordExtras, deferredItemReject } from '../analysis/extras.js';
 
 /** Records per committed part (the unit of resume). */
 export const PART_RECORDS = 1024;
@@ -93,6 +101,8 @@ const round5 = (x: number): number | null => (Number.isFinite(x) ? Math.round(x 
 interface PendingPart {
   index: number;
   records: CodeRecord[];
+  /** The pair-filter verdict of each record, decided at read time in global input order. */
+  verdicts: Array<FilterVerdict | null>;
   quarantined: QuarantineEntry[];
   /** Shard-local input positions in this part (records + quarantined). */
   inputs: number;
@@ -120,6 +130,8 @@ export async function analyze(inputs: readonly string[], cfg: CodeblockConfig, h
     const configHash = hashJson(config);
     const dir = join(cfg.out, shardDirName(shard.index, shard.count));
     mkdirSync(dir, { recursive: true });
+    // The shard is incomplete from now until its completion record is written (docs/scaling.md).
+    removeCompletion(dir);
     for (const f of readdirSync(dir)) {
       // temporary files of a killed run are never trusted; without --resume nothing is
       if (/^\.part-.*\.tmp-/.test(f) || (!cfg.resume && /^part-/.test(f))) rmSync(join(dir, f), { force: true });
@@ -144,6 +156,7 @@ export async function analyze(inputs: readonly string[], cfg: CodeblockConfig, h
     progress?.stage(`analyze shard ${shard.index}/${shard.count}`);
 
     let local = 0; // shard-local input position
+    let totalInput = 0; // input units of every shard (for the completion record)
     const pendingErrors: Array<{ file: string; error: string }> = [];
     let part: PendingPart | undefined;
     const flush = async (p: PendingPart): Promise<void> => {
@@ -153,7 +166,7 @@ export async function analyze(inputs: readonly string[], cfg: CodeblockConfig, h
         addPartCounts(summary.counts, m);
         summary.resumedParts++;
       } else {
-        const m = await processPart(p, { dir, shard, config, configHash, filter, scorer, pool, structureOpts, cfg });
+        const m = await processPart(p, { dir, shard, config, configHash, scorer, pool, structureOpts, cfg });
         addPartCounts(summary.counts, m);
         summary.scorer.tokens += m.scorer.tokens;
       }
@@ -180,26 +193,31 @@ export async function analyze(inputs: readonly string[], cfg: CodeblockConfig, h
           continue;
         }
         const ordinal = ev.type === 'record' ? ev.record.ordinal : ev.entry.ordinal;
+        totalInput++;
+        // Every record passes the filter, whatever its shard: exact duplicates are decided alike for any layout.
+        const verdict = ev.type === 'record' ? filter.check(ev.record) : null;
         if (ordinal % shard.count !== shard.index) continue;
         const index = Math.floor(local / PART_RECORDS);
         if (!part || part.index !== index) {
           if (part) await flush(part);
-          part = { index, records: [], quarantined: [], inputs: 0, skip: isDone(index), inputErrors: [] };
+          part = { index, records: [], verdicts: [], quarantined: [], inputs: 0, skip: isDone(index), inputErrors: [] };
         }
         local++;
         part.inputs++;
         if (pendingErrors.length) part.inputErrors.push(...pendingErrors.splice(0));
         if (ev.type === 'record') {
-          // On resume the filter still sees skipped records, so duplicate detection stays identical.
-          if (part.skip) filter.check(ev.record);
-          else part.records.push(ev.record);
+          // On resume the filter has still seen skipped records, so duplicate detection stays identical.
+          if (!part.skip) {
+            part.records.push(ev.record);
+            part.verdicts.push(verdict);
+          }
         } else if (!part.skip) part.quarantined.push(ev.entry);
         progress?.tick();
       }
     }
     if (pendingErrors.length) {
       // a file error after the shard's last record (e.g. the damaged tail of the last file)
-      if (!part) part = { index: 0, records: [], quarantined: [], inputs: 0, skip: false, inputErrors: [] };
+      if (!part) part = { index: 0, records: [], verdicts: [], quarantined: [], inputs: 0, skip: false, inputErrors: [] };
       if (!part.skip) part.inputErrors.push(...pendingErrors.splice(0));
     }
     if (part) await flush(part);
@@ -208,6 +226,17 @@ export async function analyze(inputs: readonly string[], cfg: CodeblockConfig, h
       if (Number(f.slice(5, -5)) >= summary.parts) removePart(dir, f.replace(/\.json$/, ''));
     }
     summary.scorer.paddingFraction = scorer?.totals.paddingFraction ?? 0;
+    // The shard's last act: every part is committed.
+    writeCompletion(dir, {
+      format: COMPLETION_FORMAT,
+      version: COMPLETION_VERSION,
+      shard,
+      parts: summary.parts,
+      counts: summary.counts,
+      totalInput,
+      configHash,
+      inputs: inputFingerprint(inputs),
+    });
     progress?.done();
     return summary;
   } finally {
@@ -224,7 +253,7 @@ function removePart(dir: string, base: string): void {
 const STRUCTURE_DETAIL: Record<string, (cfg: CodeblockConfig) => string> = {
   parse_timeout: (cfg) => `parsing exceeded the per-record budget of ${cfg.parseTimeoutMs} ms`,
   no_code: () => 'no code segment that parses',
-  too_long: () => 'more coding items than the structure stage accepts (data-flow metrics grow quadratically)',
+  too_many_items: () => 'more coding items than the structure stage accepts (data-flow metrics grow quadratically)',
 };
 
 function ifdOf(conditioned: RecordScores, unconditioned: RecordScores): number | null {
@@ -242,7 +271,6 @@ interface PartContext {
   shard: { index: number; count: number };
   config: Record<string, unknown>;
   configHash: string;
-  filter: PairFilter;
   scorer: Scorer | undefined;
   pool: StructurePool;
   structureOpts: StructureOptions;
@@ -256,16 +284,28 @@ async function processPart(p: PendingPart, ctx: PartContext): Promise<PartMarker
   }
   // Cheap filters first (a 20 MB response is never parsed).
   const survivors: CodeRecord[] = [];
-  for (const r of p.records) {
-    const v = ctx.filter.check(r);
+  for (let i = 0; i < p.records.length; i++) {
+    const r = p.records[i]!;
+    const v = p.verdicts[i];
     if (v) outcomes.push(rejectedRecord(r, v.reason, v.detail));
     else survivors.push(r);
   }
   // Structure on the worker pool, in order. A record needs a segment of a registered language.
   const itemized = itemizedLanguages();
   const codeNames = languageList(registeredLanguages().map((l) => l.displayName));
-  const structured: Array<{ record: CodeRecord; result: import('../structure/types.js').StructureResult }> = [];
+  type Structured = {
+    record: CodeRecord;
+    result: import('../structure/types.js').StructureResult;
+    itemReject?: FilterVerdict;
+  };
+  const structured: Structured[] = [];
+  const keepAll = ctx.cfg.pairFilter === 'off';
   for await (const o of analyzeStructure(survivors, { ...ctx.structureOpts, pool: ctx.pool })) {
+    if (!o.ok && keepAll) {
+      // --pair-filter off: kept for full and token modes; item modes reject it in select
+      structured.push(deferredItemReject(o.record, o.reason, STRUCTURE_DETAIL[o.reason](ctx.cfg)));
+      continue;
+    }
     if (!o.ok) {
       outcomes.push(rejectedRecord(o.record, o.reason, STRUCTURE_DETAIL[o.reason](ctx.cfg)));
       continue;
@@ -280,6 +320,10 @@ async function processPart(p: PendingPart, ctx: PartContext): Promise<PartMarker
           : o.result.items.length === 0
             ? `${languageList(codeLangs.map(displayName))} segment(s) without statements`
             : 'every code item touches a parse error';
+      if (keepAll) {
+        structured.push({ record: o.record, result: o.result, itemReject: { reason: 'no_code', detail } });
+        continue;
+      }
       outcomes.push(rejectedRecord(o.record, 'no_code', detail));
       continue;
     }
@@ -336,6 +380,7 @@ async function processPart(p: PendingPart, ctx: PartContext): Promise<PartMarker
       scorer: { spans, logp: Array.from(sc.logprob, (x) => round5(x)) },
       ...(sc.notes.length ? { notes: [...sc.notes] } : {}),
       ...(alone ? { ifd: ifdOf(sc, alone[i]!) } : {}),
+      ...analyzedRecordExtras(record, ctx.cfg, structured[i]!.itemReject),
     });
   }
   records.sort((a, b) => a.ordinal - b.ordinal);

@@ -16,10 +16,12 @@ import { closeSync, mkdirSync, openSync, readdirSync, readSync, rmSync, writeSyn
 import { join, relative } from 'node:path';
 import { CodeblockError } from '../errors.js';
 import { SELECT_KEYS, type CodeblockConfig } from '../config/index.js';
-import { addPartCounts, listAnalysisParts, type AnalysisPart, type AnalysisRecord, type PartCounts } from '../analysis/format.js';
+import { addPartCounts, type AnalysisPart, type AnalysisRecord, type PartCounts } from '../analysis/format.js';
+import { openAnalysis } from '../analysis/integrity.js';
+import { GlobalDedup, itemModeReject } from '../select/dedup.js';
 import { chunked, orderedOutcomes, orderedRecords } from '../analysis/ordered.js';
 import { candidatesOf, type SelectKnobs } from '../budget/candidates.js';
-import { analysisQ, budgetSplit, chooseSpans, dedupApplies, knobsOf, type BudgetSplit } from '../budget/rules.js';
+import { analysisQ, budgetSplit, chooseSpans, knobsOf, type BudgetSplit } from '../budget/rules.js';
 import { BudgetGate, ScoreHistogram, binLowerEdge, type BudgetCut } from '../budget/threshold.js';
 import { labelMask } from '../masks/index.js';
 import { assembleInChunks, packBFD, packViews, packingEfficiency, IGNORE_INDEX, type PackPlan } from '../pack/index.js';
@@ -27,7 +29,6 @@ import { TargetTokenizer, type EncodedConversation } from '../tokenize/index.js'
 import { OutputWriter } from '../output/writer.js';
 import { isStaleTempFile } from '../output/formats.js';
 import { FILE_NAMES } from '../output/types.js';
-import { duplicateDetail } from '../select/filters.js';
 import { writeManifest } from '../output/manifest.js';
 import { AtomicFile } from '../output/atomic.js';
 import type { OutputFile, SelectedSpan } from '../output/types.js';
@@ -41,7 +42,9 @@ const PACK_CHUNK = 512;
 
 export interface SelectSummary {
   outDir: string;
-  counts: { input: number; selected: number; rejected: Record<string, number>; quarantined: number };
+  counts: { input: number; selected: number; rejected: Record<string, number>; quarantined: number; missing?: number };
+  /** --allow-partial: what was missing from the analysis. */
+  missing?: string[];
   tokens: { response: number; supervised: number; supervised_code: number; supervised_nl: number; ratio: number };
   packs: number;
   efficiency: number;
@@ -104,39 +107,47 @@ interface SelectRun {
   analyzed: number;
   k: SelectKnobs;
   tok: TargetTokenizer;
-  dedupOn: boolean;
+  /** Global duplicates (exact, and MinHash near-duplicates), decided over every shard in input order. */
+  dedup: GlobalDedup;
   progress?: Progress;
+}
+
+/** Why a record is rejected before masking. */
+interface Exclusion {
+  reason: string;
+  detail: string;
 }
 
 /** Records pass 0 or pass A took out, rejected in pass B with this reason. */
 interface Exclusions {
-  excluded: Map<number, 'duplicate' | 'ifd'>;
+  excluded: Map<number, Exclusion>;
   /** Whether pass 0 ran (it then did the global duplicate filter too). */
   ifdCut: boolean;
-  ifdKept: number;
-  ifdPool: number;
+}
+
+/** Global duplicates and item modes' no-code rejections: records `r` out (remembered in `excluded`) when it is one. */
+function exclude(run: SelectRun, excluded: Map<number, Exclusion>, r: AnalysisRecord): boolean {
+  const dup = run.dedup.check(r);
+  const why = dup !== null ? { reason: 'duplicate', detail: dup } : itemModeReject(run.cfg.mode, r);
+  if (why) excluded.set(r.ordinal, why);
+  return why !== null;
 }
 
 /** Pass 0 (only for an IFD cut): global duplicates, then rank the rest by IFD. */
 async function ifdPass(run: SelectRun): Promise<Exclusions> {
   const { cfg, progress } = run;
-  const excluded = new Map<number, 'duplicate' | 'ifd'>();
+  const excluded = new Map<number, Exclusion>();
   const ifdCut = cfg.ifdTopRatio < 1 || cfg.ifdTopN > 0;
-  if (!ifdCut) return { excluded, ifdCut, ifdKept: 0, ifdPool: 0 };
+  if (!ifdCut) return { excluded, ifdCut };
   if (!run.analysisConfig.ifd) {
     throw new CodeblockError('--ifd-top-ratio / --ifd-top-n need IFD scores: run `codeblock analyze --ifd` first');
   }
-  const seen = new Set<string>();
   const ords: number[] = [];
   const vals: number[] = [];
   progress?.stage('select: IFD', run.analyzed);
   for await (const r of orderedRecords(run.parts)) {
     progress?.tick();
-    if (run.dedupOn && seen.has(r.hash)) {
-      excluded.set(r.ordinal, 'duplicate');
-      continue;
-    }
-    seen.add(r.hash);
+    if (exclude(run, excluded, r)) continue;
     ords.push(r.ordinal);
     vals.push(typeof r.ifd === 'number' ? r.ifd : NaN);
   }
@@ -148,8 +159,12 @@ async function ifdPass(run: SelectRun): Promise<Exclusions> {
   const order = Array.from({ length: ifdPool }, (_, j) => j).sort(
     (a, b) => rank(vals[a]!) - rank(vals[b]!) || vals[b]! - vals[a]! || ords[a]! - ords[b]!,
   );
-  for (let j = ifdKept; j < ifdPool; j++) excluded.set(ords[order[j]!]!, 'ifd');
-  return { excluded, ifdCut, ifdKept, ifdPool };
+  for (let j = ifdKept; j < ifdPool; j++) {
+    const v = vals[order[j]!]!;
+    const detail = `IFD ${Number.isFinite(v) ? v : 'undefined'} outside the top ${ifdKept} of ${ifdPool} by IFD`;
+    excluded.set(ords[order[j]!]!, { reason: 'ifd', detail });
+  }
+  return { excluded, ifdCut };
 }
 
 /** What pass A found: the global cuts and how the budget split. */
@@ -169,7 +184,6 @@ async function budgetPass(run: SelectRun, ex: Exclusions): Promise<BudgetPlan> {
   const { cfg, k, tok, progress } = run;
   const itemHist = new ScoreHistogram();
   const tokenHist = new ScoreHistogram();
-  const seen = new Set<string>();
   let responseTokens = 0;
   let forcedCost = 0;
   const cache = new EncodingCache(cfg.selectCacheMb * 1024 * 1024);
@@ -177,12 +191,8 @@ async function budgetPass(run: SelectRun, ex: Exclusions): Promise<BudgetPlan> {
   for await (const chunk of chunked(orderedRecords(run.parts), CHUNK)) {
     const keep: AnalysisRecord[] = [];
     for (const r of chunk) {
-      if (ex.excluded.has(r.ordinal)) continue;
-      if (!ex.ifdCut && run.dedupOn && seen.has(r.hash)) ex.excluded.set(r.ordinal, 'duplicate');
-      else {
-        seen.add(r.hash);
-        keep.push(r);
-      }
+      if (ex.excluded.has(r.ordinal) || (!ex.ifdCut && exclude(run, ex.excluded, r))) continue;
+      keep.push(r);
     }
     const encs = await encodeChunk(tok, keep);
     for (let i = 0; i < keep.length; i++) {
@@ -195,6 +205,7 @@ async function budgetPass(run: SelectRun, ex: Exclusions): Promise<BudgetPlan> {
     }
     progress?.tick(chunk.length);
   }
+  run.dedup.clear();
   const split = budgetSplit(k, cfg.budget, responseTokens, forcedCost);
   return {
     split,
@@ -275,11 +286,7 @@ async function maskPass(
     const keep: AnalysisRecord[] = [];
     for (const r of chunk) {
       const why = ex.excluded.get(r.ordinal);
-      if (why === 'duplicate') rejected.push(rejection(r, 'duplicate', duplicateDetail(r.hash)));
-      else if (why === 'ifd') {
-        const detail = `IFD ${r.ifd ?? 'undefined'} outside the top ${ex.ifdKept} of ${ex.ifdPool} by IFD`;
-        rejected.push(rejection(r, 'ifd', detail));
-      }
+      if (why) rejected.push(rejection(r, why.reason, why.detail));
       else keep.push(r);
     }
     const encs = await plan.cache.take(tok, keep);
@@ -366,7 +373,7 @@ export async function select(
 ): Promise<SelectSummary> {
   const outDir = cfg.out;
   if (!outDir) throw new CodeblockError('select needs an output directory (-o)');
-  const parts = listAnalysisParts(analysisDirs);
+  const { parts, missing } = openAnalysis(analysisDirs, { allowPartial: cfg.allowPartial });
   const analysisConfig = parts[0]!.marker.config ?? {};
   const k = knobsOf(cfg, analysisQ(analysisConfig));
   const tok = await TargetTokenizer.load(cfg.tokenizer, { template: cfg.template });
@@ -375,9 +382,9 @@ export async function select(
   const fromAnalysis: PartCounts = { input: 0, analyzed: 0, rejected: {}, quarantined: 0 };
   for (const p of parts) addPartCounts(fromAnalysis, p.marker);
   const { input, rejected, quarantined, analyzed } = fromAnalysis;
-  const counts = { input, selected: 0, rejected, quarantined };
-  const dedupOn = dedupApplies(analysisConfig);
-  const run: SelectRun = { cfg, outDir, parts, analysisConfig, analyzed, k, tok, dedupOn, progress: hooks.progress };
+  const counts = { input, selected: 0, rejected, quarantined, ...(missing ? { missing: missing.records } : {}) };
+  const dedup = new GlobalDedup(analysisConfig);
+  const run: SelectRun = { cfg, outDir, parts, analysisConfig, analyzed, k, tok, dedup, progress: hooks.progress };
 
   const ex = await ifdPass(run);
   const plan = await budgetPass(run, ex);
@@ -424,12 +431,15 @@ export async function select(
         },
         tokenizer: tok.description,
         input_errors: inputErrors(parts),
+        ...(missing ? { missing: missing.what } : {}),
       },
     });
     rmSync(tmpDir, { recursive: true, force: true });
     hooks.progress?.done();
     const efficiency = packingEfficiency(packPlan);
-    return { outDir, counts, tokens: { ...tokens, ratio: manifest.tokens.ratio }, packs: summary.packs, efficiency };
+    const ratio = manifest.tokens.ratio;
+    const partial = missing ? { missing: missing.what } : {};
+    return { outDir, counts, ...partial, tokens: { ...tokens, ratio }, packs: summary.packs, efficiency };
   } catch (err) {
     writer.abort();
     spill.close();

@@ -1,11 +1,13 @@
 /**
  * Pair selection (DESIGN §2): sample-level filters, each with a reason code.
  *
- * Order (documented in docs/selection.md): `malformed` (the readers' quarantine), then the cheap
- * text/metadata checks `empty`, `too_long`, `tests`, `judgement`, `duplicate`, then `no_code`
- * (which needs the parse). Cheap checks go first so that a 20 MB response is never parsed.
- * `pairFilter: 'off'` keeps every readable pair except those that cannot be used at all
- * (`empty`, `no_code`) — the ablation of the pair-selection stage.
+ * Order (documented in docs/pipeline.md): `malformed` (the readers' quarantine), then the cheap
+ * text/metadata checks `empty`, `response_too_long`, `tests`, `judgement`, `duplicate` (exact), then
+ * `no_code` (which needs the parse). Cheap checks go first so that a 20 MB response is never parsed.
+ * Near-duplicates (`--dedup minhash`) are decided globally in `select` (src/select/dedup.ts) from the
+ * signatures analyze stores, so the outcome does not depend on the shard layout.
+ * `pairFilter: 'off'` keeps every readable pair except empty ones — the ablation of the
+ * pair-selection stage; `no_code` then applies only to item modes, in `select`.
  */
 import { createHash } from 'node:crypto';
 import type { CodeblockConfig } from '../config/options.js';
@@ -102,17 +104,74 @@ export function minhash(text: string): Uint32Array {
   return sig;
 }
 
-function jaccardEstimate(a: Uint32Array, b: Uint32Array): number {
+/** A signature as stored in analysis files: base64 of its 64 little-endian uint32 values. */
+export function encodeMinhash(sig: Uint32Array): string {
+  const b = Buffer.alloc(sig.length * 4);
+  for (let i = 0; i < sig.length; i++) b.writeUInt32LE(sig[i]!, 4 * i);
+  return b.toString('base64');
+}
+
+export function decodeMinhash(s: string): Uint32Array {
+  const b = Buffer.from(s, 'base64');
+  if (b.length !== MH_PERMS * 4) {
+    throw new RangeError(`MinHash signature has ${b.length} bytes, expected ${MH_PERMS * 4}`);
+  }
+  const sig = new Uint32Array(MH_PERMS);
+  for (let i = 0; i < MH_PERMS; i++) sig[i] = b.readUInt32LE(4 * i);
+  return sig;
+}
+
+export function jaccardEstimate(a: Uint32Array, b: Uint32Array): number {
   let same = 0;
   for (let i = 0; i < a.length; i++) if (a[i] === b[i]) same++;
   return same / a.length;
 }
 
-/** Stateful filter (it remembers hashes for `duplicate`): feed records in ordinal order. */
-export class PairFilter {
-  private readonly seen = new Set<string>();
+/** Exact-duplicate wording is shared by analyze and select; this is the near-duplicate one. */
+export function nearDuplicateDetail(j: number): string {
+  return `near-duplicate (MinHash Jaccard ≈ ${j.toFixed(2)}) of an earlier record`;
+}
+
+/**
+ * LSH index of MinHash signatures (16 bands × 4 rows): feed signatures in input order; a signature
+ * within `threshold` of an earlier kept one is a near-duplicate and is not kept itself.
+ */
+export class MinhashIndex {
   private readonly bands = new Map<string, number[]>();
   private readonly sigs: Uint32Array[] = [];
+  constructor(private readonly threshold: number) {}
+
+  /** Jaccard estimate of the earliest kept near-duplicate, or null (then `sig` is kept). */
+  offer(sig: Uint32Array): number | null {
+    const idx = this.sigs.length;
+    const candidates = new Set<number>();
+    const keys: string[] = [];
+    for (let b = 0; b < MH_BANDS; b++) {
+      const key = `${b}:${Array.from(sig.subarray(b * MH_ROWS, (b + 1) * MH_ROWS)).join(',')}`;
+      keys.push(key);
+      for (const c of this.bands.get(key) ?? []) candidates.add(c);
+    }
+    for (const c of [...candidates].sort((a, b) => a - b)) {
+      const j = jaccardEstimate(sig, this.sigs[c]!);
+      if (j >= this.threshold) return j;
+    }
+    this.sigs.push(sig);
+    for (const key of keys) {
+      const list = this.bands.get(key);
+      if (list) list.push(idx);
+      else this.bands.set(key, [idx]);
+    }
+    return null;
+  }
+}
+
+/**
+ * Stateful filter (it remembers hashes for `duplicate`): feed every record of the input in ordinal
+ * order — analyze feeds the records of other shards too, so exact duplicates are decided the same
+ * way for any shard layout. Near-duplicates are not decided here (see MinhashIndex, used by select).
+ */
+export class PairFilter {
+  private readonly seen = new Set<string>();
 
   constructor(private readonly cfg: PairFilterConfig) {}
 
@@ -122,7 +181,9 @@ export class PairFilter {
     if (record.response.trim() === '') return { reason: 'empty', detail: 'response is empty or whitespace' };
     if (cfg.pairFilter === 'off') return null;
     if (record.response.length > cfg.maxResponseChars) {
-      return { reason: 'too_long', detail: `response has ${record.response.length} UTF-16 units > maxResponseChars ${cfg.maxResponseChars}` };
+      const n = record.response.length;
+      const detail = `response has ${n} UTF-16 units > maxResponseChars ${cfg.maxResponseChars}`;
+      return { reason: 'response_too_long', detail };
     }
     if (record.preset === 'oci') {
       const ts = testScore(record.meta);
@@ -135,27 +196,6 @@ export class PairFilter {
       const h = pairHash(record);
       if (this.seen.has(h)) return { reason: 'duplicate', detail: duplicateDetail(h) };
       this.seen.add(h);
-      if (cfg.dedup === 'minhash') {
-        const sig = minhash(normalizePair(record));
-        const idx = this.sigs.length;
-        const candidates = new Set<number>();
-        const keys: string[] = [];
-        for (let b = 0; b < MH_BANDS; b++) {
-          const key = `${b}:${Array.from(sig.subarray(b * MH_ROWS, (b + 1) * MH_ROWS)).join(',')}`;
-          keys.push(key);
-          for (const c of this.bands.get(key) ?? []) candidates.add(c);
-        }
-        for (const c of [...candidates].sort((a, b) => a - b)) {
-          const j = jaccardEstimate(sig, this.sigs[c]!);
-          if (j >= cfg.minhashThreshold) return { reason: 'duplicate', detail: `near-duplicate (MinHash Jaccard ≈ ${j.toFixed(2)}) of an earlier record` };
-        }
-        this.sigs.push(sig);
-        for (const key of keys) {
-          const list = this.bands.get(key);
-          if (list) list.push(idx);
-          else this.bands.set(key, [idx]);
-        }
-      }
     }
     return null;
   }

@@ -17,7 +17,7 @@ import { GRANULARITIES, ITEM_KINDS } from './types.js';
 /** Raw columns returned by the addon (and passed between worker threads). */
 export interface StructureColumns {
   count: number;
-  /** 0 ok, 1 no_code, 2 parse_timeout, 3 too_long. */
+  /** 0 ok, 1 no_code, 2 parse_timeout, 3 too_many_items. */
   status: Int32Array;
   segOffsets: Int32Array;
   segStart: Int32Array;
@@ -53,7 +53,7 @@ export interface NativeStructureOptions {
   maxItems: number;
 }
 
-const REJECT: Record<number, StructureRejectReason> = { 1: 'no_code', 2: 'parse_timeout', 3: 'too_long' };
+const REJECT: Record<number, StructureRejectReason> = { 1: 'no_code', 2: 'parse_timeout', 3: 'too_many_items' };
 
 function nonNegative(name: string, v: unknown, dflt: number, max = 2 ** 32 - 1): number {
   if (v === undefined) return dflt;

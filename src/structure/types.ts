@@ -58,8 +58,8 @@ export interface StructureResult {
 }
 
 /** no_code: no Python segment with a selectable item; parse_timeout: the per-record parse budget ran out;
- *  too_long: more items than `maxItems` (graph metrics are quadratic). */
-export type StructureRejectReason = 'no_code' | 'parse_timeout' | 'too_long';
+ *  too_many_items: more items than `maxItems` (graph metrics are quadratic). */
+export type StructureRejectReason = 'no_code' | 'parse_timeout' | 'too_many_items';
 
 export interface StructureOptions {
   granularity?: Granularity;
@@ -69,7 +69,7 @@ export interface StructureOptions {
   blockMaxLines?: number;
   /** Per-record parse budget in ms (all parses of one response); 0 = unlimited (default 1000). */
   parseTimeoutMs?: number;
-  /** Records with more items are rejected with `too_long`; 0 = unlimited (default 20000). */
+  /** Records with more items are rejected with `too_many_items`; 0 = unlimited (default 20000). */
   maxItems?: number;
 }
 

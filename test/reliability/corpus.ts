@@ -210,7 +210,7 @@ export function buildCorpus(dir: string): Corpus {
   // -- readable but unusable (rejected)
   add('empty response', oci('empty-1', ''), rej('empty-1', 'empty'));
   add('whitespace-only response', oci('empty-2', ' \n\t \r\n  '), rej('empty-2', 'empty'));
-  add('20 MB response (never parsed)', oci('huge-20mb', goodResponse('huge') + '\n' + '# padding line of a giant response\n'.repeat(600_000)), rej('huge-20mb', 'too_long'));
+  add('20 MB response (never parsed)', oci('huge-20mb', goodResponse('huge') + '\n' + '# padding line of a giant response\n'.repeat(600_000)), rej('huge-20mb', 'response_too_long'));
   add('line over --max-line-bytes (33 MiB, never buffered)', Buffer.concat([utf8('{"id": "giant-line", "input": "x", "output": "'), Buffer.alloc(33 * 1024 * 1024, 0x61), utf8('"}')]), quar('line_too_long'));
   add('prose only, no code', oci('prose-1', 'You can do this with a list comprehension; no code needed here.'), rej('prose-1', 'no_code'));
   add('non-Python fences only', oci('nonpy-1', `In JavaScript:\n\n${FENCE}js\nconst x = [1, 2].map((v) => v * 2);\nconsole.log(x);\n${FENCE}\n\nAnd in shell:\n\n${FENCE}bash\nfor f in *.txt; do wc -l "$f"; done\n${FENCE}\n`), rej('nonpy-1', 'no_code'));

@@ -230,7 +230,7 @@ test('parse budget: a pathological response is rejected with parse_timeout; deep
   assert.deepEqual(t, { ok: false, reason: 'parse_timeout' });
   // a long def-use chain over the item limit is rejected, not left to quadratic graph metrics
   const chain = fence('python', 'x = 0\n' + 'x = x + 1\n'.repeat(2_500));
-  assert.deepEqual(analyzeStructureBatch([chain], { maxItems: 2_000 }), [{ ok: false, reason: 'too_long' }]);
+  assert.deepEqual(analyzeStructureBatch([chain], { maxItems: 2_000 }), [{ ok: false, reason: 'too_many_items' }]);
   const [c] = analyzeStructureBatch([chain]);
   assert.ok(c!.ok && c.result.edges.length === 2_500 && c.result.reach[0] === 1 && c.result.reach[2_500] === 0);
 });

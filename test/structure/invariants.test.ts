@@ -19,7 +19,7 @@ test('random mixes: no crash; items disjoint, inside python segments, core insid
       const [o] = analyzeStructureBatch([text], { granularity: granularity as 'statement', parseTimeoutMs: 0 });
       assert.ok(o);
       if (!o.ok) {
-        assert.ok(['no_code', 'parse_timeout', 'too_long'].includes(o.reason));
+        assert.ok(['no_code', 'parse_timeout', 'too_many_items'].includes(o.reason));
         return;
       }
       const r = o.result;
