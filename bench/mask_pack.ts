@@ -105,7 +105,10 @@ interface RawTokenizer {
 /** The `tokenizers` object inside a TargetTokenizer (the same instance select encodes with). */
 function rawTokenizer(tok: TargetTokenizer): RawTokenizer {
   const hf = (tok as unknown as { hf?: RawTokenizer }).hf;
-  if (!hf || typeof hf.encodeBatch !== 'function') throw new Error('TargetTokenizer no longer exposes its tokenizers instance (field `hf`): update bench/mask_pack.ts');
+  if (!hf || typeof hf.encodeBatch !== 'function')
+    throw new Error(
+      'TargetTokenizer no longer exposes its tokenizers instance (field `hf`): update bench/mask_pack.ts',
+    );
   return hf;
 }
 
@@ -120,8 +123,21 @@ interface PipelineRun {
 }
 
 /** One pass of select's compute path over in-memory records (see module doc). */
-async function pipelineOnce(tok: TargetTokenizer, records: AnalysisRecord[], cfg: CodeblockConfig, k: SelectKnobs): Promise<PipelineRun> {
-  const st: MaskPackStages = { tokenize_a: 0, candidates_a: 0, tokenize_b: 0, candidates_b: 0, mask: 0, pack: 0, assemble: 0 };
+async function pipelineOnce(
+  tok: TargetTokenizer,
+  records: AnalysisRecord[],
+  cfg: CodeblockConfig,
+  k: SelectKnobs,
+): Promise<PipelineRun> {
+  const st: MaskPackStages = {
+    tokenize_a: 0,
+    candidates_a: 0,
+    tokenize_b: 0,
+    candidates_b: 0,
+    mask: 0,
+    pack: 0,
+    assemble: 0,
+  };
   const tStart = performance.now();
   // pass A
   const itemHist = new ScoreHistogram();
@@ -206,14 +222,27 @@ async function pipelineOnce(tok: TargetTokenizer, records: AnalysisRecord[], cfg
   };
   for (const chunk of assembleInChunks(plan, lengths, fromMemory, PACK_CHUNK)) void chunk;
   st.assemble = since(t);
-  return { seconds: since(tStart), stages: st, tokens, samples: lens.length, supervised, packs: nPacks, efficiency: packingEfficiency(plan) };
+  return {
+    seconds: since(tStart),
+    stages: st,
+    tokens,
+    samples: lens.length,
+    supervised,
+    packs: nPacks,
+    efficiency: packingEfficiency(plan),
+  };
 }
 
 /**
  * Components of one select-side tokenization, timed separately (diagnostics, not a figure):
  * the chat template alone, and encodeBatch + getIds + getOffsets (what TargetTokenizer does after it).
  */
-async function componentsOnce(tok: TargetTokenizer, raw: RawTokenizer, records: AnalysisRecord[], addSpecialTokens: boolean): Promise<{ render: number; encodeWithOffsets: number }> {
+async function componentsOnce(
+  tok: TargetTokenizer,
+  raw: RawTokenizer,
+  records: AnalysisRecord[],
+  addSpecialTokens: boolean,
+): Promise<{ render: number; encodeWithOffsets: number }> {
   let t = performance.now();
   const texts = records.map((r) => tok.renderConversation(r.prompt, r.response).text);
   const render = since(t);
@@ -229,7 +258,11 @@ async function componentsOnce(tok: TargetTokenizer, raw: RawTokenizer, records: 
 }
 
 /** Raw tokenizers encodeBatch over the same texts and batches: the limit. Returns seconds and tokens. */
-async function limitOnce(raw: RawTokenizer, texts: string[], addSpecialTokens: boolean): Promise<{ seconds: number; tokens: number }> {
+async function limitOnce(
+  raw: RawTokenizer,
+  texts: string[],
+  addSpecialTokens: boolean,
+): Promise<{ seconds: number; tokens: number }> {
   const t0 = performance.now();
   let tokens = 0;
   for (let c0 = 0; c0 < texts.length; c0 += CHUNK) {
@@ -250,7 +283,14 @@ export async function benchMaskPack(opts: MaskPackBenchOptions): Promise<MaskPac
 
   // ---- setup: analyze (not part of the figure) --------------------------------------------
   const { analyze } = await import('../src/pipeline/analyze.js');
-  const aCfg = resolveConfig('analyze', { out: analysisDir, scorer, workers: opts.workers ?? 2, progress: false, shard: '0/1', resume: false });
+  const aCfg = resolveConfig('analyze', {
+    out: analysisDir,
+    scorer,
+    workers: opts.workers ?? 2,
+    progress: false,
+    shard: '0/1',
+    resume: false,
+  });
   let t0 = performance.now();
   await analyze(opts.inputs, aCfg);
   const analyzeSeconds = since(t0);
@@ -313,11 +353,14 @@ export async function benchMaskPack(opts: MaskPackBenchOptions): Promise<MaskPac
   rmSync(selectDir, { recursive: true, force: true });
   rmSync(analysisDir, { recursive: true, force: true });
   const b = best!;
-  if (limitTokens !== b.tokens) throw new Error(`token count mismatch: pipeline ${b.tokens}, raw encodeBatch ${limitTokens}`);
+  if (limitTokens !== b.tokens)
+    throw new Error(`token count mismatch: pipeline ${b.tokens}, raw encodeBatch ${limitTokens}`);
   const tps = b.tokens / b.seconds;
   const limitTps = b.tokens / bestLimit;
   const selectTps = bestSelect !== null ? b.tokens / bestSelect : null;
-  const stages = Object.fromEntries(Object.entries(b.stages).map(([key, v]) => [key, sig(v)!])) as unknown as MaskPackStages;
+  const stages = Object.fromEntries(
+    Object.entries(b.stages).map(([key, v]) => [key, sig(v)!]),
+  ) as unknown as MaskPackStages;
   return {
     label: opts.label ?? 'pool',
     inputs: opts.inputs,

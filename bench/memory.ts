@@ -78,12 +78,32 @@ export interface MemoryBenchResult {
   heap_capped: MemoryRun | null;
 }
 
-async function oneRun(opts: MemoryBenchOptions, records: number, scorer: 'none' | 'lm', heapCapMb?: number): Promise<MemoryRun> {
+async function oneRun(
+  opts: MemoryBenchOptions,
+  records: number,
+  scorer: 'none' | 'lm',
+  heapCapMb?: number,
+): Promise<MemoryRun> {
   const pool = await generatedPool(opts.work, records, opts.seed ?? 1);
   const out = opts.work.fresh(`mem-${scorer}-${records}`);
   const selfJs = fileURLToPath(import.meta.url);
-  const args = [...(heapCapMb ? [`--max-old-space-size=${heapCapMb}`] : []), selfJs, '--child', 'run', pool, '-o', out, '--scorer', scorer, '--workers', String(opts.workers ?? 2), '--no-progress'];
-  log(`memory: run ${records} records, --scorer ${scorer}${heapCapMb ? `, V8 old space capped at ${heapCapMb} MiB` : ''}`);
+  const args = [
+    ...(heapCapMb ? [`--max-old-space-size=${heapCapMb}`] : []),
+    selfJs,
+    '--child',
+    'run',
+    pool,
+    '-o',
+    out,
+    '--scorer',
+    scorer,
+    '--workers',
+    String(opts.workers ?? 2),
+    '--no-progress',
+  ];
+  log(
+    `memory: run ${records} records, --scorer ${scorer}${heapCapMb ? `, V8 old space capped at ${heapCapMb} MiB` : ''}`,
+  );
   const r = await runNodeChild(args, { timeoutMs: opts.timeoutMs });
   let selected: number | null = null;
   let packs: number | null = null;
@@ -91,7 +111,10 @@ async function oneRun(opts: MemoryBenchOptions, records: number, scorer: 'none' 
   let duplicates: number | null = null;
   const manifestPath = join(out, 'manifest.json');
   if (existsSync(manifestPath)) {
-    const m = JSON.parse(readFileSync(manifestPath, 'utf8')) as { counts?: { input?: number; selected?: number; quarantined?: number; rejected?: Record<string, number> }; packing?: { packs?: number } };
+    const m = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
+      counts?: { input?: number; selected?: number; quarantined?: number; rejected?: Record<string, number> };
+      packing?: { packs?: number };
+    };
     selected = m.counts?.selected ?? null;
     packs = m.packing?.packs ?? null;
     duplicates = m.counts?.rejected?.duplicate ?? 0;
@@ -120,7 +143,9 @@ async function oneRun(opts: MemoryBenchOptions, records: number, scorer: 'none' 
     ...(heapCapMb ? { heap_cap_mb: heapCapMb } : {}),
   };
   if (r.code !== 0) run.error = `exit ${r.code ?? r.signal}: ${r.stderrTail.slice(-400)}`;
-  log(`memory: ${records} records (${scorer}): peak RSS ${run.peak_rss_mb ?? '?'} MiB, ${run.seconds} s${run.error ? ` — ${run.error}` : ''}`);
+  log(
+    `memory: ${records} records (${scorer}): peak RSS ${run.peak_rss_mb ?? '?'} MiB, ${run.seconds} s${run.error ? ` — ${run.error}` : ''}`,
+  );
   return run;
 }
 

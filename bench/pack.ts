@@ -48,7 +48,9 @@ export interface PackBenchResult {
 /** Token-length estimates of every record in the data dir (see module doc). */
 export function poolLengths(dataDir = resolve(PACKAGE_ROOT, '..', 'shared', 'data')): number[] {
   const out: number[] = [];
-  for (const f of readdirSync(dataDir).filter((x) => x.endsWith('.jsonl')).sort()) {
+  for (const f of readdirSync(dataDir)
+    .filter((x) => x.endsWith('.jsonl'))
+    .sort()) {
     for (const line of readFileSync(join(dataDir, f), 'utf8').split('\n')) {
       if (!line.trim()) continue;
       const r = JSON.parse(line) as { instruction?: string; response?: string };
@@ -59,14 +61,14 @@ export function poolLengths(dataDir = resolve(PACKAGE_ROOT, '..', 'shared', 'dat
   return out;
 }
 
-
 /** First-fit in input order with a max segment tree over bins: O(n log n). Returns pack count and tokens. */
 export function firstFitInOrder(lengths: Int32Array, maxLen: number): { packs: number; tokens: number } {
   let size = 1;
   while (size < lengths.length) size <<= 1;
   const tree = new Int32Array(2 * Math.max(size, 1)); // max remaining capacity per subtree; unopened bins = maxLen
   tree.fill(maxLen);
-  let opened = 0, tokens = 0;
+  let opened = 0,
+    tokens = 0;
   for (const need of lengths) {
     if (need < 1 || need > maxLen) continue;
     let i = 1;
@@ -93,7 +95,10 @@ export function bfdTS(lengths: Int32Array, maxLen: number): Int32Array {
   let m = 0;
   for (let i = 0; i < n; i++) {
     const l = lengths[i]!;
-    if (l >= 1 && l <= maxLen) { bucket[maxLen - l + 1]!++; m++; }
+    if (l >= 1 && l <= maxLen) {
+      bucket[maxLen - l + 1]!++;
+      m++;
+    }
   }
   for (let b = 1; b < bucket.length; b++) bucket[b]! += bucket[b - 1]!;
   const order = new Int32Array(m);
@@ -125,26 +130,40 @@ export function bfdTS(lengths: Int32Array, maxLen: number): Int32Array {
     }
   };
   const findFirst = (need: number): number => {
-    let i = need, k = 0;
+    let i = need,
+      k = 0;
     for (; ; k++) {
       if (k === levels.length) return -1;
-      const lv = levels[k]!, w = i >>> 5;
+      const lv = levels[k]!,
+        w = i >>> 5;
       if (w >= lv.length) return -1;
       const mask = lv[w]! & (~0 << (i & 31));
-      if (mask !== 0) { i = (w << 5) + ctz(mask); break; }
+      if (mask !== 0) {
+        i = (w << 5) + ctz(mask);
+        break;
+      }
       i = w + 1;
     }
-    while (k > 0) { k--; i = (i << 5) + ctz(levels[k]![i]!); }
+    while (k > 0) {
+      k--;
+      i = (i << 5) + ctz(levels[k]![i]!);
+    }
     return i;
   };
   const heaps: number[][] = Array.from({ length: maxLen + 1 }, () => []);
   const push = (h: number[], v: number) => {
     let i = h.push(v) - 1;
-    while (i > 0) { const p = (i - 1) >> 1; if (h[p]! <= v) break; h[i] = h[p]!; i = p; }
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (h[p]! <= v) break;
+      h[i] = h[p]!;
+      i = p;
+    }
     h[i] = v;
   };
   const pop = (h: number[]): number => {
-    const top = h[0]!, last = h.pop()!;
+    const top = h[0]!,
+      last = h.pop()!;
     if (h.length) {
       let i = 0;
       for (;;) {
@@ -152,7 +171,8 @@ export function bfdTS(lengths: Int32Array, maxLen: number): Int32Array {
         if (c >= h.length) break;
         if (c + 1 < h.length && h[c + 1]! < h[c]!) c++;
         if (h[c]! >= last) break;
-        h[i] = h[c]!; i = c;
+        h[i] = h[c]!;
+        i = c;
       }
       h[i] = last;
     }
@@ -163,8 +183,10 @@ export function bfdTS(lengths: Int32Array, maxLen: number): Int32Array {
     const need = lengths[i]!;
     const cap = findFirst(need);
     let bin: number, room: number;
-    if (cap < 0) { bin = bins++; room = maxLen; }
-    else {
+    if (cap < 0) {
+      bin = bins++;
+      room = maxLen;
+    } else {
       room = cap;
       const h = heaps[cap]!;
       bin = pop(h);
@@ -183,7 +205,9 @@ export function bfdTS(lengths: Int32Array, maxLen: number): Int32Array {
 
 /** Next-fit: concatenate in order, start a new pack when the next sample does not fit. */
 export function nextFit(lengths: Int32Array, maxLen: number): { packs: number; tokens: number } {
-  let packs = 0, room = 0, tokens = 0;
+  let packs = 0,
+    room = 0,
+    tokens = 0;
   for (const need of lengths) {
     if (need < 1 || need > maxLen) continue;
     if (need > room) {
@@ -203,7 +227,8 @@ export function benchPack(opts: PackBenchOptions = {}): PackBenchResult {
   const pool = poolLengths(opts.dataDir);
   const rand = mulberry32(opts.seed ?? 20261122);
   const lengths = Int32Array.from({ length: samples }, () => pool[Math.floor(rand() * pool.length)]!);
-  let sum = 0, tooLong = 0;
+  let sum = 0,
+    tooLong = 0;
   for (const l of lengths) {
     sum += l;
     if (l > maxLen) tooLong++;

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: renders the untyped sections of bench/results.json
 /**
  * The benchmark harness (issue 8): `npm run bench` / `codeblock bench`.
  *
@@ -23,7 +24,24 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { PACKAGE_ROOT } from '../src/native.js';
-import { envInt, envIntList, errorLine, importSection, log, requireNumbers, machineInfo, runSection, sharedDataFiles, sig, versions, WorkDir, generatedPool, type MachineInfo, type SectionOutcome, type Versions } from './util.js';
+import {
+  envInt,
+  envIntList,
+  errorLine,
+  importSection,
+  log,
+  requireNumbers,
+  machineInfo,
+  runSection,
+  sharedDataFiles,
+  sig,
+  versions,
+  WorkDir,
+  generatedPool,
+  type MachineInfo,
+  type SectionOutcome,
+  type Versions,
+} from './util.js';
 import type { MaskPackBenchResult } from './mask_pack.js';
 import type { StructureBenchResult } from './structure.js';
 import type { ScoringBenchResult } from './scoring.js';
@@ -72,7 +90,8 @@ export const DEFAULT_MEMORY_SIZES = [10_000, 100_000, 300_000];
 function parseHeapCap(v: string | undefined): { records: number; mb: number } | null {
   if (v === undefined || v.trim() === '') return null;
   const m = /^(\d+):(\d+)$/.exec(v.trim());
-  if (!m || Number(m[1]) < 1 || Number(m[2]) < 16) throw new RangeError(`CODEBLOCK_BENCH_HEAP_CAP must be <records>:<MiB> (e.g. 100000:192), got "${v}"`);
+  if (!m || Number(m[1]) < 1 || Number(m[2]) < 16)
+    throw new RangeError(`CODEBLOCK_BENCH_HEAP_CAP must be <records>:<MiB> (e.g. 100000:192), got "${v}"`);
   return { records: Number(m[1]), mb: Number(m[2]) };
 }
 
@@ -82,7 +101,8 @@ function commandLine(o: Resolved): string {
   if (o.quick) env.push('CODEBLOCK_BENCH_QUICK=1');
   if (o.records !== (o.quick ? 1000 : DEFAULT_RECORDS)) env.push(`CODEBLOCK_BENCH_RECORDS=${o.records}`);
   if (o.workers !== 2) env.push(`CODEBLOCK_BENCH_WORKERS=${o.workers}`);
-  if (o.memorySizes.join(',') !== (o.quick ? [1000, 4000] : DEFAULT_MEMORY_SIZES).join(',')) env.push(`CODEBLOCK_BENCH_MEMORY_SIZES=${o.memorySizes.join(',')}`);
+  if (o.memorySizes.join(',') !== (o.quick ? [1000, 4000] : DEFAULT_MEMORY_SIZES).join(','))
+    env.push(`CODEBLOCK_BENCH_MEMORY_SIZES=${o.memorySizes.join(',')}`);
   if (o.scoredRecords !== (o.quick ? 200 : 1000)) env.push(`CODEBLOCK_BENCH_SCORED_RECORDS=${o.scoredRecords}`);
   if (o.heapCap) env.push(`CODEBLOCK_BENCH_HEAP_CAP=${o.heapCap.records}:${o.heapCap.mb}`);
   if (o.sections.length !== SECTIONS.length) env.push(`CODEBLOCK_BENCH_SECTIONS=${o.sections.join(',')}`);
@@ -92,22 +112,38 @@ function commandLine(o: Resolved): string {
 /** Options from the environment (see module doc), overridden by explicit ones. */
 export function resolveOptions(o: BenchOptions = {}): Resolved {
   const quick = o.quick ?? ['1', 'true', 'yes'].includes((process.env.CODEBLOCK_BENCH_QUICK ?? '').toLowerCase());
-  const envSections = process.env.CODEBLOCK_BENCH_SECTIONS?.split(',').map((s) => s.trim()).filter(Boolean);
+  const envSections = process.env.CODEBLOCK_BENCH_SECTIONS?.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const sections = (o.sections ?? envSections ?? [...SECTIONS]) as string[];
-  for (const s of sections) if (!(SECTIONS as readonly string[]).includes(s)) throw new RangeError(`unknown bench section "${s}" (known: ${SECTIONS.join(', ')})`);
+  for (const s of sections)
+    if (!(SECTIONS as readonly string[]).includes(s))
+      throw new RangeError(`unknown bench section "${s}" (known: ${SECTIONS.join(', ')})`);
   const docsEnv = process.env.CODEBLOCK_BENCH_DOCS;
-  const defaultResults = quick ? join(tmpdir(), 'codeblock-bench-quick.json') : join(PACKAGE_ROOT, 'bench', 'results.json');
+  const defaultResults = quick
+    ? join(tmpdir(), 'codeblock-bench-quick.json')
+    : join(PACKAGE_ROOT, 'bench', 'results.json');
   return {
     records: o.records ?? envInt('CODEBLOCK_BENCH_RECORDS') ?? (quick ? 1000 : DEFAULT_RECORDS),
     workers: o.workers ?? envInt('CODEBLOCK_BENCH_WORKERS') ?? 2,
     quick,
     sections: sections as SectionName[],
-    memorySizes: o.memorySizes ?? envIntList('CODEBLOCK_BENCH_MEMORY_SIZES') ?? (quick ? [1000, 4000] : DEFAULT_MEMORY_SIZES),
+    memorySizes:
+      o.memorySizes ?? envIntList('CODEBLOCK_BENCH_MEMORY_SIZES') ?? (quick ? [1000, 4000] : DEFAULT_MEMORY_SIZES),
     scoredRecords: o.scoredRecords ?? envInt('CODEBLOCK_BENCH_SCORED_RECORDS') ?? (quick ? 200 : 1000),
     heapCap: o.heapCap !== undefined ? o.heapCap : parseHeapCap(process.env.CODEBLOCK_BENCH_HEAP_CAP),
     resultsPath: resolve(o.resultsPath ?? process.env.CODEBLOCK_BENCH_RESULTS ?? defaultResults),
     // Quick (smoke) runs never rewrite the committed docs unless asked to.
-    docsPath: o.docsPath !== undefined ? o.docsPath : docsEnv === 'none' ? null : docsEnv ? resolve(docsEnv) : quick ? null : join(PACKAGE_ROOT, 'docs', 'benchmarks.md'),
+    docsPath:
+      o.docsPath !== undefined
+        ? o.docsPath
+        : docsEnv === 'none'
+          ? null
+          : docsEnv
+            ? resolve(docsEnv)
+            : quick
+              ? null
+              : join(PACKAGE_ROOT, 'docs', 'benchmarks.md'),
     workDir: o.workDir ?? process.env.CODEBLOCK_BENCH_WORKDIR,
     keep: o.keep ?? process.env.CODEBLOCK_BENCH_KEEP === '1',
     seed: 1,
@@ -138,13 +174,19 @@ export interface BenchResults {
 
 function sectionMeta<T>(o: SectionOutcome<T> | undefined): { status: string; seconds: number; error?: string } {
   if (!o) return { status: 'skipped', seconds: 0, error: 'not selected (CODEBLOCK_BENCH_SECTIONS)' };
-  return o.status === 'ok' ? { status: 'ok', seconds: sig(o.seconds, 4)! } : { status: o.status, seconds: sig(o.seconds, 4) ?? 0, error: o.error };
+  return o.status === 'ok'
+    ? { status: 'ok', seconds: sig(o.seconds, 4)! }
+    : { status: o.status, seconds: sig(o.seconds, 4) ?? 0, error: o.error };
 }
 
 /** Paths inside the checkout (and ../shared beside it) written relative, so no machine path is recorded. */
 function portablePaths(json: string): string {
   const esc = (p: string) => JSON.stringify(p).slice(1, -1);
-  return json.split(esc(join(PACKAGE_ROOT, '..', 'shared'))).join('../shared').split(esc(PACKAGE_ROOT)).join('.');
+  return json
+    .split(esc(join(PACKAGE_ROOT, '..', 'shared')))
+    .join('../shared')
+    .split(esc(PACKAGE_ROOT))
+    .join('.');
 }
 
 /** Run the benchmarks and write results.json (+ the docs table). Returns the results object. */
@@ -154,7 +196,9 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
   const work = new WorkDir(o.workDir);
   const machine = machineInfo();
   const vers = await versions();
-  log(`machine: ${machine.cores} × ${machine.cpu}; load ${machine.load_at_start}; workers ${o.workers}; pool ${o.records} records${o.quick ? ' (quick)' : ''}; sections ${o.sections.join(',')}`);
+  log(
+    `machine: ${machine.cores} × ${machine.cpu}; load ${machine.load_at_start}; workers ${o.workers}; pool ${o.records} records${o.quick ? ' (quick)' : ''}; sections ${o.sections.join(',')}`,
+  );
   const want = (s: SectionName) => o.sections.includes(s);
   const quick = o.quick;
 
@@ -186,14 +230,28 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
       const pool = await generatedPool(work, o.records, o.seed);
       // LM-scored analysis, as in production (NL candidates, real utilities)
       const label = `generated pool (${o.records} records, seed ${o.seed}, --scorer lm)`;
-      return benchMaskPack({ inputs: [pool], workDir: work.fresh('mask-pool'), scorer: 'lm', workers: o.workers, rounds: quick ? 1 : ROUNDS, label });
+      return benchMaskPack({
+        inputs: [pool],
+        workDir: work.fresh('mask-pool'),
+        scorer: 'lm',
+        workers: o.workers,
+        rounds: quick ? 1 : ROUNDS,
+        label,
+      });
     });
     maskShared = await runSection('mask_pack (../shared/data)', async () => {
       const { benchMaskPack } = await import('./mask_pack.js');
       const files = sharedDataFiles();
       if (files.length === 0) throw new Error('../shared/data not found');
       const label = '../shared/data (--scorer lm)';
-      return benchMaskPack({ inputs: files, workDir: work.fresh('mask-shared'), scorer: 'lm', workers: o.workers, rounds: quick ? 1 : ROUNDS, label });
+      return benchMaskPack({
+        inputs: files,
+        workDir: work.fresh('mask-shared'),
+        scorer: 'lm',
+        workers: o.workers,
+        rounds: quick ? 1 : ROUNDS,
+        label,
+      });
     });
   }
 
@@ -203,7 +261,11 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
     scoring = await runSection('scoring', async () => {
       const m = await importSection<ScoringModule>('./scoring.js');
       const r = await m.benchScoring({ maxRecords: quick ? 32 : 256, repeats: quick ? 1 : ROUNDS });
-      return requireNumbers(r, ['ratio', 'paddingFraction', 'tokensPerSecond.raw', 'tokensPerSecond.scorer'], 'bench/scoring.ts');
+      return requireNumbers(
+        r,
+        ['ratio', 'paddingFraction', 'tokensPerSecond.raw', 'tokensPerSecond.scorer'],
+        'bench/scoring.ts',
+      );
     });
   }
 
@@ -213,7 +275,11 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
     packing = await runSection('packing', async () => {
       const m = await importSection<PackModule>('./pack.js');
       const r = m.benchPack({ samples: 1_000_000, repeats: quick ? 3 : 7 });
-      return requireNumbers(r, ['samples', 'bfd.seconds', 'bfd.efficiency', 'firstFitInOrder.efficiency', 'bfdTS.seconds', 'speedupVsTS'], 'bench/pack.ts');
+      return requireNumbers(
+        r,
+        ['samples', 'bfd.seconds', 'bfd.efficiency', 'firstFitInOrder.efficiency', 'bfdTS.seconds', 'speedupVsTS'],
+        'bench/pack.ts',
+      );
     });
   }
 
@@ -221,7 +287,15 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
   let memory: SectionOutcome<MemoryBenchResult> | undefined;
   if (want('memory')) {
     memory = await runSection(`memory (${o.memorySizes.join(', ')} records)`, async () =>
-      (await import('./memory.js')).benchMemory({ work, sizes: o.memorySizes, scoredRecords: o.scoredRecords, workers: o.workers, seed: o.seed, timeoutMs: 3 * 60 * 60 * 1000, ...(o.heapCap ? { heapCap: o.heapCap } : {}) }),
+      (await import('./memory.js')).benchMemory({
+        work,
+        sizes: o.memorySizes,
+        scoredRecords: o.scoredRecords,
+        workers: o.workers,
+        seed: o.seed,
+        timeoutMs: 3 * 60 * 60 * 1000,
+        ...(o.heapCap ? { heapCap: o.heapCap } : {}),
+      }),
     );
   }
 
@@ -266,10 +340,17 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
     workers: {
       scaling: sN && s1 ? sig(sN.codeblock.recordsPerSec / s1.codeblock.recordsPerSec) : null,
       workers: o.workers,
-      records_per_s: { '1': sig(s1?.codeblock.recordsPerSec) ?? null, [String(o.workers)]: sig(sN?.codeblock.recordsPerSec) ?? null },
+      records_per_s: {
+        '1': sig(s1?.codeblock.recordsPerSec) ?? null,
+        [String(o.workers)]: sig(sN?.codeblock.recordsPerSec) ?? null,
+      },
       python_scaling: sN && s1 ? sig(sN.python.recordsPerSec / s1.python.recordsPerSec) : null,
       ratio_1_worker: sig(s1?.ratio) ?? null,
-      ...(struct1 && struct1.status !== 'ok' ? { error: struct1.error } : structN && structN.status !== 'ok' ? { error: structN.error } : {}),
+      ...(struct1 && struct1.status !== 'ok'
+        ? { error: struct1.error }
+        : structN && structN.status !== 'ok'
+          ? { error: structN.error }
+          : {}),
     },
     mask_pack: {
       ratio: sig(mp?.ratio) ?? null,
@@ -331,7 +412,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
 
   mkdirSync(dirname(o.resultsPath), { recursive: true });
   const tmp = `${o.resultsPath}.tmp-${process.pid}`;
-  writeFileSync(tmp, portablePaths(JSON.stringify(results, null, 2)) + '\n');
+  writeFileSync(tmp, `${portablePaths(JSON.stringify(results, null, 2))}\n`);
   renameSync(tmp, o.resultsPath);
   log(`results → ${o.resultsPath}`);
   if (o.docsPath) {
@@ -345,7 +426,8 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
   }
   if (!o.keep && !o.workDir) work.remove();
   const failed = Object.entries(results.sections).filter(([, v]) => v.status === 'error');
-  if (failed.length) log(`${failed.length} section(s) failed: ${failed.map(([k, v]) => `${k}: ${v.error}`).join('; ')}`);
+  if (failed.length)
+    log(`${failed.length} section(s) failed: ${failed.map(([k, v]) => `${k}: ${v.error}`).join('; ')}`);
   process.stdout.write(summaryText(results));
   return results;
 }
@@ -363,7 +445,9 @@ export function summaryText(r: BenchResults): string {
     `mask_pack.ratio        ${g(r.mask_pack, 'ratio')}×  (target ≥ 0.8; select() with I/O ${g(r.mask_pack, 'select_ratio')}×)`,
     `scoring.ratio          ${g(r.scoring, 'ratio')}×  (target ≥ 0.9; padding ${g(r.scoring, 'padding')})`,
     `packing.efficiency     ${g(r.packing, 'efficiency')}  (${g(r.packing, 'ratio')}× first-fit in order; BFD 1M ${g(r.packing, 'bfd_1m_seconds')} s)`,
-    `memory.peak_rss_mb     ${Object.entries(mem).map(([k, v]) => `${k}: ${v ?? 'n/a'}`).join(', ')}  (growth ${g(r.memory, 'growth')}×)`,
+    `memory.peak_rss_mb     ${Object.entries(mem)
+      .map(([k, v]) => `${k}: ${v ?? 'n/a'}`)
+      .join(', ')}  (growth ${g(r.memory, 'growth')}×)`,
     '',
   ].join('\n');
 }
@@ -414,16 +498,18 @@ function mib(v: unknown): string {
 export function resultsMarkdown(r: BenchResults, resultsLink: string): string {
   const m = r.machine;
   const v = r.versions;
-  const s = r.structure as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  const w = r.workers as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  const mp = r.mask_pack as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  const sc = r.scoring as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  const pk = r.packing as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
-  const mem = r.memory as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const s = r.structure as Record<string, any>;
+  const w = r.workers as Record<string, any>;
+  const mp = r.mask_pack as Record<string, any>;
+  const sc = r.scoring as Record<string, any>;
+  const pk = r.packing as Record<string, any>;
+  const mem = r.memory as Record<string, any>;
   const N = String(r.config.workers);
   const pool = mp.pool as MaskPackBenchResult | null;
   const shared = mp.shared_data as MaskPackBenchResult | null;
-  const sizes = Object.keys(mem.peak_rss_mb as Record<string, unknown>).map(Number).sort((a, b) => a - b);
+  const sizes = Object.keys(mem.peak_rss_mb as Record<string, unknown>)
+    .map(Number)
+    .sort((a, b) => a - b);
   const largest = sizes[sizes.length - 1];
   const L: string[] = [];
   L.push(BEGIN, '', '## Results', '');
@@ -452,65 +538,97 @@ export function resultsMarkdown(r: BenchResults, resultsLink: string): string {
   L.push(
     `| Structure (segments, items, def-use, reach, bridge), ${N} workers | ${x(s.ratio)} | Python \`ast\` + beniget, ${N} processes, same records | ${int(s.records_per_s)} vs ${int(s.python_records_per_s)} records/s (${int(s.records)} records of ../shared/data)${typeof s.cpu_ratio === 'number' ? `; CPU-time ratio ${f(s.cpu_ratio)}×` : ''} | ≥ 10× | ${met(s.ratio, '>=', 10)} |`,
   );
-  L.push(`| Worker scaling, structure | ${x(w.scaling)} | 1 worker | ${int(w.records_per_s?.['1'])} → ${int(w.records_per_s?.[N])} records/s (Python peer: ${f(w.python_scaling)}×; 1 worker vs 1 process: ${f(w.ratio_1_worker)}×) | ≥ ${0.8 * Number(N)}× (80 % of linear) | ${met(w.scaling, '>=', 0.8 * Number(N))} |`);
+  L.push(
+    `| Worker scaling, structure | ${x(w.scaling)} | 1 worker | ${int(w.records_per_s?.['1'])} → ${int(w.records_per_s?.[N])} records/s (Python peer: ${f(w.python_scaling)}×; 1 worker vs 1 process: ${f(w.ratio_1_worker)}×) | ≥ ${0.8 * Number(N)}× (80 % of linear) | ${met(w.scaling, '>=', 0.8 * Number(N))} |`,
+  );
   L.push(
     `| Tokenize + mask + pack (the \`select\` path, no I/O), generated pool | ${x(mp.ratio)} | raw \`tokenizers\` \`encodeBatch\`, same templated texts | ${int(mp.tokens_per_s)} vs ${int(mp.limit_tokens_per_s)} tokens/s (${int(pool?.tokens)} tokens, ${int(pool?.records)} records) | ≥ 0.8× | ${met(mp.ratio, '>=', 0.8)} |`,
   );
   L.push(
     `| Tokenize + mask + pack, ../shared/data | ${x(shared?.ratio)} | raw \`encodeBatch\`, same texts | ${int(shared?.tokens_per_s)} vs ${int(shared?.limit_tokens_per_s)} tokens/s (${int(shared?.tokens)} tokens) | ≥ 0.8× | ${met(shared?.ratio, '>=', 0.8)} |`,
   );
-  L.push(`| \`select()\` end to end (reads analysis files, writes Parquet), generated pool | ${x(mp.select_ratio)} | raw \`encodeBatch\`, same texts | ${int(mp.pool?.select_tokens_per_s)} tokens/s | ≥ 0.5× (it may encode twice) | ${met(mp.select_ratio, '>=', 0.5)} |`);
+  L.push(
+    `| \`select()\` end to end (reads analysis files, writes Parquet), generated pool | ${x(mp.select_ratio)} | raw \`encodeBatch\`, same texts | ${int(mp.pool?.select_tokens_per_s)} tokens/s | ≥ 0.5× (it may encode twice) | ${met(mp.select_ratio, '>=', 0.5)} |`,
+  );
   L.push(
     `| Scoring (default model, CPU) | ${x(sc.ratio)} | raw \`session.run\`, same batches | ${int(sc.tokens_per_s)} vs ${int(sc.raw_tokens_per_s)} tokens/s; padding ${pct(sc.padding)}${sc.fused_speedup ? `; fused head ${f(sc.fused_speedup)}× faster than logits + JS log-softmax` : ''} | ≥ 0.9× | ${met(sc.ratio, '>=', 0.9)} |`,
   );
   L.push(
     `| Packing efficiency (BFD, max_len 2048, 1M samples) | ${x(pk.ratio, 5)} | first-fit in input order | ${pct(pk.efficiency)} vs ${pct(pk.first_fit_efficiency)}${pk.detail?.nextFit ? ` (next-fit ${pct(pk.detail.nextFit.efficiency)})` : ''} | ≥ 1× | ${met(pk.ratio, '>=', 1)} |`,
   );
-  L.push(`| Padding left by packing | ${x(pk.padding_reduction)} less | first-fit in input order | ${pct(oneMinus(pk.efficiency))} vs ${pct(oneMinus(pk.first_fit_efficiency))} of pack slots | ≥ 1× | ${met(pk.padding_reduction, '>=', 1)} |`);
-  L.push(`| BFD time, 1M samples | ${x(pk.speedup_vs_ts)} | the same BFD in plain TypeScript | ${f(pk.bfd_1m_seconds)} s native vs ${f(pk.bfd_ts_1m_seconds)} s TS (median) | ≥ 1× | ${met(pk.speedup_vs_ts, '>=', 1)} |`);
+  L.push(
+    `| Padding left by packing | ${x(pk.padding_reduction)} less | first-fit in input order | ${pct(oneMinus(pk.efficiency))} vs ${pct(oneMinus(pk.first_fit_efficiency))} of pack slots | ≥ 1× | ${met(pk.padding_reduction, '>=', 1)} |`,
+  );
+  L.push(
+    `| BFD time, 1M samples | ${x(pk.speedup_vs_ts)} | the same BFD in plain TypeScript | ${f(pk.bfd_1m_seconds)} s native vs ${f(pk.bfd_ts_1m_seconds)} s TS (median) | ≥ 1× | ${met(pk.speedup_vs_ts, '>=', 1)} |`,
+  );
   L.push(
     `| Memory: peak RSS of \`run --scorer none\`, ${int(sizes[0])} → ${int(largest)} records | ${x(mem.growth)} | the ${int(sizes[0])}-record pool | ${sizes.map((n) => `${int(n)}: ${mib(mem.peak_rss_mb[String(n)])}`).join(', ')} | flat: ≤ 1.5× | ${met(mem.growth, '<=', 1.5)} |`,
   );
-  L.push(`| Memory: peak RSS at ${int(largest)} records | ${x(mem.ratio_to_limit)} | the 1.5 GB limit (1536 MiB) | ${mib(largest !== undefined ? mem.peak_rss_mb[String(largest)] : null)} | ≤ 1× | ${met(mem.ratio_to_limit, '<=', 1)} |`);
-  if (mem.scored) L.push(`| Memory: scored run (\`--scorer lm\`, default model), ${int(mem.scored.records)} records | ${x(typeof mem.scored.peak_rss_mb === 'number' ? mem.scored.peak_rss_mb / 1536 : null)} | the 1.5 GB limit (1536 MiB) | ${mib(mem.scored.peak_rss_mb)}, ${f(mem.scored.records_per_s)} records/s | ≤ 1× | ${met(typeof mem.scored.peak_rss_mb === 'number' ? mem.scored.peak_rss_mb / 1536 : null, '<=', 1)} |`);
+  L.push(
+    `| Memory: peak RSS at ${int(largest)} records | ${x(mem.ratio_to_limit)} | the 1.5 GB limit (1536 MiB) | ${mib(largest !== undefined ? mem.peak_rss_mb[String(largest)] : null)} | ≤ 1× | ${met(mem.ratio_to_limit, '<=', 1)} |`,
+  );
+  if (mem.scored)
+    L.push(
+      `| Memory: scored run (\`--scorer lm\`, default model), ${int(mem.scored.records)} records | ${x(typeof mem.scored.peak_rss_mb === 'number' ? mem.scored.peak_rss_mb / 1536 : null)} | the 1.5 GB limit (1536 MiB) | ${mib(mem.scored.peak_rss_mb)}, ${f(mem.scored.records_per_s)} records/s | ≤ 1× | ${met(typeof mem.scored.peak_rss_mb === 'number' ? mem.scored.peak_rss_mb / 1536 : null, '<=', 1)} |`,
+    );
   L.push('');
   const failed = Object.entries(r.sections).filter(([, e]) => e.status !== 'ok');
   if (failed.length) {
     L.push('Sections that did not produce figures in this run:', '');
-    for (const [k, e] of failed) L.push(`- \`${k}\`: ${e.status}${e.error ? ` — ${e.error.replace(/\|/g, '\\|')}` : ''}`);
+    for (const [k, e] of failed)
+      L.push(`- \`${k}\`: ${e.status}${e.error ? ` — ${e.error.replace(/\|/g, '\\|')}` : ''}`);
     L.push('');
   }
   if (Array.isArray(mem.runs) && mem.runs.length) {
     L.push('### Memory runs', '');
     L.push(
-      '`codeblock run <pool> -o <out> --scorer none --workers ' + N + '` (analyze + select, default config, Parquet output), one fresh process per pool; ' +
-        'peak RSS = the process\'s own VmHWM (/proc/self/status) read at exit — whole process, worker threads included; the parent polls the same counter as a cross-check. ' +
-        '(`process.resourceUsage().maxRSS` is not used: on Linux a spawned child\'s ru_maxrss starts at the RSS of the process it was forked from.) ' +
+      '`codeblock run <pool> -o <out> --scorer none --workers ' +
+        N +
+        '` (analyze + select, default config, Parquet output), one fresh process per pool; ' +
+        "peak RSS = the process's own VmHWM (/proc/self/status) read at exit — whole process, worker threads included; the parent polls the same counter as a cross-check. " +
+        "(`process.resourceUsage().maxRSS` is not used: on Linux a spawned child's ru_maxrss starts at the RSS of the process it was forked from.) " +
         '"Analyzed" = records that reached `select`; the generator repeats stdlib units, so large pools hold many exact duplicates (rejected in `analyze`).',
       '',
     );
-    L.push('| Pool (records) | scorer | Peak RSS | polled | Wall | Records/s | Analyzed | Duplicates | Selected | Packs |');
+    L.push(
+      '| Pool (records) | scorer | Peak RSS | polled | Wall | Records/s | Analyzed | Duplicates | Selected | Packs |',
+    );
     L.push('|---|---|---|---|---|---|---|---|---|---|');
-    const runs = [...(mem.runs as Array<Record<string, any>>), ...(mem.scored ? [mem.scored as Record<string, any>] : []), ...(mem.heap_capped ? [mem.heap_capped as Record<string, any>] : [])]; // eslint-disable-line @typescript-eslint/no-explicit-any
-    for (const run of runs) L.push(`| ${int(run.records)} | ${run.scorer}${run.heap_cap_mb ? `, \`node --max-old-space-size=${run.heap_cap_mb}\`` : ''} | ${mib(run.peak_rss_mb)} | ${mib(run.polled_hwm_mb)} | ${f(run.seconds, 4)} s | ${int(run.records_per_s)} | ${int(run.analyzed)} | ${int(run.duplicates)} | ${int(run.selected)} | ${int(run.packs)}${run.error ? ` (error: ${String(run.error).slice(0, 120).replace(/\|/g, '\\|')})` : ''} |`);
-    const hc = mem.heap_capped as Record<string, any> | null; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const runs = [
+      ...(mem.runs as Array<Record<string, any>>),
+      ...(mem.scored ? [mem.scored as Record<string, any>] : []),
+      ...(mem.heap_capped ? [mem.heap_capped as Record<string, any>] : []),
+    ];
+    for (const run of runs)
+      L.push(
+        `| ${int(run.records)} | ${run.scorer}${run.heap_cap_mb ? `, \`node --max-old-space-size=${run.heap_cap_mb}\`` : ''} | ${mib(run.peak_rss_mb)} | ${mib(run.polled_hwm_mb)} | ${f(run.seconds, 4)} s | ${int(run.records_per_s)} | ${int(run.analyzed)} | ${int(run.duplicates)} | ${int(run.selected)} | ${int(run.packs)}${run.error ? ` (error: ${String(run.error).slice(0, 120).replace(/\|/g, '\\|')})` : ''} |`,
+      );
+    const hc = mem.heap_capped as Record<string, any> | null;
     if (hc) {
       const dflt = mem.peak_rss_mb[String(hc.records)];
       L.push('');
       L.push(
         hc.exit === 0
           ? `Heap check: with V8's old space capped at ${hc.heap_cap_mb} MiB the ${int(hc.records)}-record run still completes, peaking at ${mib(hc.peak_rss_mb)}${typeof dflt === 'number' ? ` (default heap: ${mib(dflt)})` : ''} — the live JS data fits in the cap` +
-            (typeof dflt === 'number' && typeof hc.peak_rss_mb === 'number' && hc.peak_rss_mb < 0.9 * dflt
-              ? '; the rest of the default run\'s RSS is garbage V8 lets accumulate before collecting.'
-              : '; the peak is not heap growth (native memory, or start-up).')
-          : `Heap check: with V8's old space capped at ${hc.heap_cap_mb} MiB the ${int(hc.records)}-record run fails (${String(hc.error ?? '').slice(0, 160).replace(/\|/g, '\\|')}) — its live data needs more than the cap.`,
+              (typeof dflt === 'number' && typeof hc.peak_rss_mb === 'number' && hc.peak_rss_mb < 0.9 * dflt
+                ? "; the rest of the default run's RSS is garbage V8 lets accumulate before collecting."
+                : '; the peak is not heap growth (native memory, or start-up).')
+          : `Heap check: with V8's old space capped at ${hc.heap_cap_mb} MiB the ${int(hc.records)}-record run fails (${String(
+              hc.error ?? '',
+            )
+              .slice(0, 160)
+              .replace(/\|/g, '\\|')}) — its live data needs more than the cap.`,
       );
     }
     L.push('');
   }
   if (pool) {
     L.push('### Where the `select` path spends its time', '');
-    L.push(`Best round, generated pool (${int(pool.records)} records → ${int(pool.samples)} samples, ${int(pool.tokens)} templated tokens, ${int(pool.packs)} packs at ${pct(pool.packing_efficiency)}). \`select\` tokenizes every record twice (pass A: budget histogram; pass B: masks).`, '');
+    L.push(
+      `Best round, generated pool (${int(pool.records)} records → ${int(pool.samples)} samples, ${int(pool.tokens)} templated tokens, ${int(pool.packs)} packs at ${pct(pool.packing_efficiency)}). \`select\` tokenizes every record twice (pass A: budget histogram; pass B: masks).`,
+      '',
+    );
     L.push('| Stage | Seconds | Share |');
     L.push('|---|---|---|');
     const st = pool.stages as unknown as Record<string, number>;
@@ -523,11 +641,18 @@ export function resultsMarkdown(r: BenchResults, resultsLink: string): string {
       pack: 'native packBFD',
       assemble: 'native assemblePacks',
     };
-    for (const [k, label] of Object.entries(names)) L.push(`| ${label} | ${f(st[k], 3)} | ${pct((st[k] ?? 0) / pool.seconds.pipeline)} |`);
-    L.push(`| raw \`encodeBatch\` of the same texts (the limit) | ${f(pool.seconds.limit, 3)} | ${pct(pool.seconds.limit / pool.seconds.pipeline)} |`);
+    for (const [k, label] of Object.entries(names))
+      L.push(`| ${label} | ${f(st[k], 3)} | ${pct((st[k] ?? 0) / pool.seconds.pipeline)} |`);
+    L.push(
+      `| raw \`encodeBatch\` of the same texts (the limit) | ${f(pool.seconds.limit, 3)} | ${pct(pool.seconds.limit / pool.seconds.pipeline)} |`,
+    );
     if (pool.components) {
-      L.push(`| one tokenization, split: chat template (\`@huggingface/jinja\`) alone | ${f(pool.components.render, 3)} | ${pct(pool.components.render / pool.seconds.pipeline)} |`);
-      L.push(`| one tokenization, split: \`encodeBatch\` + \`getIds\` + \`getOffsets\` | ${f(pool.components.encode_with_offsets, 3)} | ${pct(pool.components.encode_with_offsets / pool.seconds.pipeline)} |`);
+      L.push(
+        `| one tokenization, split: chat template (\`@huggingface/jinja\`) alone | ${f(pool.components.render, 3)} | ${pct(pool.components.render / pool.seconds.pipeline)} |`,
+      );
+      L.push(
+        `| one tokenization, split: \`encodeBatch\` + \`getIds\` + \`getOffsets\` | ${f(pool.components.encode_with_offsets, 3)} | ${pct(pool.components.encode_with_offsets / pool.seconds.pipeline)} |`,
+      );
     }
     L.push('');
   }

@@ -14,7 +14,7 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { cpus } from 'node:os';
-import * as ort from 'onnxruntime-node';
+import type * as ort from 'onnxruntime-node';
 import { PACKAGE_ROOT } from '../src/native.js';
 import { Scorer, DEFAULT_MODEL_DIR, LOGPROBS_OUTPUT, type ScoreInput } from '../src/scoring/index.js';
 
@@ -55,26 +55,51 @@ export interface ScoringBenchResult {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 function loadRecords(file: string, n: number): ScoreInput[] {
-  return readFileSync(file, 'utf8').split('\n').filter(Boolean).slice(0, n).map((l) => {
-    const r = JSON.parse(l) as Record<string, unknown>;
-    return { id: String(r.id), prompt: String(r.instruction ?? r.input ?? ''), response: String(r.response ?? r.output ?? '') };
-  });
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .slice(0, n)
+    .map((l) => {
+      const r = JSON.parse(l) as Record<string, unknown>;
+      return {
+        id: String(r.id),
+        prompt: String(r.instruction ?? r.input ?? ''),
+        response: String(r.response ?? r.output ?? ''),
+      };
+    });
 }
 
 export async function benchScoring(opts: ScoringBenchOptions = {}): Promise<ScoringBenchResult> {
   const threads = opts.threads ?? 1;
   const repeats = opts.repeats ?? 3;
-  const records = opts.records ?? loadRecords(opts.dataFile ?? resolve(PACKAGE_ROOT, '..', 'shared', 'data', 'evol-instruct-code-r1.jsonl'), opts.maxRecords ?? 256);
-  const scorer = await Scorer.open(opts.modelDir ?? DEFAULT_MODEL_DIR, { threads, ...(opts.maxTokensPerBatch ? { maxTokensPerBatch: opts.maxTokensPerBatch } : {}) });
+  const records =
+    opts.records ??
+    loadRecords(
+      opts.dataFile ?? resolve(PACKAGE_ROOT, '..', 'shared', 'data', 'evol-instruct-code-r1.jsonl'),
+      opts.maxRecords ?? 256,
+    );
+  const scorer = await Scorer.open(opts.modelDir ?? DEFAULT_MODEL_DIR, {
+    threads,
+    ...(opts.maxTokensPerBatch ? { maxTokensPerBatch: opts.maxTokensPerBatch } : {}),
+  });
   try {
     const prep = await scorer.prepare(records);
-    const feeds = prep.plan.batches.map((idx, b) => scorer.buildFeeds(idx.map((i) => prep.rows[i]!.ids), prep.plan.lengths[b]!));
+    const feeds = prep.plan.batches.map((idx, b) =>
+      scorer.buildFeeds(
+        idx.map((i) => prep.rows[i]!.ids),
+        prep.plan.lengths[b]!,
+      ),
+    );
     const hasLogits = scorer.session.outputNames.includes('logits');
     const doUnfused = (opts.unfused ?? true) && hasLogits;
     // warm-up (first-run allocations, ORT arena growth)
     await scorer.scoreRecords(records.slice(0, 8));
-    let scoredTokens = 0, logitsBytes = 0, fusedBytes = 0;
-    const tRaw: number[] = [], tScorer: number[] = [], tUnfused: number[] = [];
+    let scoredTokens = 0,
+      logitsBytes = 0,
+      fusedBytes = 0;
+    const tRaw: number[] = [],
+      tScorer: number[] = [],
+      tUnfused: number[] = [];
     for (let r = 0; r < repeats; r++) {
       let t0 = performance.now();
       for (const f of feeds) {
@@ -92,14 +117,25 @@ export async function benchScoring(opts: ScoringBenchOptions = {}): Promise<Scor
           const o = await scorer.session.run(feeds[b]!, ['logits']);
           const t = o.logits as ort.Tensor;
           if (r === 0) logitsBytes += (t.data as Float32Array).byteLength;
-          logSoftmaxGather(t.data as Float32Array, t.dims as number[], prep.plan.batches[b]!.map((i) => prep.rows[i]!.ids));
+          logSoftmaxGather(
+            t.data as Float32Array,
+            t.dims as number[],
+            prep.plan.batches[b]!.map((i) => prep.rows[i]!.ids),
+          );
         }
         tUnfused.push((performance.now() - t0) / 1000);
       }
     }
-    const sRaw = median(tRaw), sScorer = median(tScorer), sUnfused = doUnfused ? median(tUnfused) : null;
+    const sRaw = median(tRaw),
+      sScorer = median(tScorer),
+      sUnfused = doUnfused ? median(tUnfused) : null;
     return {
-      model: { dir: scorer.modelDir, sha256: scorer.model.sourceSha256, contextLength: scorer.contextLength, vocabSize: scorer.vocabSize },
+      model: {
+        dir: scorer.modelDir,
+        sha256: scorer.model.sourceSha256,
+        contextLength: scorer.contextLength,
+        vocabSize: scorer.vocabSize,
+      },
       device: 'cpu',
       threads,
       cpu: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`,
@@ -109,7 +145,11 @@ export async function benchScoring(opts: ScoringBenchOptions = {}): Promise<Scor
       realPositions: prep.plan.realPositions,
       paddingFraction: (prep.plan.paddedPositions - prep.plan.realPositions) / prep.plan.paddedPositions,
       seconds: { raw: sRaw, scorer: sScorer, unfused: sUnfused },
-      tokensPerSecond: { raw: scoredTokens / sRaw, scorer: scoredTokens / sScorer, unfused: sUnfused ? scoredTokens / sUnfused : null },
+      tokensPerSecond: {
+        raw: scoredTokens / sRaw,
+        scorer: scoredTokens / sScorer,
+        unfused: sUnfused ? scoredTokens / sUnfused : null,
+      },
       ratio: sRaw / sScorer,
       fusedSpeedup: sUnfused ? sUnfused / sRaw : null,
       outputBytes: { fused: fusedBytes, logits: logitsBytes },
@@ -137,7 +177,17 @@ function logSoftmaxGather(logits: Float32Array, dims: number[], rows: number[][]
 }
 
 // `node dist/bench/scoring.js [maxRecords] [threads]` prints the figures as JSON.
-if (process.argv[1] && resolve(process.argv[1]) === resolve(join(PACKAGE_ROOT, 'dist', 'bench', 'scoring.js')) || process.argv[1]?.endsWith('/bench/scoring.js')) {
-  const n = Number(process.argv[2] ?? 256), th = Number(process.argv[3] ?? 1);
-  benchScoring({ maxRecords: n, threads: th }).then((r) => console.log(JSON.stringify(r, null, 1)), (e) => { console.error(String(e)); process.exit(1); });
+if (
+  (process.argv[1] && resolve(process.argv[1]) === resolve(join(PACKAGE_ROOT, 'dist', 'bench', 'scoring.js'))) ||
+  process.argv[1]?.endsWith('/bench/scoring.js')
+) {
+  const n = Number(process.argv[2] ?? 256),
+    th = Number(process.argv[3] ?? 1);
+  benchScoring({ maxRecords: n, threads: th }).then(
+    (r) => console.log(JSON.stringify(r, null, 1)),
+    (e) => {
+      console.error(String(e));
+      process.exit(1);
+    },
+  );
 }

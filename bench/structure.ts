@@ -30,8 +30,22 @@ export interface StructureBenchOptions {
 export interface StructureBenchResult {
   records: number;
   workers: number;
-  codeblock: { seconds: number; recordsPerSec: number; cpuSeconds: number; items: number; edges: number; rejected: number };
-  python: { seconds: number; recordsPerSec: number; cpuSeconds: number; processes: number; items: number; edges: number };
+  codeblock: {
+    seconds: number;
+    recordsPerSec: number;
+    cpuSeconds: number;
+    items: number;
+    edges: number;
+    rejected: number;
+  };
+  python: {
+    seconds: number;
+    recordsPerSec: number;
+    cpuSeconds: number;
+    processes: number;
+    items: number;
+    edges: number;
+  };
   /** codeblock records/s ÷ Python records/s, wall clock (target ≥ 10). */
   ratio: number;
   /** Python CPU seconds ÷ codeblock CPU seconds (all threads / processes): less sensitive to a loaded machine. */
@@ -59,11 +73,26 @@ export async function benchStructure(opts: StructureBenchOptions = {}): Promise<
   const records: CodeRecord[] = [];
   for (let r = 0; r < repeat; r++)
     responses.forEach((response, i) =>
-      records.push({ id: `${r}:${i}`, ordinal: records.length, source: { file: 'bench', line: i + 1 }, preset: 'magicoder', prompt: [], response, meta: {} }),
+      records.push({
+        id: `${r}:${i}`,
+        ordinal: records.length,
+        source: { file: 'bench', line: i + 1 },
+        preset: 'magicoder',
+        prompt: [],
+        response,
+        meta: {},
+      }),
     );
 
   const ours: Array<{ seconds: number; cpuSeconds: number; items: number; edges: number; rejected: number }> = [];
-  const theirs: Array<{ seconds: number; recordsPerSec: number; cpuSeconds: number; processes: number; items: number; edges: number }> = [];
+  const theirs: Array<{
+    seconds: number;
+    recordsPerSec: number;
+    cpuSeconds: number;
+    processes: number;
+    items: number;
+    edges: number;
+  }> = [];
   for (let round = 0; round < rounds; round++) {
     const c0 = process.cpuUsage(); // the whole process: main thread and worker threads
     const t0 = performance.now();
@@ -86,13 +115,25 @@ export async function benchStructure(opts: StructureBenchOptions = {}): Promise<
     const cpuSeconds = (cu.user + cu.system) / 1e6;
     ours.push({ seconds, cpuSeconds, items, edges, rejected });
 
-    const py = spawnSync('/usr/bin/python3', [join(PACKAGE_ROOT, 'tools', 'py', 'peer_structure.py'), '--processes', String(workers), '--repeat', String(repeat), ...files], {
-      encoding: 'utf8',
-      maxBuffer: 1 << 26,
-    });
+    const py = spawnSync(
+      '/usr/bin/python3',
+      [
+        join(PACKAGE_ROOT, 'tools', 'py', 'peer_structure.py'),
+        '--processes',
+        String(workers),
+        '--repeat',
+        String(repeat),
+        ...files,
+      ],
+      {
+        encoding: 'utf8',
+        maxBuffer: 1 << 26,
+      },
+    );
     if (py.status !== 0) throw new Error(`python peer failed: ${py.stderr.slice(0, 500)}`);
     const p = JSON.parse(py.stdout.trim().split('\n').pop()!) as (typeof theirs)[number] & { records: number };
-    if (p.records !== records.length) throw new Error(`python peer saw ${p.records} records, expected ${records.length}`);
+    if (p.records !== records.length)
+      throw new Error(`python peer saw ${p.records} records, expected ${records.length}`);
     theirs.push(p);
   }
   const best = medianBy(ours, (x) => x.seconds);
@@ -103,8 +144,22 @@ export async function benchStructure(opts: StructureBenchOptions = {}): Promise<
   return {
     records: records.length,
     workers,
-    codeblock: { seconds: best.seconds, recordsPerSec, cpuSeconds: bestCpu, items: best.items, edges: best.edges, rejected: best.rejected },
-    python: { seconds: bestPy.seconds, recordsPerSec: records.length / bestPy.seconds, cpuSeconds: bestPyCpu, processes: bestPy.processes, items: bestPy.items, edges: bestPy.edges },
+    codeblock: {
+      seconds: best.seconds,
+      recordsPerSec,
+      cpuSeconds: bestCpu,
+      items: best.items,
+      edges: best.edges,
+      rejected: best.rejected,
+    },
+    python: {
+      seconds: bestPy.seconds,
+      recordsPerSec: records.length / bestPy.seconds,
+      cpuSeconds: bestPyCpu,
+      processes: bestPy.processes,
+      items: bestPy.items,
+      edges: bestPy.edges,
+    },
     ratio: bestPy.seconds / best.seconds,
     cpuRatio: bestPyCpu / bestCpu,
     rounds,

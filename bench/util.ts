@@ -102,7 +102,9 @@ export function machineInfo(): MachineInfo {
 
 function pkgVersion(name: string): string | null {
   try {
-    return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version;
+    return (
+      JSON.parse(readFileSync(join(PACKAGE_ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }
+    ).version;
   } catch {
     return null;
   }
@@ -127,7 +129,9 @@ export interface Versions {
 export async function versions(): Promise<Versions> {
   let ortRuntime: string | null = null;
   try {
-    const ort = (await import('onnxruntime-node')) as unknown as { env?: { versions?: { node?: string; common?: string } } };
+    const ort = (await import('onnxruntime-node')) as unknown as {
+      env?: { versions?: { node?: string; common?: string } };
+    };
     ortRuntime = ort.env?.versions?.node ?? ort.env?.versions?.common ?? null;
   } catch {
     /* reported as null */
@@ -144,7 +148,14 @@ export async function versions(): Promise<Versions> {
   }
   let python: string | null = null;
   let beniget: string | null = null;
-  const py = spawnSync('/usr/bin/python3', ['-c', 'import sys\ntry:\n import importlib.metadata as m; b = m.version("beniget")\nexcept Exception: b = ""\nprint(sys.version.split()[0]); print(b)'], { encoding: 'utf8' });
+  const py = spawnSync(
+    '/usr/bin/python3',
+    [
+      '-c',
+      'import sys\ntry:\n import importlib.metadata as m; b = m.version("beniget")\nexcept Exception: b = ""\nprint(sys.version.split()[0]); print(b)',
+    ],
+    { encoding: 'utf8' },
+  );
   if (py.status === 0) {
     const [v, b] = py.stdout.trim().split('\n');
     python = v ?? null;
@@ -310,10 +321,17 @@ function vmHwmKb(pid: number): number | null {
 }
 
 /** Spawn `node <args>` and report exit, wall time and peak RSS. */
-export function runNodeChild(args: string[], opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {}): Promise<ChildRun> {
+export function runNodeChild(
+  args: string[],
+  opts: { env?: NodeJS.ProcessEnv; timeoutMs?: number; cwd?: string } = {},
+): Promise<ChildRun> {
   return new Promise((resolvePromise, reject) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, args, { cwd: opts.cwd ?? PACKAGE_ROOT, env: { ...process.env, ...opts.env }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, args, {
+      cwd: opts.cwd ?? PACKAGE_ROOT,
+      env: { ...process.env, ...opts.env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     let hwm = 0;
     child.stderr.setEncoding('utf8');
@@ -342,7 +360,11 @@ export function runNodeChild(args: string[], opts: { env?: NodeJS.ProcessEnv; ti
         peakRssMb: m && m[1] !== '-' ? Number(m[1]) / 1024 : null,
         ruMaxRssMb: m ? Number(m[2]) / 1024 : null,
         polledHwmMb: hwm ? hwm / 1024 : null,
-        stderrTail: stderr.split('\n').filter((l) => l && !l.startsWith(RSS_MARKER)).slice(-5).join('\n'),
+        stderrTail: stderr
+          .split('\n')
+          .filter((l) => l && !l.startsWith(RSS_MARKER))
+          .slice(-5)
+          .join('\n'),
       });
     });
   });
@@ -363,7 +385,8 @@ export function envIntList(name: string): number[] | undefined {
   if (v === undefined || v.trim() === '') return undefined;
   return v.split(',').map((s) => {
     const n = Number(s.trim().replace(/_/g, ''));
-    if (!Number.isInteger(n) || n < 1) throw new RangeError(`${name} must be a comma-separated list of positive integers, got "${v}"`);
+    if (!Number.isInteger(n) || n < 1)
+      throw new RangeError(`${name} must be a comma-separated list of positive integers, got "${v}"`);
     return n;
   });
 }
@@ -375,8 +398,10 @@ export function envIntList(name: string): number[] | undefined {
 export function requireNumbers<T>(obj: T, paths: readonly string[], what: string): T {
   for (const p of paths) {
     let v: unknown = obj;
-    for (const k of p.split('.')) v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined;
-    if (typeof v !== 'number' || !Number.isFinite(v)) throw new Error(`${what}: result has no finite number at "${p}" (got ${JSON.stringify(v)})`);
+    for (const k of p.split('.'))
+      v = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined;
+    if (typeof v !== 'number' || !Number.isFinite(v))
+      throw new Error(`${what}: result has no finite number at "${p}" (got ${JSON.stringify(v)})`);
   }
   return obj;
 }

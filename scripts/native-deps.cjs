@@ -130,7 +130,7 @@ function main(cmd) {
       );
       process.exit(2);
   }
-  if (lines.length) process.stdout.write(lines.join('\n') + '\n');
+  if (lines.length) process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 main(process.argv[2]);

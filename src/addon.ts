@@ -73,8 +73,7 @@ export const NATIVE_FUNCTIONS = [
 ] as const satisfies readonly (keyof NativeAddon)[];
 
 /** Compile-time check that {@link NATIVE_FUNCTIONS} names every function of {@link NativeAddon}. */
-export type NativeFunctionsComplete = Exclude<keyof NativeAddon, (typeof NATIVE_FUNCTIONS)[number]> extends never
-  ? true
-  : never;
+export type NativeFunctionsComplete =
+  Exclude<keyof NativeAddon, (typeof NATIVE_FUNCTIONS)[number]> extends never ? true : never;
 const complete: NativeFunctionsComplete = true;
 void complete;

@@ -45,7 +45,10 @@ export function native(): NativeAddon {
   try {
     cached = require(path) as NativeAddon;
   } catch (err) {
-    throw new CodeblockError(`native addon at ${path} failed to load (${(err as Error).message.split('\n')[0]}): rebuild it with \`npm run build:native\``, 'E_NATIVE');
+    throw new CodeblockError(
+      `native addon at ${path} failed to load (${(err as Error).message.split('\n')[0]}): rebuild it with \`npm run build:native\``,
+      'E_NATIVE',
+    );
   }
   return cached;
 }

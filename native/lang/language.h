@@ -48,8 +48,8 @@ struct RoleEntry {
 };
 
 struct LanguageTables {
-  const char* name;                      // canonical lang tag, e.g. "python"
-  const TSLanguage* (*language)(void);   // tree_sitter_<lang>
+  const char* name;                        // canonical lang tag, e.g. "python"
+  const TSLanguage* (*language)(void);     // tree_sitter_<lang>
   std::vector<const char*> fence_aliases;  // lower-case fence info words mapping to this language
   // --- coding items ---
   std::vector<const char*> simple_statements;    // each is one item
@@ -62,21 +62,21 @@ struct LanguageTables {
   std::vector<const char*> definition_items;     // def/class: the unit of `function` granularity
   // prose-in-code: a statement that is only a string literal (docstring), and comment nodes
   const char* expression_statement;
-  std::vector<const char*> string_literals;      // literal nodes treated as one core range, not descended
+  std::vector<const char*> string_literals;  // literal nodes treated as one core range, not descended
   std::vector<const char*> comments;
-  std::vector<const char*> delimiters;           // pure delimiters: not core logic tokens
-  std::vector<const char*> non_core_tokens;      // e.g. line continuation
+  std::vector<const char*> delimiters;       // pure delimiters: not core logic tokens
+  std::vector<const char*> non_core_tokens;  // e.g. line continuation
   // --- def-use ---
   std::vector<RoleEntry> roles;
-  std::vector<const char*> target_containers;    // destructuring nodes whose children are targets
-  std::vector<const char*> parameter_containers; // parameter nodes/lists whose names the header defines
-  const char* else_clause;                       // the exhaustive alternative of a branch / loop else / try else
-  const char* finally_clause;                    // try's finally
-  const char* dotted_name;                       // a.b.c name path (imports, match value patterns)
-  const char* aliased_import;                    // `x as y` in imports (field `alias`)
-  std::vector<const char*> pattern_keyword;      // match: `k=pattern` (the first name is a keyword, not a binding)
-  std::vector<const char*> pattern_class;        // match: Class(...) (the class name is a use)
-  const char* pattern_wildcard;                  // match: the name that binds nothing ("_")
+  std::vector<const char*> target_containers;     // destructuring nodes whose children are targets
+  std::vector<const char*> parameter_containers;  // parameter nodes/lists whose names the header defines
+  const char* else_clause;                        // the exhaustive alternative of a branch / loop else / try else
+  const char* finally_clause;                     // try's finally
+  const char* dotted_name;                        // a.b.c name path (imports, match value patterns)
+  const char* aliased_import;                     // `x as y` in imports (field `alias`)
+  std::vector<const char*> pattern_keyword;       // match: `k=pattern` (the first name is a keyword, not a binding)
+  std::vector<const char*> pattern_class;         // match: Class(...) (the class name is a use)
+  const char* pattern_wildcard;                   // match: the name that binds nothing ("_")
   // --- segmenter ---
   // Accept an untagged fenced block / a bare response as this language (tree already parsed).
   bool (*accept_untagged)(TSNode root);

@@ -32,10 +32,10 @@ inline bool ident_char(unsigned char c) {
 }
 
 bool is_keyword(std::string_view w) {
-  static const char* const kw[] = {"False", "None", "True", "and", "as", "assert", "async", "await", "break",
-                                   "class", "continue", "def", "del", "elif", "else", "except", "finally", "for",
-                                   "from", "global", "if", "import", "in", "is", "lambda", "nonlocal", "not", "or",
-                                   "pass", "raise", "return", "try", "while", "with", "yield",
+  static const char* const kw[] = {"False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
+                                   "continue", "def", "del", "elif", "else", "except", "finally", "for", "from",
+                                   "global", "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass",
+                                   "raise", "return", "try", "while", "with", "yield",
                                    // soft keywords, and Python 2 statements tree-sitter-python accepts
                                    "match", "case", "type", "print", "exec"};
   for (const char* k : kw)
@@ -121,12 +121,12 @@ const LanguageTables kPythonTables = {
     /*fence_aliases*/ {"python", "py", "python3", "py3", "python2", "py2", "ipython", "ipython3", "gyp", "sage"},
     /*simple_statements*/
     {"expression_statement", "return_statement", "delete_statement", "raise_statement", "pass_statement",
-     "break_statement", "continue_statement", "import_statement", "import_from_statement",
-     "future_import_statement", "global_statement", "nonlocal_statement", "exec_statement", "print_statement",
-     "assert_statement", "type_alias_statement"},
+     "break_statement", "continue_statement", "import_statement", "import_from_statement", "future_import_statement",
+     "global_statement", "nonlocal_statement", "exec_statement", "print_statement", "assert_statement",
+     "type_alias_statement"},
     /*compound_statements*/
-    {"if_statement", "for_statement", "while_statement", "try_statement", "with_statement",
-     "function_definition", "class_definition", "decorated_definition", "match_statement"},
+    {"if_statement", "for_statement", "while_statement", "try_statement", "with_statement", "function_definition",
+     "class_definition", "decorated_definition", "match_statement"},
     /*clauses*/ {"elif_clause", "else_clause", "except_clause", "except_group_clause", "finally_clause", "case_clause"},
     /*bodies*/ {"block"},
     /*decorated_wrapper*/ "decorated_definition",
@@ -175,8 +175,8 @@ const LanguageTables kPythonTables = {
         {"raise_statement", DuRole::Exit},
     },
     /*target_containers*/
-    {"pattern_list", "tuple_pattern", "list_pattern", "tuple", "list", "parenthesized_expression",
-     "list_splat_pattern", "list_splat", "as_pattern_target", "expression_list", "pattern"},
+    {"pattern_list", "tuple_pattern", "list_pattern", "tuple", "list", "parenthesized_expression", "list_splat_pattern",
+     "list_splat", "as_pattern_target", "expression_list", "pattern"},
     /*parameter_containers*/
     {"parameters", "lambda_parameters", "default_parameter", "typed_parameter", "typed_default_parameter",
      "list_splat_pattern", "dictionary_splat_pattern", "tuple_pattern"},

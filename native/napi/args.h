@@ -14,30 +14,45 @@
 
 namespace codeblock::napi {
 
-template <class T> struct TypedArrayTraits;
-template <> struct TypedArrayTraits<int32_t> {
+template <class T>
+struct TypedArrayTraits;
+template <>
+struct TypedArrayTraits<int32_t> {
   static constexpr napi_typedarray_type kType = napi_int32_array;
   static constexpr const char* kName = "an Int32Array";
 };
-template <> struct TypedArrayTraits<uint8_t> {
+template <>
+struct TypedArrayTraits<uint8_t> {
   static constexpr napi_typedarray_type kType = napi_uint8_array;
   static constexpr const char* kName = "a Uint8Array";
 };
 
 inline const char* TypedArrayName(napi_typedarray_type t) {
   switch (t) {
-    case napi_int8_array: return "Int8Array";
-    case napi_uint8_array: return "Uint8Array";
-    case napi_uint8_clamped_array: return "Uint8ClampedArray";
-    case napi_int16_array: return "Int16Array";
-    case napi_uint16_array: return "Uint16Array";
-    case napi_int32_array: return "Int32Array";
-    case napi_uint32_array: return "Uint32Array";
-    case napi_float32_array: return "Float32Array";
-    case napi_float64_array: return "Float64Array";
-    case napi_bigint64_array: return "BigInt64Array";
-    case napi_biguint64_array: return "BigUint64Array";
-    default: return "TypedArray";
+    case napi_int8_array:
+      return "Int8Array";
+    case napi_uint8_array:
+      return "Uint8Array";
+    case napi_uint8_clamped_array:
+      return "Uint8ClampedArray";
+    case napi_int16_array:
+      return "Int16Array";
+    case napi_uint16_array:
+      return "Uint16Array";
+    case napi_int32_array:
+      return "Int32Array";
+    case napi_uint32_array:
+      return "Uint32Array";
+    case napi_float32_array:
+      return "Float32Array";
+    case napi_float64_array:
+      return "Float64Array";
+    case napi_bigint64_array:
+      return "BigInt64Array";
+    case napi_biguint64_array:
+      return "BigUint64Array";
+    default:
+      return "TypedArray";
   }
 }
 
@@ -60,8 +75,8 @@ View<T> TypedArg(const Napi::CallbackInfo& info, size_t i, const char* fn, const
   Napi::Value v = info[i];
   if (optional && (v.IsUndefined() || v.IsNull())) return View<T>();
   if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != TypedArrayTraits<T>::kType)
-    throw Napi::TypeError::New(info.Env(), std::string(fn) + ": " + name + " must be " + TypedArrayTraits<T>::kName +
-                                               ", got " + Describe(v));
+    throw Napi::TypeError::New(
+        info.Env(), std::string(fn) + ": " + name + " must be " + TypedArrayTraits<T>::kName + ", got " + Describe(v));
   auto a = v.As<Napi::TypedArrayOf<T>>();
   return View<T>(a.Data(), a.ElementLength());
 }
@@ -104,8 +119,8 @@ Napi::TypedArrayOf<T> MoveOut(Napi::Env env, std::vector<T>&& v) {
   const size_t n = v.size();
   if (n < 4096) return CopyOut(env, v);
   auto* owned = new std::vector<T>(std::move(v));
-  Napi::ArrayBuffer buf = Napi::ArrayBuffer::New(env, owned->data(), n * sizeof(T),
-                                                 [](Napi::Env, void*, std::vector<T>* p) { delete p; }, owned);
+  Napi::ArrayBuffer buf = Napi::ArrayBuffer::New(
+      env, owned->data(), n * sizeof(T), [](Napi::Env, void*, std::vector<T>* p) { delete p; }, owned);
   return Napi::TypedArrayOf<T>::New(env, n, buf, 0);
 }
 

@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "codeblock.h"
 #include "args.h"
+#include "codeblock.h"
 #include "modules.h"
 
 namespace codeblock::napi {

@@ -1,13 +1,14 @@
 // Node-API wrapper of the structure core: one call per batch of responses, typed arrays out.
+#include "core/structure.h"
+
 #include <napi.h>
 
 #include <string>
 #include <unordered_map>
 #include <vector>
 
-#include "core/graph.h"
-#include "core/structure.h"
 #include "args.h"
+#include "core/graph.h"
 #include "modules.h"
 
 namespace codeblock::napi {
@@ -17,7 +18,8 @@ namespace {
 // parseTimeoutMs?}) → columns (see src/structure/native.ts for the layout).
 Napi::Value AnalyzeStructure(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() < 1 || !info[0].IsArray()) throw Napi::TypeError::New(env, "analyzeStructure: responses must be an array of strings");
+  if (info.Length() < 1 || !info[0].IsArray())
+    throw Napi::TypeError::New(env, "analyzeStructure: responses must be an array of strings");
   Napi::Array arr = info[0].As<Napi::Array>();
   StructureOptions opt;
   if (info.Length() > 1 && !info[1].IsUndefined()) {
@@ -36,13 +38,15 @@ Napi::Value AnalyzeStructure(const Napi::CallbackInfo& info) {
     double mi = NumberOpt(o, "structure", "maxItems", opt.max_items);
     if (!(mi >= 0 && mi <= 4294967295.0)) throw Napi::RangeError::New(env, "analyzeStructure: maxItems must be >= 0");
     opt.max_items = static_cast<uint32_t>(mi);
-    if (opt.parse_timeout_ms != opt.parse_timeout_ms) throw Napi::RangeError::New(env, "analyzeStructure: parseTimeoutMs is NaN");
+    if (opt.parse_timeout_ms != opt.parse_timeout_ms)
+      throw Napi::RangeError::New(env, "analyzeStructure: parseTimeoutMs is NaN");
   }
   const uint32_t n = arr.Length();
   std::vector<std::string> texts(n);
   for (uint32_t i = 0; i < n; i++) {
     Napi::Value v = arr.Get(i);
-    if (!v.IsString()) throw Napi::TypeError::New(env, "analyzeStructure: responses[" + std::to_string(i) + "] is not a string");
+    if (!v.IsString())
+      throw Napi::TypeError::New(env, "analyzeStructure: responses[" + std::to_string(i) + "] is not a string");
     texts[i] = v.As<Napi::String>().Utf8Value();
   }
 
@@ -143,7 +147,8 @@ Napi::Value GraphMetrics(const Napi::CallbackInfo& info) {
       info[2].As<Napi::TypedArray>().TypedArrayType() != napi_int32_array)
     throw Napi::TypeError::New(env, "graphMetrics: from/to must be Int32Array");
   Napi::Int32Array from = info[1].As<Napi::Int32Array>(), to = info[2].As<Napi::Int32Array>();
-  if (from.ElementLength() != to.ElementLength()) throw Napi::RangeError::New(env, "graphMetrics: from/to lengths differ");
+  if (from.ElementLength() != to.ElementLength())
+    throw Napi::RangeError::New(env, "graphMetrics: from/to lengths differ");
   int32_t n = static_cast<int32_t>(nd);
   for (size_t k = 0; k < from.ElementLength(); k++)
     if (from[k] < 0 || from[k] >= n || to[k] < 0 || to[k] >= n)

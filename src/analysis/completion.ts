@@ -82,7 +82,7 @@ export function removeCompletion(shardDir: string): void {
 }
 
 export function writeCompletion(shardDir: string, rec: ShardCompletion): void {
-  writeFileAtomic(join(shardDir, COMPLETION_FILE), JSON.stringify(rec, null, 1) + '\n');
+  writeFileAtomic(join(shardDir, COMPLETION_FILE), `${JSON.stringify(rec, null, 1)}\n`);
 }
 
 /** The record of a shard directory: undefined when absent, 'unreadable' when present but not a valid record. */

@@ -44,7 +44,9 @@ function scanShard(dir: string, name: string): ShardEntry {
   const m = /^shard-(\d+)-of-(\d+)$/.exec(name)!;
   const full = join(dir, name);
   const parts = new Map<number, AnalysisPart>();
-  for (const f of readdirSync(full).filter((x) => /^part-\d+\.json$/.test(x)).sort()) {
+  for (const f of readdirSync(full)
+    .filter((x) => /^part-\d+\.json$/.test(x))
+    .sort()) {
     const marker = readMarker(join(full, f));
     if (!marker) continue;
     if (marker.version > ANALYSIS_VERSION) {
@@ -88,7 +90,9 @@ export function openAnalysis(dirs: readonly string[], opts: { allowPartial?: boo
     if (!existsSync(dir) || !statSync(dir).isDirectory()) {
       throw new CodeblockError(`analysis directory not found: ${dir}`, 'E_INPUT');
     }
-    const names = readdirSync(dir).filter((d) => /^shard-\d+-of-\d+$/.test(d)).sort();
+    const names = readdirSync(dir)
+      .filter((d) => /^shard-\d+-of-\d+$/.test(d))
+      .sort();
     for (const sd of names) shards.push(scanShard(dir, sd));
   }
   if (shards.every((s) => s.parts.size === 0 && s.completion === undefined)) throw nothingIn(dirs);

@@ -3,7 +3,13 @@
  * shards hold interleaved ordinals (ordinal % n == shard), so their streams are merged.
  * This is what makes `select` output independent of how `analyze` was sharded.
  */
-import { readPartOutcomes, readPartRecords, type AnalysisOutcome, type AnalysisPart, type AnalysisRecord } from './format.js';
+import {
+  readPartOutcomes,
+  readPartRecords,
+  type AnalysisOutcome,
+  type AnalysisPart,
+  type AnalysisRecord,
+} from './format.js';
 
 async function* chain<T>(parts: AnalysisPart[], read: (p: AnalysisPart) => AsyncGenerator<T>): AsyncGenerator<T> {
   for (const p of parts) yield* read(p);
@@ -16,11 +22,15 @@ function byShard(parts: readonly AnalysisPart[]): AnalysisPart[][] {
     if (g) g.push(p);
     else groups.set(p.marker.shard.index, [p]);
   }
-  return [...groups.keys()].sort((a, b) => a - b).map((k) => groups.get(k)!.sort((a, b) => a.marker.part - b.marker.part));
+  return [...groups.keys()]
+    .sort((a, b) => a - b)
+    .map((k) => groups.get(k)!.sort((a, b) => a.marker.part - b.marker.part));
 }
 
 async function* mergeByOrdinal<T extends { ordinal: number }>(streams: AsyncGenerator<T>[]): AsyncGenerator<T> {
-  const heads: Array<T | undefined> = await Promise.all(streams.map(async (s) => (await s.next()).value as T | undefined));
+  const heads: Array<T | undefined> = await Promise.all(
+    streams.map(async (s) => (await s.next()).value as T | undefined),
+  );
   for (;;) {
     let best = -1;
     for (let i = 0; i < heads.length; i++) {

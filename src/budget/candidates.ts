@@ -80,7 +80,13 @@ export function responseToText(enc: Encoded, r: number): number {
 
 const WS = /^\s*$/u;
 
-export function recordCandidates(rec: AnalysisRecord, text: string, enc: Encoded, k: SelectKnobs, cpToUtf16?: (cp: number) => number): RecordCandidates {
+export function recordCandidates(
+  rec: AnalysisRecord,
+  text: string,
+  enc: Encoded,
+  k: SelectKnobs,
+  cpToUtf16?: (cp: number) => number,
+): RecordCandidates {
   const off = enc.offsets;
   const nTok = off.length >> 1;
   // Response token range: tokens with more than half of their characters inside the response.

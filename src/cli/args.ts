@@ -23,9 +23,12 @@ function coerce(spec: OptionSpec, raw: string, shown: string): unknown {
     case 'integer': {
       const n = Number(raw);
       if (raw.trim() === '' || !Number.isFinite(n)) throw new CodeblockError(`${shown} expects a number, got "${raw}"`);
-      if (spec.kind === 'integer' && !Number.isInteger(n)) throw new CodeblockError(`${shown} expects an integer, got "${raw}"`);
-      if (spec.min !== undefined && n < spec.min) throw new CodeblockError(`${shown} must be >= ${spec.min}, got ${raw}`);
-      if (spec.max !== undefined && n > spec.max) throw new CodeblockError(`${shown} must be <= ${spec.max}, got ${raw}`);
+      if (spec.kind === 'integer' && !Number.isInteger(n))
+        throw new CodeblockError(`${shown} expects an integer, got "${raw}"`);
+      if (spec.min !== undefined && n < spec.min)
+        throw new CodeblockError(`${shown} must be >= ${spec.min}, got ${raw}`);
+      if (spec.max !== undefined && n > spec.max)
+        throw new CodeblockError(`${shown} must be <= ${spec.max}, got ${raw}`);
       return n;
     }
     case 'boolean':
@@ -33,10 +36,14 @@ function coerce(spec: OptionSpec, raw: string, shown: string): unknown {
       if (/^(false|0|no|off)$/i.test(raw)) return false;
       throw new CodeblockError(`${shown} expects true or false, got "${raw}"`);
     case 'list': {
-      const items = raw.split(',').map((s) => s.trim()).filter(Boolean);
+      const items = raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       if (items.length === 0) throw new CodeblockError(`${shown} expects a comma-separated list`);
       for (const it of items) {
-        if (spec.choices && !spec.choices.includes(it)) throw new CodeblockError(`${shown}: "${it}" is not one of ${spec.choices.join(', ')}`);
+        if (spec.choices && !spec.choices.includes(it))
+          throw new CodeblockError(`${shown}: "${it}" is not one of ${spec.choices.join(', ')}`);
       }
       return items;
     }
@@ -77,12 +84,17 @@ export function parseArgs(command: Command, argv: string[]): ParsedArgs {
       }
       if (!spec) {
         const hint = suggest(name, [...byFlag.keys()]);
-        throw new CodeblockError(`unknown option ${shown} for \`codeblock ${command}\`${hint ? ` (did you mean --${hint}?)` : ''}; see \`codeblock ${command} --help\``);
+        throw new CodeblockError(
+          `unknown option ${shown} for \`codeblock ${command}\`${hint ? ` (did you mean --${hint}?)` : ''}; see \`codeblock ${command} --help\``,
+        );
       }
     } else if (arg.startsWith('-') && arg.length > 1 && !/^-\d/.test(arg)) {
       spec = byShort.get(arg.slice(1, 2));
       if (arg.length > 2) value = arg.slice(2);
-      if (!spec) throw new CodeblockError(`unknown option ${arg} for \`codeblock ${command}\`; see \`codeblock ${command} --help\``);
+      if (!spec)
+        throw new CodeblockError(
+          `unknown option ${arg} for \`codeblock ${command}\`; see \`codeblock ${command} --help\``,
+        );
       shown = `-${spec.short} (--${flagName(spec.key)})`;
     } else {
       out.positionals.push(arg);
@@ -94,7 +106,8 @@ export function parseArgs(command: Command, argv: string[]): ParsedArgs {
     }
     if (value === undefined) {
       const next = argv[i + 1];
-      if (next === undefined || (next.startsWith('--') && next.length > 2)) throw new CodeblockError(`${shown} needs a value`);
+      if (next === undefined || (next.startsWith('--') && next.length > 2))
+        throw new CodeblockError(`${shown} needs a value`);
       value = next;
       i++;
     }

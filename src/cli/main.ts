@@ -70,7 +70,6 @@ const COMMANDS: Record<Command, CommandDef> = {
   },
 };
 
-
 function mainHelp(): string {
   const names = Object.keys(COMMANDS) as Command[];
   const w = Math.max(...names.map((n) => n.length));
@@ -98,8 +97,11 @@ function commandHelp(cmd: Command): string {
   for (const g of groups) {
     lines.push(`${g}:`);
     for (const s of specs.filter((x) => x.group === g)) {
-      const flag = `${s.short ? `-${s.short}, ` : '    '}--${flagName(s.key)}${s.kind === 'boolean' ? '' : s.choices ? ` <${s.choices.join('|')}>` : ' <' + s.kind + '>'}`;
-      const def = s.default !== undefined && s.kind !== 'boolean' ? ` [default: ${Array.isArray(s.default) ? s.default.join(',') : s.default}]` : '';
+      const flag = `${s.short ? `-${s.short}, ` : '    '}--${flagName(s.key)}${s.kind === 'boolean' ? '' : s.choices ? ` <${s.choices.join('|')}>` : ` <${s.kind}>`}`;
+      const def =
+        s.default !== undefined && s.kind !== 'boolean'
+          ? ` [default: ${Array.isArray(s.default) ? s.default.join(',') : s.default}]`
+          : '';
       lines.push(`  ${flag}`);
       lines.push(`        ${s.help}${def}`);
     }
@@ -126,7 +128,7 @@ export async function main(argv: string[]): Promise<number> {
       return first === undefined ? 2 : 0;
     }
     if (first === '-V' || first === '--version' || first === 'version') {
-      process.stdout.write(version() + '\n');
+      process.stdout.write(`${version()}\n`);
       return 0;
     }
     if (first === 'submit') {
@@ -136,7 +138,9 @@ export async function main(argv: string[]): Promise<number> {
     if (!(first in COMMANDS)) {
       const known = Object.keys(COMMANDS);
       const hint = known.find((k) => k.startsWith(first.slice(0, 2)));
-      throw new CodeblockError(`unknown command "${first}"${hint ? ` (did you mean "${hint}"?)` : ''}; run \`codeblock --help\``);
+      throw new CodeblockError(
+        `unknown command "${first}"${hint ? ` (did you mean "${hint}"?)` : ''}; run \`codeblock --help\``,
+      );
     }
     const cmd = first as Command;
     const def = COMMANDS[cmd];
@@ -148,11 +152,17 @@ export async function main(argv: string[]): Promise<number> {
     const { config: configFile, printConfig, ...flags } = parsed.flags;
     const cfg = resolveConfig(cmd, flags, configFile);
     if (printConfig) {
-      process.stdout.write(JSON.stringify(effectiveConfig(cmd, cfg), null, 2) + '\n');
+      process.stdout.write(`${JSON.stringify(effectiveConfig(cmd, cfg), null, 2)}\n`);
       return 0;
     }
-    if (parsed.positionals.length < def.minArgs) throw new CodeblockError(`\`codeblock ${cmd}\` needs ${def.minArgs === 1 ? 'an input' : `${def.minArgs} inputs`}; usage: ${def.usage}`);
-    if (def.maxArgs !== undefined && parsed.positionals.length > def.maxArgs) throw new CodeblockError(`\`codeblock ${cmd}\` takes no positional arguments (got "${parsed.positionals[0]}"); usage: ${def.usage}`);
+    if (parsed.positionals.length < def.minArgs)
+      throw new CodeblockError(
+        `\`codeblock ${cmd}\` needs ${def.minArgs === 1 ? 'an input' : `${def.minArgs} inputs`}; usage: ${def.usage}`,
+      );
+    if (def.maxArgs !== undefined && parsed.positionals.length > def.maxArgs)
+      throw new CodeblockError(
+        `\`codeblock ${cmd}\` takes no positional arguments (got "${parsed.positionals[0]}"); usage: ${def.usage}`,
+      );
     if (def.needsOut && !cfg.out) throw new CodeblockError(`\`codeblock ${cmd}\` needs -o <out>; usage: ${def.usage}`);
     return await def.run(parsed.positionals, cfg);
   } catch (err) {
@@ -164,7 +174,9 @@ export async function main(argv: string[]): Promise<number> {
 export function effectiveConfig(cmd: Command, cfg: CodeblockConfig): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   const rec = cfg as unknown as Record<string, unknown>;
-  for (const o of OPTIONS) if (o.commands.includes(cmd) && o.key !== 'config' && o.key !== 'printConfig' && rec[o.key] !== undefined) out[o.key] = rec[o.key];
+  for (const o of OPTIONS)
+    if (o.commands.includes(cmd) && o.key !== 'config' && o.key !== 'printConfig' && rec[o.key] !== undefined)
+      out[o.key] = rec[o.key];
   return out;
 }
 
@@ -180,6 +192,8 @@ export function reportError(err: unknown): number {
     process.stderr.write(`codeblock: ${e.message}\n`);
     return 1;
   }
-  process.stderr.write(`codeblock: internal error (please report): ${err instanceof Error ? err.stack : String(err)}\n`);
+  process.stderr.write(
+    `codeblock: internal error (please report): ${err instanceof Error ? err.stack : String(err)}\n`,
+  );
   return INTERNAL_EXIT_CODE;
 }

@@ -56,7 +56,7 @@ export class Progress {
       line += ` ${this.unit}  ${fmtRate(rate)} ${this.unit}/s  ${fmtTime(secs)}`;
     }
     const cols = this.stream.columns ?? 100;
-    this.stream.write('\r' + line.slice(0, cols - 1).padEnd(Math.min(cols - 1, line.length + 4)));
+    this.stream.write(`\r${line.slice(0, cols - 1).padEnd(Math.min(cols - 1, line.length + 4))}`);
   }
 
   done(): void {

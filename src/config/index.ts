@@ -43,7 +43,10 @@ export function defaultConfig(): CodeblockConfig {
   return out as unknown as CodeblockConfig;
 }
 
-function describeIssue(issue: { code: string; path: PropertyKey[]; message: string; keys?: string[] }, file: string): string {
+function describeIssue(
+  issue: { code: string; path: PropertyKey[]; message: string; keys?: string[] },
+  file: string,
+): string {
   if (issue.code === 'unrecognized_keys' && issue.keys?.length) {
     const key = issue.keys[0]!;
     const known = CONFIG_OPTIONS.map((o) => o.key);
@@ -52,7 +55,7 @@ function describeIssue(issue: { code: string; path: PropertyKey[]; message: stri
   }
   const key = String(issue.path[0] ?? '');
   const spec = findOption(key);
-  const expected = spec?.choices ? `one of ${spec.choices.join(', ')}` : spec?.kind ?? 'a valid value';
+  const expected = spec?.choices ? `one of ${spec.choices.join(', ')}` : (spec?.kind ?? 'a valid value');
   return `${file}: bad value for "${key}": ${issue.message.replace(/^Invalid input: /, '')} (expected ${expected})`;
 }
 
@@ -64,10 +67,13 @@ export function loadConfigFile(path: string): Partial<CodeblockConfig> {
   try {
     data = /\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text);
   } catch (err) {
-    throw new CodeblockError(`config file ${path} is not valid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}: ${(err as Error).message.split('\n')[0]}`);
+    throw new CodeblockError(
+      `config file ${path} is not valid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}: ${(err as Error).message.split('\n')[0]}`,
+    );
   }
   if (data === null || data === undefined) return {};
-  if (typeof data !== 'object' || Array.isArray(data)) throw new CodeblockError(`config file ${path} must hold an object of options`);
+  if (typeof data !== 'object' || Array.isArray(data))
+    throw new CodeblockError(`config file ${path} must hold an object of options`);
   const normalized: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(data as Record<string, unknown>)) {
     const key = k.includes('-') ? k.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase()) : k;
@@ -82,7 +88,11 @@ export function loadConfigFile(path: string): Partial<CodeblockConfig> {
  * Merge defaults, a config file and explicit overrides, validating the result.
  * Keys the command does not use are kept (a config file can serve several commands).
  */
-export function resolveConfig(command: Command, overrides: Partial<CodeblockConfig> = {}, configFile?: string): CodeblockConfig {
+export function resolveConfig(
+  command: Command,
+  overrides: Partial<CodeblockConfig> = {},
+  configFile?: string,
+): CodeblockConfig {
   const fromFile = configFile ? loadConfigFile(configFile) : {};
   const merged = { ...defaultConfig(), ...fromFile } as Record<string, unknown>;
   for (const [k, v] of Object.entries(overrides)) if (v !== undefined) merged[k] = v;
@@ -108,10 +118,15 @@ export function parseShard(spec: string, env: NodeJS.ProcessEnv = process.env): 
       s = `${Number(env.SLURM_ARRAY_TASK_ID) - min}/${env.SLURM_ARRAY_TASK_COUNT}`;
     } else if (env.JOB_COMPLETION_INDEX !== undefined) {
       const count = env.CODEBLOCK_SHARD_COUNT ?? env.JOB_COMPLETION_COUNT;
-      if (count === undefined) throw new CodeblockError('--shard auto: JOB_COMPLETION_INDEX is set but not the shard count (set CODEBLOCK_SHARD_COUNT to the Job\'s completions)');
+      if (count === undefined)
+        throw new CodeblockError(
+          "--shard auto: JOB_COMPLETION_INDEX is set but not the shard count (set CODEBLOCK_SHARD_COUNT to the Job's completions)",
+        );
       s = `${env.JOB_COMPLETION_INDEX}/${count}`;
     } else {
-      throw new CodeblockError('--shard auto: neither SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT (Slurm array) nor JOB_COMPLETION_INDEX (Kubernetes Indexed Job) is set');
+      throw new CodeblockError(
+        '--shard auto: neither SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT (Slurm array) nor JOB_COMPLETION_INDEX (Kubernetes Indexed Job) is set',
+      );
     }
   }
   const m = /^(\d+)\/(\d+)$/.exec(s);

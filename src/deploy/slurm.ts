@@ -102,19 +102,24 @@ export function shellQuote(s: string): string {
  * Returns the sorted unique indices; throws a CodeblockError for bad syntax or indices >= shards.
  */
 export function parseArraySpec(spec: string, shards: number): number[] {
-  if (!Number.isSafeInteger(shards) || shards < 1) throw new RangeError(`shards must be a positive integer, got ${String(shards)}`);
+  if (!Number.isSafeInteger(shards) || shards < 1)
+    throw new RangeError(`shards must be a positive integer, got ${String(shards)}`);
   const out = new Set<number>();
   const s = spec.trim();
   if (s === '') throw new CodeblockError('--array: empty array spec');
   for (const part of s.split(',')) {
     const m = /^(\d+)(?:-(\d+)(?::(\d+))?)?$/.exec(part.trim());
-    if (!m) throw new CodeblockError(`--array: "${part}" is not an index, a range a-b or a stepped range a-b:s (Slurm syntax, e.g. 0-3 or 1,5-7; use --max-parallel for %K)`);
+    if (!m)
+      throw new CodeblockError(
+        `--array: "${part}" is not an index, a range a-b or a stepped range a-b:s (Slurm syntax, e.g. 0-3 or 1,5-7; use --max-parallel for %K)`,
+      );
     const a = Number(m[1]);
     const b = m[2] === undefined ? a : Number(m[2]);
     const step = m[3] === undefined ? 1 : Number(m[3]);
     if (b < a) throw new CodeblockError(`--array: range "${part}" runs backwards`);
     if (step < 1) throw new CodeblockError(`--array: step in "${part}" must be >= 1`);
-    if (b >= shards) throw new CodeblockError(`--array: index ${b} is not a shard of ${shards} (indices are 0..${shards - 1})`);
+    if (b >= shards)
+      throw new CodeblockError(`--array: index ${b} is not a shard of ${shards} (indices are 0..${shards - 1})`);
     for (let i = a; i <= b; i += step) out.add(i);
   }
   return [...out].sort((x, y) => x - y);
@@ -136,11 +141,17 @@ export function formatArraySpec(tasks: readonly number[]): string {
 export function parseSbatchJobId(stdout: string): string {
   const line = stdout.trim().split('\n').pop() ?? '';
   const m = /^(\d+)(?:;\S+)?$/.exec(line.trim());
-  if (!m) throw new CodeblockError(`could not read a job id from sbatch output: ${JSON.stringify(stdout.trim().slice(0, 200))}`, 'E_SLURM');
+  if (!m)
+    throw new CodeblockError(
+      `could not read a job id from sbatch output: ${JSON.stringify(stdout.trim().slice(0, 200))}`,
+      'E_SLURM',
+    );
   return m[1]!;
 }
 
+// biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion in the generated script
 const NODE_LINE = 'CODEBLOCK_NODE=${CODEBLOCK_NODE:-}';
+// biome-ignore lint/suspicious/noTemplateCurlyInString: shell parameter expansion in the generated script
 const BIN_LINE = 'CODEBLOCK_BIN=${CODEBLOCK_BIN:-}';
 
 /** A deploy/slurm template with the codeblock command filled in (the environment can still override it). */
@@ -148,20 +159,23 @@ export function fillTemplate(template: string, node: string, bin: string): strin
   const lines = template.split('\n');
   const iNode = lines.indexOf(NODE_LINE);
   const iBin = lines.indexOf(BIN_LINE);
-  if (iNode < 0 || iBin < 0) throw new CodeblockError(`Slurm script template lacks the "${NODE_LINE}" / "${BIN_LINE}" lines`, 'E_INTERNAL');
+  if (iNode < 0 || iBin < 0)
+    throw new CodeblockError(`Slurm script template lacks the "${NODE_LINE}" / "${BIN_LINE}" lines`, 'E_INTERNAL');
   lines[iNode] = `CODEBLOCK_NODE=\${CODEBLOCK_NODE:-${shellQuote(node)}}`;
   lines[iBin] = `CODEBLOCK_BIN=\${CODEBLOCK_BIN:-${shellQuote(bin)}}`;
   return lines.join('\n');
 }
 
 function positiveInt(v: number | undefined, what: string): void {
-  if (v !== undefined && (!Number.isSafeInteger(v) || v < 1)) throw new CodeblockError(`${what} must be a positive integer, got ${String(v)}`);
+  if (v !== undefined && (!Number.isSafeInteger(v) || v < 1))
+    throw new CodeblockError(`${what} must be a positive integer, got ${String(v)}`);
 }
 
 function resourceArgs(r: SlurmResources | undefined, what: string): string[] {
   if (!r) return [];
   positiveInt(r.cpus, `${what} CPUs`);
-  if (r.gpus !== undefined && (!Number.isSafeInteger(r.gpus) || r.gpus < 0)) throw new CodeblockError(`${what} GPUs must be a non-negative integer, got ${String(r.gpus)}`);
+  if (r.gpus !== undefined && (!Number.isSafeInteger(r.gpus) || r.gpus < 0))
+    throw new CodeblockError(`${what} GPUs must be a non-negative integer, got ${String(r.gpus)}`);
   const a: string[] = [];
   if (r.partition) a.push(`--partition=${r.partition}`);
   if (r.account) a.push(`--account=${r.account}`);
@@ -176,11 +190,13 @@ function resourceArgs(r: SlurmResources | undefined, what: string): string[] {
 /** Work out the scripts and sbatch command lines of a submission (writes nothing). */
 export function planSlurm(spec: SlurmJobSpec): SlurmPlan {
   const { shards } = spec;
-  if (!Number.isSafeInteger(shards) || shards < 1) throw new CodeblockError(`--shards must be a positive integer, got ${String(shards)}`);
+  if (!Number.isSafeInteger(shards) || shards < 1)
+    throw new CodeblockError(`--shards must be a positive integer, got ${String(shards)}`);
   if (!spec.inputs.length) throw new CodeblockError('a Slurm submission needs at least one input file');
   if (!spec.out) throw new CodeblockError('a Slurm submission needs an output directory (-o)');
   positiveInt(spec.maxParallel, '--max-parallel');
-  const tasks = spec.array === undefined ? Array.from({ length: shards }, (_, i) => i) : parseArraySpec(spec.array, shards);
+  const tasks =
+    spec.array === undefined ? Array.from({ length: shards }, (_, i) => i) : parseArraySpec(spec.array, shards);
   const array = formatArraySpec(tasks);
   const cwd = resolve(spec.cwd ?? process.cwd());
   const out = spec.out;
@@ -194,16 +210,26 @@ export function planSlurm(spec: SlurmJobSpec): SlurmPlan {
     try {
       return readFileSync(join(templates, name), 'utf8');
     } catch (err) {
-      throw new CodeblockError(`Slurm script template ${join(templates, name)} is missing (${(err as Error).message})`, 'E_INPUT');
+      throw new CodeblockError(
+        `Slurm script template ${join(templates, name)} is missing (${(err as Error).message})`,
+        'E_INPUT',
+      );
     }
   };
-  const analyzeScript = { path: join(scriptsDir, 'analyze.sbatch'), text: fillTemplate(readTemplate('analyze.sbatch'), node, resolve(cwd, bin)) };
-  const selectScript = { path: join(scriptsDir, 'select.sbatch'), text: fillTemplate(readTemplate('select.sbatch'), node, resolve(cwd, bin)) };
+  const analyzeScript = {
+    path: join(scriptsDir, 'analyze.sbatch'),
+    text: fillTemplate(readTemplate('analyze.sbatch'), node, resolve(cwd, bin)),
+  };
+  const selectScript = {
+    path: join(scriptsDir, 'select.sbatch'),
+    text: fillTemplate(readTemplate('select.sbatch'), node, resolve(cwd, bin)),
+  };
   const prefix = spec.jobName ?? 'codeblock';
   const extra = spec.sbatchArgs ?? [];
 
   const analyzeOptions = [...(spec.analyzeOptions ?? [])];
-  if ((spec.analyze?.gpus ?? 0) > 0 && !analyzeOptions.some((a) => a === '--device' || a.startsWith('--device='))) analyzeOptions.push('--device', 'cuda');
+  if ((spec.analyze?.gpus ?? 0) > 0 && !analyzeOptions.some((a) => a === '--device' || a.startsWith('--device=')))
+    analyzeOptions.push('--device', 'cuda');
 
   const analyzeArgs = [
     '--parsable',
@@ -235,7 +261,20 @@ export function planSlurm(spec: SlurmJobSpec): SlurmPlan {
     out,
     ...selectOptions,
   ];
-  return { shards, tasks, array, out, analysisDir, cwd, scriptsDir, logsDir, analyzeScript, selectScript, analyzeArgs, selectArgs };
+  return {
+    shards,
+    tasks,
+    array,
+    out,
+    analysisDir,
+    cwd,
+    scriptsDir,
+    logsDir,
+    analyzeScript,
+    selectScript,
+    analyzeArgs,
+    selectArgs,
+  };
 }
 
 /** Write `<out>/slurm/{analyze,select}.sbatch` and create the log directory (Slurm does not). */
@@ -248,7 +287,11 @@ export function writeSlurmScripts(plan: SlurmPlan): void {
 }
 
 /** The two sbatch commands as shell lines (for --dry-run and error messages). */
-export function slurmCommandLines(plan: SlurmPlan, sbatch = 'sbatch', analyzeJobId = '<analyze-job-id>'): [string, string] {
+export function slurmCommandLines(
+  plan: SlurmPlan,
+  sbatch = 'sbatch',
+  analyzeJobId = '<analyze-job-id>',
+): [string, string] {
   const line = (args: string[]) => [sbatch, ...args].map(shellQuote).join(' ');
   return [line(plan.analyzeArgs), line(plan.selectArgs(analyzeJobId))];
 }
@@ -265,20 +308,25 @@ export interface SbatchOptions {
 function runSbatch(args: string[], opts: SbatchOptions): Promise<string> {
   const sbatch = opts.sbatch ?? 'sbatch';
   return new Promise((resolveP, reject) => {
-    execFile(sbatch, args, { env: opts.env ?? process.env, timeout: opts.timeoutMs ?? 120_000, maxBuffer: 1 << 20, encoding: 'utf8' }, (err, stdout, stderr) => {
-      if (err) {
-        const e = err as NodeJS.ErrnoException & { killed?: boolean };
-        const why =
-          e.code === 'ENOENT'
-            ? `${sbatch} not found (is this a Slurm login node? install slurm-client or pass --sbatch PATH)`
-            : e.killed
-              ? `${sbatch} did not answer within ${Math.round((opts.timeoutMs ?? 120_000) / 1000)} s`
-              : (stderr || e.message).trim().split('\n').slice(-3).join(' | ');
-        reject(new CodeblockError(`sbatch failed: ${why}`, 'E_SLURM'));
-        return;
-      }
-      resolveP(stdout);
-    });
+    execFile(
+      sbatch,
+      args,
+      { env: opts.env ?? process.env, timeout: opts.timeoutMs ?? 120_000, maxBuffer: 1 << 20, encoding: 'utf8' },
+      (err, stdout, stderr) => {
+        if (err) {
+          const e = err as NodeJS.ErrnoException & { killed?: boolean };
+          const why =
+            e.code === 'ENOENT'
+              ? `${sbatch} not found (is this a Slurm login node? install slurm-client or pass --sbatch PATH)`
+              : e.killed
+                ? `${sbatch} did not answer within ${Math.round((opts.timeoutMs ?? 120_000) / 1000)} s`
+                : (stderr || e.message).trim().split('\n').slice(-3).join(' | ');
+          reject(new CodeblockError(`sbatch failed: ${why}`, 'E_SLURM'));
+          return;
+        }
+        resolveP(stdout);
+      },
+    );
   });
 }
 
@@ -301,7 +349,13 @@ export async function submitSlurm(plan: SlurmPlan, opts: SbatchOptions = {}): Pr
   }
   appendFileSync(
     join(plan.scriptsDir, 'jobs.jsonl'),
-    JSON.stringify({ submitted: new Date().toISOString(), shards: plan.shards, array: plan.array, analyze_job: analyzeJob, select_job: selectJob }) + '\n',
+    `${JSON.stringify({
+      submitted: new Date().toISOString(),
+      shards: plan.shards,
+      array: plan.array,
+      analyze_job: analyzeJob,
+      select_job: selectJob,
+    })}\n`,
   );
   return { analyzeJob, selectJob, tasks: plan.tasks };
 }

@@ -6,7 +6,16 @@
  * gzip header without a timestamp). Records are written as they are made: memory stays flat in the
  * number of records (it holds the extracted stdlib units, ~tens of MB, and one Parquet row group).
  */
-import { createWriteStream, existsSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import {
+  createWriteStream,
+  existsSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  type Stats,
+} from 'node:fs';
 import { basename, dirname, join, relative } from 'node:path';
 import { once } from 'node:events';
 import { createGzip } from 'node:zlib';
@@ -39,7 +48,17 @@ export interface GeneratePoolResult {
 }
 
 /** OCI column order. */
-export const OCI_COLUMNS = ['id', 'input', 'output', 'domain', 'generation_algorithm', 'llm_judgement', 'unit_tests', 'tests_execution_status', 'average_test_score'] as const;
+export const OCI_COLUMNS = [
+  'id',
+  'input',
+  'output',
+  'domain',
+  'generation_algorithm',
+  'llm_judgement',
+  'unit_tests',
+  'tests_execution_status',
+  'average_test_score',
+] as const;
 export type OciRow = Record<(typeof OCI_COLUMNS)[number], string>;
 
 export function stdlibCandidates(): string[] {
@@ -58,12 +77,26 @@ export function findPythonStdlib(explicit?: string): string {
     if (existsSync(join(dir, 'os.py')) && existsSync(join(dir, 'json'))) return dir;
   }
   throw new CodeblockError(
-    `no Python standard library found (looked for os.py in ${explicit ? explicit : env ? `CODEBLOCK_PY_STDLIB=${env}` : tried.filter((d) => d.startsWith('/usr/lib/')).join(', ') + ', …'}); install python3 or set CODEBLOCK_PY_STDLIB`,
+    `no Python standard library found (looked for os.py in ${explicit ? explicit : env ? `CODEBLOCK_PY_STDLIB=${env}` : `${tried.filter((d) => d.startsWith('/usr/lib/')).join(', ')}, …`}); install python3 or set CODEBLOCK_PY_STDLIB`,
     'E_INPUT',
   );
 }
 
-const SKIP_DIRS = new Set(['test', 'tests', 'idle_test', 'idlelib', 'site-packages', 'dist-packages', '__pycache__', 'turtledemo', 'ensurepip', 'lib2to3', 'config-3.11-x86_64-linux-gnu', 'encodings', 'pydoc_data']);
+const SKIP_DIRS = new Set([
+  'test',
+  'tests',
+  'idle_test',
+  'idlelib',
+  'site-packages',
+  'dist-packages',
+  '__pycache__',
+  'turtledemo',
+  'ensurepip',
+  'lib2to3',
+  'config-3.11-x86_64-linux-gnu',
+  'encodings',
+  'pydoc_data',
+]);
 
 /** All .py files under the stdlib root except tests and vendored trees, sorted by relative path. */
 export function stdlibFiles(root: string): string[] {
@@ -77,7 +110,7 @@ export function stdlibFiles(root: string): string[] {
     }
     for (const name of entries) {
       const p = join(dir, name);
-      let st;
+      let st: Stats;
       try {
         st = statSync(p);
       } catch {
@@ -199,22 +232,38 @@ function paramNames(params: string): string[] {
 /** A plausible literal argument for a parameter, from its name. */
 function sampleArg(name: string, rng: Rng): string {
   const n = name.toLowerCase();
-  if (/(^|_)(n|num|count|size|length|width|height|index|i|j|k|level|depth|pos|offset|limit|max|min|number|indent)($|_)/.test(n)) return String(1 + rng.int(12));
-  if (/(path|file|filename|dir|directory)/.test(n)) return rng.pick(["'data/input.txt'", "'/tmp/example.cfg'", "'notes.md'"]);
+  if (
+    /(^|_)(n|num|count|size|length|width|height|index|i|j|k|level|depth|pos|offset|limit|max|min|number|indent)($|_)/.test(
+      n,
+    )
+  )
+    return String(1 + rng.int(12));
+  if (/(path|file|filename|dir|directory)/.test(n))
+    return rng.pick(["'data/input.txt'", "'/tmp/example.cfg'", "'notes.md'"]);
   if (/(url|uri|host)/.test(n)) return rng.pick(["'https://example.com/a?b=1'", "'localhost'"]);
-  if (/(list|items|seq|values|args|elements|lines|names|words|data|iterable)/.test(n)) return rng.pick(['[3, 1, 2]', "['alpha', 'beta']", '[1.5, 2.5]']);
-  if (/(dict|mapping|map|kwargs|options|env|headers)/.test(n)) return rng.pick(["{'a': 1, 'b': 2}", "{'key': 'value'}"]);
+  if (/(list|items|seq|values|args|elements|lines|names|words|data|iterable)/.test(n))
+    return rng.pick(['[3, 1, 2]', "['alpha', 'beta']", '[1.5, 2.5]']);
+  if (/(dict|mapping|map|kwargs|options|env|headers)/.test(n))
+    return rng.pick(["{'a': 1, 'b': 2}", "{'key': 'value'}"]);
   if (/(flag|strict|verbose|force|recursive|enabled|^is_|^has_)/.test(n)) return rng.pick(['True', 'False']);
   if (/(func|callback|key|predicate|fn)/.test(n)) return rng.pick(['len', 'str.lower', 'lambda x: x']);
-  if (/(s|str|string|text|name|prefix|suffix|sep|word|line|pattern|fmt|format|encoding|char|msg|message)$/.test(n)) return rng.pick(["'hello world'", "'Example_Name'", "'a,b,c'", "'utf-8'"]);
+  if (/(s|str|string|text|name|prefix|suffix|sep|word|line|pattern|fmt|format|encoding|char|msg|message)$/.test(n))
+    return rng.pick(["'hello world'", "'Example_Name'", "'a,b,c'", "'utf-8'"]);
   return rng.pick(['None', '0', "'x'", '[]', '42']);
 }
 
 function codeFeatures(code: string): string[] {
   const f: string[] = [];
-  if (/\byield\b/.test(code)) f.push('It is a generator: it yields results one at a time instead of building a list, so it works on large inputs.');
-  if (/\btry:/.test(code)) f.push('Errors from the underlying calls are caught with `try`/`except` so that the caller gets a consistent result.');
-  if (/\bwith\b[^\n]*:/.test(code)) f.push('Resources are managed with a `with` statement, so they are released even when an exception is raised.');
+  if (/\byield\b/.test(code))
+    f.push(
+      'It is a generator: it yields results one at a time instead of building a list, so it works on large inputs.',
+    );
+  if (/\btry:/.test(code))
+    f.push(
+      'Errors from the underlying calls are caught with `try`/`except` so that the caller gets a consistent result.',
+    );
+  if (/\bwith\b[^\n]*:/.test(code))
+    f.push('Resources are managed with a `with` statement, so they are released even when an exception is raised.');
   const raises = [...new Set([...code.matchAll(/raise\s+([A-Z][A-Za-z]+)/g)].map((m) => m[1]!))].slice(0, 3);
   if (raises.length) f.push(`Invalid input raises ${raises.map((r) => `\`${r}\``).join(', ')}.`);
   if (/\bfor\b[^\n]*\bin\b/.test(code)) f.push('The main loop makes a single pass over the input.');
@@ -247,7 +296,9 @@ function instructionFor(u: PyUnit, rng: Rng): string {
   if (u.kind === 'class') {
     const methods = u.methods.filter((m) => !m.startsWith('_') || m === '__init__').slice(0, 6);
     let s = `Design a Python class \`${u.name}\``;
-    s += doc ? ` that ${/^(a|an|the)\b/i.test(doc) ? `represents ${doc}` : `implements the following: ${doc}`}.` : ` (${humanize(u.name)}).`;
+    s += doc
+      ? ` that ${/^(a|an|the)\b/i.test(doc) ? `represents ${doc}` : `implements the following: ${doc}`}.`
+      : ` (${humanize(u.name)}).`;
     if (methods.length) s += ` The class should provide the methods ${methods.map((m) => `\`${m}\``).join(', ')}.`;
     if (rng.chance(0.4)) s += ' Include docstrings and handle invalid arguments gracefully.';
     return s;
@@ -256,7 +307,9 @@ function instructionFor(u: PyUnit, rng: Rng): string {
   const variant = rng.int(4);
   if (variant === 0 || !doc) {
     let s = `Write a Python ${u.async ? 'coroutine' : 'function'} \`${u.name}\` with the signature \`def ${sig}\`.`;
-    s += doc ? ` It should ${doc.replace(/^(return|returns)\b/i, 'return')}.` : ` As its name says, it should ${humanize(u.name)}.`;
+    s += doc
+      ? ` It should ${doc.replace(/^(return|returns)\b/i, 'return')}.`
+      : ` As its name says, it should ${humanize(u.name)}.`;
     return s;
   }
   if (variant === 1) {
@@ -276,14 +329,20 @@ function instructionFor(u: PyUnit, rng: Rng): string {
 
 function usageBlock(u: PyUnit, rng: Rng): string {
   if (u.kind === 'method') {
-    const args = paramNames(u.params).map((p) => sampleArg(p, rng)).join(', ');
+    const args = paramNames(u.params)
+      .map((p) => sampleArg(p, rng))
+      .join(', ');
     return `obj = ${u.className}.__new__(${u.className})\nprint(obj.${u.name}(${args}))\n`;
   }
   if (u.kind === 'class') {
     const init = /def __init__\(self,?\s*([^)]*)\)/.exec(u.code);
-    const args = init ? paramNames(init[1] ?? '').map((p) => sampleArg(p, rng)).join(', ') : '';
+    const args = init
+      ? paramNames(init[1] ?? '')
+          .map((p) => sampleArg(p, rng))
+          .join(', ')
+      : '';
     const method = u.methods.find((m) => !m.startsWith('_'));
-    return `obj = ${u.name}(${args})\n` + (method ? `print(obj.${method})\n` : 'print(obj)\n');
+    return `obj = ${u.name}(${args})\n${method ? `print(obj.${method})\n` : 'print(obj)\n'}`;
   }
   const args = paramNames(u.params)
     .map((p) => sampleArg(p, rng))
@@ -299,9 +358,30 @@ function judgement(rng: Rng): { json: string; low: boolean } {
   const ec = rng.chance(0.3) ? Math.max(1, score() - 1) : score();
   const just = (s: number, good: string, bad: string): string => (s >= 4 ? good : bad);
   const j = {
-    requirement_conformance: { score: rc, justification: just(rc, 'The function fully meets the specified requirements.', 'The solution only partially addresses the requirements.') },
-    logical_correctness: { score: lc, justification: just(lc, 'The logic is correct and consistently structured.', 'The logic has errors for some inputs.') },
-    edge_case_consideration: { score: ec, justification: just(ec, 'Edge cases are handled appropriately.', 'Some edge cases, such as empty input, are not handled.') },
+    requirement_conformance: {
+      score: rc,
+      justification: just(
+        rc,
+        'The function fully meets the specified requirements.',
+        'The solution only partially addresses the requirements.',
+      ),
+    },
+    logical_correctness: {
+      score: lc,
+      justification: just(
+        lc,
+        'The logic is correct and consistently structured.',
+        'The logic has errors for some inputs.',
+      ),
+    },
+    edge_case_consideration: {
+      score: ec,
+      justification: just(
+        ec,
+        'Edge cases are handled appropriately.',
+        'Some edge cases, such as empty input, are not handled.',
+      ),
+    },
   };
   return { json: JSON.stringify(j), low: Math.min(rc, lc, ec) <= 2 };
 }
@@ -312,13 +392,22 @@ function tests(u: PyUnit, rng: Rng, low: boolean): { unit: string; status: strin
   for (let i = 0; i < k; i++) {
     if (u.kind === 'class') asserts.push(`assert isinstance(${u.name}, type)`);
     else if (u.kind === 'method') asserts.push(`assert callable(${u.className}.${u.name})`);
-    else asserts.push(`assert ${u.name}(${paramNames(u.params).map((p) => sampleArg(p, rng)).join(', ')}) is not None`);
+    else
+      asserts.push(
+        `assert ${u.name}(${paramNames(u.params)
+          .map((p) => sampleArg(p, rng))
+          .join(', ')}) is not None`,
+      );
   }
   const passRate = low ? rng.next() * 0.8 : rng.chance(0.82) ? 1 : 0.5 + rng.next() * 0.5;
   const statuses = asserts.map(() => (rng.next() < passRate ? 'pass' : 'fail'));
   const passed = statuses.filter((s) => s === 'pass').length;
   const score = passed / statuses.length;
-  return { unit: JSON.stringify(asserts), status: JSON.stringify(statuses), score: score === 1 ? '1' : score === 0 ? '0' : String(Math.round(score * 100) / 100) };
+  return {
+    unit: JSON.stringify(asserts),
+    status: JSON.stringify(statuses),
+    score: score === 1 ? '1' : score === 0 ? '0' : String(Math.round(score * 100) / 100),
+  };
 }
 
 export interface UnitPool {
@@ -336,22 +425,42 @@ export function makeRecord(units: UnitPool, byModule: Map<string, PyUnit[]>, rng
   const input = instructionFor(u, rng);
   const parts: string[] = [];
   const style = rng.next();
-  const fence = (lang: string, code: string): string => `\`\`\`${lang}\n${code.endsWith('\n') ? code : code + '\n'}\`\`\``;
+  const fence = (lang: string, code: string): string =>
+    `\`\`\`${lang}\n${code.endsWith('\n') ? code : `${code}\n`}\`\`\``;
   let code = u.code;
   // sometimes a helper from the same module that this unit calls goes first
   const helpers = (byModule.get(u.module) ?? []).filter((h) => u.calls.includes(h.name) && h.code.length < 2500);
-  if (helpers.length && rng.chance(0.5)) code = helpers[0]!.code + '\n\n' + code;
+  if (helpers.length && rng.chance(0.5)) code = `${helpers[0]!.code}\n\n${code}`;
   if (style < 0.3) {
     parts.push(fence(PY_FENCE, code));
   } else if (style < 0.62) {
     parts.push(rng.pick(INTROS), fence(PY_FENCE, code));
     const feats = codeFeatures(u.code);
-    if (feats.length) parts.push(rng.chance(0.5) ? feats.slice(0, 3).join(' ') : feats.slice(0, 4).map((f) => `- ${f}`).join('\n'));
+    if (feats.length)
+      parts.push(
+        rng.chance(0.5)
+          ? feats.slice(0, 3).join(' ')
+          : feats
+              .slice(0, 4)
+              .map((f) => `- ${f}`)
+              .join('\n'),
+      );
   } else if (style < 0.88) {
-    parts.push(rng.pick(INTROS), fence(PY_FENCE, code), rng.pick(['Example usage:', 'You can use it like this:', 'For example:']), fence(PY_FENCE, usageBlock(u, rng)));
-    if (rng.chance(0.5)) parts.push(codeFeatures(u.code).slice(0, 2).join(' ') || 'This prints the result for the sample input.');
+    parts.push(
+      rng.pick(INTROS),
+      fence(PY_FENCE, code),
+      rng.pick(['Example usage:', 'You can use it like this:', 'For example:']),
+      fence(PY_FENCE, usageBlock(u, rng)),
+    );
+    if (rng.chance(0.5))
+      parts.push(codeFeatures(u.code).slice(0, 2).join(' ') || 'This prints the result for the sample input.');
   } else if (style < 0.94) {
-    parts.push(`Save the following as \`${basename(u.module)}\`:`, fence(rng.pick(PY_FENCES), code), 'Then run it from the shell:', fence('bash', `python3 -c "from ${basename(u.module, '.py')} import ${u.name}; print(${u.name})"`));
+    parts.push(
+      `Save the following as \`${basename(u.module)}\`:`,
+      fence(rng.pick(PY_FENCES), code),
+      'Then run it from the shell:',
+      fence('bash', `python3 -c "from ${basename(u.module, '.py')} import ${u.name}; print(${u.name})"`),
+    );
   } else if (style < 0.97) {
     // two units of the same module in separate blocks
     const sibs = (byModule.get(u.module) ?? []).filter((s) => s !== u && s.code.length < 3000);
@@ -380,12 +489,17 @@ export function makeRecord(units: UnitPool, byModule: Map<string, PyUnit[]>, rng
 /** Write `records` OCI rows to `out` in the given format; deterministic in `seed` (and the stdlib). */
 export async function generatePool(opts: GeneratePoolOptions): Promise<GeneratePoolResult> {
   const { records, seed, out, format } = opts;
-  if (!Number.isSafeInteger(records) || records < 0) throw new RangeError(`records must be a non-negative integer, got ${String(records)}`);
+  if (!Number.isSafeInteger(records) || records < 0)
+    throw new RangeError(`records must be a non-negative integer, got ${String(records)}`);
   if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be an integer, got ${String(seed)}`);
   if (format !== 'jsonl' && format !== 'parquet' && format !== 'jsonl.gz') {
-    throw new CodeblockError(`unknown pool format "${String(format)}" (expected jsonl, jsonl.gz or parquet)`, 'E_USAGE');
+    throw new CodeblockError(
+      `unknown pool format "${String(format)}" (expected jsonl, jsonl.gz or parquet)`,
+      'E_USAGE',
+    );
   }
-  if (!existsSync(dirname(out) || '.')) throw new CodeblockError(`output directory does not exist: ${dirname(out)}`, 'E_INPUT');
+  if (!existsSync(dirname(out) || '.'))
+    throw new CodeblockError(`output directory does not exist: ${dirname(out)}`, 'E_INPUT');
   const root = findPythonStdlib(opts.stdlibDir);
   const units = loadUnits(root);
   if (units.length === 0) throw new CodeblockError(`no usable Python functions found under ${root}`, 'E_INPUT');
@@ -395,11 +509,15 @@ export async function generatePool(opts: GeneratePoolOptions): Promise<GenerateP
     if (list) list.push(u);
     else byModule.set(u.module, [u]);
   }
-  const pool: UnitPool = { top: units.filter((u) => u.kind !== 'method'), methods: units.filter((u) => u.kind === 'method') };
+  const pool: UnitPool = {
+    top: units.filter((u) => u.kind !== 'method'),
+    methods: units.filter((u) => u.kind === 'method'),
+  };
   const rng = new Rng(seed);
   const tmp = `${out}.tmp-${process.pid}`;
   try {
-    if (format === 'parquet') await writeParquet(tmp, records, () => makeRecord(pool, byModule, rng), opts.rowGroupSize ?? 10_000);
+    if (format === 'parquet')
+      await writeParquet(tmp, records, () => makeRecord(pool, byModule, rng), opts.rowGroupSize ?? 10_000);
     else await writeJsonl(tmp, records, () => makeRecord(pool, byModule, rng), format === 'jsonl.gz');
     renameSync(tmp, out);
   } catch (e) {
@@ -424,7 +542,7 @@ async function writeJsonl(path: string, n: number, next: () => OciRow, gzip: boo
   };
   for (let i = 0; i < n; i++) {
     const row = next();
-    const line = JSON.stringify(row) + '\n';
+    const line = `${JSON.stringify(row)}\n`;
     buf.push(line);
     chars += line.length;
     if (chars > 1 << 20) await flush();
@@ -437,7 +555,9 @@ async function writeJsonl(path: string, n: number, next: () => OciRow, gzip: boo
 async function writeParquet(path: string, n: number, next: () => OciRow, rowGroupSize: number): Promise<void> {
   const writer = fileWriter(path);
   const empty = (): Record<string, string[]> => Object.fromEntries(OCI_COLUMNS.map((c) => [c, [] as string[]]));
-  const schema = schemaFromColumnData({ columnData: OCI_COLUMNS.map((name) => ({ name, data: [] as string[], type: 'STRING' as const, nullable: false })) });
+  const schema = schemaFromColumnData({
+    columnData: OCI_COLUMNS.map((name) => ({ name, data: [] as string[], type: 'STRING' as const, nullable: false })),
+  });
   const pq = new ParquetWriter({ writer, schema, codec: 'SNAPPY' });
   let cols = empty();
   let rows = 0;

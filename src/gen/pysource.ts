@@ -37,7 +37,8 @@ export function logicalLines(src: string): LogicalLine[] {
       const c = src.charCodeAt(i);
       if (c === 32) indent++;
       else if (c === 9) indent = (Math.floor(indent / 8) + 1) * 8;
-      else if (c === 12) indent = 0; // form feed resets the count
+      else if (c === 12)
+        indent = 0; // form feed resets the count
       else break;
       i++;
     }
@@ -100,7 +101,8 @@ function skipString(src: string, i: number): number {
     const c = src.charCodeAt(j);
     if (c === 92) j += 2;
     else if (c === q) return j + 1;
-    else if (c === 10) return j; // unterminated: stop at the line end
+    else if (c === 10)
+      return j; // unterminated: stop at the line end
     else j++;
   }
   return n;
@@ -140,7 +142,12 @@ export function extractUnits(src: string, module: string): PyUnit[] {
     if (className !== undefined && m[1] === 'class') return k;
     // decorators directly above, same indentation
     let first = k;
-    while (first > 0 && lines[first - 1]!.indent === indent && src.charCodeAt(lines[first - 1]!.codeStart) === 64 /* @ */) first--;
+    while (
+      first > 0 &&
+      lines[first - 1]!.indent === indent &&
+      src.charCodeAt(lines[first - 1]!.codeStart) === 64 /* @ */
+    )
+      first--;
     // body: following logical lines indented deeper
     let last = k;
     while (last + 1 < lines.length && lines[last + 1]!.indent > indent) last++;
@@ -168,7 +175,9 @@ export function extractUnits(src: string, module: string): PyUnit[] {
       const bodyIndent = body[0]!.indent;
       for (let b = k + 1; b <= last; b++) {
         if (lines[b]!.indent !== bodyIndent) continue;
-        const mm = /^(?:async\s+)?def\s+([A-Za-z_][A-Za-z0-9_]*)/.exec(src.slice(lines[b]!.codeStart, lines[b]!.codeStart + 200));
+        const mm = /^(?:async\s+)?def\s+([A-Za-z_][A-Za-z0-9_]*)/.exec(
+          src.slice(lines[b]!.codeStart, lines[b]!.codeStart + 200),
+        );
         if (mm) {
           methods.push(mm[1]!);
           b = blockAt(b, bodyIndent, m[2]!);

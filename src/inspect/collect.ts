@@ -72,7 +72,7 @@ function minSelectedScore(s: InspectSample): number {
 
 function maxScore(s: InspectSample): number {
   let best = -Infinity;
-  for (const it of s.items) if ((it.status !== 'flagged') && it.score > best) best = it.score;
+  for (const it of s.items) if (it.status !== 'flagged' && it.score > best) best = it.score;
   return best;
 }
 
@@ -158,7 +158,12 @@ export async function collect(runs: RunInfo[], options: CollectOptions = {}): Pr
     // the picked sample is always in the report, even beyond maxSamples
     kept.push(picked);
     const views: Array<RunSampleView | undefined> = new Array(runs.length).fill(undefined);
-    views[0] = { state: picked.state, reason: picked.reason, numSupervised: picked.numSupervised, ranges: supervisedRanges(picked) };
+    views[0] = {
+      state: picked.state,
+      reason: picked.reason,
+      numSupervised: picked.numSupervised,
+      ranges: supervisedRanges(picked),
+    };
     if (!compare.has(picked.id)) compare.set(picked.id, views);
   }
   for (const s of kept) finalizeStatuses(s, runs[0]!, trackers[0]!);
@@ -168,14 +173,25 @@ export async function collect(runs: RunInfo[], options: CollectOptions = {}): Pr
     const run = runs[0]!;
     if ('id' in p) {
       const where = await findOutcome(run, p.id);
-      throw new CodeblockError(where ? `record ${p.id} has no coding items to show: it was ${where}` : `no record with id ${p.id} in ${run.dir}`, 'E_INPUT');
+      throw new CodeblockError(
+        where
+          ? `record ${p.id} has no coding items to show: it was ${where}`
+          : `no record with id ${p.id} in ${run.dir}`,
+        'E_INPUT',
+      );
     }
     if ('first' in p) throw new CodeblockError(`${run.dir} has no analyzed records to show`, 'E_INPUT');
     if ('sample' in p) {
       const count = run.kind === 'analysis' ? totalSamples : summaries[0]!.counts.selected;
-      throw new CodeblockError(`--sample ${p.sample} is out of range: ${run.dir} has ${count} ${run.kind === 'analysis' ? 'analyzed records' : 'written samples'} (0-based)`, 'E_INPUT');
+      throw new CodeblockError(
+        `--sample ${p.sample} is out of range: ${run.dir} has ${count} ${run.kind === 'analysis' ? 'analyzed records' : 'written samples'} (0-based)`,
+        'E_INPUT',
+      );
     }
-    throw new CodeblockError(`${run.dir} has no ${run.kind === 'analysis' ? 'items' : 'selected items'} to rank samples by`, 'E_INPUT');
+    throw new CodeblockError(
+      `${run.dir} has no ${run.kind === 'analysis' ? 'items' : 'selected items'} to rank samples by`,
+      'E_INPUT',
+    );
   }
   return { runs, summaries, samples: kept, totalSamples, picked, compare };
 }

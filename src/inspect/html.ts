@@ -36,7 +36,12 @@ function n(x: number | undefined): string {
 
 /** JSON safe inside <script>: no "</script>", no HTML comment openers. */
 export function scriptJson(v: unknown): string {
-  return JSON.stringify(v).replace(/</g, '\\u003c').replace(/>/g, '\\u003e').replace(/&/g, '\\u0026').replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(v)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 function sampleJson(s: InspectSample, views: Array<RunSampleView | undefined> | undefined) {
@@ -75,7 +80,13 @@ function sampleJson(s: InspectSample, views: Array<RunSampleView | undefined> | 
     outside: s.supervisedOutside ?? 0,
     numTokens: s.numTokens ?? null,
     scorer: s.scorer ?? null,
-    runs: views ? views.map((v) => (v ? { state: v.state, reason: v.reason ?? null, numSupervised: v.numSupervised ?? null, ranges: v.ranges } : null)) : null,
+    runs: views
+      ? views.map((v) =>
+          v
+            ? { state: v.state, reason: v.reason ?? null, numSupervised: v.numSupervised ?? null, ranges: v.ranges }
+            : null,
+        )
+      : null,
   };
 }
 
@@ -97,7 +108,11 @@ function summaryTable(sums: RunSummary[]): string {
     ['— in code items', 'tokens.supervised_code', (s) => n(s.tokens?.supervised_code)],
     ['— prose (NL)', 'tokens.supervised_nl', (s) => n(s.tokens?.supervised_nl)],
     ['supervised ratio', 'tokens.ratio', (s) => (s.tokens ? pct(s.tokens.ratio) : '–')],
-    ['code share of response tokens', 'share.code', (s) => (s.share.code + s.share.prose > 0 ? pct(s.share.code / (s.share.code + s.share.prose)) : '–')],
+    [
+      'code share of response tokens',
+      'share.code',
+      (s) => (s.share.code + s.share.prose > 0 ? pct(s.share.code / (s.share.code + s.share.prose)) : '–'),
+    ],
     ['packs', 'packing.packs', (s) => n(s.packing?.packs)],
     ['packing efficiency', 'packing.efficiency', (s) => (s.packing ? pct(s.packing.efficiency) : '–')],
     ['coding items', 'items.total', (s) => n(s.items.total)],
@@ -106,7 +121,10 @@ function summaryTable(sums: RunSummary[]): string {
   ];
   const head = `<tr><th></th>${sums.map((s, r) => `<th data-run="${r}">${esc(s.label)}</th>`).join('')}</tr>`;
   const body = rows
-    .map(([label, key, f]) => `<tr><th scope="row">${esc(label)}</th>${sums.map((s, r) => `<td data-k="${key}" data-run="${r}">${f(s)}</td>`).join('')}</tr>`)
+    .map(
+      ([label, key, f]) =>
+        `<tr><th scope="row">${esc(label)}</th>${sums.map((s, r) => `<td data-k="${key}" data-run="${r}">${f(s)}</td>`).join('')}</tr>`,
+    )
     .join('');
   return `<table class="sum">${head}${body}</table>`;
 }
@@ -115,9 +133,15 @@ function reasonsBars(s: RunSummary, r: number): string {
   const rows = Object.entries(s.counts.rejected)
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
     .map(([reason, c]) => ({ label: reason, values: [c], note: String(c) }));
-  if (s.counts.quarantined) rows.push({ label: 'quarantined', values: [s.counts.quarantined], note: String(s.counts.quarantined) });
+  if (s.counts.quarantined)
+    rows.push({ label: 'quarantined', values: [s.counts.quarantined], note: String(s.counts.quarantined) });
   if (rows.length === 0) return '';
-  return barsSvg(rows, ['records'], { title: 'Records not selected, by reason', xLabel: 'records', id: `chart-reasons-${r}`, colors: ['#c94f6d', '#c94f6d'] });
+  return barsSvg(rows, ['records'], {
+    title: 'Records not selected, by reason',
+    xLabel: 'records',
+    id: `chart-reasons-${r}`,
+    colors: ['#c94f6d', '#c94f6d'],
+  });
 }
 
 function statusBars(s: RunSummary, r: number): string {
@@ -132,20 +156,43 @@ function typeBars(s: RunSummary, r: number): string {
   const top = s.byType.slice(0, 14);
   if (top.length === 0) return '';
   if (s.kind === 'analysis') {
-    return barsSvg(top.map((t) => ({ label: t.type, values: [t.items], note: String(t.items) })), ['items'], { title: 'Coding items by type', xLabel: 'items', id: `chart-types-${r}` });
+    return barsSvg(
+      top.map((t) => ({ label: t.type, values: [t.items], note: String(t.items) })),
+      ['items'],
+      { title: 'Coding items by type', xLabel: 'items', id: `chart-types-${r}` },
+    );
   }
   const totalSup = s.byType.reduce((a, t) => a + t.supervised, 0);
   return barsSvg(
-    top.map((t) => ({ label: t.type, values: [t.supervised], note: `${totalSup ? pct(t.supervised / totalSup) : '0%'} · ${t.selected}/${t.items} items` })),
+    top.map((t) => ({
+      label: t.type,
+      values: [t.supervised],
+      note: `${totalSup ? pct(t.supervised / totalSup) : '0%'} · ${t.selected}/${t.items} items`,
+    })),
     ['supervised tokens'],
-    { title: 'Supervised code tokens by item type (share · selected/all items)', xLabel: 'tokens', id: `chart-types-${r}` },
+    {
+      title: 'Supervised code tokens by item type (share · selected/all items)',
+      xLabel: 'tokens',
+      id: `chart-types-${r}`,
+    },
   );
 }
 
 function runSection(s: RunSummary, r: number): string {
   const charts = [
-    histogramSvg(s.scoreHistogram, { title: s.kind === 'analysis' ? 'Item scores' : 'Item scores (selected vs not)', xLabel: `score (${s.mode === 'codeblock' || s.kind === 'analysis' ? 'U·(1+λr·reach+λb·bridge)' : s.mode})`, id: `chart-scores-${r}`, marker: s.threshold !== undefined ? { x: s.threshold, label: 'threshold' } : undefined }),
-    s.kind === 'output' ? histogramSvg(s.supervisedHistogram, { title: 'Supervised tokens per written sample', xLabel: 'supervised tokens', id: `chart-persample-${r}` }) : '',
+    histogramSvg(s.scoreHistogram, {
+      title: s.kind === 'analysis' ? 'Item scores' : 'Item scores (selected vs not)',
+      xLabel: `score (${s.mode === 'codeblock' || s.kind === 'analysis' ? 'U·(1+λr·reach+λb·bridge)' : s.mode})`,
+      id: `chart-scores-${r}`,
+      marker: s.threshold !== undefined ? { x: s.threshold, label: 'threshold' } : undefined,
+    }),
+    s.kind === 'output'
+      ? histogramSvg(s.supervisedHistogram, {
+          title: 'Supervised tokens per written sample',
+          xLabel: 'supervised tokens',
+          id: `chart-persample-${r}`,
+        })
+      : '',
     typeBars(s, r),
     statusBars(s, r),
     reasonsBars(s, r),
@@ -241,7 +288,13 @@ pre.resp{white-space:pre-wrap;word-break:break-word;border:1px solid var(--line)
 export function renderReport(c: Collected, opts: ReportOptions = {}): string {
   const title = opts.title ?? 'codeblock report';
   const data = {
-    runs: c.runs.map((r, i) => ({ label: r.label, mode: r.mode, kind: r.kind, threshold: c.summaries[i]!.threshold ?? null, q: runKnobs(r).q })),
+    runs: c.runs.map((r, i) => ({
+      label: r.label,
+      mode: r.mode,
+      kind: r.kind,
+      threshold: c.summaries[i]!.threshold ?? null,
+      q: runKnobs(r).q,
+    })),
     total: c.totalSamples,
     samples: c.samples.map((s) => sampleJson(s, c.compare.get(s.id))),
     /** The sample the report opens at (a pick flag), else the first written one. */
@@ -249,7 +302,10 @@ export function renderReport(c: Collected, opts: ReportOptions = {}): string {
     statusText: STATUS_TEXT,
   };
   const primary = c.summaries[0]!;
-  const shown = c.samples.length < c.totalSamples ? `the first ${c.samples.length} of ${c.totalSamples} analyzed records` : `all ${c.totalSamples} analyzed records`;
+  const shown =
+    c.samples.length < c.totalSamples
+      ? `the first ${c.samples.length} of ${c.totalSamples} analyzed records`
+      : `all ${c.totalSamples} analyzed records`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">

@@ -1,5 +1,14 @@
 /** `codeblock inspect`: what was supervised, and why — in the terminal and as an HTML report. */
-export { resolveRuns, runSamples, runKnobs, inspectItems, attachTokens, locateResponse, finalizeStatuses, ThresholdTracker } from './load.js';
+export {
+  resolveRuns,
+  runSamples,
+  runKnobs,
+  inspectItems,
+  attachTokens,
+  locateResponse,
+  finalizeStatuses,
+  ThresholdTracker,
+} from './load.js';
 export { collect, supervisedRanges } from './collect.js';
 export type { Collected, CollectOptions, SamplePick, RunSampleView } from './collect.js';
 export { SummaryBuilder } from './summary.js';

@@ -100,7 +100,8 @@ export function classifyExpression(text: string): string {
 
 /** Display label of an item. `text` is the item's source text. */
 export function itemLabel(type: string, kind: string, text: string): string {
-  if (kind === 'block') return `${(HEADER[type] ?? type.replace(/_statement$|_definition$/, '')).replace(/ header$/, '')} block`;
+  if (kind === 'block')
+    return `${(HEADER[type] ?? type.replace(/_statement$|_definition$/, '')).replace(/ header$/, '')} block`;
   if (kind === 'header') return HEADER[type] ?? `${type.replace(/_statement$|_definition$/, '')} header`;
   if (kind === 'clause') return CLAUSE[type] ?? type.replace(/_clause$/, '');
   if (type === 'expression_statement') return classifyExpression(text);

@@ -38,8 +38,10 @@ function isAnalysisDir(dir: string): boolean {
   }
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: manifest and analysis JSON are read untyped
 function readJson(path: string): Record<string, any> {
   try {
+    // biome-ignore lint/suspicious/noExplicitAny: manifest and analysis JSON are read untyped
     return JSON.parse(readFileSync(path, 'utf8')) as Record<string, any>;
   } catch (err) {
     throw new CodeblockError(`cannot read ${path}: ${(err as Error).message}`, 'E_INPUT');
@@ -60,7 +62,11 @@ export function resolveRuns(dirs: readonly string[]): RunInfo[] {
     if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new CodeblockError(`not a directory: ${d}`, 'E_INPUT');
     if (existsSync(join(dir, 'manifest.json'))) outputs.push(dir);
     else if (isAnalysisDir(dir)) analyses.push(dir);
-    else throw new CodeblockError(`${d} is neither a codeblock output directory (manifest.json) nor an analysis directory (shard-*/): run \`codeblock run\` or \`codeblock analyze\` first`, 'E_INPUT');
+    else
+      throw new CodeblockError(
+        `${d} is neither a codeblock output directory (manifest.json) nor an analysis directory (shard-*/): run \`codeblock run\` or \`codeblock analyze\` first`,
+        'E_INPUT',
+      );
   }
   const runs: RunInfo[] = [];
   // an output without its own analysis files uses the analysis directories given beside it, else
@@ -68,11 +74,15 @@ export function resolveRuns(dirs: readonly string[]): RunInfo[] {
   const sibling = outputs.map((d) => join(d, 'analysis')).find(isAnalysisDir);
   for (const dir of outputs) {
     const manifest = readJson(join(dir, 'manifest.json'));
-    if (!manifest.counts || !manifest.tokens || !manifest.config) throw new CodeblockError(`${join(dir, 'manifest.json')} is not a codeblock manifest`, 'E_INPUT');
+    if (!manifest.counts || !manifest.tokens || !manifest.config)
+      throw new CodeblockError(`${join(dir, 'manifest.json')} is not a codeblock manifest`, 'E_INPUT');
     const own = join(dir, 'analysis');
     const analysisDirs = isAnalysisDir(own) ? [own] : analyses.length ? analyses : sibling ? [sibling] : [];
     if (analysisDirs.length === 0) {
-      throw new CodeblockError(`${dir} has no analysis files (${own}): pass the analysis directory select read, e.g. \`codeblock inspect ${dir} <analysis-dir>\``, 'E_INPUT');
+      throw new CodeblockError(
+        `${dir} has no analysis files (${own}): pass the analysis directory select read, e.g. \`codeblock inspect ${dir} <analysis-dir>\``,
+        'E_INPUT',
+      );
     }
     const sel = (manifest.config.select ?? {}) as Record<string, unknown>;
     const mode = String(sel.mode ?? defaultMode());
@@ -97,7 +107,9 @@ export function recordedThreshold(run: RunInfo): number | undefined {
 
 /** Selection knobs of a run, from its manifest (analysis-only: the OPTIONS defaults). */
 export function runKnobs(run: RunInfo): SelectKnobs {
-  const config = run.manifest?.config as { select?: Record<string, unknown>; analysis?: Record<string, unknown> } | undefined;
+  const config = run.manifest?.config as
+    | { select?: Record<string, unknown>; analysis?: Record<string, unknown> }
+    | undefined;
   return knobsOfRecord(config?.select, config?.analysis);
 }
 
@@ -140,7 +152,13 @@ async function readParquetSupervision(path: string): Promise<Map<string, PackedS
   let row = 0;
   for (const rg of meta.row_groups) {
     const n = Number(rg.num_rows);
-    const rows = (await parquetReadObjects({ file, metadata: meta, rowStart: row, rowEnd: row + n, columns: ['input_ids', 'labels', 'seq_lens', 'sample_ids'] })) as {
+    const rows = (await parquetReadObjects({
+      file,
+      metadata: meta,
+      rowStart: row,
+      rowEnd: row + n,
+      columns: ['input_ids', 'labels', 'seq_lens', 'sample_ids'],
+    })) as {
       input_ids: number[];
       labels: number[];
       seq_lens: number[];
@@ -236,7 +254,12 @@ export function inspectItems(rec: AnalysisRecord, knobs: SelectKnobs): InspectIt
  * Fill tokens/supervised of a sample from its templated text offsets and per-token supervision, and
  * count each item's tokens (majority rule, as select does).
  */
-export function attachTokens(s: InspectSample, offsets: ArrayLike<number>, sup: ArrayLike<number>, place: Placement): void {
+export function attachTokens(
+  s: InspectSample,
+  offsets: ArrayLike<number>,
+  sup: ArrayLike<number>,
+  place: Placement,
+): void {
   const n = offsets.length >> 1;
   const len = place.responseEnd - place.responseStart;
   const toks: number[] = [];
@@ -247,7 +270,10 @@ export function attachTokens(s: InspectSample, offsets: ArrayLike<number>, sup: 
     const a = offsets[2 * t]!;
     const b = offsets[2 * t + 1]!;
     const isSup = sup[t]! !== 0;
-    const inResp = b > a ? 2 * overlap(a, b, place.responseStart, place.responseEnd) > b - a : a > place.responseStart && a < place.responseEnd;
+    const inResp =
+      b > a
+        ? 2 * overlap(a, b, place.responseStart, place.responseEnd) > b - a
+        : a > place.responseStart && a < place.responseEnd;
     if (!inResp) {
       if (isSup) outside++;
       continue;
@@ -329,11 +355,14 @@ export async function* runSamples(run: RunInfo, options: SampleStreamOptions = {
   const rejections = await readSelectRejections(run.dir);
   const samplesPath = join(run.dir, 'samples.jsonl');
   const parquetPath = join(run.dir, 'packs.parquet');
+  // biome-ignore lint/suspicious/noExplicitAny: manifest and analysis JSON are read untyped
   const sel = (run.manifest!.config.select ?? {}) as Record<string, any>;
   let tokenizer: TargetTokenizer | undefined;
   let tokenizerError: string | undefined;
   try {
-    tokenizer = TargetTokenizer.loadSync(String(sel.tokenizer ?? 'qwen2.5'), { template: String(sel.template ?? 'auto') });
+    tokenizer = TargetTokenizer.loadSync(String(sel.tokenizer ?? 'qwen2.5'), {
+      template: String(sel.template ?? 'auto'),
+    });
   } catch (err) {
     tokenizerError = (err as Error).message;
   }
@@ -366,32 +395,56 @@ export async function* runSamples(run: RunInfo, options: SampleStreamOptions = {
         next = await rl.next();
         lineNo++;
       }
-      if (next.done) throw new CodeblockError(`${samplesPath} ends before record ${rec.id} (ordinal ${rec.ordinal}): it does not belong to these analysis files`, 'E_INPUT');
+      if (next.done)
+        throw new CodeblockError(
+          `${samplesPath} ends before record ${rec.id} (ordinal ${rec.ordinal}): it does not belong to these analysis files`,
+          'E_INPUT',
+        );
       const row = JSON.parse(next.value) as SampleLine;
-      if (row.id !== rec.id) throw new CodeblockError(`${samplesPath}:${lineNo} is sample ${row.id}, the analysis files expect ${rec.id}: the output was not made from these analysis files`, 'E_INPUT');
+      if (row.id !== rec.id)
+        throw new CodeblockError(
+          `${samplesPath}:${lineNo} is sample ${row.id}, the analysis files expect ${rec.id}: the output was not made from these analysis files`,
+          'E_INPUT',
+        );
       let place: Placement | undefined;
       if (tokenizer) {
         const r = tokenizer.renderConversation(rec.prompt, rec.response);
         if (r.text === row.text) place = r;
       }
       place ??= locateResponse(row.text, rec.response);
-      if (!place) throw new CodeblockError(`${samplesPath}:${lineNo}: cannot find the response of ${rec.id} in its templated text`, 'E_INPUT');
+      if (!place)
+        throw new CodeblockError(
+          `${samplesPath}:${lineNo}: cannot find the response of ${rec.id} in its templated text`,
+          'E_INPUT',
+        );
       const offsets = new Int32Array(row.offsets.length * 2);
       row.offsets.forEach(([a, b], i) => {
         offsets[2 * i] = a;
         offsets[2 * i + 1] = b;
       });
       s.state = 'selected';
-      attachTokens(s, offsets, row.labels.map((l) => (l === IGNORE ? 0 : 1)), place);
+      attachTokens(
+        s,
+        offsets,
+        row.labels.map((l) => (l === IGNORE ? 0 : 1)),
+        place,
+      );
       yield s;
     }
     return;
   }
 
   if (!existsSync(parquetPath)) {
-    throw new CodeblockError(`${run.dir} has neither samples.jsonl nor packs.parquet (packs.bin carries no sample ids): re-run select with --format parquet or --format jsonl to inspect it`, 'E_INPUT');
+    throw new CodeblockError(
+      `${run.dir} has neither samples.jsonl nor packs.parquet (packs.bin carries no sample ids): re-run select with --format parquet or --format jsonl to inspect it`,
+      'E_INPUT',
+    );
   }
-  if (!tokenizer) throw new CodeblockError(`inspecting ${parquetPath} needs the target tokenizer of that run, which does not load (${tokenizerError}); re-run select with --format jsonl to inspect without it`, 'E_INPUT');
+  if (!tokenizer)
+    throw new CodeblockError(
+      `inspecting ${parquetPath} needs the target tokenizer of that run, which does not load (${tokenizerError}); re-run select with --format jsonl to inspect without it`,
+      'E_INPUT',
+    );
   const packed = await readParquetSupervision(parquetPath);
   for await (const chunk of chunked(orderedRecords(parts), 128)) {
     const keep = chunk.filter((r) => !rejections.has(r.ordinal));
@@ -408,7 +461,10 @@ export async function* runSamples(run: RunInfo, options: SampleStreamOptions = {
       const h = idsHash(enc.ids);
       const at = list ? list.findIndex((p) => p.hash === h && p.length === enc.ids.length) : -1;
       if (at < 0) {
-        throw new CodeblockError(`sample ${rec.id} is not in ${parquetPath} as the run's tokenizer encodes it (tokenizer or template changed since select?); re-run select with --format jsonl to inspect it`, 'E_INPUT');
+        throw new CodeblockError(
+          `sample ${rec.id} is not in ${parquetPath} as the run's tokenizer encodes it (tokenizer or template changed since select?); re-run select with --format jsonl to inspect it`,
+          'E_INPUT',
+        );
       }
       const p = list!.splice(at, 1)[0]!;
       const flags = new Uint8Array(enc.ids.length);
@@ -484,7 +540,8 @@ export function finalizeStatuses(s: InspectSample, run: RunInfo, tracker: Thresh
     let st: ItemStatus;
     if (s.state === 'selected' && it.supervised > 0 && (itemMode || wholeResponse)) st = 'selected';
     else if (dropped) st = 'sample_dropped';
-    else if (!itemMode) st = 'mode'; // token modes: `supervised` tells how much of the item the tokens cover
+    else if (!itemMode)
+      st = 'mode'; // token modes: `supervised` tells how much of the item the tokens cover
     else if (it.flags.length > 0 && !k.allowFlagged) st = 'flagged';
     else if (it.tokens === 0) st = 'no_tokens';
     else if (keep && !keep.has(it.index)) st = 'max_items';

@@ -5,7 +5,7 @@
  */
 import { scoreBin } from '../budget/threshold.js';
 import type { InspectSample, ItemStatus, RunInfo } from './types.js';
-import { finalizeStatuses, ThresholdTracker } from './load.js';
+import { finalizeStatuses, type ThresholdTracker } from './load.js';
 import { growFloat32 } from '../util/grow.js';
 
 export interface TypeShare {
@@ -44,7 +44,13 @@ export interface RunSummary {
   byType: TypeShare[];
 }
 
-function histogram(values: Float32Array, groups: Uint8Array | undefined, names: string[], bins: number, integer = false): Histogram {
+function histogram(
+  values: Float32Array,
+  groups: Uint8Array | undefined,
+  names: string[],
+  bins: number,
+  integer = false,
+): Histogram {
   if (values.length === 0) return { edges: [0, 1], series: names.map((name) => ({ name, counts: [0] })) };
   let lo = Infinity;
   let hi = -Infinity;
@@ -90,7 +96,10 @@ export class SummaryBuilder {
   private code = 0;
   private prose = 0;
 
-  constructor(readonly run: RunInfo, tracker: ThresholdTracker) {
+  constructor(
+    readonly run: RunInfo,
+    tracker: ThresholdTracker,
+  ) {
     this.tracker = tracker;
   }
 
@@ -145,7 +154,12 @@ export class SummaryBuilder {
       ? { ...(m.counts as RunSummary['counts']), analyzed: this.analyzed }
       : { input: this.analyzed, selected: 0, rejected: {}, quarantined: 0, analyzed: this.analyzed };
     const names = this.run.kind === 'analysis' ? ['items'] : ['not selected', 'selected'];
-    const scoreHistogram = histogram(this.scores.view(), this.run.kind === 'analysis' ? undefined : Uint8Array.from(this.scoreSel), names, 30);
+    const scoreHistogram = histogram(
+      this.scores.view(),
+      this.run.kind === 'analysis' ? undefined : Uint8Array.from(this.scoreSel),
+      names,
+      30,
+    );
     const supervisedHistogram = histogram(this.supervisedPerSample.view(), undefined, ['samples'], 20, true);
     return {
       label: this.run.label,
@@ -161,7 +175,9 @@ export class SummaryBuilder {
       threshold: Number.isFinite(this.tracker.minSelected) ? this.tracker.minSelected : undefined,
       scoreHistogram,
       supervisedHistogram,
-      byType: [...this.byType.values()].sort((a, b) => b.supervised - a.supervised || b.items - a.items || (a.type < b.type ? -1 : 1)),
+      byType: [...this.byType.values()].sort(
+        (a, b) => b.supervised - a.supervised || b.items - a.items || (a.type < b.type ? -1 : 1),
+      ),
     };
   }
 
@@ -171,7 +187,11 @@ export class SummaryBuilder {
   }
 }
 
-function countShare(spans: ArrayLike<number>, segments: Array<{ start: number; end: number }>, f: (code: boolean) => void): void {
+function countShare(
+  spans: ArrayLike<number>,
+  segments: Array<{ start: number; end: number }>,
+  f: (code: boolean) => void,
+): void {
   let g = 0;
   for (let i = 0; i + 1 < spans.length; i += 2) {
     const a = spans[i]!;

@@ -17,7 +17,7 @@ export const PALETTE = ['#b8c4d6', '#2f9e6e', '#e07b39', '#7a5cc7', '#c94f6d', '
 function niceStep(range: number, ticks: number): number {
   if (!(range > 0)) return 1;
   const raw = range / ticks;
-  const p = Math.pow(10, Math.floor(Math.log10(raw)));
+  const p = 10 ** Math.floor(Math.log10(raw));
   const m = raw / p;
   return (m < 1.5 ? 1 : m < 3 ? 2 : m < 7 ? 5 : 10) * p;
 }
@@ -56,11 +56,15 @@ export function histogramSvg(h: Histogram, o: ChartOptions): string {
   const colors = o.colors ?? PALETTE;
   const bw = pw / bins;
   const parts: string[] = [];
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" class="chart" ${o.id ? `id="${esc(o.id)}" ` : ''}viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(o.title)}">`);
+  parts.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" class="chart" ${o.id ? `id="${esc(o.id)}" ` : ''}viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(o.title)}">`,
+  );
   parts.push(`<text x="${m.l}" y="16" class="ct">${esc(o.title)}</text>`);
   for (let y = 0; y <= ytop + 1e-9; y += ystep) {
     const py = r1(m.t + ph - (y / ytop) * ph);
-    parts.push(`<line x1="${m.l}" x2="${W - m.r}" y1="${py}" y2="${py}" class="grid"/><text x="${m.l - 4}" y="${py + 3}" class="tk" text-anchor="end">${num(y)}</text>`);
+    parts.push(
+      `<line x1="${m.l}" x2="${W - m.r}" y1="${py}" y2="${py}" class="grid"/><text x="${m.l - 4}" y="${py + 3}" class="tk" text-anchor="end">${num(y)}</text>`,
+    );
   }
   for (let b = 0; b < bins; b++) {
     let acc = 0;
@@ -85,7 +89,9 @@ export function histogramSvg(h: Histogram, o: ChartOptions): string {
   const hi = h.edges[bins]!;
   if (o.marker && hi > lo && o.marker.x >= lo && o.marker.x <= hi) {
     const px = r1(m.l + ((o.marker.x - lo) / (hi - lo)) * pw);
-    parts.push(`<line x1="${px}" x2="${px}" y1="${m.t}" y2="${m.t + ph}" class="mark"/><text x="${px - 3}" y="${m.t + 10}" class="tk" text-anchor="end">${esc(o.marker.label)}</text>`);
+    parts.push(
+      `<line x1="${px}" x2="${px}" y1="${m.t}" y2="${m.t + ph}" class="mark"/><text x="${px - 3}" y="${m.t + 10}" class="tk" text-anchor="end">${esc(o.marker.label)}</text>`,
+    );
   }
   parts.push(`<text x="${m.l + pw / 2}" y="${H - 6}" class="al" text-anchor="middle">${esc(o.xLabel)}</text>`);
   if (h.series.length > 1) {
@@ -93,7 +99,9 @@ export function histogramSvg(h: Histogram, o: ChartOptions): string {
     for (let k = h.series.length - 1; k >= 0; k--) {
       const name = h.series[k]!.name;
       lx -= name.length * 6 + 22;
-      parts.push(`<rect x="${lx}" y="8" width="10" height="10" fill="${colors[k % colors.length]}"/><text x="${lx + 14}" y="17" class="tk">${esc(name)}</text>`);
+      parts.push(
+        `<rect x="${lx}" y="8" width="10" height="10" fill="${colors[k % colors.length]}"/><text x="${lx + 14}" y="17" class="tk">${esc(name)}</text>`,
+      );
     }
   }
   parts.push('</svg>');
@@ -120,12 +128,16 @@ export function barsSvg(rows: BarRow[], series: string[], o: ChartOptions): stri
   const vmax = Math.max(1e-12, ...rows.map((r) => r.values.reduce((a, b) => a + b, 0)));
   const colors = o.colors ?? PALETTE;
   const parts: string[] = [];
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" class="chart" ${o.id ? `id="${esc(o.id)}" ` : ''}viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(o.title)}">`);
+  parts.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" class="chart" ${o.id ? `id="${esc(o.id)}" ` : ''}viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(o.title)}">`,
+  );
   parts.push(`<text x="4" y="16" class="ct">${esc(o.title)}</text>`);
   if (series.length > 1) {
     let lx = 4;
     series.forEach((s, k) => {
-      parts.push(`<rect x="${lx}" y="22" width="10" height="10" fill="${colors[k % colors.length]}"/><text x="${lx + 14}" y="31" class="tk">${esc(s)}</text>`);
+      parts.push(
+        `<rect x="${lx}" y="22" width="10" height="10" fill="${colors[k % colors.length]}"/><text x="${lx + 14}" y="31" class="tk">${esc(s)}</text>`,
+      );
       lx += s.length * 6 + 26;
     });
   }
@@ -136,7 +148,9 @@ export function barsSvg(rows: BarRow[], series: string[], o: ChartOptions): stri
     r.values.forEach((v, k) => {
       if (v <= 0) return;
       const w = (v / vmax) * pw;
-      parts.push(`<rect x="${r1(x)}" y="${y + 3}" width="${r1(Math.max(0.5, w))}" height="${rowH - 6}" fill="${colors[(k + (series.length === 1 ? 1 : 0)) % colors.length]}"><title>${esc(`${r.label} — ${series[k] ?? ''}: ${num(v)}`)}</title></rect>`);
+      parts.push(
+        `<rect x="${r1(x)}" y="${y + 3}" width="${r1(Math.max(0.5, w))}" height="${rowH - 6}" fill="${colors[(k + (series.length === 1 ? 1 : 0)) % colors.length]}"><title>${esc(`${r.label} — ${series[k] ?? ''}: ${num(v)}`)}</title></rect>`,
+      );
       x += w;
     });
     if (r.note) parts.push(`<text x="${r1(x + 4)}" y="${y + 13}" class="tk">${esc(r.note)}</text>`);

@@ -99,17 +99,28 @@ export function renderResponse(s: InspectSample, opts: TerminalOptions): string 
     const lineItems: number[] = [];
     for (let p = k; p <= Math.min(first, e); p++) for (const i of starts.get(p) ?? []) lineItems.push(i);
     const gutter = lineItems.length ? lineItems.join(',') : '';
-    let out = c ? `${STYLE.marker}${gutter.padStart(gutterWidth)} │${STYLE.reset} ` : `${gutter.padStart(gutterWidth)} | `;
+    let out = c
+      ? `${STYLE.marker}${gutter.padStart(gutterWidth)} │${STYLE.reset} `
+      : `${gutter.padStart(gutterWidth)} | `;
     let style = '';
     let inSup = false;
     for (let p = k; p < e; p++) {
       // inline marker for an item starting mid-line
-      if (p > first) for (const i of starts.get(p) ?? []) out += c ? `${STYLE.marker}⟨${i}⟩${STYLE.reset}${style}` : `⟨${i}⟩`;
+      if (p > first)
+        for (const i of starts.get(p) ?? []) out += c ? `${STYLE.marker}⟨${i}⟩${STYLE.reset}${style}` : `⟨${i}⟩`;
       const ch = cps[p]!;
       if (ch === '\r' && cps[p + 1] === '\n') continue;
       if (c) {
         const it = itemAt[p]!;
-        const want = sup[p] ? STYLE.sup : it >= 0 ? (status(it) === 'selected' ? STYLE.selItem : status(it) === 'flagged' ? STYLE.flagged : '') : '';
+        const want = sup[p]
+          ? STYLE.sup
+          : it >= 0
+            ? status(it) === 'selected'
+              ? STYLE.selItem
+              : status(it) === 'flagged'
+                ? STYLE.flagged
+                : ''
+            : '';
         if (want !== style) {
           out += STYLE.reset + want;
           style = want;
@@ -134,7 +145,10 @@ export function renderResponse(s: InspectSample, opts: TerminalOptions): string 
 
 function table(rows: string[][], header: string[], color: boolean, styles?: Array<string | undefined>): string {
   const w = header.map((h, j) => Math.max(h.length, ...rows.map((r) => [...r[j]!].length)));
-  const pad = (cells: string[]) => cells.map((x, j) => (j >= 2 && j <= 8 ? x.padStart(w[j]!) : j === cells.length - 1 ? x : x.padEnd(w[j]!))).join('  ');
+  const pad = (cells: string[]) =>
+    cells
+      .map((x, j) => (j >= 2 && j <= 8 ? x.padStart(w[j]!) : j === cells.length - 1 ? x : x.padEnd(w[j]!)))
+      .join('  ');
   const out = [color ? `${STYLE.bold}${pad(header)}${STYLE.reset}` : pad(header)];
   rows.forEach((r, i) => {
     const st = styles?.[i];
@@ -148,21 +162,33 @@ function list(a: number[]): string {
 }
 
 /** Header, response and items table of one sample. */
-export function renderSample(s: InspectSample, run: RunInfo, summary: RunSummary | undefined, opts: TerminalOptions): string {
+export function renderSample(
+  s: InspectSample,
+  run: RunInfo,
+  summary: RunSummary | undefined,
+  opts: TerminalOptions,
+): string {
   const c = opts.color;
   const out: string[] = [];
   const h = (x: string) => (c ? `${STYLE.head}${x}${STYLE.reset}` : x);
-  out.push(h(`sample ${s.id}`) + `  (ordinal ${s.ordinal}, ${s.file}:${s.line})  run: ${run.label} — ${run.dir}`);
+  out.push(`${h(`sample ${s.id}`)}  (ordinal ${s.ordinal}, ${s.file}:${s.line})  run: ${run.label} — ${run.dir}`);
   if (s.state === 'selected') {
     const resp = s.supervised?.length ?? 0;
     const inResp = (s.numSupervised ?? 0) - (s.supervisedOutside ?? 0);
-    out.push(`selected: ${s.numSupervised} supervised tokens of ${s.numTokens} (${inResp}/${resp} response tokens, ${pct(inResp, resp)})${s.supervisedOutside ? `, ${s.supervisedOutside} outside the response` : ''}`);
+    out.push(
+      `selected: ${s.numSupervised} supervised tokens of ${s.numTokens} (${inResp}/${resp} response tokens, ${pct(inResp, resp)})${s.supervisedOutside ? `, ${s.supervisedOutside} outside the response` : ''}`,
+    );
   } else if (s.state === 'rejected') {
-    out.push(`${c ? STYLE.red : ''}not in the training data: ${s.reason}${s.detail ? ` — ${s.detail}` : ''}${c ? STYLE.reset : ''}`);
+    out.push(
+      `${c ? STYLE.red : ''}not in the training data: ${s.reason}${s.detail ? ` — ${s.detail}` : ''}${c ? STYLE.reset : ''}`,
+    );
   } else {
-    out.push('analysis files only: items and scores, no supervision yet (run `codeblock select` to see what is picked)');
+    out.push(
+      'analysis files only: items and scores, no supervision yet (run `codeblock select` to see what is picked)',
+    );
   }
-  if (summary?.threshold !== undefined) out.push(`global item threshold (lowest selected score): ${fmt(summary.threshold, 4)}`);
+  if (summary?.threshold !== undefined)
+    out.push(`global item threshold (lowest selected score): ${fmt(summary.threshold, 4)}`);
   out.push('');
   for (const m of s.prompt) {
     const text = Array.from(m.content).map(visible).join('');
@@ -171,7 +197,10 @@ export function renderSample(s: InspectSample, run: RunInfo, summary: RunSummary
   out.push(c ? `${STYLE.dim}[assistant]${STYLE.reset}` : '[assistant]');
   out.push(renderResponse(s, opts));
   out.push('');
-  if (c) out.push(`${STYLE.sup} supervised ${STYLE.reset}  ${STYLE.selItem}selected item${STYLE.reset}  ${STYLE.flagged}flagged item${STYLE.reset}  ${STYLE.marker}n │ items starting on the line, ⟨n⟩ mid-line${STYLE.reset}`);
+  if (c)
+    out.push(
+      `${STYLE.sup} supervised ${STYLE.reset}  ${STYLE.selItem}selected item${STYLE.reset}  ${STYLE.flagged}flagged item${STYLE.reset}  ${STYLE.marker}n │ items starting on the line, ⟨n⟩ mid-line${STYLE.reset}`,
+    );
   else out.push('legend: «supervised»  n | items starting on the line  ⟨n⟩ item starting mid-line');
   out.push('');
   if (s.items.length === 0) {
@@ -210,7 +239,7 @@ function cpSliceShort(text: string, start: number, end: number): string {
   const cps = Array.from(text).slice(start, end).join('').trim();
   const first = cps.split('\n')[0]!;
   const short = Array.from(first);
-  const s = short.length > 40 ? short.slice(0, 39).join('') + '…' : first;
+  const s = short.length > 40 ? `${short.slice(0, 39).join('')}…` : first;
   return Array.from(s).map(visible).join('') + (cps.includes('\n') ? ' ⏎' : '');
 }
 
@@ -219,21 +248,34 @@ export function renderSummary(sum: RunSummary, opts: TerminalOptions): string {
   const c = opts.color;
   const out: string[] = [];
   const h = (x: string) => (c ? `${STYLE.head}${x}${STYLE.reset}` : x);
-  out.push(h(`${sum.kind === 'output' ? 'output' : 'analysis'} ${sum.dir}`) + `  mode ${sum.mode}${sum.budget !== undefined ? `, budget ${sum.budget}` : ''}`);
+  out.push(
+    h(`${sum.kind === 'output' ? 'output' : 'analysis'} ${sum.dir}`) +
+      `  mode ${sum.mode}${sum.budget !== undefined ? `, budget ${sum.budget}` : ''}`,
+  );
   const cn = sum.counts;
   const rej = Object.entries(cn.rejected)
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
     .map(([r, n]) => `${r} ${n}`)
     .join(', ');
   if (sum.kind === 'output') {
-    out.push(`records: ${cn.input} input = ${cn.selected} selected + ${Object.values(cn.rejected).reduce((a, b) => a + b, 0)} rejected${rej ? ` (${rej})` : ''} + ${cn.quarantined} quarantined`);
+    out.push(
+      `records: ${cn.input} input = ${cn.selected} selected + ${Object.values(cn.rejected).reduce((a, b) => a + b, 0)} rejected${rej ? ` (${rej})` : ''} + ${cn.quarantined} quarantined`,
+    );
   } else out.push(`records: ${cn.analyzed} analyzed`);
-  if (sum.tokens) out.push(`supervised: ${sum.tokens.supervised} of ${sum.tokens.response} response tokens (${pct(sum.tokens.supervised, sum.tokens.response)}; code ${sum.tokens.supervised_code}, prose ${sum.tokens.supervised_nl})`);
-  if (sum.packing) out.push(`packing: ${sum.packing.packs} packs of ${sum.packing.max_len}, efficiency ${pct(sum.packing.efficiency, 1)}`);
+  if (sum.tokens)
+    out.push(
+      `supervised: ${sum.tokens.supervised} of ${sum.tokens.response} response tokens (${pct(sum.tokens.supervised, sum.tokens.response)}; code ${sum.tokens.supervised_code}, prose ${sum.tokens.supervised_nl})`,
+    );
+  if (sum.packing)
+    out.push(
+      `packing: ${sum.packing.packs} packs of ${sum.packing.max_len}, efficiency ${pct(sum.packing.efficiency, 1)}`,
+    );
   const st = Object.entries(sum.items.status)
     .sort((a, b) => b[1]! - a[1]!)
     .map(([k, n]) => `${STATUS_TEXT[k as ItemStatus]} ${n}`)
     .join(', ');
-  out.push(`items: ${sum.items.total} (${st})${sum.threshold !== undefined ? `; threshold ${fmt(sum.threshold, 4)}` : ''}`);
+  out.push(
+    `items: ${sum.items.total} (${st})${sum.threshold !== undefined ? `; threshold ${fmt(sum.threshold, 4)}` : ''}`,
+  );
   return out.join('\n');
 }

@@ -113,5 +113,6 @@ export interface RunInfo {
   mode: string;
   budget?: number;
   /** The output's manifest (kind output). */
+  // biome-ignore lint/suspicious/noExplicitAny: the manifest is read untyped
   manifest?: Record<string, any>;
 }

@@ -16,8 +16,10 @@ export function formatFromName(path: string): InputFormat | undefined {
 /** Format implied by the first bytes of a file, if any. */
 export function formatFromMagic(head: Uint8Array): InputFormat | undefined {
   if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) return 'jsonl.gz';
-  if (head.length >= 4 && head[0] === 0x28 && head[1] === 0xb5 && head[2] === 0x2f && head[3] === 0xfd) return 'jsonl.zst';
-  if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x41 && head[2] === 0x52 && head[3] === 0x31) return 'parquet';
+  if (head.length >= 4 && head[0] === 0x28 && head[1] === 0xb5 && head[2] === 0x2f && head[3] === 0xfd)
+    return 'jsonl.zst';
+  if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x41 && head[2] === 0x52 && head[3] === 0x31)
+    return 'parquet';
   return undefined;
 }
 

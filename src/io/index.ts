@@ -8,7 +8,15 @@
  *   }
  */
 export type { ReadEvent } from './events.js';
-export { readRecords, readRecordBatches, checkInputs, countInput, DEFAULT_MAX_LINE_BYTES, type ReadOptions, type InputInfo } from './read.js';
+export {
+  readRecords,
+  readRecordBatches,
+  checkInputs,
+  countInput,
+  DEFAULT_MAX_LINE_BYTES,
+  type ReadOptions,
+  type InputInfo,
+} from './read.js';
 export { detectPreset, detectPresetFromKeys, requiredFields } from './presets.js';
 export { QuarantineWriter } from './quarantine.js';
 export { detectFormat, type InputFormat } from './format.js';

@@ -17,7 +17,8 @@ const READ_CHUNK = 1 << 20;
 type Transform = import('node:stream').Transform;
 /** node:zlib's zstd decompressor where the running Node has one (22.15+), else undefined (→ fzstd). */
 export const nativeZstd: (() => Transform) | undefined =
-  typeof (zlib as unknown as { createZstdDecompress?: unknown }).createZstdDecompress === 'function' && !process.env.CODEBLOCK_FZSTD
+  typeof (zlib as unknown as { createZstdDecompress?: unknown }).createZstdDecompress === 'function' &&
+  !process.env.CODEBLOCK_FZSTD
     ? () => (zlib as unknown as { createZstdDecompress: () => Transform }).createZstdDecompress()
     : undefined;
 const MAX_ERROR_CHARS = 300;
@@ -50,7 +51,11 @@ export async function* readJsonlFile(
   /** Turn one line into an event. `tail` marks the unterminated last line of a damaged stream. */
   const handleLine = (ev: LineEvent, tail: boolean): void => {
     if (ev.kind === 'too_long') {
-      quarantine(ev.line, 'line_too_long', `line is ${ev.bytes} bytes, over the limit of ${maxLineBytes} bytes (maxLineBytes); skipped without buffering`);
+      quarantine(
+        ev.line,
+        'line_too_long',
+        `line is ${ev.bytes} bytes, over the limit of ${maxLineBytes} bytes (maxLineBytes); skipped without buffering`,
+      );
       return;
     }
     const bytes = ev.line === 1 ? stripBom(ev.bytes) : ev.bytes;
@@ -163,12 +168,15 @@ export async function* readJsonlFile(
   for (const ev of lines) handleLine(ev, damage !== undefined);
   lines.length = 0;
   if (damage !== undefined) {
-    const what = format === 'jsonl' ? 'read error' : `${format === 'jsonl.gz' ? 'gzip' : 'zstd'} stream damaged or truncated`;
+    const what =
+      format === 'jsonl' ? 'read error' : `${format === 'jsonl.gz' ? 'gzip' : 'zstd'} stream damaged or truncated`;
     const msg = damage instanceof Error ? damage.message : String(damage);
     pending.push({
       type: 'file_error',
       file,
-      error: shortError(`${what} after ${completeLines} complete lines${inBytes ? ` (${inBytes} compressed bytes read)` : ''}: ${msg}`),
+      error: shortError(
+        `${what} after ${completeLines} complete lines${inBytes ? ` (${inBytes} compressed bytes read)` : ''}: ${msg}`,
+      ),
     });
   }
   if (pending.length) yield take();
@@ -187,5 +195,8 @@ function mkQ(
   error: string,
   id?: string,
 ): ReadEvent {
-  return { type: 'quarantine', entry: id === undefined ? { file, line, reason, error, ordinal } : { file, line, reason, error, id, ordinal } };
+  return {
+    type: 'quarantine',
+    entry: id === undefined ? { file, line, reason, error, ordinal } : { file, line, reason, error, id, ordinal },
+  };
 }

@@ -5,7 +5,13 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { decompress as zstdDecompress } from 'fzstd';
-import { parquetMetadataAsync, parquetReadObjects, parquetSchema, type AsyncBuffer, type FileMetaData } from 'hyparquet';
+import {
+  parquetMetadataAsync,
+  parquetReadObjects,
+  parquetSchema,
+  type AsyncBuffer,
+  type FileMetaData,
+} from 'hyparquet';
 import type { Preset } from '../types.js';
 import type { ReadEvent, ReadState } from './events.js';
 import { shortError } from './jsonl.js';
@@ -59,7 +65,8 @@ function missingColumns(preset: Preset, columns: readonly string[]): string[] {
 
 /** Plain JS values: bigint → number (or string when unsafe), bytes → UTF-8 string when valid, Date → ISO. */
 export function toPlain(v: unknown): unknown {
-  if (typeof v === 'bigint') return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
+  if (typeof v === 'bigint')
+    return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
   if (v === null || typeof v !== 'object') return v;
   if (v instanceof Uint8Array) {
     try {
@@ -75,7 +82,11 @@ export function toPlain(v: unknown): unknown {
   return out;
 }
 
-export async function* readParquetFile(file: string, presetOpt: Preset | 'auto', state: ReadState): AsyncGenerator<ReadEvent[]> {
+export async function* readParquetFile(
+  file: string,
+  presetOpt: Preset | 'auto',
+  state: ReadState,
+): AsyncGenerator<ReadEvent[]> {
   let handle: Awaited<ReturnType<typeof fileAsyncBuffer>>;
   let metadata: FileMetaData;
   try {
@@ -108,7 +119,10 @@ export async function* readParquetFile(file: string, presetOpt: Preset | 'auto',
       for (let r = 0; r < numRows; ) {
         const batch: ReadEvent[] = [];
         for (const end = Math.min(numRows, r + 4096); r < end; r++) {
-          batch.push({ type: 'quarantine', entry: { file, line: r, reason: 'bad_schema', error, ordinal: state.ordinal++ } });
+          batch.push({
+            type: 'quarantine',
+            entry: { file, line: r, reason: 'bad_schema', error, ordinal: state.ordinal++ },
+          });
         }
         yield batch;
       }
@@ -136,7 +150,10 @@ export async function* readParquetFile(file: string, presetOpt: Preset | 'auto',
       if (groupError !== undefined || !rows) {
         const error = shortError(`cannot decode row group at rows ${groupStart}..${groupEnd - 1}: ${groupError}`);
         for (let r = groupStart; r < groupEnd; r++) {
-          batch.push({ type: 'quarantine', entry: { file, line: r, reason: 'unreadable', error, ordinal: state.ordinal++ } });
+          batch.push({
+            type: 'quarantine',
+            entry: { file, line: r, reason: 'unreadable', error, ordinal: state.ordinal++ },
+          });
         }
       } else {
         for (let i = 0; i < rows.length; i++) {
@@ -144,7 +161,10 @@ export async function* readParquetFile(file: string, presetOpt: Preset | 'auto',
           const ordinal = state.ordinal++;
           const obj = toPlain(rows[i]) as Record<string, unknown>;
           if (obj === null || typeof obj !== 'object') {
-            batch.push({ type: 'quarantine', entry: { file, line: row, reason: 'not_an_object', error: `row is ${typeName(obj)}`, ordinal } });
+            batch.push({
+              type: 'quarantine',
+              entry: { file, line: row, reason: 'not_an_object', error: `row is ${typeName(obj)}`, ordinal },
+            });
             continue;
           }
           const n = normalize(obj, preset!, { file, line: row, ordinal });

@@ -198,7 +198,10 @@ function recordId(obj: Record<string, unknown>, ctx: RecordContext): { id: strin
   if (typeof v === 'string') return { id: v };
   if (typeof v === 'number' && Number.isFinite(v)) {
     // JSON.parse already rounded an integer beyond 2^53: two different ids could collide
-    if (Number.isInteger(v) && !Number.isSafeInteger(v)) return { error: `field "id" is an integer beyond 2^53 (${v}) that cannot be represented exactly; quote it as a string` };
+    if (Number.isInteger(v) && !Number.isSafeInteger(v))
+      return {
+        error: `field "id" is an integer beyond 2^53 (${v}) that cannot be represented exactly; quote it as a string`,
+      };
     return { id: String(v) };
   }
   if (typeof v === 'bigint') return { id: v.toString() };
@@ -230,7 +233,11 @@ function needString(obj: Record<string, unknown>, name: string, preset: Preset):
   }
   const v = obj[name];
   if (typeof v !== 'string') {
-    return { ok: false, reason: 'wrong_type', error: `field "${name}" must be a string, got ${typeName(v)} (preset ${preset})` };
+    return {
+      ok: false,
+      reason: 'wrong_type',
+      error: `field "${name}" must be a string, got ${typeName(v)} (preset ${preset})`,
+    };
   }
   return { ok: true, value: wellFormed(v) };
 }
@@ -239,7 +246,11 @@ function optString(obj: Record<string, unknown>, name: string, preset: Preset): 
   const v = obj[name];
   if (v === undefined || v === null) return undefined;
   if (typeof v !== 'string') {
-    return { ok: false, reason: 'wrong_type', error: `field "${name}" must be a string, got ${typeName(v)} (preset ${preset})` };
+    return {
+      ok: false,
+      reason: 'wrong_type',
+      error: `field "${name}" must be a string, got ${typeName(v)} (preset ${preset})`,
+    };
   }
   return { ok: true, value: wellFormed(v) };
 }
@@ -255,7 +266,12 @@ export function normalize(obj: Record<string, unknown>, preset: Preset, ctx: Rec
   const idr = recordId(obj, ctx);
   if ('error' in idr) return { ok: false, reason: 'wrong_type', error: idr.error };
   const id = idr.id;
-  const fail = (f: { reason: QuarantineReason; error: string }): Normalized => ({ ok: false, reason: f.reason, error: f.error, id });
+  const fail = (f: { reason: QuarantineReason; error: string }): Normalized => ({
+    ok: false,
+    reason: f.reason,
+    error: f.error,
+    id,
+  });
   const spec = presetSpec(preset);
 
   const prompt: ChatMessage[] = [];
@@ -285,7 +301,16 @@ export function normalize(obj: Record<string, unknown>, preset: Preset, ctx: Rec
   };
 }
 
-const SHAREGPT_ROLES: Record<string, string> = { human: 'user', user: 'user', gpt: 'assistant', assistant: 'assistant', system: 'system', chatgpt: 'assistant', bing: 'assistant', bard: 'assistant' };
+const SHAREGPT_ROLES: Record<string, string> = {
+  human: 'user',
+  user: 'user',
+  gpt: 'assistant',
+  assistant: 'assistant',
+  system: 'system',
+  chatgpt: 'assistant',
+  bing: 'assistant',
+  bard: 'assistant',
+};
 
 function chatTurns(
   obj: Record<string, unknown>,
@@ -294,7 +319,11 @@ function chatTurns(
   if (!key) {
     const present = 'messages' in obj ? 'messages' : 'conversations' in obj ? 'conversations' : undefined;
     if (present && obj[present] !== null && obj[present] !== undefined) {
-      return { ok: false, reason: 'wrong_type', error: `field "${present}" must be a list of turns, got ${typeName(obj[present])} (preset messages)` };
+      return {
+        ok: false,
+        reason: 'wrong_type',
+        error: `field "${present}" must be a list of turns, got ${typeName(obj[present])} (preset messages)`,
+      };
     }
     return { ok: false, reason: 'missing_field', error: 'missing field "messages" (preset messages)' };
   }
@@ -313,13 +342,18 @@ function chatTurns(
       content = turn.value;
     }
     if (typeof role !== 'string') {
-      return { ok: false, reason: role === undefined ? 'missing_field' : 'wrong_type', error: `${key}[${i}].role must be a string, got ${typeName(role)}` };
+      return {
+        ok: false,
+        reason: role === undefined ? 'missing_field' : 'wrong_type',
+        error: `${key}[${i}].role must be a string, got ${typeName(role)}`,
+      };
     }
     if (Array.isArray(content)) {
       // OpenAI content parts: keep the text parts.
       const texts: string[] = [];
       for (const part of content) {
-        if (part && typeof part === 'object' && typeof (part as { text?: unknown }).text === 'string') texts.push((part as { text: string }).text);
+        if (part && typeof part === 'object' && typeof (part as { text?: unknown }).text === 'string')
+          texts.push((part as { text: string }).text);
         else return { ok: false, reason: 'wrong_type', error: `${key}[${i}].content has a non-text part` };
       }
       content = texts.join('');

@@ -16,16 +16,24 @@ export class QuarantineWriter {
   count = 0;
 
   /** Opens (truncates, or appends with `append: true`) the file at once, so a run always leaves one. */
-  constructor(readonly path: string, opts: { append?: boolean } = {}) {
+  constructor(
+    readonly path: string,
+    opts: { append?: boolean } = {},
+  ) {
     this.fd = openSync(path, opts.append ? 'a' : 'w');
   }
 
   write(entry: QuarantineEntry): void {
     if (this.fd === undefined) throw new Error(`QuarantineWriter(${this.path}) is closed`);
-    const row: Record<string, unknown> = { file: entry.file, line: entry.line, reason: entry.reason, error: entry.error };
+    const row: Record<string, unknown> = {
+      file: entry.file,
+      line: entry.line,
+      reason: entry.reason,
+      error: entry.error,
+    };
     if (entry.id !== undefined) row.id = entry.id;
     row.ordinal = entry.ordinal;
-    const s = JSON.stringify(row) + '\n';
+    const s = `${JSON.stringify(row)}\n`;
     this.buf.push(s);
     this.bufChars += s.length;
     this.count++;

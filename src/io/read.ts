@@ -1,5 +1,5 @@
 /** The record reader over many input files: format dispatch, global ordinals, abort. */
-import { createReadStream } from 'node:fs';
+import { createReadStream, type Stats } from 'node:fs';
 import { stat, access, constants } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { Decompress } from 'fzstd';
@@ -38,7 +38,10 @@ function checkOptions(opts: ReadOptions): { preset: Preset | 'auto'; maxLineByte
  * Every non-blank line / row yields exactly one `record` or `quarantine` event with the next global
  * ordinal; file-level problems yield `file_error` and the read goes on with the next file.
  */
-export async function* readRecordBatches(paths: readonly string[], opts: ReadOptions = {}): AsyncGenerator<ReadEvent[]> {
+export async function* readRecordBatches(
+  paths: readonly string[],
+  opts: ReadOptions = {},
+): AsyncGenerator<ReadEvent[]> {
   const { preset, maxLineBytes } = checkOptions(opts);
   const state: ReadState = { ordinal: 0 };
   const signal = opts.signal;
@@ -51,7 +54,10 @@ export async function* readRecordBatches(paths: readonly string[], opts: ReadOpt
       yield [{ type: 'file_error', file, error: shortError(`cannot read: ${(e as Error).message}`) }];
       continue;
     }
-    const gen = format === 'parquet' ? readParquetFile(file, preset, state) : readJsonlFile(file, format, preset, maxLineBytes, state);
+    const gen =
+      format === 'parquet'
+        ? readParquetFile(file, preset, state)
+        : readJsonlFile(file, format, preset, maxLineBytes, state);
     try {
       for await (const batch of gen) {
         signal?.throwIfAborted();
@@ -85,7 +91,7 @@ export async function checkInputs(paths: readonly string[]): Promise<InputInfo[]
     const fail = (why: string): never => {
       throw new CodeblockError(`cannot read input ${JSON.stringify(path)}: ${why}`, 'E_INPUT');
     };
-    let st;
+    let st: Stats;
     try {
       st = await stat(path);
     } catch (e) {
@@ -124,7 +130,10 @@ export async function checkInputs(paths: readonly string[]): Promise<InputInfo[]
  * .gz/.zst) or rows (Parquet, from metadata). records + quarantined == this total for intact files.
  * Cheap for Parquet, one streaming pass for JSONL (use it for progress bars or accounting checks).
  */
-export async function countInput(paths: readonly string[], opts: { maxLineBytes?: number; signal?: AbortSignal } = {}): Promise<number> {
+export async function countInput(
+  paths: readonly string[],
+  opts: { maxLineBytes?: number; signal?: AbortSignal } = {},
+): Promise<number> {
   let total = 0;
   for (const path of paths) total += await countFile(path, opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES, opts.signal);
   return total;

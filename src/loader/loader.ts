@@ -92,18 +92,41 @@ function assemble(recs: PackRecord[], indices: Uint32Array, batchIndex: number, 
       cu_seqlens[s + 1] = cu_seqlens[s]! + len;
       s++;
     }
-    if (u - t !== r.inputIds.length) throw new CodeblockError(`pack ${indices[p]}: seq_lens sum to ${u - t}, not ${r.inputIds.length}`, 'E_FORMAT');
+    if (u - t !== r.inputIds.length)
+      throw new CodeblockError(`pack ${indices[p]}: seq_lens sum to ${u - t}, not ${r.inputIds.length}`, 'E_FORMAT');
     t += r.inputIds.length;
     pack_offsets[p + 1] = t;
     num_supervised[p] = r.numSupervised;
     total += r.numSupervised;
   }
-  return { batchIndex, position, packIndices: indices, input_ids, labels, position_ids, seq_lens, cu_seqlens, pack_offsets, num_supervised, total_supervised: total };
+  return {
+    batchIndex,
+    position,
+    packIndices: indices,
+    input_ids,
+    labels,
+    position_ids,
+    seq_lens,
+    cu_seqlens,
+    pack_offsets,
+    num_supervised,
+    total_supervised: total,
+  };
 }
 
-export async function openPackSource(dir: string, format?: 'bin' | 'parquet', parquetCacheTokens?: number): Promise<PackSource> {
-  const fmt = format ?? (existsSync(join(dir, FILE_NAMES.idx)) ? 'bin' : existsSync(join(dir, FILE_NAMES.parquet)) ? 'parquet' : undefined);
-  if (fmt === undefined) throw new CodeblockError(`${dir} has neither ${FILE_NAMES.idx} nor ${FILE_NAMES.parquet}: not a codeblock output directory`, 'E_FORMAT');
+export async function openPackSource(
+  dir: string,
+  format?: 'bin' | 'parquet',
+  parquetCacheTokens?: number,
+): Promise<PackSource> {
+  const fmt =
+    format ??
+    (existsSync(join(dir, FILE_NAMES.idx)) ? 'bin' : existsSync(join(dir, FILE_NAMES.parquet)) ? 'parquet' : undefined);
+  if (fmt === undefined)
+    throw new CodeblockError(
+      `${dir} has neither ${FILE_NAMES.idx} nor ${FILE_NAMES.parquet}: not a codeblock output directory`,
+      'E_FORMAT',
+    );
   if (fmt === 'bin') return BinSource.open(dir);
   if (fmt === 'parquet') return ParquetSource.open(dir, parquetCacheTokens);
   throw new RangeError(`format must be 'bin' or 'parquet', got ${String(format)}`);
@@ -121,7 +144,8 @@ export async function countPacks(dir: string, format?: 'bin' | 'parquet'): Promi
 
 export async function* loadPacks(dir: string, options: LoadPacksOptions): AsyncGenerator<PackBatch, void, undefined> {
   const { batchSize } = options;
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
   const start = options.start ?? 0;
   if (!Number.isInteger(start) || start < 0) throw new RangeError(`start must be a non-negative integer, got ${start}`);
   const src = await openPackSource(dir, options.format, options.parquetCacheTokens);

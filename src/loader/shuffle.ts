@@ -14,10 +14,17 @@ export class Xoshiro128 {
 
   constructor(seed: number, stream = 0) {
     if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be a safe integer, got ${seed}`);
-    if (!Number.isSafeInteger(stream) || stream < 0) throw new RangeError(`stream/epoch must be a non-negative safe integer, got ${stream}`);
+    if (!Number.isSafeInteger(stream) || stream < 0)
+      throw new RangeError(`stream/epoch must be a non-negative safe integer, got ${stream}`);
     const lo = seed >>> 0;
     const hi = Math.floor(seed / 0x100000000) >>> 0;
-    const st = { s: lo ^ Math.imul(hi, 0x27d4eb2f) ^ Math.imul(stream >>> 0, 0x165667b1) ^ Math.imul(Math.floor(stream / 0x100000000) >>> 0, 0x1b873593) };
+    const st = {
+      s:
+        lo ^
+        Math.imul(hi, 0x27d4eb2f) ^
+        Math.imul(stream >>> 0, 0x165667b1) ^
+        Math.imul(Math.floor(stream / 0x100000000) >>> 0, 0x1b873593),
+    };
     this.a = splitmix32(st);
     this.b = splitmix32(st);
     this.c = splitmix32(st);
@@ -27,7 +34,7 @@ export class Xoshiro128 {
 
   /** Next uniform uint32. */
   next(): number {
-    const result = Math.imul(((Math.imul(this.b, 5) << 7) | (Math.imul(this.b, 5) >>> 25)), 9) >>> 0;
+    const result = Math.imul((Math.imul(this.b, 5) << 7) | (Math.imul(this.b, 5) >>> 25), 9) >>> 0;
     const t = this.b << 9;
     this.c ^= this.a;
     this.d ^= this.b;

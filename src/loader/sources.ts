@@ -59,7 +59,8 @@ export class BinSource implements PackSource {
     } catch (err) {
       throw new CodeblockError(`cannot read ${binPath}: ${(err as Error).message}`, 'E_FORMAT');
     }
-    if (size !== 8 * idx.numTokens) throw new CodeblockError(`${binPath} has ${size} bytes, its index says ${8 * idx.numTokens}`, 'E_FORMAT');
+    if (size !== 8 * idx.numTokens)
+      throw new CodeblockError(`${binPath} has ${size} bytes, its index says ${8 * idx.numTokens}`, 'E_FORMAT');
     return new BinSource(await open(binPath, 'r'), idx);
   }
 

@@ -158,7 +158,8 @@ export interface BinIndex {
 
 export function parseBinIndex(buf: Buffer, what = 'packs.idx'): BinIndex {
   const bad = (msg: string) => new CodeblockError(`${what}: ${msg}`, 'E_FORMAT');
-  if (buf.length < BIN_HEADER_BYTES || buf.toString('latin1', 0, 8) !== BIN_MAGIC) throw bad('not a codeblock index (bad magic)');
+  if (buf.length < BIN_HEADER_BYTES || buf.toString('latin1', 0, 8) !== BIN_MAGIC)
+    throw bad('not a codeblock index (bad magic)');
   const version = buf.readUInt32LE(8);
   if (version !== BIN_VERSION) throw bad(`unsupported version ${version} (this build reads ${BIN_VERSION})`);
   const header = buf.readUInt32LE(12);
@@ -181,6 +182,7 @@ export function parseBinIndex(buf: Buffer, what = 'packs.idx'): BinIndex {
   pos = pad8(pos);
   const numSupervised = new Int32Array(P);
   for (let i = 0; i < P; i++, pos += 4) numSupervised[i] = buf.readInt32LE(pos);
-  if (tokenOffsets[0] !== 0 || tokenOffsets[P] !== N || sampleOffsets[0] !== 0 || sampleOffsets[P] !== S) throw bad('offsets inconsistent with header');
+  if (tokenOffsets[0] !== 0 || tokenOffsets[P] !== N || sampleOffsets[0] !== 0 || sampleOffsets[P] !== S)
+    throw bad('offsets inconsistent with header');
   return { numPacks: P, numTokens: N, numSamples: S, maxLen, tokenOffsets, sampleOffsets, seqLens, numSupervised };
 }

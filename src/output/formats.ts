@@ -123,9 +123,9 @@ export const OUTPUT_DIR_FILES: readonly string[] = [
   FILE_NAMES.quarantine,
 ];
 
-const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** AtomicFile's temporary names (`.<name>.tmp-<pid>-<thread>-<n>`) of the output directory's files. */
-const STALE_TEMP = new RegExp(`^\\.(${OUTPUT_DIR_FILES.map(escape).join('|')})\\.tmp-`);
+const STALE_TEMP = new RegExp(`^\\.(${OUTPUT_DIR_FILES.map(escapeRegExp).join('|')})\\.tmp-`);
 
 /** A temporary file an earlier, killed run of select left in its output directory. */
 export function isStaleTempFile(name: string): boolean {

@@ -5,7 +5,14 @@ export type { ParquetPackWriterOptions } from './parquet.js';
 export { BinPackWriter, parseBinIndex, BIN_MAGIC, BIN_VERSION } from './bin.js';
 export type { BinIndex, BinPackWriterOptions } from './bin.js';
 export { JsonlSampleWriter, sampleRowToJson } from './jsonl.js';
-export { buildManifest, validateManifest, writeManifest, manifestToJson, sortKeysDeep, MANIFEST_SCHEMA_VERSION } from './manifest.js';
+export {
+  buildManifest,
+  validateManifest,
+  writeManifest,
+  manifestToJson,
+  sortKeysDeep,
+  MANIFEST_SCHEMA_VERSION,
+} from './manifest.js';
 export type { Manifest, ManifestInput } from './manifest.js';
 export { AtomicFile, writeFileAtomic } from './atomic.js';
 export type { WrittenFile } from './atomic.js';

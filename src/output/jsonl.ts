@@ -38,7 +38,7 @@ export class JsonlSampleWriter {
   write(row: SampleRow): void {
     if (this.closed) throw new Error('JsonlSampleWriter is closed');
     validateSampleRow(row);
-    this.file.writeString(sampleRowToJson(row) + '\n');
+    this.file.writeString(`${sampleRowToJson(row)}\n`);
     this.samples++;
   }
 

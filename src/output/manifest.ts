@@ -49,7 +49,8 @@ function bug(msg: string): CodeblockError {
 }
 
 function count(v: unknown, what: string): number {
-  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) throw bug(`${what} must be a non-negative integer, got ${String(v)}`);
+  if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0)
+    throw bug(`${what} must be a non-negative integer, got ${String(v)}`);
   return v;
 }
 
@@ -63,7 +64,8 @@ export function sortKeysDeep(v: unknown, path = 'config'): unknown {
   if (Array.isArray(v)) return v.map((x, i) => sortKeysDeep(x, `${path}[${i}]`));
   if (typeof v === 'object') {
     const proto = Object.getPrototypeOf(v);
-    if (proto !== Object.prototype && proto !== null) throw bug(`${path} is not a plain JSON object (${(v as object).constructor?.name ?? 'unknown'})`);
+    if (proto !== Object.prototype && proto !== null)
+      throw bug(`${path} is not a plain JSON object (${(v as object).constructor?.name ?? 'unknown'})`);
     const out: Record<string, unknown> = {};
     for (const k of Object.keys(v as object).sort()) {
       const x = (v as Record<string, unknown>)[k];
@@ -93,7 +95,9 @@ export function buildManifest(input: ManifestInput): Manifest {
     ...(c.missing !== undefined ? { missing: count(c.missing, 'counts.missing') } : {}),
   };
   if (counts.input !== counts.selected + rejectedSum + counts.quarantined) {
-    throw bug(`counts.input ${counts.input} != selected ${counts.selected} + rejected ${rejectedSum} + quarantined ${counts.quarantined}`);
+    throw bug(
+      `counts.input ${counts.input} != selected ${counts.selected} + rejected ${rejectedSum} + quarantined ${counts.quarantined}`,
+    );
   }
   const t = input.tokens;
   const tokens = {
@@ -104,7 +108,9 @@ export function buildManifest(input: ManifestInput): Manifest {
     ratio: 0,
   };
   if (tokens.supervised_code + tokens.supervised_nl !== tokens.supervised) {
-    throw bug(`tokens.supervised ${tokens.supervised} != supervised_code ${tokens.supervised_code} + supervised_nl ${tokens.supervised_nl}`);
+    throw bug(
+      `tokens.supervised ${tokens.supervised} != supervised_code ${tokens.supervised_code} + supervised_nl ${tokens.supervised_nl}`,
+    );
   }
   tokens.ratio = tokens.response > 0 ? tokens.supervised / tokens.response : 0;
   const p = input.packing;
@@ -115,15 +121,20 @@ export function buildManifest(input: ManifestInput): Manifest {
     efficiency: 0,
   };
   if (packing.max_len === 0) throw bug('packing.max_len must be positive');
-  if (packing.tokens > packing.packs * packing.max_len) throw bug(`packing.tokens ${packing.tokens} exceed packs × max_len`);
+  if (packing.tokens > packing.packs * packing.max_len)
+    throw bug(`packing.tokens ${packing.tokens} exceed packs × max_len`);
   packing.efficiency = packing.packs > 0 ? packing.tokens / (packing.packs * packing.max_len) : 0;
   const files = [...input.files]
     .map((f) => {
-      if (typeof f.path !== 'string' || !/^[0-9a-f]{64}$/.test(f.sha256)) throw bug(`bad file entry ${JSON.stringify(f)}`);
-      return f.bytes === undefined ? { path: f.path, sha256: f.sha256 } : { path: f.path, sha256: f.sha256, bytes: count(f.bytes, `files[${f.path}].bytes`) };
+      if (typeof f.path !== 'string' || !/^[0-9a-f]{64}$/.test(f.sha256))
+        throw bug(`bad file entry ${JSON.stringify(f)}`);
+      return f.bytes === undefined
+        ? { path: f.path, sha256: f.sha256 }
+        : { path: f.path, sha256: f.sha256, bytes: count(f.bytes, `files[${f.path}].bytes`) };
     })
     .sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  for (let i = 1; i < files.length; i++) if (files[i]!.path === files[i - 1]!.path) throw bug(`file ${files[i]!.path} listed twice`);
+  for (let i = 1; i < files.length; i++)
+    if (files[i]!.path === files[i - 1]!.path) throw bug(`file ${files[i]!.path} listed twice`);
   if (typeof input.version !== 'string' || input.version.length === 0) throw bug('version must be a non-empty string');
   const manifest: Manifest = {
     manifest_version: MANIFEST_SCHEMA_VERSION,
@@ -148,12 +159,20 @@ export function validateManifest(m: unknown): Manifest {
   if (!m || typeof m !== 'object') throw bug('manifest is not an object');
   const x = m as Manifest;
   const { manifest_version: _v, version, config, counts, tokens, packing, files, ...extra } = x;
-  return buildManifest({ version, config, counts, tokens, packing, files, extra: Object.keys(extra).length ? extra : undefined });
+  return buildManifest({
+    version,
+    config,
+    counts,
+    tokens,
+    packing,
+    files,
+    extra: Object.keys(extra).length ? extra : undefined,
+  });
 }
 
 /** Serialize exactly as written to disk (2-space indent, trailing newline). */
 export function manifestToJson(m: Manifest): string {
-  return JSON.stringify(m, null, 2) + '\n';
+  return `${JSON.stringify(m, null, 2)}\n`;
 }
 
 /** Build, validate and atomically write `<dir>/manifest.json`. */

@@ -19,7 +19,13 @@ type SchemaElement = ConstructorParameters<typeof ParquetWriter>[0]['schema'][nu
 
 function listOf(name: string, leaf: SchemaElement): SchemaElement[] {
   return [
-    { name, repetition_type: 'REQUIRED', converted_type: 'LIST', logical_type: { type: 'LIST' }, num_children: 1 } as SchemaElement,
+    {
+      name,
+      repetition_type: 'REQUIRED',
+      converted_type: 'LIST',
+      logical_type: { type: 'LIST' },
+      num_children: 1,
+    } as SchemaElement,
     { name: 'list', repetition_type: 'REPEATED', num_children: 1 } as SchemaElement,
     leaf,
   ];
@@ -32,7 +38,13 @@ export const PARQUET_SCHEMA: SchemaElement[] = [
   ...listOf('position_ids', { name: 'element', type: 'INT32', repetition_type: 'REQUIRED' } as SchemaElement),
   ...listOf('seq_lens', { name: 'element', type: 'INT32', repetition_type: 'REQUIRED' } as SchemaElement),
   { name: 'num_supervised', type: 'INT64', repetition_type: 'REQUIRED' } as SchemaElement,
-  ...listOf('sample_ids', { name: 'element', type: 'BYTE_ARRAY', converted_type: 'UTF8', logical_type: { type: 'STRING' }, repetition_type: 'REQUIRED' } as SchemaElement),
+  ...listOf('sample_ids', {
+    name: 'element',
+    type: 'BYTE_ARRAY',
+    converted_type: 'UTF8',
+    logical_type: { type: 'STRING' },
+    repetition_type: 'REQUIRED',
+  } as SchemaElement),
 ];
 
 export interface ParquetPackWriterOptions {
@@ -78,7 +90,14 @@ export class ParquetPackWriter {
   private readonly rowGroupPacks: number;
   private readonly maxLen: number | undefined;
   private readonly validate: boolean;
-  private cols: { input_ids: number[][]; labels: number[][]; position_ids: number[][]; seq_lens: number[][]; num_supervised: bigint[]; sample_ids: string[][] };
+  private cols: {
+    input_ids: number[][];
+    labels: number[][];
+    position_ids: number[][];
+    seq_lens: number[][];
+    num_supervised: bigint[];
+    sample_ids: string[][];
+  };
   private closed = false;
   packs = 0;
 
@@ -101,7 +120,14 @@ export class ParquetPackWriter {
   }
 
   private static emptyCols() {
-    return { input_ids: [] as number[][], labels: [] as number[][], position_ids: [] as number[][], seq_lens: [] as number[][], num_supervised: [] as bigint[], sample_ids: [] as string[][] };
+    return {
+      input_ids: [] as number[][],
+      labels: [] as number[][],
+      position_ids: [] as number[][],
+      seq_lens: [] as number[][],
+      num_supervised: [] as bigint[],
+      sample_ids: [] as string[][],
+    };
   }
 
   /** Bytes handed to the file so far (row groups are flushed as they fill). */

@@ -11,11 +11,15 @@ export function validatePack(pack: Pack, maxLen?: number): void {
   const n = pack.inputIds.length;
   if (n === 0) throw new RangeError('pack is empty');
   if (pack.labels.length !== n || pack.positionIds.length !== n) {
-    throw new RangeError(`pack arrays differ in length: input_ids ${n}, labels ${pack.labels.length}, position_ids ${pack.positionIds.length}`);
+    throw new RangeError(
+      `pack arrays differ in length: input_ids ${n}, labels ${pack.labels.length}, position_ids ${pack.positionIds.length}`,
+    );
   }
   if (maxLen !== undefined && n > maxLen) throw new RangeError(`pack of ${n} tokens exceeds max_len ${maxLen}`);
   if (!Array.isArray(pack.sampleIds) || pack.sampleIds.length !== pack.seqLens.length) {
-    throw new RangeError(`pack has ${pack.seqLens.length} seq_lens but ${Array.isArray(pack.sampleIds) ? pack.sampleIds.length : 'no'} sample ids`);
+    throw new RangeError(
+      `pack has ${pack.seqLens.length} seq_lens but ${Array.isArray(pack.sampleIds) ? pack.sampleIds.length : 'no'} sample ids`,
+    );
   }
   for (const id of pack.sampleIds) if (typeof id !== 'string') throw new TypeError('pack.sampleIds must be strings');
   let total = 0;
@@ -23,7 +27,8 @@ export function validatePack(pack: Pack, maxLen?: number): void {
     const len = pack.seqLens[s]!;
     if (len <= 0) throw new RangeError(`pack seq_lens[${s}] = ${len} is not positive`);
     for (let k = 0; k < len; k++) {
-      if (pack.positionIds[total + k] !== k) throw new RangeError(`pack position_ids do not restart at sample ${s} (token ${total + k})`);
+      if (pack.positionIds[total + k] !== k)
+        throw new RangeError(`pack position_ids do not restart at sample ${s} (token ${total + k})`);
     }
     total += len;
   }
@@ -32,7 +37,8 @@ export function validatePack(pack: Pack, maxLen?: number): void {
   for (let i = 0; i < n; i++) {
     const l = pack.labels[i]!;
     if (l !== -100) {
-      if (l !== pack.inputIds[i]) throw new RangeError(`pack label ${i} is ${l}: neither -100 nor its input id ${pack.inputIds[i]}`);
+      if (l !== pack.inputIds[i])
+        throw new RangeError(`pack label ${i} is ${l}: neither -100 nor its input id ${pack.inputIds[i]}`);
       sup++;
     }
   }
@@ -45,25 +51,38 @@ export function validateSampleRow(row: SampleRow): void {
   if (!row || typeof row !== 'object') throw new TypeError('sample row must be an object');
   if (typeof row.id !== 'string') throw new TypeError('sample row id must be a string');
   if (typeof row.text !== 'string') throw new TypeError('sample row text must be a string');
-  if (!(row.inputIds instanceof Int32Array) || !(row.labels instanceof Int32Array) || !(row.offsets instanceof Int32Array)) {
+  if (
+    !(row.inputIds instanceof Int32Array) ||
+    !(row.labels instanceof Int32Array) ||
+    !(row.offsets instanceof Int32Array)
+  ) {
     throw new TypeError('sample row inputIds, labels and offsets must be Int32Arrays');
   }
   const n = row.inputIds.length;
   if (row.labels.length !== n || row.offsets.length !== 2 * n) {
-    throw new RangeError(`sample ${row.id}: ${n} ids, ${row.labels.length} labels, ${row.offsets.length / 2} offset pairs`);
+    throw new RangeError(
+      `sample ${row.id}: ${n} ids, ${row.labels.length} labels, ${row.offsets.length / 2} offset pairs`,
+    );
   }
   const textLen = cpLength(row.text);
   for (let i = 0; i < n; i++) {
     const a = row.offsets[2 * i]!;
     const b = row.offsets[2 * i + 1]!;
-    if (a < 0 || b < a || b > textLen) throw new RangeError(`sample ${row.id}: token ${i} offsets [${a}, ${b}) outside its text (${textLen} code points)`);
+    if (a < 0 || b < a || b > textLen)
+      throw new RangeError(
+        `sample ${row.id}: token ${i} offsets [${a}, ${b}) outside its text (${textLen} code points)`,
+      );
     const l = row.labels[i]!;
-    if (l !== -100 && l !== row.inputIds[i]) throw new RangeError(`sample ${row.id}: label ${i} is ${l}: neither -100 nor its input id ${row.inputIds[i]}`);
+    if (l !== -100 && l !== row.inputIds[i])
+      throw new RangeError(`sample ${row.id}: label ${i} is ${l}: neither -100 nor its input id ${row.inputIds[i]}`);
   }
   if (!Array.isArray(row.selected)) throw new TypeError('sample row selected must be an array');
   for (const s of row.selected) {
-    if (!Number.isInteger(s.start) || !Number.isInteger(s.end) || s.start < 0 || s.end < s.start || s.end > textLen) throw new RangeError(`sample ${row.id}: bad selected span [${s.start}, ${s.end})`);
-    if (s.kind !== 'item' && s.kind !== 'nl') throw new RangeError(`sample ${row.id}: selected kind must be 'item' or 'nl'`);
-    if (typeof s.score !== 'number' || !Number.isFinite(s.score)) throw new RangeError(`sample ${row.id}: selected score must be a finite number`);
+    if (!Number.isInteger(s.start) || !Number.isInteger(s.end) || s.start < 0 || s.end < s.start || s.end > textLen)
+      throw new RangeError(`sample ${row.id}: bad selected span [${s.start}, ${s.end})`);
+    if (s.kind !== 'item' && s.kind !== 'nl')
+      throw new RangeError(`sample ${row.id}: selected kind must be 'item' or 'nl'`);
+    if (typeof s.score !== 'number' || !Number.isFinite(s.score))
+      throw new RangeError(`sample ${row.id}: selected score must be a finite number`);
   }
 }

@@ -110,7 +110,10 @@ export interface PackedBatch {
  * whatever its flag. Validates that the plan fits the samples (indices in range, no sample twice,
  * no empty sample or pack, no pack over maxLen).
  */
-export function assemblePacks(samples: PackSamples, plan: Pick<PackPlan, 'packSamples' | 'packStarts' | 'maxLen'>): PackedBatch {
+export function assemblePacks(
+  samples: PackSamples,
+  plan: Pick<PackPlan, 'packSamples' | 'packStarts' | 'maxLen'>,
+): PackedBatch {
   const { inputIds, supervised, sampleTokens } = samples;
   const r = native().packAssemble(inputIds, supervised, sampleTokens, plan.packSamples, plan.packStarts, plan.maxLen);
   return { ...r, packStarts: plan.packStarts, packSamples: plan.packSamples };
@@ -124,13 +127,16 @@ export function packViews(batch: PackedBatch, sampleIds: readonly string[]): Pac
   const packs: Pack[] = [];
   const n = batch.packTokenStarts.length - 1;
   for (let p = 0; p < n; p++) {
-    const a = batch.packTokenStarts[p]!, b = batch.packTokenStarts[p + 1]!;
-    const sa = batch.packStarts[p]!, sb = batch.packStarts[p + 1]!;
+    const a = batch.packTokenStarts[p]!,
+      b = batch.packTokenStarts[p + 1]!;
+    const sa = batch.packStarts[p]!,
+      sb = batch.packStarts[p + 1]!;
     const ids: string[] = [];
     for (let k = sa; k < sb; k++) {
       const s = batch.packSamples[k]!;
       const id = sampleIds[s];
-      if (id === undefined) throw new RangeError(`packViews: no id for sample ${s} (sampleIds has ${sampleIds.length})`);
+      if (id === undefined)
+        throw new RangeError(`packViews: no id for sample ${s} (sampleIds has ${sampleIds.length})`);
       ids.push(id);
     }
     packs.push({
@@ -192,6 +198,12 @@ export function* assembleInChunks(
     const packStarts = new Int32Array(p1 - p0 + 1);
     for (let p = p0; p <= p1; p++) packStarts[p - p0] = plan.packStarts[p]! - s0;
     const packSamples = Int32Array.from({ length: members.length }, (_, j) => j);
-    yield { batch: assemblePacks({ inputIds: ids, supervised, sampleTokens }, { packSamples, packStarts, maxLen: plan.maxLen }), members };
+    yield {
+      batch: assemblePacks(
+        { inputIds: ids, supervised, sampleTokens },
+        { packSamples, packStarts, maxLen: plan.maxLen },
+      ),
+      members,
+    };
   }
 }

@@ -20,7 +20,7 @@ import { displayName, itemizedLanguages, languageList, registeredLanguages } fro
 import { Scorer, DEFAULT_MODEL_DIR, itemUtilities, meanNll, type RecordScores } from '../scoring/index.js';
 import { AtomicFile, writeFileAtomic } from '../output/atomic.js';
 import type { CodeRecord, QuarantineEntry } from '../types.js';
-import { Progress } from '../cli/progress.js';
+import type { Progress } from '../cli/progress.js';
 import {
   ANALYSIS_FORMAT,
   ANALYSIS_VERSION,
@@ -64,7 +64,12 @@ export interface AnalyzeHooks {
 }
 
 /** The analysis config: everything that changes analysis files (hashed into every part marker). */
-export function analysisConfig(cfg: CodeblockConfig, inputs: readonly string[], modelSha256: string, modelName: string): Record<string, unknown> {
+export function analysisConfig(
+  cfg: CodeblockConfig,
+  inputs: readonly string[],
+  modelSha256: string,
+  modelName: string,
+): Record<string, unknown> {
   return {
     analysisVersion: ANALYSIS_VERSION,
     inputs: inputs.map((p) => {
@@ -110,7 +115,11 @@ interface PendingPart {
   inputErrors: Array<{ file: string; error: string }>;
 }
 
-export async function analyze(inputs: readonly string[], cfg: CodeblockConfig, hooks: AnalyzeHooks = {}): Promise<AnalyzeSummary> {
+export async function analyze(
+  inputs: readonly string[],
+  cfg: CodeblockConfig,
+  hooks: AnalyzeHooks = {},
+): Promise<AnalyzeSummary> {
   if (!cfg.out) throw new CodeblockError('analyze needs an output directory (-o)');
   await checkInputs(inputs);
   const shard = parseShard(cfg.shard);
@@ -126,7 +135,12 @@ export async function analyze(inputs: readonly string[], cfg: CodeblockConfig, h
         });
   const pool = new StructurePool({ workers: cfg.workers });
   try {
-    const config = analysisConfig(cfg, inputs, scorer?.model.sourceSha256 ?? 'none', scorer ? (cfg.model ? modelDir : 'default') : 'none');
+    const config = analysisConfig(
+      cfg,
+      inputs,
+      scorer?.model.sourceSha256 ?? 'none',
+      scorer ? (cfg.model ? modelDir : 'default') : 'none',
+    );
     const configHash = hashJson(config);
     const dir = join(cfg.out, shardDirName(shard.index, shard.count));
     mkdirSync(dir, { recursive: true });
@@ -217,7 +231,8 @@ export async function analyze(inputs: readonly string[], cfg: CodeblockConfig, h
     }
     if (pendingErrors.length) {
       // a file error after the shard's last record (e.g. the damaged tail of the last file)
-      if (!part) part = { index: 0, records: [], verdicts: [], quarantined: [], inputs: 0, skip: false, inputErrors: [] };
+      if (!part)
+        part = { index: 0, records: [], verdicts: [], quarantined: [], inputs: 0, skip: false, inputErrors: [] };
       if (!part.skip) part.inputErrors.push(...pendingErrors.splice(0));
     }
     if (part) await flush(part);
@@ -247,7 +262,8 @@ export async function analyze(inputs: readonly string[], cfg: CodeblockConfig, h
 
 function removePart(dir: string, base: string): void {
   // marker first: a part without its marker is ignored by readers
-  for (const suffix of ['.json', '.records.jsonl.gz', '.outcomes.jsonl']) rmSync(join(dir, base + suffix), { force: true });
+  for (const suffix of ['.json', '.records.jsonl.gz', '.outcomes.jsonl'])
+    rmSync(join(dir, base + suffix), { force: true });
 }
 
 const STRUCTURE_DETAIL: Record<string, (cfg: CodeblockConfig) => string> = {
@@ -263,7 +279,17 @@ function ifdOf(conditioned: RecordScores, unconditioned: RecordScores): number |
 }
 
 function unscored(id: string): RecordScores {
-  return { id, status: 'ok', notes: [], start: new Uint32Array(0), end: new Uint32Array(0), logprob: new Float32Array(0), ids: new Int32Array(0), promptTokens: 0, promptTokensDropped: 0 };
+  return {
+    id,
+    status: 'ok',
+    notes: [],
+    start: new Uint32Array(0),
+    end: new Uint32Array(0),
+    logprob: new Float32Array(0),
+    ids: new Int32Array(0),
+    promptTokens: 0,
+    promptTokensDropped: 0,
+  };
 }
 
 interface PartContext {
@@ -280,7 +306,15 @@ interface PartContext {
 async function processPart(p: PendingPart, ctx: PartContext): Promise<PartMarker> {
   const outcomes: AnalysisOutcome[] = [];
   for (const q of p.quarantined) {
-    outcomes.push({ status: 'quarantined', id: q.id, ordinal: q.ordinal, file: q.file, line: q.line, reason: q.reason, detail: q.error });
+    outcomes.push({
+      status: 'quarantined',
+      id: q.id,
+      ordinal: q.ordinal,
+      file: q.file,
+      line: q.line,
+      reason: q.reason,
+      detail: q.error,
+    });
   }
   // Cheap filters first (a 20 MB response is never parsed).
   const survivors: CodeRecord[] = [];
@@ -331,11 +365,21 @@ async function processPart(p: PendingPart, ctx: PartContext): Promise<PartMarker
   }
   // Reference-LM scores.
   const scores: RecordScores[] = ctx.scorer
-    ? (await ctx.scorer.scoreRecords(structured.map((s) => ({ id: s.record.id, prompt: promptText(s.record), response: s.record.response })))).results
+    ? (
+        await ctx.scorer.scoreRecords(
+          structured.map((s) => ({ id: s.record.id, prompt: promptText(s.record), response: s.record.response })),
+        )
+      ).results
     : structured.map((s) => unscored(s.record.id));
   // IFD: the same scorer on the response alone (one more pass), only when asked for.
   const alone: RecordScores[] | undefined =
-    ctx.cfg.ifd && ctx.scorer ? (await ctx.scorer.scoreRecords(structured.map((s) => ({ id: s.record.id, prompt: '', response: s.record.response })))).results : undefined;
+    ctx.cfg.ifd && ctx.scorer
+      ? (
+          await ctx.scorer.scoreRecords(
+            structured.map((s) => ({ id: s.record.id, prompt: '', response: s.record.response })),
+          )
+        ).results
+      : undefined;
   const records: AnalysisRecord[] = [];
   let scoredTokens = 0;
   for (let i = 0; i < structured.length; i++) {
@@ -346,7 +390,9 @@ async function processPart(p: PendingPart, ctx: PartContext): Promise<PartMarker
       continue;
     }
     // --scorer none: every item gets utility 1 (ranking by data flow alone).
-    const utils = ctx.scorer ? itemUtilities(sc, result.items, { q: ctx.cfg.q, reduce: ctx.cfg.reduce }) : result.items.map((it) => ({ utility: 1, coreTokens: it.core.length }));
+    const utils = ctx.scorer
+      ? itemUtilities(sc, result.items, { q: ctx.cfg.q, reduce: ctx.cfg.reduce })
+      : result.items.map((it) => ({ utility: 1, coreTokens: it.core.length }));
     const items: AnalysisItem[] = result.items.map((it, k) => ({
       start: it.start,
       end: it.end,
@@ -396,12 +442,15 @@ async function processPart(p: PendingPart, ctx: PartContext): Promise<PartMarker
     gz.on('end', res);
     gz.on('error', rej);
   });
-  for (const r of records) gz.write(stableStringify(r) + '\n');
+  for (const r of records) gz.write(`${stableStringify(r)}\n`);
   gz.end();
   await ended;
   for (const c of chunks) recFile.write(c);
   const recWritten = recFile.commit();
-  const outWritten = writeFileAtomic(join(ctx.dir, `${base}.outcomes.jsonl`), outcomes.map((o) => JSON.stringify(o)).join('\n') + (outcomes.length ? '\n' : ''));
+  const outWritten = writeFileAtomic(
+    join(ctx.dir, `${base}.outcomes.jsonl`),
+    outcomes.map((o) => JSON.stringify(o)).join('\n') + (outcomes.length ? '\n' : ''),
+  );
   const rejected: Record<string, number> = {};
   let quarantined = 0;
   for (const o of outcomes) {
@@ -419,12 +468,20 @@ async function processPart(p: PendingPart, ctx: PartContext): Promise<PartMarker
     counts: { input: p.inputs, analyzed: records.length, rejected, quarantined },
     ordinals: ords.length ? [ords.reduce((a, b) => Math.min(a, b)), ords.reduce((a, b) => Math.max(a, b))] : null,
     files: [recWritten, outWritten].map((f) => ({ path: relative(ctx.dir, f.path), sha256: f.sha256, bytes: f.bytes })),
-    scorer: { model: String(ctx.config.model), modelSha256: String(ctx.config.modelSha256), tokens: scoredTokens, paddedTokens: 0 },
+    scorer: {
+      model: String(ctx.config.model),
+      modelSha256: String(ctx.config.modelSha256),
+      tokens: scoredTokens,
+      paddedTokens: 0,
+    },
     ...(p.inputErrors.length ? { inputErrors: p.inputErrors } : {}),
   };
-  if (marker.counts.input !== marker.counts.analyzed + quarantined + Object.values(rejected).reduce((a, b) => a + b, 0)) {
+  if (
+    marker.counts.input !==
+    marker.counts.analyzed + quarantined + Object.values(rejected).reduce((a, b) => a + b, 0)
+  ) {
     throw new CodeblockError(`internal: part ${p.index} accounting does not add up`, 'E_INTERNAL');
   }
-  writeFileAtomic(join(ctx.dir, `${base}.json`), JSON.stringify(marker, null, 1) + '\n');
+  writeFileAtomic(join(ctx.dir, `${base}.json`), `${JSON.stringify(marker, null, 1)}\n`);
   return marker;
 }

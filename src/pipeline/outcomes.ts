@@ -36,5 +36,5 @@ export function rejection(r: RecordOrigin, reason: string, detail: string): Outc
 /** One JSONL line of rejected.jsonl / quarantine.jsonl. */
 export function outcomeJsonLine(o: OutcomeLine): string {
   const { id, ordinal, file, line, reason, detail } = o;
-  return JSON.stringify({ id, ordinal, file, line, reason, detail }) + '\n';
+  return `${JSON.stringify({ id, ordinal, file, line, reason, detail })}\n`;
 }

@@ -12,7 +12,7 @@ export interface RunHooks {
   /** Hooks of the analyze pass. */
   analyze?: AnalyzeHooks;
   /** Called between the passes with the analyze summary; may return the select pass's hooks. */
-  afterAnalyze?: (summary: AnalyzeSummary) => SelectHooks | void;
+  afterAnalyze?: (summary: AnalyzeSummary) => SelectHooks | undefined;
 }
 
 export interface RunResult {

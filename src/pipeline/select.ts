@@ -32,7 +32,7 @@ import { FILE_NAMES } from '../output/types.js';
 import { writeManifest } from '../output/manifest.js';
 import { AtomicFile } from '../output/atomic.js';
 import type { OutputFile, SelectedSpan } from '../output/types.js';
-import { Progress } from '../cli/progress.js';
+import type { Progress } from '../cli/progress.js';
 import { version } from '../version.js';
 import { growFloat64, growInt32 } from '../util/grow.js';
 import { outcomeJsonLine, rejection, type OutcomeLine } from './outcomes.js';
@@ -49,7 +49,6 @@ export interface SelectSummary {
   packs: number;
   efficiency: number;
 }
-
 
 function bump(map: Record<string, number>, key: string, n = 1): void {
   map[key] = (map[key] ?? 0) + n;
@@ -349,7 +348,11 @@ function packPass(run: SelectRun, spill: Spill, writer: OutputWriter): PackPlan 
   run.progress?.stage('select: packs', plan.packStarts.length - 1);
   const read = (s: number, ids: Int32Array, sup: Uint8Array, at: number): void => spill.read(s, ids, sup, at);
   for (const { batch, members } of assembleInChunks(plan, lens, read, PACK_CHUNK)) {
-    for (const pack of packViews(batch, Array.from(members, (s) => spill.ids[s]!))) writer.writePack(pack);
+    for (const pack of packViews(
+      batch,
+      Array.from(members, (s) => spill.ids[s]!),
+    ))
+      writer.writePack(pack);
     run.progress?.tick(batch.packStarts.length - 1);
   }
   return plan;
@@ -464,7 +467,11 @@ function cutThreshold(c: BudgetCut): number | null {
  * rejected.jsonl and quarantine.jsonl of the output directory: every record that was not selected,
  * with its reason, in input order (analysis outcomes merged with select's own rejections).
  */
-async function writeOutcomeFiles(outDir: string, parts: AnalysisPart[], selectRejects: OutcomeLine[]): Promise<OutputFile[]> {
+async function writeOutcomeFiles(
+  outDir: string,
+  parts: AnalysisPart[],
+  selectRejects: OutcomeLine[],
+): Promise<OutputFile[]> {
   const rejected = new AtomicFile(join(outDir, FILE_NAMES.rejected));
   const quarantine = new AtomicFile(join(outDir, FILE_NAMES.quarantine));
   try {
@@ -481,7 +488,11 @@ async function writeOutcomeFiles(outDir: string, parts: AnalysisPart[], selectRe
       else rejected.writeString(line);
     }
     emitSelect(Infinity);
-    return [rejected.commit(), quarantine.commit()].map((f) => ({ path: relative(outDir, f.path), sha256: f.sha256, bytes: f.bytes }));
+    return [rejected.commit(), quarantine.commit()].map((f) => ({
+      path: relative(outDir, f.path),
+      sha256: f.sha256,
+      bytes: f.bytes,
+    }));
   } catch (err) {
     rejected.abort();
     quarantine.abort();

@@ -19,9 +19,16 @@ export interface BatchPlan {
  * B ≤ maxBatchSize (a row longer than the budget runs alone). `overheadTokens` prices one session.run in
  * token-equivalents, so the plan does not shatter into tiny batches to save a few pad tokens.
  */
-export function planBatches(rowLengths: readonly number[], maxTokensPerBatch: number, maxBatchSize: number, overheadTokens = 32): BatchPlan {
-  if (!(Number.isInteger(maxTokensPerBatch) && maxTokensPerBatch > 0)) throw new RangeError(`maxTokensPerBatch must be a positive integer, got ${maxTokensPerBatch}`);
-  if (!(Number.isInteger(maxBatchSize) && maxBatchSize > 0)) throw new RangeError(`maxBatchSize must be a positive integer, got ${maxBatchSize}`);
+export function planBatches(
+  rowLengths: readonly number[],
+  maxTokensPerBatch: number,
+  maxBatchSize: number,
+  overheadTokens = 32,
+): BatchPlan {
+  if (!(Number.isInteger(maxTokensPerBatch) && maxTokensPerBatch > 0))
+    throw new RangeError(`maxTokensPerBatch must be a positive integer, got ${maxTokensPerBatch}`);
+  if (!(Number.isInteger(maxBatchSize) && maxBatchSize > 0))
+    throw new RangeError(`maxBatchSize must be a positive integer, got ${maxBatchSize}`);
   const order = rowLengths.map((_, i) => i).sort((a, b) => rowLengths[b]! - rowLengths[a]! || a - b);
   const n = order.length;
   const len = order.map((i) => rowLengths[i]!);
@@ -34,12 +41,16 @@ export function planBatches(rowLengths: readonly number[], maxTokensPerBatch: nu
       const area = (i - j) * len[j]!;
       if (i - j > 1 && area > maxTokensPerBatch) break;
       const c = cost[j]! + area + overheadTokens;
-      if (c < cost[i]!) { cost[i] = c; from[i] = j; }
+      if (c < cost[i]!) {
+        cost[i] = c;
+        from[i] = j;
+      }
     }
   }
   const batches: number[][] = [];
   const lengths: number[] = [];
-  let real = 0, padded = 0;
+  let real = 0,
+    padded = 0;
   for (let i = n; i > 0; i = from[i]!) {
     const j = from[i]!;
     batches.push(order.slice(j, i));

@@ -12,7 +12,16 @@
  * model is never re-encoded. The result is cached on disk keyed by the source model's sha256.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync, unlinkSync, readdirSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  writeFileSync,
+  unlinkSync,
+  readdirSync,
+} from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, isAbsolute, join, normalize, resolve, sep } from 'node:path';
 import { CodeblockError } from '../errors.js';
@@ -33,7 +42,10 @@ export function inspectModelBytes(bytes: Uint8Array, label: string): ModelInterf
   try {
     info = readModelInterface(bytes);
   } catch (err) {
-    throw new CodeblockError(`${label} is not a valid ONNX model (protobuf decode failed: ${(err as Error).message})`, 'E_MODEL');
+    throw new CodeblockError(
+      `${label} is not a valid ONNX model (protobuf decode failed: ${(err as Error).message})`,
+      'E_MODEL',
+    );
   }
   if (info.inputs.length === 0 && info.outputs.length === 0) {
     throw new CodeblockError(`${label} is not a valid ONNX model (no graph inputs/outputs)`, 'E_MODEL');
@@ -52,27 +64,50 @@ export function checkCausalLmInterface(info: ModelInterface, label: string): voi
     );
   }
   if (!outNames.includes('logits') && !outNames.includes(LOGPROBS_OUTPUT)) {
-    throw new CodeblockError(`${label}: graph outputs are [${outNames.join(', ')}], expected "logits" [batch, sequence, vocab]`, 'E_MODEL_OUTPUTS');
+    throw new CodeblockError(
+      `${label}: graph outputs are [${outNames.join(', ')}], expected "logits" [batch, sequence, vocab]`,
+      'E_MODEL_OUTPUTS',
+    );
   }
   const logits = info.outputs.find((o) => o.name === 'logits');
   if (logits?.dims && logits.dims.length !== 3) {
-    throw new CodeblockError(`${label}: output "logits" has rank ${logits.dims.length}, expected 3 [batch, sequence, vocab]`, 'E_MODEL_OUTPUTS');
+    throw new CodeblockError(
+      `${label}: output "logits" has rank ${logits.dims.length}, expected 3 [batch, sequence, vocab]`,
+      'E_MODEL_OUTPUTS',
+    );
   }
   const ids = info.inputs.find((i) => i.name === 'input_ids')!;
   if (ids.elemType !== DT.INT64 && ids.elemType !== DT.INT32) {
-    throw new CodeblockError(`${label}: input_ids has element type ${ids.elemType}, expected int64 or int32`, 'E_MODEL_INPUTS');
+    throw new CodeblockError(
+      `${label}: input_ids has element type ${ids.elemType}, expected int64 or int32`,
+      'E_MODEL_INPUTS',
+    );
   }
   if (ids.dims && ids.dims.length !== 2) {
-    throw new CodeblockError(`${label}: input_ids has rank ${ids.dims.length}, expected 2 [batch, sequence]`, 'E_MODEL_INPUTS');
+    throw new CodeblockError(
+      `${label}: input_ids has rank ${ids.dims.length}, expected 2 [batch, sequence]`,
+      'E_MODEL_INPUTS',
+    );
   }
   for (const inp of info.inputs) {
-    const known = inp.name === 'input_ids' || inp.name === 'attention_mask' || inp.name === 'position_ids' || inp.name === 'use_cache_branch' || isPastInput(inp.name);
+    const known =
+      inp.name === 'input_ids' ||
+      inp.name === 'attention_mask' ||
+      inp.name === 'position_ids' ||
+      inp.name === 'use_cache_branch' ||
+      isPastInput(inp.name);
     if (!known) {
-      throw new CodeblockError(`${label}: unsupported graph input "${inp.name}" (supported: input_ids, attention_mask, position_ids, past_key_values.*, use_cache_branch)`, 'E_MODEL_INPUTS');
+      throw new CodeblockError(
+        `${label}: unsupported graph input "${inp.name}" (supported: input_ids, attention_mask, position_ids, past_key_values.*, use_cache_branch)`,
+        'E_MODEL_INPUTS',
+      );
     }
   }
   if (info.opset !== 0 && info.opset < 11) {
-    throw new CodeblockError(`${label}: opset ${info.opset} is too old for the fused head (GatherElements needs opset ≥ 11); re-export with opset ≥ 13`, 'E_MODEL');
+    throw new CodeblockError(
+      `${label}: opset ${info.opset} is too old for the fused head (GatherElements needs opset ≥ 11); re-export with opset ≥ 13`,
+      'E_MODEL',
+    );
   }
 }
 
@@ -94,29 +129,70 @@ export function fusedHeadRecord(info: ModelInterface): Uint8Array {
   const opset = info.opset || 17;
   const axesAsInput = opset >= 13; // Unsqueeze/Squeeze take axes as an input from opset 13
   const initializer = [
-    i64Tensor(P + 'one', [1]),
-    i64Tensor(P + 'zero', [0]),
-    i64Tensor(P + 'minus_one', [-1]),
-    i64Tensor(P + 'int64_max', [Number.MAX_SAFE_INTEGER]),
-    i64Tensor(P + 'axis2', [2]),
+    i64Tensor(`${P}one`, [1]),
+    i64Tensor(`${P}zero`, [0]),
+    i64Tensor(`${P}minus_one`, [-1]),
+    i64Tensor(`${P}int64_max`, [Number.MAX_SAFE_INTEGER]),
+    i64Tensor(`${P}axis2`, [2]),
   ];
   const node = [
-    { op_type: 'Slice', name: P + 'next_ids', input: ['input_ids', P + 'one', P + 'int64_max', P + 'one'], output: [P + 'next_ids'] },
+    {
+      op_type: 'Slice',
+      name: `${P}next_ids`,
+      input: ['input_ids', `${P}one`, `${P}int64_max`, `${P}one`],
+      output: [`${P}next_ids`],
+    },
     axesAsInput
-      ? { op_type: 'Unsqueeze', name: P + 'index', input: [P + 'next_ids', P + 'axis2'], output: [P + 'index'] }
-      : { op_type: 'Unsqueeze', name: P + 'index', input: [P + 'next_ids'], output: [P + 'index'], attribute: [{ name: 'axes', type: ATTR.INTS, ints: [2] }] },
-    { op_type: 'Slice', name: P + 'logits_prefix', input: ['logits', P + 'zero', P + 'minus_one', P + 'one'], output: [P + 'logits_prefix'] },
-    { op_type: 'LogSoftmax', name: P + 'log_softmax', input: [P + 'logits_prefix'], output: [P + 'log_softmax'], attribute: [{ name: 'axis', type: ATTR.INT, i: -1 }] },
-    { op_type: 'GatherElements', name: P + 'gather', input: [P + 'log_softmax', P + 'index'], output: [P + 'gathered'], attribute: [{ name: 'axis', type: ATTR.INT, i: 2 }] },
+      ? { op_type: 'Unsqueeze', name: `${P}index`, input: [`${P}next_ids`, `${P}axis2`], output: [`${P}index`] }
+      : {
+          op_type: 'Unsqueeze',
+          name: `${P}index`,
+          input: [`${P}next_ids`],
+          output: [`${P}index`],
+          attribute: [{ name: 'axes', type: ATTR.INTS, ints: [2] }],
+        },
+    {
+      op_type: 'Slice',
+      name: `${P}logits_prefix`,
+      input: ['logits', `${P}zero`, `${P}minus_one`, `${P}one`],
+      output: [`${P}logits_prefix`],
+    },
+    {
+      op_type: 'LogSoftmax',
+      name: `${P}log_softmax`,
+      input: [`${P}logits_prefix`],
+      output: [`${P}log_softmax`],
+      attribute: [{ name: 'axis', type: ATTR.INT, i: -1 }],
+    },
+    {
+      op_type: 'GatherElements',
+      name: `${P}gather`,
+      input: [`${P}log_softmax`, `${P}index`],
+      output: [`${P}gathered`],
+      attribute: [{ name: 'axis', type: ATTR.INT, i: 2 }],
+    },
     axesAsInput
-      ? { op_type: 'Squeeze', name: P + 'squeeze', input: [P + 'gathered', P + 'axis2'], output: [LOGPROBS_OUTPUT] }
-      : { op_type: 'Squeeze', name: P + 'squeeze', input: [P + 'gathered'], output: [LOGPROBS_OUTPUT], attribute: [{ name: 'axes', type: ATTR.INTS, ints: [2] }] },
+      ? { op_type: 'Squeeze', name: `${P}squeeze`, input: [`${P}gathered`, `${P}axis2`], output: [LOGPROBS_OUTPUT] }
+      : {
+          op_type: 'Squeeze',
+          name: `${P}squeeze`,
+          input: [`${P}gathered`],
+          output: [LOGPROBS_OUTPUT],
+          attribute: [{ name: 'axes', type: ATTR.INTS, ints: [2] }],
+        },
   ];
-  const output = [{
-    name: LOGPROBS_OUTPUT,
-    type: { tensor_type: { elem_type: logits.elemType || DT.FLOAT, shape: { dim: [{ dim_param: 'batch_size' }, { dim_param: 'sequence_length_minus_1' }] } } },
-    doc_string: 'log p(input_ids[:, t+1] | input_ids[:, <=t]) — appended by codeblock',
-  }];
+  const output = [
+    {
+      name: LOGPROBS_OUTPUT,
+      type: {
+        tensor_type: {
+          elem_type: logits.elemType || DT.FLOAT,
+          shape: { dim: [{ dim_param: 'batch_size' }, { dim_param: 'sequence_length_minus_1' }] },
+        },
+      },
+      doc_string: 'log p(input_ids[:, t+1] | input_ids[:, <=t]) — appended by codeblock',
+    },
+  ];
   const body = GraphProto.encode(GraphProto.fromObject({ node, initializer, output })).finish();
   const head = fieldHeader(7, body.length);
   const rec = new Uint8Array(head.length + body.length);
@@ -177,40 +253,58 @@ export function prepareModel(modelFile: string, cacheDir?: string): PreparedMode
   try {
     bytes = readFileSync(modelFile);
   } catch (err) {
-    throw new CodeblockError(`cannot read model file ${modelFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'E_MODEL');
+    throw new CodeblockError(
+      `cannot read model file ${modelFile}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      'E_MODEL',
+    );
   }
   const info = inspectModelBytes(bytes, modelFile);
   checkCausalLmInterface(info, modelFile);
   const srcDir = dirname(resolve(modelFile));
   for (const loc of info.externalData) {
     const p = normalize(join(srcDir, loc));
-    if (isAbsolute(loc) || !p.startsWith(srcDir + sep)) throw new CodeblockError(`${modelFile}: external data location "${loc}" escapes the model directory`, 'E_MODEL');
+    if (isAbsolute(loc) || !p.startsWith(srcDir + sep))
+      throw new CodeblockError(`${modelFile}: external data location "${loc}" escapes the model directory`, 'E_MODEL');
     if (!existsSync(p)) throw new CodeblockError(`${modelFile}: external data file ${p} is missing`, 'E_MODEL');
   }
   const sourceSha256 = sha256(bytes);
   if (info.outputs.some((o) => o.name === LOGPROBS_OUTPUT)) {
-    return { path: modelFile, info, sourceSha256, origin: 'shipped', ...(info.externalData.length ? { externalDataDir: srcDir } : {}) };
+    return {
+      path: modelFile,
+      info,
+      sourceSha256,
+      origin: 'shipped',
+      ...(info.externalData.length ? { externalDataDir: srcDir } : {}),
+    };
   }
 
   const externalDataDir = info.externalData.length ? srcDir : undefined;
   const ext = externalDataDir ? { externalDataDir } : {};
   // The key covers the source bytes and the fusion version (the fused copy never embeds external data).
   const key = sha256(Buffer.from(`${sourceSha256}\0v${FUSION_VERSION}`)).slice(0, 32);
-  const candidates = [cacheDir ? resolve(cacheDir) : defaultCacheDir(), join(srcDir, '.codeblock-cache'), join(tmpdir(), 'codeblock-cache')];
-  const fusedName = basename(modelFile).replace(/\.onnx$/i, '') + '.fused.onnx';
+  const candidates = [
+    cacheDir ? resolve(cacheDir) : defaultCacheDir(),
+    join(srcDir, '.codeblock-cache'),
+    join(tmpdir(), 'codeblock-cache'),
+  ];
+  const fusedName = `${basename(modelFile).replace(/\.onnx$/i, '')}.fused.onnx`;
   for (const root of candidates) {
     const dir = join(root, 'fused', key);
     const target = join(dir, fusedName);
     if (existsSync(target) && statSync(target).size > bytes.length) {
       const cinfo = inspectModelBytes(readFileSync(target), target);
-      if (cinfo.outputs.some((o) => o.name === LOGPROBS_OUTPUT)) return { path: target, info: cinfo, sourceSha256, origin: 'cache-hit', ...ext };
+      if (cinfo.outputs.some((o) => o.name === LOGPROBS_OUTPUT))
+        return { path: target, info: cinfo, sourceSha256, origin: 'cache-hit', ...ext };
     }
   }
   const fused = fuseLogprobHead(bytes, info);
   const fusedInfo = inspectModelBytes(fused, 'fused model');
   const errors: string[] = [];
   for (const root of candidates) {
-    if (!writable(root)) { errors.push(`${root}: not writable`); continue; }
+    if (!writable(root)) {
+      errors.push(`${root}: not writable`);
+      continue;
+    }
     const dir = join(root, 'fused', key);
     try {
       mkdirSync(dir, { recursive: true });
@@ -223,7 +317,10 @@ export function prepareModel(modelFile: string, cacheDir?: string): PreparedMode
       errors.push(`${dir}: ${(err as Error).message}`);
     }
   }
-  throw new CodeblockError(`cannot write the fused model to any cache directory (${errors.join('; ')}); pass cacheDir`, 'E_CACHE');
+  throw new CodeblockError(
+    `cannot write the fused model to any cache directory (${errors.join('; ')}); pass cacheDir`,
+    'E_CACHE',
+  );
 }
 
 /** List cached fused models (for `cache clear`-style tooling). */

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: protobufjs decodes into untyped messages
 /**
  * The subset of onnx.proto (ONNX IR, https://github.com/onnx/onnx/blob/main/onnx/onnx.proto) that the
  * fused-head rewrite needs, as a protobufjs JSON descriptor. Field numbers are those of onnx.proto.
@@ -128,8 +129,15 @@ export const GraphProto = root.lookupType('onnx.GraphProto');
 export const DT = { FLOAT: 1, INT32: 6, INT64: 7, BOOL: 9, FLOAT16: 10, DOUBLE: 11, BFLOAT16: 16 } as const;
 export const ATTR = { FLOAT: 1, INT: 2, STRING: 3, INTS: 7 } as const;
 
-export interface DimInfo { value?: number; param?: string }
-export interface ValueInfo { name: string; elemType: number; dims: DimInfo[] | undefined }
+export interface DimInfo {
+  value?: number;
+  param?: string;
+}
+export interface ValueInfo {
+  name: string;
+  elemType: number;
+  dims: DimInfo[] | undefined;
+}
 export interface ModelInterface {
   irVersion: number;
   /** opset version of the default ("" / "ai.onnx") domain */
@@ -148,11 +156,12 @@ function toNum(v: unknown): number {
   return 0;
 }
 
-/* eslint-disable @typescript-eslint/no-explicit-any */
 function valueInfo(v: any): ValueInfo {
   const tt = v.type?.tensor_type;
   const dims: DimInfo[] | undefined = tt?.shape
-    ? (tt.shape.dim ?? []).map((d: any) => (d.dim_param ? { param: d.dim_param as string } : d.dim_value != null ? { value: toNum(d.dim_value) } : {}))
+    ? (tt.shape.dim ?? []).map((d: any) =>
+        d.dim_param ? { param: d.dim_param as string } : d.dim_value != null ? { value: toNum(d.dim_value) } : {},
+      )
     : undefined;
   return { name: String(v.name ?? ''), elemType: tt ? Number(tt.elem_type ?? 0) : 0, dims };
 }
@@ -184,7 +193,10 @@ export function readModelInterface(bytes: Uint8Array): ModelInterface {
 export function fieldHeader(fieldNumber: number, length: number): Uint8Array {
   const out: number[] = [];
   const varint = (x: number) => {
-    while (x > 0x7f) { out.push((x & 0x7f) | 0x80); x = Math.floor(x / 128); }
+    while (x > 0x7f) {
+      out.push((x & 0x7f) | 0x80);
+      x = Math.floor(x / 128);
+    }
     out.push(x);
   };
   varint((fieldNumber << 3) | 2);

@@ -45,7 +45,11 @@ export interface ScorerOptions {
   bos?: 'auto' | 'never';
 }
 
-export interface ScoreInput { id: string; prompt: string; response: string }
+export interface ScoreInput {
+  id: string;
+  prompt: string;
+  response: string;
+}
 
 /**
  * Notes explaining how a record was scored (never silent):
@@ -88,7 +92,13 @@ export interface ScoreStats {
 }
 
 /** One model input row: `ids`, of which positions [scoreFrom, scoreTo) are scored into record `rec`'s tokens from `tokFrom`. */
-export interface ScoringRow { rec: number; ids: number[]; scoreFrom: number; scoreTo: number; tokFrom: number }
+export interface ScoringRow {
+  rec: number;
+  ids: number[];
+  scoreFrom: number;
+  scoreTo: number;
+  tokFrom: number;
+}
 type Row = ScoringRow;
 
 export interface PreparedScoring {
@@ -98,12 +108,24 @@ export interface PreparedScoring {
   plan: import('./batching.js').BatchPlan;
 }
 
-interface ModelConfig { contextLength: number; contextSource: 'option' | 'config' | 'default'; bosId: number | null; padId: number; kvHeads: number | null; headDim: number | null }
+interface ModelConfig {
+  contextLength: number;
+  contextSource: 'option' | 'config' | 'default';
+  bosId: number | null;
+  padId: number;
+  kvHeads: number | null;
+  headDim: number | null;
+}
 
 function readJson(path: string, what: string): Record<string, unknown> {
   let text: string;
-  try { text = readFileSync(path, 'utf8'); } catch (err) {
-    throw new CodeblockError(`cannot read ${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, 'E_MODEL');
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new CodeblockError(
+      `cannot read ${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+      'E_MODEL',
+    );
   }
   try {
     const v = JSON.parse(text) as unknown;
@@ -114,10 +136,13 @@ function readJson(path: string, what: string): Record<string, unknown> {
   }
 }
 
-const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : Array.isArray(v) && typeof v[0] === 'number' ? v[0] : null);
+const num = (v: unknown): number | null =>
+  typeof v === 'number' && Number.isFinite(v) ? v : Array.isArray(v) && typeof v[0] === 'number' ? v[0] : null;
 
 function f16ToF32(h: number): number {
-  const s = h & 0x8000 ? -1 : 1, e = (h >> 10) & 0x1f, m = h & 0x3ff;
+  const s = h & 0x8000 ? -1 : 1,
+    e = (h >> 10) & 0x1f,
+    m = h & 0x3ff;
   if (e === 0) return s * m * 2 ** -24;
   if (e === 31) return m ? NaN : s * Infinity;
   return s * (1 + m / 1024) * 2 ** (e - 15);
@@ -135,7 +160,15 @@ export class Scorer {
   private readonly opts: Required<Pick<ScorerOptions, 'maxTokensPerBatch' | 'maxBatchSize' | 'overflow' | 'bos'>>;
   private closed = false;
   /** cumulative statistics over every scoreRecords call */
-  readonly totals: ScoreStats = { records: 0, rows: 0, batches: 0, scoredTokens: 0, realPositions: 0, paddedPositions: 0, paddingFraction: 0 };
+  readonly totals: ScoreStats = {
+    records: 0,
+    rows: 0,
+    batches: 0,
+    scoredTokens: 0,
+    realPositions: 0,
+    paddedPositions: 0,
+    paddingFraction: 0,
+  };
 
   private constructor(
     modelDir: string,
@@ -165,9 +198,16 @@ export class Scorer {
   static async open(modelDir: string = DEFAULT_MODEL_DIR, opts: ScorerOptions = {}): Promise<Scorer> {
     validateOptions(opts);
     const dir = resolve(modelDir);
-    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new CodeblockError(`model directory ${dir} does not exist`, 'E_MODEL');
-    const modelFile = ['model.onnx', 'decoder_model_merged.onnx', 'decoder_model.onnx'].map((f) => join(dir, f)).find((p) => existsSync(p));
-    if (!modelFile) throw new CodeblockError(`no model.onnx in ${dir} (expected Hugging Face optimum layout: model.onnx, tokenizer.json, config.json)`, 'E_MODEL');
+    if (!existsSync(dir) || !statSync(dir).isDirectory())
+      throw new CodeblockError(`model directory ${dir} does not exist`, 'E_MODEL');
+    const modelFile = ['model.onnx', 'decoder_model_merged.onnx', 'decoder_model.onnx']
+      .map((f) => join(dir, f))
+      .find((p) => existsSync(p));
+    if (!modelFile)
+      throw new CodeblockError(
+        `no model.onnx in ${dir} (expected Hugging Face optimum layout: model.onnx, tokenizer.json, config.json)`,
+        'E_MODEL',
+      );
     const tokPath = join(dir, 'tokenizer.json');
     if (!existsSync(tokPath)) throw new CodeblockError(`no tokenizer.json in ${dir}`, 'E_MODEL');
     const config = existsSync(join(dir, 'config.json')) ? readJson(join(dir, 'config.json'), 'model config') : {};
@@ -179,7 +219,12 @@ export class Scorer {
     }
     const prepared = prepareModel(modelFile, opts.cacheDir);
 
-    const ctxCfg = num(config.max_position_embeddings) ?? num(config.n_positions) ?? num(config.n_ctx) ?? num(config.max_sequence_length) ?? num(config.seq_length);
+    const ctxCfg =
+      num(config.max_position_embeddings) ??
+      num(config.n_positions) ??
+      num(config.n_ctx) ??
+      num(config.max_sequence_length) ??
+      num(config.seq_length);
     const contextLength = opts.maxLength ?? ctxCfg ?? 2048;
     const nHeads = num(config.num_attention_heads) ?? num(config.n_head);
     const hidden = num(config.hidden_size) ?? num(config.n_embd) ?? num(config.d_model);
@@ -217,7 +262,17 @@ export class Scorer {
     return new Scorer(dir, prepared, session, tokenizer, cfg, opts);
   }
 
-  get info(): { modelDir: string; modelSha256: string; fused: PreparedModel['origin']; contextLength: number; contextSource: string; vocabSize: number; device: string; template: Template; inputs: string[] } {
+  get info(): {
+    modelDir: string;
+    modelSha256: string;
+    fused: PreparedModel['origin'];
+    contextLength: number;
+    contextSource: string;
+    vocabSize: number;
+    device: string;
+    template: Template;
+    inputs: string[];
+  } {
     return {
       modelDir: this.modelDir,
       modelSha256: this.model.sourceSha256,
@@ -233,7 +288,8 @@ export class Scorer {
 
   /** The text the scorer tokenizes and the code-point offset where the response starts in it. */
   renderText(prompt: string, response: string): { text: string; responseStart: number } {
-    const prefix = this.template === 'chat' ? `### User:\n${prompt}\n### Assistant:\n` : prompt === '' ? '' : `${prompt}\n`;
+    const prefix =
+      this.template === 'chat' ? `### User:\n${prompt}\n### Assistant:\n` : prompt === '' ? '' : `${prompt}\n`;
     let cps = 0;
     for (const _ of prefix) cps++;
     return { text: prefix + response, responseStart: cps };
@@ -256,10 +312,16 @@ export class Scorer {
     if (this.closed) throw new CodeblockError('scorer is closed', 'E_USAGE');
     if (!Array.isArray(records)) throw new TypeError('scoreRecords expects an array of { id, prompt, response }');
     records.forEach((r, i) => {
-      if (!r || typeof r.prompt !== 'string' || typeof r.response !== 'string') throw new TypeError(`record ${i} (${String(r?.id)}): prompt and response must be strings`);
+      if (!r || typeof r.prompt !== 'string' || typeof r.response !== 'string')
+        throw new TypeError(`record ${i} (${String(r?.id)}): prompt and response must be strings`);
     });
     const rendered = records.map((r) => this.renderText(r.prompt, r.response));
-    const encs = rendered.length ? await this.tokenizer.encodeBatch(rendered.map((x) => x.text), { addSpecialTokens: true }) : [];
+    const encs = rendered.length
+      ? await this.tokenizer.encodeBatch(
+          rendered.map((x) => x.text),
+          { addSpecialTokens: true },
+        )
+      : [];
 
     const results: RecordScores[] = [];
     const rows: Row[] = [];
@@ -277,32 +339,61 @@ export class Scorer {
       const leadingSpecial = len > 0 && special[0] === 1 && offs[0]![0] === offs[0]![1];
       if (!leadingSpecial && this.opts.bos === 'auto' && this.cfg.bosId !== null) seq.push(this.cfg.bosId);
       let firstResp = -1;
-      const start: number[] = [], end: number[] = [], rids: number[] = [];
+      const start: number[] = [],
+        end: number[] = [],
+        rids: number[] = [];
       for (let i = 0; i < len; i++) {
         const [s, e] = offs[i]!;
         if (firstResp < 0 && e > rs && !(special[i] === 1 && s === e)) firstResp = seq.length;
-        if (firstResp >= 0) { start.push(Math.max(0, s! - rs)); end.push(Math.max(0, e! - rs)); rids.push(allIds[i]!); }
+        if (firstResp >= 0) {
+          start.push(Math.max(0, s! - rs));
+          end.push(Math.max(0, e! - rs));
+          rids.push(allIds[i]!);
+        }
         seq.push(allIds[i]!);
       }
       const nResp = rids.length;
       const res: RecordScores = {
-        id: records[r]!.id, status: 'ok', notes: [],
-        start: Uint32Array.from(start), end: Uint32Array.from(end), ids: Int32Array.from(rids),
-        logprob: new Float32Array(nResp).fill(NaN), promptTokens: 0, promptTokensDropped: 0,
+        id: records[r]!.id,
+        status: 'ok',
+        notes: [],
+        start: Uint32Array.from(start),
+        end: Uint32Array.from(end),
+        ids: Int32Array.from(rids),
+        logprob: new Float32Array(nResp).fill(NaN),
+        promptTokens: 0,
+        promptTokensDropped: 0,
       };
       results.push(res);
-      if (nResp === 0) { res.promptTokens = seq.length; continue; }
+      if (nResp === 0) {
+        res.promptTokens = seq.length;
+        continue;
+      }
       let prefix = seq.slice(0, firstResp);
       const resp = seq.slice(firstResp);
       let tokFrom = 0;
-      if (prefix.length === 0) { res.notes.push('first_token_unscored'); tokFrom = 1; }
+      if (prefix.length === 0) {
+        res.notes.push('first_token_unscored');
+        tokFrom = 1;
+      }
       if (prefix.length + resp.length <= n) {
         res.promptTokens = prefix.length;
-        rows.push({ rec: r, ids: prefix.concat(resp), scoreFrom: Math.max(1, prefix.length), scoreTo: prefix.length + resp.length, tokFrom });
+        rows.push({
+          rec: r,
+          ids: prefix.concat(resp),
+          scoreFrom: Math.max(1, prefix.length),
+          scoreTo: prefix.length + resp.length,
+          tokFrom,
+        });
         continue;
       }
       // Over the context. Keep a leading BOS, cut the prompt from the left.
-      const bosKept = !leadingSpecial && seq[0] === this.cfg.bosId && this.opts.bos === 'auto' && this.cfg.bosId !== null ? 1 : leadingSpecial ? 1 : 0;
+      const bosKept =
+        !leadingSpecial && seq[0] === this.cfg.bosId && this.opts.bos === 'auto' && this.cfg.bosId !== null
+          ? 1
+          : leadingSpecial
+            ? 1
+            : 0;
       const head = prefix.slice(0, bosKept);
       let body = prefix.slice(bosKept);
       const room = n - head.length - resp.length;
@@ -312,12 +403,21 @@ export class Scorer {
         prefix = head.concat(body);
         res.promptTokens = prefix.length;
         res.notes.push('prompt_truncated');
-        rows.push({ rec: r, ids: prefix.concat(resp), scoreFrom: Math.max(1, prefix.length), scoreTo: prefix.length + resp.length, tokFrom });
+        rows.push({
+          rec: r,
+          ids: prefix.concat(resp),
+          scoreFrom: Math.max(1, prefix.length),
+          scoreTo: prefix.length + resp.length,
+          tokFrom,
+        });
         continue;
       }
       if (this.opts.overflow === 'reject') {
         res.status = 'context_overflow';
-        res.start = new Uint32Array(0); res.end = new Uint32Array(0); res.ids = new Int32Array(0); res.logprob = new Float32Array(0);
+        res.start = new Uint32Array(0);
+        res.end = new Uint32Array(0);
+        res.ids = new Int32Array(0);
+        res.logprob = new Float32Array(0);
         continue;
       }
       // Windowed: keep at most half a context of prompt, then windows of n advancing by n/2.
@@ -333,13 +433,23 @@ export class Scorer {
       let ws = 0;
       while (scored < full.length) {
         const we = Math.min(full.length, ws + n);
-        rows.push({ rec: r, ids: full.slice(ws, we), scoreFrom: scored - ws, scoreTo: we - ws, tokFrom: scored - prefix.length });
+        rows.push({
+          rec: r,
+          ids: full.slice(ws, we),
+          scoreFrom: scored - ws,
+          scoreTo: we - ws,
+          tokFrom: scored - prefix.length,
+        });
         scored = we;
         ws = Math.max(ws + 1, we - half);
       }
     }
 
-    const plan = planBatches(rows.map((x) => x.ids.length), this.opts.maxTokensPerBatch, this.opts.maxBatchSize);
+    const plan = planBatches(
+      rows.map((x) => x.ids.length),
+      this.opts.maxTokensPerBatch,
+      this.opts.maxBatchSize,
+    );
     return { records: records.length, results, rows, plan };
   }
 
@@ -350,7 +460,10 @@ export class Scorer {
     for (let b = 0; b < plan.batches.length; b++) {
       const idx = plan.batches[b]!;
       const T = plan.lengths[b]!;
-      const lp = await this.runBatch(idx.map((i) => rows[i]!.ids), T);
+      const lp = await this.runBatch(
+        idx.map((i) => rows[i]!.ids),
+        T,
+      );
       for (let k = 0; k < idx.length; k++) {
         const row = rows[idx[k]!]!;
         const out = results[row.rec]!.logprob;
@@ -361,13 +474,21 @@ export class Scorer {
       }
     }
     const stats: ScoreStats = {
-      records: prep.records, rows: rows.length, batches: plan.batches.length, scoredTokens,
-      realPositions: plan.realPositions, paddedPositions: plan.paddedPositions,
+      records: prep.records,
+      rows: rows.length,
+      batches: plan.batches.length,
+      scoredTokens,
+      realPositions: plan.realPositions,
+      paddedPositions: plan.paddedPositions,
       paddingFraction: plan.paddedPositions ? (plan.paddedPositions - plan.realPositions) / plan.paddedPositions : 0,
     };
     const t = this.totals;
-    t.records += stats.records; t.rows += stats.rows; t.batches += stats.batches; t.scoredTokens += scoredTokens;
-    t.realPositions += stats.realPositions; t.paddedPositions += stats.paddedPositions;
+    t.records += stats.records;
+    t.rows += stats.rows;
+    t.batches += stats.batches;
+    t.scoredTokens += scoredTokens;
+    t.realPositions += stats.realPositions;
+    t.paddedPositions += stats.paddedPositions;
     t.paddingFraction = t.paddedPositions ? (t.paddedPositions - t.realPositions) / t.paddedPositions : 0;
     return { results, stats };
   }
@@ -377,11 +498,15 @@ export class Scorer {
    * mean negative log-prob over the response tokens that got one. `null` where a side has no scored token
    * (empty response, or context_overflow under overflow: 'reject').
    */
-  async ifd(records: readonly ScoreInput[]): Promise<{ id: string; conditioned: number | null; unconditioned: number | null; ifd: number | null }[]> {
+  async ifd(
+    records: readonly ScoreInput[],
+  ): Promise<{ id: string; conditioned: number | null; unconditioned: number | null; ifd: number | null }[]> {
     const withPrompt = (await this.scoreRecords(records)).results;
-    const alone = (await this.scoreRecords(records.map((r) => ({ id: r.id, prompt: '', response: r.response })))).results;
+    const alone = (await this.scoreRecords(records.map((r) => ({ id: r.id, prompt: '', response: r.response }))))
+      .results;
     return withPrompt.map((r, i) => {
-      const c = meanNll(r.logprob), u = meanNll(alone[i]!.logprob);
+      const c = meanNll(r.logprob),
+        u = meanNll(alone[i]!.logprob);
       return { id: r.id, conditioned: c, unconditioned: u, ifd: c !== null && u !== null && u > 0 ? c / u : null };
     });
   }
@@ -399,11 +524,17 @@ export class Scorer {
     try {
       out = await this.session.run(feeds, [LOGPROBS_OUTPUT]);
     } catch (err) {
-      throw new CodeblockError(`model run failed on a batch of ${rows.length}×${T}: ${(err as Error).message.split('\n')[0]}`, 'E_MODEL_RUN');
+      throw new CodeblockError(
+        `model run failed on a batch of ${rows.length}×${T}: ${(err as Error).message.split('\n')[0]}`,
+        'E_MODEL_RUN',
+      );
     }
     const t = out[LOGPROBS_OUTPUT] as ort.Tensor;
     if (t.dims.length !== 2 || t.dims[0] !== rows.length || t.dims[1] !== T - 1) {
-      throw new CodeblockError(`fused head returned shape [${t.dims.join(', ')}], expected [${rows.length}, ${T - 1}]`, 'E_MODEL_RUN');
+      throw new CodeblockError(
+        `fused head returned shape [${t.dims.join(', ')}], expected [${rows.length}, ${T - 1}]`,
+        'E_MODEL_RUN',
+      );
     }
     if (t.type === 'float32') return t.data as Float32Array;
     if (t.type === 'float16') {
@@ -425,8 +556,13 @@ export class Scorer {
 
 /** Mean negative log-prob over the finite entries; null when there are none. */
 export function meanNll(logprob: ArrayLike<number>): number | null {
-  let s = 0, n = 0;
-  for (let i = 0; i < logprob.length; i++) if (Number.isFinite(logprob[i]!)) { s -= logprob[i]!; n++; }
+  let s = 0,
+    n = 0;
+  for (let i = 0; i < logprob.length; i++)
+    if (Number.isFinite(logprob[i]!)) {
+      s -= logprob[i]!;
+      n++;
+    }
   return n ? s / n : null;
 }
 
@@ -442,27 +578,44 @@ function checkCudaProvider(): void {
   try {
     const pkgRoot = resolve(dirname(require.resolve('onnxruntime-node')), '..');
     const base = join(pkgRoot, 'bin');
-    const napi = readdirSync(base).filter((d) => d.startsWith('napi-v')).sort().reverse();
-    binDir = napi.map((d) => join(base, d, process.platform, process.arch)).find((d) => existsSync(join(d, 'onnxruntime_binding.node')));
+    const napi = readdirSync(base)
+      .filter((d) => d.startsWith('napi-v'))
+      .sort()
+      .reverse();
+    binDir = napi
+      .map((d) => join(base, d, process.platform, process.arch))
+      .find((d) => existsSync(join(d, 'onnxruntime_binding.node')));
   } catch {
     return;
   }
   if (!binDir) return;
-  const missing = ['libonnxruntime_providers_shared.so', 'libonnxruntime_providers_cuda.so'].filter((f) => !existsSync(join(binDir!, f)));
-  if (missing.length) throw new CodeblockError(`CUDA execution provider unavailable (${missing.join(', ')} not found in ${binDir}). ${cudaHelp()}`, 'E_CUDA');
+  const missing = ['libonnxruntime_providers_shared.so', 'libonnxruntime_providers_cuda.so'].filter(
+    (f) => !existsSync(join(binDir!, f)),
+  );
+  if (missing.length)
+    throw new CodeblockError(
+      `CUDA execution provider unavailable (${missing.join(', ')} not found in ${binDir}). ${cudaHelp()}`,
+      'E_CUDA',
+    );
 }
 
 function validateOptions(o: ScorerOptions): void {
   if (o === null || typeof o !== 'object') throw new TypeError('scorer options must be an object');
-  if (o.device !== undefined && o.device !== 'cpu' && o.device !== 'cuda') throw new RangeError(`device must be cpu | cuda, got ${String(o.device)}`);
-  if (o.template !== undefined && o.template !== 'plain' && o.template !== 'chat') throw new RangeError(`template must be plain | chat, got ${String(o.template)}`);
-  if (o.overflow !== undefined && o.overflow !== 'window' && o.overflow !== 'reject') throw new RangeError(`overflow must be window | reject, got ${String(o.overflow)}`);
-  if (o.bos !== undefined && o.bos !== 'auto' && o.bos !== 'never') throw new RangeError(`bos must be auto | never, got ${String(o.bos)}`);
+  if (o.device !== undefined && o.device !== 'cpu' && o.device !== 'cuda')
+    throw new RangeError(`device must be cpu | cuda, got ${String(o.device)}`);
+  if (o.template !== undefined && o.template !== 'plain' && o.template !== 'chat')
+    throw new RangeError(`template must be plain | chat, got ${String(o.template)}`);
+  if (o.overflow !== undefined && o.overflow !== 'window' && o.overflow !== 'reject')
+    throw new RangeError(`overflow must be window | reject, got ${String(o.overflow)}`);
+  if (o.bos !== undefined && o.bos !== 'auto' && o.bos !== 'never')
+    throw new RangeError(`bos must be auto | never, got ${String(o.bos)}`);
   for (const k of ['threads', 'maxTokensPerBatch', 'maxBatchSize'] as const) {
     const v = o[k];
-    if (v !== undefined && !(Number.isInteger(v) && v > 0)) throw new RangeError(`${k} must be a positive integer, got ${String(v)}`);
+    if (v !== undefined && !(Number.isInteger(v) && v > 0))
+      throw new RangeError(`${k} must be a positive integer, got ${String(v)}`);
   }
-  if (o.maxLength !== undefined && !(Number.isInteger(o.maxLength) && o.maxLength >= 4)) throw new RangeError(`maxLength must be an integer ≥ 4, got ${String(o.maxLength)}`);
+  if (o.maxLength !== undefined && !(Number.isInteger(o.maxLength) && o.maxLength >= 4))
+    throw new RangeError(`maxLength must be an integer ≥ 4, got ${String(o.maxLength)}`);
 }
 
 function intTensor(elemType: number, data: ArrayLike<number>, dims: number[]): ort.Tensor {
@@ -472,7 +625,12 @@ function intTensor(elemType: number, data: ArrayLike<number>, dims: number[]): o
   return new ort.Tensor('int64', a, dims);
 }
 
-function buildFeeds(info: ModelInterface, cfg: ModelConfig, rows: readonly (readonly number[])[], T: number): Record<string, ort.Tensor> {
+function buildFeeds(
+  info: ModelInterface,
+  cfg: ModelConfig,
+  rows: readonly (readonly number[])[],
+  T: number,
+): Record<string, ort.Tensor> {
   const B = rows.length;
   const ids = new Int32Array(B * T).fill(cfg.padId);
   const mask = new Int32Array(B * T);
@@ -480,7 +638,10 @@ function buildFeeds(info: ModelInterface, cfg: ModelConfig, rows: readonly (read
   for (let b = 0; b < B; b++) {
     const row = rows[b]!;
     for (let t = 0; t < T; t++) pos[b * T + t] = t;
-    for (let t = 0; t < row.length; t++) { ids[b * T + t] = row[t]!; mask[b * T + t] = 1; }
+    for (let t = 0; t < row.length; t++) {
+      ids[b * T + t] = row[t]!;
+      mask[b * T + t] = 1;
+    }
   }
   const feeds: Record<string, ort.Tensor> = {};
   for (const inp of info.inputs) {
@@ -496,10 +657,18 @@ function buildFeeds(info: ModelInterface, cfg: ModelConfig, rows: readonly (read
 /** A zero-length past key/value tensor [B, heads, 0, head_dim] (dims from the graph, else config.json). */
 function emptyPast(inp: ValueInfo, cfg: ModelConfig, B: number): ort.Tensor {
   const d = inp.dims ?? [];
-  if (d.length !== 4) throw new CodeblockError(`cannot feed an empty past for "${inp.name}": expected rank 4 [batch, heads, past, head_dim], got ${d.length ? `rank ${d.length}` : 'no shape'}`, 'E_MODEL_INPUTS');
+  if (d.length !== 4)
+    throw new CodeblockError(
+      `cannot feed an empty past for "${inp.name}": expected rank 4 [batch, heads, past, head_dim], got ${d.length ? `rank ${d.length}` : 'no shape'}`,
+      'E_MODEL_INPUTS',
+    );
   const heads = d[1]!.value ?? cfg.kvHeads;
   const hd = d[3]!.value ?? cfg.headDim;
-  if (!heads || !hd) throw new CodeblockError(`cannot size the empty past for "${inp.name}": set num_key_value_heads/head_dim in config.json`, 'E_MODEL_INPUTS');
+  if (!heads || !hd)
+    throw new CodeblockError(
+      `cannot size the empty past for "${inp.name}": set num_key_value_heads/head_dim in config.json`,
+      'E_MODEL_INPUTS',
+    );
   const dims = [B, heads, 0, hd];
   if (inp.elemType === DT.FLOAT16) return new ort.Tensor('float16', new Uint16Array(0), dims);
   if (inp.elemType === DT.FLOAT || inp.elemType === 0) return new ort.Tensor('float32', new Float32Array(0), dims);

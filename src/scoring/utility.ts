@@ -27,14 +27,16 @@ export interface UtilityOptions {
 export const DEFAULT_Q = 0.7;
 
 function checkQ(q: number): number {
-  if (typeof q !== 'number' || !Number.isFinite(q) || q < 0 || q > 1) throw new RangeError(`GCE q must be a number in [0, 1], got ${String(q)}`);
+  if (typeof q !== 'number' || !Number.isFinite(q) || q < 0 || q > 1)
+    throw new RangeError(`GCE q must be a number in [0, 1], got ${String(q)}`);
   return q;
 }
 
 /** GCE of a probability p ∈ [0, 1]. */
 export function gce(p: number, q: number = DEFAULT_Q): number {
   checkQ(q);
-  if (typeof p !== 'number' || Number.isNaN(p) || p < 0 || p > 1) throw new RangeError(`probability must be in [0, 1], got ${String(p)}`);
+  if (typeof p !== 'number' || Number.isNaN(p) || p < 0 || p > 1)
+    throw new RangeError(`probability must be in [0, 1], got ${String(p)}`);
   return gceFromLogprob(Math.log(p), q);
 }
 
@@ -55,10 +57,12 @@ export function tokenUtilities(tokens: ScoredTokens, q: number = DEFAULT_Q): Flo
 
 /** Index of the first token whose end > pos (tokens sorted by start and end, as tokenizers produce). */
 function firstEndingAfter(end: ArrayLike<number>, pos: number): number {
-  let lo = 0, hi = end.length;
+  let lo = 0,
+    hi = end.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (end[mid]! > pos) hi = mid; else lo = mid + 1;
+    if (end[mid]! > pos) hi = mid;
+    else lo = mid + 1;
   }
   return lo;
 }
@@ -88,12 +92,18 @@ export interface ItemUtility {
  * Item utility U = reduce(u over the scorer tokens overlapping the item's core ranges). A token
  * overlapping several core ranges of the same item counts once. Tokens without a log-prob (NaN) are skipped.
  */
-export function itemUtilities(tokens: ScoredTokens, items: readonly { core: readonly Span[] }[], opts: UtilityOptions = {}): ItemUtility[] {
+export function itemUtilities(
+  tokens: ScoredTokens,
+  items: readonly { core: readonly Span[] }[],
+  opts: UtilityOptions = {},
+): ItemUtility[] {
   const q = checkQ(opts.q ?? DEFAULT_Q);
   const reduce = opts.reduce ?? 'mean';
-  if (reduce !== 'mean' && reduce !== 'sum' && reduce !== 'max') throw new RangeError(`reduce must be mean | sum | max, got ${String(reduce)}`);
+  if (reduce !== 'mean' && reduce !== 'sum' && reduce !== 'max')
+    throw new RangeError(`reduce must be mean | sum | max, got ${String(reduce)}`);
   return items.map((item) => {
-    let n = 0, acc = reduce === 'max' ? -Infinity : 0;
+    let n = 0,
+      acc = reduce === 'max' ? -Infinity : 0;
     for (const i of tokensOverlapping(tokens, item.core)) {
       const lp = tokens.logprob[i]!;
       if (Number.isNaN(lp)) continue;
@@ -106,14 +116,23 @@ export function itemUtilities(tokens: ScoredTokens, items: readonly { core: read
   });
 }
 
-export interface ProseToken { index: number; start: number; end: number; u: number }
+export interface ProseToken {
+  index: number;
+  start: number;
+  end: number;
+  u: number;
+}
 
 /**
  * Prose tokens: scorer tokens that overlap none of `codeItemSpans` (the spans of code items), with their
  * GCE — the candidates for informative NL supervision. Docstrings/comments are prose-in-code: leave them
  * out of `codeItemSpans` and their tokens are returned here. Tokens without a log-prob are skipped.
  */
-export function proseTokenUtilities(tokens: ScoredTokens, codeItemSpans: readonly Span[], q: number = DEFAULT_Q): ProseToken[] {
+export function proseTokenUtilities(
+  tokens: ScoredTokens,
+  codeItemSpans: readonly Span[],
+  q: number = DEFAULT_Q,
+): ProseToken[] {
   checkQ(q);
   const inCode = new Set(tokensOverlapping(tokens, codeItemSpans));
   const out: ProseToken[] = [];

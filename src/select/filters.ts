@@ -187,9 +187,11 @@ export class PairFilter {
     }
     if (record.preset === 'oci') {
       const ts = testScore(record.meta);
-      if (ts !== undefined && ts < cfg.minTestScore) return { reason: 'tests', detail: `average_test_score ${ts} < ${cfg.minTestScore}` };
+      if (ts !== undefined && ts < cfg.minTestScore)
+        return { reason: 'tests', detail: `average_test_score ${ts} < ${cfg.minTestScore}` };
       for (const [k, v] of judgementScores(record.meta)) {
-        if (v < cfg.minJudgement) return { reason: 'judgement', detail: `llm_judgement "${k}" ${v} < ${cfg.minJudgement}` };
+        if (v < cfg.minJudgement)
+          return { reason: 'judgement', detail: `llm_judgement "${k}" ${v} < ${cfg.minJudgement}` };
       }
     }
     if (cfg.dedup !== 'off') {

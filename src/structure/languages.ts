@@ -21,7 +21,9 @@ let cached: readonly LanguageInfo[] | undefined;
 /** Registered languages in detection order (read once per thread from the addon). */
 export function registeredLanguages(): readonly LanguageInfo[] {
   cached ??= Object.freeze(
-    native().languages().map((l) => Object.freeze({ ...l, fenceAliases: [...l.fenceAliases] })),
+    native()
+      .languages()
+      .map((l) => Object.freeze({ ...l, fenceAliases: [...l.fenceAliases] })),
   );
   return cached;
 }

@@ -58,7 +58,8 @@ const REJECT: Record<number, StructureRejectReason> = { 1: 'no_code', 2: 'parse_
 function nonNegative(name: string, v: unknown, dflt: number, max = 2 ** 32 - 1): number {
   if (v === undefined) return dflt;
   if (typeof v !== 'number' || Number.isNaN(v)) throw new TypeError(`structure option ${name} must be a number`);
-  if (v < 0 || v > max || !Number.isFinite(v)) throw new RangeError(`structure option ${name} must be in [0, ${max}], got ${v}`);
+  if (v < 0 || v > max || !Number.isFinite(v))
+    throw new RangeError(`structure option ${name} must be in [0, ${max}], got ${v}`);
   return v;
 }
 

@@ -27,7 +27,12 @@ export class StructurePool {
     this.workers = intOption('workers', opts.workers, availableParallelism(), 0, 1024);
     this.#pool =
       this.workers > 0
-        ? new Piscina({ filename: WORKER_URL.href, minThreads: this.workers, maxThreads: this.workers, idleTimeout: 60_000 })
+        ? new Piscina({
+            filename: WORKER_URL.href,
+            minThreads: this.workers,
+            maxThreads: this.workers,
+            idleTimeout: 60_000,
+          })
         : undefined;
   }
 
@@ -86,7 +91,9 @@ export async function* analyzeStructure(
     for (let i = 0; i < p.records.length; i++) {
       const record = p.records[i]!;
       const o = decodeRecord(c, i);
-      yield o.ok ? { ok: true, id: record.id, record, result: o.result } : { ok: false, id: record.id, record, reason: o.reason };
+      yield o.ok
+        ? { ok: true, id: record.id, record, result: o.result }
+        : { ok: false, id: record.id, record, reason: o.reason };
     }
   }
   try {

@@ -81,9 +81,7 @@ export interface StructurePoolOptions extends StructureOptions {
 }
 
 /** One analyzed response: the result, or why it was rejected. */
-export type BatchOutcome =
-  | { ok: true; result: StructureResult }
-  | { ok: false; reason: StructureRejectReason };
+export type BatchOutcome = { ok: true; result: StructureResult } | { ok: false; reason: StructureRejectReason };
 
 /** One analyzed record (streaming API), in input order. */
 export type StructureOutcome =

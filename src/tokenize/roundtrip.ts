@@ -45,7 +45,12 @@ export interface RoundTripResult {
 const MAX_PROBLEMS = 50;
 
 /** Is token i (range [s,e)) majority-covered by the union of spans? Strict majority of code points. */
-function coveredCounts(offsets: Int32Array, nTok: number, spans: readonly { start: number; end: number }[], textLen: number): Int32Array {
+function coveredCounts(
+  offsets: Int32Array,
+  nTok: number,
+  spans: readonly { start: number; end: number }[],
+  textLen: number,
+): Int32Array {
   // Coverage bitmap over code points, then per-token count: O(text + tokens).
   const cover = new Uint8Array(textLen + 1);
   for (const sp of spans) {
@@ -73,7 +78,12 @@ export async function checkRoundTrip(tok: TargetTokenizer, input: RoundTripInput
     if (problems.length < MAX_PROBLEMS) problems.push(msg);
   };
   if (labels.length !== n || offsets.length !== 2 * n) {
-    return { ok: false, problems: [`length mismatch: ${n} ids, ${labels.length} labels, ${offsets.length / 2} offset pairs`], runs: [], supervised: 0 };
+    return {
+      ok: false,
+      problems: [`length mismatch: ${n} ids, ${labels.length} labels, ${offsets.length / 2} offset pairs`],
+      runs: [],
+      supervised: 0,
+    };
   }
   const map = cpToUtf16Map(text);
   const textLen = map.length - 1;
@@ -91,8 +101,14 @@ export async function checkRoundTrip(tok: TargetTokenizer, input: RoundTripInput
       if (sup) report(`token ${i}: first token of the sample is supervised`);
       continue;
     }
-    if (sup && !majority) report(`token ${i} [${offsets[2 * i]},${offsets[2 * i + 1]}) is supervised but only ${covered[i]}/${len} of its code points are selected`);
-    if (!sup && majority) report(`token ${i} [${offsets[2 * i]},${offsets[2 * i + 1]}) has ${covered[i]}/${len} code points selected but is not supervised`);
+    if (sup && !majority)
+      report(
+        `token ${i} [${offsets[2 * i]},${offsets[2 * i + 1]}) is supervised but only ${covered[i]}/${len} of its code points are selected`,
+      );
+    if (!sup && majority)
+      report(
+        `token ${i} [${offsets[2 * i]},${offsets[2 * i + 1]}) has ${covered[i]}/${len} code points selected but is not supervised`,
+      );
   }
 
   // Decode every maximal run of supervised tokens and compare with the text it covers.
@@ -129,7 +145,8 @@ export async function checkRoundTrip(tok: TargetTokenizer, input: RoundTripInput
     const decoded = await tok.decode(ids.subarray(i, j));
     const raw = text.slice(map[Math.max(0, Math.min(textLen, cs))]!, map[Math.max(0, Math.min(textLen, ce))]!);
     const expected = tok.normalize(raw);
-    if (decoded !== expected) report(`tokens ${i}..${j} decode to ${JSON.stringify(decoded)} but cover ${JSON.stringify(expected)}`);
+    if (decoded !== expected)
+      report(`tokens ${i}..${j} decode to ${JSON.stringify(decoded)} but cover ${JSON.stringify(expected)}`);
     runs.push({ tokenStart: i, tokenEnd: j, charStart: cs, charEnd: ce, decoded, expected });
     i = j;
   }

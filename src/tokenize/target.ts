@@ -15,7 +15,13 @@ import { extname } from 'node:path';
 import type { ChatMessage } from '../types.js';
 import { CodeblockError } from '../errors.js';
 import { resolveTokenizerSpec, readJsonFile } from './presets.js';
-import { ChatTemplate, chatTemplateFromConfig, renderPlain, specialTokenVariables, type RenderedConversation } from './template.js';
+import {
+  ChatTemplate,
+  chatTemplateFromConfig,
+  renderPlain,
+  specialTokenVariables,
+  type RenderedConversation,
+} from './template.js';
 
 // `tokenizers` is CommonJS with a native binding; load it through require.
 const require = createRequire(import.meta.url);
@@ -102,7 +108,13 @@ export class TargetTokenizer {
   /** Special-token strings from tokenizer_config.json (bos_token, eos_token, ...). */
   readonly specialTokens: Readonly<Record<string, unknown>>;
 
-  private constructor(hf: HfTokenizer, chat: ChatTemplate | undefined, addSpecial: boolean, description: TokenizerDescription, special: Record<string, unknown>) {
+  private constructor(
+    hf: HfTokenizer,
+    chat: ChatTemplate | undefined,
+    addSpecial: boolean,
+    description: TokenizerDescription,
+    special: Record<string, unknown>,
+  ) {
     this.hf = hf;
     this.chat = chat;
     this.addSpecial = addSpecial;
@@ -122,14 +134,20 @@ export class TargetTokenizer {
   static loadSync(spec: string, options: TargetTokenizerOptions = {}): TargetTokenizer {
     const resolved = resolveTokenizerSpec(spec);
     if ((options.template ?? 'auto') === 'auto' && !resolved.tokenizerConfig) {
-      throw new CodeblockError(`no tokenizer_config.json beside ${resolved.tokenizerJson}: pass --template none or --template <file.jinja>`, 'E_TEMPLATE');
+      throw new CodeblockError(
+        `no tokenizer_config.json beside ${resolved.tokenizerJson}: pass --template none or --template <file.jinja>`,
+        'E_TEMPLATE',
+      );
     }
     const { Tokenizer } = require('tokenizers') as HfTokenizersModule;
     let raw: Buffer;
     try {
       raw = readFileSync(resolved.tokenizerJson);
     } catch (err) {
-      throw new CodeblockError(`cannot read tokenizer ${resolved.tokenizerJson}: ${(err as Error).message}`, 'E_TOKENIZER');
+      throw new CodeblockError(
+        `cannot read tokenizer ${resolved.tokenizerJson}: ${(err as Error).message}`,
+        'E_TOKENIZER',
+      );
     }
     const maxAdded = resolved.preset?.maxAddedTokenId;
     let hf: HfTokenizer;
@@ -142,7 +160,10 @@ export class TargetTokenizer {
         hf = Tokenizer.fromString(raw.toString('utf8'));
       }
     } catch (err) {
-      throw new CodeblockError(`tokenizer ${resolved.tokenizerJson} does not load: ${String((err as Error).message ?? err).split('\n')[0]}`, 'E_TOKENIZER');
+      throw new CodeblockError(
+        `tokenizer ${resolved.tokenizerJson} does not load: ${String((err as Error).message ?? err).split('\n')[0]}`,
+        'E_TOKENIZER',
+      );
     }
 
     const templateSpec = options.template ?? 'auto';
@@ -150,15 +171,22 @@ export class TargetTokenizer {
     let templateSource: string | undefined;
     if (templateSpec === 'auto') {
       if (!resolved.tokenizerConfig) {
-        throw new CodeblockError(`no tokenizer_config.json beside ${resolved.tokenizerJson}: pass --template none or --template <file.jinja>`, 'E_TEMPLATE');
+        throw new CodeblockError(
+          `no tokenizer_config.json beside ${resolved.tokenizerJson}: pass --template none or --template <file.jinja>`,
+          'E_TEMPLATE',
+        );
       }
       config = readJsonFile(resolved.tokenizerConfig, 'tokenizer config') as Record<string, unknown>;
       templateSource = chatTemplateFromConfig(config);
       if (!templateSource) {
-        throw new CodeblockError(`${resolved.tokenizerConfig} has no chat_template: pass --template none or --template <file.jinja>`, 'E_TEMPLATE');
+        throw new CodeblockError(
+          `${resolved.tokenizerConfig} has no chat_template: pass --template none or --template <file.jinja>`,
+          'E_TEMPLATE',
+        );
       }
     } else if (templateSpec !== 'none') {
-      if (resolved.tokenizerConfig) config = readJsonFile(resolved.tokenizerConfig, 'tokenizer config') as Record<string, unknown>;
+      if (resolved.tokenizerConfig)
+        config = readJsonFile(resolved.tokenizerConfig, 'tokenizer config') as Record<string, unknown>;
       if (extname(templateSpec).toLowerCase() === '.json') {
         const c = readJsonFile(templateSpec, 'tokenizer config') as Record<string, unknown>;
         config = { ...config, ...c };
@@ -168,16 +196,23 @@ export class TargetTokenizer {
         try {
           templateSource = readFileSync(templateSpec, 'utf8');
         } catch (err) {
-          throw new CodeblockError(`cannot read chat template ${templateSpec}: ${(err as Error).message}`, 'E_TEMPLATE');
+          throw new CodeblockError(
+            `cannot read chat template ${templateSpec}: ${(err as Error).message}`,
+            'E_TEMPLATE',
+          );
         }
       }
     } else if (resolved.tokenizerConfig) {
       config = readJsonFile(resolved.tokenizerConfig, 'tokenizer config') as Record<string, unknown>;
     }
     const special = specialTokenVariables(config);
-    const chat = templateSource !== undefined
-      ? new ChatTemplate(templateSource, { variables: { ...special, ...(options.templateVariables ?? {}) }, templateDate: options.templateDate })
-      : undefined;
+    const chat =
+      templateSource !== undefined
+        ? new ChatTemplate(templateSource, {
+            variables: { ...special, ...(options.templateVariables ?? {}) },
+            templateDate: options.templateDate,
+          })
+        : undefined;
     const addSpecial = options.addSpecialTokens ?? chat === undefined;
     const description: TokenizerDescription = {
       spec,
@@ -229,7 +264,8 @@ export class TargetTokenizer {
     if (!Array.isArray(prompt)) throw new TypeError('prompt must be an array of chat messages');
     if (typeof response !== 'string') throw new TypeError('response must be a string');
     for (const m of prompt) {
-      if (!m || typeof m.role !== 'string' || typeof m.content !== 'string') throw new TypeError('each prompt message needs string role and content');
+      if (!m || typeof m.role !== 'string' || typeof m.content !== 'string')
+        throw new TypeError('each prompt message needs string role and content');
     }
     return this.chat ? this.chat.renderConversation(prompt, response) : renderPlain(prompt, response);
   }
@@ -253,8 +289,13 @@ export class TargetTokenizer {
    * cannot frame (CodeblockError E_TEMPLATE) throws — or, with `{ settle: true }`, comes back as
    * `{ error }` in its slot so the caller can reject that one record and go on.
    */
-  async renderAndEncode(conversations: readonly { prompt: ChatMessage[]; response: string }[]): Promise<EncodedConversation[]>;
-  async renderAndEncode(conversations: readonly { prompt: ChatMessage[]; response: string }[], options: { settle: true }): Promise<(EncodedConversation | TemplateFailure)[]>;
+  async renderAndEncode(
+    conversations: readonly { prompt: ChatMessage[]; response: string }[],
+  ): Promise<EncodedConversation[]>;
+  async renderAndEncode(
+    conversations: readonly { prompt: ChatMessage[]; response: string }[],
+    options: { settle: true },
+  ): Promise<(EncodedConversation | TemplateFailure)[]>;
   async renderAndEncode(
     conversations: readonly { prompt: ChatMessage[]; response: string }[],
     options: { settle?: boolean } = {},
@@ -285,7 +326,11 @@ export class TargetTokenizer {
 }
 
 /** Concatenate per-text encodings into flat arrays with token prefix sums (`tokenStarts[i]..tokenStarts[i+1]`). */
-export function concatEncodings(encs: readonly Encoded[]): { ids: Int32Array; offsets: Int32Array; tokenStarts: Int32Array } {
+export function concatEncodings(encs: readonly Encoded[]): {
+  ids: Int32Array;
+  offsets: Int32Array;
+  tokenStarts: Int32Array;
+} {
   const tokenStarts = new Int32Array(encs.length + 1);
   for (let i = 0; i < encs.length; i++) tokenStarts[i + 1] = tokenStarts[i]! + encs[i]!.ids.length;
   const n = tokenStarts[encs.length]!;

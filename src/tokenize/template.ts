@@ -36,30 +36,56 @@ export interface ChatTemplateOptions {
 
 const MARKER = '\uE000codeblock\uE001response\uE002';
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
 function strftime(date: Date, fmt: string): string {
   const p2 = (n: number) => String(n).padStart(2, '0');
   return fmt.replace(/%([a-zA-Z%])/g, (_, c: string) => {
     switch (c) {
-      case 'd': return p2(date.getUTCDate());
-      case 'm': return p2(date.getUTCMonth() + 1);
-      case 'Y': return String(date.getUTCFullYear());
-      case 'y': return p2(date.getUTCFullYear() % 100);
-      case 'b': return MONTHS[date.getUTCMonth()]!.slice(0, 3);
-      case 'B': return MONTHS[date.getUTCMonth()]!;
-      case 'a': return DAYS[date.getUTCDay()]!.slice(0, 3);
-      case 'A': return DAYS[date.getUTCDay()]!;
-      case 'H': return p2(date.getUTCHours());
-      case 'M': return p2(date.getUTCMinutes());
-      case 'S': return p2(date.getUTCSeconds());
+      case 'd':
+        return p2(date.getUTCDate());
+      case 'm':
+        return p2(date.getUTCMonth() + 1);
+      case 'Y':
+        return String(date.getUTCFullYear());
+      case 'y':
+        return p2(date.getUTCFullYear() % 100);
+      case 'b':
+        return MONTHS[date.getUTCMonth()]!.slice(0, 3);
+      case 'B':
+        return MONTHS[date.getUTCMonth()]!;
+      case 'a':
+        return DAYS[date.getUTCDay()]!.slice(0, 3);
+      case 'A':
+        return DAYS[date.getUTCDay()]!;
+      case 'H':
+        return p2(date.getUTCHours());
+      case 'M':
+        return p2(date.getUTCMinutes());
+      case 'S':
+        return p2(date.getUTCSeconds());
       case 'j': {
         const start = Date.UTC(date.getUTCFullYear(), 0, 1);
         return String(Math.floor((date.getTime() - start) / 86400000) + 1).padStart(3, '0');
       }
-      case '%': return '%';
-      default: return `%${c}`;
+      case '%':
+        return '%';
+      default:
+        return `%${c}`;
     }
   });
 }
@@ -79,7 +105,8 @@ function pyRange(start: number, stop?: number, step = 1): number[] {
 /** Special-token value from tokenizer_config.json: a string or an AddedToken object `{content}`. */
 function tokenString(v: unknown): string | undefined {
   if (typeof v === 'string') return v;
-  if (v && typeof v === 'object' && typeof (v as { content?: unknown }).content === 'string') return (v as { content: string }).content;
+  if (v && typeof v === 'object' && typeof (v as { content?: unknown }).content === 'string')
+    return (v as { content: string }).content;
   return undefined;
 }
 
@@ -91,7 +118,8 @@ export function specialTokenVariables(config: Record<string, unknown>): Record<s
     if (s !== undefined) out[key] = s;
   }
   const extra = config.additional_special_tokens;
-  if (Array.isArray(extra)) out.additional_special_tokens = extra.map(tokenString).filter((s): s is string => s !== undefined);
+  if (Array.isArray(extra))
+    out.additional_special_tokens = extra.map(tokenString).filter((s): s is string => s !== undefined);
   return out;
 }
 
@@ -113,7 +141,8 @@ export class ChatTemplate {
   private readonly variables: Record<string, unknown>;
 
   constructor(source: string, options: ChatTemplateOptions = {}) {
-    if (typeof source !== 'string' || source.length === 0) throw new TypeError('chat template must be a non-empty string');
+    if (typeof source !== 'string' || source.length === 0)
+      throw new TypeError('chat template must be a non-empty string');
     this.source = source;
     try {
       this.template = new Template(source);
@@ -121,7 +150,8 @@ export class ChatTemplate {
       throw new CodeblockError(`chat template does not parse: ${(err as Error).message}`, 'E_TEMPLATE');
     }
     const date = new Date(`${options.templateDate ?? '2024-07-26'}T00:00:00Z`);
-    if (Number.isNaN(date.getTime())) throw new RangeError(`templateDate must be yyyy-mm-dd, got ${options.templateDate}`);
+    if (Number.isNaN(date.getTime()))
+      throw new RangeError(`templateDate must be yyyy-mm-dd, got ${options.templateDate}`);
     this.variables = { ...(options.variables ?? {}) };
     this.strftimeNow = (fmt: unknown) => strftime(date, String(fmt));
   }
@@ -171,13 +201,21 @@ export class ChatTemplate {
     const marked = this.render([...prompt, { role: 'assistant', content: MARKER }]);
     const at = marked.indexOf(MARKER);
     if (at < 0 || marked.indexOf(MARKER, at + 1) >= 0) {
-      throw new CodeblockError(at < 0 ? 'chat template does not render the assistant message' : 'chat template renders the response more than once', 'E_TEMPLATE');
+      throw new CodeblockError(
+        at < 0
+          ? 'chat template does not render the assistant message'
+          : 'chat template renders the response more than once',
+        'E_TEMPLATE',
+      );
     }
     const prefix = marked.slice(0, at);
     const suffix = marked.slice(at + MARKER.length);
     const text = this.render([...prompt, { role: 'assistant', content: response }]);
     if (!text.startsWith(prefix) || !text.endsWith(suffix) || text.length < prefix.length + suffix.length) {
-      throw new CodeblockError('chat template renders this response with a different frame (e.g. it rewrites reasoning blocks); cannot locate the response', 'E_TEMPLATE');
+      throw new CodeblockError(
+        'chat template renders this response with a different frame (e.g. it rewrites reasoning blocks); cannot locate the response',
+        'E_TEMPLATE',
+      );
     }
     const middle = text.slice(prefix.length, text.length - suffix.length);
     let offset16 = 0;
@@ -192,13 +230,21 @@ export class ChatTemplate {
         }
       }
       if (found.length !== 1) {
-        throw new CodeblockError('chat template changes the response text beyond stripping whitespace; cannot map response offsets', 'E_TEMPLATE');
+        throw new CodeblockError(
+          'chat template changes the response text beyond stripping whitespace; cannot map response offsets',
+          'E_TEMPLATE',
+        );
       }
       offset16 = found[0]!;
     }
     const responseStart = cpLength(prefix);
     const responseEnd = responseStart + cpLength(middle);
-    return { text, responseStart, responseEnd, responseOffset: offset16 === 0 ? 0 : cpLength(response.slice(0, offset16)) };
+    return {
+      text,
+      responseStart,
+      responseEnd,
+      responseOffset: offset16 === 0 ? 0 : cpLength(response.slice(0, offset16)),
+    };
   }
 }
 
@@ -207,7 +253,11 @@ export class ChatTemplate {
  * rendered text; the part the template dropped (see `responseOffset`) is clipped away. Returns
  * undefined when nothing of the span is in the text.
  */
-export function responseSpanToText(r: RenderedConversation, start: number, end: number): { start: number; end: number } | undefined {
+export function responseSpanToText(
+  r: RenderedConversation,
+  start: number,
+  end: number,
+): { start: number; end: number } | undefined {
   const len = r.responseEnd - r.responseStart;
   const a = Math.max(start - r.responseOffset, 0);
   const b = Math.min(end - r.responseOffset, len);
@@ -222,7 +272,7 @@ export function responseSpanToText(r: RenderedConversation, start: number, end: 
  */
 export function renderPlain(prompt: ChatMessage[], response: string): RenderedConversation {
   if (response.length === 0) throw new CodeblockError('cannot template an empty response', 'E_TEMPLATE');
-  const head = prompt.length ? prompt.map((m) => m.content).join('\n') + '\n' : '';
+  const head = prompt.length ? `${prompt.map((m) => m.content).join('\n')}\n` : '';
   const start = cpLength(head);
   return { text: head + response, responseStart: start, responseEnd: start + cpLength(response), responseOffset: 0 };
 }

@@ -5,7 +5,10 @@ type Ctor<T extends TypedArray> = { new (n: number): T };
 export class Grow<T extends TypedArray> {
   a: T;
   n = 0;
-  constructor(private readonly ctor: Ctor<T>, initial = 1024) {
+  constructor(
+    private readonly ctor: Ctor<T>,
+    initial = 1024,
+  ) {
     this.a = new ctor(initial);
   }
 

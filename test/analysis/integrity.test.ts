@@ -40,10 +40,11 @@ function refuses(dirs: string[], re: RegExp, extra: string[] = []): void {
 
 /** Every file of two output trees, byte for byte. */
 function sameTree(a: string, b: string): void {
-  const files = (d: string): string[] => readdirSync(d, { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile())
-    .map((e) => join(e.parentPath, e.name).slice(d.length + 1))
-    .sort();
+  const files = (d: string): string[] =>
+    readdirSync(d, { recursive: true, withFileTypes: true })
+      .filter((e) => e.isFile())
+      .map((e) => join(e.parentPath, e.name).slice(d.length + 1))
+      .sort();
   assert.deepEqual(files(b), files(a));
   for (const f of files(a)) assert.ok(readFileSync(join(a, f)).equals(readFileSync(join(b, f))), `${f} differs`);
 }
@@ -130,7 +131,7 @@ describe('select refuses a bad analysis', () => {
     ok(['analyze', file, '-o', at('F'), '--shard', '0/2', ...FAST]);
     // one character changed in place: the analysis config (path, size) is the same, the fingerprint is not
     const i = text.indexOf('return');
-    writeFileSync(file, text.slice(0, i) + 'RETURN' + text.slice(i + 6));
+    writeFileSync(file, `${text.slice(0, i)}RETURN${text.slice(i + 6)}`);
     ok(['analyze', file, '-o', at('F'), '--shard', '1/2', ...FAST]);
     refuses([at('F')], /^codeblock: analysis shards were made from different inputs: .* differ in input files/);
   });
@@ -162,7 +163,7 @@ describe('a killed analyze', () => {
 describe('global near-duplicate removal', () => {
   it('--dedup minhash gives identical output for 1, 2 and 4 shards', () => {
     const lines = readFileSync(at('pool.jsonl'), 'utf8').split('\n').slice(0, 2000);
-    writeFileSync(at('pool-2k.jsonl'), lines.join('\n') + '\n');
+    writeFileSync(at('pool-2k.jsonl'), `${lines.join('\n')}\n`);
     for (const n of [1, 2, 4]) {
       for (let i = 0; i < n; i++) {
         ok(['analyze', at('pool-2k.jsonl'), '-o', at(`MH${n}`), '--shard', `${i}/${n}`, '--dedup', 'minhash', ...FAST]);

@@ -22,13 +22,16 @@ function ok(args: string[]): string {
 }
 
 const rejected = (dir: string): Array<{ id: string; reason: string }> =>
-  readFileSync(join(dir, 'rejected.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  readFileSync(join(dir, 'rejected.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 const manifest = (dir: string) => JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
 
 before(() => {
   work = mkdtempSync(join(tmpdir(), 'cb-pairfilter-'));
   const lines = readFileSync(join(SHARED_DATA, 'evol-instruct-code-r1.jsonl'), 'utf8').split('\n').slice(0, 400);
-  writeFileSync(at('evol400.jsonl'), lines.join('\n') + '\n');
+  writeFileSync(at('evol400.jsonl'), `${lines.join('\n')}\n`);
   ok(['analyze', at('evol400.jsonl'), '-o', at('on'), ...FAST]);
   ok(['analyze', at('evol400.jsonl'), '-o', at('off'), '--pair-filter', 'off', ...FAST]);
 });
@@ -42,11 +45,15 @@ it('full mode keeps every readable pair; item modes reject exactly the no_code p
   assert.equal(full.counts.selected, 400, JSON.stringify(full.counts));
 
   ok(['select', at('on'), '-o', at('on-cb'), '--no-progress']);
-  const on = rejected(at('on-cb')).filter((r) => r.reason === 'no_code').map((r) => r.id);
+  const on = rejected(at('on-cb'))
+    .filter((r) => r.reason === 'no_code')
+    .map((r) => r.id);
   assert.ok(on.length > 100, `expected many prose-only pairs, found ${on.length}`);
   for (const mode of ['codeblock', 'items-no-dataflow', 'random-items']) {
     ok(['select', at('off'), '-o', at(`off-${mode}`), '--mode', mode, '--no-progress']);
-    const off = rejected(at(`off-${mode}`)).filter((r) => r.reason === 'no_code').map((r) => r.id);
+    const off = rejected(at(`off-${mode}`))
+      .filter((r) => r.reason === 'no_code')
+      .map((r) => r.id);
     assert.deepEqual(off, on, `${mode}: no_code set differs`);
   }
   for (const mode of ['token-gce', 'random-tokens']) {

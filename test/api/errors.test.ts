@@ -13,7 +13,11 @@ function documentedCodes(): Map<string, string[]> {
   const rows = new Map<string, string[]>();
   for (const line of section.split('\n')) {
     const m = /^\| `(E_[A-Z_]+)` \|(.*)\|$/.exec(line);
-    if (m) rows.set(m[1]!, m[2]!.split(' | ').map((c) => c.trim()));
+    if (m)
+      rows.set(
+        m[1]!,
+        m[2]!.split(' | ').map((c) => c.trim()),
+      );
   }
   return rows;
 }

@@ -68,7 +68,9 @@ const POOL = join(EXAMPLES, 'pool.jsonl');
 const work = mkdtempSync(join(tmpdir(), 'cb-api-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
-const poolLines = readFileSync(POOL, 'utf8').split('\n').filter((l) => l.trim() !== '').length;
+const poolLines = readFileSync(POOL, 'utf8')
+  .split('\n')
+  .filter((l) => l.trim() !== '').length;
 
 test('errors: one code per failure, with its exit code', () => {
   // docs:start errors
@@ -197,7 +199,10 @@ test('structure: items, analyzeStructure, analyzeStructureBatch, StructurePool, 
   const { result } = o as Extract<typeof o, { ok: true }>;
   const texts = result.items.map((i) => [...response].slice(i.start, i.end).join(''));
   assert.deepEqual(texts, ['x = 1\n', 'y = x + 1\n', 'print(y)\n']); // offsets are code points
-  assert.deepEqual(result.edges, [[0, 1], [1, 2]]); // x flows into y, y into print
+  assert.deepEqual(result.edges, [
+    [0, 1],
+    [1, 2],
+  ]); // x flows into y, y into print
   // docs:end
 
   // docs:start analyzeStructure
@@ -215,7 +220,10 @@ test('structure: items, analyzeStructure, analyzeStructureBatch, StructurePool, 
   // docs:end
 
   // docs:start graphMetrics
-  const g = graphMetrics(3, [[0, 1], [1, 2]]); // a chain 0 → 1 → 2
+  const g = graphMetrics(3, [
+    [0, 1],
+    [1, 2],
+  ]); // a chain 0 → 1 → 2
   assert.deepEqual([...g.reach], [1, 0.5, 0]); // share of the other items each one reaches
   // item 1 lies on the one path 0 → 2: betweenness 1, over (n - 1)(n - 2) = 2 ordered pairs
   assert.deepEqual([...g.bridge], [0, 0.5, 0]);
@@ -233,7 +241,10 @@ test('scoring: Scorer with item and prose utilities', async () => {
     const u = itemUtilities(results[0]!, codeItems, { q: 0.7, reduce: 'mean' });
     assert.equal(u.length, 2);
     assert.ok(u.every((x) => x.utility !== null && x.utility > 0 && x.coreTokens > 0));
-    const prose = proseTokenUtilities(results[0]!, codeItems.map((i) => [i.start, i.end] as [number, number]));
+    const prose = proseTokenUtilities(
+      results[0]!,
+      codeItems.map((i) => [i.start, i.end] as [number, number]),
+    );
     assert.ok(prose.length > 0);
     assert.ok(prose.every((t) => t.end <= codeItems[0]!.start || t.start >= codeItems.at(-1)!.end)); // outside code
   } finally {

@@ -54,7 +54,7 @@ test('SELECT_KEYS are the options that change select output, and all are select 
 test('submit --help lists every scheduler flag of the table', () => {
   const help = cli(['submit', 'slurm', '--help']).stdout;
   for (const o of optionsFor('submit')) {
-    const flag = '--' + o.key.replace(/[A-Z]/g, (c) => '-' + c.toLowerCase());
+    const flag = `--${o.key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
     assert.ok(help.includes(`      ${flag}${o.arg ? ` <${o.arg}>` : ''}\n        ${o.help}\n`), flag);
   }
 });

@@ -18,7 +18,10 @@ test('scoreBin is monotone in the score', () => {
 test('histogram cut + gate spend the budget like an exact descending sort (up to one item, boundary bin in input order)', () => {
   fc.assert(
     fc.property(
-      fc.array(fc.record({ score: fc.double({ min: 0, max: 10, noNaN: true }), cost: fc.integer({ min: 1, max: 40 }) }), { minLength: 0, maxLength: 300 }),
+      fc.array(
+        fc.record({ score: fc.double({ min: 0, max: 10, noNaN: true }), cost: fc.integer({ min: 1, max: 40 }) }),
+        { minLength: 0, maxLength: 300 },
+      ),
       fc.double({ min: 0, max: 1.2, noNaN: true }),
       (cands, frac) => {
         const h = new ScoreHistogram();
@@ -41,7 +44,10 @@ test('histogram cut + gate spend the budget like an exact descending sort (up to
           if (taken[i]) minTaken = Math.min(minTaken, scoreBin(c.score));
           else maxSkipped = Math.max(maxSkipped, scoreBin(c.score));
         });
-        assert.ok(minTaken >= maxSkipped || minTaken === Infinity || maxSkipped === -Infinity, 'selection respects score order by bin');
+        assert.ok(
+          minTaken >= maxSkipped || minTaken === Infinity || maxSkipped === -Infinity,
+          'selection respects score order by bin',
+        );
       },
     ),
     { seed: 7, numRuns: 2000 },
@@ -62,7 +68,18 @@ test('seededUniform is deterministic, in [0,1), and depends on seed, id and inde
 });
 
 function knobs(over: Partial<SelectKnobs> = {}): SelectKnobs {
-  return { mode: 'codeblock', lambdaReach: 0.5, lambdaBridge: 0.5, minItems: 0, maxItems: 0, allowFlagged: false, nlRatio: 0.1, seed: 0, q: 0.7, ...over };
+  return {
+    mode: 'codeblock',
+    lambdaReach: 0.5,
+    lambdaBridge: 0.5,
+    minItems: 0,
+    maxItems: 0,
+    allowFlagged: false,
+    nlRatio: 0.1,
+    seed: 0,
+    q: 0.7,
+    ...over,
+  };
 }
 
 test('item costs follow the majority-of-characters rule; prose candidates exclude items and whitespace', () => {
@@ -81,11 +98,40 @@ test('item costs follow the majority-of-characters rule; prose candidates exclud
   assert.equal(pos, text.length);
   const offsets = Int32Array.from(toks.flat());
   const rec: AnalysisRecord = {
-    id: 'r1', ordinal: 0, file: 'f', line: 1, preset: 'magicoder', prompt: [{ role: 'user', content: 'hi' }], response, hash: '0',
+    id: 'r1',
+    ordinal: 0,
+    file: 'f',
+    line: 1,
+    preset: 'magicoder',
+    prompt: [{ role: 'user', content: 'hi' }],
+    response,
+    hash: '0',
     segments: [{ start: 7, end: 19, lang: 'python' }],
     items: [
-      { start: 7, end: 13, kind: 'simple', type: 'expression_statement', flags: [], u: 1, nCore: 3, reach: 1, bridge: 0, core: [] },
-      { start: 13, end: 19, kind: 'simple', type: 'expression_statement', flags: [], u: 2, nCore: 3, reach: 0, bridge: 0, core: [] },
+      {
+        start: 7,
+        end: 13,
+        kind: 'simple',
+        type: 'expression_statement',
+        flags: [],
+        u: 1,
+        nCore: 3,
+        reach: 1,
+        bridge: 0,
+        core: [],
+      },
+      {
+        start: 13,
+        end: 19,
+        kind: 'simple',
+        type: 'expression_statement',
+        flags: [],
+        u: 2,
+        nCore: 3,
+        reach: 0,
+        bridge: 0,
+        core: [],
+      },
     ],
     edges: [[0, 1]],
     scorer: { spans: [0, 3, 3, 5, 5, 7, 7, 13, 13, 19], logp: [-1, -2, -3, -0.5, -0.1] },
@@ -95,20 +141,41 @@ test('item costs follow the majority-of-characters rule; prose candidates exclud
   assert.equal(c.responseTokens, 9);
   assert.deepEqual(c.responseTokenRange, [3, 12]);
   // item 0 = "x = 1\n" covers tokens "x", " =", " 1\n"; item 1 = "y = x\n" covers "y", " = x", "\n"
-  assert.deepEqual(c.items.map((i) => [i.item, i.cost]), [[0, 3], [1, 3]]);
+  assert.deepEqual(
+    c.items.map((i) => [i.item, i.cost]),
+    [
+      [0, 3],
+      [1, 3],
+    ],
+  );
   assert.equal(c.items[0]!.score, 1 * (1 + 0.5 * 1));
   assert.equal(c.items[1]!.score, 2);
   // prose: "Use", " x", ":\n" (not whitespace-only); u from the scorer token overlapping most
-  assert.deepEqual(c.tokens.map((t) => t.token), [3, 4, 5]);
+  assert.deepEqual(
+    c.tokens.map((t) => t.token),
+    [3, 4, 5],
+  );
   const u = (lp: number) => (1 - Math.exp(0.7 * lp)) / 0.7;
   assert.ok(Math.abs(c.tokens[0]!.score - u(-1)) < 1e-12);
   // flagged items are not candidates unless allowed; max/min items
   rec.items[1]!.flags = ['error'];
-  assert.deepEqual(recordCandidates(rec, text, enc, knobs(), (cp) => cp).items.map((i) => i.item), [0]);
-  assert.deepEqual(recordCandidates(rec, text, enc, knobs({ allowFlagged: true, maxItems: 1 }), (cp) => cp).items.map((i) => i.item), [1]);
+  assert.deepEqual(
+    recordCandidates(rec, text, enc, knobs(), (cp) => cp).items.map((i) => i.item),
+    [0],
+  );
+  assert.deepEqual(
+    recordCandidates(rec, text, enc, knobs({ allowFlagged: true, maxItems: 1 }), (cp) => cp).items.map((i) => i.item),
+    [1],
+  );
   const forced = recordCandidates(rec, text, enc, knobs({ allowFlagged: true, minItems: 1 }), (cp) => cp);
-  assert.deepEqual(forced.forced.map((i) => i.item), [1]);
-  assert.deepEqual(forced.items.map((i) => i.item), [0]);
+  assert.deepEqual(
+    forced.forced.map((i) => i.item),
+    [1],
+  );
+  assert.deepEqual(
+    forced.items.map((i) => i.item),
+    [0],
+  );
   // token-gce: every non-whitespace response token is a candidate
   const tg = recordCandidates(rec, text, enc, knobs({ mode: 'token-gce', nlRatio: 0 }), (cp) => cp);
   assert.equal(tg.items.length, 0);

@@ -106,10 +106,24 @@ test('library config resolution mirrors the CLI', () => {
 
 test('--shard parses i/n and auto from Slurm and Kubernetes indexed jobs', () => {
   assert.deepEqual(parseShard('1/4', {}), { index: 1, count: 4 });
-  assert.deepEqual(parseShard('auto', { SLURM_ARRAY_TASK_ID: '3', SLURM_ARRAY_TASK_COUNT: '4', SLURM_ARRAY_TASK_MIN: '0' }), { index: 3, count: 4 });
-  assert.deepEqual(parseShard('auto', { JOB_COMPLETION_INDEX: '2', CODEBLOCK_SHARD_COUNT: '5' }), { index: 2, count: 5 });
+  assert.deepEqual(
+    parseShard('auto', { SLURM_ARRAY_TASK_ID: '3', SLURM_ARRAY_TASK_COUNT: '4', SLURM_ARRAY_TASK_MIN: '0' }),
+    { index: 3, count: 4 },
+  );
+  assert.deepEqual(parseShard('auto', { JOB_COMPLETION_INDEX: '2', CODEBLOCK_SHARD_COUNT: '5' }), {
+    index: 2,
+    count: 5,
+  });
   // resubmitting one task (`sbatch --array=2`) makes Slurm report COUNT=1, MIN=2: the explicit count wins
-  assert.deepEqual(parseShard('auto', { SLURM_ARRAY_TASK_ID: '2', SLURM_ARRAY_TASK_COUNT: '1', SLURM_ARRAY_TASK_MIN: '2', CODEBLOCK_SHARD_COUNT: '4' }), { index: 2, count: 4 });
+  assert.deepEqual(
+    parseShard('auto', {
+      SLURM_ARRAY_TASK_ID: '2',
+      SLURM_ARRAY_TASK_COUNT: '1',
+      SLURM_ARRAY_TASK_MIN: '2',
+      CODEBLOCK_SHARD_COUNT: '4',
+    }),
+    { index: 2, count: 4 },
+  );
   assert.throws(() => parseShard('auto', {}), /neither SLURM_ARRAY_TASK_ID/);
   assert.throws(() => parseShard('4/4', {}), /0 <= i < n/);
   assert.throws(() => parseShard('x', {}), /i\/n/);

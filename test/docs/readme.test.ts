@@ -13,13 +13,17 @@ import { cli, EXAMPLES } from '../helpers/cli.js';
 
 test("README's loader sample runs against `codeblock run` output", () => {
   const readme = readFileSync(join(PACKAGE_ROOT, 'README.md'), 'utf8');
-  const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]!).filter((b) => b.includes("from 'codeblock'"));
+  const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)]
+    .map((m) => m[1]!)
+    .filter((b) => b.includes("from 'codeblock'"));
   assert.equal(blocks.length, 1, 'one library sample in the README');
   const out = mkdtempSync(join(tmpdir(), 'cb-readme-'));
   const r = cli(['run', join(EXAMPLES, 'pool.jsonl'), '-o', out, '--format', 'parquet,bin']);
   assert.equal(r.status, 0, r.stderr);
   // count what the loop sees: the sample's body is a comment, so add a counter after it
-  const body = blocks[0]!.replace("loadPacks('out'", `loadPacks(${JSON.stringify(out)}`).replace(/\n\}\n?$/, '\n  globalThis.__seen = (globalThis.__seen ?? 0) + batch.input_ids.length;\n}\n');
+  const body = blocks[0]!
+    .replace("loadPacks('out'", `loadPacks(${JSON.stringify(out)}`)
+    .replace(/\n\}\n?$/, '\n  globalThis.__seen = (globalThis.__seen ?? 0) + batch.input_ids.length;\n}\n');
   const script = join(PACKAGE_ROOT, 'dist', `readme-sample-${process.pid}.mjs`);
   writeFileSync(script, `${body}\nconsole.log(JSON.stringify({ tokens: globalThis.__seen ?? 0 }));\n`);
   try {

@@ -122,7 +122,15 @@ export interface RefPacked {
 
 /** Concatenate each pack's samples; labels = id where flagged and not a sample's first token. */
 export function refAssemble(samples: RefSample[], packSamples: number[], packStarts: number[]): RefPacked {
-  const out: RefPacked = { inputIds: [], labels: [], positionIds: [], packTokenStarts: [0], seqLens: [], numSupervised: [], sampleNumSupervised: [] };
+  const out: RefPacked = {
+    inputIds: [],
+    labels: [],
+    positionIds: [],
+    packTokenStarts: [0],
+    seqLens: [],
+    numSupervised: [],
+    sampleNumSupervised: [],
+  };
   for (const s of samples) out.sampleNumSupervised.push(s.flags.filter((f, t) => t > 0 && f === 1).length);
   for (let p = 0; p + 1 < packStarts.length; p++) {
     let sup = 0;

@@ -11,7 +11,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cli, EXAMPLES } from '../helpers/cli.js';
 import { scoreBin } from '../../src/budget/threshold.js';
-import { collect, locateResponse, renderReport, renderSample, resolveRuns, runSamples, scriptJson, visible, type InspectSample } from '../../src/inspect/index.js';
+import {
+  collect,
+  locateResponse,
+  renderReport,
+  renderSample,
+  resolveRuns,
+  runSamples,
+  scriptJson,
+  visible,
+  type InspectSample,
+} from '../../src/inspect/index.js';
 import { useColor } from '../../src/cli/commands/inspect.js';
 import { itemLabel } from '../../src/inspect/labels.js';
 
@@ -88,7 +98,8 @@ test('supervision read by inspect equals the labels in samples.jsonl, token by t
       const [a, b] = r.offsets[t]!;
       if (l !== -100 && a >= place.responseStart && b <= place.responseEnd) fromLabels += text.slice(a, b).join('');
     });
-    for (let t = 0; t < s.supervised!.length; t++) if (s.supervised![t]) fromInspect += resp.slice(s.tokens![2 * t]!, s.tokens![2 * t + 1]!).join('');
+    for (let t = 0; t < s.supervised!.length; t++)
+      if (s.supervised![t]) fromInspect += resp.slice(s.tokens![2 * t]!, s.tokens![2 * t + 1]!).join('');
     assert.equal(fromInspect, fromLabels, s.id);
     total += s.numSupervised!;
   }
@@ -127,7 +138,14 @@ test('items marked selected are exactly the item spans select recorded, wholly s
     }
     const r = byId.get(s.id)!;
     const place = locateResponse(r.text, s.response)!;
-    const recorded = new Set(r.selected.filter((x) => x.kind === 'item').map((x) => `${x.start - place.responseStart + place.responseOffset}:${x.end - place.responseStart + place.responseOffset}`));
+    const recorded = new Set(
+      r.selected
+        .filter((x) => x.kind === 'item')
+        .map(
+          (x) =>
+            `${x.start - place.responseStart + place.responseOffset}:${x.end - place.responseStart + place.responseOffset}`,
+        ),
+    );
     for (const it of s.items) {
       const isRecorded = recorded.has(`${it.start}:${it.end}`);
       assert.equal(it.status === 'selected', isRecorded, `${s.id} item ${it.index} ${it.status}`);
@@ -136,7 +154,8 @@ test('items marked selected are exactly the item spans select recorded, wholly s
         assert.equal(it.supervised, it.tokens, 'no half-supervised item');
         assert.ok(it.score >= sum.threshold!);
       }
-      if (it.status === 'below_threshold') assert.ok(scoreBin(it.score) < scoreBin(sum.threshold!), `${it.score} < ${sum.threshold}`);
+      if (it.status === 'below_threshold')
+        assert.ok(scoreBin(it.score) < scoreBin(sum.threshold!), `${it.score} < ${sum.threshold}`);
       if (it.status === 'budget') assert.ok(scoreBin(it.score) >= scoreBin(sum.threshold!));
       if (it.status === 'flagged') assert.ok(it.flags.length > 0);
     }
@@ -157,8 +176,14 @@ test('terminal view: «supervised» text equals the supervised tokens; colours f
   const plain = renderSample(s, runs[0]!, c.summaries[0], { color: false });
   assert.ok(!plain.includes('\x1b'), 'no escape codes without colour');
   // the response part of the view: strip the gutter and collect «…» runs
-  const body = plain.split('\n').filter((l) => /^ *[\d,]* \| /.test(l)).map((l) => l.replace(/^ *[\d,]* \| /, '').replace(/⟨\d+⟩/g, ''));
-  const marked = [...body.join('\n').matchAll(/«([^»]*)»/g)].map((m) => m[1]).join('').replace(/⏎/g, '\n');
+  const body = plain
+    .split('\n')
+    .filter((l) => /^ *[\d,]* \| /.test(l))
+    .map((l) => l.replace(/^ *[\d,]* \| /, '').replace(/⟨\d+⟩/g, ''));
+  const marked = [...body.join('\n').matchAll(/«([^»]*)»/g)]
+    .map((m) => m[1])
+    .join('')
+    .replace(/⏎/g, '\n');
   const resp = Array.from(s.response);
   let expected = '';
   let last = -1;
@@ -218,8 +243,16 @@ test('terminal: control characters of the data never reach the terminal', () => 
 });
 
 test('locateResponse finds the response, also when the template trimmed it', () => {
-  assert.deepEqual(locateResponse('<u>hi</u><a>😀 ok</a>', '😀 ok'), { responseStart: 12, responseEnd: 16, responseOffset: 0 });
-  assert.deepEqual(locateResponse('<a>body</a>', '\n\nbody  '), { responseStart: 3, responseEnd: 7, responseOffset: 2 });
+  assert.deepEqual(locateResponse('<u>hi</u><a>😀 ok</a>', '😀 ok'), {
+    responseStart: 12,
+    responseEnd: 16,
+    responseOffset: 0,
+  });
+  assert.deepEqual(locateResponse('<a>body</a>', '\n\nbody  '), {
+    responseStart: 3,
+    responseEnd: 7,
+    responseOffset: 2,
+  });
   assert.equal(locateResponse('nothing here', 'absent'), undefined);
 });
 
@@ -228,13 +261,16 @@ test('HTML report: self-contained, data escaped, summary equal to the manifest, 
   const c = await collect(resolveRuns([outA, outG]), { maxSamples: 500 });
   const html = renderReport(c, { version: 'test' });
   // no external resource of any kind (the SVG namespace is an identifier, not a request)
-  const urls = [...html.matchAll(/(?:https?:)?\/\/[a-z0-9.-]+\.[a-z]{2,}[^\s"'<>)]*/gi)].map((m) => m[0]).filter((u) => u !== 'http://www.w3.org/2000/svg');
+  const urls = [...html.matchAll(/(?:https?:)?\/\/[a-z0-9.-]+\.[a-z]{2,}[^\s"'<>)]*/gi)]
+    .map((m) => m[0])
+    .filter((u) => u !== 'http://www.w3.org/2000/svg');
   assert.deepEqual(urls, []);
   assert.ok(!/<(?:link|iframe|object|embed)\b/i.test(html));
   assert.ok(!/\bsrc=/i.test(html));
   assert.ok(html.includes("default-src 'none'"), 'CSP forbids any load');
   const m = JSON.parse(readFileSync(join(outA, 'manifest.json'), 'utf8'));
-  const cell = (k: string, run = 0) => html.match(new RegExp(`data-k="${k.replace('.', '\\.')}" data-run="${run}">([^<]*)<`))?.[1];
+  const cell = (k: string, run = 0) =>
+    html.match(new RegExp(`data-k="${k.replace('.', '\\.')}" data-run="${run}">([^<]*)<`))?.[1];
   assert.equal(cell('counts.input'), String(m.counts.input));
   assert.equal(cell('counts.selected'), String(m.counts.selected));
   assert.equal(cell('tokens.supervised'), String(m.tokens.supervised));
@@ -287,7 +323,11 @@ test('CLI: --id shows the highlighted response; bad picks and dirs are one clear
     assert.equal(b.stderr.trim().split('\n').length, 1, `one line: ${b.stderr}`);
   }
   // a record rejected during analysis: inspect says where it went
-  const rej = readFileSync(join(outA, 'rejected.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { id?: string; reason: string }).find((x) => x.id && x.reason === 'tests');
+  const rej = readFileSync(join(outA, 'rejected.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { id?: string; reason: string })
+    .find((x) => x.id && x.reason === 'tests');
   if (rej) assert.match(cli(['inspect', outA, '--id', rej.id!]).stderr, /rejected: tests/);
   // an output without its analysis files names the fix
   const lone = join(work, 'lone');

@@ -24,10 +24,21 @@ import { cli, EXAMPLES } from '../helpers/cli.js';
 import { PACKAGE_ROOT } from '../../src/native.js';
 
 const CHROMIUM = '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM) ? false : `Chromium is not installed at ${CHROMIUM} (Debian: apt-get install --no-install-recommends chromium; .ci/run installs it)`;
+const skip = existsSync(CHROMIUM)
+  ? false
+  : `Chromium is not installed at ${CHROMIUM} (Debian: apt-get install --no-install-recommends chromium; .ci/run installs it)`;
 if (skip) process.stderr.write(`report.browser.test: SKIPPED — ${skip}\n`);
 
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 function ok(r: { status: number | null; stderr: string }, what: string): void {
   assert.equal(r.status, 0, `${what} failed:\n${r.stderr}`);
@@ -38,7 +49,9 @@ async function supervisedBySample(parquet: string): Promise<Map<string, number>>
   const inst = await DuckDBInstance.create(':memory:');
   const conn = await inst.connect();
   try {
-    const r = await conn.runAndReadAll(`SELECT sample_ids, seq_lens, labels FROM read_parquet('${parquet.replace(/'/g, "''")}')`);
+    const r = await conn.runAndReadAll(
+      `SELECT sample_ids, seq_lens, labels FROM read_parquet('${parquet.replace(/'/g, "''")}')`,
+    );
     const out = new Map<string, number>();
     for (const row of r.getRowObjectsJS() as Array<{ sample_ids: string[]; seq_lens: number[]; labels: number[] }>) {
       let t0 = 0;
@@ -60,7 +73,9 @@ async function supervisedBySample(parquet: string): Promise<Map<string, number>>
 function analysisEdges(analysisDir: string, id: string): Array<[number, number]> {
   for (const shard of readdirSync(analysisDir).filter((d) => d.startsWith('shard-'))) {
     for (const f of readdirSync(join(analysisDir, shard)).filter((x) => x.endsWith('.records.jsonl.gz'))) {
-      for (const line of gunzipSync(readFileSync(join(analysisDir, shard, f))).toString('utf8').split('\n')) {
+      for (const line of gunzipSync(readFileSync(join(analysisDir, shard, f)))
+        .toString('utf8')
+        .split('\n')) {
         if (!line) continue;
         const rec = JSON.parse(line) as { id: string; edges: Array<[number, number]> };
         if (rec.id === id) return rec.edges;
@@ -70,7 +85,10 @@ function analysisEdges(analysisDir: string, id: string): Array<[number, number]>
   throw new Error(`record ${id} not in ${analysisDir}`);
 }
 
-test('HTML report of the example pool renders offline in Chromium and shows exactly what is supervised', { skip, timeout: 120_000 }, async () => {
+test('HTML report of the example pool renders offline in Chromium and shows exactly what is supervised', {
+  skip,
+  timeout: 120_000,
+}, async () => {
   const work = mkdtempSync(join(tmpdir(), 'cb-report-'));
   let passed = false;
   try {
@@ -85,7 +103,12 @@ test('HTML report of the example pool renders offline in Chromium and shows exac
     assert.equal(truth.size, manifest.counts.selected);
 
     const profile = mkdtempSync(join(work, 'chromium-profile-'));
-    const ctx = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: ARGS, viewport: { width: 1100, height: 760 } });
+    const ctx = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ARGS,
+      viewport: { width: 1100, height: 760 },
+    });
     const attempted: string[] = [];
     const errors: string[] = [];
     try {
@@ -111,7 +134,10 @@ test('HTML report of the example pool renders offline in Chromium and shows exac
       assert.equal(await cell('counts.input'), String(manifest.counts.input));
       assert.equal(await cell('counts.selected'), String(manifest.counts.selected));
       assert.equal(await cell('counts.quarantined'), String(manifest.counts.quarantined));
-      assert.equal(await cell('counts.rejected'), String(Object.values(manifest.counts.rejected as Record<string, number>).reduce((a, b) => a + b, 0)));
+      assert.equal(
+        await cell('counts.rejected'),
+        String(Object.values(manifest.counts.rejected as Record<string, number>).reduce((a, b) => a + b, 0)),
+      );
       assert.equal(await cell('tokens.response'), String(manifest.tokens.response));
       assert.equal(await cell('tokens.supervised'), String(manifest.tokens.supervised));
       assert.equal(await cell('tokens.supervised_code'), String(manifest.tokens.supervised_code));
@@ -126,7 +152,10 @@ test('HTML report of the example pool renders offline in Chromium and shows exac
       assert.ok(nSup > 0);
       await page.click(`#items-list button.sl[data-id="${id}"]`);
       await page.waitForSelector(`#view code:text-is("${id}")`);
-      const highlighted = await page.$$eval('#view pre.resp .tk.sup', (els) => new Set(els.map((e) => e.getAttribute('data-t'))).size);
+      const highlighted = await page.$$eval(
+        '#view pre.resp .tk.sup',
+        (els) => new Set(els.map((e) => e.getAttribute('data-t'))).size,
+      );
       assert.equal(highlighted, nSup, `highlighted tokens of ${id}`);
       assert.equal((await page.textContent('#hl-count'))?.trim(), String(nSup));
       assert.equal((await page.textContent('#num-supervised'))?.trim(), String(nSup));
@@ -135,7 +164,10 @@ test('HTML report of the example pool renders offline in Chromium and shows exac
       for (const [sid, n] of truth) {
         await page.click(`#items-list button.sl[data-id="${sid}"]`);
         await page.waitForSelector(`#view code:text-is("${sid}")`);
-        const h = await page.$$eval('#view pre.resp .tk.sup', (els) => new Set(els.map((e) => e.getAttribute('data-t'))).size);
+        const h = await page.$$eval(
+          '#view pre.resp .tk.sup',
+          (els) => new Set(els.map((e) => e.getAttribute('data-t'))).size,
+        );
         assert.equal(h, n, `highlighted tokens of ${sid}`);
       }
       await page.click(`#items-list button.sl[data-id="${id}"]`);
@@ -149,12 +181,17 @@ test('HTML report of the example pool renders offline in Chromium and shows exac
       const edges = analysisEdges(join(out, 'analysis'), id);
       const defs = new Set(edges.filter(([, b]) => b === itemIndex).map(([a]) => String(a)));
       const uses = new Set(edges.filter(([a]) => a === itemIndex).map(([, b]) => String(b)));
-      const lit = async (cls: string) => new Set(await page.$$eval(`#view pre.resp .item.${cls}`, (els) => els.map((e) => e.getAttribute('data-i') ?? '')));
+      const lit = async (cls: string) =>
+        new Set(
+          await page.$$eval(`#view pre.resp .item.${cls}`, (els) => els.map((e) => e.getAttribute('data-i') ?? '')),
+        );
       assert.deepEqual(await lit('def'), defs);
       assert.deepEqual(await lit('use'), uses);
       assert.equal(await page.$$eval('#view pre.resp .item.on', (els) => els.length), 1);
       // and one arrow per def-use edge (self-loops aside), pointing the right way
-      const arrows = await page.$$eval('#view svg.arrows path.arrow', (els) => els.map((e) => `${e.getAttribute('class')}:${e.getAttribute('data-from')}>${e.getAttribute('data-to')}`).sort());
+      const arrows = await page.$$eval('#view svg.arrows path.arrow', (els) =>
+        els.map((e) => `${e.getAttribute('class')}:${e.getAttribute('data-from')}>${e.getAttribute('data-to')}`).sort(),
+      );
       const want = [
         ...edges.filter(([a, b]) => b === itemIndex && a !== itemIndex).map(([a]) => `arrow def:${a}>${itemIndex}`),
         ...edges.filter(([a, b]) => a === itemIndex && b !== itemIndex).map(([, b]) => `arrow use:${itemIndex}>${b}`),
@@ -164,7 +201,10 @@ test('HTML report of the example pool renders offline in Chromium and shows exac
       // mode comparison: pick the token-gce run; characters get marked per run
       await page.selectOption('#cmp-run', '1');
       await page.waitForSelector('#view pre.resp.cmp');
-      const marked = await page.$$eval('#view pre.resp .ca, #view pre.resp .cb, #view pre.resp .cab', (els) => els.length);
+      const marked = await page.$$eval(
+        '#view pre.resp .ca, #view pre.resp .cb, #view pre.resp .cab',
+        (els) => els.length,
+      );
       assert.ok(marked > 0, 'comparison marks characters');
       await page.selectOption('#cmp-run', '0');
       await page.click(`#view pre.resp .item[data-i="${itemIndex}"]`);

@@ -20,7 +20,9 @@ try {
 }
 const noStdlib = stdlib ? false : 'no Python standard library on this machine';
 
-test('same seed → same bytes (jsonl, jsonl.gz, parquet); another seed → other bytes; all formats hold the same rows', { skip: noStdlib }, async () => {
+test('same seed → same bytes (jsonl, jsonl.gz, parquet); another seed → other bytes; all formats hold the same rows', {
+  skip: noStdlib,
+}, async () => {
   const { dir, cleanup } = tempDir();
   try {
     const a = await generatePool({ records: 400, seed: 7, out: join(dir, 'a.jsonl'), format: 'jsonl' });
@@ -37,11 +39,27 @@ test('same seed → same bytes (jsonl, jsonl.gz, parquet); another seed → othe
     assert.ok(readFileSync(g1.out).equals(readFileSync(g2.out)));
     assert.ok(gunzipSync(readFileSync(g1.out)).equals(bytesA), 'gzip holds the same lines');
 
-    const p1 = await generatePool({ records: 400, seed: 7, out: join(dir, 'a.parquet'), format: 'parquet', rowGroupSize: 150 });
-    const p2 = await generatePool({ records: 400, seed: 7, out: join(dir, 'b.parquet'), format: 'parquet', rowGroupSize: 150 });
+    const p1 = await generatePool({
+      records: 400,
+      seed: 7,
+      out: join(dir, 'a.parquet'),
+      format: 'parquet',
+      rowGroupSize: 150,
+    });
+    const p2 = await generatePool({
+      records: 400,
+      seed: 7,
+      out: join(dir, 'b.parquet'),
+      format: 'parquet',
+      rowGroupSize: 150,
+    });
     assert.ok(readFileSync(p1.out).equals(readFileSync(p2.out)));
 
-    const rows = bytesA.toString('utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, string>);
+    const rows = bytesA
+      .toString('utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, string>);
     assert.deepEqual(Object.keys(rows[0]!), [...OCI_COLUMNS]);
     const fromJsonl = await collect([a.out]);
     const fromParquet = await collect([p1.out]);
@@ -49,7 +67,10 @@ test('same seed → same bytes (jsonl, jsonl.gz, parquet); another seed → othe
       assert.deepEqual(got.quarantine, []);
       assert.deepEqual(got.fileErrors, []);
       assert.equal(got.records.length, 400);
-      assert.equal(got.records.every((r) => r.preset === 'oci'), true);
+      assert.equal(
+        got.records.every((r) => r.preset === 'oci'),
+        true,
+      );
     }
     assert.deepEqual(
       fromParquet.records.map((r) => [r.id, r.prompt, r.response, r.meta]),
@@ -58,7 +79,10 @@ test('same seed → same bytes (jsonl, jsonl.gz, parquet); another seed → othe
     assert.equal(new Set(rows.map((r) => r.id)).size, 400);
     // OCI quality fields parse, with a spread of values for the pair filters
     const scores = fromJsonl.records.map((r) => parseOciMeta(r.meta));
-    assert.equal(scores.every((s) => s.averageTestScore !== undefined && s.judgement && s.testStatuses), true);
+    assert.equal(
+      scores.every((s) => s.averageTestScore !== undefined && s.judgement && s.testStatuses),
+      true,
+    );
     assert.ok(scores.some((s) => s.averageTestScore! < 0.5));
     assert.ok(scores.some((s) => Math.min(...Object.values(s.judgement!)) <= 2));
     // responses carry code: most have fenced python, some a usage block after the definition
@@ -69,7 +93,9 @@ test('same seed → same bytes (jsonl, jsonl.gz, parquet); another seed → othe
   }
 });
 
-test('generated Python blocks parse with CPython (independent check)', { skip: noStdlib || (!existsSync(PY) && `${PY} not found`) }, async () => {
+test('generated Python blocks parse with CPython (independent check)', {
+  skip: noStdlib || (!existsSync(PY) && `${PY} not found`),
+}, async () => {
   const { dir, cleanup } = tempDir();
   try {
     const r = await generatePool({ records: 600, seed: 3, out: join(dir, 'p.jsonl'), format: 'jsonl' });
@@ -87,7 +113,10 @@ for line in open(sys.argv[1], encoding="utf-8"):
             bad += 1
 print(json.dumps({"total": total, "bad": bad}))
 `;
-    const res = JSON.parse(execFileSync(PY, ['-c', script, r.out], { encoding: 'utf8' })) as { total: number; bad: number };
+    const res = JSON.parse(execFileSync(PY, ['-c', script, r.out], { encoding: 'utf8' })) as {
+      total: number;
+      bad: number;
+    };
     assert.ok(res.total >= 600, `${res.total} blocks`);
     assert.ok(res.bad / res.total <= 0.01, `${res.bad} of ${res.total} blocks do not parse`);
   } finally {
@@ -95,8 +124,12 @@ print(json.dumps({"total": total, "bad": bad}))
   }
 });
 
-test('pysource: top-level def/class spans agree with CPython ast on stdlib modules', { skip: noStdlib || (!existsSync(PY) && `${PY} not found`) }, () => {
-  const files = stdlibFiles(stdlib!).filter((_, i) => i % 25 === 0).slice(0, 30);
+test('pysource: top-level def/class spans agree with CPython ast on stdlib modules', {
+  skip: noStdlib || (!existsSync(PY) && `${PY} not found`),
+}, () => {
+  const files = stdlibFiles(stdlib!)
+    .filter((_, i) => i % 25 === 0)
+    .slice(0, 30);
   const script = `
 import ast, json, sys
 res = {}
@@ -110,7 +143,9 @@ for rel in sys.argv[2:]:
     res[rel] = out
 print(json.dumps(res))
 `;
-  const truth = JSON.parse(execFileSync(PY, ['-c', script, stdlib!, ...files], { encoding: 'utf8', maxBuffer: 64 << 20 })) as Record<string, [string, number, number][]>;
+  const truth = JSON.parse(
+    execFileSync(PY, ['-c', script, stdlib!, ...files], { encoding: 'utf8', maxBuffer: 64 << 20 }),
+  ) as Record<string, [string, number, number][]>;
   let compared = 0;
   for (const rel of files) {
     const src = readFileSync(join(stdlib!, rel), 'utf8').replace(/\r\n?/g, '\n');
@@ -137,7 +172,7 @@ test('logicalLines: strings, brackets, continuations and comments', () => {
     '    2',
     '# only a comment',
     '',
-    's = "a # not a comment"; t = \'it\\\'s\'',
+    "s = \"a # not a comment\"; t = 'it\\'s'",
     '    indented = [',
     ']',
   ].join('\n');
@@ -146,7 +181,7 @@ test('logicalLines: strings, brackets, continuations and comments', () => {
     ['x = """first', 0],
     ['y = f(1,', 0],
     ['z = 1 + \\', 0],
-    ['s = "a # not a comment"; t = \'it\\\'s\'', 0],
+    ["s = \"a # not a comment\"; t = 'it\\'s'", 0],
     ['indented = [', 4],
   ]);
 });
@@ -154,13 +189,22 @@ test('logicalLines: strings, brackets, continuations and comments', () => {
 test('findPythonStdlib: a clear E_INPUT error when there is none', () => {
   assert.throws(
     () => findPythonStdlib('/nonexistent/python3.99'),
-    (e: unknown) => isCodeblockError(e) && e.code === 'E_INPUT' && /no Python standard library found.*\/nonexistent\/python3\.99/.test(e.message),
+    (e: unknown) =>
+      isCodeblockError(e) &&
+      e.code === 'E_INPUT' &&
+      /no Python standard library found.*\/nonexistent\/python3\.99/.test(e.message),
   );
 });
 
 test('generatePool: argument errors', async () => {
   await assert.rejects(generatePool({ records: -1, seed: 1, out: '/tmp/x.jsonl', format: 'jsonl' }), RangeError);
   await assert.rejects(generatePool({ records: 1, seed: 1.5, out: '/tmp/x.jsonl', format: 'jsonl' }), RangeError);
-  await assert.rejects(generatePool({ records: 1, seed: 1, out: '/tmp/x.csv', format: 'csv' as never }), /unknown pool format "csv"/);
-  await assert.rejects(generatePool({ records: 1, seed: 1, out: '/nonexistent-dir/x.jsonl', format: 'jsonl' }), /output directory does not exist/);
+  await assert.rejects(
+    generatePool({ records: 1, seed: 1, out: '/tmp/x.csv', format: 'csv' as never }),
+    /unknown pool format "csv"/,
+  );
+  await assert.rejects(
+    generatePool({ records: 1, seed: 1, out: '/nonexistent-dir/x.jsonl', format: 'jsonl' }),
+    /output directory does not exist/,
+  );
 });

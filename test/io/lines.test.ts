@@ -7,12 +7,21 @@ const enc = new TextEncoder();
 const dec = new TextDecoder();
 
 /** Split `data` into chunks at the given cut points and run the splitter over them. */
-function split(data: Uint8Array, cuts: number[], max: number): { events: { kind: string; line: number; text?: string; bytes?: number }[]; peak: number } {
+function split(
+  data: Uint8Array,
+  cuts: number[],
+  max: number,
+): { events: { kind: string; line: number; text?: string; bytes?: number }[]; peak: number } {
   const s = new LineSplitter(max);
   const out: LineEvent[] = [];
   const events: { kind: string; line: number; text?: string; bytes?: number }[] = [];
   const flush = (): void => {
-    for (const ev of out) events.push(ev.kind === 'line' ? { kind: 'line', line: ev.line, text: dec.decode(ev.bytes) } : { kind: 'too_long', line: ev.line, bytes: ev.bytes });
+    for (const ev of out)
+      events.push(
+        ev.kind === 'line'
+          ? { kind: 'line', line: ev.line, text: dec.decode(ev.bytes) }
+          : { kind: 'too_long', line: ev.line, bytes: ev.bytes },
+      );
     out.length = 0;
   };
   let prev = 0;
@@ -40,7 +49,10 @@ function reference(text: string, max: number): { kind: string; line: number; tex
 test('splits on LF across arbitrary chunk boundaries, strips CR, keeps multi-byte chars whole', () => {
   fc.assert(
     fc.property(
-      fc.array(fc.oneof(fc.string({ unit: 'grapheme', maxLength: 12 }), fc.constantFrom('\r', '\n', '\r\n', 'é', '😀', '')), { maxLength: 40 }),
+      fc.array(
+        fc.oneof(fc.string({ unit: 'grapheme', maxLength: 12 }), fc.constantFrom('\r', '\n', '\r\n', 'é', '😀', '')),
+        { maxLength: 40 },
+      ),
       fc.array(fc.nat({ max: 400 }), { maxLength: 12 }),
       fc.integer({ min: 1, max: 30 }),
       (pieces, cuts, max) => {

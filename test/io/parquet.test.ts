@@ -32,7 +32,7 @@ function ociColumns(n: number, opts: { nullOutputAt?: number } = {}) {
   ];
 }
 
-test('Parquet happy path (hyparquet-writer, several row groups): one batch per row group, values equal DuckDB\'s reading', async () => {
+test("Parquet happy path (hyparquet-writer, several row groups): one batch per row group, values equal DuckDB's reading", async () => {
   const { dir, cleanup } = tempDir();
   try {
     const f = join(dir, 'oci.parquet');
@@ -43,13 +43,20 @@ test('Parquet happy path (hyparquet-writer, several row groups): one batch per r
 
     const got = await collect([f]);
     assert.equal(got.records.length, 249);
-    assert.deepEqual(got.quarantine.map((q) => [q.line, q.reason, q.id]), [[77, 'missing_field', 'pq-77']]);
+    assert.deepEqual(
+      got.quarantine.map((q) => [q.line, q.reason, q.id]),
+      [[77, 'missing_field', 'pq-77']],
+    );
     assert.equal(await countInput([f]), 250);
     assert.deepEqual((await checkInputs([f]))[0]!.format, 'parquet');
 
     // independent reader
     const duck = await (await DuckDBInstance.create(':memory:')).connect();
-    const rows = (await duck.runAndReadAll(`SELECT id, input, output, average_test_score, big FROM read_parquet('${f}') ORDER BY id`)).getRowObjectsJson() as Record<string, unknown>[];
+    const rows = (
+      await duck.runAndReadAll(
+        `SELECT id, input, output, average_test_score, big FROM read_parquet('${f}') ORDER BY id`,
+      )
+    ).getRowObjectsJson() as Record<string, unknown>[];
     const byId = new Map(got.records.map((r) => [r.id, r]));
     let compared = 0;
     for (const row of rows) {
@@ -88,7 +95,10 @@ test('Parquet written by DuckDB with ZSTD compression and a chat column', async 
     assert.deepEqual(got.quarantine, []);
     assert.equal(got.records.length, 3000);
     const r = got.records[2999]!;
-    assert.deepEqual([r.id, r.preset, r.prompt, r.response], ['2999', 'messages', [{ role: 'user', content: 'q2999' }], 'a2999']);
+    assert.deepEqual(
+      [r.id, r.preset, r.prompt, r.response],
+      ['2999', 'messages', [{ role: 'user', content: 'q2999' }], 'a2999'],
+    );
   } finally {
     cleanup();
   }
@@ -108,20 +118,35 @@ test('Parquet with the wrong schema: every row quarantined as bad_schema, naming
       rowGroupSize: 2,
     });
     const after = join(dir, 'after.jsonl');
-    writeFileSync(after, JSON.stringify({ instruction: 'q', response: 'a' }) + '\n');
+    writeFileSync(after, `${JSON.stringify({ instruction: 'q', response: 'a' })}\n`);
     const got = await collect([f, after]);
-    assert.deepEqual(got.quarantine.map((q) => [q.line, q.reason, q.ordinal]), [0, 1, 2, 3, 4].map((i) => [i, 'bad_schema', i]));
+    assert.deepEqual(
+      got.quarantine.map((q) => [q.line, q.reason, q.ordinal]),
+      [0, 1, 2, 3, 4].map((i) => [i, 'bad_schema', i]),
+    );
     assert.match(got.quarantine[0]!.error, /no preset matches the record's fields \[id, prompt, completion\]/);
-    assert.deepEqual(got.records.map((r) => [r.ordinal, r.id]), [[5, `${after}:1`]]);
+    assert.deepEqual(
+      got.records.map((r) => [r.ordinal, r.id]),
+      [[5, `${after}:1`]],
+    );
 
     // a preset forced on a file that lacks its columns
     const oci = join(dir, 'oci.parquet');
     parquetWriteFile({ filename: oci, columnData: ociColumns(3) });
     const forced = await collect([oci], { preset: 'magicoder' });
     assert.deepEqual(reasons(forced.quarantine), { bad_schema: 3 });
-    assert.match(forced.quarantine[0]!.error, /lacks columns "instruction\|problem", "response\|solution" needed by preset magicoder/);
+    assert.match(
+      forced.quarantine[0]!.error,
+      /lacks columns "instruction\|problem", "response\|solution" needed by preset magicoder/,
+    );
     const partial = join(dir, 'partial.parquet');
-    parquetWriteFile({ filename: partial, columnData: [{ name: 'input', data: ['x'], type: 'STRING' }, { name: 'llm_judgement', data: ['{}'], type: 'STRING' }] });
+    parquetWriteFile({
+      filename: partial,
+      columnData: [
+        { name: 'input', data: ['x'], type: 'STRING' },
+        { name: 'llm_judgement', data: ['{}'], type: 'STRING' },
+      ],
+    });
     const p = await collect([partial]);
     assert.match(p.quarantine[0]!.error, /lacks column "output" needed by preset oci/);
   } finally {
@@ -151,7 +176,10 @@ test('a damaged Parquet file: bad footer → file_error; a corrupt row group →
     // nothing is lost: every row is either a record or a quarantined entry
     assert.equal(g2.records.length + g2.quarantine.length, 300);
     assert.deepEqual(reasons(g2.quarantine), { unreadable: 100 });
-    assert.deepEqual(g2.quarantine.map((q) => q.line), Array.from({ length: 100 }, (_, i) => 100 + i));
+    assert.deepEqual(
+      g2.quarantine.map((q) => q.line),
+      Array.from({ length: 100 }, (_, i) => 100 + i),
+    );
     assert.match(g2.quarantine[0]!.error, /cannot decode row group at rows 100\.\.199/);
     assert.equal(g2.records.length, 200);
   } finally {

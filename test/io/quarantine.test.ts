@@ -9,7 +9,14 @@ test('QuarantineWriter writes one JSON line per entry {file,line,reason,error,id
   const { dir, cleanup } = tempDir();
   try {
     const input = join(dir, 'in.jsonl');
-    writeFileSync(input, ['{bad', JSON.stringify({ id: 'x', input: 'q', output: 1 }), JSON.stringify({ id: 'y', input: 'q', output: 'ok' })].join('\n'));
+    writeFileSync(
+      input,
+      [
+        '{bad',
+        JSON.stringify({ id: 'x', input: 'q', output: 1 }),
+        JSON.stringify({ id: 'y', input: 'q', output: 'ok' }),
+      ].join('\n'),
+    );
     const out = join(dir, 'quarantine.jsonl');
     const w = new QuarantineWriter(out);
     let records = 0;
@@ -26,10 +33,13 @@ test('QuarantineWriter writes one JSON line per entry {file,line,reason,error,id
     const rows = lines.map((l) => JSON.parse(l) as Record<string, unknown>);
     assert.deepEqual(Object.keys(rows[0]!), ['file', 'line', 'reason', 'error', 'ordinal']);
     assert.deepEqual(Object.keys(rows[1]!), ['file', 'line', 'reason', 'error', 'id', 'ordinal']);
-    assert.deepEqual(rows.map((r) => [r.file, r.line, r.reason, r.id, r.ordinal]), [
-      [input, 1, 'bad_json', undefined, 0],
-      [input, 2, 'wrong_type', 'x', 1],
-    ]);
+    assert.deepEqual(
+      rows.map((r) => [r.file, r.line, r.reason, r.id, r.ordinal]),
+      [
+        [input, 1, 'bad_json', undefined, 0],
+        [input, 2, 'wrong_type', 'x', 1],
+      ],
+    );
     const w2 = new QuarantineWriter(out, { append: true });
     w2.write({ file: 'f', line: 9, reason: 'truncated', error: 'e', ordinal: 5 });
     w2.close();

@@ -17,7 +17,15 @@ export interface WorkerSummary {
 }
 
 export default async function collect(task: { dir: string; options: LoadPacksOptions }): Promise<WorkerSummary> {
-  const s: WorkerSummary = { positions: [], packIndices: [], inputIds: [], labels: [], positionIds: [], cuSeqlens: [], supervised: 0 };
+  const s: WorkerSummary = {
+    positions: [],
+    packIndices: [],
+    inputIds: [],
+    labels: [],
+    positionIds: [],
+    cuSeqlens: [],
+    supervised: 0,
+  };
   for await (const b of loadPacks(task.dir, task.options)) {
     s.positions.push(b.position);
     s.packIndices.push(Array.from(b.packIndices));

@@ -38,15 +38,33 @@ async function all(opts: LoadPacksOptions): Promise<PackBatch[]> {
 /** Expected batch from the source packs (independent of the loader's assembly). */
 function expectBatch(b: PackBatch) {
   const sel = Array.from(b.packIndices, (i) => packs[i]!);
-  assert.deepEqual(Array.from(b.input_ids), sel.flatMap((p) => Array.from(p.inputIds)));
-  assert.deepEqual(Array.from(b.labels), sel.flatMap((p) => Array.from(p.labels)));
-  assert.deepEqual(Array.from(b.position_ids), sel.flatMap((p) => Array.from(p.positionIds)));
-  assert.deepEqual(Array.from(b.seq_lens), sel.flatMap((p) => Array.from(p.seqLens)));
+  assert.deepEqual(
+    Array.from(b.input_ids),
+    sel.flatMap((p) => Array.from(p.inputIds)),
+  );
+  assert.deepEqual(
+    Array.from(b.labels),
+    sel.flatMap((p) => Array.from(p.labels)),
+  );
+  assert.deepEqual(
+    Array.from(b.position_ids),
+    sel.flatMap((p) => Array.from(p.positionIds)),
+  );
+  assert.deepEqual(
+    Array.from(b.seq_lens),
+    sel.flatMap((p) => Array.from(p.seqLens)),
+  );
   const cu = [0];
   for (const l of b.seq_lens) cu.push(cu[cu.length - 1]! + l);
   assert.deepEqual(Array.from(b.cu_seqlens), cu);
-  assert.deepEqual(Array.from(b.num_supervised), sel.map((p) => p.numSupervised));
-  assert.equal(b.total_supervised, sel.reduce((a, p) => a + p.numSupervised, 0));
+  assert.deepEqual(
+    Array.from(b.num_supervised),
+    sel.map((p) => p.numSupervised),
+  );
+  assert.equal(
+    b.total_supervised,
+    sel.reduce((a, p) => a + p.numSupervised, 0),
+  );
   assert.equal(b.pack_offsets[b.pack_offsets.length - 1], b.input_ids.length);
 }
 
@@ -54,9 +72,18 @@ test('in order: every pack once, batches of batchSize, arrays equal the written 
   assert.equal(await countPacks(dir), N);
   for (const format of ['bin', 'parquet'] as const) {
     const batches = await all({ batchSize: 4, format });
-    assert.deepEqual(batches.map((b) => b.packIndices.length), [4, 4, 4, 4, 4, 3]);
-    assert.deepEqual(batches.flatMap((b) => Array.from(b.packIndices)), Array.from({ length: N }, (_, i) => i));
-    assert.deepEqual(batches.map((b) => b.position), [4, 8, 12, 16, 20, 23]);
+    assert.deepEqual(
+      batches.map((b) => b.packIndices.length),
+      [4, 4, 4, 4, 4, 3],
+    );
+    assert.deepEqual(
+      batches.flatMap((b) => Array.from(b.packIndices)),
+      Array.from({ length: N }, (_, i) => i),
+    );
+    assert.deepEqual(
+      batches.map((b) => b.position),
+      [4, 8, 12, 16, 20, 23],
+    );
     batches.forEach(expectBatch);
     assert.deepEqual((await all({ batchSize: 4, format, dropLast: true })).length, 5);
   }
@@ -66,19 +93,36 @@ test('shuffle: a seeded permutation — deterministic, complete, differs by seed
   const a = await all({ batchSize: 5, shuffle: true, seed: 7 });
   const b = await all({ batchSize: 5, shuffle: true, seed: 7 });
   const order = a.flatMap((x) => Array.from(x.packIndices));
-  assert.deepEqual(order, b.flatMap((x) => Array.from(x.packIndices)));
-  assert.deepEqual([...order].sort((x, y) => x - y), Array.from({ length: N }, (_, i) => i));
-  assert.notDeepEqual(order, Array.from({ length: N }, (_, i) => i));
+  assert.deepEqual(
+    order,
+    b.flatMap((x) => Array.from(x.packIndices)),
+  );
+  assert.deepEqual(
+    [...order].sort((x, y) => x - y),
+    Array.from({ length: N }, (_, i) => i),
+  );
+  assert.notDeepEqual(
+    order,
+    Array.from({ length: N }, (_, i) => i),
+  );
   const otherSeed = (await all({ batchSize: 5, shuffle: true, seed: 8 })).flatMap((x) => Array.from(x.packIndices));
-  const otherEpoch = (await all({ batchSize: 5, shuffle: true, seed: 7, epoch: 1 })).flatMap((x) => Array.from(x.packIndices));
+  const otherEpoch = (await all({ batchSize: 5, shuffle: true, seed: 7, epoch: 1 })).flatMap((x) =>
+    Array.from(x.packIndices),
+  );
   assert.notDeepEqual(order, otherSeed);
   assert.notDeepEqual(order, otherEpoch);
   a.forEach(expectBatch);
   const pq = await all({ batchSize: 5, shuffle: true, seed: 7, format: 'parquet' });
-  assert.deepEqual(pq.map((x) => Array.from(x.input_ids)), a.map((x) => Array.from(x.input_ids)));
+  assert.deepEqual(
+    pq.map((x) => Array.from(x.input_ids)),
+    a.map((x) => Array.from(x.input_ids)),
+  );
   // a cache smaller than one row group (evicts on every miss) gives the same batches
   const tiny = await all({ batchSize: 5, shuffle: true, seed: 7, format: 'parquet', parquetCacheTokens: 1 });
-  assert.deepEqual(tiny.map((x) => Array.from(x.input_ids)), a.map((x) => Array.from(x.input_ids)));
+  assert.deepEqual(
+    tiny.map((x) => Array.from(x.input_ids)),
+    a.map((x) => Array.from(x.input_ids)),
+  );
   // permutation is uniform-ish: over many seeds every pack visits position 0
   const firsts = new Set<number>();
   for (let s = 0; s < 400; s++) firsts.add(permutation(N, true, s)[0]!);
@@ -101,7 +145,10 @@ test('resume: starting from any batch position yields exactly the remaining batc
   // a position that is not on a batch boundary continues from exactly that pack
   const order = full.flatMap((b) => Array.from(b.packIndices));
   const odd = await all({ batchSize: 3, shuffle: true, seed: 99, epoch: 2, start: 4 });
-  assert.deepEqual(odd.flatMap((b) => Array.from(b.packIndices)), order.slice(4));
+  assert.deepEqual(
+    odd.flatMap((b) => Array.from(b.packIndices)),
+    order.slice(4),
+  );
 });
 
 test('bad options and missing inputs are clear errors', async () => {
@@ -137,7 +184,10 @@ test('works inside a worker_threads Worker and a piscina worker, with the same b
   assert.deepEqual(await runRawWorker(options), main);
   const pool = new Piscina({ filename: WORKER, maxThreads: 2, minThreads: 1 });
   try {
-    const results = (await Promise.all([pool.run({ dir, options }), pool.run({ dir, options: { ...options, format: 'parquet' } })])) as WorkerSummary[];
+    const results = (await Promise.all([
+      pool.run({ dir, options }),
+      pool.run({ dir, options: { ...options, format: 'parquet' } }),
+    ])) as WorkerSummary[];
     assert.deepEqual(results[0], main);
     assert.deepEqual(results[1], main);
   } finally {

@@ -4,13 +4,22 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { labelMask, encodeMaskBits, decodeMaskBits } from '../../src/masks/index.js';
-import { refLabelMask, refEncodeBits, refDecodeBits, csr, toBatch, type RefMaskSample } from '../helpers/reference-pack.js';
+import {
+  refLabelMask,
+  refEncodeBits,
+  refDecodeBits,
+  csr,
+  toBatch,
+  type RefMaskSample,
+} from '../helpers/reference-pack.js';
 
 const RUNS = 10_000;
 const SEED = 0x00c0debc;
 
 function pairArb(len: number): fc.Arbitrary<[number, number]> {
-  return fc.tuple(fc.integer({ min: 0, max: len }), fc.integer({ min: 0, max: len })).map(([a, b]) => (a <= b ? [a, b] : [b, a]));
+  return fc
+    .tuple(fc.integer({ min: 0, max: len }), fc.integer({ min: 0, max: len }))
+    .map(([a, b]) => (a <= b ? [a, b] : [b, a]));
 }
 
 /** Tokens as a tokenizer makes them: a partition of [0, len) into pieces (some zero-length). */
@@ -35,7 +44,6 @@ const sampleArb: fc.Arbitrary<RefMaskSample & { len: number }> = fc.integer({ mi
   }),
 );
 
-
 test('labelMask: native equals reference on 10,000 seeded batches', () => {
   fc.assert(
     fc.property(fc.array(sampleArb, { maxLength: 5 }), fc.boolean(), (samples, withLengths) => {
@@ -52,21 +60,114 @@ test('labelMask: empty batch and samples without tokens', () => {
   const empty = labelMask(toBatch([], true));
   assert.equal(empty.supervised.length, 0);
   assert.equal(empty.counts.length, 0);
-  const r = labelMask(toBatch([{ tokens: [], spans: [[0, 3]], len: 3 }, { tokens: [[0, 1]], spans: [] }], false));
+  const r = labelMask(
+    toBatch(
+      [
+        { tokens: [], spans: [[0, 3]], len: 3 },
+        { tokens: [[0, 1]], spans: [] },
+      ],
+      false,
+    ),
+  );
   assert.deepEqual(Array.from(r.counts), [0, 0]);
 });
 
 test('labelMask: golden rules (majority, tie, zero-length, first token, overlap, unsorted)', () => {
   const cases: { tokens: [number, number][]; spans: [number, number][]; want: number[]; why: string }[] = [
-    { tokens: [[0, 1], [1, 5]], spans: [[1, 3]], want: [0, 0], why: 'exactly half (2 of 4) is not supervised' },
-    { tokens: [[0, 1], [1, 4]], spans: [[1, 3]], want: [0, 1], why: '2 of 3 is supervised' },
-    { tokens: [[0, 1], [1, 4]], spans: [[3, 4]], want: [0, 0], why: '1 of 3 is not' },
-    { tokens: [[0, 4], [4, 4], [4, 8]], spans: [[0, 8]], want: [0, 0, 1], why: 'first token and zero-length token never' },
-    { tokens: [[0, 1], [1, 5]], spans: [[1, 2], [2, 3]], want: [0, 0], why: 'touching spans: 2 of 4 is a tie' },
-    { tokens: [[0, 1], [1, 5]], spans: [[3, 4], [1, 3], [2, 3]], want: [0, 1], why: 'overlapping unsorted spans: union 3 of 4' },
-    { tokens: [[0, 1], [1, 5]], spans: [[1, 4], [1, 4], [1, 4]], want: [0, 1], why: 'duplicates count once (union)' },
-    { tokens: [[0, 1], [1, 3], [1, 3]], spans: [[1, 3]], want: [0, 1, 1], why: 'tokens sharing offsets (split multi-byte char) each judged' },
-    { tokens: [[0, 1], [1, 2]], spans: [[2, 2]], want: [0, 0], why: 'empty span selects nothing' },
+    {
+      tokens: [
+        [0, 1],
+        [1, 5],
+      ],
+      spans: [[1, 3]],
+      want: [0, 0],
+      why: 'exactly half (2 of 4) is not supervised',
+    },
+    {
+      tokens: [
+        [0, 1],
+        [1, 4],
+      ],
+      spans: [[1, 3]],
+      want: [0, 1],
+      why: '2 of 3 is supervised',
+    },
+    {
+      tokens: [
+        [0, 1],
+        [1, 4],
+      ],
+      spans: [[3, 4]],
+      want: [0, 0],
+      why: '1 of 3 is not',
+    },
+    {
+      tokens: [
+        [0, 4],
+        [4, 4],
+        [4, 8],
+      ],
+      spans: [[0, 8]],
+      want: [0, 0, 1],
+      why: 'first token and zero-length token never',
+    },
+    {
+      tokens: [
+        [0, 1],
+        [1, 5],
+      ],
+      spans: [
+        [1, 2],
+        [2, 3],
+      ],
+      want: [0, 0],
+      why: 'touching spans: 2 of 4 is a tie',
+    },
+    {
+      tokens: [
+        [0, 1],
+        [1, 5],
+      ],
+      spans: [
+        [3, 4],
+        [1, 3],
+        [2, 3],
+      ],
+      want: [0, 1],
+      why: 'overlapping unsorted spans: union 3 of 4',
+    },
+    {
+      tokens: [
+        [0, 1],
+        [1, 5],
+      ],
+      spans: [
+        [1, 4],
+        [1, 4],
+        [1, 4],
+      ],
+      want: [0, 1],
+      why: 'duplicates count once (union)',
+    },
+    {
+      tokens: [
+        [0, 1],
+        [1, 3],
+        [1, 3],
+      ],
+      spans: [[1, 3]],
+      want: [0, 1, 1],
+      why: 'tokens sharing offsets (split multi-byte char) each judged',
+    },
+    {
+      tokens: [
+        [0, 1],
+        [1, 2],
+      ],
+      spans: [[2, 2]],
+      want: [0, 0],
+      why: 'empty span selects nothing',
+    },
   ];
   for (const c of cases) {
     const r = labelMask(toBatch([c], false));
@@ -80,21 +181,37 @@ test('labelMask: astral characters are one code point each', () => {
   const cps = Array.from(text);
   assert.equal(cps.length, 9);
   // tokens: 'x', ' =', ' "', '😀', '😀', '"', '\n'   (code point offsets)
-  const tokens: [number, number][] = [[0, 1], [1, 3], [3, 5], [5, 6], [6, 7], [7, 8], [8, 9]];
+  const tokens: [number, number][] = [
+    [0, 1],
+    [1, 3],
+    [3, 5],
+    [5, 6],
+    [6, 7],
+    [7, 8],
+    [8, 9],
+  ];
   assert.equal(tokens.map(([a, b]) => cps.slice(a, b).join('')).join(''), text);
   // Select exactly the two emoji by code points.
   const r = labelMask(toBatch([{ tokens, spans: [[5, 7]], len: cps.length }], true));
   assert.deepEqual(Array.from(r.supervised), [0, 0, 0, 1, 1, 0, 0]);
   // Random astral-heavy texts: tokens are code-point chunks; native equals reference.
   fc.assert(
-    fc.property(fc.string({ unit: 'binary', maxLength: 30 }), fc.array(fc.nat(), { maxLength: 6 }), fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 3 }), (s, cuts, sp) => {
-      const n = Array.from(s).length;
-      const pts = [0, ...cuts.map((c) => c % (n + 1)).sort((a, b) => a - b), n];
-      const toks: [number, number][] = pts.slice(1).map((e, i) => [pts[i]!, e]);
-      const spans: [number, number][] = sp.map(([a, b]) => [Math.min(a % (n + 1), b % (n + 1)), Math.max(a % (n + 1), b % (n + 1))]);
-      const got = labelMask(toBatch([{ tokens: toks, spans, len: n }], true));
-      assert.deepEqual(Array.from(got.supervised), refLabelMask([{ tokens: toks, spans }]).supervised);
-    }),
+    fc.property(
+      fc.string({ unit: 'binary', maxLength: 30 }),
+      fc.array(fc.nat(), { maxLength: 6 }),
+      fc.array(fc.tuple(fc.nat(), fc.nat()), { maxLength: 3 }),
+      (s, cuts, sp) => {
+        const n = Array.from(s).length;
+        const pts = [0, ...cuts.map((c) => c % (n + 1)).sort((a, b) => a - b), n];
+        const toks: [number, number][] = pts.slice(1).map((e, i) => [pts[i]!, e]);
+        const spans: [number, number][] = sp.map(([a, b]) => [
+          Math.min(a % (n + 1), b % (n + 1)),
+          Math.max(a % (n + 1), b % (n + 1)),
+        ]);
+        const got = labelMask(toBatch([{ tokens: toks, spans, len: n }], true));
+        assert.deepEqual(Array.from(got.supervised), refLabelMask([{ tokens: toks, spans }]).supervised);
+      },
+    ),
     { seed: SEED, numRuns: 500 },
   );
 });
@@ -112,7 +229,13 @@ test('mask bitsets: encode equals reference, decode inverts it (10,000 seeded ba
       assert.deepEqual(Array.from(enc.byteStarts), want.byteStarts);
       const dec = decodeMaskBits(enc.bits, index);
       assert.deepEqual(dec, flags);
-      assert.deepEqual(Array.from(dec), refDecodeBits(want.bits, samples.map((s) => s.length)));
+      assert.deepEqual(
+        Array.from(dec),
+        refDecodeBits(
+          want.bits,
+          samples.map((s) => s.length),
+        ),
+      );
     }),
     { seed: SEED, numRuns: RUNS },
   );

@@ -3,7 +3,13 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildManifest, validateManifest, writeManifest, manifestToJson, type ManifestInput } from '../../src/output/index.js';
+import {
+  buildManifest,
+  validateManifest,
+  writeManifest,
+  manifestToJson,
+  type ManifestInput,
+} from '../../src/output/index.js';
 import { CodeblockError } from '../../src/errors.js';
 
 const sha = (c: string) => c.repeat(64);
@@ -25,9 +31,21 @@ function input(): ManifestInput {
 
 test('manifest: schema, derived ratios, stable key order, sorted reasons and files', () => {
   const m = buildManifest(input());
-  assert.deepEqual(Object.keys(m), ['manifest_version', 'version', 'config', 'counts', 'tokens', 'packing', 'files', 'selection']);
+  assert.deepEqual(Object.keys(m), [
+    'manifest_version',
+    'version',
+    'config',
+    'counts',
+    'tokens',
+    'packing',
+    'files',
+    'selection',
+  ]);
   assert.deepEqual(Object.keys(m.counts.rejected), ['duplicate', 'empty', 'no_code']);
-  assert.deepEqual(m.files.map((f) => f.path), ['packs.bin', 'packs.parquet']);
+  assert.deepEqual(
+    m.files.map((f) => f.path),
+    ['packs.bin', 'packs.parquet'],
+  );
   assert.equal(m.tokens.ratio, 0.019);
   assert.equal(m.packing.efficiency, 8000 / (4 * 2048));
   assert.deepEqual(Object.keys(m.config.tokenizer as object), ['a', 'b', 'spec']);
@@ -45,7 +63,10 @@ test('manifest: schema, derived ratios, stable key order, sorted reasons and fil
 test('manifest: counts that do not add up are a bug and throw', () => {
   const bad = input();
   bad.counts.selected = 81;
-  assert.throws(() => buildManifest(bad), (e: unknown) => e instanceof CodeblockError && e.code === 'E_ACCOUNTING' && /counts.input 100/.test(e.message));
+  assert.throws(
+    () => buildManifest(bad),
+    (e: unknown) => e instanceof CodeblockError && e.code === 'E_ACCOUNTING' && /counts.input 100/.test(e.message),
+  );
   const bad2 = input();
   bad2.tokens.supervised_nl = 21;
   assert.throws(() => buildManifest(bad2), /supervised_code/);

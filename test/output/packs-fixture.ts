@@ -2,7 +2,6 @@
 import type { Pack } from '../../src/types.js';
 import { mulberry32 } from '../../src/util/random.js';
 
-
 /** `count` valid packs of at most `maxLen` tokens, 1–4 samples each, ~10% supervised, ids up to 151k. */
 export function makePacks(seed: number, count: number, maxLen = 64): Pack[] {
   const r = mulberry32(seed);

@@ -39,17 +39,35 @@ test('parquet: DuckDB reads back every column of every pack, in order, with stan
   try {
     const packs = makePacks(11, 10);
     const summary = writeAll(dir, packs, ['parquet'], 3);
-    assert.deepEqual(summary.files.map((f) => f.path), ['packs.parquet']);
+    assert.deepEqual(
+      summary.files.map((f) => f.path),
+      ['packs.parquet'],
+    );
     assert.equal(summary.packs, 10);
     const file = join(dir, FILE_NAMES.parquet);
-    const types = await duck<{ column_name: string; column_type: string }>(`DESCRIBE SELECT * FROM read_parquet('${file}')`);
+    const types = await duck<{ column_name: string; column_type: string }>(
+      `DESCRIBE SELECT * FROM read_parquet('${file}')`,
+    );
     assert.deepEqual(
       types.map((t) => `${t.column_name}:${t.column_type}`),
-      ['input_ids:INTEGER[]', 'labels:INTEGER[]', 'position_ids:INTEGER[]', 'seq_lens:INTEGER[]', 'num_supervised:BIGINT', 'sample_ids:VARCHAR[]'],
+      [
+        'input_ids:INTEGER[]',
+        'labels:INTEGER[]',
+        'position_ids:INTEGER[]',
+        'seq_lens:INTEGER[]',
+        'num_supervised:BIGINT',
+        'sample_ids:VARCHAR[]',
+      ],
     );
-    const rows = await duck<{ input_ids: number[]; labels: number[]; position_ids: number[]; seq_lens: number[]; num_supervised: bigint; sample_ids: string[]; rn: bigint }>(
-      `SELECT *, file_row_number AS rn FROM read_parquet('${file}', file_row_number = true) ORDER BY file_row_number`,
-    );
+    const rows = await duck<{
+      input_ids: number[];
+      labels: number[];
+      position_ids: number[];
+      seq_lens: number[];
+      num_supervised: bigint;
+      sample_ids: string[];
+      rn: bigint;
+    }>(`SELECT *, file_row_number AS rn FROM read_parquet('${file}', file_row_number = true) ORDER BY file_row_number`);
     assert.equal(rows.length, packs.length);
     rows.forEach((row, i) => {
       const p = packs[i]!;
@@ -64,7 +82,10 @@ test('parquet: DuckDB reads back every column of every pack, in order, with stan
     const groups = await duck<{ row_group_id: bigint; row_group_num_rows: bigint }>(
       `SELECT DISTINCT row_group_id, row_group_num_rows FROM parquet_metadata('${file}') ORDER BY row_group_id`,
     );
-    assert.deepEqual(groups.map((g) => Number(g.row_group_num_rows)), [3, 3, 3, 1]);
+    assert.deepEqual(
+      groups.map((g) => Number(g.row_group_num_rows)),
+      [3, 3, 3, 1],
+    );
     // the supervised count agrees with the labels, as DuckDB computes it
     const check = await duck<{ bad: bigint }>(
       `SELECT count(*) AS bad FROM read_parquet('${file}') WHERE num_supervised != len(list_filter(labels, x -> x != -100))`,
@@ -100,7 +121,9 @@ test('parquet: an empty output is a valid file with zero rows', async () => {
   const dir = tmp();
   try {
     writeAll(dir, [], ['parquet']);
-    const rows = await duck<{ n: bigint }>(`SELECT count(*) AS n FROM read_parquet('${join(dir, FILE_NAMES.parquet)}')`);
+    const rows = await duck<{ n: bigint }>(
+      `SELECT count(*) AS n FROM read_parquet('${join(dir, FILE_NAMES.parquet)}')`,
+    );
     assert.equal(Number(rows[0]!.n), 0);
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -139,10 +162,16 @@ test('a bad pack is refused with a clear error and abort leaves no file behind',
     const shifted = p!.labels.slice();
     shifted[0] = 7; // a label that is neither -100 nor its input id
     assert.throws(() => w.writePack({ ...p!, labels: shifted }), /neither -100/);
-    assert.throws(() => w.writePack({ ...p!, seqLens: Int32Array.from([p!.inputIds.length + 1]), sampleIds: ['x'] }), RangeError);
+    assert.throws(
+      () => w.writePack({ ...p!, seqLens: Int32Array.from([p!.inputIds.length + 1]), sampleIds: ['x'] }),
+      RangeError,
+    );
     const big = makePacks(4, 1, 128).find((q) => q.inputIds.length > 64);
     if (big) assert.throws(() => w.writePack(big), /max_len/);
-    assert.ok(readdirSync(dir).some((f) => f.includes('.tmp-')), 'temp files exist while writing');
+    assert.ok(
+      readdirSync(dir).some((f) => f.includes('.tmp-')),
+      'temp files exist while writing',
+    );
     w.abort();
     assert.deepEqual(readdirSync(dir), []);
     assert.throws(() => new OutputWriter(dir, { formats: ['csv' as 'bin'], maxLen: 8 }), RangeError);
@@ -195,9 +224,17 @@ print(json.dumps(dict(max_len=max_len, packs=[{k: (v.tolist() if hasattr(v, "tol
 `;
     const scriptPath = join(dir, 'read.py');
     writeFileSync(scriptPath, script);
-    const out = JSON.parse(execFileSync('/usr/bin/python3', [scriptPath, join(dir, 'packs')], { encoding: 'utf8' })) as {
+    const out = JSON.parse(
+      execFileSync('/usr/bin/python3', [scriptPath, join(dir, 'packs')], { encoding: 'utf8' }),
+    ) as {
       max_len: number;
-      packs: { input_ids: number[]; labels: number[]; position_ids: number[]; seq_lens: number[]; num_supervised: number }[];
+      packs: {
+        input_ids: number[];
+        labels: number[];
+        position_ids: number[];
+        seq_lens: number[];
+        num_supervised: number;
+      }[];
     };
     assert.equal(out.max_len, 64);
     assert.equal(out.packs.length, packs.length);
@@ -252,7 +289,10 @@ test('jsonl: one line per sample with the documented keys, offsets as [s,e] pair
     assert.throws(() => w.writeSample({ ...row, offsets: Int32Array.from([0, 1]) }), RangeError);
     assert.throws(() => w.writeSample({ ...row, offsets: Int32Array.from([0, 5, 5, 8, 8, 15]) }), /outside its text/);
     assert.throws(() => w.writeSample({ ...row, labels: Int32Array.from([-100, 7, -100]) }), /neither -100/);
-    assert.throws(() => w.writeSample({ ...row, selected: [{ start: 3, end: 1, kind: 'item', score: 0 }] }), RangeError);
+    assert.throws(
+      () => w.writeSample({ ...row, selected: [{ start: 3, end: 1, kind: 'item', score: 0 }] }),
+      RangeError,
+    );
     const s = w.close();
     assert.equal(s.jsonlSamples, 2);
     const lines = readFileSync(join(dir, FILE_NAMES.jsonl), 'utf8').split('\n');
@@ -266,7 +306,11 @@ test('jsonl: one line per sample with the documented keys, offsets as [s,e] pair
       input_ids: [5, 6, 7],
       labels: [-100, 6, -100],
       num_supervised: 1,
-      offsets: [[0, 5], [5, 8], [8, 14]],
+      offsets: [
+        [0, 5],
+        [5, 8],
+        [8, 14],
+      ],
       selected: [{ start: 5, end: 8, kind: 'item', score: 0.25 }],
     });
     // code point offsets: [5,8) is " 😀\r" sliced by code points (Array.from iterates code points)

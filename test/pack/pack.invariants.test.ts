@@ -6,9 +6,19 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { PACKAGE_ROOT } from '../../src/native.js';
 import { labelMask } from '../../src/masks/index.js';
-import { packBFD, assemblePacks, packViews, cuSeqlens, lengthsOf, packingEfficiency, IGNORE_INDEX, type PackPlan, type PackedBatch, type PackSamples } from '../../src/pack/index.js';
+import {
+  packBFD,
+  assemblePacks,
+  packViews,
+  cuSeqlens,
+  lengthsOf,
+  packingEfficiency,
+  IGNORE_INDEX,
+  type PackPlan,
+  type PackedBatch,
+  type PackSamples,
+} from '../../src/pack/index.js';
 import { mulberry32 } from '../../src/util/random.js';
-
 
 function checkInvariants(samples: PackSamples, plan: PackPlan, out: PackedBatch): void {
   const lengths = lengthsOf(samples.sampleTokens);
@@ -25,7 +35,11 @@ function checkInvariants(samples: PackSamples, plan: PackPlan, out: PackedBatch)
   }
   const rejected = new Set(plan.rejected);
   for (let s = 0; s < S; s++) {
-    assert.equal(seen[s]! + (rejected.has(s) ? 1 : 0), 1, `sample ${s} placed ${seen[s]} times, rejected ${rejected.has(s)}`);
+    assert.equal(
+      seen[s]! + (rejected.has(s) ? 1 : 0),
+      1,
+      `sample ${s} placed ${seen[s]} times, rejected ${rejected.has(s)}`,
+    );
     const len = lengths[s]!;
     if (rejected.has(s)) assert.equal(plan.reasons[s], len === 0 ? 2 : 1);
     else assert.ok(len >= 1 && len <= plan.maxLen);
@@ -33,11 +47,16 @@ function checkInvariants(samples: PackSamples, plan: PackPlan, out: PackedBatch)
   }
   let sumSup = 0;
   for (let p = 0; p < packs; p++) {
-    const a = out.packTokenStarts[p]!, b = out.packTokenStarts[p + 1]!;
+    const a = out.packTokenStarts[p]!,
+      b = out.packTokenStarts[p + 1]!;
     assert.ok(b - a <= plan.maxLen, `pack ${p} exceeds maxLen`);
     assert.equal(b - a, plan.packTokens[p]);
     const seq = out.seqLens.subarray(plan.packStarts[p]!, plan.packStarts[p + 1]!);
-    assert.equal(seq.reduce((x, y) => x + y, 0), b - a, 'sum of seq_lens = pack length');
+    assert.equal(
+      seq.reduce((x, y) => x + y, 0),
+      b - a,
+      'sum of seq_lens = pack length',
+    );
     const cu = cuSeqlens(seq);
     const boundaries = new Set(Array.from(cu.subarray(0, cu.length - 1)));
     let sup = 0;
@@ -71,7 +90,9 @@ test('invariants on 300 seeded random batches', () => {
   for (let iter = 0; iter < 300; iter++) {
     const maxLen = 1 + Math.floor(r() * (iter % 3 === 0 ? 16 : 300));
     const S = Math.floor(r() * 80);
-    const lens = Array.from({ length: S }, () => (r() < 0.05 ? 0 : r() < 0.05 ? maxLen : Math.floor(r() * (maxLen * 1.2)) + 1));
+    const lens = Array.from({ length: S }, () =>
+      r() < 0.05 ? 0 : r() < 0.05 ? maxLen : Math.floor(r() * (maxLen * 1.2)) + 1,
+    );
     const sampleTokens = new Int32Array(S + 1);
     lens.forEach((l, i) => (sampleTokens[i + 1] = sampleTokens[i]! + l));
     const N = sampleTokens[S]!;
@@ -103,11 +124,18 @@ function tokenize(text: string): [number, number][] {
 test('real data: masks from fenced code spans, packed at 2048, all invariants hold', () => {
   const dir = resolve(PACKAGE_ROOT, '..', 'shared', 'data');
   const texts: string[] = [];
-  for (const f of readdirSync(dir).filter((x) => x.endsWith('.jsonl')).sort()) {
-    for (const line of readFileSync(join(dir, f), 'utf8').split('\n')) if (line.trim()) texts.push((JSON.parse(line) as { response: string }).response);
+  for (const f of readdirSync(dir)
+    .filter((x) => x.endsWith('.jsonl'))
+    .sort()) {
+    for (const line of readFileSync(join(dir, f), 'utf8').split('\n'))
+      if (line.trim()) texts.push((JSON.parse(line) as { response: string }).response);
   }
   assert.ok(texts.length > 1000);
-  const offsets: number[] = [], spans: number[] = [], sampleTokens = [0], sampleSpans = [0], textLengths: number[] = [];
+  const offsets: number[] = [],
+    spans: number[] = [],
+    sampleTokens = [0],
+    sampleSpans = [0],
+    textLengths: number[] = [];
   const spanSets: [number, number][][] = [];
   for (const t of texts) {
     const cps = Array.from(t);
@@ -137,13 +165,17 @@ test('real data: masks from fenced code spans, packed at 2048, all invariants ho
   // supervised token has more than half its characters inside one
   for (let s = 0; s < texts.length; s++) {
     for (let t = sampleTokens[s]!; t < sampleTokens[s + 1]!; t++) {
-      const a = offsets[2 * t]!, b = offsets[2 * t + 1]!;
+      const a = offsets[2 * t]!,
+        b = offsets[2 * t + 1]!;
       const inside = spanSets[s]!.some(([x, y]) => x <= a && b <= y);
       if (inside && t > sampleTokens[s]!) assert.equal(mask.supervised[t], 1);
       if (mask.supervised[t]) assert.ok(inside, 'code-point tokens never straddle a fence here');
     }
   }
-  const ids = Int32Array.from(offsets.filter((_, i) => i % 2 === 0), (a, i) => (a * 31 + i) % 50_000);
+  const ids = Int32Array.from(
+    offsets.filter((_, i) => i % 2 === 0),
+    (a, i) => (a * 31 + i) % 50_000,
+  );
   const samples = { inputIds: ids, supervised: mask.supervised, sampleTokens: Int32Array.from(sampleTokens) };
   const plan = packBFD(lengthsOf(samples.sampleTokens), 2048);
   const out = assemblePacks(samples, plan);
@@ -151,13 +183,22 @@ test('real data: masks from fenced code spans, packed at 2048, all invariants ho
   assert.deepEqual(out.sampleNumSupervised, mask.counts);
   assert.ok(packingEfficiency(plan) > 0.95, `efficiency ${packingEfficiency(plan)}`);
   // per-pack views are zero-copy and match the Pack interface
-  const views = packViews(out, texts.map((_, i) => `r${i}`));
+  const views = packViews(
+    out,
+    texts.map((_, i) => `r${i}`),
+  );
   assert.equal(views.length, plan.packStarts.length - 1);
   assert.equal(views[0]!.inputIds.buffer, out.inputIds.buffer);
   for (const [p, v] of views.entries()) {
-    assert.equal(v.inputIds.length, v.seqLens.reduce((x, y) => x + y, 0));
+    assert.equal(
+      v.inputIds.length,
+      v.seqLens.reduce((x, y) => x + y, 0),
+    );
     assert.equal(v.numSupervised, v.labels.filter((l) => l !== IGNORE_INDEX).length);
-    assert.deepEqual(v.sampleIds, Array.from(plan.packSamples.subarray(plan.packStarts[p]!, plan.packStarts[p + 1]!), (s) => `r${s}`));
+    assert.deepEqual(
+      v.sampleIds,
+      Array.from(plan.packSamples.subarray(plan.packStarts[p]!, plan.packStarts[p + 1]!), (s) => `r${s}`),
+    );
   }
 });
 

@@ -55,14 +55,16 @@ const samplesArb = fc.integer({ min: 1, max: 48 }).chain((maxLen) =>
       fc.integer({ min: 0, max: maxLen + 2 }).chain((n) =>
         fc.record({
           ids: fc.array(fc.integer({ min: 0, max: 2 ** 31 - 1 }), { minLength: n, maxLength: n }),
-          flags: fc.oneof(fc.array(fc.integer({ min: 0, max: 1 }), { minLength: n, maxLength: n }), fc.constant(new Array<number>(n).fill(0))),
+          flags: fc.oneof(
+            fc.array(fc.integer({ min: 0, max: 1 }), { minLength: n, maxLength: n }),
+            fc.constant(new Array<number>(n).fill(0)),
+          ),
         }),
       ),
       { maxLength: 12 },
     ),
   ),
 );
-
 
 test('assemblePacks: native equals reference on 10,000 seeded batches', () => {
   fc.assert(
@@ -89,7 +91,10 @@ test('bench baselines: first-fit-in-order and the TS BFD peer agree with the ref
       const ff = refFirstFit(lengths, maxLen);
       const got = firstFitInOrder(L, maxLen);
       assert.equal(got.packs, ff.packStarts.length - 1);
-      assert.equal(got.tokens, ff.packTokens.reduce((a, b) => a + b, 0));
+      assert.equal(
+        got.tokens,
+        ff.packTokens.reduce((a, b) => a + b, 0),
+      );
       assert.deepEqual(Array.from(bfdTS(L, maxLen)), refPackBFD(lengths, maxLen).packOf);
     }),
     { seed: SEED, numRuns: 2000 },

@@ -12,8 +12,19 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import {
-  accessSync, constants, cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync,
-  statSync, symlinkSync, writeFileSync,
+  accessSync,
+  constants,
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, relative } from 'node:path';
@@ -200,11 +211,12 @@ test('npm install codeblock in a consumer project: prebuilt without a compiler, 
       lap('packed');
       const dry = sh('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], src, env);
       ok(dry, 'npm pack --dry-run');
-      const listing = (JSON.parse(dry.stdout) as { files: { path: string }[] }[])[0]!.files
-        .map((f) => f.path).sort();
-      const inTar = ok(sh('tar', ['tzf', tarball], tmp, env), 'tar tzf').split('\n')
+      const listing = (JSON.parse(dry.stdout) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path).sort();
+      const inTar = ok(sh('tar', ['tzf', tarball], tmp, env), 'tar tzf')
+        .split('\n')
         .filter((l) => l && !l.endsWith('/'))
-        .map((l) => l.replace(/^package\//, '')).sort();
+        .map((l) => l.replace(/^package\//, ''))
+        .sort();
       assert.deepEqual(inTar, listing, 'the tarball holds exactly what npm pack --dry-run lists');
       const always = new Set(['package.json', 'README.md', 'LICENSE']);
       const allow = PKG.files.filter((f) => !f.startsWith('!'));
@@ -213,9 +225,21 @@ test('npm install codeblock in a consumer project: prebuilt without a compiler, 
         assert.doesNotMatch(p, /^(src|test|bench|tools|\.ci|build[^/]*|node_modules|dist\/(test|bench))\//, p);
         assert.doesNotMatch(p, /\.map$|^native\/test\//, p);
       }
-      for (const need of ['dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/main.js', 'bin/codeblock',
-        PREBUILT, 'CMakeLists.txt', 'binding.gyp', 'native/grammars.json', 'native/codeblock.h',
-        'scripts/native-deps.cjs', 'scripts/install.mjs', 'models/default/model.onnx', 'docs/install.md']) {
+      for (const need of [
+        'dist/src/index.js',
+        'dist/src/index.d.ts',
+        'dist/src/cli/main.js',
+        'bin/codeblock',
+        PREBUILT,
+        'CMakeLists.txt',
+        'binding.gyp',
+        'native/grammars.json',
+        'native/codeblock.h',
+        'scripts/native-deps.cjs',
+        'scripts/install.mjs',
+        'models/default/model.onnx',
+        'docs/install.md',
+      ]) {
         assert.ok(listing.includes(need), `${need} missing from the tarball`);
       }
       const size = statSync(tarball).size;
@@ -232,19 +256,37 @@ test('npm install codeblock in a consumer project: prebuilt without a compiler, 
       assert.ok(max[0] === 2 && max[1]! <= 18, `needs GLIBC_${max.join('.')}`);
       assert.doesNotMatch(syms, /GLIBCXX|CXXABI/);
       const needed = ok(sh('readelf', ['-d', so], tmp, env), 'readelf -d').match(/\(NEEDED\).*\[(.*)\]/g) ?? [];
-      assert.deepEqual(needed.map((l) => l.replace(/.*\[(.*)\]/, '$1')).sort(),
-        ['ld-linux-x86-64.so.2', 'libc.so.6', 'libgcc_s.so.1']);
+      assert.deepEqual(needed.map((l) => l.replace(/.*\[(.*)\]/, '$1')).sort(), [
+        'ld-linux-x86-64.so.2',
+        'libc.so.6',
+        'libgcc_s.so.1',
+      ]);
     });
 
     const a = join(tmp, 'consumer-a');
     await t.test('consumer A: npm install without cmake or a compiler uses the prebuilt addon', () => {
       for (const c of COMPILERS) assert.equal(which(c, nocc), undefined, `${c} is still on the test PATH`);
       mkdirSync(a);
-      writeFileSync(join(a, 'package.json'), JSON.stringify({
-        name: 'consumer-a', version: '1.0.0', private: true, allowScripts: { 'onnxruntime-node': false },
-      }, null, 2));
-      const out = ok(sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--foreground-scripts',
-        tarball], a, { ...env, PATH: nocc }), 'npm install (no compiler)');
+      writeFileSync(
+        join(a, 'package.json'),
+        JSON.stringify(
+          {
+            name: 'consumer-a',
+            version: '1.0.0',
+            private: true,
+            allowScripts: { 'onnxruntime-node': false },
+          },
+          null,
+          2,
+        ),
+      );
+      const out = ok(
+        sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--foreground-scripts', tarball], a, {
+          ...env,
+          PATH: nocc,
+        }),
+        'npm install (no compiler)',
+      );
       lap('consumer A installed');
       assert.match(out, new RegExp(`codeblock: using the prebuilt addon ${PREBUILT.replace(/\./g, '\\.')}`));
       assert.doesNotMatch(out, /compiling the addon|nuget|Unknown project config/);
@@ -256,8 +298,12 @@ test('npm install codeblock in a consumer project: prebuilt without a compiler, 
       ok(sh('npx', ['codeblock', 'run', DATA, '-o', 'out'], a, aEnv), 'npx codeblock run');
       lap('consumer A ran');
       writeFileSync(join(a, 'consumer.mjs'), ESM_SCRIPT);
-      const esm = JSON.parse(ok(sh('node', ['consumer.mjs', 'out', POOL, 'lib-out'], a, aEnv), 'ESM script')
-        .trim().split('\n').pop()!);
+      const esm = JSON.parse(
+        ok(sh('node', ['consumer.mjs', 'out', POOL, 'lib-out'], a, aEnv), 'ESM script')
+          .trim()
+          .split('\n')
+          .pop()!,
+      );
       assert.equal(esm.addon, join(a, 'node_modules', 'codeblock', PREBUILT), 'the prebuilt addon is what loads');
       assert.equal(esm.cli.packs, esm.cliManifest.packing.packs);
       assert.equal(esm.cli.supervised, esm.cliManifest.tokens.supervised);
@@ -270,19 +316,30 @@ test('npm install codeblock in a consumer project: prebuilt without a compiler, 
       const cjs = JSON.parse(ok(sh('node', ['consumer.cjs', 'out'], a, aEnv), 'CommonJS script').trim());
       assert.deepEqual(cjs, { packs: esm.cli.packs, error: 'function' });
 
-      writeFileSync(join(a, 'tsconfig.json'), JSON.stringify({
-        compilerOptions: {
-          module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, noEmit: true,
-          skipLibCheck: false, types: ['node'], typeRoots: [join(ROOT, 'node_modules', '@types')],
-        },
-        files: ['consumer.ts', 'consumer-bad.ts'],
-      }));
+      writeFileSync(
+        join(a, 'tsconfig.json'),
+        JSON.stringify({
+          compilerOptions: {
+            module: 'nodenext',
+            moduleResolution: 'nodenext',
+            target: 'es2022',
+            strict: true,
+            noEmit: true,
+            skipLibCheck: false,
+            types: ['node'],
+            typeRoots: [join(ROOT, 'node_modules', '@types')],
+          },
+          files: ['consumer.ts', 'consumer-bad.ts'],
+        }),
+      );
       writeFileSync(join(a, 'consumer.ts'), TS_GOOD);
       writeFileSync(join(a, 'consumer-bad.ts'), TS_BAD);
       const tsc = sh(process.execPath, [TSC, '-p', 'tsconfig.json'], a, aEnv);
       // skipLibCheck off, so codeblock's shipped declarations are checked too; only the tokenizers dependency's
       // own broken ones are excused (docs/install.md: consumers need skipLibCheck for those).
-      const errors = tsc.out.split('\n').filter((l) => /error TS\d+/.test(l))
+      const errors = tsc.out
+        .split('\n')
+        .filter((l) => /error TS\d+/.test(l))
         .filter((l) => !l.startsWith('node_modules/tokenizers/'));
       assert.notEqual(tsc.status, 0, 'consumer-bad.ts must not type-check');
       assert.ok(errors.length > 0 && errors.every((l) => l.startsWith('consumer-bad.ts(2,')), tsc.out.slice(-4000));
@@ -296,8 +353,13 @@ test('npm install codeblock in a consumer project: prebuilt without a compiler, 
       assert.match(r.out, /^codeblock: compiling the addon from source \(CODEBLOCK_BUILD_FROM_SOURCE=1\)\n/);
       // tree-sitter, an optional dependency, is left out where its own binding cannot build (no compiler and
       // its prebuilt binding needs a newer libstdc++); where it installed, the missing cmake stops the compile.
-      assert.match(r.out, new RegExp('\\ncodeblock: (cannot build the addon from source: tree-sitter is not ' +
-        'installed|cannot compile the addon: cmake is not on PATH)[^\\n]*\\n$'));
+      assert.match(
+        r.out,
+        new RegExp(
+          '\\ncodeblock: (cannot build the addon from source: tree-sitter is not ' +
+            'installed|cannot compile the addon: cmake is not on PATH)[^\\n]*\\n$',
+        ),
+      );
       const bad = sh('node', ['scripts/install.mjs'], dir, { ...env, CODEBLOCK_BUILD_FROM_SOURCE: 'yes' });
       assert.equal(bad.status, 1);
       assert.equal(bad.out, 'codeblock: CODEBLOCK_BUILD_FROM_SOURCE must be 1 or 0, got "yes"\n');
@@ -308,8 +370,10 @@ test('npm install codeblock in a consumer project: prebuilt without a compiler, 
       mkdirSync(b);
       writeFileSync(join(b, 'package.json'), JSON.stringify({ name: 'consumer-b', version: '1.0.0', private: true }));
       const bEnv = { ...env, CODEBLOCK_BUILD_FROM_SOURCE: '1', ONNXRUNTIME_NODE_INSTALL: 'skip' };
-      const out = ok(sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--foreground-scripts',
-        tarball], b, bEnv), 'npm install (from source)');
+      const out = ok(
+        sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--foreground-scripts', tarball], b, bEnv),
+        'npm install (from source)',
+      );
       lap('consumer B installed');
       assert.match(out, /codeblock: compiling the addon from source \(CODEBLOCK_BUILD_FROM_SOURCE=1\)/);
       assert.match(out, /codeblock: built build\/Release\/codeblock\.node/);
@@ -322,8 +386,15 @@ test('npm install codeblock in a consumer project: prebuilt without a compiler, 
 
       ok(sh('npx', ['codeblock', 'run', DATA, '-o', 'out'], b, env), 'npx codeblock run');
       lap('consumer B ran');
-      const mapped = ok(sh('node', ['--input-type=module', '-e',
-        `import { native } from 'codeblock'; native(); console.log(${MAPPED_ADDON});`], b, env), 'addon check').trim();
+      const mapped = ok(
+        sh(
+          'node',
+          ['--input-type=module', '-e', `import { native } from 'codeblock'; native(); console.log(${MAPPED_ADDON});`],
+          b,
+          env,
+        ),
+        'addon check',
+      ).trim();
       assert.equal(mapped, join(pkgDir, 'build', 'Release', 'codeblock.node'), 'the local build is what loads');
       const fromA = filesUnder(join(a, 'out'));
       const fromB = filesUnder(join(b, 'out'));

@@ -51,7 +51,9 @@ test('analyze + select on the example pool: manifest adds up and the budget hold
   const out = join(work, 'sel');
   ok(cli(['select', analysis, '-o', out, '--format', 'parquet,bin,jsonl']), 'select');
   const m = manifest(out);
-  const lines = readFileSync(POOL, 'utf8').split('\n').filter((l) => l.trim() !== '').length;
+  const lines = readFileSync(POOL, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '').length;
   assert.equal(m.counts.input, lines);
   assert.equal(m.counts.input, m.counts.selected + sumRejected(m) + m.counts.quarantined);
   assert.ok(m.counts.selected > 0);
@@ -59,7 +61,8 @@ test('analyze + select on the example pool: manifest adds up and the budget hold
   assert.equal(m.tokens.supervised, m.tokens.supervised_code + m.tokens.supervised_nl);
   // the budget is a share of all response tokens; at most one item over, and tiny pools are coarse
   assert.ok(Math.abs(m.tokens.ratio - 0.019) < 0.01, `ratio ${m.tokens.ratio}`);
-  for (const f of ['packs.parquet', 'packs.bin', 'packs.idx', 'samples.jsonl', 'rejected.jsonl', 'quarantine.jsonl']) assert.ok(existsSync(join(out, f)), f);
+  for (const f of ['packs.parquet', 'packs.bin', 'packs.idx', 'samples.jsonl', 'rejected.jsonl', 'quarantine.jsonl'])
+    assert.ok(existsSync(join(out, f)), f);
   // rejected.jsonl + quarantine.jsonl list every record that was not selected
   const rejLines = readFileSync(join(out, 'rejected.jsonl'), 'utf8').split('\n').filter(Boolean).length;
   const qLines = readFileSync(join(out, 'quarantine.jsonl'), 'utf8').split('\n').filter(Boolean).length;
@@ -69,13 +72,18 @@ test('analyze + select on the example pool: manifest adds up and the budget hold
   for (const line of readFileSync(join(out, 'samples.jsonl'), 'utf8').split('\n').filter(Boolean)) {
     const s = JSON.parse(line) as { labels: number[]; input_ids: number[] };
     assert.equal(s.labels[0], -100);
-    assert.ok(s.labels.some((l) => l !== -100), 'no all-unsupervised sample is written');
+    assert.ok(
+      s.labels.some((l) => l !== -100),
+      'no all-unsupervised sample is written',
+    );
     s.labels.forEach((l, i) => assert.ok(l === -100 || l === s.input_ids[i]));
   }
 });
 
 test('select re-budgets and switches modes without re-scoring (analysis files untouched)', () => {
-  const before = readdirSync(join(analysis, readdirSync(analysis)[0]!)).map((f) => statSync(join(analysis, readdirSync(analysis)[0]!, f)).mtimeMs);
+  const before = readdirSync(join(analysis, readdirSync(analysis)[0]!)).map(
+    (f) => statSync(join(analysis, readdirSync(analysis)[0]!, f)).mtimeMs,
+  );
   let prev = -1;
   for (const budget of [0.01, 0.05, 0.2]) {
     const out = join(work, `b${budget}`);
@@ -93,7 +101,9 @@ test('select re-budgets and switches modes without re-scoring (analysis files un
     if (mode === 'full') assert.ok(m.tokens.ratio > 0.9, `full ratio ${m.tokens.ratio}`);
     else assert.ok(Math.abs(m.tokens.ratio - 0.05) < 0.02, `${mode} ratio ${m.tokens.ratio}`);
   }
-  const after = readdirSync(join(analysis, readdirSync(analysis)[0]!)).map((f) => statSync(join(analysis, readdirSync(analysis)[0]!, f)).mtimeMs);
+  const after = readdirSync(join(analysis, readdirSync(analysis)[0]!)).map(
+    (f) => statSync(join(analysis, readdirSync(analysis)[0]!, f)).mtimeMs,
+  );
   assert.deepEqual(after, before);
 });
 

@@ -29,10 +29,16 @@ interface Row {
 }
 
 function rows(dir: string): Row[] {
-  return readFileSync(join(dir, 'samples.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Row);
+  return readFileSync(join(dir, 'samples.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as Row);
 }
 
-function manifest(dir: string): { tokens: { response: number; supervised: number; ratio: number }; counts: { selected: number } } {
+function manifest(dir: string): {
+  tokens: { response: number; supervised: number; ratio: number };
+  counts: { selected: number };
+} {
   return JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
 }
 
@@ -55,7 +61,10 @@ test('masks follow the majority rule exactly, items are never half supervised, a
   for (const row of all) {
     const n = row.input_ids.length;
     assert.equal(row.labels.length, n);
-    assert.ok(row.labels.some((l) => l !== -100), `${row.id}: all-unsupervised sample written`);
+    assert.ok(
+      row.labels.some((l) => l !== -100),
+      `${row.id}: all-unsupervised sample written`,
+    );
     assert.equal(row.labels[0], -100, 'first token never supervised');
     // independent coverage: code point bitmap of the union of selected spans
     const len = cps(row.text).length;
@@ -72,7 +81,12 @@ test('masks follow the majority rule exactly, items are never half supervised, a
     for (const it of row.selected.filter((x) => x.kind === 'item')) {
       for (let i = 1; i < n; i++) {
         const [s, e] = row.offsets[i]!;
-        if (s >= it.start && e <= it.end && e > s) assert.notEqual(row.labels[i], -100, `${row.id}: token ${i} inside item [${it.start},${it.end}) not supervised`);
+        if (s >= it.start && e <= it.end && e > s)
+          assert.notEqual(
+            row.labels[i],
+            -100,
+            `${row.id}: token ${i} inside item [${it.start},${it.end}) not supervised`,
+          );
       }
       checkedItems++;
     }
@@ -100,5 +114,8 @@ test('every budgeted mode meets the budget within ±0.1 percentage point; full s
   assert.equal(cli(['select', analysis, '-o', full, '--mode', 'full']).status, 0);
   const m = manifest(full);
   // every response token except the first token of each sample (never supervised)
-  assert.ok(m.tokens.supervised >= m.tokens.response - m.counts.selected, `full: ${m.tokens.supervised}/${m.tokens.response}`);
+  assert.ok(
+    m.tokens.supervised >= m.tokens.response - m.counts.selected,
+    `full: ${m.tokens.supervised}/${m.tokens.response}`,
+  );
 });

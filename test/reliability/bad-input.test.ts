@@ -56,7 +56,11 @@ test('every bad-input kind ends where it must, with the right reason', async (t)
       const want = c.status === 'selected' ? 'selected' : `${c.status}:${c.reason}`;
       const got = statusOf(o, c.ordinal);
       const entry = o.rejected.get(c.ordinal) ?? o.quarantined.get(c.ordinal);
-      assert.equal(got, want, `ordinal ${c.ordinal}: ${entry ? JSON.stringify({ ...entry, detail: entry.detail?.slice(0, 200), error: entry.error?.slice(0, 200) }) : 'not listed'}`);
+      assert.equal(
+        got,
+        want,
+        `ordinal ${c.ordinal}: ${entry ? JSON.stringify({ ...entry, detail: entry.detail?.slice(0, 200), error: entry.error?.slice(0, 200) }) : 'not listed'}`,
+      );
       if (entry) {
         if (entry.file !== undefined) assert.equal(basename(entry.file), c.file);
         if (entry.line !== undefined) assert.equal(entry.line, c.line);
@@ -79,7 +83,8 @@ test('every bad-input kind ends where it must, with the right reason', async (t)
 test('truncated .gz / .zst: the records before the cut come through, the cut line is quarantined, a warning names the file', () => {
   const o = mixed!;
   for (const tr of corpus.truncated) {
-    for (const id of tr.recoverable) assert.equal(o.samples.get(id)?.length, 1, `${tr.file}: record ${id} before the cut was lost`);
+    for (const id of tr.recoverable)
+      assert.equal(o.samples.get(id)?.length, 1, `${tr.file}: record ${id} before the cut was lost`);
     for (const id of tr.all.slice(tr.recoverable.length)) {
       assert.ok(!o.samples.has(id), `${tr.file}: ${id} lies after the cut`);
       assert.ok(![...o.rejected.values()].some((r) => r.id === id));
@@ -90,7 +95,10 @@ test('truncated .gz / .zst: the records before the cut come through, the cut lin
       assert.equal(x.reason, 'truncated');
       assert.equal(x.line, tr.recoverable.length + 1);
     }
-    assert.match(stderr, new RegExp(`warning: .*${tr.file.replace(/\./g, '\\.')}: (gzip|zstd) stream damaged or truncated`));
+    assert.match(
+      stderr,
+      new RegExp(`warning: .*${tr.file.replace(/\./g, '\\.')}: (gzip|zstd) stream damaged or truncated`),
+    );
   }
 });
 
@@ -107,7 +115,10 @@ test('a damaged compressed file is recorded in manifest.json, not only in a stde
     return Object.values(v).some((x) => mentions(x, file));
   };
   for (const tr of corpus.truncated) {
-    assert.ok(mentions(manifest, tr.file), `manifest.json does not mention that ${tr.file} is damaged (stderr said: ${stderr.split('\n').find((l) => l.includes(tr.file))})`);
+    assert.ok(
+      mentions(manifest, tr.file),
+      `manifest.json does not mention that ${tr.file} is damaged (stderr said: ${stderr.split('\n').find((l) => l.includes(tr.file))})`,
+    );
   }
 });
 
@@ -156,7 +167,10 @@ test('default budget over the same analysis: accounting adds up, outcomes differ
     const b = statusOf(d, ord);
     if (a === b) continue;
     // no_supervision is decided before the length check, so a too-long sample with nothing selected says so
-    assert.ok((a === 'selected' || a === 'rejected:pack_too_long') && b === 'rejected:no_supervision', `ordinal ${ord}: ${a} at budget 1, ${b} at the default budget`);
+    assert.ok(
+      (a === 'selected' || a === 'rejected:pack_too_long') && b === 'rejected:no_supervision',
+      `ordinal ${ord}: ${a} at budget 1, ${b} at the default budget`,
+    );
   }
   assert.ok(d.manifest.counts.selected > 0);
 });
@@ -190,7 +204,8 @@ test('inputs that cannot be read at all stop the run up front: exit 1, one line 
 test('deep syntax trees (depth 3,000–20,000) are itemized in worker threads without a crash (`items`)', () => {
   // structure only (no LM): recursion depth in the native walk, def-use scopes and the graph
   const F = '```';
-  const rec = (id: string, code: string): string => JSON.stringify({ id, instruction: 'x', response: `${F}python\n${code}\n${F}` });
+  const rec = (id: string, code: string): string =>
+    JSON.stringify({ id, instruction: 'x', response: `${F}python\n${code}\n${F}` });
   let defs = '';
   for (let i = 0; i < 300; i++) defs += `${' '.repeat(i)}def f${i}(a${i}):\n`;
   defs += `${' '.repeat(300)}return a0\n`;
@@ -210,16 +225,25 @@ test('deep syntax trees (depth 3,000–20,000) are itemized in worker threads wi
     ['nested-ifs-300', ifs, 301],
   ];
   const file = join(work, 'deep.jsonl');
-  writeFileSync(file, cases.map(([id, code]) => rec(id, code)).join('\n') + '\n');
+  writeFileSync(file, `${cases.map(([id, code]) => rec(id, code)).join('\n')}\n`);
   const r = cli(['items', file, '--workers', '2', '--no-progress']);
   assert.equal(r.status, 0, r.stderr);
   assert.doesNotMatch(r.stderr, /internal error/);
-  const rows = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { id: string; items?: Array<{ flags: string[] }>; edges?: unknown[] });
-  assert.deepEqual(rows.map((x) => x.id), cases.map(([id]) => id));
+  const rows = r.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { id: string; items?: Array<{ flags: string[] }>; edges?: unknown[] });
+  assert.deepEqual(
+    rows.map((x) => x.id),
+    cases.map(([id]) => id),
+  );
   for (const [i, [id, , n]] of cases.entries()) {
     const items = rows[i]!.items ?? [];
     assert.equal(items.length, n, `${id}: ${items.length} items`);
-    assert.ok(items.every((it) => it.flags.length === 0), `${id}: valid code, no flagged item`);
+    assert.ok(
+      items.every((it) => it.flags.length === 0),
+      `${id}: valid code, no flagged item`,
+    );
   }
   // the innermost `return a0` uses the outermost parameter: one def-use edge across 300 scopes
   assert.deepEqual(rows[8]!.edges, [[0, 300]]);

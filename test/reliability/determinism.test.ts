@@ -65,7 +65,9 @@ function analysisRecords(dir: string): Map<string, Record<string, unknown>> {
   const out = new Map<string, Record<string, unknown>>();
   for (const shard of readdirSync(dir)) {
     for (const f of readdirSync(join(dir, shard)).filter((x) => x.endsWith('.records.jsonl.gz'))) {
-      for (const line of gunzipSync(readFileSync(join(dir, shard, f))).toString('utf8').split('\n')) {
+      for (const line of gunzipSync(readFileSync(join(dir, shard, f)))
+        .toString('utf8')
+        .split('\n')) {
         if (!line) continue;
         const { ordinal: _o, file: _f, line: _l, ...rest } = JSON.parse(line) as AnalysisRec;
         out.set(rest.id as string, rest);
@@ -85,13 +87,13 @@ test('setup: a generated pool with a planted duplicate, and the same lines shuff
   lines = readFileSync(poolA, 'utf8').split('\n').filter(Boolean);
   const first = JSON.parse(lines[0]!) as Record<string, unknown>;
   lines.push(JSON.stringify({ ...first, id: 'planted-dup' }));
-  writeFileSync(poolA, lines.join('\n') + '\n');
+  writeFileSync(poolA, `${lines.join('\n')}\n`);
   linesB = shuffle(lines, 42);
   // the planted copy must come before its original in the shuffled order
   const iCopy = linesB.findIndex((l) => l.includes('"planted-dup"'));
   const iOrig = linesB.indexOf(lines[0]!);
   if (iCopy > iOrig) [linesB[iCopy], linesB[iOrig]] = [linesB[iOrig]!, linesB[iCopy]!];
-  writeFileSync(poolB, linesB.join('\n') + '\n');
+  writeFileSync(poolB, `${linesB.join('\n')}\n`);
 });
 
 let A: Outcomes;
@@ -115,7 +117,8 @@ test('run on the pool (--workers 1) and on its shuffle (--workers 2): same analy
   const cb = B.manifest.counts;
   assert.equal(cb.input, ca.input);
   assert.equal(cb.quarantined, ca.quarantined);
-  const analyzeReasons = (r: Record<string, number>): Record<string, number> => Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'no_supervision' && k !== 'pack_too_long'));
+  const analyzeReasons = (r: Record<string, number>): Record<string, number> =>
+    Object.fromEntries(Object.entries(r).filter(([k]) => k !== 'no_supervision' && k !== 'pack_too_long'));
   assert.deepEqual(analyzeReasons(cb.rejected), analyzeReasons(ca.rejected));
   assert.equal(B.manifest.tokens.response, A.manifest.tokens.response);
 });
@@ -135,7 +138,8 @@ test('duplicates: the first of each class in input order is kept, whatever the o
     for (const ids of classes.values()) {
       if (ids.length < 2) continue;
       if (ids.includes('planted-dup')) planted = true;
-      for (const later of ids.slice(1)) assert.ok(dupReject.has(later), `${later} should be rejected as a duplicate of ${ids[0]}`);
+      for (const later of ids.slice(1))
+        assert.ok(dupReject.has(later), `${later} should be rejected as a duplicate of ${ids[0]}`);
       assert.ok(!dupReject.has(ids[0]!), `${ids[0]} is the first of its class`);
     }
     assert.ok(planted);
@@ -148,7 +152,10 @@ test('--budget 1 over both analyses: the same set of selected rows (text, input_
     ok(['select', join(work, tag, 'analysis'), '-o', out, '--budget', '1', '--nl-ratio', '0', '--format', 'jsonl']);
     const o = readOutcomes(out);
     assertAccounting(o, `budget 1 ${tag}`);
-    return [...o.samples.values()].flat().map((s) => JSON.stringify([s.text, s.input_ids, s.labels])).sort();
+    return [...o.samples.values()]
+      .flat()
+      .map((s) => JSON.stringify([s.text, s.input_ids, s.labels]))
+      .sort();
   };
   const a = rows('A');
   const b = rows('B');
@@ -160,7 +167,11 @@ test('default budget: selected spans differ only inside the boundary score bin',
   // duplicates keep another id in each order: compare by the kept record's text, not its id
   type Span = { key: string; kind: string; score: number };
   const spans = (o: Outcomes): Span[] =>
-    [...o.samples.values()].flat().flatMap((s) => s.selected.map((x) => ({ key: `${s.text}\u0001${x.start}:${x.end}:${x.kind}`, kind: x.kind, score: x.score })));
+    [...o.samples.values()]
+      .flat()
+      .flatMap((s) =>
+        s.selected.map((x) => ({ key: `${s.text}\u0001${x.start}:${x.end}:${x.kind}`, kind: x.kind, score: x.score })),
+      );
   const sa = spans(A);
   const sb = spans(B);
   const ka = new Set(sa.map((s) => s.key));
@@ -170,12 +181,20 @@ test('default budget: selected spans differ only inside the boundary score bin',
     if (all.length === 0) continue;
     const lo = Math.min(...all.map((s) => s.score));
     const diff = all.filter((s) => ka.has(s.key) !== kb.has(s.key));
-    t.diagnostic(`${kind}: ${diff.length} of ${all.length} selected spans differ between the two orders (boundary score ${lo})`);
+    t.diagnostic(
+      `${kind}: ${diff.length} of ${all.length} selected spans differ between the two orders (boundary score ${lo})`,
+    );
     for (const d of diff) {
-      assert.ok(d.score <= lo + Math.abs(lo) * 1e-3, `${kind} span scored ${d.score} (boundary ${lo}) selected in one order only`);
+      assert.ok(
+        d.score <= lo + Math.abs(lo) * 1e-3,
+        `${kind} span scored ${d.score} (boundary ${lo}) selected in one order only`,
+      );
     }
   }
   const ta = A.manifest.tokens;
   const tb = B.manifest.tokens;
-  assert.ok(Math.abs(ta.supervised - tb.supervised) <= Math.max(16, 0.02 * ta.supervised), `supervised ${ta.supervised} vs ${tb.supervised}`);
+  assert.ok(
+    Math.abs(ta.supervised - tb.supervised) <= Math.max(16, 0.02 * ta.supervised),
+    `supervised ${ta.supervised} vs ${tb.supervised}`,
+  );
 });

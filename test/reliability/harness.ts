@@ -70,7 +70,11 @@ export function readOutcomes(out: string): Outcomes {
 export function assertAccounting(o: Outcomes, what: string): void {
   const { counts } = o.manifest;
   const sumRej = Object.values(counts.rejected).reduce((a, b) => a + b, 0);
-  assert.equal(counts.input, counts.selected + sumRej + counts.quarantined, `${what}: input = selected + rejected + quarantined`);
+  assert.equal(
+    counts.input,
+    counts.selected + sumRej + counts.quarantined,
+    `${what}: input = selected + rejected + quarantined`,
+  );
   assert.equal(o.rejected.size, sumRej, `${what}: rejected.jsonl lines = Σ rejected`);
   assert.equal(o.quarantined.size, counts.quarantined, `${what}: quarantine.jsonl lines = quarantined`);
   const perReason: Record<string, number> = {};
@@ -80,8 +84,10 @@ export function assertAccounting(o: Outcomes, what: string): void {
     assert.ok(k >= 0 && k < counts.input, `${what}: rejected ordinal ${k} out of range`);
     assert.ok(!o.quarantined.has(k), `${what}: ordinal ${k} both rejected and quarantined`);
   }
-  for (const k of o.quarantined.keys()) assert.ok(k >= 0 && k < counts.input, `${what}: quarantined ordinal ${k} out of range`);
-  if (o.manifest.files.some((f) => f.path === 'samples.jsonl')) assert.equal(o.sampleCount, counts.selected, `${what}: samples.jsonl rows = selected`);
+  for (const k of o.quarantined.keys())
+    assert.ok(k >= 0 && k < counts.input, `${what}: quarantined ordinal ${k} out of range`);
+  if (o.manifest.files.some((f) => f.path === 'samples.jsonl'))
+    assert.equal(o.sampleCount, counts.selected, `${what}: samples.jsonl rows = selected`);
 }
 
 /** Where an ordinal ended: 'selected', or `rejected:<reason>` / `quarantined:<reason>`. */

@@ -27,7 +27,6 @@ import { mulberry32 } from '../../src/util/random.js';
 const work = mkdtempSync(join(tmpdir(), 'cb-kill-'));
 process.on('exit', () => rmSync(work, { recursive: true, force: true }));
 
-
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 interface Attempt {
@@ -86,7 +85,10 @@ function newerThan(path: string, t0: number): boolean {
 /** Spawns `codeblock run`; kills it with SIGKILL when `attempt` says so (after its delay). */
 async function runOnce(args: string[], out: string, attempt?: Attempt): Promise<RunResult> {
   const t0 = Date.now();
-  const child = spawn(process.execPath, [BIN, 'run', ...args, '-o', out], { env: { ...process.env, CI: 'true' }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, 'run', ...args, '-o', out], {
+    env: { ...process.env, CI: 'true' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
   let stderr = '';
   let analyzeMs = -1;
   child.stderr.setEncoding('utf8');
@@ -94,7 +96,9 @@ async function runOnce(args: string[], out: string, attempt?: Attempt): Promise<
     stderr += d;
     if (analyzeMs < 0 && /(^|\n)analyze: /.test(stderr)) analyzeMs = Date.now() - t0;
   });
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) => child.on('exit', (code, signal) => res({ code, signal })));
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((res) =>
+    child.on('exit', (code, signal) => res({ code, signal })),
+  );
   let done = false;
   void exited.then(() => (done = true));
   let phase: RunResult['phase'];
@@ -127,12 +131,23 @@ test('SIGKILL at ≥ 5 seeded points in analyze and select, each followed by a r
   const rnd = mulberry32(0xc0deb10c);
   const attempts: Attempt[] = [];
   for (let k = 0; k < 3; k++) {
-    attempts.push({ point: `analyze: after ${k} part marker(s)`, when: ({ out }) => (k === 0 ? existsSync(join(out, 'analysis')) : markers(out) >= k), delayMs: Math.round(rnd() * 150) });
+    attempts.push({
+      point: `analyze: after ${k} part marker(s)`,
+      when: ({ out }) => (k === 0 ? existsSync(join(out, 'analysis')) : markers(out) >= k),
+      delayMs: Math.round(rnd() * 150),
+    });
   }
   // select: pass A (budget histogram) has no output; pass B writes samples.jsonl, pass C the packs —
   // both under this process's temp names, so progress is measured in bytes against the reference run
-  attempts.push({ point: 'select pass A (histogram)', when: ({ stderr }) => /(^|\n)analyze: /.test(stderr), delayMs: Math.round(rnd() * 400) });
-  for (const [file, pass] of [['samples.jsonl', 'B (masks)'], ['packs.bin', 'C (packs)']] as const) {
+  attempts.push({
+    point: 'select pass A (histogram)',
+    when: ({ stderr }) => /(^|\n)analyze: /.test(stderr),
+    delayMs: Math.round(rnd() * 400),
+  });
+  for (const [file, pass] of [
+    ['samples.jsonl', 'B (masks)'],
+    ['packs.bin', 'C (packs)'],
+  ] as const) {
     const f = 0.1 + 0.8 * rnd();
     const target = f * refBytes(file);
     attempts.push({
@@ -141,7 +156,11 @@ test('SIGKILL at ≥ 5 seeded points in analyze and select, each followed by a r
       delayMs: 0,
     });
   }
-  attempts.push({ point: 'select: outcome files committed, manifest not yet', when: ({ out, t0 }) => newerThan(join(out, 'rejected.jsonl'), t0), delayMs: 0 });
+  attempts.push({
+    point: 'select: outcome files committed, manifest not yet',
+    when: ({ out, t0 }) => newerThan(join(out, 'rejected.jsonl'), t0),
+    delayMs: 0,
+  });
 
   const out = join(work, 'killed');
   const log: string[] = [];
@@ -165,9 +184,14 @@ test('SIGKILL at ≥ 5 seeded points in analyze and select, each followed by a r
 
   const a = treeBytes(refOut);
   const b = treeBytes(out);
-  const visible = (m: Map<string, string>): Map<string, string> => new Map([...m].filter(([p]) => !/(^|\/)\.[^/]*tmp/.test(p)));
+  const visible = (m: Map<string, string>): Map<string, string> =>
+    new Map([...m].filter(([p]) => !/(^|\/)\.[^/]*tmp/.test(p)));
   assert.deepEqual(treeDiff(visible(a), visible(b)), [], `output files differ after kills:\n${log.join('\n')}`);
-  assert.deepEqual(leftovers(out), [], `temporary files of killed runs are left behind after the resumed run completed:\n${log.join('\n')}`);
+  assert.deepEqual(
+    leftovers(out),
+    [],
+    `temporary files of killed runs are left behind after the resumed run completed:\n${log.join('\n')}`,
+  );
 });
 
 test('SIGKILL while the embedded LM is scoring, then a resumed run: byte-identical to an uninterrupted run', async () => {
@@ -182,13 +206,18 @@ test('SIGKILL while the embedded LM is scoring, then a resumed run: byte-identic
   let killed = 0;
   for (let i = 0; i < 3 && killed === 0; i++) {
     const f = 0.5 + 0.45 * rnd();
-    const r = await runOnce(args, out, { point: 'analyze (scoring)', when: () => true, delayMs: Math.round(f * ref.analyzeMs) });
+    const r = await runOnce(args, out, {
+      point: 'analyze (scoring)',
+      when: () => true,
+      delayMs: Math.round(f * ref.analyzeMs),
+    });
     if (r.killed) killed++;
   }
   assert.equal(killed, 1, 'the kill landed');
   const final = await runOnce(args, out);
   assert.equal(final.code, 0, final.stderr);
-  const visible = (m: Map<string, string>): Map<string, string> => new Map([...m].filter(([p]) => !/(^|\/)\.[^/]*tmp/.test(p)));
+  const visible = (m: Map<string, string>): Map<string, string> =>
+    new Map([...m].filter(([p]) => !/(^|\/)\.[^/]*tmp/.test(p)));
   assert.deepEqual(treeDiff(visible(treeBytes(refOut)), visible(treeBytes(out))), []);
   assert.deepEqual(leftovers(out), [], 'temporary files of the killed run are left behind');
 });

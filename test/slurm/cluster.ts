@@ -18,7 +18,18 @@
  */
 import { spawn, spawnSync, execFile, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { availableParallelism, hostname, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
@@ -52,8 +63,29 @@ export interface JobState {
 }
 
 const DIR_PREFIX = 'cb-slurm-';
-const TERMINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED', 'TIMEOUT', 'NODE_FAIL', 'PREEMPTED', 'OUT_OF_MEMORY', 'BOOT_FAIL', 'DEADLINE']);
-const DAEMONS = ['munged', 'munge', 'unmunge', 'slurmctld', 'slurmd', 'sbatch', 'squeue', 'scontrol', 'scancel', 'sinfo'];
+const TERMINAL = new Set([
+  'COMPLETED',
+  'FAILED',
+  'CANCELLED',
+  'TIMEOUT',
+  'NODE_FAIL',
+  'PREEMPTED',
+  'OUT_OF_MEMORY',
+  'BOOT_FAIL',
+  'DEADLINE',
+]);
+const DAEMONS = [
+  'munged',
+  'munge',
+  'unmunge',
+  'slurmctld',
+  'slurmd',
+  'sbatch',
+  'squeue',
+  'scontrol',
+  'scancel',
+  'sinfo',
+];
 export const INSTALL_HINT = 'apt-get install -y --no-install-recommends slurm-wlm munge';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -104,7 +136,7 @@ const CLUSTER_COMMS = new Set(['munged', 'slurmctld', 'slurmscriptd', 'slurmd', 
  * exported SLURM_CONF=<dir>/slurm.conf (or an squeue it runs) is not one of them.
  */
 function clusterProcesses(dir: string): number[] {
-  const needle = dir.endsWith('/') ? dir : dir + '/';
+  const needle = dir.endsWith('/') ? dir : `${dir}/`;
   const found: number[] = [];
   let entries: string[] = [];
   try {
@@ -168,7 +200,12 @@ export function reapStaleClusters(log?: (m: string) => void): void {
   }
 }
 
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolveP) => {
     execFile(cmd, args, { env, timeout: timeoutMs, encoding: 'utf8', maxBuffer: 16 << 20 }, (err, stdout, stderr) => {
       const e = err as (Error & { code?: number | string }) | null;
@@ -197,7 +234,8 @@ export class LocalSlurm {
     this.log = log;
     this.env = { ...process.env, SLURM_CONF: this.conf };
     // Client commands must not pick up a user's other cluster settings.
-    for (const k of Object.keys(this.env)) if (/^(SBATCH|SQUEUE|SLURM)_/.test(k) && k !== 'SLURM_CONF') delete this.env[k];
+    for (const k of Object.keys(this.env))
+      if (/^(SBATCH|SQUEUE|SLURM)_/.test(k) && k !== 'SLURM_CONF') delete this.env[k];
   }
 
   /**
@@ -208,9 +246,16 @@ export class LocalSlurm {
   static async start(opts: LocalSlurmOptions = {}): Promise<LocalSlurm> {
     const log = opts.log ?? (() => {});
     const missing = DAEMONS.filter((c) => !which(c));
-    if (missing.length) throw new SlurmUnavailable(`Slurm/munge not installed (missing ${missing.join(', ')}); install with: ${INSTALL_HINT}`);
-    if (process.getuid?.() !== 0) throw new SlurmUnavailable('a local Slurm test cluster needs root (slurmd launches jobs and reads its spool as root)');
-    if (process.platform !== 'linux') throw new SlurmUnavailable(`a local Slurm test cluster needs Linux, not ${process.platform}`);
+    if (missing.length)
+      throw new SlurmUnavailable(
+        `Slurm/munge not installed (missing ${missing.join(', ')}); install with: ${INSTALL_HINT}`,
+      );
+    if (process.getuid?.() !== 0)
+      throw new SlurmUnavailable(
+        'a local Slurm test cluster needs root (slurmd launches jobs and reads its spool as root)',
+      );
+    if (process.platform !== 'linux')
+      throw new SlurmUnavailable(`a local Slurm test cluster needs Linux, not ${process.platform}`);
     reapStaleClusters(log);
     for (let attempt = 1; ; attempt++) {
       const dir = mkdtempSync(join(tmpdir(), DIR_PREFIX));
@@ -237,7 +282,11 @@ export class LocalSlurm {
     const onExit = () => this.killAllSync();
     process.on('exit', onExit);
     this.hooks.push(['exit', onExit]);
-    for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+    for (const [sig, code] of [
+      ['SIGINT', 130],
+      ['SIGTERM', 143],
+      ['SIGHUP', 129],
+    ] as const) {
       const h = () => {
         this.killAllSync();
         process.exit(code);
@@ -256,7 +305,9 @@ export class LocalSlurm {
     const fd = openSync(join(this.dir, 'logs', `${name}.log`), 'a');
     const child = spawn(cmd, args, { env: this.env, stdio: ['ignore', fd, fd], detached: true });
     closeSync(fd);
-    child.on('exit', (code, signal) => this.exited.set(name, signal ? `killed by ${signal}` : `exited with code ${code}`));
+    child.on('exit', (code, signal) =>
+      this.exited.set(name, signal ? `killed by ${signal}` : `exited with code ${code}`),
+    );
     child.on('error', (err) => this.exited.set(name, `failed to start: ${err.message}`));
     child.unref();
     this.procs.set(name, child);
@@ -287,9 +338,16 @@ export class LocalSlurm {
     const d = this.dir;
     for (const sub of ['logs', 'state', 'spool']) mkdirSync(join(d, sub), { recursive: true });
     const sock = join(d, 'munge.sock');
-    if (Buffer.byteLength(sock) > 100) throw new SlurmUnavailable(`munge socket path too long for a Unix socket: ${sock}`);
+    if (Buffer.byteLength(sock) > 100)
+      throw new SlurmUnavailable(`munge socket path too long for a Unix socket: ${sock}`);
     writeFileSync(join(d, 'munge.key'), randomBytes(1024), { mode: 0o600 });
-    this.spawnDaemon('munged', 'munged', ['-F', `--socket=${sock}`, `--key-file=${join(d, 'munge.key')}`, `--pid-file=${join(d, 'munged.pid')}`, `--seed-file=${join(d, 'munged.seed')}`]);
+    this.spawnDaemon('munged', 'munged', [
+      '-F',
+      `--socket=${sock}`,
+      `--key-file=${join(d, 'munge.key')}`,
+      `--pid-file=${join(d, 'munged.pid')}`,
+      `--seed-file=${join(d, 'munged.seed')}`,
+    ]);
     await this.waitFor('munged', timeout, async () => {
       const r = spawnSync('sh', ['-c', `munge -n -S "$1" | unmunge -S "$1" >/dev/null`, 'sh', sock], { timeout: 5000 });
       return r.status === 0;
@@ -349,7 +407,9 @@ export class LocalSlurm {
       const r = await run('sinfo', ['-h', '-n', this.nodeName, '-o', '%t'], this.env, 5000);
       return r.code === 0 && /^idle/.test(r.stdout.trim());
     });
-    this.log(`slurm: one-node cluster up in ${Date.now() - t0} ms (${host}, ${cpus} CPUs, ports ${ctldPort}/${dPort}, ${d})`);
+    this.log(
+      `slurm: one-node cluster up in ${Date.now() - t0} ms (${host}, ${cpus} CPUs, ports ${ctldPort}/${dPort}, ${d})`,
+    );
   }
 
   /** squeue over the given job ids (array tasks expanded, finished jobs included). */
@@ -378,7 +438,11 @@ export class LocalSlurm {
       this.assertAlive();
       last = await this.jobs(ids);
       // A job pending on a dependency that can never be met would wait forever: that is final too.
-      if (last.length >= expected && last.every((j) => TERMINAL.has(j.state) || j.reason === 'DependencyNeverSatisfied')) return last;
+      if (
+        last.length >= expected &&
+        last.every((j) => TERMINAL.has(j.state) || j.reason === 'DependencyNeverSatisfied')
+      )
+        return last;
       if (Date.now() - t0 > timeoutMs) {
         throw new Error(
           `jobs ${ids.join(',')} not finished after ${timeoutMs} ms: ${last.map((j) => `${j.id} ${j.state} (${j.reason})`).join('; ') || 'none listed'}\n` +
@@ -396,7 +460,9 @@ export class LocalSlurm {
 
   /** Last-resort synchronous teardown (exit and signal hooks): SIGKILL everything of this cluster. */
   private killAllSync(): void {
-    const pids = [...this.procs.values()].map((c) => c.pid).filter((p): p is number => p !== undefined && !this.exitedPid(p));
+    const pids = [...this.procs.values()]
+      .map((c) => c.pid)
+      .filter((p): p is number => p !== undefined && !this.exitedPid(p));
     killHard(pids);
     killHard(clusterProcesses(this.dir));
     rmSync(this.dir, { recursive: true, force: true });

@@ -29,7 +29,13 @@ interface JobDoc {
     completionMode?: string;
     completions: number;
     parallelism?: number;
-    template: { spec: { restartPolicy: string; containers: Container[]; volumes: Array<{ name: string; persistentVolumeClaim: { claimName: string } }> } };
+    template: {
+      spec: {
+        restartPolicy: string;
+        containers: Container[];
+        volumes: Array<{ name: string; persistentVolumeClaim: { claimName: string } }>;
+      };
+    };
   };
 }
 
@@ -63,7 +69,10 @@ describe('deploy/k8s manifests', () => {
     const count = c.env?.find((e) => e.name === 'CODEBLOCK_SHARD_COUNT')?.value;
     assert.equal(Number(count), analyze.spec.completions, 'CODEBLOCK_SHARD_COUNT must equal completions');
     for (let i = 0; i < analyze.spec.completions; i++) {
-      assert.deepEqual(parseShard('auto', { JOB_COMPLETION_INDEX: String(i), CODEBLOCK_SHARD_COUNT: count }), { index: i, count: analyze.spec.completions });
+      assert.deepEqual(parseShard('auto', { JOB_COMPLETION_INDEX: String(i), CODEBLOCK_SHARD_COUNT: count }), {
+        index: i,
+        count: analyze.spec.completions,
+      });
     }
   });
 
@@ -80,6 +89,7 @@ describe('deploy/k8s manifests', () => {
     assert.deepEqual(pvc.spec.accessModes, ['ReadWriteMany']);
     const mounts = (j: JobDoc) => j.spec.template.spec.containers[0]!.volumeMounts;
     assert.deepEqual(mounts(select), mounts(analyze));
-    for (const p of [...a.positionals, a.out, s.out]) assert.ok(p.startsWith(mounts(analyze)[0]!.mountPath + '/'), `${p} is not on the shared volume`);
+    for (const p of [...a.positionals, a.out, s.out])
+      assert.ok(p.startsWith(`${mounts(analyze)[0]!.mountPath}/`), `${p} is not on the shared volume`);
   });
 });

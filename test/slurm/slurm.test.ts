@@ -11,7 +11,16 @@
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { PACKAGE_ROOT } from '../../src/native.js';
@@ -35,7 +44,13 @@ function cli(args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; timeo
     execFile(
       process.execPath,
       [CLI, ...args],
-      { cwd: opts.cwd, env: { ...(opts.env ?? process.env), CI: 'true' }, timeout: opts.timeoutMs ?? 170_000, encoding: 'utf8', maxBuffer: 64 << 20 },
+      {
+        cwd: opts.cwd,
+        env: { ...(opts.env ?? process.env), CI: 'true' },
+        timeout: opts.timeoutMs ?? 170_000,
+        encoding: 'utf8',
+        maxBuffer: 64 << 20,
+      },
       (err, stdout, stderr) => {
         const e = err as (Error & { code?: number | string }) | null;
         resolveP({ code: !e ? 0 : typeof e.code === 'number' ? e.code : null, stdout, stderr });
@@ -125,10 +140,22 @@ describe('codeblock on a real Slurm cluster (job array + dependent select)', { t
     }
     work = mkdtempSync(join(tmpdir(), 'cb-slurmtest-'));
     // One config for every run; flags on top of it reach both passes through `submit`.
-    writeFileSync(join(work, 'cfg.yaml'), ['workers: 1', 'threads: 1', 'budget: 0.05', 'seed: 3', 'format: [parquet, bin, jsonl]', ''].join('\n'));
-    await timed(`gen ${RECORDS} records`, async () => ok(await cli(['gen', '-o', 'pool.jsonl', '--records', String(RECORDS), '--seed', '11'], { cwd: work }), 'codeblock gen'));
-    await timed('codeblock run (reference)', async () => ok(await cli(['run', 'pool.jsonl', '-o', 'ref', ...common], { cwd: work }), 'codeblock run'));
-    const manifest = JSON.parse(readFileSync(join(work, 'ref', 'manifest.json'), 'utf8')) as { counts: { input: number; selected: number } };
+    writeFileSync(
+      join(work, 'cfg.yaml'),
+      ['workers: 1', 'threads: 1', 'budget: 0.05', 'seed: 3', 'format: [parquet, bin, jsonl]', ''].join('\n'),
+    );
+    await timed(`gen ${RECORDS} records`, async () =>
+      ok(
+        await cli(['gen', '-o', 'pool.jsonl', '--records', String(RECORDS), '--seed', '11'], { cwd: work }),
+        'codeblock gen',
+      ),
+    );
+    await timed('codeblock run (reference)', async () =>
+      ok(await cli(['run', 'pool.jsonl', '-o', 'ref', ...common], { cwd: work }), 'codeblock run'),
+    );
+    const manifest = JSON.parse(readFileSync(join(work, 'ref', 'manifest.json'), 'utf8')) as {
+      counts: { input: number; selected: number };
+    };
     assert.equal(manifest.counts.input, RECORDS);
     assert.ok(manifest.counts.selected > 0, 'the reference run selected nothing: the comparison would be vacuous');
   });
@@ -145,15 +172,30 @@ describe('codeblock on a real Slurm cluster (job array + dependent select)', { t
   it('submit slurm --shards 4 produces the bytes of codeblock run', async (t) => {
     if (unavailable) return t.skip(unavailable);
     const c = cluster!;
-    const sub = ok(await cli(['submit', 'slurm', '--shards', String(SHARDS), 'pool.jsonl', '-o', 'out', '--cpus-per-shard', '1', ...common], { cwd: work, env: c.env }), 'codeblock submit slurm');
+    const sub = ok(
+      await cli(
+        ['submit', 'slurm', '--shards', String(SHARDS), 'pool.jsonl', '-o', 'out', '--cpus-per-shard', '1', ...common],
+        { cwd: work, env: c.env },
+      ),
+      'codeblock submit slurm',
+    );
     const ids = jobIds(sub.stdout);
-    const jobs = await timed('slurm array + select', () => c.waitJobs([ids.analyze, ids.select], SHARDS + 1, JOB_TIMEOUT_MS));
+    const jobs = await timed('slurm array + select', () =>
+      c.waitJobs([ids.analyze, ids.select], SHARDS + 1, JOB_TIMEOUT_MS),
+    );
     for (let i = 0; i < SHARDS; i++) {
-      assert.equal(stateOf(jobs, `${ids.analyze}_${i}`).state, 'COMPLETED', `analyze shard ${i}:\n${logTail(join(work, 'out'), new RegExp(`_${i}\\.out$`))}`);
+      assert.equal(
+        stateOf(jobs, `${ids.analyze}_${i}`).state,
+        'COMPLETED',
+        `analyze shard ${i}:\n${logTail(join(work, 'out'), new RegExp(`_${i}\\.out$`))}`,
+      );
     }
     assert.equal(stateOf(jobs, ids.select).state, 'COMPLETED', `select:\n${logTail(join(work, 'out'), /^select-/)}`);
     const shardDirs = readdirSync(join(work, 'out', 'analysis')).sort();
-    assert.deepEqual(shardDirs, [0, 1, 2, 3].map((i) => `shard-0000${i}-of-00004`));
+    assert.deepEqual(
+      shardDirs,
+      [0, 1, 2, 3].map((i) => `shard-0000${i}-of-00004`),
+    );
     assertSameOutput(join(work, 'out'), join(work, 'ref'));
   });
 
@@ -165,14 +207,40 @@ describe('codeblock on a real Slurm cluster (job array + dependent select)', { t
     mkdirSync(join(out, 'analysis'), { recursive: true });
     const blocker = join(out, 'analysis', 'shard-00002-of-00004');
     writeFileSync(blocker, 'not a directory\n');
-    const args = ['submit', 'slurm', '--shards', String(SHARDS), 'pool.jsonl', '-o', 'out-fail', '--cpus-per-shard', '1', ...common];
+    const args = [
+      'submit',
+      'slurm',
+      '--shards',
+      String(SHARDS),
+      'pool.jsonl',
+      '-o',
+      'out-fail',
+      '--cpus-per-shard',
+      '1',
+      ...common,
+    ];
     const first = jobIds(ok(await cli(args, { cwd: work, env: c.env }), 'codeblock submit slurm').stdout);
-    const jobs = await timed('slurm array with a failing shard', () => c.waitJobs([first.analyze, first.select], SHARDS + 1, JOB_TIMEOUT_MS));
-    for (const i of [0, 1, 3]) assert.equal(stateOf(jobs, `${first.analyze}_${i}`).state, 'COMPLETED', `shard ${i}:\n${logTail(out, new RegExp(`_${i}\\.out$`))}`);
+    const jobs = await timed('slurm array with a failing shard', () =>
+      c.waitJobs([first.analyze, first.select], SHARDS + 1, JOB_TIMEOUT_MS),
+    );
+    for (const i of [0, 1, 3])
+      assert.equal(
+        stateOf(jobs, `${first.analyze}_${i}`).state,
+        'COMPLETED',
+        `shard ${i}:\n${logTail(out, new RegExp(`_${i}\\.out$`))}`,
+      );
     assert.equal(stateOf(jobs, `${first.analyze}_2`).state, 'FAILED');
-    assert.match(logTail(out, /_2\.out$/), /codeblock: .*shard-00002-of-00004/, 'shard 2 did not fail with a clear codeblock error');
+    assert.match(
+      logTail(out, /_2\.out$/),
+      /codeblock: .*shard-00002-of-00004/,
+      'shard 2 did not fail with a clear codeblock error',
+    );
     const sel = stateOf(jobs, first.select);
-    assert.equal(sel.state, 'CANCELLED', `select should be cancelled once shard 2 failed, not ${sel.state} (${sel.reason})`);
+    assert.equal(
+      sel.state,
+      'CANCELLED',
+      `select should be cancelled once shard 2 failed, not ${sel.state} (${sel.reason})`,
+    );
     assert.equal(sel.reason, 'DependencyNeverSatisfied');
     assert.ok(!existsSync(join(out, 'manifest.json')), 'select must not have run');
 
@@ -180,18 +248,32 @@ describe('codeblock on a real Slurm cluster (job array + dependent select)', { t
     const markers = [0, 1, 3].map((i) => join(out, 'analysis', `shard-0000${i}-of-00004`, 'part-000000.json'));
     const mtimes = markers.map((m) => statSync(m).mtimeMs);
     rmSync(blocker);
-    const again = jobIds(ok(await cli([...args, '--array', '2'], { cwd: work, env: c.env }), 'codeblock submit slurm --array 2').stdout);
-    const jobs2 = await timed('resubmitted shard + select', () => c.waitJobs([again.analyze, again.select], 2, JOB_TIMEOUT_MS));
+    const again = jobIds(
+      ok(await cli([...args, '--array', '2'], { cwd: work, env: c.env }), 'codeblock submit slurm --array 2').stdout,
+    );
+    const jobs2 = await timed('resubmitted shard + select', () =>
+      c.waitJobs([again.analyze, again.select], 2, JOB_TIMEOUT_MS),
+    );
     assert.deepEqual(
       jobs2.map((j) => `${j.id} ${j.state}`).sort(),
       [`${again.analyze}_2 COMPLETED`, `${again.select} COMPLETED`].sort(),
       `resubmission:\n${logTail(out, new RegExp(`^(analyze-${again.analyze}|select-${again.select})`))}`,
     );
-    assert.deepEqual(markers.map((m) => statSync(m).mtimeMs), mtimes, 'shards 0, 1 and 3 were redone instead of reused');
-    const history = readFileSync(join(out, 'slurm', 'jobs.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.deepEqual(
+      markers.map((m) => statSync(m).mtimeMs),
+      mtimes,
+      'shards 0, 1 and 3 were redone instead of reused',
+    );
+    const history = readFileSync(join(out, 'slurm', 'jobs.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     assert.deepEqual(
       history.map((h) => [h.array, h.analyze_job, h.select_job]),
-      [['0-3', first.analyze, first.select], ['2', again.analyze, again.select]],
+      [
+        ['0-3', first.analyze, first.select],
+        ['2', again.analyze, again.select],
+      ],
     );
     assertSameOutput(out, join(work, 'ref'));
   });

@@ -37,7 +37,11 @@ function recorder(dir: string): string {
   return p;
 }
 
-function bash(script: string, args: string[], env: Record<string, string | undefined>): { status: number | null; stdout: string; stderr: string } {
+function bash(
+  script: string,
+  args: string[],
+  env: Record<string, string | undefined>,
+): { status: number | null; stdout: string; stderr: string } {
   const base: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME };
   const r = spawnSync('bash', [script, ...args], { env: { ...base, ...env }, encoding: 'utf8', timeout: 30_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
@@ -79,7 +83,29 @@ describe('sbatch plumbing', () => {
   });
 
   it('routes each option to the pass that reads it, and keeps -o for submit', () => {
-    const p = parseSubmitArgs(['--shards', '4', 'a.jsonl', '-o', 'out', '--budget', '0.1', '--q=0.5', '--workers', '2', '-c', 'cfg.yaml', '--no-resume', 'b.jsonl', '--format', 'bin,jsonl', '--gpus-per-shard', '1', '--sbatch-arg', '--constraint=a100', '--sbatch-arg=--qos=low']);
+    const p = parseSubmitArgs([
+      '--shards',
+      '4',
+      'a.jsonl',
+      '-o',
+      'out',
+      '--budget',
+      '0.1',
+      '--q=0.5',
+      '--workers',
+      '2',
+      '-c',
+      'cfg.yaml',
+      '--no-resume',
+      'b.jsonl',
+      '--format',
+      'bin,jsonl',
+      '--gpus-per-shard',
+      '1',
+      '--sbatch-arg',
+      '--constraint=a100',
+      '--sbatch-arg=--qos=low',
+    ]);
     assert.deepEqual(p.inputs, ['a.jsonl', 'b.jsonl']);
     assert.equal(p.out, 'out');
     assert.deepEqual(p.analyze, ['--q=0.5', '--workers', '2', '--config', 'cfg.yaml', '--no-resume']);
@@ -156,7 +182,14 @@ describe('sbatch plumbing', () => {
   });
 
   it('submits a subset of shards for a redo, and keeps an explicit --device', () => {
-    const plan = planSlurm({ shards: 8, inputs: ['p'], out: 'o', array: '6,2', analyze: { gpus: 2 }, analyzeOptions: ['--device=cpu'] });
+    const plan = planSlurm({
+      shards: 8,
+      inputs: ['p'],
+      out: 'o',
+      array: '6,2',
+      analyze: { gpus: 2 },
+      analyzeOptions: ['--device=cpu'],
+    });
     assert.deepEqual(plan.tasks, [2, 6]);
     assert.ok(plan.analyzeArgs.includes('--array=2,6'));
     assert.ok(plan.analyzeArgs.includes('--gres=gpu:2'));
@@ -168,12 +201,39 @@ describe('deploy/slurm scripts', () => {
   it('analyze.sbatch runs shard <array index>/N with the task CPUs as workers and passes arguments intact', () => {
     const dir = tmp();
     try {
-      const env = { CODEBLOCK_NODE: process.execPath, CODEBLOCK_BIN: recorder(dir), SLURM_ARRAY_TASK_ID: '2', SLURM_ARRAY_JOB_ID: '9', SLURM_CPUS_PER_TASK: '3' };
-      const r = bash(join(SLURM_TEMPLATES_DIR, 'analyze.sbatch'), ['4', 'an dir', 'pool one.jsonl', '--budget', '0.1', '--workers', '1'], env);
+      const env = {
+        CODEBLOCK_NODE: process.execPath,
+        CODEBLOCK_BIN: recorder(dir),
+        SLURM_ARRAY_TASK_ID: '2',
+        SLURM_ARRAY_JOB_ID: '9',
+        SLURM_CPUS_PER_TASK: '3',
+      };
+      const r = bash(
+        join(SLURM_TEMPLATES_DIR, 'analyze.sbatch'),
+        ['4', 'an dir', 'pool one.jsonl', '--budget', '0.1', '--workers', '1'],
+        env,
+      );
       assert.equal(r.status, 0, r.stderr);
-      assert.deepEqual(JSON.parse(r.stdout), ['analyze', '--shard', '2/4', '-o', 'an dir', '--no-progress', '--workers', '3', 'pool one.jsonl', '--budget', '0.1', '--workers', '1']);
+      assert.deepEqual(JSON.parse(r.stdout), [
+        'analyze',
+        '--shard',
+        '2/4',
+        '-o',
+        'an dir',
+        '--no-progress',
+        '--workers',
+        '3',
+        'pool one.jsonl',
+        '--budget',
+        '0.1',
+        '--workers',
+        '1',
+      ]);
       // Without a CPU count, no --workers is added (codeblock's default applies).
-      const r2 = bash(join(SLURM_TEMPLATES_DIR, 'analyze.sbatch'), ['4', 'a', 'p'], { ...env, SLURM_CPUS_PER_TASK: undefined });
+      const r2 = bash(join(SLURM_TEMPLATES_DIR, 'analyze.sbatch'), ['4', 'a', 'p'], {
+        ...env,
+        SLURM_CPUS_PER_TASK: undefined,
+      });
       assert.deepEqual(JSON.parse(r2.stdout), ['analyze', '--shard', '2/4', '-o', 'a', '--no-progress', 'p']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -206,10 +266,25 @@ describe('deploy/slurm scripts', () => {
   it('select.sbatch runs select over the analysis directory into the output directory', () => {
     const dir = tmp();
     try {
-      const env = { CODEBLOCK_NODE: process.execPath, CODEBLOCK_BIN: recorder(dir), SLURM_JOB_ID: '10', SLURM_CPUS_PER_TASK: '2' };
+      const env = {
+        CODEBLOCK_NODE: process.execPath,
+        CODEBLOCK_BIN: recorder(dir),
+        SLURM_JOB_ID: '10',
+        SLURM_CPUS_PER_TASK: '2',
+      };
       const r = bash(join(SLURM_TEMPLATES_DIR, 'select.sbatch'), ['an', 'out dir', '--budget', '0.1'], env);
       assert.equal(r.status, 0, r.stderr);
-      assert.deepEqual(JSON.parse(r.stdout), ['select', 'an', '-o', 'out dir', '--no-progress', '--workers', '2', '--budget', '0.1']);
+      assert.deepEqual(JSON.parse(r.stdout), [
+        'select',
+        'an',
+        '-o',
+        'out dir',
+        '--no-progress',
+        '--workers',
+        '2',
+        '--budget',
+        '0.1',
+      ]);
       assert.equal(bash(join(SLURM_TEMPLATES_DIR, 'select.sbatch'), ['an'], env).status, 2);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -217,7 +292,10 @@ describe('deploy/slurm scripts', () => {
   });
 
   it('select.sbatch asks Slurm to cancel it when a shard fails (kill-on-invalid-dep)', () => {
-    assert.match(readFileSync(join(SLURM_TEMPLATES_DIR, 'select.sbatch'), 'utf8'), /^#SBATCH --kill-on-invalid-dep=yes$/m);
+    assert.match(
+      readFileSync(join(SLURM_TEMPLATES_DIR, 'select.sbatch'), 'utf8'),
+      /^#SBATCH --kill-on-invalid-dep=yes$/m,
+    );
   });
 
   it('a filled-in script runs the baked codeblock command, even from a path with spaces and quotes', () => {
@@ -228,7 +306,10 @@ describe('deploy/slurm scripts', () => {
       const rec = join(odd, 'argv.mjs');
       writeFileSync(rec, 'process.stdout.write(JSON.stringify(["baked", ...process.argv.slice(2)]));\n');
       const script = join(dir, 'analyze.sbatch');
-      writeFileSync(script, fillTemplate(readFileSync(join(SLURM_TEMPLATES_DIR, 'analyze.sbatch'), 'utf8'), process.execPath, rec));
+      writeFileSync(
+        script,
+        fillTemplate(readFileSync(join(SLURM_TEMPLATES_DIR, 'analyze.sbatch'), 'utf8'), process.execPath, rec),
+      );
       const r = bash(script, ['2', 'a', 'p'], { SLURM_ARRAY_TASK_ID: '1' });
       assert.equal(r.status, 0, r.stderr);
       assert.deepEqual(JSON.parse(r.stdout), ['baked', 'analyze', '--shard', '1/2', '-o', 'a', '--no-progress', 'p']);
@@ -242,25 +323,56 @@ describe('deploy/slurm scripts', () => {
 describe('codeblock submit slurm (CLI)', () => {
   const run = (args: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> =>
     new Promise((res) => {
-      execFile(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 60_000, env: { ...process.env, CI: 'true' } }, (err, stdout, stderr) => {
-        const e = err as (Error & { code?: number | string }) | null;
-        res({ code: !e ? 0 : typeof e.code === 'number' ? e.code : null, stdout, stderr });
-      });
+      execFile(
+        process.execPath,
+        [CLI, ...args],
+        { cwd, encoding: 'utf8', timeout: 60_000, env: { ...process.env, CI: 'true' } },
+        (err, stdout, stderr) => {
+          const e = err as (Error & { code?: number | string }) | null;
+          res({ code: !e ? 0 : typeof e.code === 'number' ? e.code : null, stdout, stderr });
+        },
+      );
     });
 
   it('--dry-run writes runnable scripts and prints the two sbatch commands', async () => {
     const dir = tmp();
     try {
-      const r = await run(['submit', 'slurm', '--shards', '3', POOL, '-o', 'out', '--budget', '0.1', '--cpus-per-shard', '2', '--dry-run'], dir);
+      const r = await run(
+        [
+          'submit',
+          'slurm',
+          '--shards',
+          '3',
+          POOL,
+          '-o',
+          'out',
+          '--budget',
+          '0.1',
+          '--cpus-per-shard',
+          '2',
+          '--dry-run',
+        ],
+        dir,
+      );
       assert.equal(r.code, 0, r.stderr);
       const lines = r.stdout.trim().split('\n');
       assert.equal(lines.length, 2);
-      assert.match(lines[0]!, /^analyze_job=\$\(sbatch --parsable --array=0-2 .*--cpus-per-task=2 .*analyze\.sbatch 3 out\/analysis \S+pool\.jsonl\)$/);
-      assert.match(lines[1]!, /^sbatch --parsable --dependency=afterok:"\$analyze_job" --kill-on-invalid-dep=yes .*select\.sbatch out\/analysis out --budget 0\.1$/);
+      assert.match(
+        lines[0]!,
+        /^analyze_job=\$\(sbatch --parsable --array=0-2 .*--cpus-per-task=2 .*analyze\.sbatch 3 out\/analysis \S+pool\.jsonl\)$/,
+      );
+      assert.match(
+        lines[1]!,
+        /^sbatch --parsable --dependency=afterok:"\$analyze_job" --kill-on-invalid-dep=yes .*select\.sbatch out\/analysis out --budget 0\.1$/,
+      );
       for (const s of ['analyze.sbatch', 'select.sbatch']) {
         const st = statSync(join(dir, 'out', 'slurm', s));
         assert.ok(st.mode & 0o100, `${s} is not executable`);
-        assert.equal(spawnSync('bash', ['-n', join(dir, 'out', 'slurm', s)]).status, 0, `${s} has a shell syntax error`);
+        assert.equal(
+          spawnSync('bash', ['-n', join(dir, 'out', 'slurm', s)]).status,
+          0,
+          `${s} has a shell syntax error`,
+        );
       }
       assert.ok(statSync(join(dir, 'out', 'slurm', 'logs')).isDirectory());
     } finally {

@@ -38,7 +38,9 @@ function itemAt(items: StructureItem[], cp: number): number {
   return -1;
 }
 
-test('def-use edges agree with beniget chains (recall >= 99.9%, precision >= 99%)', { skip: !pythonAvailable('beniget') && 'no beniget for /usr/bin/python3' }, () => {
+test('def-use edges agree with beniget chains (recall >= 99.9%, precision >= 99%)', {
+  skip: !pythonAvailable('beniget') && 'no beniget for /usr/bin/python3',
+}, () => {
   const all = analyzeSamples(loadSamples());
   const noTruth = new Map<string, number>();
   const bump = (why: string): void => void noTruth.set(why, (noTruth.get(why) ?? 0) + 1);
@@ -93,8 +95,11 @@ test('def-use edges agree with beniget chains (recall >= 99.9%, precision >= 99%
       if (missing.length === 0) agreed++;
       else if (misses.length < 30) {
         const cps = Array.from(a.sample.response);
-        const show = (i: number) => JSON.stringify(cps.slice(res.items[i]!.start, res.items[i]!.end).join('').trim().slice(0, 60));
-        misses.push(`${a.sample.key} use of ${u.name}@${ucp} in ${show(u.item)} lacks def ${missing.map(show).join(', ')}`);
+        const show = (i: number) =>
+          JSON.stringify(cps.slice(res.items[i]!.start, res.items[i]!.end).join('').trim().slice(0, 60));
+        misses.push(
+          `${a.sample.key} use of ${u.name}@${ucp} in ${show(u.item)} lacks def ${missing.map(show).join(', ')}`,
+        );
       }
     }
     for (const e of edges) {
@@ -103,14 +108,18 @@ test('def-use edges agree with beniget chains (recall >= 99.9%, precision >= 99%
       else if (extras.length < 40 && process.env.CODEBLOCK_SHOW_EXTRAS) {
         const cps = Array.from(a.sample.response);
         const [f, to] = e.split('>').map(Number) as [number, number];
-        const show = (i: number) => JSON.stringify(cps.slice(res.items[i]!.start, res.items[i]!.end).join('').trim().slice(0, 60));
+        const show = (i: number) =>
+          JSON.stringify(cps.slice(res.items[i]!.start, res.items[i]!.end).join('').trim().slice(0, 60));
         extras.push(`${a.sample.key} ${show(f)} -> ${show(to)}`);
       }
     }
   });
   const rate = agreed / uses;
   const precision = supported / ourEdges;
-  const reasons = [...noTruth].sort((x, y) => y[1] - x[1]).map(([k, n]) => `${n} ${k}`).join('; ');
+  const reasons = [...noTruth]
+    .sort((x, y) => y[1] - x[1])
+    .map(([k, n]) => `${n} ${k}`)
+    .join('; ');
   const pc = (x: number): string => `${(100 * x).toFixed(3)}%`;
   console.log(
     `# beniget recall: ${agreed}/${uses} uses = ${pc(rate)}; precision ${supported}/${ourEdges} edges = ${pc(precision)}; ` +

@@ -23,7 +23,9 @@ interface SegOut {
 
 const THRESHOLD = 0.999;
 
-test('items agree with CPython ast statement spans (recall and precision >= 99.9%)', { skip: !pythonAvailable() && 'no /usr/bin/python3' }, () => {
+test('items agree with CPython ast statement spans (recall and precision >= 99.9%)', {
+  skip: !pythonAvailable() && 'no /usr/bin/python3',
+}, () => {
   const samples = loadSamples();
   assert.ok(samples.length > 1000, `expected the shared data (found ${samples.length} samples)`);
   const all = analyzeSamples(samples);
@@ -76,19 +78,22 @@ test('items agree with CPython ast statement spans (recall and precision >= 99.9
         const [ts, te] = trimRange(cps, s, e);
         truthSpans.add(`${ts}:${te}`);
         if (spans.has(`${ts}:${te}`)) agreed++;
-        else if (misses.length < 40) misses.push(`${a.sample.key} simple ${type} ${JSON.stringify(cps.slice(ts, te).join('').slice(0, 80))}`);
+        else if (misses.length < 40)
+          misses.push(`${a.sample.key} simple ${type} ${JSON.stringify(cps.slice(ts, te).join('').slice(0, 80))}`);
       }
       for (const [s, type] of seg.compound!) {
         checked++;
         truthStarts.add(s);
         if (starts.has(s)) agreed++;
-        else if (misses.length < 40) misses.push(`${a.sample.key} compound ${type} ${JSON.stringify(cps.slice(s, s + 60).join(''))}`);
+        else if (misses.length < 40)
+          misses.push(`${a.sample.key} compound ${type} ${JSON.stringify(cps.slice(s, s + 60).join(''))}`);
       }
       for (const [s, type] of seg.clauses!) {
         checked++;
         truthStarts.add(s);
         if (clauseStarts.has(s)) agreed++;
-        else if (misses.length < 40) misses.push(`${a.sample.key} clause ${type} ${JSON.stringify(cps.slice(s, s + 60).join(''))}`);
+        else if (misses.length < 40)
+          misses.push(`${a.sample.key} clause ${type} ${JSON.stringify(cps.slice(s, s + 60).join(''))}`);
       }
       for (const [s, e] of seg.docstrings!) {
         const [ts, te] = trimRange(cps, s, e);
@@ -102,14 +107,22 @@ test('items agree with CPython ast statement spans (recall and precision >= 99.9
       const [s, e] = trimRange(cps, it.start, it.end);
       const ok = it.kind === 'simple' ? truthSpans.has(`${s}:${e}`) && !docSpans.has(`${s}:${e}`) : truthStarts.has(s);
       if (ok) correct++;
-      else if (extras.length < 40) extras.push(`${a.sample.key} ${it.kind} ${it.type} ${JSON.stringify(cps.slice(s, Math.min(e, s + 60)).join(''))}`);
+      else if (extras.length < 40)
+        extras.push(
+          `${a.sample.key} ${it.kind} ${it.type} ${JSON.stringify(cps.slice(s, Math.min(e, s + 60)).join(''))}`,
+        );
     }
   });
   const recall = agreed / checked;
   const precision = correct / items;
-  const reasons = [...noTruth].sort((x, y) => y[1] - x[1]).map(([k, n]) => `${n} ${k}`).join('; ');
+  const reasons = [...noTruth]
+    .sort((x, y) => y[1] - x[1])
+    .map(([k, n]) => `${n} ${k}`)
+    .join('; ');
   const pc = (x: number): string => `${(100 * x).toFixed(3)}%`;
-  console.log(`# CPython recall: ${agreed}/${checked} = ${pc(recall)}; precision ${correct}/${items} = ${pc(precision)}`);
+  console.log(
+    `# CPython recall: ${agreed}/${checked} = ${pc(recall)}; precision ${correct}/${items} = ${pc(precision)}`,
+  );
   const without = all.length - analyzed.length;
   console.log(`# without truth: ${without} of ${all.length} records, ${skippedSegments} segments — ${reasons}`);
   for (const m of misses) console.log(`#   miss: ${m}`);

@@ -1,8 +1,13 @@
-import { analyzeStructureBatch, sliceCodePoints, type StructureOptions, type StructureResult } from '../../src/structure/index.js';
+import {
+  analyzeStructureBatch,
+  sliceCodePoints,
+  type StructureOptions,
+  type StructureResult,
+} from '../../src/structure/index.js';
 
 export function analyze(text: string, opts: StructureOptions = {}): StructureResult {
   const [o] = analyzeStructureBatch([text], opts);
-  if (!o || !o.ok) throw new Error(`rejected: ${o && !o.ok ? o.reason : 'none'}`);
+  if (!o?.ok) throw new Error(`rejected: ${o && !o.ok ? o.reason : 'none'}`);
   return o.result;
 }
 

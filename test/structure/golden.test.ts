@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { analyzeStructureBatch, codePointIndex, sliceCodePoints } from '../../src/structure/index.js';
 import { analyze, itemTexts } from './golden.helpers.js';
 
-const fence = (tag: string, body: string) => '```' + tag + '\n' + body + '```\n';
+const fence = (tag: string, body: string) => `\`\`\`${tag}\n${body}\`\`\`\n`;
 
 test('segmenter: tagged, aliases, other languages, untagged, unclosed, tilde, indented in lists', () => {
   const text =
@@ -26,16 +26,31 @@ test('segmenter: tagged, aliases, other languages, untagged, unclosed, tilde, in
     r.segments.map((s) => s.lang),
     ['python', 'python', 'javascript', 'python', 'unknown', 'unknown', 'python', 'python', 'python'],
   );
-  assert.deepEqual(r.segments.map((s) => sliceCodePoints(text, s.start, s.end)), [
-    'a = 1\n', 'b = a\n', 'let c = 1;\n', 'print(b)\n', 'The output is 5\n', '[5, 7, 9, 3]\n', 'd = b\n', '   e = d\n', 'f = e\n',
-  ]);
+  assert.deepEqual(
+    r.segments.map((s) => sliceCodePoints(text, s.start, s.end)),
+    [
+      'a = 1\n',
+      'b = a\n',
+      'let c = 1;\n',
+      'print(b)\n',
+      'The output is 5\n',
+      '[5, 7, 9, 3]\n',
+      'd = b\n',
+      '   e = d\n',
+      'f = e\n',
+    ],
+  );
   // items only from Python segments, never from javascript / unknown
   assert.deepEqual(itemTexts(text, r), ['a = 1', 'b = a', 'print(b)', 'd = b', 'e = d', 'f = e']);
-  assert.deepEqual(r.items.map((i) => r.segments[i.segment]!.lang), Array(6).fill('python'));
+  assert.deepEqual(
+    r.items.map((i) => r.segments[i.segment]!.lang),
+    Array(6).fill('python'),
+  );
   // def-use across segments, in order
   const t = itemTexts(text, r);
   const e = new Set(r.edges.map(([a, b]) => `${t[a]} -> ${t[b]}`));
-  for (const x of ['a = 1 -> b = a', 'b = a -> print(b)', 'b = a -> d = b', 'd = b -> e = d', 'e = d -> f = e']) assert.ok(e.has(x), x);
+  for (const x of ['a = 1 -> b = a', 'b = a -> print(b)', 'b = a -> d = b', 'd = b -> e = d', 'e = d -> f = e'])
+    assert.ok(e.has(x), x);
 });
 
 test('segmenter: a bare Python response is one segment; prose is no_code; fences inside a fence are content', () => {
@@ -123,43 +138,53 @@ test('items: kinds, header/clause spans, docstrings and comments are not items',
 });
 
 test('prose in code: comments and docstrings, not items', () => {
-  const code = fence('python', 'def f():\n    """Doc\n    string."""\n    x = [1,  # one\n         2]\n    return x  # done\n# end\n');
+  const code = fence(
+    'python',
+    'def f():\n    """Doc\n    string."""\n    x = [1,  # one\n         2]\n    return x  # done\n# end\n',
+  );
   const r = analyze(code);
-  assert.deepEqual(r.prose.map(([s, e]) => sliceCodePoints(code, s, e)), ['"""Doc\n    string."""', '# one', '# done', '# end']);
+  assert.deepEqual(
+    r.prose.map(([s, e]) => sliceCodePoints(code, s, e)),
+    ['"""Doc\n    string."""', '# one', '# done', '# end'],
+  );
 });
 
 test('spans: whole-line statements cover indentation and the trailing newline; multi-line statements are one item', () => {
   const code = 'def f(x):\n    y = (x +\n         1)\n    if y: return y  # why\n    return 0\n';
   const r = analyze(code);
-  assert.deepEqual(r.items.map((i) => sliceCodePoints(code, i.start, i.end)), [
-    'def f(x):\n',
-    '    y = (x +\n         1)\n',
-    '    if y:',
-    'return y',
-    '    return 0\n',
-  ]);
+  assert.deepEqual(
+    r.items.map((i) => sliceCodePoints(code, i.start, i.end)),
+    ['def f(x):\n', '    y = (x +\n         1)\n', '    if y:', 'return y', '    return 0\n'],
+  );
 });
 
 test('core ranges: identifiers, keywords, operators, literals; no delimiters, whitespace, comments', () => {
   const code = 'result = foo(a, b=[1, 2]).bar  # note\nif not x: s = f"{x!r}"\n';
   const r = analyze(code);
   const cores = r.items.map((i) => i.core.map(([s, e]) => sliceCodePoints(code, s, e)));
-  assert.deepEqual(cores, [['result', '=', 'foo', 'a', 'b=', '1', '2', 'bar'], ['if', 'not', 'x'], ['s', '=', 'f"{x!r}"']]);
+  assert.deepEqual(cores, [
+    ['result', '=', 'foo', 'a', 'b=', '1', '2', 'bar'],
+    ['if', 'not', 'x'],
+    ['s', '=', 'f"{x!r}"'],
+  ]);
 });
 
 test('offsets are code points: emoji (astral), CRLF, tabs, NUL, non-ASCII identifiers', () => {
-  const text = 'Ünïcödé 😀😀 prose\r\n```python\r\nnäme = "😀"\r\nif näme:\r\n\tprint(näme, "\u0000")\r\n```\r\nmore 🎉\r\n```python\r\nx = näme\r\n```';
+  const text =
+    'Ünïcödé 😀😀 prose\r\n```python\r\nnäme = "😀"\r\nif näme:\r\n\tprint(näme, "\u0000")\r\n```\r\nmore 🎉\r\n```python\r\nx = näme\r\n```';
   const r = analyze(text);
   const cps = Array.from(text);
-  assert.deepEqual(r.items.map((i) => cps.slice(i.start, i.end).join('')), [
-    'näme = "😀"\r\n',
-    'if näme:\r\n',
-    '\tprint(näme, "\u0000")\r\n',
-    'x = näme\r\n',
-  ]);
+  assert.deepEqual(
+    r.items.map((i) => cps.slice(i.start, i.end).join('')),
+    ['näme = "😀"\r\n', 'if näme:\r\n', '\tprint(näme, "\u0000")\r\n', 'x = näme\r\n'],
+  );
   for (const it of r.items)
-    for (const [s, e] of it.core) assert.equal(cps.slice(s, e).join('').trim(), cps.slice(s, e).join(''), 'core has no whitespace');
-  assert.deepEqual(r.items[2]!.core.map(([s, e]) => cps.slice(s, e).join('')), ['print', 'näme', '"\u0000"']);
+    for (const [s, e] of it.core)
+      assert.equal(cps.slice(s, e).join('').trim(), cps.slice(s, e).join(''), 'core has no whitespace');
+  assert.deepEqual(
+    r.items[2]!.core.map(([s, e]) => cps.slice(s, e).join('')),
+    ['print', 'näme', '"\u0000"'],
+  );
   const t = r.items.map((i) => cps.slice(i.start, i.end).join('').trim());
   const edges = r.edges.map(([a, b]) => `${t[a]} -> ${t[b]}`);
   assert.ok(edges.includes('näme = "😀" -> if näme:'));
@@ -177,35 +202,45 @@ test('broken code: items overlapping ERROR / MISSING are flagged; the rest stay 
   const clean = r.items.filter((i) => i.flags.length === 0).map((i) => sliceCodePoints(code, i.start, i.end).trim());
   // tree-sitter inserts a MISSING ")" in the def header and wraps `+` in ERROR (recovery joins the
   // dangling `y = x +` with the next line into one statement)
-  assert.deepEqual(flagged.map((i) => [sliceCodePoints(code, i.start, i.end).trim(), i.flags]), [
-    ['def f(:', ['missing']],
-    ['y = x +\nz = 2', ['error']],
-  ]);
+  assert.deepEqual(
+    flagged.map((i) => [sliceCodePoints(code, i.start, i.end).trim(), i.flags]),
+    [
+      ['def f(:', ['missing']],
+      ['y = x +\nz = 2', ['error']],
+    ],
+  );
   assert.deepEqual(clean, ['x = 1', 'return x']);
   const [allBroken] = analyzeStructureBatch([fence('python', 'def (((:\n')]);
   assert.deepEqual(allBroken, { ok: false, reason: 'no_code' });
 });
 
 test('granularity: block keeps small compound statements whole; function keeps top-level defs whole', () => {
-  const code = 'import os\n\ndef f(x):\n    if x:\n        return 1\n    return 2\n\nclass C:\n    def m(self):\n        return f(1)\n\nif __name__ == "__main__":\n    print(f(0))\n';
+  const code =
+    'import os\n\ndef f(x):\n    if x:\n        return 1\n    return 2\n\nclass C:\n    def m(self):\n        return f(1)\n\nif __name__ == "__main__":\n    print(f(0))\n';
   const blk = analyze(code, { granularity: 'block' });
-  assert.deepEqual(blk.items.map((i) => [i.kind, i.type]), [
-    ['simple', 'import_statement'],
-    ['block', 'function_definition'],
-    ['block', 'class_definition'],
-    ['block', 'if_statement'],
-  ]);
+  assert.deepEqual(
+    blk.items.map((i) => [i.kind, i.type]),
+    [
+      ['simple', 'import_statement'],
+      ['block', 'function_definition'],
+      ['block', 'class_definition'],
+      ['block', 'if_statement'],
+    ],
+  );
   const small = analyze(code, { granularity: 'block', blockMaxCodePoints: 40 });
   assert.ok(small.items.some((i) => i.kind === 'header' && i.type === 'function_definition'));
   assert.ok(small.items.some((i) => i.kind === 'block' && i.type === 'if_statement'));
   const fn = analyze(code, { granularity: 'function' });
-  assert.deepEqual(fn.items.map((i) => [i.kind, i.type, sliceCodePoints(code, i.start, i.end).trim().split('\n')[0]]), [
-    ['simple', 'import_statement', 'import os'],
-    ['block', 'function_definition', 'def f(x):'],
-    ['block', 'class_definition', 'class C:'],
-    ['header', 'if_statement', 'if __name__ == "__main__":'],
-    ['simple', 'expression_statement', 'print(f(0))'],
-  ]);
+  assert.deepEqual(
+    fn.items.map((i) => [i.kind, i.type, sliceCodePoints(code, i.start, i.end).trim().split('\n')[0]]),
+    [
+      ['simple', 'import_statement', 'import os'],
+      ['block', 'function_definition', 'def f(x):'],
+      ['block', 'class_definition', 'class C:'],
+      ['header', 'if_statement', 'if __name__ == "__main__":'],
+      ['simple', 'expression_statement', 'print(f(0))'],
+    ],
+  );
   const t = fn.items.map((i) => sliceCodePoints(code, i.start, i.end).trim().split('\n')[0]);
   const e = new Set(fn.edges.map(([a, b]) => `${t[a]} -> ${t[b]}`));
   assert.ok(e.has('def f(x): -> class C:'));
@@ -213,12 +248,18 @@ test('granularity: block keeps small compound statements whole; function keeps t
   // block items still exclude docstrings / comments from their core ranges
   const doc = 'def g():\n    """Doc."""\n    # c\n    return 1\n';
   const g = analyze(doc, { granularity: 'function' });
-  assert.deepEqual(g.items[0]!.core.map(([s, e]) => sliceCodePoints(doc, s, e)), ['def', 'g', 'return', '1']);
+  assert.deepEqual(
+    g.items[0]!.core.map(([s, e]) => sliceCodePoints(doc, s, e)),
+    ['def', 'g', 'return', '1'],
+  );
 });
 
 test('parse budget: a pathological response is rejected with parse_timeout; deep nesting and 1 MB do not crash', () => {
-  const deep = fence('python', 'x = ' + '['.repeat(10000) + ']'.repeat(10000) + '\n' + 'y = x\n');
-  const deepIf = fence('python', Array.from({ length: 400 }, (_, i) => ' '.repeat(i) + 'if x:\n').join('') + ' '.repeat(400) + 'y = x\n');
+  const deep = fence('python', `x = ${'['.repeat(10000)}${']'.repeat(10000)}\ny = x\n`);
+  const deepIf = fence(
+    'python',
+    `${Array.from({ length: 400 }, (_, i) => `${' '.repeat(i)}if x:\n`).join('') + ' '.repeat(400)}y = x\n`,
+  );
   const broken = fence('python', Array.from({ length: 3000 }, (_, i) => `def f${i}(a, (b, [c, {d: e`).join('\n'));
   const big = fence('python', 'x = 1\n'.repeat(180_000));
   const [d, di, b, g] = analyzeStructureBatch([deep, deepIf, broken, big], { parseTimeoutMs: 0, maxItems: 0 });
@@ -229,7 +270,7 @@ test('parse budget: a pathological response is rejected with parse_timeout; deep
   const [t] = analyzeStructureBatch([broken], { parseTimeoutMs: 0.001 });
   assert.deepEqual(t, { ok: false, reason: 'parse_timeout' });
   // a long def-use chain over the item limit is rejected, not left to quadratic graph metrics
-  const chain = fence('python', 'x = 0\n' + 'x = x + 1\n'.repeat(2_500));
+  const chain = fence('python', `x = 0\n${'x = x + 1\n'.repeat(2_500)}`);
   assert.deepEqual(analyzeStructureBatch([chain], { maxItems: 2_000 }), [{ ok: false, reason: 'too_many_items' }]);
   const [c] = analyzeStructureBatch([chain]);
   assert.ok(c!.ok && c.result.edges.length === 2_500 && c.result.reach[0] === 1 && c.result.reach[2_500] === 0);

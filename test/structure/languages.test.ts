@@ -33,13 +33,17 @@ const RECORDS = [
   },
 ];
 const POOL = join(work, 'pool.jsonl');
-writeFileSync(POOL, RECORDS.map((r) => JSON.stringify(r)).join('\n') + '\n');
+writeFileSync(POOL, `${RECORDS.map((r) => JSON.stringify(r)).join('\n')}\n`);
 
+// biome-ignore lint/suspicious/noExplicitAny: JSON lines are read untyped
 function lines(path: string): Array<Record<string, any>> {
-  return readFileSync(path, 'utf8')
-    .split('\n')
-    .filter(Boolean)
-    .map((l) => JSON.parse(l) as Record<string, any>);
+  return (
+    readFileSync(path, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      // biome-ignore lint/suspicious/noExplicitAny: JSON lines are read untyped
+      .map((l) => JSON.parse(l) as Record<string, any>)
+  );
 }
 
 test('registry: each entry has a name, display name, fence aliases; test-only entries stay out by default', () => {
@@ -72,7 +76,10 @@ test('the test-only language registers only with CODEBLOCK_TEST_LANGUAGES=1 (rea
   const t = on.find((l) => l.name === 'cbtest');
   const want = { name: 'cbtest', displayName: 'CbTest', fenceAliases: ['cbtest', 'cbtest-alias'], testOnly: true };
   assert.deepEqual(t, want);
-  assert.equal(off.find((l) => l.name === 'cbtest'), undefined);
+  assert.equal(
+    off.find((l) => l.name === 'cbtest'),
+    undefined,
+  );
   assert.deepEqual(
     on.filter((l) => !l.testOnly),
     off,
@@ -92,14 +99,20 @@ test('a record whose only code is in a registered non-Python language is analyze
     ['a', 'b'],
   );
   for (const s of samples) {
-    assert.ok(s.selected.some((x: { kind: string }) => x.kind === 'item'), `${s.id}: code items selected`);
+    assert.ok(
+      s.selected.some((x: { kind: string }) => x.kind === 'item'),
+      `${s.id}: code items selected`,
+    );
   }
   // the analysis records carry the registry's canonical tag, whichever alias the fence used
   const shard = join(out, 'analysis', readdirSync(join(out, 'analysis')).find((d) => d.startsWith('shard-'))!);
   const gz = readdirSync(shard).find((f) => f.endsWith('.records.jsonl.gz'))!;
   assert.ok(statSync(join(shard, gz)).size > 0);
   const text = spawnSync('gzip', ['-dc', join(shard, gz)], { encoding: 'utf8' }).stdout;
-  const recs = text.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const recs = text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
   assert.equal(recs.length, 2);
   for (const rec of recs) {
     assert.deepEqual(

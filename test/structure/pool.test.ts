@@ -2,12 +2,22 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CodeRecord } from '../../src/types.js';
-import { analyzeStructure, analyzeStructureBatch, StructurePool, type StructureOutcome } from '../../src/structure/index.js';
+import {
+  analyzeStructure,
+  analyzeStructureBatch,
+  StructurePool,
+  type StructureOutcome,
+} from '../../src/structure/index.js';
 import { loadSamples } from './truth.js';
 
 function records(n: number): CodeRecord[] {
   const extra = ['plain prose only', '```js\nlet x = 1;\n```', '```python\nx = 1\nprint(x)\n```'];
-  const responses = [...loadSamples().slice(0, n).map((s) => s.response), ...extra];
+  const responses = [
+    ...loadSamples()
+      .slice(0, n)
+      .map((s) => s.response),
+    ...extra,
+  ];
   return responses.map((response, i) => ({
     id: `r${i}`,
     ordinal: i,
@@ -37,11 +47,21 @@ test('same outcomes, same order, for 0 / 1 / 2 workers and any batch size', asyn
   assert.equal(inThread.length, recs.length);
   assert.deepEqual(one, inThread);
   assert.deepEqual(two, inThread);
-  assert.deepEqual(inThread.map((o) => (o as { id: string }).id), recs.map((r) => r.id));
+  assert.deepEqual(
+    inThread.map((o) => (o as { id: string }).id),
+    recs.map((r) => r.id),
+  );
   // and the same as the synchronous batch API
-  const batch = analyzeStructureBatch(recs.map((r) => r.response), { parseTimeoutMs: 0 });
-  assert.deepEqual(inThread.map((o) => ('result' in (o as object) ? (o as { result: unknown }).result : (o as { reason: string }).reason)),
-    batch.map((b) => (b.ok ? b.result : b.reason)));
+  const batch = analyzeStructureBatch(
+    recs.map((r) => r.response),
+    { parseTimeoutMs: 0 },
+  );
+  assert.deepEqual(
+    inThread.map((o) =>
+      'result' in (o as object) ? (o as { result: unknown }).result : (o as { reason: string }).reason,
+    ),
+    batch.map((b) => (b.ok ? b.result : b.reason)),
+  );
   const tail = inThread.slice(-3) as Array<{ reason?: string }>;
   assert.equal(tail[0]!.reason, 'no_code');
   assert.equal(tail[1]!.reason, 'no_code');

@@ -20,7 +20,8 @@ export interface Sample {
 export function loadSamples(): Sample[] {
   const out: Sample[] = [];
   const files: string[] = [];
-  if (existsSync(DATA_DIR)) for (const f of readdirSync(DATA_DIR).sort()) if (f.endsWith('.jsonl')) files.push(join(DATA_DIR, f));
+  if (existsSync(DATA_DIR))
+    for (const f of readdirSync(DATA_DIR).sort()) if (f.endsWith('.jsonl')) files.push(join(DATA_DIR, f));
   const ex = join(PACKAGE_ROOT, 'examples');
   if (existsSync(ex)) for (const f of readdirSync(ex).sort()) if (f.endsWith('.jsonl')) files.push(join(ex, f));
   for (const file of files) {
@@ -33,7 +34,8 @@ export function loadSamples(): Sample[] {
       } catch {
         return;
       }
-      const response = typeof o.response === 'string' ? o.response : typeof o.output === 'string' ? o.output : undefined;
+      const response =
+        typeof o.response === 'string' ? o.response : typeof o.output === 'string' ? o.output : undefined;
       if (response !== undefined) out.push({ key: `${file}:${i + 1}`, response });
     });
   }
@@ -48,8 +50,12 @@ export function pythonAvailable(module?: string): boolean {
 
 /** Runs tools/py/<script> over JSON lines; returns one parsed object per input line. */
 export function runPython<T>(script: string, inputs: unknown[]): T[] {
-  const input = inputs.map((x) => JSON.stringify(x)).join('\n') + '\n';
-  const r = spawnSync(PYTHON, [join(PACKAGE_ROOT, 'tools', 'py', script)], { input, maxBuffer: 1 << 30, encoding: 'utf8' });
+  const input = `${inputs.map((x) => JSON.stringify(x)).join('\n')}\n`;
+  const r = spawnSync(PYTHON, [join(PACKAGE_ROOT, 'tools', 'py', script)], {
+    input,
+    maxBuffer: 1 << 30,
+    encoding: 'utf8',
+  });
   if (r.status !== 0) throw new Error(`${script} failed (${r.status}): ${r.stderr.slice(0, 2000)}`);
   return r.stdout
     .split('\n')
@@ -69,14 +75,18 @@ export function analyzeSamples(samples: Sample[]): Analyzed[] {
   const B = 256;
   for (let i = 0; i < samples.length; i += B) {
     const batch = samples.slice(i, i + B);
-    const res = analyzeStructureBatch(batch.map((s) => s.response), { parseTimeoutMs: 0 });
+    const res = analyzeStructureBatch(
+      batch.map((s) => s.response),
+      { parseTimeoutMs: 0 },
+    );
     batch.forEach((sample, k) => {
       const outcome = res[k]!;
       const pySegments: Array<{ start: number; text: string }> = [];
       if (outcome.ok) {
         const idx = codePointIndex(sample.response);
         for (const s of outcome.result.segments)
-          if (s.lang === 'python') pySegments.push({ start: s.start, text: sample.response.slice(idx[s.start], idx[s.end]) });
+          if (s.lang === 'python')
+            pySegments.push({ start: s.start, text: sample.response.slice(idx[s.start], idx[s.end]) });
       }
       out.push({ sample, outcome, pySegments });
     });

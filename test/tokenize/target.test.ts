@@ -4,7 +4,16 @@ import { mkdtempSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { TargetTokenizer, checkRoundTrip, cpLength, cpSlice, resolvePreset, responseSpanToText, ChatTemplate, type Encoded } from '../../src/tokenize/index.js';
+import {
+  TargetTokenizer,
+  checkRoundTrip,
+  cpLength,
+  cpSlice,
+  resolvePreset,
+  responseSpanToText,
+  ChatTemplate,
+  type Encoded,
+} from '../../src/tokenize/index.js';
 import { CodeblockError } from '../../src/errors.js';
 
 let qwen25: TargetTokenizer;
@@ -44,16 +53,25 @@ test('Qwen2.5 chat template renders as HF apply_chat_template (hand-checked stri
       '<|im_start|>user\nQ2 😀<|im_end|>\n<|im_start|>assistant\nprint("😀")\r\n<|im_end|>\n',
   );
   assert.equal(cps(r2.text).slice(r2.responseStart, r2.responseEnd).join(''), 'print("😀")\r\n');
-  assert.equal(qwen25.chatTemplate!.render([{ role: 'user', content: 'hi' }], true), '<|im_start|>system\nYou are Qwen, created by Alibaba Cloud. You are a helpful assistant.<|im_end|>\n<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n');
+  assert.equal(
+    qwen25.chatTemplate!.render([{ role: 'user', content: 'hi' }], true),
+    '<|im_start|>system\nYou are Qwen, created by Alibaba Cloud. You are a helpful assistant.<|im_end|>\n<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n',
+  );
 });
 
 test('Qwen3 chat template renders as HF apply_chat_template (empty think block on the final turn)', () => {
   const r = qwen3.renderConversation([{ role: 'user', content: 'Add 1 and 2.' }], 'x = 1 + 2');
-  assert.equal(r.text, '<|im_start|>user\nAdd 1 and 2.<|im_end|>\n<|im_start|>assistant\n<think>\n\n</think>\n\nx = 1 + 2<|im_end|>\n');
+  assert.equal(
+    r.text,
+    '<|im_start|>user\nAdd 1 and 2.<|im_end|>\n<|im_start|>assistant\n<think>\n\n</think>\n\nx = 1 + 2<|im_end|>\n',
+  );
   assert.equal(cpSlice(r.text, r.responseStart, r.responseEnd), 'x = 1 + 2');
   // Qwen3's template lstrips leading newlines of the content: the offset mapping accounts for it
   const r2 = qwen3.renderConversation([{ role: 'user', content: 'q' }], '\n\ny = 2');
-  assert.equal(r2.text, '<|im_start|>user\nq<|im_end|>\n<|im_start|>assistant\n<think>\n\n</think>\n\ny = 2<|im_end|>\n');
+  assert.equal(
+    r2.text,
+    '<|im_start|>user\nq<|im_end|>\n<|im_start|>assistant\n<think>\n\n</think>\n\ny = 2<|im_end|>\n',
+  );
   assert.equal(r2.responseOffset, 2);
   assert.equal(cpSlice(r2.text, r2.responseStart, r2.responseEnd), 'y = 2');
   // response spans map to text spans; the stripped part is clipped
@@ -63,7 +81,10 @@ test('Qwen3 chat template renders as HF apply_chat_template (empty think block o
   assert.equal(cpSlice(r2.text, clipped.start, clipped.end), 'y');
   assert.equal(responseSpanToText(r2, 0, 2), undefined);
   // a response with its own reasoning block is re-framed by the template: refused, not mis-mapped
-  assert.throws(() => qwen3.renderConversation([{ role: 'user', content: 'q' }], '<think>hm</think>\n\nz = 3'), (e: unknown) => e instanceof CodeblockError && e.code === 'E_TEMPLATE');
+  assert.throws(
+    () => qwen3.renderConversation([{ role: 'user', content: 'q' }], '<think>hm</think>\n\nz = 3'),
+    (e: unknown) => e instanceof CodeblockError && e.code === 'E_TEMPLATE',
+  );
   // the Qwen3-only added tokens exist in qwen3 and not in qwen2.5
   assert.equal(qwen3.tokenToId('<think>'), 151667);
   assert.equal(qwen25.tokenToId('<think>'), undefined);
@@ -102,7 +123,8 @@ test('offsets are Unicode code points into the whole templated text (emoji, astr
   assert.equal(await qwen25.decode(e!.ids), r.text);
   // one tokenization of the whole conversation: the response tokens are the ones inside its range
   const inResp = [];
-  for (let i = 0; i < n; i++) if (e!.offsets[2 * i]! >= r.responseStart && e!.offsets[2 * i + 1]! <= r.responseEnd) inResp.push(e!.ids[i]!);
+  for (let i = 0; i < n; i++)
+    if (e!.offsets[2 * i]! >= r.responseStart && e!.offsets[2 * i + 1]! <= r.responseEnd) inResp.push(e!.ids[i]!);
   assert.equal(await qwen25.decode(inResp), response);
 });
 
@@ -133,30 +155,57 @@ test('round-trip helper: supervised tokens decode to the selected text; mask err
   assert.equal(res.ok, true);
   assert.ok(res.supervised > 0);
   assert.equal(res.runs.map((x) => x.decoded).join(''), res.runs.map((x) => x.expected).join(''));
-  assert.ok(res.runs.map((x) => x.decoded).join('').includes('compute(𝒳, "😀")'));
+  assert.ok(
+    res.runs
+      .map((x) => x.decoded)
+      .join('')
+      .includes('compute(𝒳, "😀")'),
+  );
   // drop one supervised token → reported as a token with a majority that is not supervised
   const holes = labels.slice();
   const firstSup = holes.findIndex((v) => v !== -100);
   holes[firstSup + 1] = -100;
-  const bad = await checkRoundTrip(qwen25, { text: r.text, ids: enc!.ids, offsets: enc!.offsets, labels: holes, spans });
+  const bad = await checkRoundTrip(qwen25, {
+    text: r.text,
+    ids: enc!.ids,
+    offsets: enc!.offsets,
+    labels: holes,
+    spans,
+  });
   assert.equal(bad.ok, false);
   assert.match(bad.problems.join('\n'), /not supervised/);
   // supervise the first token of the sample → reported
   const first = labels.slice();
   first[0] = enc!.ids[0]!;
-  assert.match((await checkRoundTrip(qwen25, { text: r.text, ids: enc!.ids, offsets: enc!.offsets, labels: first, spans })).problems.join('\n'), /first token/);
+  assert.match(
+    (
+      await checkRoundTrip(qwen25, { text: r.text, ids: enc!.ids, offsets: enc!.offsets, labels: first, spans })
+    ).problems.join('\n'),
+    /first token/,
+  );
   // supervise half of a split character → it cannot decode to the text it covers
   const xAt = cps(r.text).indexOf('𝒳');
   const halves = [];
   for (let i = 0; i < enc!.ids.length; i++) if (enc!.offsets[2 * i] === xAt) halves.push(i);
   const split = new Int32Array(enc!.ids.length).fill(-100);
   split[halves[1]!] = enc!.ids[halves[1]!]!;
-  const sres = await checkRoundTrip(qwen25, { text: r.text, ids: enc!.ids, offsets: enc!.offsets, labels: split, spans: [{ start: xAt, end: xAt + 1 }] });
+  const sres = await checkRoundTrip(qwen25, {
+    text: r.text,
+    ids: enc!.ids,
+    offsets: enc!.offsets,
+    labels: split,
+    spans: [{ start: xAt, end: xAt + 1 }],
+  });
   assert.match(sres.problems.join('\n'), /decode to/);
   // a shifted label (the next token's id) is caught
   const shifted = labels.slice();
   shifted[firstSup] = enc!.ids[firstSup + 1]!;
-  assert.match((await checkRoundTrip(qwen25, { text: r.text, ids: enc!.ids, offsets: enc!.offsets, labels: shifted, spans })).problems.join('\n'), /neither -100/);
+  assert.match(
+    (
+      await checkRoundTrip(qwen25, { text: r.text, ids: enc!.ids, offsets: enc!.offsets, labels: shifted, spans })
+    ).problems.join('\n'),
+    /neither -100/,
+  );
 });
 
 test('round-trip modulo NFC: a decomposed accent composed by the normalizer still round-trips', async () => {
@@ -165,7 +214,8 @@ test('round-trip modulo NFC: a decomposed accent composed by the normalizer stil
   const chars = cps(text);
   const accent = chars.indexOf('\u0301');
   // the normalizer composes e + U+0301 into é: the combining mark gets no offset of its own
-  for (let i = 0; i < enc.ids.length; i++) assert.ok(!(enc.offsets[2 * i]! <= accent && accent < enc.offsets[2 * i + 1]!));
+  for (let i = 0; i < enc.ids.length; i++)
+    assert.ok(!(enc.offsets[2 * i]! <= accent && accent < enc.offsets[2 * i + 1]!));
   // select up to and including the accent: the run ends on the token before the uncovered mark
   const spans = [{ start: 0, end: accent + 1 }];
   const labels = majorityLabels(enc, spans);
@@ -194,9 +244,15 @@ test('tokenizer.json path with a template file; strftime_now is pinned; errors a
     const tj = join(dir, 'tokenizer.json');
     copyFileSync(preset.tokenizerJson, tj);
     // no tokenizer_config.json beside it: 'auto' cannot find a template
-    await assert.rejects(() => TargetTokenizer.load(tj), (e: unknown) => e instanceof CodeblockError && /--template none/.test(e.message));
+    await assert.rejects(
+      () => TargetTokenizer.load(tj),
+      (e: unknown) => e instanceof CodeblockError && /--template none/.test(e.message),
+    );
     const jinja = join(dir, 't.jinja');
-    writeFileSync(jinja, "{{ strftime_now('%d %b %Y') }}|{% for m in messages %}<{{ m.role }}>{{ m.content | trim }}</{{ m.role }}>{% endfor %}");
+    writeFileSync(
+      jinja,
+      "{{ strftime_now('%d %b %Y') }}|{% for m in messages %}<{{ m.role }}>{{ m.content | trim }}</{{ m.role }}>{% endfor %}",
+    );
     const tok = await TargetTokenizer.load(dir, { template: jinja });
     const r = tok.renderConversation([{ role: 'user', content: 'hi' }], '  padded answer\n');
     assert.equal(r.text, '26 Jul 2024|<user>hi</user><assistant>padded answer</assistant>');
@@ -255,7 +311,9 @@ test('the tokenizer loads and encodes identically inside a worker thread', async
   `;
   const prompt = [{ role: 'user', content: 'q 😀' }];
   const response = 'x = "𝒳"\r\n';
-  const w = new Worker(new URL(`data:text/javascript,${encodeURIComponent(src)}`), { workerData: { prompt, response } });
+  const w = new Worker(new URL(`data:text/javascript,${encodeURIComponent(src)}`), {
+    workerData: { prompt, response },
+  });
   const got = await new Promise<{ text: string; ids: number[]; offsets: number[] }>((resolve, reject) => {
     w.once('message', resolve);
     w.once('error', reject);

@@ -9,9 +9,14 @@ export function listCorpus(cfg) {
     for (const name of readdirSync(dir)) {
       const p = join(dir, name);
       let st;
-      try { st = statSync(p); } catch { continue; }
-      if (st.isDirectory()) { if (!excl.includes(name)) walk(p); }
-      else if (name.endsWith('.py')) out.push(relative(root, p));
+      try {
+        st = statSync(p);
+      } catch {
+        continue;
+      }
+      if (st.isDirectory()) {
+        if (!excl.includes(name)) walk(p);
+      } else if (name.endsWith('.py')) out.push(relative(root, p));
     }
   };
   walk(root);

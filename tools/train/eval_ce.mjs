@@ -30,16 +30,24 @@ for (const line of readFileSync(join(here, 'filelist.txt'), 'utf8').trim().split
   const [which, , rel] = line.split('\t');
   if (which !== 'train') continue;
   const enc = await tok.encode(readFileSync(join(cfg.corpus.root, rel), 'utf8'), null, { addSpecialTokens: false });
-  for (const id of enc.getIds()) { trainCounts[id]++; trainTotal++; }
+  for (const id of enc.getIds()) {
+    trainCounts[id]++;
+    trainTotal++;
+  }
 }
 const uniTrain = (id) => Math.log((trainCounts[id] + 0.5) / (trainTotal + 0.5 * V));
 
 const rows = [];
-let all = { n: 0, lm: 0, lmNoPrompt: 0, uni: 0, ids: [] };
+const all = { n: 0, lm: 0, lmNoPrompt: 0, uni: 0, ids: [] };
 for (const f of ['humaneval-markdown.jsonl', 'mbpp-markdown.jsonl', 'evol-instruct-code-r1.jsonl']) {
   const p = join(dataDir, f);
   if (!existsSync(p)) continue;
-  const recs = readFileSync(p, 'utf8').split('\n').filter(Boolean).slice(0, maxPer).map((l) => JSON.parse(l)).map((r) => ({ id: r.id, prompt: r.instruction, response: r.response }));
+  const recs = readFileSync(p, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .slice(0, maxPer)
+    .map((l) => JSON.parse(l))
+    .map((r) => ({ id: r.id, prompt: r.instruction, response: r.response }));
   const t0 = Date.now();
   const s = { n: 0, lm: 0, lmNoPrompt: 0, uni: 0, ids: [] };
   for (let i = 0; i < recs.length; i += 256) {
@@ -49,12 +57,25 @@ for (const f of ['humaneval-markdown.jsonl', 'mbpp-markdown.jsonl', 'evol-instru
     results.forEach((r, k) => {
       for (let j = 0; j < r.logprob.length; j++) {
         if (!Number.isFinite(r.logprob[j]) || !Number.isFinite(np[k].logprob[j])) continue;
-        s.n++; s.lm -= r.logprob[j]; s.lmNoPrompt -= np[k].logprob[j]; s.uni -= uniTrain(r.ids[j]); s.ids.push(r.ids[j]);
+        s.n++;
+        s.lm -= r.logprob[j];
+        s.lmNoPrompt -= np[k].logprob[j];
+        s.uni -= uniTrain(r.ids[j]);
+        s.ids.push(r.ids[j]);
       }
     });
   }
   const secs = (Date.now() - t0) / 1000;
-  rows.push({ file: f, records: recs.length, tokens: s.n, lm: s.lm / s.n, lmNoPrompt: s.lmNoPrompt / s.n, unigramTrain: s.uni / s.n, unigramOracle: oracle(s.ids), seconds: secs });
+  rows.push({
+    file: f,
+    records: recs.length,
+    tokens: s.n,
+    lm: s.lm / s.n,
+    lmNoPrompt: s.lmNoPrompt / s.n,
+    unigramTrain: s.uni / s.n,
+    unigramOracle: oracle(s.ids),
+    seconds: secs,
+  });
   for (const k of ['n', 'lm', 'lmNoPrompt', 'uni']) all[k] += s[k];
   for (const id of s.ids) all.ids.push(id);
 }
@@ -65,9 +86,22 @@ function oracle(ids) {
   for (const v of c.values()) h -= v * Math.log(v / ids.length);
   return h / ids.length;
 }
-rows.push({ file: 'all', records: rows.reduce((a, r) => a + r.records, 0), tokens: all.n, lm: all.lm / all.n, lmNoPrompt: all.lmNoPrompt / all.n, unigramTrain: all.uni / all.n, unigramOracle: oracle(all.ids) });
+rows.push({
+  file: 'all',
+  records: rows.reduce((a, r) => a + r.records, 0),
+  tokens: all.n,
+  lm: all.lm / all.n,
+  lmNoPrompt: all.lmNoPrompt / all.n,
+  unigramTrain: all.uni / all.n,
+  unigramOracle: oracle(all.ids),
+});
 console.log(JSON.stringify({ model: scorer.info.modelSha256, rows }, null, 1));
-console.log('\n| data | records | response tokens | LM CE (with prompt) | LM CE (no prompt) | unigram (train) | unigram (oracle) |');
+console.log(
+  '\n| data | records | response tokens | LM CE (with prompt) | LM CE (no prompt) | unigram (train) | unigram (oracle) |',
+);
 console.log('|---|---:|---:|---:|---:|---:|---:|');
-for (const r of rows) console.log(`| ${r.file} | ${r.records} | ${r.tokens} | ${r.lm.toFixed(3)} | ${r.lmNoPrompt.toFixed(3)} | ${r.unigramTrain.toFixed(3)} | ${r.unigramOracle.toFixed(3)} |`);
+for (const r of rows)
+  console.log(
+    `| ${r.file} | ${r.records} | ${r.tokens} | ${r.lm.toFixed(3)} | ${r.lmNoPrompt.toFixed(3)} | ${r.unigramTrain.toFixed(3)} | ${r.unigramOracle.toFixed(3)} |`,
+  );
 await scorer.close();

@@ -22,11 +22,14 @@ mkdirSync(outDir, { recursive: true });
 const files = listCorpus(cfg);
 const every = cfg.corpus.heldout_every;
 const lines = files.map((f, i) => {
-  const h = createHash('sha256').update(readFileSync(join(cfg.corpus.root, f))).digest('hex').slice(0, 16);
+  const h = createHash('sha256')
+    .update(readFileSync(join(cfg.corpus.root, f)))
+    .digest('hex')
+    .slice(0, 16);
   return `${(i % every) === every - 1 ? 'val' : 'train'}\t${h}\t${f}`;
 });
-writeFileSync(join(here, 'filelist.txt'), lines.join('\n') + '\n');
-const trainFiles = files.filter((_, i) => (i % every) !== every - 1);
+writeFileSync(join(here, 'filelist.txt'), `${lines.join('\n')}\n`);
+const trainFiles = files.filter((_, i) => i % every !== every - 1);
 console.error(`corpus: ${files.length} files, ${trainFiles.length} for training`);
 
 const pre = tk.byteLevelPreTokenizer(false, true);
@@ -38,16 +41,20 @@ for (const f of trainFiles) {
 console.error(`unique pre-tokens: ${wordCounts.size}`);
 
 // Symbols: the 256 byte-level characters in the canonical GPT-2 order (ids 0..255).
-const alphabet = tk.byteLevelAlphabet().slice().sort((a, b) => {
-  // GPT-2 bytes_to_unicode order: by underlying byte value.
-  return byteOf(a) - byteOf(b);
-});
+const alphabet = tk
+  .byteLevelAlphabet()
+  .slice()
+  .sort((a, b) => {
+    // GPT-2 bytes_to_unicode order: by underlying byte value.
+    return byteOf(a) - byteOf(b);
+  });
 function byteOf(ch) {
   const c = ch.codePointAt(0);
   if ((c >= 33 && c <= 126) || (c >= 161 && c <= 172) || (c >= 174 && c <= 255)) return c;
   // the remaining bytes are mapped to 256 + n in increasing byte order
   const rest = [];
-  for (let b = 0; b < 256; b++) if (!((b >= 33 && b <= 126) || (b >= 161 && b <= 172) || (b >= 174 && b <= 255))) rest.push(b);
+  for (let b = 0; b < 256; b++)
+    if (!((b >= 33 && b <= 126) || (b >= 161 && b <= 172) || (b >= 174 && b <= 255))) rest.push(b);
   return rest[c - 256];
 }
 if (alphabet.length !== 256) throw new Error('unexpected byte-level alphabet size');
@@ -56,7 +63,14 @@ const symId = new Map(symbols.map((s, i) => [s, i]));
 
 const words = []; // { syms: number[], count }
 for (const [w, count] of [...wordCounts.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-  words.push({ syms: [...w].map((ch) => { const id = symId.get(ch); if (id === undefined) throw new Error(`char ${ch} not in alphabet`); return id; }), count });
+  words.push({
+    syms: [...w].map((ch) => {
+      const id = symId.get(ch);
+      if (id === undefined) throw new Error(`char ${ch} not in alphabet`);
+      return id;
+    }),
+    count,
+  });
 }
 
 const K = 1 << 13;
@@ -64,39 +78,72 @@ const pairCount = new Map();
 const pairWhere = new Map();
 const addPair = (key, wi, c) => {
   pairCount.set(key, (pairCount.get(key) ?? 0) + c);
-  let s = pairWhere.get(key); if (!s) { s = new Set(); pairWhere.set(key, s); } s.add(wi);
+  let s = pairWhere.get(key);
+  if (!s) {
+    s = new Set();
+    pairWhere.set(key, s);
+  }
+  s.add(wi);
 };
-words.forEach((w, wi) => { for (let i = 0; i + 1 < w.syms.length; i++) addPair(w.syms[i] * K + w.syms[i + 1], wi, w.count); });
+words.forEach((w, wi) => {
+  for (let i = 0; i + 1 < w.syms.length; i++) addPair(w.syms[i] * K + w.syms[i + 1], wi, w.count);
+});
 
 const nMerges = cfg.tokenizer.vocab_size - 256 - cfg.tokenizer.special_tokens.length;
 const merges = [];
 for (let m = 0; m < nMerges; m++) {
-  let best = -1, bestC = 0;
-  for (const [key, c] of pairCount) if (c > bestC || (c === bestC && key < best)) { best = key; bestC = c; }
+  let best = -1,
+    bestC = 0;
+  for (const [key, c] of pairCount)
+    if (c > bestC || (c === bestC && key < best)) {
+      best = key;
+      bestC = c;
+    }
   if (best < 0 || bestC < 2) break;
-  const a = Math.floor(best / K), b = best % K;
+  const a = Math.floor(best / K),
+    b = best % K;
   const nid = symbols.length;
   symbols.push(symbols[a] + symbols[b]);
   merges.push(`${symbols[a]} ${symbols[b]}`);
   for (const wi of [...pairWhere.get(best)]) {
     const w = words[wi];
     const s = w.syms;
-    for (let i = 0; i + 1 < s.length; i++) { const k = s[i] * K + s[i + 1]; pairCount.set(k, pairCount.get(k) - w.count); }
+    for (let i = 0; i + 1 < s.length; i++) {
+      const k = s[i] * K + s[i + 1];
+      pairCount.set(k, pairCount.get(k) - w.count);
+    }
     const ns = [];
     for (let i = 0; i < s.length; i++) {
-      if (i + 1 < s.length && s[i] === a && s[i + 1] === b) { ns.push(nid); i++; } else ns.push(s[i]);
+      if (i + 1 < s.length && s[i] === a && s[i + 1] === b) {
+        ns.push(nid);
+        i++;
+      } else ns.push(s[i]);
     }
     w.syms = ns;
     for (let i = 0; i + 1 < ns.length; i++) addPair(ns[i] * K + ns[i + 1], wi, w.count);
   }
-  pairCount.delete(best); pairWhere.delete(best);
+  pairCount.delete(best);
+  pairWhere.delete(best);
   if (m % 500 === 0) console.error(`merge ${m}: ${JSON.stringify(symbols[nid])} x${bestC}`);
 }
-for (const [k, c] of pairCount) if (c <= 0) { pairCount.delete(k); }
+for (const [k, c] of pairCount)
+  if (c <= 0) {
+    pairCount.delete(k);
+  }
 
 const vocab = {};
-symbols.forEach((s, i) => { vocab[s] = i; });
-const added = cfg.tokenizer.special_tokens.map((t, i) => ({ id: symbols.length + i, content: t, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true }));
+symbols.forEach((s, i) => {
+  vocab[s] = i;
+});
+const added = cfg.tokenizer.special_tokens.map((t, i) => ({
+  id: symbols.length + i,
+  content: t,
+  single_word: false,
+  lstrip: false,
+  rstrip: false,
+  normalized: false,
+  special: true,
+}));
 const tokJson = {
   version: '1.0',
   truncation: null,
@@ -106,7 +153,17 @@ const tokJson = {
   pre_tokenizer: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: false, use_regex: true },
   post_processor: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: false, use_regex: true },
   decoder: { type: 'ByteLevel', add_prefix_space: false, trim_offsets: false, use_regex: true },
-  model: { type: 'BPE', dropout: null, unk_token: null, continuing_subword_prefix: null, end_of_word_suffix: null, fuse_unk: false, byte_fallback: false, vocab, merges },
+  model: {
+    type: 'BPE',
+    dropout: null,
+    unk_token: null,
+    continuing_subword_prefix: null,
+    end_of_word_suffix: null,
+    fuse_unk: false,
+    byte_fallback: false,
+    vocab,
+    merges,
+  },
 };
 const outPath = join(outDir, 'tokenizer.json');
 writeFileSync(outPath, JSON.stringify(tokJson));
@@ -117,4 +174,6 @@ const sample = 'def f(x):\n    return x ** 2  # é😀\n';
 const enc = await t.encode(sample, null, { addSpecialTokens: false });
 const dec = await t.decode(enc.getIds(), false);
 if (dec !== sample) throw new Error(`round trip failed: ${JSON.stringify(dec)}`);
-console.error(`wrote ${outPath}: vocab ${t.getVocabSize(true)}, ${merges.length} merges; sample -> ${enc.getLength()} tokens`);
+console.error(
+  `wrote ${outPath}: vocab ${t.getVocabSize(true)}, ${merges.length} merges; sample -> ${enc.getLength()} tokens`,
+);

@@ -6,7 +6,12 @@ import type { CodeblockConfig } from '../../config/index.js';
 import { PACKAGE_ROOT } from '../../native.js';
 
 interface BenchModule {
-  runBench(o: { records?: number; workers?: number; resultsPath?: string; docsPath?: string | null }): Promise<{ sections: Record<string, { status: string }> }>;
+  runBench(o: {
+    records?: number;
+    workers?: number;
+    resultsPath?: string;
+    docsPath?: string | null;
+  }): Promise<{ sections: Record<string, { status: string }> }>;
 }
 
 /** True when the flag was given on the command line (the option table's default is gen's pool size). */
@@ -23,7 +28,10 @@ export async function benchCommand(_args: string[], cfg: CodeblockConfig): Promi
   // dist/src/cli/commands/bench.js → dist/bench/run.js
   const runJs = fileURLToPath(new URL('../../../bench/run.js', import.meta.url));
   if (!existsSync(runJs)) {
-    throw new CodeblockError(`the benchmark harness is not built (${runJs} missing): run \`npm run build:ts\` in the codeblock package (${PACKAGE_ROOT})`, 'E_UNAVAILABLE');
+    throw new CodeblockError(
+      `the benchmark harness is not built (${runJs} missing): run \`npm run build:ts\` in the codeblock package (${PACKAGE_ROOT})`,
+      'E_UNAVAILABLE',
+    );
   }
   const mod = (await import(pathToFileURL(runJs).href)) as BenchModule;
   const opts: Parameters<BenchModule['runBench']>[0] = {};
@@ -31,7 +39,8 @@ export async function benchCommand(_args: string[], cfg: CodeblockConfig): Promi
   if (flagGiven('workers')) opts.workers = cfg.workers;
   if (cfg.out) {
     const out = resolve(cfg.out);
-    opts.resultsPath = out.endsWith('.json') && !(existsSync(out) && statSync(out).isDirectory()) ? out : join(out, 'results.json');
+    opts.resultsPath =
+      out.endsWith('.json') && !(existsSync(out) && statSync(out).isDirectory()) ? out : join(out, 'results.json');
     if (process.env.CODEBLOCK_BENCH_DOCS === undefined) opts.docsPath = null;
   }
   const r = await mod.runBench(opts);

@@ -27,7 +27,9 @@ export function useColor(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv = pr
 }
 
 export async function inspectCommand(dirs: string[], cfg: CodeblockConfig): Promise<number> {
-  const picks = [cfg.id !== undefined, cfg.sample !== undefined, cfg.best === true, cfg.worst === true].filter(Boolean).length;
+  const picks = [cfg.id !== undefined, cfg.sample !== undefined, cfg.best === true, cfg.worst === true].filter(
+    Boolean,
+  ).length;
   if (picks > 1) throw new CodeblockError('pick one of --id, --sample, --best, --worst');
   let pick: SamplePick | undefined;
   if (cfg.id !== undefined) pick = { id: cfg.id };
@@ -40,15 +42,17 @@ export async function inspectCommand(dirs: string[], cfg: CodeblockConfig): Prom
     mkdirSync(dirname(cfg.html), { recursive: true });
     const html = renderReport(c, { version: version() });
     writeFileAtomic(cfg.html, html);
-    process.stderr.write(`inspect: report of ${c.totalSamples} analyzed records (${c.samples.length} in the sample browser) → ${cfg.html}\n`);
+    process.stderr.write(
+      `inspect: report of ${c.totalSamples} analyzed records (${c.samples.length} in the sample browser) → ${cfg.html}\n`,
+    );
     if (!pick) return 0;
     const color = useColor(process.stdout);
-    process.stdout.write(renderSample(c.picked!, c.runs[0]!, c.summaries[0], { color }) + '\n');
+    process.stdout.write(`${renderSample(c.picked!, c.runs[0]!, c.summaries[0], { color })}\n`);
     return 0;
   }
   const c = await inspect(dirs, { pick: pick ?? { first: true } });
   const color = useColor(process.stdout);
-  process.stdout.write(renderSummary(c.summaries[0]!, { color }) + '\n\n');
-  process.stdout.write(renderSample(c.picked!, c.runs[0]!, c.summaries[0], { color }) + '\n');
+  process.stdout.write(`${renderSummary(c.summaries[0]!, { color })}\n\n`);
+  process.stdout.write(`${renderSample(c.picked!, c.runs[0]!, c.summaries[0], { color })}\n`);
   return 0;
 }

@@ -18,7 +18,7 @@ export async function itemsCommand(inputs: string[], cfg: CodeblockConfig): Prom
     if (!ok) await new Promise<void>((r) => out.once('drain', () => r()));
   };
   for await (const line of lines) {
-    buf += JSON.stringify(line) + '\n';
+    buf += `${JSON.stringify(line)}\n`;
     if (buf.length > 1 << 16) await flush();
   }
   await flush();

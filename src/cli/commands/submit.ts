@@ -75,7 +75,8 @@ interface Parsed {
 function coerceOwn(name: string, f: OptionSpec, raw: string): string | number {
   if (f.kind === 'integer') {
     const n = Number(raw);
-    if (raw.trim() === '' || !Number.isSafeInteger(n)) throw new CodeblockError(`--${name} expects an integer, got "${raw}"`);
+    if (raw.trim() === '' || !Number.isSafeInteger(n))
+      throw new CodeblockError(`--${name} expects an integer, got "${raw}"`);
     if (f.min !== undefined && n < f.min) throw new CodeblockError(`--${name} must be >= ${f.min}, got ${raw}`);
     return n;
   }
@@ -136,10 +137,15 @@ export function parseSubmitArgs(argv: readonly string[]): Parsed {
       const negated = name.startsWith('no-') ? findOption(keyOfFlag(name.slice(3))) : undefined;
       const spec = findOption(keyOfFlag(name)) ?? (negated?.kind === 'boolean' ? negated : undefined);
       if (!spec || !runKeys.has(spec.key) || spec.key === 'printConfig') {
-        if (name === 'shard') throw new CodeblockError('--shard is set per array task by `codeblock submit slurm`; use --shards N (and --array to pick shards)');
+        if (name === 'shard')
+          throw new CodeblockError(
+            '--shard is set per array task by `codeblock submit slurm`; use --shards N (and --array to pick shards)',
+          );
         const known = [...OWN.keys(), ...optionsFor('run').map((o) => flagName(o.key))];
         const hint = suggest(name, known);
-        throw new CodeblockError(`unknown option --${name} for \`codeblock submit slurm\`${hint ? ` (did you mean --${hint}?)` : ''}; see \`codeblock submit slurm --help\``);
+        throw new CodeblockError(
+          `unknown option --${name} for \`codeblock submit slurm\`${hint ? ` (did you mean --${hint}?)` : ''}; see \`codeblock submit slurm --help\``,
+        );
       }
       if (spec.key === 'out') {
         p.out = inline ?? next(i, '--out');
@@ -160,7 +166,10 @@ export function parseSubmitArgs(argv: readonly string[]): Parsed {
     if (arg.startsWith('-') && arg.length > 1) {
       const letter = arg.slice(1, 2);
       const spec = optionsFor('run').find((o) => o.short === letter);
-      if (!spec) throw new CodeblockError(`unknown option ${arg} for \`codeblock submit slurm\`; see \`codeblock submit slurm --help\``);
+      if (!spec)
+        throw new CodeblockError(
+          `unknown option ${arg} for \`codeblock submit slurm\`; see \`codeblock submit slurm --help\``,
+        );
       const value = arg.length > 2 ? arg.slice(2) : next(i, `-${letter}`);
       if (arg.length <= 2) i++;
       if (spec.key === 'out') p.out = value;
@@ -180,7 +189,8 @@ function validateForwarded(p: Parsed): { out?: string } {
   const s = parseArgs('select', p.select);
   const { config: sConfig, printConfig: _s, ...sFlags } = s.flags;
   resolveConfig('select', sFlags, sConfig);
-  if (a.positionals.length || s.positionals.length) throw new CodeblockError('internal: stray positionals in forwarded options', 'E_INTERNAL');
+  if (a.positionals.length || s.positionals.length)
+    throw new CodeblockError('internal: stray positionals in forwarded options', 'E_INTERNAL');
   return { out: analyzeCfg.out };
 }
 
@@ -206,7 +216,9 @@ export async function submitCommand(argv: string[]): Promise<number> {
     return target === undefined ? 2 : 0;
   }
   if (target === 'k8s' || target === 'kubernetes') {
-    throw new CodeblockError('`codeblock submit` drives Slurm only; for Kubernetes apply the Indexed Job manifests in deploy/k8s/ (see docs/scaling.md)');
+    throw new CodeblockError(
+      '`codeblock submit` drives Slurm only; for Kubernetes apply the Indexed Job manifests in deploy/k8s/ (see docs/scaling.md)',
+    );
   }
   if (target !== 'slurm') throw new CodeblockError(`unknown scheduler "${target}" (supported: slurm); usage: ${USAGE}`);
   const p = parseSubmitArgs(rest);
