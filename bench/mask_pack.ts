@@ -6,21 +6,23 @@
  * given: `none` for generated pools, where every item utility is 1), then load every analysis
  * record into memory — so the timed work has no file I/O.
  *
- * Timed, per round (rounds interleaved, best of each side reported — least sensitive to the load
- * of a shared machine):
+ * Timed, per round (rounds interleaved; every figure is the median round of its side, the ratio
+ * the ratio of those medians):
  *   pipeline  exactly the calls `select()` (src/pipeline/select.ts) makes on these records, in the
  *             same chunks (256 records, 512 packs), minus its file I/O (spill kept in memory,
  *             no writers):
  *               pass A  renderAndEncode (chat template + tokenizers encodeBatch + offsets)
- *                       → recordCandidates → score histogram → global cut
- *               pass B  renderAndEncode → recordCandidates → budget gates → native labelMask
+ *                       → candidates → score histogram → global cut; encodings offered to
+ *                       select's EncodingCache with select's cap (--select-cache-mb)
+ *               pass B  the cache's encodings (records beyond the cap encoded again)
+ *                       → candidates → budget gates → native labelMask
  *               pack    native packBFD over all sample lengths
  *               pass C  native assemblePacks, chunk by chunk
  *   limit     raw `Tokenizer.encodeBatch` (the very tokenizer object select uses, same special-token
  *             setting) on the same templated texts, same 256-text batches, nothing else.
  *   select    the real `select()` end to end (reads the analysis files, writes Parquet + manifest)
  *             on the same analysis directory: the figure with I/O, for reference.
- * tokens = templated tokens of every sample select considers (after the global duplicate filter);
+ * tokens = templated tokens of every sample select considers (after select's global duplicate filter);
  * each side is charged for the same token count, so ratio = limit seconds / pipeline seconds.
  */
 import { mkdirSync, rmSync } from 'node:fs';
@@ -30,12 +32,14 @@ import { resolveConfig, type CodeblockConfig } from '../src/config/index.js';
 import { listAnalysisParts, type AnalysisRecord } from '../src/analysis/format.js';
 import { orderedRecords } from '../src/analysis/ordered.js';
 import { candidatesOf, type SelectKnobs } from '../src/budget/candidates.js';
-import { analysisQ, budgetSplit, chooseSpans, dedupApplies, knobsOf } from '../src/budget/rules.js';
+import { analysisQ, budgetSplit, chooseSpans, knobsOf } from '../src/budget/rules.js';
 import { BudgetGate, ScoreHistogram } from '../src/budget/threshold.js';
 import { labelMask } from '../src/masks/index.js';
 import { assembleInChunks, packBFD, packingEfficiency } from '../src/pack/index.js';
-import { TargetTokenizer, type EncodedConversation } from '../src/tokenize/index.js';
-import { since, sig } from './util.js';
+import { EncodingCache } from '../src/pipeline/encoding-cache.js';
+import { GlobalDedup, itemModeReject } from '../src/select/dedup.js';
+import { TargetTokenizer } from '../src/tokenize/index.js';
+import { median, medianBy, since, sig } from './util.js';
 
 const CHUNK = 256; // = select.ts CHUNK
 const PACK_CHUNK = 512; // = select.ts PACK_CHUNK
@@ -51,7 +55,7 @@ export interface MaskPackBenchOptions {
   template?: string;
   maxLen?: number;
   rounds?: number;
-  /** Also time the real select() with I/O (default true; in the first two rounds). */
+  /** Also time the real select() with I/O (default true; every round). */
   selectEndToEnd?: boolean;
   label?: string;
 }
@@ -82,11 +86,11 @@ export interface MaskPackBenchResult {
   tokens_per_s: number;
   limit_tokens_per_s: number;
   seconds: { pipeline: number; limit: number; select: number | null; analyze: number };
-  /** Best-round seconds per stage of the pipeline side. */
+  /** Seconds per stage of the median pipeline round. */
   stages: MaskPackStages;
   /** Share of the pipeline time spent tokenizing (both passes). */
   tokenize_share: number;
-  /** One select-side tokenization split up (best of rounds, seconds): chat template; encodeBatch + getIds + getOffsets. */
+  /** One select-side tokenization split up (median of rounds, seconds): chat template; encodeBatch + getIds + getOffsets. */
   components: { render: number; encode_with_offsets: number };
   /** real select() (with I/O) tokens/s ÷ raw encodeBatch tokens/s. */
   select_ratio: number | null;
@@ -144,14 +148,13 @@ async function pipelineOnce(
   const tokenHist = new ScoreHistogram();
   let responseTokens = 0;
   let forcedCost = 0;
-  // select keeps pass A's encodings for pass B (up to --select-cache-mb, 128 MiB by default: the
-  // pool this benchmark uses fits), so pass B tokenizes nothing again
-  const cached: EncodedConversation[][] = [];
+  // select keeps pass A's encodings for pass B up to --select-cache-mb (its own cache, its own cap)
+  const cache = new EncodingCache(cfg.selectCacheMb * 1024 * 1024);
   for (let c0 = 0; c0 < records.length; c0 += CHUNK) {
     const chunk = records.slice(c0, c0 + CHUNK);
     let t = performance.now();
     const encs = await tok.renderAndEncode(chunk.map((r) => ({ prompt: r.prompt, response: r.response })));
-    cached.push(encs as EncodedConversation[]);
+    for (let i = 0; i < chunk.length; i++) cache.offer(chunk[i]!.ordinal, encs[i]!);
     st.tokenize_a += since(t);
     t = performance.now();
     for (let i = 0; i < chunk.length; i++) {
@@ -176,7 +179,7 @@ async function pipelineOnce(
   for (let c0 = 0; c0 < records.length; c0 += CHUNK) {
     const chunk = records.slice(c0, c0 + CHUNK);
     let t = performance.now();
-    const encs = cached[c0 / CHUNK]!;
+    const encs = await cache.take(tok, chunk);
     st.tokenize_b += since(t);
     t = performance.now();
     const spans: number[] = [];
@@ -306,14 +309,13 @@ export async function benchMaskPack(opts: MaskPackBenchOptions): Promise<MaskPac
   const parts = listAnalysisParts([analysisDir]);
   const analysisConfig = parts[0]?.marker.config ?? {};
   const k = knobsOf(sCfg, analysisQ(analysisConfig));
-  // records as select sees them after its global duplicate filter
+  // records as select sees them after its global duplicate filter (and item modes' no-code rejections)
   const records: AnalysisRecord[] = [];
-  const seen = new Set<string>();
+  const dedup = new GlobalDedup(analysisConfig);
   let analyzed = 0;
   for await (const r of orderedRecords(parts)) {
     analyzed++;
-    if (dedupApplies(analysisConfig) && seen.has(r.hash)) continue; // = select's global duplicate filter
-    seen.add(r.hash);
+    if (dedup.check(r) !== null || itemModeReject(sCfg.mode, r)) continue;
     records.push(r);
   }
   if (records.length === 0) throw new Error('analysis produced no records to select from');
@@ -326,30 +328,33 @@ export async function benchMaskPack(opts: MaskPackBenchOptions): Promise<MaskPac
   await pipelineOnce(tok, records.slice(0, Math.min(records.length, 512)), sCfg, k);
   await limitOnce(raw, texts.slice(0, 512), addSpecial);
 
-  let best: PipelineRun | undefined;
-  let bestLimit = Infinity;
+  const pipelineRuns: PipelineRun[] = [];
+  const limitSeconds: number[] = [];
   let limitTokens = 0;
-  let bestSelect: number | null = null;
-  let bestRender = Infinity;
-  let bestEncOff = Infinity;
+  const selectSeconds: number[] = [];
+  const renderSeconds: number[] = [];
+  const encOffSeconds: number[] = [];
   for (let r = 0; r < rounds; r++) {
     const c = await componentsOnce(tok, raw, records, addSpecial);
-    bestRender = Math.min(bestRender, c.render);
-    bestEncOff = Math.min(bestEncOff, c.encodeWithOffsets);
-    const p = await pipelineOnce(tok, records, sCfg, k);
-    if (!best || p.seconds < best.seconds) best = p;
+    renderSeconds.push(c.render);
+    encOffSeconds.push(c.encodeWithOffsets);
+    pipelineRuns.push(await pipelineOnce(tok, records, sCfg, k));
     const l = await limitOnce(raw, texts, addSpecial);
     limitTokens = l.tokens;
-    if (l.seconds < bestLimit) bestLimit = l.seconds;
-    if ((opts.selectEndToEnd ?? true) && r < 2) {
+    limitSeconds.push(l.seconds);
+    if (opts.selectEndToEnd ?? true) {
       const { select } = await import('../src/pipeline/select.js');
       rmSync(selectDir, { recursive: true, force: true });
       t0 = performance.now();
       await select([analysisDir], sCfg);
-      const s = since(t0);
-      if (bestSelect === null || s < bestSelect) bestSelect = s;
+      selectSeconds.push(since(t0));
     }
   }
+  const best = medianBy(pipelineRuns, (p) => p.seconds);
+  const bestLimit = median(limitSeconds);
+  const bestSelect = selectSeconds.length ? median(selectSeconds) : null;
+  const bestRender = median(renderSeconds);
+  const bestEncOff = median(encOffSeconds);
   rmSync(selectDir, { recursive: true, force: true });
   rmSync(analysisDir, { recursive: true, force: true });
   const b = best!;

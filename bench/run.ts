@@ -529,8 +529,8 @@ export function resultsMarkdown(r: BenchResults, resultsLink: string): string {
   L.push('');
   const stat = r.config.quick ? 'one round (quick)' : `median of ${ROUNDS} interleaved rounds per side`;
   L.push(
-    `Every ratio is computed from the same statistic as the absolute figures beside it (${stat}; the tokenize + mask + pack ` +
-      'rows use the statistic bench/mask_pack.ts reports, the best round of each side, on both sides alike).',
+    `Every ratio is computed from the same statistic as the absolute figures beside it (${stat}, both sides alike; ` +
+      'the tokenize + mask + pack rows run on LM-scored analyses with select’s own encoding cache and cap).',
     '',
   );
   L.push('| Figure | Ratio | Against (same run) | Absolute, beside the ratio | Target | Met |');

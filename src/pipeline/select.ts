@@ -25,8 +25,9 @@ import { analysisQ, budgetSplit, chooseSpans, knobsOf, type BudgetSplit } from '
 import { BudgetGate, ScoreHistogram, binLowerEdge, type BudgetCut } from '../budget/threshold.js';
 import { labelMask } from '../masks/index.js';
 import { assembleInChunks, packBFD, packViews, packingEfficiency, IGNORE_INDEX, type PackPlan } from '../pack/index.js';
-import { TargetTokenizer, type EncodedConversation } from '../tokenize/index.js';
+import { TargetTokenizer } from '../tokenize/index.js';
 import { OutputWriter } from '../output/writer.js';
+import { EncodingCache, encodeChunk } from './encoding-cache.js';
 import { isStaleTempFile } from '../output/formats.js';
 import { FILE_NAMES } from '../output/types.js';
 import { writeManifest } from '../output/manifest.js';
@@ -52,45 +53,6 @@ export interface SelectSummary {
 
 function bump(map: Record<string, number>, key: string, n = 1): void {
   map[key] = (map[key] ?? 0) + n;
-}
-
-async function encodeChunk(tok: TargetTokenizer, recs: AnalysisRecord[]): Promise<EncodedConversation[]> {
-  return tok.renderAndEncode(recs.map((r) => ({ prompt: r.prompt, response: r.response })));
-}
-
-/**
- * Encodings of pass A kept for pass B up to a memory cap (rendering + tokenizing is ~95% of select's
- * time); records beyond the cap are simply encoded again, so memory stays bounded for any pool.
- */
-class EncodingCache {
-  private readonly map = new Map<number, EncodedConversation>();
-  private bytes = 0;
-  constructor(private readonly capBytes: number) {}
-
-  offer(ordinal: number, e: EncodedConversation): void {
-    // typed arrays + the rendered text (UTF-16) + object overhead, with V8's slack: measured RSS grows
-    // about twice the raw payload, so the payload is counted double against the cap
-    const cost = 2 * (e.ids.byteLength + e.offsets.byteLength + 2 * e.text.length) + 128;
-    if (this.bytes + cost > this.capBytes) return;
-    this.bytes += cost;
-    this.map.set(ordinal, e);
-  }
-
-  /** Encodings for `recs` in order: cached ones taken out of the cache, the rest encoded now. */
-  async take(tok: TargetTokenizer, recs: AnalysisRecord[]): Promise<EncodedConversation[]> {
-    const out: Array<EncodedConversation | undefined> = recs.map((r) => {
-      const e = this.map.get(r.ordinal);
-      if (e) this.map.delete(r.ordinal);
-      return e;
-    });
-    const missing = recs.filter((_, i) => out[i] === undefined);
-    if (missing.length) {
-      const encs = await encodeChunk(tok, missing);
-      let j = 0;
-      for (let i = 0; i < out.length; i++) if (out[i] === undefined) out[i] = encs[j++];
-    }
-    return out as EncodedConversation[];
-  }
 }
 
 export interface SelectHooks {
