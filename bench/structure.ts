@@ -27,6 +27,16 @@ export interface StructureBenchOptions {
   dataDir?: string;
 }
 
+/** The Python side of a round (and of the result: its median round). */
+export interface PythonRound {
+  seconds: number;
+  recordsPerSec: number;
+  cpuSeconds: number;
+  processes: number;
+  items: number;
+  edges: number;
+}
+
 export interface StructureBenchResult {
   records: number;
   workers: number;
@@ -38,14 +48,7 @@ export interface StructureBenchResult {
     edges: number;
     rejected: number;
   };
-  python: {
-    seconds: number;
-    recordsPerSec: number;
-    cpuSeconds: number;
-    processes: number;
-    items: number;
-    edges: number;
-  };
+  python: PythonRound;
   /** codeblock records/s ÷ Python records/s, wall clock (target ≥ 10). */
   ratio: number;
   /** Python CPU seconds ÷ codeblock CPU seconds (all threads / processes): less sensitive to a loaded machine. */
@@ -85,14 +88,7 @@ export async function benchStructure(opts: StructureBenchOptions = {}): Promise<
     );
 
   const ours: Array<{ seconds: number; cpuSeconds: number; items: number; edges: number; rejected: number }> = [];
-  const theirs: Array<{
-    seconds: number;
-    recordsPerSec: number;
-    cpuSeconds: number;
-    processes: number;
-    items: number;
-    edges: number;
-  }> = [];
+  const theirs: PythonRound[] = [];
   for (let round = 0; round < rounds; round++) {
     const c0 = process.cpuUsage(); // the whole process: main thread and worker threads
     const t0 = performance.now();
@@ -131,7 +127,7 @@ export async function benchStructure(opts: StructureBenchOptions = {}): Promise<
       },
     );
     if (py.status !== 0) throw new Error(`python peer failed: ${py.stderr.slice(0, 500)}`);
-    const p = JSON.parse(py.stdout.trim().split('\n').pop()!) as (typeof theirs)[number] & { records: number };
+    const p = JSON.parse(py.stdout.trim().split('\n').pop()!) as PythonRound & { records: number };
     if (p.records !== records.length)
       throw new Error(`python peer saw ${p.records} records, expected ${records.length}`);
     theirs.push(p);

@@ -231,15 +231,7 @@ function needString(obj: Record<string, unknown>, name: string, preset: Preset):
   if (!(name in obj) || obj[name] === undefined || obj[name] === null) {
     return { ok: false, reason: 'missing_field', error: `missing field "${name}" (preset ${preset})` };
   }
-  const v = obj[name];
-  if (typeof v !== 'string') {
-    return {
-      ok: false,
-      reason: 'wrong_type',
-      error: `field "${name}" must be a string, got ${typeName(v)} (preset ${preset})`,
-    };
-  }
-  return { ok: true, value: wellFormed(v) };
+  return optString(obj, name, preset)!; // present: a string or a wrong_type failure
 }
 
 function optString(obj: Record<string, unknown>, name: string, preset: Preset): Field | undefined {

@@ -5,22 +5,18 @@
 import type { AnalysisOutcome } from '../analysis/format.js';
 import type { CodeRecord, RejectReason } from '../types.js';
 
-/** A record that left the pipeline, with where it came from and why. */
-export interface OutcomeLine {
-  id?: string;
-  ordinal: number;
-  file?: string;
-  line?: number;
-  reason: string;
-  detail: string;
-}
-
 /** Where a record came from, as outcome lines name it. */
 export interface RecordOrigin {
   id?: string;
   ordinal: number;
   file?: string;
   line?: number;
+}
+
+/** A record that left the pipeline, with where it came from and why. */
+export interface OutcomeLine extends RecordOrigin {
+  reason: string;
+  detail: string;
 }
 
 /** Analysis-stage rejection of an input record. */

@@ -101,6 +101,17 @@ export interface ScoringRow {
 }
 type Row = ScoringRow;
 
+/** One row: the prompt as kept, then the whole response, scored from its first position (position 0 has no context). */
+function wholeRow(rec: number, prefix: number[], resp: number[], tokFrom: number): Row {
+  return {
+    rec,
+    ids: prefix.concat(resp),
+    scoreFrom: Math.max(1, prefix.length),
+    scoreTo: prefix.length + resp.length,
+    tokFrom,
+  };
+}
+
 export interface PreparedScoring {
   records: number;
   results: RecordScores[];
@@ -378,13 +389,7 @@ export class Scorer {
       }
       if (prefix.length + resp.length <= n) {
         res.promptTokens = prefix.length;
-        rows.push({
-          rec: r,
-          ids: prefix.concat(resp),
-          scoreFrom: Math.max(1, prefix.length),
-          scoreTo: prefix.length + resp.length,
-          tokFrom,
-        });
+        rows.push(wholeRow(r, prefix, resp, tokFrom));
         continue;
       }
       // Over the context. Keep a leading BOS, cut the prompt from the left.
@@ -403,13 +408,7 @@ export class Scorer {
         prefix = head.concat(body);
         res.promptTokens = prefix.length;
         res.notes.push('prompt_truncated');
-        rows.push({
-          rec: r,
-          ids: prefix.concat(resp),
-          scoreFrom: Math.max(1, prefix.length),
-          scoreTo: prefix.length + resp.length,
-          tokFrom,
-        });
+        rows.push(wholeRow(r, prefix, resp, tokFrom));
         continue;
       }
       if (this.opts.overflow === 'reject') {

@@ -12,20 +12,15 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { BIN, SHARED_DATA, cli } from '../helpers/cli.js';
+import { BIN, FAST_ANALYZE as FAST, SHARED_DATA, cli, cliOk } from '../helpers/cli.js';
 
 const MBPP = join(SHARED_DATA, 'mbpp-markdown.jsonl');
 const HUMANEVAL = join(SHARED_DATA, 'humaneval-markdown.jsonl');
-const FAST = ['--scorer', 'none', '--no-progress', '--workers', '1'];
 
 let work = '';
 const at = (...p: string[]): string => join(work, ...p);
 
-function ok(args: string[]): string {
-  const r = cli(args, { cwd: work });
-  assert.equal(r.status, 0, `codeblock ${args.join(' ')}:\n${r.stderr}`);
-  return r.stderr;
-}
+const ok = (args: string[]): string => cliOk(args, { cwd: work });
 
 /** select must refuse: exit 1, one stderr line matching `re`, no output directory. */
 function refuses(dirs: string[], re: RegExp, extra: string[] = []): void {

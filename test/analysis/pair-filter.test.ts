@@ -9,17 +9,12 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SHARED_DATA, cli } from '../helpers/cli.js';
+import { FAST_ANALYZE as FAST, SHARED_DATA, cli, cliOk } from '../helpers/cli.js';
 
-const FAST = ['--scorer', 'none', '--no-progress', '--workers', '1'];
 let work = '';
 const at = (...p: string[]): string => join(work, ...p);
 
-function ok(args: string[]): string {
-  const r = cli(args, { cwd: work });
-  assert.equal(r.status, 0, `codeblock ${args.join(' ')}:\n${r.stderr}`);
-  return r.stderr;
-}
+const ok = (args: string[]): string => cliOk(args, { cwd: work });
 
 const rejected = (dir: string): Array<{ id: string; reason: string }> =>
   readFileSync(join(dir, 'rejected.jsonl'), 'utf8')

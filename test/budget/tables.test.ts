@@ -20,7 +20,7 @@ import { AtomicFile } from '../../src/output/atomic.js';
 import { PRESET_TABLE, PRESETS, detectPreset, detectPresetFromKeys } from '../../src/io/presets.js';
 import { normalize, requiredFields } from '../../src/io/presets.js';
 import { makePacks } from '../output/packs-fixture.js';
-import type { AnalysisRecord } from '../../src/analysis/format.js';
+import { twoItemRecord } from '../helpers/two-item-record.js';
 
 const UNITS: readonly ModeUnit[] = ['items', 'tokens', 'response'];
 const docs = readFileSync(join(PACKAGE_ROOT, 'docs', 'config.md'), 'utf8');
@@ -48,56 +48,8 @@ test('modes: option choices, --help and docs/config.md come from the table', () 
   }
 });
 
-// A two-item record: text = "Q: hi\n" + "Use x:\nx = 1\ny = x\n", one target token per word.
-interface Enc {
-  offsets: Int32Array;
-  responseStart: number;
-  responseEnd: number;
-  responseOffset: number;
-}
-
-const stmt = (start: number, end: number) => ({
-  start,
-  end,
-  kind: 'simple' as const,
-  type: 'expression_statement',
-  flags: [],
-});
-
-function fixture(): { rec: AnalysisRecord; text: string; enc: Enc } {
-  const prefix = 'Q: hi\n';
-  const response = 'Use x:\nx = 1\ny = x\n';
-  const text = prefix + response;
-  const toks: number[] = [];
-  let pos = 0;
-  for (const t of ['Q:', ' hi', '\n', 'Use', ' x', ':\n', 'x', ' =', ' 1\n', 'y', ' = x', '\n']) {
-    toks.push(pos, pos + t.length);
-    pos += t.length;
-  }
-  const rec: AnalysisRecord = {
-    id: 'r1',
-    ordinal: 0,
-    file: 'f',
-    line: 1,
-    preset: 'magicoder',
-    prompt: [{ role: 'user', content: 'hi' }],
-    response,
-    hash: '0',
-    segments: [{ start: 7, end: 19, lang: 'python' }],
-    items: [
-      { ...stmt(7, 13), u: 1, nCore: 3, reach: 1, bridge: 0, core: [] },
-      { ...stmt(13, 19), u: 2, nCore: 3, reach: 0, bridge: 0.5, core: [] },
-    ],
-    edges: [[0, 1]],
-    scorer: { spans: [0, 3, 3, 5, 5, 7, 7, 13, 13, 19], logp: [-1, -2, -3, -0.5, -0.1] },
-  } as AnalysisRecord;
-  const offsets = Int32Array.from(toks);
-  const enc = { offsets, responseStart: prefix.length, responseEnd: text.length, responseOffset: 0 };
-  return { rec, text, enc };
-}
-
 test('modes: candidates follow each entry (unit, score function, prose share)', () => {
-  const { rec, text, enc } = fixture();
+  const { rec, text, enc } = twoItemRecord(0.5);
   const limits = { minItems: 0, maxItems: 0, allowFlagged: false };
   const cfg = { lambdaReach: 0.5, lambdaBridge: 0.25, ...limits, nlRatio: 0.1, seed: 3 };
   for (const m of MODE_TABLE) {

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { BudgetGate, ScoreHistogram, scoreBin } from '../../src/budget/threshold.js';
 import { recordCandidates, type SelectKnobs } from '../../src/budget/candidates.js';
 import { seededUniform } from '../../src/util/hash.js';
-import type { AnalysisRecord } from '../../src/analysis/format.js';
+import { twoItemRecord } from '../helpers/two-item-record.js';
 
 test('scoreBin is monotone in the score', () => {
   fc.assert(
@@ -83,60 +83,10 @@ function knobs(over: Partial<SelectKnobs> = {}): SelectKnobs {
 }
 
 test('item costs follow the majority-of-characters rule; prose candidates exclude items and whitespace', () => {
-  // text = "Q: hi\n" + response; response = "Use x:\nx = 1\ny = x\n"
-  const prefix = 'Q: hi\n';
-  const response = 'Use x:\nx = 1\ny = x\n';
-  const text = prefix + response;
-  const R = prefix.length;
-  // tokens over the text: "Q:", " hi", "\n", "Use", " x", ":\n", "x", " =", " 1\n", "y", " = x", "\n"
-  const toks: Array<[number, number]> = [];
-  let pos = 0;
-  for (const t of ['Q:', ' hi', '\n', 'Use', ' x', ':\n', 'x', ' =', ' 1\n', 'y', ' = x', '\n']) {
-    toks.push([pos, pos + t.length]);
-    pos += t.length;
-  }
-  assert.equal(pos, text.length);
-  const offsets = Int32Array.from(toks.flat());
-  const rec: AnalysisRecord = {
-    id: 'r1',
-    ordinal: 0,
-    file: 'f',
-    line: 1,
-    preset: 'magicoder',
-    prompt: [{ role: 'user', content: 'hi' }],
-    response,
-    hash: '0',
-    segments: [{ start: 7, end: 19, lang: 'python' }],
-    items: [
-      {
-        start: 7,
-        end: 13,
-        kind: 'simple',
-        type: 'expression_statement',
-        flags: [],
-        u: 1,
-        nCore: 3,
-        reach: 1,
-        bridge: 0,
-        core: [],
-      },
-      {
-        start: 13,
-        end: 19,
-        kind: 'simple',
-        type: 'expression_statement',
-        flags: [],
-        u: 2,
-        nCore: 3,
-        reach: 0,
-        bridge: 0,
-        core: [],
-      },
-    ],
-    edges: [[0, 1]],
-    scorer: { spans: [0, 3, 3, 5, 5, 7, 7, 13, 13, 19], logp: [-1, -2, -3, -0.5, -0.1] },
-  };
-  const enc = { offsets, responseStart: R, responseEnd: text.length, responseOffset: 0 };
+  // text = "Q: hi\n" + "Use x:\nx = 1\ny = x\n"; target tokens over the text:
+  // "Q:", " hi", "\n", "Use", " x", ":\n", "x", " =", " 1\n", "y", " = x", "\n"
+  const { rec, text, enc, tokensEnd } = twoItemRecord();
+  assert.equal(tokensEnd, text.length);
   const c = recordCandidates(rec, text, enc, knobs(), (cp) => cp);
   assert.equal(c.responseTokens, 9);
   assert.deepEqual(c.responseTokenRange, [3, 12]);

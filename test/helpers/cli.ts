@@ -1,4 +1,5 @@
 /** Run the real `codeblock` bin in a child process (as a user would). */
+import assert from 'node:assert/strict';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { join } from 'node:path';
 import { PACKAGE_ROOT } from '../../src/native.js';
@@ -26,4 +27,14 @@ export function cli(
     maxBuffer: 256 * 1024 * 1024,
   });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** `analyze` flags for tests that do not test the LM: no scorer, no progress bar, one worker. */
+export const FAST_ANALYZE = ['--scorer', 'none', '--no-progress', '--workers', '1'];
+
+/** Runs the bin and asserts exit 0 (the message names the command and holds its stderr); returns stderr. */
+export function cliOk(args: string[], opts: Parameters<typeof cli>[1] = {}): string {
+  const r = cli(args, opts);
+  assert.equal(r.status, 0, `codeblock ${args.join(' ')}:\n${r.stderr}`);
+  return r.stderr;
 }

@@ -64,45 +64,53 @@ function planFromBins(lengths: number[], packOf: number[], reasons: number[], bi
   return { packOf, reasons, packSamples, packStarts, packTokens, rejected };
 }
 
-/** Best-fit-decreasing by linear scan: fullest bin that fits, ties → bin opened first. */
-export function refPackBFD(lengths: number[], maxLen: number): RefPlan {
-  const reasons = lengths.map((l) => (l === 0 ? 2 : l > maxLen ? 1 : 0));
-  const order = lengths.map((_, i) => i).filter((i) => reasons[i] === 0);
-  order.sort((x, y) => lengths[y]! - lengths[x]! || x - y);
+/** Per sample: 0 packable, 1 longer than a pack, 2 empty. */
+function rejectReasons(lengths: number[], maxLen: number): number[] {
+  return lengths.map((l) => (l === 0 ? 2 : l > maxLen ? 1 : 0));
+}
+
+/** Places the samples of `order` one at a time in the bin `choose` picks among the open ones (-1: a new bin). */
+function greedyPack(
+  lengths: number[],
+  maxLen: number,
+  reasons: number[],
+  order: number[],
+  choose: (room: number[], need: number) => number,
+): RefPlan {
   const room: number[] = [];
   const packOf = new Array<number>(lengths.length).fill(-1);
   for (const i of order) {
     const need = lengths[i]!;
-    let best = -1;
-    for (let b = 0; b < room.length; b++) {
-      if (room[b]! >= need && (best < 0 || room[b]! < room[best]!)) best = b;
-    }
-    if (best < 0) {
-      best = room.length;
-      room.push(maxLen);
-    }
-    room[best]! -= need;
-    packOf[i] = best;
-  }
-  return planFromBins(lengths, packOf, reasons, room.length);
-}
-
-/** First-fit in input order (baseline): the first open bin that fits, else a new one. */
-export function refFirstFit(lengths: number[], maxLen: number): RefPlan {
-  const reasons = lengths.map((l) => (l === 0 ? 2 : l > maxLen ? 1 : 0));
-  const room: number[] = [];
-  const packOf = new Array<number>(lengths.length).fill(-1);
-  lengths.forEach((need, i) => {
-    if (reasons[i] !== 0) return;
-    let b = room.findIndex((r) => r >= need);
+    let b = choose(room, need);
     if (b < 0) {
       b = room.length;
       room.push(maxLen);
     }
     room[b]! -= need;
     packOf[i] = b;
-  });
+  }
   return planFromBins(lengths, packOf, reasons, room.length);
+}
+
+/** Best-fit-decreasing by linear scan: fullest bin that fits, ties → bin opened first. */
+export function refPackBFD(lengths: number[], maxLen: number): RefPlan {
+  const reasons = rejectReasons(lengths, maxLen);
+  const order = lengths.map((_, i) => i).filter((i) => reasons[i] === 0);
+  order.sort((x, y) => lengths[y]! - lengths[x]! || x - y);
+  return greedyPack(lengths, maxLen, reasons, order, (room, need) => {
+    let best = -1;
+    for (let b = 0; b < room.length; b++) {
+      if (room[b]! >= need && (best < 0 || room[b]! < room[best]!)) best = b;
+    }
+    return best;
+  });
+}
+
+/** First-fit in input order (baseline): the first open bin that fits, else a new one. */
+export function refFirstFit(lengths: number[], maxLen: number): RefPlan {
+  const reasons = rejectReasons(lengths, maxLen);
+  const order = lengths.map((_, i) => i).filter((i) => reasons[i] === 0);
+  return greedyPack(lengths, maxLen, reasons, order, (room, need) => room.findIndex((r) => r >= need));
 }
 
 export interface RefSample {

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import type { RecordOrigin } from '../../src/pipeline/outcomes.js';
 import type { SampleRow } from './corpus.js';
 
 export interface Manifest {
@@ -11,11 +12,8 @@ export interface Manifest {
   files: Array<{ path: string; sha256: string; bytes: number }>;
 }
 
-export interface OutcomeLine {
-  id?: string;
-  ordinal: number;
-  file?: string;
-  line?: number;
+/** A rejected.jsonl / quarantine.jsonl row as read back (its origin fields are the pipeline's own). */
+export interface OutcomeLine extends RecordOrigin {
   reason: string;
   detail?: string;
   error?: string;

@@ -16,7 +16,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { StructureItem } from '../../src/structure/index.js';
-import { analyzeSamples, loadSamples, pythonAvailable, runPython } from './truth.js';
+import { NoTruth, analyzeSamples, loadSamples, pc, printFindings, pythonAvailable, pythonTruth } from './truth.js';
 
 interface Chains {
   key: string;
@@ -42,17 +42,8 @@ test('def-use edges agree with beniget chains (recall >= 99.9%, precision >= 99%
   skip: !pythonAvailable('beniget') && 'no beniget for /usr/bin/python3',
 }, () => {
   const all = analyzeSamples(loadSamples());
-  const noTruth = new Map<string, number>();
-  const bump = (why: string): void => void noTruth.set(why, (noTruth.get(why) ?? 0) + 1);
-  for (const a of all) {
-    if (!a.outcome.ok) bump(`structure rejected it (${a.outcome.reason})`);
-    else if (a.pySegments.length === 0) bump('no Python segment');
-  }
-  const analyzed = all.filter((a) => a.outcome.ok && a.pySegments.length > 0);
-  const truth = runPython<Chains>(
-    'beniget_chains.py',
-    analyzed.map((a) => ({ key: a.sample.key, segments: a.pySegments })),
-  );
+  const noTruth = new NoTruth();
+  const { analyzed, truth } = pythonTruth<Chains>('beniget_chains.py', all, noTruth);
   assert.equal(truth.length, analyzed.length);
   let uses = 0;
   let agreed = 0;
@@ -67,10 +58,15 @@ test('def-use edges agree with beniget chains (recall >= 99.9%, precision >= 99%
     if (!t.ok || !a.outcome.ok) {
       skipped++;
       const e = t.error ?? '?';
-      bump(e.startsWith('beniget') ? `beniget fails (${e.split(' ')[1]})` : `CPython cannot parse it (${e})`);
+      noTruth.bump(e.startsWith('beniget') ? `beniget fails (${e.split(' ')[1]})` : `CPython cannot parse it (${e})`);
       return;
     }
     const res = a.outcome.result;
+    let cps: string[] | undefined;
+    const show = (i: number): string => {
+      cps ??= Array.from(a.sample.response);
+      return JSON.stringify(cps.slice(res.items[i]!.start, res.items[i]!.end).join('').trim().slice(0, 60));
+    };
     const edges = new Set(res.edges.map(([f, to]) => `${f}>${to}`));
     const byUse = new Map<number, { item: number; defs: Set<number>; name: string }>();
     const truthEdges = new Set<string>();
@@ -94,9 +90,6 @@ test('def-use edges agree with beniget chains (recall >= 99.9%, precision >= 99%
       const missing = [...u.defs].filter((d) => !edges.has(`${d}>${u.item}`));
       if (missing.length === 0) agreed++;
       else if (misses.length < 30) {
-        const cps = Array.from(a.sample.response);
-        const show = (i: number) =>
-          JSON.stringify(cps.slice(res.items[i]!.start, res.items[i]!.end).join('').trim().slice(0, 60));
         misses.push(
           `${a.sample.key} use of ${u.name}@${ucp} in ${show(u.item)} lacks def ${missing.map(show).join(', ')}`,
         );
@@ -106,29 +99,20 @@ test('def-use edges agree with beniget chains (recall >= 99.9%, precision >= 99%
       ourEdges++;
       if (truthEdges.has(e)) supported++;
       else if (extras.length < 40 && process.env.CODEBLOCK_SHOW_EXTRAS) {
-        const cps = Array.from(a.sample.response);
         const [f, to] = e.split('>').map(Number) as [number, number];
-        const show = (i: number) =>
-          JSON.stringify(cps.slice(res.items[i]!.start, res.items[i]!.end).join('').trim().slice(0, 60));
         extras.push(`${a.sample.key} ${show(f)} -> ${show(to)}`);
       }
     }
   });
   const rate = agreed / uses;
   const precision = supported / ourEdges;
-  const reasons = [...noTruth]
-    .sort((x, y) => y[1] - x[1])
-    .map(([k, n]) => `${n} ${k}`)
-    .join('; ');
-  const pc = (x: number): string => `${(100 * x).toFixed(3)}%`;
   console.log(
     `# beniget recall: ${agreed}/${uses} uses = ${pc(rate)}; precision ${supported}/${ourEdges} edges = ${pc(precision)}; ` +
       `${unmapped} chain ends outside items`,
   );
   const without = all.length - analyzed.length + skipped;
-  console.log(`# without truth: ${without} of ${all.length} records (${skipped} analyzed ones) — ${reasons}`);
-  for (const m of misses) console.log(`#   miss: ${m}`);
-  for (const m of extras) console.log(`#   extra: ${m}`);
+  console.log(`# without truth: ${without} of ${all.length} records (${skipped} analyzed ones) — ${noTruth}`);
+  printFindings(misses, extras);
   assert.ok(uses > 5000, `too few uses checked: ${uses}`);
   assert.ok(ourEdges > 5000, `too few edges checked: ${ourEdges}`);
   assert.ok(rate >= 0.999, `recall ${(100 * rate).toFixed(3)}% < 99.9%`);

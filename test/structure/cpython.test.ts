@@ -10,7 +10,16 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyzeSamples, loadSamples, pythonAvailable, runPython, trimRange } from './truth.js';
+import {
+  NoTruth,
+  analyzeSamples,
+  loadSamples,
+  pc,
+  printFindings,
+  pythonAvailable,
+  pythonTruth,
+  trimRange,
+} from './truth.js';
 
 interface SegOut {
   ok: boolean;
@@ -29,17 +38,8 @@ test('items agree with CPython ast statement spans (recall and precision >= 99.9
   const samples = loadSamples();
   assert.ok(samples.length > 1000, `expected the shared data (found ${samples.length} samples)`);
   const all = analyzeSamples(samples);
-  const noTruth = new Map<string, number>();
-  const bump = (why: string): void => void noTruth.set(why, (noTruth.get(why) ?? 0) + 1);
-  for (const a of all) {
-    if (!a.outcome.ok) bump(`structure rejected it (${a.outcome.reason})`);
-    else if (a.pySegments.length === 0) bump('no Python segment');
-  }
-  const analyzed = all.filter((a) => a.outcome.ok && a.pySegments.length > 0);
-  const truth = runPython<{ key: string; segments: SegOut[] }>(
-    'cpython_spans.py',
-    analyzed.map((a) => ({ key: a.sample.key, segments: a.pySegments })),
-  );
+  const noTruth = new NoTruth();
+  const { analyzed, truth } = pythonTruth<{ key: string; segments: SegOut[] }>('cpython_spans.py', all, noTruth);
   assert.equal(truth.length, analyzed.length);
   let checked = 0;
   let agreed = 0;
@@ -70,7 +70,7 @@ test('items agree with CPython ast statement spans (recall and precision >= 99.9
       if (!seg.ok) {
         skippedSegments++; // CPython rejects it (Python 2, pseudo-code): no truth to compare
         parsedAll = false;
-        bump(`CPython cannot parse a segment (${(seg.error ?? '').split(':')[0]})`);
+        noTruth.bump(`CPython cannot parse a segment (${(seg.error ?? '').split(':')[0]})`);
         return;
       }
       for (const [s, e, type] of seg.simple!) {
@@ -115,18 +115,12 @@ test('items agree with CPython ast statement spans (recall and precision >= 99.9
   });
   const recall = agreed / checked;
   const precision = correct / items;
-  const reasons = [...noTruth]
-    .sort((x, y) => y[1] - x[1])
-    .map(([k, n]) => `${n} ${k}`)
-    .join('; ');
-  const pc = (x: number): string => `${(100 * x).toFixed(3)}%`;
   console.log(
     `# CPython recall: ${agreed}/${checked} = ${pc(recall)}; precision ${correct}/${items} = ${pc(precision)}`,
   );
   const without = all.length - analyzed.length;
-  console.log(`# without truth: ${without} of ${all.length} records, ${skippedSegments} segments — ${reasons}`);
-  for (const m of misses) console.log(`#   miss: ${m}`);
-  for (const m of extras) console.log(`#   extra: ${m}`);
+  console.log(`# without truth: ${without} of ${all.length} records, ${skippedSegments} segments — ${noTruth}`);
+  printFindings(misses, extras);
   assert.ok(checked > 10000, `too few statements checked: ${checked}`);
   assert.ok(items > 10000, `too few items checked: ${items}`);
   assert.ok(recall >= THRESHOLD, `recall ${(100 * recall).toFixed(3)}% < 99.9%`);

@@ -103,3 +103,49 @@ export function trimRange(cps: string[], start: number, end: number): [number, n
   while (e > s && ws.test(cps[e - 1]!)) e--;
   return [s, e];
 }
+
+/** Records without truth, counted by reason; `toString` lists them most frequent first (`N reason; …`). */
+export class NoTruth {
+  private readonly counts = new Map<string, number>();
+
+  bump(why: string): void {
+    this.counts.set(why, (this.counts.get(why) ?? 0) + 1);
+  }
+
+  toString(): string {
+    return [...this.counts]
+      .sort((x, y) => y[1] - x[1])
+      .map(([k, n]) => `${n} ${k}`)
+      .join('; ');
+  }
+}
+
+/**
+ * The records the structure stage accepted with at least one Python segment, and tools/py/<script>'s
+ * answer for each (one line per record, in order); the others are counted in `noTruth`.
+ */
+export function pythonTruth<T>(
+  script: string,
+  all: Analyzed[],
+  noTruth: NoTruth,
+): { analyzed: Analyzed[]; truth: T[] } {
+  for (const a of all) {
+    if (!a.outcome.ok) noTruth.bump(`structure rejected it (${a.outcome.reason})`);
+    else if (a.pySegments.length === 0) noTruth.bump('no Python segment');
+  }
+  const analyzed = all.filter((a) => a.outcome.ok && a.pySegments.length > 0);
+  const truth = runPython<T>(
+    script,
+    analyzed.map((a) => ({ key: a.sample.key, segments: a.pySegments })),
+  );
+  return { analyzed, truth };
+}
+
+/** A rate as a percentage with three decimals. */
+export const pc = (x: number): string => `${(100 * x).toFixed(3)}%`;
+
+/** Prints the examples a truth test collected, one `#   miss: …` / `#   extra: …` line each. */
+export function printFindings(misses: string[], extras: string[]): void {
+  for (const m of misses) console.log(`#   miss: ${m}`);
+  for (const m of extras) console.log(`#   extra: ${m}`);
+}
