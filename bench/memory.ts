@@ -144,7 +144,8 @@ async function oneRun(
   };
   if (r.code !== 0) run.error = `exit ${r.code ?? r.signal}: ${r.stderrTail.slice(-400)}`;
   log(
-    `memory: ${records} records (${scorer}): peak RSS ${run.peak_rss_mb ?? '?'} MiB, ${run.seconds} s${run.error ? ` — ${run.error}` : ''}`,
+    `memory: ${records} records (${scorer}): peak RSS ${run.peak_rss_mb ?? '?'} MiB, ${run.seconds} ` +
+      `s${run.error ? ` — ${run.error}` : ''}`,
   );
   return run;
 }

@@ -120,7 +120,11 @@ export function stableStringify(value: unknown): string {
   const keys = Object.keys(value as Record<string, unknown>)
     .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
     .sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${stableStringify((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  return (
+    '{' +
+    `${keys.map((k) => `${JSON.stringify(k)}:${stableStringify((value as Record<string, unknown>)[k])}`).join(',')}` +
+    '}'
+  );
 }
 
 export function readMarker(path: string): PartMarker | undefined {

@@ -77,7 +77,9 @@ export function findPythonStdlib(explicit?: string): string {
     if (existsSync(join(dir, 'os.py')) && existsSync(join(dir, 'json'))) return dir;
   }
   throw new CodeblockError(
-    `no Python standard library found (looked for os.py in ${explicit ? explicit : env ? `CODEBLOCK_PY_STDLIB=${env}` : `${tried.filter((d) => d.startsWith('/usr/lib/')).join(', ')}, …`}); install python3 or set CODEBLOCK_PY_STDLIB`,
+    'no Python standard library found (looked for os.py in ' +
+      `${explicit ? explicit : env ? `CODEBLOCK_PY_STDLIB=${env}` : `${tried.filter((d) => d.startsWith('/usr/lib/')).join(', ')}, …`}` +
+      '); install python3 or set CODEBLOCK_PY_STDLIB',
     'E_INPUT',
   );
 }
@@ -322,9 +324,16 @@ function instructionFor(u: PyUnit, rng: Rng): string {
     return s;
   }
   if (variant === 2) {
-    return `Implement a function \`${u.name}(${params.join(', ')})\` that ${doc.replace(/^(return|returns)\b/i, 'returns')}. Your solution should be efficient and handle edge cases.`;
+    return (
+      `Implement a function \`${u.name}(${params.join(', ')})\` that ` +
+      `${doc.replace(/^(return|returns)\b/i, 'returns')}. Your solution should be efficient and handle edge ` +
+      'cases.'
+    );
   }
-  return `In the \`${basename(u.module, '.py')}\` module we need a helper \`${u.name}\`. ${sentence(doc[0]!.toUpperCase() + doc.slice(1))} Write it in Python.`;
+  return (
+    `In the \`${basename(u.module, '.py')}\` module we need a helper \`${u.name}\`. ` +
+    `${sentence(doc[0]!.toUpperCase() + doc.slice(1))} Write it in Python.`
+  );
 }
 
 function usageBlock(u: PyUnit, rng: Rng): string {

@@ -123,7 +123,10 @@ function summaryTable(sums: RunSummary[]): string {
   const body = rows
     .map(
       ([label, key, f]) =>
-        `<tr><th scope="row">${esc(label)}</th>${sums.map((s, r) => `<td data-k="${key}" data-run="${r}">${f(s)}</td>`).join('')}</tr>`,
+        '<tr><th ' +
+        `scope="row">${esc(label)}</th>` +
+        `${sums.map((s, r) => `<td data-k="${key}" data-run="${r}">${f(s)}</td>`).join('')}` +
+        '</tr>',
     )
     .join('');
   return `<table class="sum">${head}${body}</table>`;
@@ -197,7 +200,10 @@ function runSection(s: RunSummary, r: number): string {
     statusBars(s, r),
     reasonsBars(s, r),
   ].filter(Boolean);
-  return `<section class="run" data-run="${r}"><h3>${esc(s.label)} <small>${esc(s.dir)}</small></h3><div class="charts">${charts.map((c) => `<figure>${c}</figure>`).join('')}</div></section>`;
+  return (
+    `<section class="run" data-run="${r}"><h3>${esc(s.label)} <small>${esc(s.dir)}</small></h3><div ` +
+    `class="charts">${charts.map((c) => `<figure>${c}</figure>`).join('')}</div></section>`
+  );
 }
 
 /** Character-level overlap of supervision between the primary run and each other run, on samples both wrote. */
@@ -223,10 +229,18 @@ function compareTable(c: Collected): string {
     }
     const union = a + b - both;
     rows.push(
-      `<tr><td>${esc(c.runs[0]!.label)} vs ${esc(c.runs[r]!.label)}</td><td data-k="compare.shared" data-run="${r}">${shared}</td><td>${a}</td><td>${b}</td><td>${both}</td><td data-k="compare.jaccard" data-run="${r}">${union ? (both / union).toFixed(3) : '–'}</td></tr>`,
+      `<tr><td>${esc(c.runs[0]!.label)} vs ${esc(c.runs[r]!.label)}</td><td data-k="compare.shared" ` +
+        `data-run="${r}">${shared}</td><td>${a}</td><td>${b}</td><td>${both}</td><td data-k="compare.jaccard" ` +
+        `data-run="${r}">${union ? (both / union).toFixed(3) : '–'}</td></tr>`,
     );
   }
-  return `<section id="compare"><h2>Mode comparison</h2><p>Supervised response characters on the samples both runs wrote (among the samples in this report). Open a sample below and pick a run to compare: characters only the first run supervises, only the other, or both.</p><table class="sum"><tr><th>runs</th><th>shared samples</th><th>chars A</th><th>chars B</th><th>both</th><th>Jaccard</th></tr>${rows.join('')}</table></section>`;
+  return (
+    '<section id="compare"><h2>Mode comparison</h2><p>Supervised response characters on the samples both runs ' +
+    'wrote (among the samples in this report). Open a sample below and pick a run to compare: characters only the ' +
+    'first run supervises, only the other, or both.</p><table class="sum"><tr><th>runs</th><th>shared ' +
+    'samples</th><th>chars A</th><th>chars ' +
+    `B</th><th>both</th><th>Jaccard</th></tr>${rows.join('')}</table></section>`
+  );
 }
 
 function lenOf(r: number[]): number {

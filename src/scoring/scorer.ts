@@ -568,7 +568,8 @@ export function meanNll(logprob: ArrayLike<number>): number | null {
 const cudaHelp = () =>
   `onnxruntime-node does not ship the CUDA provider libraries: install libonnxruntime_providers_cuda.so + ` +
   `libonnxruntime_providers_shared.so matching onnxruntime ${ort.env.versions.common} (with CUDA 12 + cuDNN 9) into ` +
-  `node_modules/onnxruntime-node/bin/napi-v*/${process.platform}/${process.arch}/ — see docs/scoring.md — or use --device cpu`;
+  `node_modules/onnxruntime-node/bin/napi-v*/${process.platform}/${process.arch}/ — see docs/scoring.md — or ` +
+  'use --device cpu';
 
 /** Fail fast (one line, before ONNX Runtime logs its own loader errors) when the CUDA provider is absent. */
 function checkCudaProvider(): void {
@@ -658,7 +659,8 @@ function emptyPast(inp: ValueInfo, cfg: ModelConfig, B: number): ort.Tensor {
   const d = inp.dims ?? [];
   if (d.length !== 4)
     throw new CodeblockError(
-      `cannot feed an empty past for "${inp.name}": expected rank 4 [batch, heads, past, head_dim], got ${d.length ? `rank ${d.length}` : 'no shape'}`,
+      `cannot feed an empty past for "${inp.name}": expected rank 4 [batch, heads, past, head_dim], got ` +
+        `${d.length ? `rank ${d.length}` : 'no shape'}`,
       'E_MODEL_INPUTS',
     );
   const heads = d[1]!.value ?? cfg.kvHeads;

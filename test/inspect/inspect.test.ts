@@ -143,7 +143,8 @@ test('items marked selected are exactly the item spans select recorded, wholly s
         .filter((x) => x.kind === 'item')
         .map(
           (x) =>
-            `${x.start - place.responseStart + place.responseOffset}:${x.end - place.responseStart + place.responseOffset}`,
+            `${x.start - place.responseStart + place.responseOffset}:` +
+            `${x.end - place.responseStart + place.responseOffset}`,
         ),
     );
     for (const it of s.items) {

@@ -88,7 +88,8 @@ test('parquet: DuckDB reads back every column of every pack, in order, with stan
     );
     // the supervised count agrees with the labels, as DuckDB computes it
     const check = await duck<{ bad: bigint }>(
-      `SELECT count(*) AS bad FROM read_parquet('${file}') WHERE num_supervised != len(list_filter(labels, x -> x != -100))`,
+      `SELECT count(*) AS bad FROM read_parquet('${file}') WHERE num_supervised != len(list_filter(labels, x -> ` +
+        'x != -100))',
     );
     assert.equal(Number(check[0]!.bad), 0);
   } finally {

@@ -59,7 +59,8 @@ test('every bad-input kind ends where it must, with the right reason', async (t)
       assert.equal(
         got,
         want,
-        `ordinal ${c.ordinal}: ${entry ? JSON.stringify({ ...entry, detail: entry.detail?.slice(0, 200), error: entry.error?.slice(0, 200) }) : 'not listed'}`,
+        `ordinal ${c.ordinal}: ` +
+          `${entry ? JSON.stringify({ ...entry, detail: entry.detail?.slice(0, 200), error: entry.error?.slice(0, 200) }) : 'not listed'}`,
       );
       if (entry) {
         if (entry.file !== undefined) assert.equal(basename(entry.file), c.file);
@@ -117,7 +118,8 @@ test('a damaged compressed file is recorded in manifest.json, not only in a stde
   for (const tr of corpus.truncated) {
     assert.ok(
       mentions(manifest, tr.file),
-      `manifest.json does not mention that ${tr.file} is damaged (stderr said: ${stderr.split('\n').find((l) => l.includes(tr.file))})`,
+      `manifest.json does not mention that ${tr.file} is damaged (stderr said: ` +
+        `${stderr.split('\n').find((l) => l.includes(tr.file))})`,
     );
   }
 });

@@ -55,7 +55,8 @@ test('Qwen2.5 chat template renders as HF apply_chat_template (hand-checked stri
   assert.equal(cps(r2.text).slice(r2.responseStart, r2.responseEnd).join(''), 'print("😀")\r\n');
   assert.equal(
     qwen25.chatTemplate!.render([{ role: 'user', content: 'hi' }], true),
-    '<|im_start|>system\nYou are Qwen, created by Alibaba Cloud. You are a helpful assistant.<|im_end|>\n<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n',
+    '<|im_start|>system\nYou are Qwen, created by Alibaba Cloud. You are a helpful assistant.<|im_end|>\n' +
+      '<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n',
   );
 });
 
@@ -251,7 +252,8 @@ test('tokenizer.json path with a template file; strftime_now is pinned; errors a
     const jinja = join(dir, 't.jinja');
     writeFileSync(
       jinja,
-      "{{ strftime_now('%d %b %Y') }}|{% for m in messages %}<{{ m.role }}>{{ m.content | trim }}</{{ m.role }}>{% endfor %}",
+      "{{ strftime_now('%d %b %Y') }}|{% for m in messages %}<{{ m.role }}>{{ m.content | trim }}</{{ m.role " +
+        '}}>{% endfor %}',
     );
     const tok = await TargetTokenizer.load(dir, { template: jinja });
     const r = tok.renderConversation([{ role: 'user', content: 'hi' }], '  padded answer\n');
