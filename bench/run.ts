@@ -10,13 +10,18 @@
  * Knobs (CLI flags of `codeblock bench` win over environment variables):
  *   --records N / CODEBLOCK_BENCH_RECORDS            generated pool for the tokenize+mask+pack section (default 10000)
  *   --workers N / CODEBLOCK_BENCH_WORKERS            workers of the structure / analyze stages (default 2)
- *   CODEBLOCK_BENCH_QUICK=1                          smoke-run sizes (≈1–2 min); results go to a temp file, docs untouched
- *   CODEBLOCK_BENCH_SECTIONS=a,b                     run only these sections (structure, workers, mask_pack, scoring, packing, memory)
+ *   CODEBLOCK_BENCH_QUICK=1                          smoke-run sizes (≈1–2 min); results go to a temp file, docs
+ *                                                    untouched
+ *   CODEBLOCK_BENCH_SECTIONS=a,b                     run only these sections (structure, workers, mask_pack, scoring,
+ *                                                    packing, memory)
  *   CODEBLOCK_BENCH_MEMORY_SIZES=10000,100000,300000 pool sizes of the memory section (`--scorer none`)
- *   CODEBLOCK_BENCH_SCORED_RECORDS=N                 pool size of the scored (`--scorer lm`) memory run (default 1000; 0 = skip)
- *   CODEBLOCK_BENCH_HEAP_CAP=records:MiB             one extra memory run with V8's old space capped (diagnostic; off by default)
+ *   CODEBLOCK_BENCH_SCORED_RECORDS=N                 pool size of the scored (`--scorer lm`) memory run (default 1000;
+ *                                                    0 = skip)
+ *   CODEBLOCK_BENCH_HEAP_CAP=records:MiB             one extra memory run with V8's old space capped (diagnostic; off
+ *                                                    by default)
  *   CODEBLOCK_BENCH_RESULTS=path                     where to write results.json (default bench/results.json)
- *   CODEBLOCK_BENCH_DOCS=path|none                   docs file whose results block is rewritten (default docs/benchmarks.md)
+ *   CODEBLOCK_BENCH_DOCS=path|none                   docs file whose results block is rewritten (default
+ *                                                    docs/benchmarks.md)
  *   CODEBLOCK_BENCH_WORKDIR=dir, CODEBLOCK_BENCH_KEEP=1  scratch directory (default a temp dir, removed at the end)
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -614,9 +619,8 @@ export function resultsMarkdown(r: BenchResults, resultsLink: string): string {
               (typeof dflt === 'number' && typeof hc.peak_rss_mb === 'number' && hc.peak_rss_mb < 0.9 * dflt
                 ? "; the rest of the default run's RSS is garbage V8 lets accumulate before collecting."
                 : '; the peak is not heap growth (native memory, or start-up).')
-          : `Heap check: with V8's old space capped at ${hc.heap_cap_mb} MiB the ${int(hc.records)}-record run fails (${String(
-              hc.error ?? '',
-            )
+          : `Heap check: with V8's old space capped at ${hc.heap_cap_mb} MiB the ${int(hc.records)}-record run fails \
+(${String(hc.error ?? '')
               .slice(0, 160)
               .replace(/\|/g, '\\|')}) — its live data needs more than the cap.`,
       );
@@ -676,13 +680,16 @@ Knobs (environment; \`codeblock bench\` flags win):
 | Variable | Default | Meaning |
 |---|---|---|
 | \`CODEBLOCK_BENCH_RECORDS\` (\`--records\`) | 10000 | generated pool of the tokenize + mask + pack section |
-| \`CODEBLOCK_BENCH_WORKERS\` (\`--workers\`) | 2 | workers of the structure / analyze stages (the Python peer gets as many processes) |
+| \`CODEBLOCK_BENCH_WORKERS\` (\`--workers\`) | 2 | workers of the structure / analyze stages (the Python peer gets as \
+many processes) |
 | \`CODEBLOCK_BENCH_MEMORY_SIZES\` | 10000,100000,300000 | pool sizes of the memory section |
 | \`CODEBLOCK_BENCH_SCORED_RECORDS\` | 1000 | pool of the scored memory run (0 skips it) |
-| \`CODEBLOCK_BENCH_HEAP_CAP\` | off | \`records:MiB\`: one extra memory run under \`node --max-old-space-size=MiB\` (does the live data fit?) |
+| \`CODEBLOCK_BENCH_HEAP_CAP\` | off | \`records:MiB\`: one extra memory run under \`node --max-old-space-size=MiB\` \
+(does the live data fit?) |
 | \`CODEBLOCK_BENCH_SECTIONS\` | all | subset of \`structure,workers,mask_pack,scoring,packing,memory\` |
 | \`CODEBLOCK_BENCH_QUICK=1\` | off | smoke-run sizes (1–2 min); writes to a temp file and leaves this page alone |
-| \`CODEBLOCK_BENCH_RESULTS\` / \`CODEBLOCK_BENCH_DOCS\` | bench/results.json / docs/benchmarks.md | outputs (\`CODEBLOCK_BENCH_DOCS=none\`: no docs) |
+| \`CODEBLOCK_BENCH_RESULTS\` / \`CODEBLOCK_BENCH_DOCS\` | bench/results.json / docs/benchmarks.md | outputs \
+(\`CODEBLOCK_BENCH_DOCS=none\`: no docs) |
 
 One figure at a time, with the project's own commands:
 
@@ -708,7 +715,8 @@ How each figure is measured:
 - **Worker scaling** — the same structure benchmark with 1 worker, the same records and the same 5
   rounds; ratio of the median records/s.
 - **Tokenize + mask + pack** — \`bench/mask_pack.ts\`: the pool is analyzed first with the reference LM
-  (\`--scorer lm\`, as in production: real utilities and prose candidates; not timed) and its analysis records loaded into memory; then exactly the calls \`select\` makes
+  (\`--scorer lm\`, as in production: real utilities and prose candidates; not timed) and its analysis records loaded \
+into memory; then exactly the calls \`select\` makes
   (chat template + encode with offsets, candidates, global budget, native \`labelMask\`, \`packBFD\`,
   \`assemblePacks\`, same chunk sizes) are timed against raw \`Tokenizer.encodeBatch\` of the same
   templated texts on the same tokenizer instance and batches. 5 interleaved rounds; the real

@@ -78,7 +78,11 @@ export function findPythonStdlib(explicit?: string): string {
   }
   throw new CodeblockError(
     'no Python standard library found (looked for os.py in ' +
-      `${explicit ? explicit : env ? `CODEBLOCK_PY_STDLIB=${env}` : `${tried.filter((d) => d.startsWith('/usr/lib/')).join(', ')}, …`}` +
+      (explicit
+        ? explicit
+        : env
+          ? `CODEBLOCK_PY_STDLIB=${env}`
+          : `${tried.filter((d) => d.startsWith('/usr/lib/')).join(', ')}, …`) +
       '); install python3 or set CODEBLOCK_PY_STDLIB',
     'E_INPUT',
   );
@@ -231,15 +235,15 @@ function paramNames(params: string): string[] {
     .filter((p) => p !== 'self' && p !== 'cls' && /^[A-Za-z_]\w*$/.test(p));
 }
 
+/** Parameter names that take a small integer. */
+const INT_PARAM = new RegExp(
+  '(^|_)(n|num|count|size|length|width|height|index|i|j|k|level|depth|pos|offset|limit|max|min|number|indent)($|_)',
+);
+
 /** A plausible literal argument for a parameter, from its name. */
 function sampleArg(name: string, rng: Rng): string {
   const n = name.toLowerCase();
-  if (
-    /(^|_)(n|num|count|size|length|width|height|index|i|j|k|level|depth|pos|offset|limit|max|min|number|indent)($|_)/.test(
-      n,
-    )
-  )
-    return String(1 + rng.int(12));
+  if (INT_PARAM.test(n)) return String(1 + rng.int(12));
   if (/(path|file|filename|dir|directory)/.test(n))
     return rng.pick(["'data/input.txt'", "'/tmp/example.cfg'", "'notes.md'"]);
   if (/(url|uri|host)/.test(n)) return rng.pick(["'https://example.com/a?b=1'", "'localhost'"]);

@@ -31,7 +31,10 @@ export interface ScorerOptions {
   threads?: number;
   /** where fused graphs are cached (default $CODEBLOCK_CACHE or ~/.cache/codeblock). */
   cacheDir?: string;
-  /** how prompt and response are joined: 'plain' = prompt + "\n" + response (default), 'chat' = a minimal role-tagged format. */
+  /**
+   * how prompt and response are joined: 'plain' = prompt + "\n" + response (default), 'chat' = a minimal role-tagged
+   * format.
+   */
   template?: Template;
   /** padded tokens per session.run (B × T_max), default 16384. */
   maxTokensPerBatch?: number;
@@ -39,9 +42,15 @@ export interface ScorerOptions {
   maxBatchSize?: number;
   /** context length override (default: config.json max_position_embeddings / n_positions / n_ctx). */
   maxLength?: number;
-  /** response longer than the context: 'window' (default) scores it in overlapping windows; 'reject' returns status context_overflow. */
+  /**
+   * response longer than the context: 'window' (default) scores it in overlapping windows; 'reject' returns status
+   * context_overflow.
+   */
   overflow?: OverflowPolicy;
-  /** prepend a BOS id when the tokenizer's post-processor adds none: 'auto' (config bos_token_id if any, default), 'never'. */
+  /**
+   * prepend a BOS id when the tokenizer's post-processor adds none: 'auto' (config bos_token_id if any, default),
+   * 'never'.
+   */
   bos?: 'auto' | 'never';
 }
 
@@ -91,7 +100,10 @@ export interface ScoreStats {
   paddingFraction: number;
 }
 
-/** One model input row: `ids`, of which positions [scoreFrom, scoreTo) are scored into record `rec`'s tokens from `tokFrom`. */
+/**
+ * One model input row: `ids`, of which positions [scoreFrom, scoreTo) are scored into record `rec`'s tokens from
+ * `tokFrom`.
+ */
 export interface ScoringRow {
   rec: number;
   ids: number[];

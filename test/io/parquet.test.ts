@@ -87,7 +87,8 @@ test('Parquet written by DuckDB with ZSTD compression and a chat column', async 
     const f = join(dir, 'chat.parquet');
     const duck = await (await DuckDBInstance.create(':memory:')).connect();
     await duck.run(
-      `COPY (SELECT i AS id, [{'role': 'user', 'content': 'q' || i}, {'role': 'assistant', 'content': 'a' || i}] AS messages FROM range(3000) t(i))
+      `COPY (SELECT i AS id, [{'role': 'user', 'content': 'q' || i}, {'role': 'assistant', 'content': 'a' || i}] AS \
+messages FROM range(3000) t(i))
        TO '${f}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 1024)`,
     );
     duck.closeSync();

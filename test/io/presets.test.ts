@@ -244,7 +244,8 @@ test('auto-detection is per file from the first good record; an explicit preset 
   try {
     const a = join(dir, 'a.jsonl');
     const b = join(dir, 'b.jsonl');
-    // a: first line unrecognizable (quarantined, detection continues), then magicoder; a later alpaca-shaped row fails magicoder
+    // a: first line unrecognizable (quarantined, detection continues), then magicoder; a later alpaca-shaped row fails
+    // magicoder
     writeFileSync(
       a,
       [j({ text: 'what' }), j({ instruction: 'Q', response: 'A' }), j({ instruction: 'Q2', output: 'O2' })].join('\n'),

@@ -221,7 +221,8 @@ def load_codeblock_bin(prefix):
 max_len, packs = load_codeblock_bin(sys.argv[1])
 for p in packs:
     assert int((p["labels"] != -100).sum()) == p["num_supervised"]
-print(json.dumps(dict(max_len=max_len, packs=[{k: (v.tolist() if hasattr(v, "tolist") else v) for k, v in p.items()} for p in packs])))
+print(json.dumps(dict(max_len=max_len, packs=[{k: (v.tolist() if hasattr(v, "tolist") else v) for k, v in p.items()} \
+for p in packs])))
 `;
     const scriptPath = join(dir, 'read.py');
     writeFileSync(scriptPath, script);

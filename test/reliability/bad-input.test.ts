@@ -60,7 +60,9 @@ test('every bad-input kind ends where it must, with the right reason', async (t)
         got,
         want,
         `ordinal ${c.ordinal}: ` +
-          `${entry ? JSON.stringify({ ...entry, detail: entry.detail?.slice(0, 200), error: entry.error?.slice(0, 200) }) : 'not listed'}`,
+          (entry
+            ? JSON.stringify({ ...entry, detail: entry.detail?.slice(0, 200), error: entry.error?.slice(0, 200) })
+            : 'not listed'),
       );
       if (entry) {
         if (entry.file !== undefined) assert.equal(basename(entry.file), c.file);

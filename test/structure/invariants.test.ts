@@ -1,4 +1,7 @@
-/** Property test: hostile mixes of markdown, Python fragments and odd characters never crash and always give well-formed results. */
+/**
+ * Property test: hostile mixes of markdown, Python fragments and odd characters never crash and always give well-formed
+ * results.
+ */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';

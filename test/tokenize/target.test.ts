@@ -305,7 +305,8 @@ test('renderAndEncode batches conversations; identical input gives identical ids
 test('the tokenizer loads and encodes identically inside a worker thread', async () => {
   const src = `
     import { parentPort, workerData } from 'node:worker_threads';
-    const { TargetTokenizer } = await import(${JSON.stringify(new URL('../../src/tokenize/index.js', import.meta.url).href)});
+    const { TargetTokenizer } = await \
+import(${JSON.stringify(new URL('../../src/tokenize/index.js', import.meta.url).href)});
     const tok = await TargetTokenizer.load('qwen2.5');
     const r = tok.renderConversation(workerData.prompt, workerData.response);
     const e = await tok.encode(r.text);
