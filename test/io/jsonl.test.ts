@@ -11,7 +11,7 @@ const j = (o: unknown): string => JSON.stringify(o);
 const rec = (id: string, response = `print(${JSON.stringify(id)})`): string =>
   j({ id, instruction: `task ${id}`, response });
 
-test('mixed file: every non-blank line is exactly one record or one quarantine entry (accounting invariant)', async () => {
+test('mixed file: every non-blank line is exactly one record or one quarantine entry (accounting)', async () => {
   const { dir, cleanup } = tempDir();
   try {
     const f = join(dir, 'mixed.jsonl');
@@ -144,7 +144,7 @@ function lines(n: number, prefix: string): string {
   return s;
 }
 
-test('.jsonl.gz: read in full; multi-member gzip; truncated gzip keeps the records before the damage and reports the file', async () => {
+test('.jsonl.gz: read in full; multi-member gzip; truncated gzip keeps the records before the damage', async () => {
   const { dir, cleanup } = tempDir();
   try {
     const text = lines(2000, 'g');

@@ -131,7 +131,7 @@ test('parquet: an empty output is a valid file with zero rows', async () => {
   }
 });
 
-test('outputs are byte-identical for identical input, sha256 in the summary matches the file, no temp files remain', () => {
+test('outputs are byte-identical for identical input, summary sha256 matches the file, no temp files remain', () => {
   const a = tmp();
   const b = tmp();
   try {

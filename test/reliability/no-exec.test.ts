@@ -175,7 +175,7 @@ const chat = {
   ],
 };
 
-test('no code from the data is ever executed: run, items and inspect leave no marker; the HTML report escapes record text', () => {
+test('no code from the data runs: run, items, inspect leave no marker; the HTML report escapes record text', () => {
   const pool = join(work, 'payloads.jsonl');
   const chatPool = join(work, 'chat.jsonl');
   writeFileSync(pool, `${records.map((r) => JSON.stringify(r)).join('\n')}\n`);

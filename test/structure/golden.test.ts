@@ -149,7 +149,7 @@ test('prose in code: comments and docstrings, not items', () => {
   );
 });
 
-test('spans: whole-line statements cover indentation and the trailing newline; multi-line statements are one item', () => {
+test('spans: whole-line statements cover indentation and trailing newline; a multi-line statement is one item', () => {
   const code = 'def f(x):\n    y = (x +\n         1)\n    if y: return y  # why\n    return 0\n';
   const r = analyze(code);
   assert.deepEqual(

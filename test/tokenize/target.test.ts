@@ -238,7 +238,7 @@ test('template none: prompt turns + "\\n" + response, no chat markup', async () 
   assert.equal(plain.renderConversation([], 'only').text, 'only');
 });
 
-test('tokenizer.json path with a template file; strftime_now is pinned; errors are one-line CodeblockErrors', async () => {
+test('tokenizer.json path + template file; strftime_now is pinned; errors are one-line CodeblockErrors', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cb-tok-'));
   try {
     const preset = resolvePreset('qwen3');
