@@ -236,6 +236,7 @@ function paramNames(params: string): string[] {
 }
 
 /** Parameter names that take a small integer. */
+// biome-ignore lint/complexity/useRegexLiterals: as a literal the line would pass 120 columns
 const INT_PARAM = new RegExp(
   '(^|_)(n|num|count|size|length|width|height|index|i|j|k|level|depth|pos|offset|limit|max|min|number|indent)($|_)',
 );
