@@ -90,7 +90,10 @@ export interface MaskPackBenchResult {
   stages: MaskPackStages;
   /** Share of the pipeline time spent tokenizing (both passes). */
   tokenize_share: number;
-  /** One select-side tokenization split up (median of rounds, seconds): chat template; encodeBatch + getIds + getOffsets. */
+  /**
+   * One select-side tokenization split up (median of rounds, seconds): chat template; encodeBatch + getIds +
+   * getOffsets.
+   */
   components: { render: number; encode_with_offsets: number };
   /** real select() (with I/O) tokens/s ÷ raw encodeBatch tokens/s. */
   select_ratio: number | null;

@@ -7,8 +7,9 @@
  * exit, prints its own VmHWM from /proc/self/status (the kernel's peak resident set of the whole
  * process, worker threads included) on stderr; the parent also polls /proc/<pid>/status VmHWM as
  * a cross-check. (`process.resourceUsage().maxRSS` is not used: on Linux a spawned child's
- * ru_maxrss starts at the RSS of the parent it was forked from, i.e. the harness's own.) Large pools run with `--scorer none` (structure + select: the LM scorer on CPU is
- * too slow for 300K records on 2 cores) — stated in the results; a scored run on a subset gives
+ * ru_maxrss starts at the RSS of the parent it was forked from, i.e. the harness's own.) Large pools
+ * run with `--scorer none` (structure + select: the LM scorer on CPU is too slow for 300K records on
+ * 2 cores) — stated in the results; a scored run on a subset gives
  * the scorer's share.
  *
  * Figures: peak RSS per pool size, growth = peak(largest) ÷ peak(smallest) (1.0 = flat), and
@@ -144,7 +145,8 @@ async function oneRun(
   };
   if (r.code !== 0) run.error = `exit ${r.code ?? r.signal}: ${r.stderrTail.slice(-400)}`;
   log(
-    `memory: ${records} records (${scorer}): peak RSS ${run.peak_rss_mb ?? '?'} MiB, ${run.seconds} s${run.error ? ` — ${run.error}` : ''}`,
+    `memory: ${records} records (${scorer}): peak RSS ${run.peak_rss_mb ?? '?'} MiB, ${run.seconds} ` +
+      `s${run.error ? ` — ${run.error}` : ''}`,
   );
   return run;
 }

@@ -10,13 +10,18 @@
  * Knobs (CLI flags of `codeblock bench` win over environment variables):
  *   --records N / CODEBLOCK_BENCH_RECORDS            generated pool for the tokenize+mask+pack section (default 10000)
  *   --workers N / CODEBLOCK_BENCH_WORKERS            workers of the structure / analyze stages (default 2)
- *   CODEBLOCK_BENCH_QUICK=1                          smoke-run sizes (≈1–2 min); results go to a temp file, docs untouched
- *   CODEBLOCK_BENCH_SECTIONS=a,b                     run only these sections (structure, workers, mask_pack, scoring, packing, memory)
+ *   CODEBLOCK_BENCH_QUICK=1                          smoke-run sizes (≈1–2 min); results go to a temp file, docs
+ *                                                    untouched
+ *   CODEBLOCK_BENCH_SECTIONS=a,b                     run only these sections (structure, workers, mask_pack, scoring,
+ *                                                    packing, memory)
  *   CODEBLOCK_BENCH_MEMORY_SIZES=10000,100000,300000 pool sizes of the memory section (`--scorer none`)
- *   CODEBLOCK_BENCH_SCORED_RECORDS=N                 pool size of the scored (`--scorer lm`) memory run (default 1000; 0 = skip)
- *   CODEBLOCK_BENCH_HEAP_CAP=records:MiB             one extra memory run with V8's old space capped (diagnostic; off by default)
+ *   CODEBLOCK_BENCH_SCORED_RECORDS=N                 pool size of the scored (`--scorer lm`) memory run (default 1000;
+ *                                                    0 = skip)
+ *   CODEBLOCK_BENCH_HEAP_CAP=records:MiB             one extra memory run with V8's old space capped (diagnostic; off
+ *                                                    by default)
  *   CODEBLOCK_BENCH_RESULTS=path                     where to write results.json (default bench/results.json)
- *   CODEBLOCK_BENCH_DOCS=path|none                   docs file whose results block is rewritten (default docs/benchmarks.md)
+ *   CODEBLOCK_BENCH_DOCS=path|none                   docs file whose results block is rewritten (default
+ *                                                    docs/benchmarks.md)
  *   CODEBLOCK_BENCH_WORKDIR=dir, CODEBLOCK_BENCH_KEEP=1  scratch directory (default a temp dir, removed at the end)
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -197,7 +202,8 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
   const machine = machineInfo();
   const vers = await versions();
   log(
-    `machine: ${machine.cores} × ${machine.cpu}; load ${machine.load_at_start}; workers ${o.workers}; pool ${o.records} records${o.quick ? ' (quick)' : ''}; sections ${o.sections.join(',')}`,
+    `machine: ${machine.cores} × ${machine.cpu}; load ${machine.load_at_start}; workers ${o.workers}; pool ` +
+      `${o.records} records${o.quick ? ' (quick)' : ''}; sections ${o.sections.join(',')}`,
   );
   const want = (s: SectionName) => o.sections.includes(s);
   const quick = o.quick;
@@ -440,11 +446,14 @@ export function summaryText(r: BenchResults): string {
   };
   const mem = r.memory.peak_rss_mb as Record<string, number | null>;
   return [
-    `structure.ratio        ${g(r.structure, 'ratio')}×  (target ≥ 10; ${g(r.structure, 'records_per_s')} records/s vs Python ${g(r.structure, 'python_records_per_s')})`,
+    `structure.ratio        ${g(r.structure, 'ratio')}×  (target ≥ 10; ${g(r.structure, 'records_per_s')} ` +
+      `records/s vs Python ${g(r.structure, 'python_records_per_s')})`,
     `workers.scaling        ${g(r.workers, 'scaling')}×  (target ≥ ${0.8 * Number(r.config.workers)})`,
-    `mask_pack.ratio        ${g(r.mask_pack, 'ratio')}×  (target ≥ 0.8; select() with I/O ${g(r.mask_pack, 'select_ratio')}×)`,
+    `mask_pack.ratio        ${g(r.mask_pack, 'ratio')}×  (target ≥ 0.8; select() with I/O ` +
+      `${g(r.mask_pack, 'select_ratio')}×)`,
     `scoring.ratio          ${g(r.scoring, 'ratio')}×  (target ≥ 0.9; padding ${g(r.scoring, 'padding')})`,
-    `packing.efficiency     ${g(r.packing, 'efficiency')}  (${g(r.packing, 'ratio')}× first-fit in order; BFD 1M ${g(r.packing, 'bfd_1m_seconds')} s)`,
+    `packing.efficiency     ${g(r.packing, 'efficiency')}  (${g(r.packing, 'ratio')}× first-fit in order; BFD ` +
+      `1M ${g(r.packing, 'bfd_1m_seconds')} s)`,
     `memory.peak_rss_mb     ${Object.entries(mem)
       .map(([k, v]) => `${k}: ${v ?? 'n/a'}`)
       .join(', ')}  (growth ${g(r.memory, 'growth')}×)`,
@@ -514,16 +523,23 @@ export function resultsMarkdown(r: BenchResults, resultsLink: string): string {
   const L: string[] = [];
   L.push(BEGIN, '', '## Results', '');
   L.push(
-    `Measured ${r.date.slice(0, 16).replace('T', ' ')} UTC by \`${String(r.config.command ?? 'npm run bench')}\`${r.config.quick ? ' (**quick smoke sizes — not reference figures**)' : ''} in ${f(r.total_seconds, 4)} s on ` +
-      `**${m.cores} × ${m.cpu}**${m.virtualized ? ' (vCPUs of a VM)' : ''}, ${m.memory_gb} GB RAM, ${m.platform} (kernel ${m.kernel}); 1-min load average at start ${m.load_at_start ?? 'n/a'} ` +
+    `Measured ${r.date.slice(0, 16).replace('T', ' ')} UTC by ` +
+      `\`${String(r.config.command ?? 'npm run bench')}\`` +
+      `${r.config.quick ? ' (**quick smoke sizes — not reference figures**)' : ''} in ${f(r.total_seconds, 4)} s ` +
+      'on ' +
+      `**${m.cores} × ${m.cpu}**${m.virtualized ? ' (vCPUs of a VM)' : ''}, ${m.memory_gb} GB RAM, ` +
+      `${m.platform} (kernel ${m.kernel}); 1-min load average at start ${m.load_at_start ?? 'n/a'} ` +
       `(the machine is shared: every comparison below interleaves its two sides in the same run).`,
   );
   L.push('');
   L.push(
     `Versions: codeblock ${v.codeblock}, Node ${v.node} (V8 ${v.v8}), onnxruntime-node ${v.onnxruntime_node}` +
-      `${v.onnxruntime ? ` (runtime ${v.onnxruntime})` : ''}, tree-sitter ${v.tree_sitter} + tree-sitter-python ${v.tree_sitter_python}` +
-      `${v.tree_sitter_language_abi ? ` (language ABI ${v.tree_sitter_language_abi})` : ''} compiled into the addon${v.compiler ? ` (${v.compiler})` : ''}, ` +
-      `tokenizers ${v.tokenizers}, piscina ${v.piscina}; peer: Python ${v.python ?? 'n/a'} + beniget ${v.beniget ?? 'n/a'}. ` +
+      `${v.onnxruntime ? ` (runtime ${v.onnxruntime})` : ''}, tree-sitter ${v.tree_sitter} + tree-sitter-python ` +
+      `${v.tree_sitter_python}` +
+      `${v.tree_sitter_language_abi ? ` (language ABI ${v.tree_sitter_language_abi})` : ''} compiled into the ` +
+      `addon${v.compiler ? ` (${v.compiler})` : ''}, ` +
+      `tokenizers ${v.tokenizers}, piscina ${v.piscina}; peer: Python ${v.python ?? 'n/a'} + beniget ` +
+      `${v.beniget ?? 'n/a'}. ` +
       `Workers: ${N}. Raw figures: [${resultsLink}](${resultsLink}).`,
   );
   L.push('');
@@ -536,41 +552,75 @@ export function resultsMarkdown(r: BenchResults, resultsLink: string): string {
   L.push('| Figure | Ratio | Against (same run) | Absolute, beside the ratio | Target | Met |');
   L.push('|---|---|---|---|---|---|');
   L.push(
-    `| Structure (segments, items, def-use, reach, bridge), ${N} workers | ${x(s.ratio)} | Python \`ast\` + beniget, ${N} processes, same records | ${int(s.records_per_s)} vs ${int(s.python_records_per_s)} records/s (${int(s.records)} records of ../shared/data)${typeof s.cpu_ratio === 'number' ? `; CPU-time ratio ${f(s.cpu_ratio)}×` : ''} | ≥ 10× | ${met(s.ratio, '>=', 10)} |`,
+    `| Structure (segments, items, def-use, reach, bridge), ${N} workers | ${x(s.ratio)} | Python \`ast\` + ` +
+      `beniget, ${N} processes, same records | ${int(s.records_per_s)} vs ${int(s.python_records_per_s)} ` +
+      `records/s (${int(s.records)} records of ` +
+      `../shared/data)${typeof s.cpu_ratio === 'number' ? `; CPU-time ratio ${f(s.cpu_ratio)}×` : ''} | ≥ 10× | ` +
+      `${met(s.ratio, '>=', 10)} |`,
   );
   L.push(
-    `| Worker scaling, structure | ${x(w.scaling)} | 1 worker | ${int(w.records_per_s?.['1'])} → ${int(w.records_per_s?.[N])} records/s (Python peer: ${f(w.python_scaling)}×; 1 worker vs 1 process: ${f(w.ratio_1_worker)}×) | ≥ ${0.8 * Number(N)}× (80 % of linear) | ${met(w.scaling, '>=', 0.8 * Number(N))} |`,
+    `| Worker scaling, structure | ${x(w.scaling)} | 1 worker | ${int(w.records_per_s?.['1'])} → ` +
+      `${int(w.records_per_s?.[N])} records/s (Python peer: ${f(w.python_scaling)}×; 1 worker vs 1 process: ` +
+      `${f(w.ratio_1_worker)}×) | ≥ ${0.8 * Number(N)}× (80 % of linear) | ` +
+      `${met(w.scaling, '>=', 0.8 * Number(N))} |`,
   );
   L.push(
-    `| Tokenize + mask + pack (the \`select\` path, no I/O), generated pool | ${x(mp.ratio)} | raw \`tokenizers\` \`encodeBatch\`, same templated texts | ${int(mp.tokens_per_s)} vs ${int(mp.limit_tokens_per_s)} tokens/s (${int(pool?.tokens)} tokens, ${int(pool?.records)} records) | ≥ 0.8× | ${met(mp.ratio, '>=', 0.8)} |`,
+    `| Tokenize + mask + pack (the \`select\` path, no I/O), generated pool | ${x(mp.ratio)} | raw ` +
+      `\`tokenizers\` \`encodeBatch\`, same templated texts | ${int(mp.tokens_per_s)} vs ` +
+      `${int(mp.limit_tokens_per_s)} tokens/s (${int(pool?.tokens)} tokens, ${int(pool?.records)} records) | ≥ ` +
+      `0.8× | ${met(mp.ratio, '>=', 0.8)} |`,
   );
   L.push(
-    `| Tokenize + mask + pack, ../shared/data | ${x(shared?.ratio)} | raw \`encodeBatch\`, same texts | ${int(shared?.tokens_per_s)} vs ${int(shared?.limit_tokens_per_s)} tokens/s (${int(shared?.tokens)} tokens) | ≥ 0.8× | ${met(shared?.ratio, '>=', 0.8)} |`,
+    `| Tokenize + mask + pack, ../shared/data | ${x(shared?.ratio)} | raw \`encodeBatch\`, same texts | ` +
+      `${int(shared?.tokens_per_s)} vs ${int(shared?.limit_tokens_per_s)} tokens/s (${int(shared?.tokens)} ` +
+      `tokens) | ≥ 0.8× | ${met(shared?.ratio, '>=', 0.8)} |`,
   );
   L.push(
-    `| \`select()\` end to end (reads analysis files, writes Parquet), generated pool | ${x(mp.select_ratio)} | raw \`encodeBatch\`, same texts | ${int(mp.pool?.select_tokens_per_s)} tokens/s | ≥ 0.5× (it may encode twice) | ${met(mp.select_ratio, '>=', 0.5)} |`,
+    `| \`select()\` end to end (reads analysis files, writes Parquet), generated pool | ${x(mp.select_ratio)} | ` +
+      `raw \`encodeBatch\`, same texts | ${int(mp.pool?.select_tokens_per_s)} tokens/s | ≥ 0.5× (it may encode ` +
+      `twice) | ${met(mp.select_ratio, '>=', 0.5)} |`,
   );
   L.push(
-    `| Scoring (default model, CPU) | ${x(sc.ratio)} | raw \`session.run\`, same batches | ${int(sc.tokens_per_s)} vs ${int(sc.raw_tokens_per_s)} tokens/s; padding ${pct(sc.padding)}${sc.fused_speedup ? `; fused head ${f(sc.fused_speedup)}× faster than logits + JS log-softmax` : ''} | ≥ 0.9× | ${met(sc.ratio, '>=', 0.9)} |`,
+    `| Scoring (default model, CPU) | ${x(sc.ratio)} | raw \`session.run\`, same batches | ` +
+      `${int(sc.tokens_per_s)} vs ${int(sc.raw_tokens_per_s)} tokens/s; padding ` +
+      `${pct(sc.padding)}` +
+      `${sc.fused_speedup ? `; fused head ${f(sc.fused_speedup)}× faster than logits + JS log-softmax` : ''} ` +
+      `| ≥ 0.9× | ${met(sc.ratio, '>=', 0.9)} |`,
   );
   L.push(
-    `| Packing efficiency (BFD, max_len 2048, 1M samples) | ${x(pk.ratio, 5)} | first-fit in input order | ${pct(pk.efficiency)} vs ${pct(pk.first_fit_efficiency)}${pk.detail?.nextFit ? ` (next-fit ${pct(pk.detail.nextFit.efficiency)})` : ''} | ≥ 1× | ${met(pk.ratio, '>=', 1)} |`,
+    `| Packing efficiency (BFD, max_len 2048, 1M samples) | ${x(pk.ratio, 5)} | first-fit in input order | ` +
+      `${pct(pk.efficiency)} vs ` +
+      `${pct(pk.first_fit_efficiency)}` +
+      `${pk.detail?.nextFit ? ` (next-fit ${pct(pk.detail.nextFit.efficiency)})` : ''} ` +
+      `| ≥ 1× | ${met(pk.ratio, '>=', 1)} |`,
   );
   L.push(
-    `| Padding left by packing | ${x(pk.padding_reduction)} less | first-fit in input order | ${pct(oneMinus(pk.efficiency))} vs ${pct(oneMinus(pk.first_fit_efficiency))} of pack slots | ≥ 1× | ${met(pk.padding_reduction, '>=', 1)} |`,
+    `| Padding left by packing | ${x(pk.padding_reduction)} less | first-fit in input order | ` +
+      `${pct(oneMinus(pk.efficiency))} vs ${pct(oneMinus(pk.first_fit_efficiency))} of pack slots | ≥ 1× | ` +
+      `${met(pk.padding_reduction, '>=', 1)} |`,
   );
   L.push(
-    `| BFD time, 1M samples | ${x(pk.speedup_vs_ts)} | the same BFD in plain TypeScript | ${f(pk.bfd_1m_seconds)} s native vs ${f(pk.bfd_ts_1m_seconds)} s TS (median) | ≥ 1× | ${met(pk.speedup_vs_ts, '>=', 1)} |`,
+    `| BFD time, 1M samples | ${x(pk.speedup_vs_ts)} | the same BFD in plain TypeScript | ` +
+      `${f(pk.bfd_1m_seconds)} s native vs ${f(pk.bfd_ts_1m_seconds)} s TS (median) | ≥ 1× | ` +
+      `${met(pk.speedup_vs_ts, '>=', 1)} |`,
   );
   L.push(
-    `| Memory: peak RSS of \`run --scorer none\`, ${int(sizes[0])} → ${int(largest)} records | ${x(mem.growth)} | the ${int(sizes[0])}-record pool | ${sizes.map((n) => `${int(n)}: ${mib(mem.peak_rss_mb[String(n)])}`).join(', ')} | flat: ≤ 1.5× | ${met(mem.growth, '<=', 1.5)} |`,
+    `| Memory: peak RSS of \`run --scorer none\`, ${int(sizes[0])} → ${int(largest)} records | ${x(mem.growth)} ` +
+      `| the ${int(sizes[0])}-record pool | ` +
+      `${sizes.map((n) => `${int(n)}: ${mib(mem.peak_rss_mb[String(n)])}`).join(', ')} | flat: ≤ 1.5× | ` +
+      `${met(mem.growth, '<=', 1.5)} |`,
   );
   L.push(
-    `| Memory: peak RSS at ${int(largest)} records | ${x(mem.ratio_to_limit)} | the 1.5 GB limit (1536 MiB) | ${mib(largest !== undefined ? mem.peak_rss_mb[String(largest)] : null)} | ≤ 1× | ${met(mem.ratio_to_limit, '<=', 1)} |`,
+    `| Memory: peak RSS at ${int(largest)} records | ${x(mem.ratio_to_limit)} | the 1.5 GB limit (1536 MiB) | ` +
+      `${mib(largest !== undefined ? mem.peak_rss_mb[String(largest)] : null)} | ≤ 1× | ` +
+      `${met(mem.ratio_to_limit, '<=', 1)} |`,
   );
   if (mem.scored)
     L.push(
-      `| Memory: scored run (\`--scorer lm\`, default model), ${int(mem.scored.records)} records | ${x(typeof mem.scored.peak_rss_mb === 'number' ? mem.scored.peak_rss_mb / 1536 : null)} | the 1.5 GB limit (1536 MiB) | ${mib(mem.scored.peak_rss_mb)}, ${f(mem.scored.records_per_s)} records/s | ≤ 1× | ${met(typeof mem.scored.peak_rss_mb === 'number' ? mem.scored.peak_rss_mb / 1536 : null, '<=', 1)} |`,
+      `| Memory: scored run (\`--scorer lm\`, default model), ${int(mem.scored.records)} records | ` +
+        `${x(typeof mem.scored.peak_rss_mb === 'number' ? mem.scored.peak_rss_mb / 1536 : null)} | the 1.5 GB ` +
+        `limit (1536 MiB) | ${mib(mem.scored.peak_rss_mb)}, ${f(mem.scored.records_per_s)} records/s | ≤ 1× | ` +
+        `${met(typeof mem.scored.peak_rss_mb === 'number' ? mem.scored.peak_rss_mb / 1536 : null, '<=', 1)} |`,
     );
   L.push('');
   const failed = Object.entries(r.sections).filter(([, e]) => e.status !== 'ok');
@@ -586,9 +636,12 @@ export function resultsMarkdown(r: BenchResults, resultsLink: string): string {
       '`codeblock run <pool> -o <out> --scorer none --workers ' +
         N +
         '` (analyze + select, default config, Parquet output), one fresh process per pool; ' +
-        "peak RSS = the process's own VmHWM (/proc/self/status) read at exit — whole process, worker threads included; the parent polls the same counter as a cross-check. " +
-        "(`process.resourceUsage().maxRSS` is not used: on Linux a spawned child's ru_maxrss starts at the RSS of the process it was forked from.) " +
-        '"Analyzed" = records that reached `select`; the generator repeats stdlib units, so large pools hold many exact duplicates (rejected in `analyze`).',
+        "peak RSS = the process's own VmHWM (/proc/self/status) read at exit — whole process, worker threads " +
+        'included; the parent polls the same counter as a cross-check. ' +
+        "(`process.resourceUsage().maxRSS` is not used: on Linux a spawned child's ru_maxrss starts at the RSS " +
+        'of the process it was forked from.) ' +
+        '"Analyzed" = records that reached `select`; the generator repeats stdlib units, so large pools hold ' +
+        'many exact duplicates (rejected in `analyze`).',
       '',
     );
     L.push(
@@ -602,7 +655,12 @@ export function resultsMarkdown(r: BenchResults, resultsLink: string): string {
     ];
     for (const run of runs)
       L.push(
-        `| ${int(run.records)} | ${run.scorer}${run.heap_cap_mb ? `, \`node --max-old-space-size=${run.heap_cap_mb}\`` : ''} | ${mib(run.peak_rss_mb)} | ${mib(run.polled_hwm_mb)} | ${f(run.seconds, 4)} s | ${int(run.records_per_s)} | ${int(run.analyzed)} | ${int(run.duplicates)} | ${int(run.selected)} | ${int(run.packs)}${run.error ? ` (error: ${String(run.error).slice(0, 120).replace(/\|/g, '\\|')})` : ''} |`,
+        `| ${int(run.records)} | ` +
+          `${run.scorer}${run.heap_cap_mb ? `, \`node --max-old-space-size=${run.heap_cap_mb}\`` : ''} | ` +
+          `${mib(run.peak_rss_mb)} | ${mib(run.polled_hwm_mb)} | ${f(run.seconds, 4)} s | ` +
+          `${int(run.records_per_s)} | ${int(run.analyzed)} | ${int(run.duplicates)} | ${int(run.selected)} | ` +
+          `${int(run.packs)}` +
+          `${run.error ? ` (error: ${String(run.error).slice(0, 120).replace(/\|/g, '\\|')})` : ''} |`,
       );
     const hc = mem.heap_capped as Record<string, any> | null;
     if (hc) {
@@ -610,13 +668,15 @@ export function resultsMarkdown(r: BenchResults, resultsLink: string): string {
       L.push('');
       L.push(
         hc.exit === 0
-          ? `Heap check: with V8's old space capped at ${hc.heap_cap_mb} MiB the ${int(hc.records)}-record run still completes, peaking at ${mib(hc.peak_rss_mb)}${typeof dflt === 'number' ? ` (default heap: ${mib(dflt)})` : ''} — the live JS data fits in the cap` +
+          ? `Heap check: with V8's old space capped at ${hc.heap_cap_mb} MiB the ${int(hc.records)}-record run ` +
+              'still completes, peaking at ' +
+              `${mib(hc.peak_rss_mb)}${typeof dflt === 'number' ? ` (default heap: ${mib(dflt)})` : ''} — the live ` +
+              'JS data fits in the cap' +
               (typeof dflt === 'number' && typeof hc.peak_rss_mb === 'number' && hc.peak_rss_mb < 0.9 * dflt
                 ? "; the rest of the default run's RSS is garbage V8 lets accumulate before collecting."
                 : '; the peak is not heap growth (native memory, or start-up).')
-          : `Heap check: with V8's old space capped at ${hc.heap_cap_mb} MiB the ${int(hc.records)}-record run fails (${String(
-              hc.error ?? '',
-            )
+          : `Heap check: with V8's old space capped at ${hc.heap_cap_mb} MiB the ${int(hc.records)}-record run fails \
+(${String(hc.error ?? '')
               .slice(0, 160)
               .replace(/\|/g, '\\|')}) — its live data needs more than the cap.`,
       );
@@ -626,7 +686,9 @@ export function resultsMarkdown(r: BenchResults, resultsLink: string): string {
   if (pool) {
     L.push('### Where the `select` path spends its time', '');
     L.push(
-      `Best round, generated pool (${int(pool.records)} records → ${int(pool.samples)} samples, ${int(pool.tokens)} templated tokens, ${int(pool.packs)} packs at ${pct(pool.packing_efficiency)}). \`select\` tokenizes every record twice (pass A: budget histogram; pass B: masks).`,
+      `Best round, generated pool (${int(pool.records)} records → ${int(pool.samples)} samples, ` +
+        `${int(pool.tokens)} templated tokens, ${int(pool.packs)} packs at ${pct(pool.packing_efficiency)}). ` +
+        `\`select\` tokenizes every record twice (pass A: budget histogram; pass B: masks).`,
       '',
     );
     L.push('| Stage | Seconds | Share |');
@@ -644,14 +706,18 @@ export function resultsMarkdown(r: BenchResults, resultsLink: string): string {
     for (const [k, label] of Object.entries(names))
       L.push(`| ${label} | ${f(st[k], 3)} | ${pct((st[k] ?? 0) / pool.seconds.pipeline)} |`);
     L.push(
-      `| raw \`encodeBatch\` of the same texts (the limit) | ${f(pool.seconds.limit, 3)} | ${pct(pool.seconds.limit / pool.seconds.pipeline)} |`,
+      `| raw \`encodeBatch\` of the same texts (the limit) | ${f(pool.seconds.limit, 3)} | ` +
+        `${pct(pool.seconds.limit / pool.seconds.pipeline)} |`,
     );
     if (pool.components) {
       L.push(
-        `| one tokenization, split: chat template (\`@huggingface/jinja\`) alone | ${f(pool.components.render, 3)} | ${pct(pool.components.render / pool.seconds.pipeline)} |`,
+        `| one tokenization, split: chat template (\`@huggingface/jinja\`) alone | ` +
+          `${f(pool.components.render, 3)} | ${pct(pool.components.render / pool.seconds.pipeline)} |`,
       );
       L.push(
-        `| one tokenization, split: \`encodeBatch\` + \`getIds\` + \`getOffsets\` | ${f(pool.components.encode_with_offsets, 3)} | ${pct(pool.components.encode_with_offsets / pool.seconds.pipeline)} |`,
+        `| one tokenization, split: \`encodeBatch\` + \`getIds\` + \`getOffsets\` | ` +
+          `${f(pool.components.encode_with_offsets, 3)} | ` +
+          `${pct(pool.components.encode_with_offsets / pool.seconds.pipeline)} |`,
       );
     }
     L.push('');
@@ -676,13 +742,16 @@ Knobs (environment; \`codeblock bench\` flags win):
 | Variable | Default | Meaning |
 |---|---|---|
 | \`CODEBLOCK_BENCH_RECORDS\` (\`--records\`) | 10000 | generated pool of the tokenize + mask + pack section |
-| \`CODEBLOCK_BENCH_WORKERS\` (\`--workers\`) | 2 | workers of the structure / analyze stages (the Python peer gets as many processes) |
+| \`CODEBLOCK_BENCH_WORKERS\` (\`--workers\`) | 2 | workers of the structure / analyze stages (the Python peer gets as \
+many processes) |
 | \`CODEBLOCK_BENCH_MEMORY_SIZES\` | 10000,100000,300000 | pool sizes of the memory section |
 | \`CODEBLOCK_BENCH_SCORED_RECORDS\` | 1000 | pool of the scored memory run (0 skips it) |
-| \`CODEBLOCK_BENCH_HEAP_CAP\` | off | \`records:MiB\`: one extra memory run under \`node --max-old-space-size=MiB\` (does the live data fit?) |
+| \`CODEBLOCK_BENCH_HEAP_CAP\` | off | \`records:MiB\`: one extra memory run under \`node --max-old-space-size=MiB\` \
+(does the live data fit?) |
 | \`CODEBLOCK_BENCH_SECTIONS\` | all | subset of \`structure,workers,mask_pack,scoring,packing,memory\` |
 | \`CODEBLOCK_BENCH_QUICK=1\` | off | smoke-run sizes (1–2 min); writes to a temp file and leaves this page alone |
-| \`CODEBLOCK_BENCH_RESULTS\` / \`CODEBLOCK_BENCH_DOCS\` | bench/results.json / docs/benchmarks.md | outputs (\`CODEBLOCK_BENCH_DOCS=none\`: no docs) |
+| \`CODEBLOCK_BENCH_RESULTS\` / \`CODEBLOCK_BENCH_DOCS\` | bench/results.json / docs/benchmarks.md | outputs \
+(\`CODEBLOCK_BENCH_DOCS=none\`: no docs) |
 
 One figure at a time, with the project's own commands:
 
@@ -708,7 +777,8 @@ How each figure is measured:
 - **Worker scaling** — the same structure benchmark with 1 worker, the same records and the same 5
   rounds; ratio of the median records/s.
 - **Tokenize + mask + pack** — \`bench/mask_pack.ts\`: the pool is analyzed first with the reference LM
-  (\`--scorer lm\`, as in production: real utilities and prose candidates; not timed) and its analysis records loaded into memory; then exactly the calls \`select\` makes
+  (\`--scorer lm\`, as in production: real utilities and prose candidates; not timed) and its analysis records loaded \
+into memory; then exactly the calls \`select\` makes
   (chat template + encode with offsets, candidates, global budget, native \`labelMask\`, \`packBFD\`,
   \`assemblePacks\`, same chunk sizes) are timed against raw \`Tokenizer.encodeBatch\` of the same
   templated texts on the same tokenizer instance and batches. 5 interleaved rounds; the real

@@ -152,7 +152,8 @@ export async function versions(): Promise<Versions> {
     '/usr/bin/python3',
     [
       '-c',
-      'import sys\ntry:\n import importlib.metadata as m; b = m.version("beniget")\nexcept Exception: b = ""\nprint(sys.version.split()[0]); print(b)',
+      'import sys\ntry:\n import importlib.metadata as m; b = m.version("beniget")\nexcept Exception: b = ""\n' +
+        'print(sys.version.split()[0]); print(b)',
     ],
     { encoding: 'utf8' },
   );

@@ -37,7 +37,8 @@ export function native(): NativeAddon {
   const path = addonPath();
   if (!existsSync(path)) {
     throw new CodeblockError(
-      `native addon not built (${path} missing): run \`npm rebuild codeblock\` (in a checkout: \`npm run build:native\`); see docs/install.md`,
+      `native addon not built (${path} missing): run \`npm rebuild codeblock\` (in a checkout: \`npm run ` +
+        `build:native\`); see docs/install.md`,
       'E_NATIVE',
     );
   }
@@ -46,7 +47,8 @@ export function native(): NativeAddon {
     cached = require(path) as NativeAddon;
   } catch (err) {
     throw new CodeblockError(
-      `native addon at ${path} failed to load (${(err as Error).message.split('\n')[0]}): rebuild it with \`npm run build:native\``,
+      `native addon at ${path} failed to load (${(err as Error).message.split('\n')[0]}): rebuild it with \`npm ` +
+        `run build:native\``,
       'E_NATIVE',
     );
   }

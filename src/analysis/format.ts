@@ -53,7 +53,9 @@ export interface AnalysisRecord {
   scorer: { spans: number[]; logp: Array<number | null> };
   /** How the scorer treated the record when not plainly (prompt_truncated, response_windowed, first_token_unscored). */
   notes?: string[];
-  /** Instruction-following difficulty, loss(response | prompt) / loss(response) (analyze --ifd); null when undefined. */
+  /**
+   * Instruction-following difficulty, loss(response | prompt) / loss(response) (analyze --ifd); null when undefined.
+   */
   ifd?: number | null;
   /** MinHash signature of the normalized pair (analyze --dedup minhash), for select's global near-duplicate pass. */
   minhash?: string;
@@ -87,7 +89,9 @@ export interface PartMarker {
   ordinals: [number, number] | null;
   files: Array<{ path: string; sha256: string; bytes: number }>;
   scorer: { model: string; modelSha256: string; tokens: number; paddedTokens: number };
-  /** Whole-file problems met while this part was read (e.g. a truncated .gz): records after them could not be counted. */
+  /**
+   * Whole-file problems met while this part was read (e.g. a truncated .gz): records after them could not be counted.
+   */
   inputErrors?: Array<{ file: string; error: string }>;
 }
 
@@ -120,7 +124,11 @@ export function stableStringify(value: unknown): string {
   const keys = Object.keys(value as Record<string, unknown>)
     .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
     .sort();
-  return `{${keys.map((k) => `${JSON.stringify(k)}:${stableStringify((value as Record<string, unknown>)[k])}`).join(',')}}`;
+  return (
+    '{' +
+    `${keys.map((k) => `${JSON.stringify(k)}:${stableStringify((value as Record<string, unknown>)[k])}`).join(',')}` +
+    '}'
+  );
 }
 
 export function readMarker(path: string): PartMarker | undefined {

@@ -85,7 +85,8 @@ export function parseArgs(command: Command, argv: string[]): ParsedArgs {
       if (!spec) {
         const hint = suggest(name, [...byFlag.keys()]);
         throw new CodeblockError(
-          `unknown option ${shown} for \`codeblock ${command}\`${hint ? ` (did you mean --${hint}?)` : ''}; see \`codeblock ${command} --help\``,
+          `unknown option ${shown} for \`codeblock ${command}\`${hint ? ` (did you mean --${hint}?)` : ''}; see ` +
+            `\`codeblock ${command} --help\``,
         );
       }
     } else if (arg.startsWith('-') && arg.length > 1 && !/^-\d/.test(arg)) {

@@ -97,7 +97,9 @@ function commandHelp(cmd: Command): string {
   for (const g of groups) {
     lines.push(`${g}:`);
     for (const s of specs.filter((x) => x.group === g)) {
-      const flag = `${s.short ? `-${s.short}, ` : '    '}--${flagName(s.key)}${s.kind === 'boolean' ? '' : s.choices ? ` <${s.choices.join('|')}>` : ` <${s.kind}>`}`;
+      const flag =
+        `${s.short ? `-${s.short}, ` : '    '}--${flagName(s.key)}` +
+        `${s.kind === 'boolean' ? '' : s.choices ? ` <${s.choices.join('|')}>` : ` <${s.kind}>`}`;
       const def =
         s.default !== undefined && s.kind !== 'boolean'
           ? ` [default: ${Array.isArray(s.default) ? s.default.join(',') : s.default}]`

@@ -51,7 +51,10 @@ export class Progress {
       const width = 24;
       const fill = Math.round(frac * width);
       const eta = rate > 0 ? (this.total - this.count) / rate : Infinity;
-      line = `${this.label} [${'#'.repeat(fill)}${'-'.repeat(width - fill)}] ${this.count.toLocaleString('en-US')}/${this.total.toLocaleString('en-US')} ${(frac * 100).toFixed(1)}%  ${fmtRate(rate)} ${this.unit}/s  ETA ${fmtTime(eta)}`;
+      line =
+        `${this.label} [${'#'.repeat(fill)}${'-'.repeat(width - fill)}] ` +
+        `${this.count.toLocaleString('en-US')}/${this.total.toLocaleString('en-US')} ${(frac * 100).toFixed(1)}%  ` +
+        `${fmtRate(rate)} ${this.unit}/s  ETA ${fmtTime(eta)}`;
     } else {
       line += ` ${this.unit}  ${fmtRate(rate)} ${this.unit}/s  ${fmtTime(secs)}`;
     }

@@ -37,7 +37,8 @@ export function configMarkdown(): string {
       let def = o.default === undefined ? '' : Array.isArray(o.default) ? o.default.join(',') : String(o.default);
       if (o.key === 'workers') def = 'cores';
       lines.push(
-        `| \`--${flagName(o.key)}\`${o.short ? ` / \`-${o.short}\`` : ''} | \`${o.key}\` | ${type} | ${def} | ${o.commands.join(', ')} | ${o.help} |`,
+        `| \`--${flagName(o.key)}\`${o.short ? ` / \`-${o.short}\`` : ''} | \`${o.key}\` | ${type} | ${def} | ` +
+          `${o.commands.join(', ')} | ${o.help} |`,
       );
     }
     lines.push('');

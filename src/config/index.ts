@@ -68,7 +68,8 @@ export function loadConfigFile(path: string): Partial<CodeblockConfig> {
     data = /\.ya?ml$/i.test(path) ? parseYaml(text) : JSON.parse(text);
   } catch (err) {
     throw new CodeblockError(
-      `config file ${path} is not valid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}: ${(err as Error).message.split('\n')[0]}`,
+      `config file ${path} is not valid ${/\.ya?ml$/i.test(path) ? 'YAML' : 'JSON'}: ` +
+        `${(err as Error).message.split('\n')[0]}`,
     );
   }
   if (data === null || data === undefined) return {};
@@ -120,12 +121,14 @@ export function parseShard(spec: string, env: NodeJS.ProcessEnv = process.env): 
       const count = env.CODEBLOCK_SHARD_COUNT ?? env.JOB_COMPLETION_COUNT;
       if (count === undefined)
         throw new CodeblockError(
-          "--shard auto: JOB_COMPLETION_INDEX is set but not the shard count (set CODEBLOCK_SHARD_COUNT to the Job's completions)",
+          '--shard auto: JOB_COMPLETION_INDEX is set but not the shard count (set CODEBLOCK_SHARD_COUNT to the ' +
+            "Job's completions)",
         );
       s = `${env.JOB_COMPLETION_INDEX}/${count}`;
     } else {
       throw new CodeblockError(
-        '--shard auto: neither SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT (Slurm array) nor JOB_COMPLETION_INDEX (Kubernetes Indexed Job) is set',
+        '--shard auto: neither SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT (Slurm array) nor ' +
+          'JOB_COMPLETION_INDEX (Kubernetes Indexed Job) is set',
       );
     }
   }

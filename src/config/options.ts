@@ -132,7 +132,9 @@ const TABLE = [
     kind: 'string',
     default: '0/1',
     commands: ['analyze'],
-    help: 'i/n: analyze only records with ordinal % n == i (or "auto" from SLURM_ARRAY_TASK_ID/COUNT or JOB_COMPLETION_INDEX)',
+    help:
+      'i/n: analyze only records with ordinal % n == i (or "auto" from SLURM_ARRAY_TASK_ID/COUNT or ' +
+      'JOB_COMPLETION_INDEX)',
     group: 'Records',
   },
   {
@@ -151,7 +153,9 @@ const TABLE = [
     choices: ['on', 'off'],
     default: 'on',
     commands: ANALYZE,
-    help: 'sample-level filters (off = ablation: keep every readable pair; no_code then rejects only in item modes — codeblock, items-no-dataflow, random-items — while full and token modes keep prose-only pairs)',
+    help:
+      'sample-level filters (off = ablation: keep every readable pair; no_code then rejects only in item modes — ' +
+      'codeblock, items-no-dataflow, random-items — while full and token modes keep prose-only pairs)',
     group: 'Pair selection',
   },
   {
@@ -196,7 +200,9 @@ const TABLE = [
     kind: 'boolean',
     default: false,
     commands: ANALYZE,
-    help: 'compute IFD = loss(response|prompt) / loss(response) with the scorer (one extra scoring pass) so select can rank pairs by it',
+    help:
+      'compute IFD = loss(response|prompt) / loss(response) with the scorer (one extra scoring pass) so select ' +
+      'can rank pairs by it',
     group: 'Pair selection',
   },
   {
@@ -267,14 +273,18 @@ const TABLE = [
     choices: ['lm', 'none'],
     default: 'lm',
     commands: ANALYZE,
-    help: 'lm: score with the reference LM; none: skip LM scoring (every item utility 1, no prose scores) — for dry runs and structure-only benchmarks',
+    help:
+      'lm: score with the reference LM; none: skip LM scoring (every item utility 1, no prose scores) — for dry ' +
+      'runs and structure-only benchmarks',
     group: 'Scoring',
   },
   {
     key: 'model',
     kind: 'string',
     commands: ANALYZE,
-    help: 'reference LM directory (HF optimum layout: model.onnx, tokenizer.json, config.json); default: the embedded model',
+    help:
+      'reference LM directory (HF optimum layout: model.onnx, tokenizer.json, config.json); default: the embedded ' +
+      'model',
     group: 'Scoring',
   },
   {
@@ -412,7 +422,9 @@ const TABLE = [
     min: 0,
     default: 128,
     commands: SELECT,
-    help: 'memory (MiB) for keeping target-tokenizer encodings between the budget pass and the writing pass; records beyond it are tokenized again (performance only: output is the same)',
+    help:
+      'memory (MiB) for keeping target-tokenizer encodings between the budget pass and the writing pass; records ' +
+      'beyond it are tokenized again (performance only: output is the same)',
     group: 'Selection',
   },
   {
@@ -420,7 +432,9 @@ const TABLE = [
     kind: 'boolean',
     default: false,
     commands: ['select'],
-    help: 'select from an incomplete analysis (missing shards or parts) and report the missing records in the manifest (counts.missing)',
+    help:
+      'select from an incomplete analysis (missing shards or parts) and report the missing records in the ' +
+      'manifest (counts.missing)',
     group: 'Selection',
   },
   {
@@ -440,7 +454,9 @@ const TABLE = [
     kind: 'string',
     default: 'qwen2.5',
     commands: SELECT,
-    help: 'target tokenizer: a preset name or a tokenizer.json path (its tokenizer_config.json beside it gives the chat template)',
+    help:
+      'target tokenizer: a preset name or a tokenizer.json path (its tokenizer_config.json beside it gives the ' +
+      'chat template)',
     group: 'Output',
   },
   {
@@ -480,7 +496,9 @@ const TABLE = [
     min: 1,
     default: 1000,
     commands: ['gen', 'bench'],
-    help: 'gen: records to generate (default 1000); bench: generated pool size for the tokenize+mask+pack section (bench default 10000 when omitted)',
+    help:
+      'gen: records to generate (default 1000); bench: generated pool size for the tokenize+mask+pack section ' +
+      '(bench default 10000 when omitted)',
     group: 'Generator',
   },
   {

@@ -111,7 +111,8 @@ export function parseArraySpec(spec: string, shards: number): number[] {
     const m = /^(\d+)(?:-(\d+)(?::(\d+))?)?$/.exec(part.trim());
     if (!m)
       throw new CodeblockError(
-        `--array: "${part}" is not an index, a range a-b or a stepped range a-b:s (Slurm syntax, e.g. 0-3 or 1,5-7; use --max-parallel for %K)`,
+        `--array: "${part}" is not an index, a range a-b or a stepped range a-b:s (Slurm syntax, e.g. 0-3 or ` +
+          '1,5-7; use --max-parallel for %K)',
       );
     const a = Number(m[1]);
     const b = m[2] === undefined ? a : Number(m[2]);
@@ -343,7 +344,8 @@ export async function submitSlurm(plan: SlurmPlan, opts: SbatchOptions = {}): Pr
   } catch (err) {
     const [, selectLine] = slurmCommandLines(plan, opts.sbatch, analyzeJob);
     throw new CodeblockError(
-      `analyze array ${analyzeJob} was submitted but the select job was not (${(err as Error).message}); submit it with: ${selectLine}`,
+      `analyze array ${analyzeJob} was submitted but the select job was not (${(err as Error).message}); submit ` +
+        `it with: ${selectLine}`,
       'E_SLURM',
     );
   }

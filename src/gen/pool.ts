@@ -77,7 +77,13 @@ export function findPythonStdlib(explicit?: string): string {
     if (existsSync(join(dir, 'os.py')) && existsSync(join(dir, 'json'))) return dir;
   }
   throw new CodeblockError(
-    `no Python standard library found (looked for os.py in ${explicit ? explicit : env ? `CODEBLOCK_PY_STDLIB=${env}` : `${tried.filter((d) => d.startsWith('/usr/lib/')).join(', ')}, …`}); install python3 or set CODEBLOCK_PY_STDLIB`,
+    'no Python standard library found (looked for os.py in ' +
+      (explicit
+        ? explicit
+        : env
+          ? `CODEBLOCK_PY_STDLIB=${env}`
+          : `${tried.filter((d) => d.startsWith('/usr/lib/')).join(', ')}, …`) +
+      '); install python3 or set CODEBLOCK_PY_STDLIB',
     'E_INPUT',
   );
 }
@@ -229,15 +235,16 @@ function paramNames(params: string): string[] {
     .filter((p) => p !== 'self' && p !== 'cls' && /^[A-Za-z_]\w*$/.test(p));
 }
 
+/** Parameter names that take a small integer. */
+// biome-ignore lint/complexity/useRegexLiterals: as a literal the line would pass 120 columns
+const INT_PARAM = new RegExp(
+  '(^|_)(n|num|count|size|length|width|height|index|i|j|k|level|depth|pos|offset|limit|max|min|number|indent)($|_)',
+);
+
 /** A plausible literal argument for a parameter, from its name. */
 function sampleArg(name: string, rng: Rng): string {
   const n = name.toLowerCase();
-  if (
-    /(^|_)(n|num|count|size|length|width|height|index|i|j|k|level|depth|pos|offset|limit|max|min|number|indent)($|_)/.test(
-      n,
-    )
-  )
-    return String(1 + rng.int(12));
+  if (INT_PARAM.test(n)) return String(1 + rng.int(12));
   if (/(path|file|filename|dir|directory)/.test(n))
     return rng.pick(["'data/input.txt'", "'/tmp/example.cfg'", "'notes.md'"]);
   if (/(url|uri|host)/.test(n)) return rng.pick(["'https://example.com/a?b=1'", "'localhost'"]);
@@ -322,9 +329,16 @@ function instructionFor(u: PyUnit, rng: Rng): string {
     return s;
   }
   if (variant === 2) {
-    return `Implement a function \`${u.name}(${params.join(', ')})\` that ${doc.replace(/^(return|returns)\b/i, 'returns')}. Your solution should be efficient and handle edge cases.`;
+    return (
+      `Implement a function \`${u.name}(${params.join(', ')})\` that ` +
+      `${doc.replace(/^(return|returns)\b/i, 'returns')}. Your solution should be efficient and handle edge ` +
+      'cases.'
+    );
   }
-  return `In the \`${basename(u.module, '.py')}\` module we need a helper \`${u.name}\`. ${sentence(doc[0]!.toUpperCase() + doc.slice(1))} Write it in Python.`;
+  return (
+    `In the \`${basename(u.module, '.py')}\` module we need a helper \`${u.name}\`. ` +
+    `${sentence(doc[0]!.toUpperCase() + doc.slice(1))} Write it in Python.`
+  );
 }
 
 function usageBlock(u: PyUnit, rng: Rng): string {

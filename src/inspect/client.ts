@@ -1,7 +1,8 @@
 /**
  * The report's in-page script (plain ES2017, no library): sample list, sample view with items
  * outlined and supervised tokens highlighted, item panel with def-use partners, run comparison.
- * Kept as a string so the report stays one file; it reads its data from #cb-data.
+ * Kept as a string so the report stays one file; it reads its data from #cb-data. Lines longer than
+ * 120 columns are cut into pieces joined with `+` (String.raw where a piece holds a backslash).
  *
  * Rendering: the response (code points) is cut at every item, token and comparison boundary; each
  * piece becomes a text node or a <span class="tk"> carrying its token index (data-t), inside the
@@ -9,7 +10,8 @@
  * one character over several tokens, all with the same range) becomes an empty span, so the number
  * of highlighted tokens is the number of distinct data-t among .tk.sup — exactly num_supervised.
  */
-export const CLIENT_JS = String.raw`(function () {
+export const CLIENT_JS =
+  `(function () {
 'use strict';
 var D = JSON.parse(document.getElementById('cb-data').textContent);
 var listEl = document.getElementById('items-list');
@@ -117,7 +119,8 @@ function buildResponse(s, cmp) {
         var it = s.items[ii];
         host = el('span', 'item st-' + it.status);
         host.dataset.i = String(ii);
-        host.title = '#' + ii + ' ' + it.label + ' · score ' + fx(it.score) + ' · ' + (D.statusText[it.status] || it.status);
+        host.title = '#' + ii + ' ' + it.label + ' · score ' + fx(it.score) + ' · ' + ` +
+  `(D.statusText[it.status] || it.status);
         pre.appendChild(host);
       } else host = pre;
     }
@@ -131,7 +134,8 @@ function buildResponse(s, cmp) {
     if (cls) {
       var sp = el('span', cls.trim(), text);
       if (tk >= 0) sp.dataset.t = String(tk);
-      if (heat && heat[x] >= 0) { sp.style.background = 'rgba(224,123,57,' + (0.6 * Math.min(1, heat[x] * (D.runs[0].q || 0.7))).toFixed(3) + ')'; sp.title = 'GCE u ' + heat[x]; }
+      if (heat && heat[x] >= 0) { sp.style.background = 'rgba(224,123,57,' + (0.6 * Math.min(1, ` +
+  `heat[x] * (D.runs[0].q || 0.7))).toFixed(3) + ')'; sp.title = 'GCE u ' + heat[x]; }
       host.appendChild(sp);
     } else host.appendChild(document.createTextNode(text));
   }
@@ -167,9 +171,12 @@ function drawArrows(pre, i, defs, uses) {
   var defsEl = document.createElementNS(SVGNS, 'defs');
   [['ah-def', '#3b82c4'], ['ah-use', '#e07b39']].forEach(function (m) {
     var mk = document.createElementNS(SVGNS, 'marker');
-    mk.setAttribute('id', m[0]); mk.setAttribute('viewBox', '0 0 10 10'); mk.setAttribute('refX', '9'); mk.setAttribute('refY', '5');
-    mk.setAttribute('markerWidth', '7'); mk.setAttribute('markerHeight', '7'); mk.setAttribute('orient', 'auto-start-reverse');
-    var p = document.createElementNS(SVGNS, 'path'); p.setAttribute('d', 'M0,0L10,5L0,10z'); p.setAttribute('fill', m[1]);
+    mk.setAttribute('id', m[0]); mk.setAttribute('viewBox', '0 0 10 10'); mk.setAttribute('refX', '9'); ` +
+  `mk.setAttribute('refY', '5');
+    mk.setAttribute('markerWidth', '7'); mk.setAttribute('markerHeight', '7'); mk.setAttribute('orient', ` +
+  `'auto-start-reverse');
+    var p = document.createElementNS(SVGNS, 'path'); p.setAttribute('d', 'M0,0L10,5L0,10z'); p.setAttribute('fill', ` +
+  `m[1]);
     mk.appendChild(p); defsEl.appendChild(mk);
   });
   svg.appendChild(defsEl);
@@ -179,7 +186,8 @@ function drawArrows(pre, i, defs, uses) {
     var bend = 10 + Math.min(36, Math.abs(b.y - a.y) / 6);
     var cx = Math.max(2, Math.min(a.x, b.x) - bend);
     var p = document.createElementNS(SVGNS, 'path');
-    p.setAttribute('d', 'M' + (a.x - 1) + ',' + a.y + ' C' + cx + ',' + a.y + ' ' + cx + ',' + b.y + ' ' + (b.x - 2) + ',' + b.y);
+    p.setAttribute('d', 'M' + (a.x - 1) + ',' + a.y + ' C' + cx + ',' + a.y + ' ' + cx + ',' + b.y + ' ' + (b.x - 2) ` +
+  `+ ',' + b.y);
     p.setAttribute('class', 'arrow ' + kind);
     p.setAttribute('marker-end', 'url(#ah-' + kind + ')');
     p.setAttribute('data-from', String(from)); p.setAttribute('data-to', String(to));
@@ -200,15 +208,20 @@ function selectItem(s, i) {
   var it = s.items[i];
   var me = pre.querySelector('.item[data-i="' + i + '"]');
   if (me) me.classList.add('on');
-  it.defs.forEach(function (j) { var e = pre.querySelector('.item[data-i="' + j + '"]'); if (e) e.classList.add('def'); });
-  it.uses.forEach(function (j) { var e = pre.querySelector('.item[data-i="' + j + '"]'); if (e) e.classList.add('use'); });
-  drawArrows(pre, i, it.defs.filter(function (j) { return j !== i; }), it.uses.filter(function (j) { return j !== i; }));
+  it.defs.forEach(function (j) { var e = pre.querySelector('.item[data-i="' + j + '"]'); if (e) ` +
+  `e.classList.add('def'); });
+  it.uses.forEach(function (j) { var e = pre.querySelector('.item[data-i="' + j + '"]'); if (e) ` +
+  `e.classList.add('use'); });
+  drawArrows(pre, i, it.defs.filter(function (j) { return j !== i; }), it.uses.filter(function (j) { return j !== i; ` +
+  `}));
   panel.dataset.item = String(i);
   panel.appendChild(el('b', '', 'Item #' + i + ' — ' + it.label));
   panel.appendChild(el('span', 'note', '  tree-sitter ' + it.type + ', ' + it.kind));
   var tb = el('table');
-  function row(k, v, key) { var tr = el('tr'); tr.appendChild(el('th', '', k)); var td = el('td', '', v); if (key) td.dataset.k = key; tr.appendChild(td); tb.appendChild(tr); }
-  row('status', (D.statusText[it.status] || it.status) + (it.flags.length ? ' [' + it.flags.join(', ') + ']' : ''), 'item.status');
+  function row(k, v, key) { var tr = el('tr'); tr.appendChild(el('th', '', k)); var td = el('td', '', v); if (key) ` +
+  `td.dataset.k = key; tr.appendChild(td); tb.appendChild(tr); }
+  row('status', (D.statusText[it.status] || it.status) + (it.flags.length ? ' [' + it.flags.join(', ') + ']' : ''), ` +
+  `'item.status');
   row('utility U', fx(it.u, 4) + '  (mean GCE over ' + it.nCore + ' core tokens)', 'item.u');
   row('reach', fx(it.reach, 4), 'item.reach');
   row('bridge', fx(it.bridge, 4), 'item.bridge');
@@ -241,7 +254,9 @@ function show(i) {
   view.textContent = '';
   var head = el('div', 'head');
   head.appendChild(el('code', '', s.id));
-  head.appendChild(el('span', 'badge ' + s.state, s.state === 'selected' ? 'in training data' : s.state === 'rejected' ? 'dropped: ' + s.reason : 'analysis only'));
+  head.appendChild(el('span', 'badge ' + s.state, ` +
+  `s.state === 'selected' ? 'in training data' : s.state === 'rejected' ? 'dropped: ' + ` +
+  `s.reason : 'analysis only'));
   head.appendChild(el('span', 'note', s.file + ':' + s.line + ' · ordinal ' + s.ordinal));
   if (s.state === 'selected') {
     var c = el('span', '', '');
@@ -253,7 +268,8 @@ function show(i) {
   }
   view.appendChild(head);
   if (s.detail) view.appendChild(el('p', 'note', s.detail));
-  if (s.outside) view.appendChild(el('p', 'note', s.outside + ' supervised token(s) lie outside the response (template tokens).'));
+  if (s.outside) view.appendChild(el('p', 'note', s.outside + ' supervised token(s) ` +
+  `lie outside the response (template tokens).'));
   if (D.runs.length > 1 && s.runs) {
     var bar = el('div', 'legend');
     var sel = el('select');
@@ -261,34 +277,43 @@ function show(i) {
     sel.appendChild(new Option('highlight: ' + D.runs[0].label + ' tokens', '0'));
     for (var r = 1; r < D.runs.length; r++) {
       var v = s.runs[r];
-      sel.appendChild(new Option('compare with ' + D.runs[r].label + (v ? (v.state === 'selected' ? ' (' + v.numSupervised + ' sup)' : ' (' + (v.reason || v.state) + ')') : ' (absent)'), String(r)));
+      sel.appendChild(new Option('compare with ' + D.runs[r].label + (v ? (v.state === 'selected' ? ' (' + ` +
+  `v.numSupervised + ' sup)' : ' (' + (v.reason || v.state) + ')') : ' (absent)'), String(r)));
     }
     sel.value = String(cmpRun < D.runs.length ? cmpRun : 0);
     sel.addEventListener('change', function () { cmpRun = Number(sel.value); show(current); });
     bar.appendChild(sel);
     if (cmpRun > 0) {
-      [['#cfe0fb', 'only ' + D.runs[0].label], ['#fbd9c0', 'only ' + D.runs[cmpRun].label], ['#bde8cf', 'both']].forEach(function (l) {
-        var x = el('span'); var sw = el('span', 'sw'); sw.style.background = l[0]; x.appendChild(sw); x.appendChild(document.createTextNode(l[1])); bar.appendChild(x);
+      [['#cfe0fb', 'only ' + D.runs[0].label], ['#fbd9c0', 'only ' + D.runs[cmpRun].label], ['#bde8cf', ` +
+  `'both']].forEach(function (l) {
+        var x = el('span'); var sw = el('span', 'sw'); sw.style.background = l[0]; x.appendChild(sw); ` +
+  `x.appendChild(document.createTextNode(l[1])); bar.appendChild(x);
       });
     }
     view.appendChild(bar);
   }
   var pr = el('div', 'prompt');
-  s.prompt.forEach(function (m) { pr.appendChild(el('b', '', '[' + m.role + '] ')); pr.appendChild(document.createTextNode(m.content + '\n')); });
+  s.prompt.forEach(function (m) { pr.appendChild(el('b', '', '[' + m.role + '] ')); ` +
+  String.raw`pr.appendChild(document.createTextNode(m.content + '\n')); });
   view.appendChild(pr);
   var pre = buildResponse(s, D.runs.length > 1 ? cmpRun : 0);
   var wrap = el('div', 'resp-wrap');
   wrap.appendChild(pre);
   view.appendChild(wrap);
   var lg = el('div', 'legend');
-  var legend = s.tokens ? [['var(--sup)', 'supervised token'], ['#f1faf5', 'selected item']] : [['rgba(224,123,57,.6)', 'scorer token, GCE u = (1-p^q)/q (darker: less expected)']];
-  legend.concat([['#fff', 'item (outlined)'], ['#e8f1fb', 'definitions it uses'], ['#fdf0e6', 'uses of its definitions']]).forEach(function (l) {
-    var x = el('span'); var sw = el('span', 'sw'); sw.style.background = l[0]; sw.style.border = '1px solid #ccc'; x.appendChild(sw); x.appendChild(document.createTextNode(l[1])); lg.appendChild(x);
+  var legend = s.tokens ? [['var(--sup)', 'supervised token'], ['#f1faf5', ` +
+  `'selected item']] : [['rgba(224,123,57,.6)', 'scorer token, GCE u = (1-p^q)/q (darker: less expected)']];
+  legend.concat([['#fff', 'item (outlined)'], ['#e8f1fb', 'definitions it uses'], ['#fdf0e6', ` +
+  `'uses of its definitions']]).forEach(function (l) {
+    var x = el('span'); var sw = el('span', 'sw'); sw.style.background = l[0]; sw.style.border = '1px solid #ccc'; ` +
+  `x.appendChild(sw); x.appendChild(document.createTextNode(l[1])); lg.appendChild(x);
   });
   view.appendChild(lg);
   var panel = el('div');
   panel.id = 'panel';
-  panel.appendChild(el('span', 'note', s.items.length ? 'Click an item for its scores and def-use partners.' : 'This sample has no coding items.'));
+  panel.appendChild(el('span', 'note', ` +
+  `s.items.length ? 'Click an item for its scores and def-use partners.' : 'This sample has no coding ` +
+  `items.'));
   view.appendChild(panel);
   pre.addEventListener('click', function (ev) {
     var t = ev.target.closest ? ev.target.closest('.item') : null;

@@ -184,7 +184,8 @@ export async function collect(runs: RunInfo[], options: CollectOptions = {}): Pr
     if ('sample' in p) {
       const count = run.kind === 'analysis' ? totalSamples : summaries[0]!.counts.selected;
       throw new CodeblockError(
-        `--sample ${p.sample} is out of range: ${run.dir} has ${count} ${run.kind === 'analysis' ? 'analyzed records' : 'written samples'} (0-based)`,
+        `--sample ${p.sample} is out of range: ${run.dir} has ${count} ` +
+          `${run.kind === 'analysis' ? 'analyzed records' : 'written samples'} (0-based)`,
         'E_INPUT',
       );
     }

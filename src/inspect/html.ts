@@ -123,7 +123,10 @@ function summaryTable(sums: RunSummary[]): string {
   const body = rows
     .map(
       ([label, key, f]) =>
-        `<tr><th scope="row">${esc(label)}</th>${sums.map((s, r) => `<td data-k="${key}" data-run="${r}">${f(s)}</td>`).join('')}</tr>`,
+        '<tr><th ' +
+        `scope="row">${esc(label)}</th>` +
+        `${sums.map((s, r) => `<td data-k="${key}" data-run="${r}">${f(s)}</td>`).join('')}` +
+        '</tr>',
     )
     .join('');
   return `<table class="sum">${head}${body}</table>`;
@@ -197,7 +200,10 @@ function runSection(s: RunSummary, r: number): string {
     statusBars(s, r),
     reasonsBars(s, r),
   ].filter(Boolean);
-  return `<section class="run" data-run="${r}"><h3>${esc(s.label)} <small>${esc(s.dir)}</small></h3><div class="charts">${charts.map((c) => `<figure>${c}</figure>`).join('')}</div></section>`;
+  return (
+    `<section class="run" data-run="${r}"><h3>${esc(s.label)} <small>${esc(s.dir)}</small></h3><div ` +
+    `class="charts">${charts.map((c) => `<figure>${c}</figure>`).join('')}</div></section>`
+  );
 }
 
 /** Character-level overlap of supervision between the primary run and each other run, on samples both wrote. */
@@ -223,10 +229,18 @@ function compareTable(c: Collected): string {
     }
     const union = a + b - both;
     rows.push(
-      `<tr><td>${esc(c.runs[0]!.label)} vs ${esc(c.runs[r]!.label)}</td><td data-k="compare.shared" data-run="${r}">${shared}</td><td>${a}</td><td>${b}</td><td>${both}</td><td data-k="compare.jaccard" data-run="${r}">${union ? (both / union).toFixed(3) : '–'}</td></tr>`,
+      `<tr><td>${esc(c.runs[0]!.label)} vs ${esc(c.runs[r]!.label)}</td><td data-k="compare.shared" ` +
+        `data-run="${r}">${shared}</td><td>${a}</td><td>${b}</td><td>${both}</td><td data-k="compare.jaccard" ` +
+        `data-run="${r}">${union ? (both / union).toFixed(3) : '–'}</td></tr>`,
     );
   }
-  return `<section id="compare"><h2>Mode comparison</h2><p>Supervised response characters on the samples both runs wrote (among the samples in this report). Open a sample below and pick a run to compare: characters only the first run supervises, only the other, or both.</p><table class="sum"><tr><th>runs</th><th>shared samples</th><th>chars A</th><th>chars B</th><th>both</th><th>Jaccard</th></tr>${rows.join('')}</table></section>`;
+  return (
+    '<section id="compare"><h2>Mode comparison</h2><p>Supervised response characters on the samples both runs ' +
+    'wrote (among the samples in this report). Open a sample below and pick a run to compare: characters only the ' +
+    'first run supervises, only the other, or both.</p><table class="sum"><tr><th>runs</th><th>shared ' +
+    'samples</th><th>chars A</th><th>chars ' +
+    `B</th><th>both</th><th>Jaccard</th></tr>${rows.join('')}</table></section>`
+  );
 }
 
 function lenOf(r: number[]): number {
@@ -250,34 +264,50 @@ function overlapLen(x: number[], y: number[]): number {
 }
 
 const CSS = `
-:root{--sup:#ffd666;--supb:#e0a800;--sel:#2f9e6e;--flag:#c94f6d;--muted:#6b7280;--def:#3b82c4;--use:#e07b39;--bg:#fff;--fg:#1f2328;--line:#d8dee4}
-*{box-sizing:border-box}body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:var(--fg);background:var(--bg)}
+:root{--sup:#ffd666;--supb:#e0a800;--sel:#2f9e6e;--flag:#c94f6d;--muted:#6b7280;--def:#3b82c4;--use:#e07b39;--bg:#fff;\
+--fg:#1f2328;--line:#d8dee4}
+*{box-sizing:border-box}body{margin:0;font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:var(--fg);\
+background:var(--bg)}
 header{padding:12px 20px;border-bottom:1px solid var(--line);display:flex;gap:16px;align-items:baseline;flex-wrap:wrap}
 header h1{font-size:18px;margin:0}header .meta{color:var(--muted);font-size:12px}
-main{padding:8px 20px 40px}h2{font-size:16px;margin:22px 0 8px}h3{font-size:14px;margin:14px 0 6px}h3 small{color:var(--muted);font-weight:normal}
-table.sum{border-collapse:collapse;font-size:13px}table.sum th,table.sum td{border:1px solid var(--line);padding:3px 8px;text-align:right}table.sum th[scope=row],table.sum td:first-child{text-align:left}
+main{padding:8px 20px 40px}h2{font-size:16px;margin:22px 0 8px}h3{font-size:14px;margin:14px 0 6px}h3 \
+small{color:var(--muted);font-weight:normal}
+table.sum{border-collapse:collapse;font-size:13px}table.sum th,table.sum td{border:1px solid var(--line);padding:3px \
+8px;text-align:right}table.sum th[scope=row],table.sum td:first-child{text-align:left}
 .charts{display:flex;flex-wrap:wrap;gap:8px}figure{margin:0;border:1px solid var(--line);border-radius:6px;padding:4px}
-svg.chart .ct{font-size:12px;font-weight:600}svg.chart .tk{font-size:10px;fill:#444}svg.chart .al{font-size:11px;fill:#444}svg.chart .grid{stroke:#eee}svg.chart .axis{stroke:#888}svg.chart .mark{stroke:#c94f6d;stroke-dasharray:4 3}
+svg.chart .ct{font-size:12px;font-weight:600}svg.chart .tk{font-size:10px;fill:#444}svg.chart .al{font-size:11px;\
+fill:#444}svg.chart .grid{stroke:#eee}svg.chart .axis{stroke:#888}svg.chart .mark{stroke:#c94f6d;stroke-dasharray:4 3}
 #browser{display:grid;grid-template-columns:280px 1fr;gap:12px;align-items:start}
 #list{max-height:80vh;overflow:auto;border:1px solid var(--line);border-radius:6px}
-#list .filters{position:sticky;top:0;background:#f6f8fa;padding:6px;border-bottom:1px solid var(--line);display:flex;gap:6px}
-#list button.sl{display:block;width:100%;text-align:left;border:0;border-bottom:1px solid #eef;background:none;padding:5px 8px;font:12px ui-monospace,monospace;cursor:pointer}
+#list .filters{position:sticky;top:0;background:#f6f8fa;padding:6px;border-bottom:1px solid var(--line);display:flex;\
+gap:6px}
+#list button.sl{display:block;width:100%;text-align:left;border:0;border-bottom:1px solid #eef;background:none;\
+padding:5px 8px;font:12px ui-monospace,monospace;cursor:pointer}
 #list button.sl:hover{background:#f3f6fb}#list button.sl.on{background:#e7f0ff}
 #list .st-rejected{color:var(--muted)}#list .n{float:right;color:var(--muted)}
 #view{min-width:0}#view .head{display:flex;gap:12px;flex-wrap:wrap;align-items:baseline}#view .head code{font-size:12px}
-.badge{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;background:#eef}.badge.selected{background:#dff3e8;color:#14613f}.badge.rejected{background:#fde8ec;color:#8a1f3a}
-.prompt{white-space:pre-wrap;background:#f6f8fa;border:1px solid var(--line);border-radius:6px;padding:8px;font:12.5px/1.5 ui-monospace,monospace;color:#444;max-height:200px;overflow:auto}
-.resp-wrap{position:relative}svg.arrows{position:absolute;left:0;top:0;pointer-events:none;overflow:visible}svg.arrows .arrow{fill:none;stroke-width:1.6}svg.arrows .def{stroke:var(--def)}svg.arrows .use{stroke:var(--use)}
-pre.resp{white-space:pre-wrap;word-break:break-word;border:1px solid var(--line);border-radius:6px;padding:8px 8px 8px 48px;font:13px/1.6 ui-monospace,SFMono-Regular,Menlo,monospace;margin:6px 0}
-.item{border:1px solid #c8ced6;border-radius:3px;-webkit-box-decoration-break:clone;box-decoration-break:clone;cursor:pointer;padding:0 1px}
-.item.st-selected{border-color:var(--sel);background:#f1faf5}.item.st-flagged{border-style:dashed;border-color:var(--flag)}
+.badge{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;background:#eef}\
+.badge.selected{background:#dff3e8;color:#14613f}.badge.rejected{background:#fde8ec;color:#8a1f3a}
+.prompt{white-space:pre-wrap;background:#f6f8fa;border:1px solid var(--line);border-radius:6px;padding:8px;\
+font:12.5px/1.5 ui-monospace,monospace;color:#444;max-height:200px;overflow:auto}
+.resp-wrap{position:relative}svg.arrows{position:absolute;left:0;top:0;pointer-events:none;overflow:visible}svg.arrows \
+.arrow{fill:none;stroke-width:1.6}svg.arrows .def{stroke:var(--def)}svg.arrows .use{stroke:var(--use)}
+pre.resp{white-space:pre-wrap;word-break:break-word;border:1px solid var(--line);border-radius:6px;padding:8px 8px 8px \
+48px;font:13px/1.6 ui-monospace,SFMono-Regular,Menlo,monospace;margin:6px 0}
+.item{border:1px solid #c8ced6;border-radius:3px;-webkit-box-decoration-break:clone;box-decoration-break:clone;\
+cursor:pointer;padding:0 1px}
+.item.st-selected{border-color:var(--sel);background:#f1faf5}.item.st-flagged{border-style:dashed;\
+border-color:var(--flag)}
 .item::before{content:attr(data-i);font-size:9px;color:#8a93a0;vertical-align:super;margin-right:1px}
 .item:hover{border-color:#555}.item.on{outline:2px solid #111;outline-offset:0}
-.item.def{border-color:var(--def);background:#e8f1fb;border-width:2px}.item.use{border-color:var(--use);background:#fdf0e6;border-width:2px}
+.item.def{border-color:var(--def);background:#e8f1fb;border-width:2px}.item.use{border-color:var(--use);\
+background:#fdf0e6;border-width:2px}
 .tk.sup{background:var(--sup);box-shadow:inset 0 -2px var(--supb)}
-.cmp .tk.sup{background:none;box-shadow:none}.cmp .ca{background:#cfe0fb}.cmp .cb{background:#fbd9c0}.cmp .cab{background:#bde8cf}
+.cmp .tk.sup{background:none;box-shadow:none}.cmp .ca{background:#cfe0fb}.cmp .cb{background:#fbd9c0}.cmp \
+.cab{background:#bde8cf}
 .seg-code{}.marker{color:var(--muted);font-size:10px;vertical-align:super}
-.legend{font-size:12px;color:var(--muted);display:flex;gap:12px;flex-wrap:wrap}.legend span.sw{display:inline-block;width:12px;height:12px;border-radius:2px;vertical-align:middle;margin-right:3px}
+.legend{font-size:12px;color:var(--muted);display:flex;gap:12px;flex-wrap:wrap}.legend span.sw{display:inline-block;\
+width:12px;height:12px;border-radius:2px;vertical-align:middle;margin-right:3px}
 #panel{border:1px solid var(--line);border-radius:6px;padding:8px;font-size:13px;min-height:40px}
 #panel table{border-collapse:collapse}#panel td,#panel th{padding:1px 8px 1px 0;text-align:left}
 #panel a{color:var(--def);cursor:pointer;text-decoration:underline}
@@ -308,18 +338,25 @@ export function renderReport(c: Collected, opts: ReportOptions = {}): string {
       : `all ${c.totalSamples} analyzed records`;
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src \
+'unsafe-inline'">
 <title>${esc(title)}</title><style>${CSS}</style></head>
 <body>
-<header><h1>${esc(title)}</h1><span class="meta">${esc(c.runs.map((r) => r.dir).join(' · '))}${opts.version ? ` · codeblock ${esc(opts.version)}` : ''}</span></header>
+<header><h1>${esc(title)}</h1><span class="meta">${esc(c.runs.map((r) => r.dir).join(' · '))}${
+    opts.version ? ` · codeblock ${esc(opts.version)}` : ''
+  }</span></header>
 <main>
 <section id="summary"><h2>Pool summary</h2>
 ${summaryTable(c.summaries)}
 ${c.summaries.map((s, r) => runSection(s, r)).join('\n')}
 </section>
 ${compareTable(c)}
-<section><h2>Samples</h2><p class="note">Showing ${shown} of <b>${esc(primary.label)}</b>. Click a sample, then an item (outlined) for its scores; its def-use partners light up (<span style="color:var(--def)">definitions it uses</span>, <span style="color:var(--use)">items using its definitions</span>).</p>
-<div id="browser"><div id="list"><div class="filters"><select id="filter"><option value="all">all samples</option><option value="selected">written to training data</option><option value="rejected">dropped by select</option></select></div><div id="items-list"></div></div>
+<section><h2>Samples</h2><p class="note">Showing ${shown} of <b>${esc(primary.label)}</b>. Click a sample, then an \
+item (outlined) for its scores; its def-use partners light up (<span style="color:var(--def)">definitions it \
+uses</span>, <span style="color:var(--use)">items using its definitions</span>).</p>
+<div id="browser"><div id="list"><div class="filters"><select id="filter"><option value="all">all samples</option>\
+<option value="selected">written to training data</option><option value="rejected">dropped by select</option></select>\
+</div><div id="items-list"></div></div>
 <div id="view"><p class="note">Pick a sample on the left.</p></div></div>
 </section>
 </main>

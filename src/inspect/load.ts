@@ -64,7 +64,8 @@ export function resolveRuns(dirs: readonly string[]): RunInfo[] {
     else if (isAnalysisDir(dir)) analyses.push(dir);
     else
       throw new CodeblockError(
-        `${d} is neither a codeblock output directory (manifest.json) nor an analysis directory (shard-*/): run \`codeblock run\` or \`codeblock analyze\` first`,
+        `${d} is neither a codeblock output directory (manifest.json) nor an analysis directory (shard-*/): run ` +
+          `\`codeblock run\` or \`codeblock analyze\` first`,
         'E_INPUT',
       );
   }
@@ -80,7 +81,8 @@ export function resolveRuns(dirs: readonly string[]): RunInfo[] {
     const analysisDirs = isAnalysisDir(own) ? [own] : analyses.length ? analyses : sibling ? [sibling] : [];
     if (analysisDirs.length === 0) {
       throw new CodeblockError(
-        `${dir} has no analysis files (${own}): pass the analysis directory select read, e.g. \`codeblock inspect ${dir} <analysis-dir>\``,
+        `${dir} has no analysis files (${own}): pass the analysis directory select read, e.g. \`codeblock ` +
+          `inspect ${dir} <analysis-dir>\``,
         'E_INPUT',
       );
     }
@@ -397,13 +399,15 @@ export async function* runSamples(run: RunInfo, options: SampleStreamOptions = {
       }
       if (next.done)
         throw new CodeblockError(
-          `${samplesPath} ends before record ${rec.id} (ordinal ${rec.ordinal}): it does not belong to these analysis files`,
+          `${samplesPath} ends before record ${rec.id} (ordinal ${rec.ordinal}): it does not belong to these ` +
+            'analysis files',
           'E_INPUT',
         );
       const row = JSON.parse(next.value) as SampleLine;
       if (row.id !== rec.id)
         throw new CodeblockError(
-          `${samplesPath}:${lineNo} is sample ${row.id}, the analysis files expect ${rec.id}: the output was not made from these analysis files`,
+          `${samplesPath}:${lineNo} is sample ${row.id}, the analysis files expect ${rec.id}: the output was ` +
+            'not made from these analysis files',
           'E_INPUT',
         );
       let place: Placement | undefined;
@@ -436,13 +440,15 @@ export async function* runSamples(run: RunInfo, options: SampleStreamOptions = {
 
   if (!existsSync(parquetPath)) {
     throw new CodeblockError(
-      `${run.dir} has neither samples.jsonl nor packs.parquet (packs.bin carries no sample ids): re-run select with --format parquet or --format jsonl to inspect it`,
+      `${run.dir} has neither samples.jsonl nor packs.parquet (packs.bin carries no sample ids): re-run select ` +
+        'with --format parquet or --format jsonl to inspect it',
       'E_INPUT',
     );
   }
   if (!tokenizer)
     throw new CodeblockError(
-      `inspecting ${parquetPath} needs the target tokenizer of that run, which does not load (${tokenizerError}); re-run select with --format jsonl to inspect without it`,
+      `inspecting ${parquetPath} needs the target tokenizer of that run, which does not load ` +
+        `(${tokenizerError}); re-run select with --format jsonl to inspect without it`,
       'E_INPUT',
     );
   const packed = await readParquetSupervision(parquetPath);
@@ -462,7 +468,8 @@ export async function* runSamples(run: RunInfo, options: SampleStreamOptions = {
       const at = list ? list.findIndex((p) => p.hash === h && p.length === enc.ids.length) : -1;
       if (at < 0) {
         throw new CodeblockError(
-          `sample ${rec.id} is not in ${parquetPath} as the run's tokenizer encodes it (tokenizer or template changed since select?); re-run select with --format jsonl to inspect it`,
+          `sample ${rec.id} is not in ${parquetPath} as the run's tokenizer encodes it (tokenizer or template ` +
+            'changed since select?); re-run select with --format jsonl to inspect it',
           'E_INPUT',
         );
       }

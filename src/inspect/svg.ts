@@ -57,13 +57,15 @@ export function histogramSvg(h: Histogram, o: ChartOptions): string {
   const bw = pw / bins;
   const parts: string[] = [];
   parts.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" class="chart" ${o.id ? `id="${esc(o.id)}" ` : ''}viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(o.title)}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" class="chart" ${o.id ? `id="${esc(o.id)}" ` : ''}viewBox="0 0 ${W} ` +
+      `${H}" width="${W}" height="${H}" role="img" aria-label="${esc(o.title)}">`,
   );
   parts.push(`<text x="${m.l}" y="16" class="ct">${esc(o.title)}</text>`);
   for (let y = 0; y <= ytop + 1e-9; y += ystep) {
     const py = r1(m.t + ph - (y / ytop) * ph);
     parts.push(
-      `<line x1="${m.l}" x2="${W - m.r}" y1="${py}" y2="${py}" class="grid"/><text x="${m.l - 4}" y="${py + 3}" class="tk" text-anchor="end">${num(y)}</text>`,
+      `<line x1="${m.l}" x2="${W - m.r}" y1="${py}" y2="${py}" class="grid"/><text x="${m.l - 4}" y="${py + 3}" ` +
+        `class="tk" text-anchor="end">${num(y)}</text>`,
     );
   }
   for (let b = 0; b < bins; b++) {
@@ -75,7 +77,11 @@ export function histogramSvg(h: Histogram, o: ChartOptions): string {
       const hh = (v / ytop) * ph;
       acc += v;
       parts.push(
-        `<rect x="${r1(m.l + b * bw + 0.5)}" y="${r1(y0 - hh)}" width="${r1(Math.max(0.5, bw - 1))}" height="${r1(hh)}" fill="${colors[(k + (h.series.length === 1 ? 1 : 0)) % colors.length]}"><title>${esc(`${s.name}: ${v} in [${num(h.edges[b]!)}, ${num(h.edges[b + 1]!)})`)}</title></rect>`,
+        `<rect x="${r1(m.l + b * bw + 0.5)}" y="${r1(y0 - hh)}" width="${r1(Math.max(0.5, bw - 1))}" ` +
+          `height="${r1(hh)}" ` +
+          `fill="${colors[(k + (h.series.length === 1 ? 1 : 0)) % colors.length]}"><title>` +
+          `${esc(`${s.name}: ${v} in [${num(h.edges[b]!)}, ${num(h.edges[b + 1]!)})`)}` +
+          '</title></rect>',
       );
     });
   }
@@ -90,7 +96,8 @@ export function histogramSvg(h: Histogram, o: ChartOptions): string {
   if (o.marker && hi > lo && o.marker.x >= lo && o.marker.x <= hi) {
     const px = r1(m.l + ((o.marker.x - lo) / (hi - lo)) * pw);
     parts.push(
-      `<line x1="${px}" x2="${px}" y1="${m.t}" y2="${m.t + ph}" class="mark"/><text x="${px - 3}" y="${m.t + 10}" class="tk" text-anchor="end">${esc(o.marker.label)}</text>`,
+      `<line x1="${px}" x2="${px}" y1="${m.t}" y2="${m.t + ph}" class="mark"/><text x="${px - 3}" ` +
+        `y="${m.t + 10}" class="tk" text-anchor="end">${esc(o.marker.label)}</text>`,
     );
   }
   parts.push(`<text x="${m.l + pw / 2}" y="${H - 6}" class="al" text-anchor="middle">${esc(o.xLabel)}</text>`);
@@ -100,7 +107,8 @@ export function histogramSvg(h: Histogram, o: ChartOptions): string {
       const name = h.series[k]!.name;
       lx -= name.length * 6 + 22;
       parts.push(
-        `<rect x="${lx}" y="8" width="10" height="10" fill="${colors[k % colors.length]}"/><text x="${lx + 14}" y="17" class="tk">${esc(name)}</text>`,
+        `<rect x="${lx}" y="8" width="10" height="10" fill="${colors[k % colors.length]}"/><text x="${lx + 14}" ` +
+          `y="17" class="tk">${esc(name)}</text>`,
       );
     }
   }
@@ -129,14 +137,16 @@ export function barsSvg(rows: BarRow[], series: string[], o: ChartOptions): stri
   const colors = o.colors ?? PALETTE;
   const parts: string[] = [];
   parts.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" class="chart" ${o.id ? `id="${esc(o.id)}" ` : ''}viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${esc(o.title)}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" class="chart" ${o.id ? `id="${esc(o.id)}" ` : ''}viewBox="0 0 ${W} ` +
+      `${H}" width="${W}" height="${H}" role="img" aria-label="${esc(o.title)}">`,
   );
   parts.push(`<text x="4" y="16" class="ct">${esc(o.title)}</text>`);
   if (series.length > 1) {
     let lx = 4;
     series.forEach((s, k) => {
       parts.push(
-        `<rect x="${lx}" y="22" width="10" height="10" fill="${colors[k % colors.length]}"/><text x="${lx + 14}" y="31" class="tk">${esc(s)}</text>`,
+        `<rect x="${lx}" y="22" width="10" height="10" fill="${colors[k % colors.length]}"/><text ` +
+          `x="${lx + 14}" y="31" class="tk">${esc(s)}</text>`,
       );
       lx += s.length * 6 + 26;
     });
@@ -149,7 +159,9 @@ export function barsSvg(rows: BarRow[], series: string[], o: ChartOptions): stri
       if (v <= 0) return;
       const w = (v / vmax) * pw;
       parts.push(
-        `<rect x="${r1(x)}" y="${y + 3}" width="${r1(Math.max(0.5, w))}" height="${rowH - 6}" fill="${colors[(k + (series.length === 1 ? 1 : 0)) % colors.length]}"><title>${esc(`${r.label} — ${series[k] ?? ''}: ${num(v)}`)}</title></rect>`,
+        `<rect x="${r1(x)}" y="${y + 3}" width="${r1(Math.max(0.5, w))}" height="${rowH - 6}" ` +
+          `fill="${colors[(k + (series.length === 1 ? 1 : 0)) % colors.length]}"><title>` +
+          `${esc(`${r.label} — ${series[k] ?? ''}: ${num(v)}`)}</title></rect>`,
       );
       x += w;
     });

@@ -176,11 +176,13 @@ export function renderSample(
     const resp = s.supervised?.length ?? 0;
     const inResp = (s.numSupervised ?? 0) - (s.supervisedOutside ?? 0);
     out.push(
-      `selected: ${s.numSupervised} supervised tokens of ${s.numTokens} (${inResp}/${resp} response tokens, ${pct(inResp, resp)})${s.supervisedOutside ? `, ${s.supervisedOutside} outside the response` : ''}`,
+      `selected: ${s.numSupervised} supervised tokens of ${s.numTokens} (${inResp}/${resp} response tokens, ` +
+        `${pct(inResp, resp)})${s.supervisedOutside ? `, ${s.supervisedOutside} outside the response` : ''}`,
     );
   } else if (s.state === 'rejected') {
     out.push(
-      `${c ? STYLE.red : ''}not in the training data: ${s.reason}${s.detail ? ` — ${s.detail}` : ''}${c ? STYLE.reset : ''}`,
+      `${c ? STYLE.red : ''}not in the training data: ` +
+        `${s.reason}${s.detail ? ` — ${s.detail}` : ''}${c ? STYLE.reset : ''}`,
     );
   } else {
     out.push(
@@ -199,7 +201,9 @@ export function renderSample(
   out.push('');
   if (c)
     out.push(
-      `${STYLE.sup} supervised ${STYLE.reset}  ${STYLE.selItem}selected item${STYLE.reset}  ${STYLE.flagged}flagged item${STYLE.reset}  ${STYLE.marker}n │ items starting on the line, ⟨n⟩ mid-line${STYLE.reset}`,
+      `${STYLE.sup} supervised ${STYLE.reset}  ${STYLE.selItem}selected item${STYLE.reset}  ` +
+        `${STYLE.flagged}flagged item${STYLE.reset}  ${STYLE.marker}n │ items starting on the line, ⟨n⟩ ` +
+        `mid-line${STYLE.reset}`,
     );
   else out.push('legend: «supervised»  n | items starting on the line  ⟨n⟩ item starting mid-line');
   out.push('');
@@ -259,12 +263,16 @@ export function renderSummary(sum: RunSummary, opts: TerminalOptions): string {
     .join(', ');
   if (sum.kind === 'output') {
     out.push(
-      `records: ${cn.input} input = ${cn.selected} selected + ${Object.values(cn.rejected).reduce((a, b) => a + b, 0)} rejected${rej ? ` (${rej})` : ''} + ${cn.quarantined} quarantined`,
+      `records: ${cn.input} input = ${cn.selected} selected + ` +
+        `${Object.values(cn.rejected).reduce((a, b) => a + b, 0)} rejected${rej ? ` (${rej})` : ''} + ` +
+        `${cn.quarantined} quarantined`,
     );
   } else out.push(`records: ${cn.analyzed} analyzed`);
   if (sum.tokens)
     out.push(
-      `supervised: ${sum.tokens.supervised} of ${sum.tokens.response} response tokens (${pct(sum.tokens.supervised, sum.tokens.response)}; code ${sum.tokens.supervised_code}, prose ${sum.tokens.supervised_nl})`,
+      `supervised: ${sum.tokens.supervised} of ${sum.tokens.response} response tokens ` +
+        `(${pct(sum.tokens.supervised, sum.tokens.response)}; code ${sum.tokens.supervised_code}, prose ` +
+        `${sum.tokens.supervised_nl})`,
     );
   if (sum.packing)
     out.push(

@@ -93,7 +93,10 @@ export interface InspectSample {
    */
   tokens?: Int32Array;
   supervised?: Uint8Array;
-  /** Supervised tokens of the whole written sample (labels ≠ -100); equals the sum over `supervised` plus `supervisedOutside`. */
+  /**
+   * Supervised tokens of the whole written sample (labels ≠ -100); equals the sum over `supervised` plus
+   * `supervisedOutside`.
+   */
   numSupervised?: number;
   /** Supervised tokens outside the response (0 for every mode codeblock ships). */
   supervisedOutside?: number;

@@ -110,7 +110,9 @@ export async function* readParquetFile(
     else {
       const missing = missingColumns(preset, columns);
       if (missing.length) {
-        schemaError = `Parquet schema lacks column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')} needed by preset ${preset} (columns: ${columns.join(', ')})`;
+        schemaError =
+          `Parquet schema lacks column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m}"`).join(', ')} ` +
+          `needed by preset ${preset} (columns: ${columns.join(', ')})`;
       }
     }
     if (schemaError) {

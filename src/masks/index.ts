@@ -21,7 +21,10 @@ export interface LabelMaskBatch {
   charOffsets: Int32Array;
   /** CSR index of samples into tokens (length S+1): sample i owns tokens `[sampleTokens[i], sampleTokens[i+1])`. */
   sampleTokens: Int32Array;
-  /** Selected `[start, end)` spans, pairs, all samples concatenated (length 2·K). May overlap, touch, be empty, come unsorted. */
+  /**
+   * Selected `[start, end)` spans, pairs, all samples concatenated (length 2·K). May overlap, touch, be empty, come
+   * unsorted.
+   */
   spans: Int32Array;
   /** CSR index of samples into spans (length S+1). */
   sampleSpans: Int32Array;

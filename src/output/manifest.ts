@@ -96,7 +96,8 @@ export function buildManifest(input: ManifestInput): Manifest {
   };
   if (counts.input !== counts.selected + rejectedSum + counts.quarantined) {
     throw bug(
-      `counts.input ${counts.input} != selected ${counts.selected} + rejected ${rejectedSum} + quarantined ${counts.quarantined}`,
+      `counts.input ${counts.input} != selected ${counts.selected} + rejected ${rejectedSum} + quarantined ` +
+        `${counts.quarantined}`,
     );
   }
   const t = input.tokens;
@@ -109,7 +110,8 @@ export function buildManifest(input: ManifestInput): Manifest {
   };
   if (tokens.supervised_code + tokens.supervised_nl !== tokens.supervised) {
     throw bug(
-      `tokens.supervised ${tokens.supervised} != supervised_code ${tokens.supervised_code} + supervised_nl ${tokens.supervised_nl}`,
+      `tokens.supervised ${tokens.supervised} != supervised_code ${tokens.supervised_code} + supervised_nl ` +
+        `${tokens.supervised_nl}`,
     );
   }
   tokens.ratio = tokens.response > 0 ? tokens.supervised / tokens.response : 0;

@@ -12,13 +12,15 @@ export function validatePack(pack: Pack, maxLen?: number): void {
   if (n === 0) throw new RangeError('pack is empty');
   if (pack.labels.length !== n || pack.positionIds.length !== n) {
     throw new RangeError(
-      `pack arrays differ in length: input_ids ${n}, labels ${pack.labels.length}, position_ids ${pack.positionIds.length}`,
+      `pack arrays differ in length: input_ids ${n}, labels ${pack.labels.length}, position_ids ` +
+        `${pack.positionIds.length}`,
     );
   }
   if (maxLen !== undefined && n > maxLen) throw new RangeError(`pack of ${n} tokens exceeds max_len ${maxLen}`);
   if (!Array.isArray(pack.sampleIds) || pack.sampleIds.length !== pack.seqLens.length) {
     throw new RangeError(
-      `pack has ${pack.seqLens.length} seq_lens but ${Array.isArray(pack.sampleIds) ? pack.sampleIds.length : 'no'} sample ids`,
+      `pack has ${pack.seqLens.length} seq_lens but ` +
+        `${Array.isArray(pack.sampleIds) ? pack.sampleIds.length : 'no'} sample ids`,
     );
   }
   for (const id of pack.sampleIds) if (typeof id !== 'string') throw new TypeError('pack.sampleIds must be strings');

@@ -59,7 +59,8 @@ export function checkCausalLmInterface(info: ModelInterface, label: string): voi
   const outNames = info.outputs.map((o) => o.name);
   if (!inNames.includes('input_ids')) {
     throw new CodeblockError(
-      `${label}: not a causal LM in optimum layout — graph inputs are [${inNames.join(', ')}], expected input_ids, attention_mask[, position_ids]`,
+      `${label}: not a causal LM in optimum layout — graph inputs are [${inNames.join(', ')}], expected ` +
+        'input_ids, attention_mask[, position_ids]',
       'E_MODEL_INPUTS',
     );
   }
@@ -98,14 +99,16 @@ export function checkCausalLmInterface(info: ModelInterface, label: string): voi
       isPastInput(inp.name);
     if (!known) {
       throw new CodeblockError(
-        `${label}: unsupported graph input "${inp.name}" (supported: input_ids, attention_mask, position_ids, past_key_values.*, use_cache_branch)`,
+        `${label}: unsupported graph input "${inp.name}" (supported: input_ids, attention_mask, position_ids, ` +
+          'past_key_values.*, use_cache_branch)',
         'E_MODEL_INPUTS',
       );
     }
   }
   if (info.opset !== 0 && info.opset < 11) {
     throw new CodeblockError(
-      `${label}: opset ${info.opset} is too old for the fused head (GatherElements needs opset ≥ 11); re-export with opset ≥ 13`,
+      `${label}: opset ${info.opset} is too old for the fused head (GatherElements needs opset ≥ 11); re-export ` +
+        'with opset ≥ 13',
       'E_MODEL',
     );
   }

@@ -31,7 +31,10 @@ export interface ScorerOptions {
   threads?: number;
   /** where fused graphs are cached (default $CODEBLOCK_CACHE or ~/.cache/codeblock). */
   cacheDir?: string;
-  /** how prompt and response are joined: 'plain' = prompt + "\n" + response (default), 'chat' = a minimal role-tagged format. */
+  /**
+   * how prompt and response are joined: 'plain' = prompt + "\n" + response (default), 'chat' = a minimal role-tagged
+   * format.
+   */
   template?: Template;
   /** padded tokens per session.run (B × T_max), default 16384. */
   maxTokensPerBatch?: number;
@@ -39,9 +42,15 @@ export interface ScorerOptions {
   maxBatchSize?: number;
   /** context length override (default: config.json max_position_embeddings / n_positions / n_ctx). */
   maxLength?: number;
-  /** response longer than the context: 'window' (default) scores it in overlapping windows; 'reject' returns status context_overflow. */
+  /**
+   * response longer than the context: 'window' (default) scores it in overlapping windows; 'reject' returns status
+   * context_overflow.
+   */
   overflow?: OverflowPolicy;
-  /** prepend a BOS id when the tokenizer's post-processor adds none: 'auto' (config bos_token_id if any, default), 'never'. */
+  /**
+   * prepend a BOS id when the tokenizer's post-processor adds none: 'auto' (config bos_token_id if any, default),
+   * 'never'.
+   */
   bos?: 'auto' | 'never';
 }
 
@@ -91,7 +100,10 @@ export interface ScoreStats {
   paddingFraction: number;
 }
 
-/** One model input row: `ids`, of which positions [scoreFrom, scoreTo) are scored into record `rec`'s tokens from `tokFrom`. */
+/**
+ * One model input row: `ids`, of which positions [scoreFrom, scoreTo) are scored into record `rec`'s tokens from
+ * `tokFrom`.
+ */
 export interface ScoringRow {
   rec: number;
   ids: number[];
@@ -568,7 +580,8 @@ export function meanNll(logprob: ArrayLike<number>): number | null {
 const cudaHelp = () =>
   `onnxruntime-node does not ship the CUDA provider libraries: install libonnxruntime_providers_cuda.so + ` +
   `libonnxruntime_providers_shared.so matching onnxruntime ${ort.env.versions.common} (with CUDA 12 + cuDNN 9) into ` +
-  `node_modules/onnxruntime-node/bin/napi-v*/${process.platform}/${process.arch}/ — see docs/scoring.md — or use --device cpu`;
+  `node_modules/onnxruntime-node/bin/napi-v*/${process.platform}/${process.arch}/ — see docs/scoring.md — or ` +
+  'use --device cpu';
 
 /** Fail fast (one line, before ONNX Runtime logs its own loader errors) when the CUDA provider is absent. */
 function checkCudaProvider(): void {
@@ -658,7 +671,8 @@ function emptyPast(inp: ValueInfo, cfg: ModelConfig, B: number): ort.Tensor {
   const d = inp.dims ?? [];
   if (d.length !== 4)
     throw new CodeblockError(
-      `cannot feed an empty past for "${inp.name}": expected rank 4 [batch, heads, past, head_dim], got ${d.length ? `rank ${d.length}` : 'no shape'}`,
+      `cannot feed an empty past for "${inp.name}": expected rank 4 [batch, heads, past, head_dim], got ` +
+        `${d.length ? `rank ${d.length}` : 'no shape'}`,
       'E_MODEL_INPUTS',
     );
   const heads = d[1]!.value ?? cfg.kvHeads;

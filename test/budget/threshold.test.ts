@@ -15,7 +15,7 @@ test('scoreBin is monotone in the score', () => {
   );
 });
 
-test('histogram cut + gate spend the budget like an exact descending sort (up to one item, boundary bin in input order)', () => {
+test('histogram cut + gate spend the budget like an exact descending sort (± one item, boundary bin in order)', () => {
   fc.assert(
     fc.property(
       fc.array(

@@ -124,7 +124,7 @@ test('the parquet route (re-encoded offsets + pack labels) agrees with the sampl
   }
 });
 
-test('items marked selected are exactly the item spans select recorded, wholly supervised; the rest say why', async () => {
+test('items marked selected are exactly the spans select recorded, wholly supervised; the rest say why', async () => {
   fixture();
   const c = await collect(resolveRuns([outA]), { maxSamples: Infinity });
   const byId = new Map(rows(outA).map((r) => [r.id, r]));
@@ -143,7 +143,8 @@ test('items marked selected are exactly the item spans select recorded, wholly s
         .filter((x) => x.kind === 'item')
         .map(
           (x) =>
-            `${x.start - place.responseStart + place.responseOffset}:${x.end - place.responseStart + place.responseOffset}`,
+            `${x.start - place.responseStart + place.responseOffset}:` +
+            `${x.end - place.responseStart + place.responseOffset}`,
         ),
     );
     for (const it of s.items) {

@@ -26,7 +26,8 @@ import { PACKAGE_ROOT } from '../../src/native.js';
 const CHROMIUM = '/usr/bin/chromium';
 const skip = existsSync(CHROMIUM)
   ? false
-  : `Chromium is not installed at ${CHROMIUM} (Debian: apt-get install --no-install-recommends chromium; .ci/run installs it)`;
+  : `Chromium is not installed at ${CHROMIUM} (Debian: apt-get install --no-install-recommends chromium; .ci/run ` +
+    'installs it)';
 if (skip) process.stderr.write(`report.browser.test: SKIPPED — ${skip}\n`);
 
 const ARGS = [

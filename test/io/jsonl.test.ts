@@ -11,7 +11,7 @@ const j = (o: unknown): string => JSON.stringify(o);
 const rec = (id: string, response = `print(${JSON.stringify(id)})`): string =>
   j({ id, instruction: `task ${id}`, response });
 
-test('mixed file: every non-blank line is exactly one record or one quarantine entry (accounting invariant)', async () => {
+test('mixed file: every non-blank line is exactly one record or one quarantine entry (accounting)', async () => {
   const { dir, cleanup } = tempDir();
   try {
     const f = join(dir, 'mixed.jsonl');
@@ -37,7 +37,8 @@ test('mixed file: every non-blank line is exactly one record or one quarantine e
     line(`${j({ id: 'numfield', instruction: 'q', response: 3 })}\n`); // 13 non-string response
     line('{"id":"rawnul","instruction":"q","response":"a\u0000b"}\n'); // 14 raw NUL byte inside a string: invalid JSON
     line(`${rec('emoji', 'x = "😀"  # 🎉 ünïcödé')}\n`); // 15 astral + non-ASCII
-    line(`\uFEFF${rec('bom-later')}\n`); // 16 a BOM at the start of a later line (files joined with cat): dropped too → record
+    // 16 a BOM at the start of a later line (files joined with cat): dropped too → record
+    line(`\uFEFF${rec('bom-later')}\n`);
     line(rec('last-no-newline')); // 17 last line without newline: a record
     writeFileSync(f, Buffer.concat(parts));
 
@@ -143,7 +144,7 @@ function lines(n: number, prefix: string): string {
   return s;
 }
 
-test('.jsonl.gz: read in full; multi-member gzip; truncated gzip keeps the records before the damage and reports the file', async () => {
+test('.jsonl.gz: read in full; multi-member gzip; truncated gzip keeps the records before the damage', async () => {
   const { dir, cleanup } = tempDir();
   try {
     const text = lines(2000, 'g');

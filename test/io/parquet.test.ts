@@ -32,7 +32,7 @@ function ociColumns(n: number, opts: { nullOutputAt?: number } = {}) {
   ];
 }
 
-test("Parquet happy path (hyparquet-writer, several row groups): one batch per row group, values equal DuckDB's reading", async () => {
+test("Parquet happy path (hyparquet-writer, several row groups): a batch per row group, DuckDB's values", async () => {
   const { dir, cleanup } = tempDir();
   try {
     const f = join(dir, 'oci.parquet');
@@ -87,7 +87,8 @@ test('Parquet written by DuckDB with ZSTD compression and a chat column', async 
     const f = join(dir, 'chat.parquet');
     const duck = await (await DuckDBInstance.create(':memory:')).connect();
     await duck.run(
-      `COPY (SELECT i AS id, [{'role': 'user', 'content': 'q' || i}, {'role': 'assistant', 'content': 'a' || i}] AS messages FROM range(3000) t(i))
+      `COPY (SELECT i AS id, [{'role': 'user', 'content': 'q' || i}, {'role': 'assistant', 'content': 'a' || i}] AS \
+messages FROM range(3000) t(i))
        TO '${f}' (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 1024)`,
     );
     duck.closeSync();
@@ -154,7 +155,7 @@ test('Parquet with the wrong schema: every row quarantined as bad_schema, naming
   }
 });
 
-test('a damaged Parquet file: bad footer → file_error; a corrupt row group → its rows quarantined as unreadable', async () => {
+test('damaged Parquet: bad footer → file_error; a corrupt row group → its rows quarantined as unreadable', async () => {
   const { dir, cleanup } = tempDir();
   try {
     const f = join(dir, 'ok.parquet');

@@ -78,7 +78,7 @@ test('oci: input/output, quality fields and unit_tests kept verbatim in meta', a
   }
 });
 
-test('alpaca: instruction + input joined by a blank line; empty input omitted; system field becomes a system turn', async () => {
+test('alpaca: instruction + input joined by a blank line; empty input omitted; system field → system', async () => {
   const { dir, cleanup } = tempDir();
   try {
     const f = join(dir, 'alpaca.jsonl');
@@ -144,7 +144,7 @@ test('magicoder: instruction/response (the shared data shape) and problem/soluti
   }
 });
 
-test('messages: last assistant turn is the response, earlier turns the prompt; ShareGPT conversations; errors', async () => {
+test('messages: last assistant turn is the response, earlier turns the prompt; ShareGPT; errors', async () => {
   const { dir, cleanup } = tempDir();
   try {
     const f = join(dir, 'chat.jsonl');
@@ -244,7 +244,8 @@ test('auto-detection is per file from the first good record; an explicit preset 
   try {
     const a = join(dir, 'a.jsonl');
     const b = join(dir, 'b.jsonl');
-    // a: first line unrecognizable (quarantined, detection continues), then magicoder; a later alpaca-shaped row fails magicoder
+    // a: first line unrecognizable (quarantined, detection continues), then magicoder; a later alpaca-shaped row fails
+    // magicoder
     writeFileSync(
       a,
       [j({ text: 'what' }), j({ instruction: 'Q', response: 'A' }), j({ instruction: 'Q2', output: 'O2' })].join('\n'),

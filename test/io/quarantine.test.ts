@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { QuarantineWriter, readRecords } from '../../src/io/index.js';
 import { tempDir } from './helpers.js';
 
-test('QuarantineWriter writes one JSON line per entry {file,line,reason,error,id?,ordinal}; append mode keeps earlier lines', async () => {
+test('QuarantineWriter: a JSON line per entry {file,line,reason,error,id?,ordinal}; append keeps old', async () => {
   const { dir, cleanup } = tempDir();
   try {
     const input = join(dir, 'in.jsonl');

@@ -89,7 +89,7 @@ test('in order: every pack once, batches of batchSize, arrays equal the written 
   }
 });
 
-test('shuffle: a seeded permutation — deterministic, complete, differs by seed and epoch; bin and parquet agree', async () => {
+test('shuffle: a seeded permutation — deterministic, complete, differs by seed/epoch; bin, parquet agree', async () => {
   const a = await all({ batchSize: 5, shuffle: true, seed: 7 });
   const b = await all({ batchSize: 5, shuffle: true, seed: 7 });
   const order = a.flatMap((x) => Array.from(x.packIndices));
@@ -178,7 +178,7 @@ function runRawWorker(options: LoadPacksOptions): Promise<WorkerSummary> {
   });
 }
 
-test('works inside a worker_threads Worker and a piscina worker, with the same batches as the main thread', async () => {
+test('works in a worker_threads Worker and a piscina worker, with the same batches as the main thread', async () => {
   const options: LoadPacksOptions = { batchSize: 4, shuffle: true, seed: 3, start: 8 };
   const main = await collect({ dir, options });
   assert.deepEqual(await runRawWorker(options), main);

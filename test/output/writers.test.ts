@@ -88,7 +88,8 @@ test('parquet: DuckDB reads back every column of every pack, in order, with stan
     );
     // the supervised count agrees with the labels, as DuckDB computes it
     const check = await duck<{ bad: bigint }>(
-      `SELECT count(*) AS bad FROM read_parquet('${file}') WHERE num_supervised != len(list_filter(labels, x -> x != -100))`,
+      `SELECT count(*) AS bad FROM read_parquet('${file}') WHERE num_supervised != len(list_filter(labels, x -> ` +
+        'x != -100))',
     );
     assert.equal(Number(check[0]!.bad), 0);
   } finally {
@@ -130,7 +131,7 @@ test('parquet: an empty output is a valid file with zero rows', async () => {
   }
 });
 
-test('outputs are byte-identical for identical input, sha256 in the summary matches the file, no temp files remain', () => {
+test('outputs are byte-identical for identical input, summary sha256 matches the file, no temp files remain', () => {
   const a = tmp();
   const b = tmp();
   try {
@@ -220,7 +221,8 @@ def load_codeblock_bin(prefix):
 max_len, packs = load_codeblock_bin(sys.argv[1])
 for p in packs:
     assert int((p["labels"] != -100).sum()) == p["num_supervised"]
-print(json.dumps(dict(max_len=max_len, packs=[{k: (v.tolist() if hasattr(v, "tolist") else v) for k, v in p.items()} for p in packs])))
+print(json.dumps(dict(max_len=max_len, packs=[{k: (v.tolist() if hasattr(v, "tolist") else v) for k, v in p.items()} \
+for p in packs])))
 `;
     const scriptPath = join(dir, 'read.py');
     writeFileSync(scriptPath, script);

@@ -207,7 +207,8 @@ test('the pack routines work in worker threads (addon loaded per thread) and agr
   const url = new URL('../../src/pack/index.js', import.meta.url).href;
   const lengths = Array.from({ length: 500 }, (_, i) => ((i * 7919) % 37) + 1);
   const code = `const { parentPort, workerData } = require('node:worker_threads');
-    import(workerData.url).then((m) => parentPort.postMessage(Array.from(m.packBFD(Int32Array.from(workerData.lengths), 64).packOf)));`;
+    import(workerData.url).then((m) => parentPort.postMessage(Array.from(m.packBFD(Int32Array.from(workerData.lengths),\
+ 64).packOf)));`;
   const run = () =>
     new Promise<number[]>((res, rej) => {
       const w = new Worker(code, { eval: true, workerData: { url, lengths } });

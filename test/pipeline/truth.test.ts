@@ -50,7 +50,7 @@ test('analyze MBPP once (embedded scorer)', () => {
   assert.equal(r.status, 0, r.stderr);
 });
 
-test('masks follow the majority rule exactly, items are never half supervised, and supervised tokens decode to the selected text', async () => {
+test('majority-rule masks, no item half supervised, supervised tokens decode to the selected text', async () => {
   const out = join(work, 'codeblock');
   const r = cli(['select', analysis, '-o', out, '--format', 'jsonl']);
   assert.equal(r.status, 0, r.stderr);

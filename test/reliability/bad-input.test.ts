@@ -59,7 +59,10 @@ test('every bad-input kind ends where it must, with the right reason', async (t)
       assert.equal(
         got,
         want,
-        `ordinal ${c.ordinal}: ${entry ? JSON.stringify({ ...entry, detail: entry.detail?.slice(0, 200), error: entry.error?.slice(0, 200) }) : 'not listed'}`,
+        `ordinal ${c.ordinal}: ` +
+          (entry
+            ? JSON.stringify({ ...entry, detail: entry.detail?.slice(0, 200), error: entry.error?.slice(0, 200) })
+            : 'not listed'),
       );
       if (entry) {
         if (entry.file !== undefined) assert.equal(basename(entry.file), c.file);
@@ -80,7 +83,7 @@ test('every bad-input kind ends where it must, with the right reason', async (t)
   }
 });
 
-test('truncated .gz / .zst: the records before the cut come through, the cut line is quarantined, a warning names the file', () => {
+test('truncated .gz / .zst: records before the cut come through, the cut line quarantined, a warning names it', () => {
   const o = mixed!;
   for (const tr of corpus.truncated) {
     for (const id of tr.recoverable)
@@ -117,7 +120,8 @@ test('a damaged compressed file is recorded in manifest.json, not only in a stde
   for (const tr of corpus.truncated) {
     assert.ok(
       mentions(manifest, tr.file),
-      `manifest.json does not mention that ${tr.file} is damaged (stderr said: ${stderr.split('\n').find((l) => l.includes(tr.file))})`,
+      `manifest.json does not mention that ${tr.file} is damaged (stderr said: ` +
+        `${stderr.split('\n').find((l) => l.includes(tr.file))})`,
     );
   }
 });
@@ -155,7 +159,7 @@ test('determinism: --workers 1 gives the same output tree, byte for byte, as --w
   assert.deepEqual(diff, [], `files differ between --workers 2 and --workers 1: ${diff.join(', ')}`);
 });
 
-test('default budget over the same analysis: accounting adds up, outcomes differ only by selected/pack_too_long → no_supervision', () => {
+test('default budget: accounts add up, outcomes differ only by selected/pack_too_long → no_supervision', () => {
   const out = join(work, 'default-budget');
   const r = cli(['select', join(OUT, 'analysis'), '-o', out, '--format', 'jsonl', '--no-progress']);
   assert.equal(r.status, 0, r.stderr);
@@ -175,7 +179,7 @@ test('default budget over the same analysis: accounting adds up, outcomes differ
   assert.ok(d.manifest.counts.selected > 0);
 });
 
-test('inputs that cannot be read at all stop the run up front: exit 1, one line naming the file, no stack, nothing written', () => {
+test('unreadable inputs stop the run up front: exit 1, one line naming the file, no stack, nothing written', () => {
   const dir = join(work, 'preflight');
   mkdirSync(dir, { recursive: true });
   const notGz = join(dir, 'plain.jsonl.gz');

@@ -291,7 +291,8 @@ export function buildCorpus(dir: string): Corpus {
     'non-Python fences only',
     oci(
       'nonpy-1',
-      `In JavaScript:\n\n${FENCE}js\nconst x = [1, 2].map((v) => v * 2);\nconsole.log(x);\n${FENCE}\n\nAnd in shell:\n\n${FENCE}bash\nfor f in *.txt; do wc -l "$f"; done\n${FENCE}\n`,
+      `In JavaScript:\n\n${FENCE}js\nconst x = [1, 2].map((v) => v * 2);\nconsole.log(x);\n${FENCE}\n\nAnd in ` +
+        `shell:\n\n${FENCE}bash\nfor f in *.txt; do wc -l "$f"; done\n${FENCE}\n`,
     ),
     rej('nonpy-1', 'no_code'),
   );
@@ -312,7 +313,8 @@ export function buildCorpus(dir: string): Corpus {
     'nested fences (Python inside a markdown fence)',
     oci(
       'nested-1',
-      `Put this in README.md:\n\n${FENCE}\`markdown\n# Usage\n\n${FENCE}python\nimport mylib\nmylib.run()\n${FENCE}\n${FENCE}\`\n`,
+      `Put this in README.md:\n\n${FENCE}\`markdown\n# Usage\n\n${FENCE}python\nimport mylib\nmylib.run()\n` +
+        `${FENCE}\n${FENCE}\`\n`,
     ),
     rej('nested-1', 'no_code'),
   );
@@ -352,7 +354,8 @@ export function buildCorpus(dir: string): Corpus {
   );
   add(
     'OCI average_test_score 1e999 (JSON overflow to Infinity, ignored)',
-    `{"id": "tests-inf", "input": "x", "output": ${JSON.stringify(goodResponse('testsinf'))}, "average_test_score": 1e999, "tests_execution_status": "[\\"pass\\"]"}`,
+    `{"id": "tests-inf", "input": "x", "output": ${JSON.stringify(goodResponse('testsinf'))}, ` +
+      `"average_test_score": 1e999, "tests_execution_status": "[\\"pass\\"]"}`,
     sel('tests-inf'),
   );
   add(
@@ -464,7 +467,8 @@ export function buildCorpus(dir: string): Corpus {
   );
   add(
     '10,000-deep nested JSON in an extra field',
-    `{"id": "deepjson", "input": "x", "output": ${JSON.stringify(goodResponse('deepjson'))}, "extra": ${'['.repeat(10_000)}${']'.repeat(10_000)}}`,
+    `{"id": "deepjson", "input": "x", "output": ${JSON.stringify(goodResponse('deepjson'))}, "extra": ` +
+      `${'['.repeat(10_000)}${']'.repeat(10_000)}}`,
     sel('deepjson'),
   );
   add(

@@ -116,7 +116,7 @@ async function runOnce(args: string[], out: string, attempt?: Attempt): Promise<
   return { killed: signal === 'SIGKILL', code, stderr, analyzeMs, totalMs: Date.now() - t0, phase };
 }
 
-test('SIGKILL at ≥ 5 seeded points in analyze and select, each followed by a resumed run: output byte-identical to an uninterrupted run', async () => {
+test('SIGKILL at ≥ 5 seeded points in analyze and select, each resumed: output identical to a clean run', async () => {
   const pool = join(work, 'pool.jsonl');
   const g = cli(['gen', '-o', pool, '--records', '2300', '--seed', '11']);
   assert.equal(g.status, 0, g.stderr);
@@ -194,7 +194,7 @@ test('SIGKILL at ≥ 5 seeded points in analyze and select, each followed by a r
   );
 });
 
-test('SIGKILL while the embedded LM is scoring, then a resumed run: byte-identical to an uninterrupted run', async () => {
+test('SIGKILL while the embedded LM is scoring, then a resumed run: byte-identical to a clean run', async () => {
   const pool = join(EXAMPLES, 'pool.jsonl');
   const args = [pool, '--workers', '2', '--format', 'parquet,jsonl', '--no-progress'];
   const refOut = join(work, 'lm-ref');

@@ -50,7 +50,8 @@ const PAYLOADS: Array<[string, Record<string, unknown>]> = [
     {
       input: 'Run a command.',
       output: py(
-        `import subprocess\nresult = subprocess.run(["touch", "${m(4)}"], check=True)\nsubprocess.call("touch m4-rel", shell=True)`,
+        `import subprocess\nresult = subprocess.run(["touch", "${m(4)}"], check=True)\nsubprocess.call("touch ` +
+          'm4-rel", shell=True)',
       ),
     },
   ],
@@ -58,7 +59,9 @@ const PAYLOADS: Array<[string, Record<string, unknown>]> = [
     'setup-py',
     {
       input: 'Write setup.py.',
-      output: `${F}python\n# setup.py\nimport pathlib\nfrom setuptools import setup\n\npathlib.Path("${m(5)}").write_text("installed")\nsetup(name="evil", version="0.1")\n${F}`,
+      output:
+        `${F}python\n# setup.py\nimport pathlib\nfrom setuptools import setup\n\n` +
+        `pathlib.Path("${m(5)}").write_text("installed")\nsetup(name="evil", version="0.1")\n${F}`,
     },
   ],
   [
@@ -92,7 +95,8 @@ const PAYLOADS: Array<[string, Record<string, unknown>]> = [
     {
       input: 'Evaluate.',
       output: py(
-        `code = compile("open('${m(9)}', 'w').write('x')", "<s>", "exec")\nexec(code)\neval("__import__('os').mkdir('${m('9b')}')")`,
+        `code = compile("open('${m(9)}', 'w').write('x')", "<s>", "exec")\nexec(code)\n` +
+          `eval("__import__('os').mkdir('${m('9b')}')")`,
       ),
     },
   ],
@@ -111,7 +115,9 @@ const PAYLOADS: Array<[string, Record<string, unknown>]> = [
   [
     'jinja-in-prompt',
     {
-      input: `{{ cycler.__init__.__globals__.os.popen('touch ${m(13)}').read() }} {% for x in [].__class__.__base__.__subclasses__() %}{% endfor %}`,
+      input:
+        `{{ cycler.__init__.__globals__.os.popen('touch ${m(13)}').read() }} {% for x in ` +
+        '[].__class__.__base__.__subclasses__() %}{% endfor %}',
       output: py('def j():\n    return "{{ 7 * 7 }}"'),
     },
   ],
@@ -127,7 +133,9 @@ const PAYLOADS: Array<[string, Record<string, unknown>]> = [
     {
       input: 'Load data.',
       output: py(
-        `import pickle, base64\npayload = base64.b64decode("gASVIAAAAAAAAACMAm9zlIwGc3lzdGVtlJOUjAV0b3VjaJSFlFKULg==")\npickle.loads(payload)\nopen("${m(15)}", "w")`,
+        `import pickle, base64\npayload = ` +
+          `base64.b64decode("gASVIAAAAAAAAACMAm9zlIwGc3lzdGVtlJOUjAV0b3VjaJSFlFKULg==")\npickle.loads(payload)\n` +
+          `open("${m(15)}", "w")`,
       ),
     },
   ],
@@ -143,7 +151,9 @@ const PAYLOADS: Array<[string, Record<string, unknown>]> = [
     'html-payload',
     {
       input: 'Render <img src=x onerror=alert(1)> here',
-      output: `Use this </script><script>alert(2)</script>\n\n${F}python\nhtml = "<script>alert(3)</script>"\nprint(html)\n${F}`,
+      output:
+        `Use this </script><script>alert(2)</script>\n\n${F}python\nhtml = "<script>alert(3)</script>"\n` +
+        `print(html)\n${F}`,
     },
   ],
   ['"><svg onload=alert(4)>', { input: 'Id payload.', output: py('def ident(x):\n    return x') }],
@@ -165,7 +175,7 @@ const chat = {
   ],
 };
 
-test('no code from the data is ever executed: run, items and inspect leave no marker; the HTML report escapes record text', () => {
+test('no code from the data runs: run, items, inspect leave no marker; the HTML report escapes record text', () => {
   const pool = join(work, 'payloads.jsonl');
   const chatPool = join(work, 'chat.jsonl');
   writeFileSync(pool, `${records.map((r) => JSON.stringify(r)).join('\n')}\n`);

@@ -227,7 +227,7 @@ test('response tokens carry code-point spans (emoji, CRLF) that tile the respons
   assert.ok(onEmoji.length >= 1);
 });
 
-test('context overflow: prompt truncated from the left, long responses windowed or rejected — never silent', async () => {
+test('context overflow: prompt cut from the left, long responses windowed or rejected — never silent', async () => {
   // tiny-kv: byte tokenizer (1 token per ASCII char), context 64, no BOS
   const prompt = `${'p'.repeat(37)}abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-+`;
   const response = 'def f(x):\n    y1';

@@ -445,8 +445,10 @@ export class LocalSlurm {
         return last;
       if (Date.now() - t0 > timeoutMs) {
         throw new Error(
-          `jobs ${ids.join(',')} not finished after ${timeoutMs} ms: ${last.map((j) => `${j.id} ${j.state} (${j.reason})`).join('; ') || 'none listed'}\n` +
-            `slurmctld log:\n${tail(join(this.dir, 'logs', 'slurmctld.log'))}\nslurmd log:\n${tail(join(this.dir, 'logs', 'slurmd.log'))}`,
+          `jobs ${ids.join(',')} not finished after ${timeoutMs} ms: ` +
+            `${last.map((j) => `${j.id} ${j.state} (${j.reason})`).join('; ') || 'none listed'}\n` +
+            `slurmctld log:\n${tail(join(this.dir, 'logs', 'slurmctld.log'))}\nslurmd log:\n` +
+            `${tail(join(this.dir, 'logs', 'slurmd.log'))}`,
         );
       }
       await sleep(250);

@@ -359,11 +359,17 @@ describe('codeblock submit slurm (CLI)', () => {
       assert.equal(lines.length, 2);
       assert.match(
         lines[0]!,
-        /^analyze_job=\$\(sbatch --parsable --array=0-2 .*--cpus-per-task=2 .*analyze\.sbatch 3 out\/analysis \S+pool\.jsonl\)$/,
+        new RegExp(
+          String.raw`^analyze_job=\$\(sbatch --parsable --array=0-2 .*--cpus-per-task=2 ` +
+            String.raw`.*analyze\.sbatch 3 out\/analysis \S+pool\.jsonl\)$`,
+        ),
       );
       assert.match(
         lines[1]!,
-        /^sbatch --parsable --dependency=afterok:"\$analyze_job" --kill-on-invalid-dep=yes .*select\.sbatch out\/analysis out --budget 0\.1$/,
+        new RegExp(
+          String.raw`^sbatch --parsable --dependency=afterok:"\$analyze_job" --kill-on-invalid-dep=yes ` +
+            String.raw`.*select\.sbatch out\/analysis out --budget 0\.1$`,
+        ),
       );
       for (const s of ['analyze.sbatch', 'select.sbatch']) {
         const st = statSync(join(dir, 'out', 'slurm', s));

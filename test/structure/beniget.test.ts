@@ -107,7 +107,8 @@ test('def-use edges agree with beniget chains (recall >= 99.9%, precision >= 99%
   const rate = agreed / uses;
   const precision = supported / ourEdges;
   console.log(
-    `# beniget recall: ${agreed}/${uses} uses = ${pc(rate)}; precision ${supported}/${ourEdges} edges = ${pc(precision)}; ` +
+    `# beniget recall: ${agreed}/${uses} uses = ${pc(rate)}; precision ${supported}/${ourEdges} edges = ` +
+      `${pc(precision)}; ` +
       `${unmapped} chain ends outside items`,
   );
   const without = all.length - analyzed.length + skipped;

@@ -98,7 +98,8 @@ test('global and nonlocal', () => {
     'count += 1 -> return count',
   ]);
   check(
-    'def outer():\n    n = 0\n    def inner():\n        nonlocal n\n        n += 1\n        return n\n    inner()\n    return n\n',
+    'def outer():\n    n = 0\n    def inner():\n        nonlocal n\n        n += 1\n        return n\n    ' +
+      'inner()\n    return n\n',
     ['n = 0 -> n += 1', 'n += 1 -> return n', 'def inner(): -> inner()'],
   );
 });

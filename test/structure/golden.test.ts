@@ -149,7 +149,7 @@ test('prose in code: comments and docstrings, not items', () => {
   );
 });
 
-test('spans: whole-line statements cover indentation and the trailing newline; multi-line statements are one item', () => {
+test('spans: whole-line statements cover indentation and trailing newline; a multi-line statement is one item', () => {
   const code = 'def f(x):\n    y = (x +\n         1)\n    if y: return y  # why\n    return 0\n';
   const r = analyze(code);
   assert.deepEqual(
@@ -171,7 +171,8 @@ test('core ranges: identifiers, keywords, operators, literals; no delimiters, wh
 
 test('offsets are code points: emoji (astral), CRLF, tabs, NUL, non-ASCII identifiers', () => {
   const text =
-    'Ünïcödé 😀😀 prose\r\n```python\r\nnäme = "😀"\r\nif näme:\r\n\tprint(näme, "\u0000")\r\n```\r\nmore 🎉\r\n```python\r\nx = näme\r\n```';
+    'Ünïcödé 😀😀 prose\r\n```python\r\nnäme = "😀"\r\nif näme:\r\n\tprint(näme, "\u0000")\r\n```\r\nmore 🎉\r\n' +
+    '```python\r\nx = näme\r\n```';
   const r = analyze(text);
   const cps = Array.from(text);
   assert.deepEqual(
@@ -216,7 +217,8 @@ test('broken code: items overlapping ERROR / MISSING are flagged; the rest stay 
 
 test('granularity: block keeps small compound statements whole; function keeps top-level defs whole', () => {
   const code =
-    'import os\n\ndef f(x):\n    if x:\n        return 1\n    return 2\n\nclass C:\n    def m(self):\n        return f(1)\n\nif __name__ == "__main__":\n    print(f(0))\n';
+    'import os\n\ndef f(x):\n    if x:\n        return 1\n    return 2\n\nclass C:\n    def m(self):\n        ' +
+    'return f(1)\n\nif __name__ == "__main__":\n    print(f(0))\n';
   const blk = analyze(code, { granularity: 'block' });
   assert.deepEqual(
     blk.items.map((i) => [i.kind, i.type]),

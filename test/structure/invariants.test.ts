@@ -1,4 +1,7 @@
-/** Property test: hostile mixes of markdown, Python fragments and odd characters never crash and always give well-formed results. */
+/**
+ * Property test: hostile mixes of markdown, Python fragments and odd characters never crash and always give well-formed
+ * results.
+ */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
@@ -51,7 +54,7 @@ const FRAGMENTS = [
   '\ud800',
 ];
 
-test('random mixes: no crash; items disjoint, inside python segments, core inside items, edges and metrics well-formed', () => {
+test('random mixes: no crash; items disjoint, in python segments, core inside items, edges/metrics well-formed', () => {
   fc.assert(
     fc.property(
       fc.array(fc.oneof(fc.constantFrom(...FRAGMENTS), fc.string({ maxLength: 8 })), { maxLength: 40 }),

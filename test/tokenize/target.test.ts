@@ -55,7 +55,8 @@ test('Qwen2.5 chat template renders as HF apply_chat_template (hand-checked stri
   assert.equal(cps(r2.text).slice(r2.responseStart, r2.responseEnd).join(''), 'print("😀")\r\n');
   assert.equal(
     qwen25.chatTemplate!.render([{ role: 'user', content: 'hi' }], true),
-    '<|im_start|>system\nYou are Qwen, created by Alibaba Cloud. You are a helpful assistant.<|im_end|>\n<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n',
+    '<|im_start|>system\nYou are Qwen, created by Alibaba Cloud. You are a helpful assistant.<|im_end|>\n' +
+      '<|im_start|>user\nhi<|im_end|>\n<|im_start|>assistant\n',
   );
 });
 
@@ -237,7 +238,7 @@ test('template none: prompt turns + "\\n" + response, no chat markup', async () 
   assert.equal(plain.renderConversation([], 'only').text, 'only');
 });
 
-test('tokenizer.json path with a template file; strftime_now is pinned; errors are one-line CodeblockErrors', async () => {
+test('tokenizer.json path + template file; strftime_now is pinned; errors are one-line CodeblockErrors', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cb-tok-'));
   try {
     const preset = resolvePreset('qwen3');
@@ -251,7 +252,8 @@ test('tokenizer.json path with a template file; strftime_now is pinned; errors a
     const jinja = join(dir, 't.jinja');
     writeFileSync(
       jinja,
-      "{{ strftime_now('%d %b %Y') }}|{% for m in messages %}<{{ m.role }}>{{ m.content | trim }}</{{ m.role }}>{% endfor %}",
+      "{{ strftime_now('%d %b %Y') }}|{% for m in messages %}<{{ m.role }}>{{ m.content | trim }}</{{ m.role " +
+        '}}>{% endfor %}',
     );
     const tok = await TargetTokenizer.load(dir, { template: jinja });
     const r = tok.renderConversation([{ role: 'user', content: 'hi' }], '  padded answer\n');
@@ -303,7 +305,8 @@ test('renderAndEncode batches conversations; identical input gives identical ids
 test('the tokenizer loads and encodes identically inside a worker thread', async () => {
   const src = `
     import { parentPort, workerData } from 'node:worker_threads';
-    const { TargetTokenizer } = await import(${JSON.stringify(new URL('../../src/tokenize/index.js', import.meta.url).href)});
+    const { TargetTokenizer } = await \
+import(${JSON.stringify(new URL('../../src/tokenize/index.js', import.meta.url).href)});
     const tok = await TargetTokenizer.load('qwen2.5');
     const r = tok.renderConversation(workerData.prompt, workerData.response);
     const e = await tok.encode(r.text);

@@ -97,11 +97,13 @@ rows.push({
 });
 console.log(JSON.stringify({ model: scorer.info.modelSha256, rows }, null, 1));
 console.log(
-  '\n| data | records | response tokens | LM CE (with prompt) | LM CE (no prompt) | unigram (train) | unigram (oracle) |',
+  '\n| data | records | response tokens | LM CE (with prompt) | LM CE (no prompt) | unigram (train) | unigram ' +
+    '(oracle) |',
 );
 console.log('|---|---:|---:|---:|---:|---:|---:|');
 for (const r of rows)
   console.log(
-    `| ${r.file} | ${r.records} | ${r.tokens} | ${r.lm.toFixed(3)} | ${r.lmNoPrompt.toFixed(3)} | ${r.unigramTrain.toFixed(3)} | ${r.unigramOracle.toFixed(3)} |`,
+    `| ${r.file} | ${r.records} | ${r.tokens} | ${r.lm.toFixed(3)} | ${r.lmNoPrompt.toFixed(3)} | ` +
+      `${r.unigramTrain.toFixed(3)} | ${r.unigramOracle.toFixed(3)} |`,
   );
 await scorer.close();

@@ -7,8 +7,10 @@ import { formatCounts } from '../report.js';
 export function reportAnalyze(s: AnalyzeSummary): void {
   for (const e of s.fileErrors) process.stderr.write(`codeblock: warning: ${e.file}: ${e.error}\n`);
   process.stderr.write(
-    `analyze: shard ${s.shard.index}/${s.shard.count}: ${formatCounts({ ...s.counts, selected: s.counts.analyzed }, 'analyzed')}; ` +
-      `${s.parts} part(s)${s.resumedParts ? ` (${s.resumedParts} resumed)` : ''}, ${s.scorer.tokens} scored tokens → ${s.dir}\n`,
+    `analyze: shard ${s.shard.index}/${s.shard.count}: ` +
+      `${formatCounts({ ...s.counts, selected: s.counts.analyzed }, 'analyzed')}; ` +
+      `${s.parts} part(s)${s.resumedParts ? ` (${s.resumedParts} resumed)` : ''}, ${s.scorer.tokens} scored ` +
+      `tokens → ${s.dir}\n`,
   );
 }
 

@@ -29,7 +29,8 @@ export async function benchCommand(_args: string[], cfg: CodeblockConfig): Promi
   const runJs = fileURLToPath(new URL('../../../bench/run.js', import.meta.url));
   if (!existsSync(runJs)) {
     throw new CodeblockError(
-      `the benchmark harness is not built (${runJs} missing): run \`npm run build:ts\` in the codeblock package (${PACKAGE_ROOT})`,
+      `the benchmark harness is not built (${runJs} missing): run \`npm run build:ts\` in the codeblock package ` +
+        `(${PACKAGE_ROOT})`,
       'E_UNAVAILABLE',
     );
   }

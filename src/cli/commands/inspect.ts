@@ -43,7 +43,8 @@ export async function inspectCommand(dirs: string[], cfg: CodeblockConfig): Prom
     const html = renderReport(c, { version: version() });
     writeFileAtomic(cfg.html, html);
     process.stderr.write(
-      `inspect: report of ${c.totalSamples} analyzed records (${c.samples.length} in the sample browser) → ${cfg.html}\n`,
+      `inspect: report of ${c.totalSamples} analyzed records (${c.samples.length} in the sample browser) → ` +
+        `${cfg.html}\n`,
     );
     if (!pick) return 0;
     const color = useColor(process.stdout);

@@ -6,8 +6,10 @@ import { formatCounts } from '../report.js';
 /** The one summary line of a select pass, on stderr. */
 export function reportSelect(s: SelectSummary): void {
   process.stderr.write(
-    `select: ${formatCounts(s.counts, 'selected')}; supervised ${s.tokens.supervised}/${s.tokens.response} response tokens ` +
-      `(${(s.tokens.ratio * 100).toFixed(2)}%, nl ${s.tokens.supervised_nl}); ${s.packs} packs, efficiency ${(s.efficiency * 100).toFixed(2)}% → ${s.outDir}\n`,
+    `select: ${formatCounts(s.counts, 'selected')}; supervised ${s.tokens.supervised}/${s.tokens.response} ` +
+      'response tokens ' +
+      `(${(s.tokens.ratio * 100).toFixed(2)}%, nl ${s.tokens.supervised_nl}); ${s.packs} packs, efficiency ` +
+      `${(s.efficiency * 100).toFixed(2)}% → ${s.outDir}\n`,
   );
 }
 

@@ -144,7 +144,8 @@ export function parseSubmitArgs(argv: readonly string[]): Parsed {
         const known = [...OWN.keys(), ...optionsFor('run').map((o) => flagName(o.key))];
         const hint = suggest(name, known);
         throw new CodeblockError(
-          `unknown option --${name} for \`codeblock submit slurm\`${hint ? ` (did you mean --${hint}?)` : ''}; see \`codeblock submit slurm --help\``,
+          `unknown option --${name} for \`codeblock submit slurm\`${hint ? ` (did you mean --${hint}?)` : ''}; ` +
+            `see \`codeblock submit slurm --help\``,
         );
       }
       if (spec.key === 'out') {
@@ -204,7 +205,8 @@ function checkAnalysisDir(dir: string, shards: number): void {
   const other = [...counts].filter((c) => c !== shards);
   if (other.length) {
     throw new CodeblockError(
-      `${dir} already holds analysis shards of ${other.join(', ')} (not ${shards}); select cannot mix shard counts: use --shards ${other[0]} or another -o / --analysis-dir`,
+      `${dir} already holds analysis shards of ${other.join(', ')} (not ${shards}); select cannot mix shard ` +
+        `counts: use --shards ${other[0]} or another -o / --analysis-dir`,
     );
   }
 }
@@ -217,7 +219,8 @@ export async function submitCommand(argv: string[]): Promise<number> {
   }
   if (target === 'k8s' || target === 'kubernetes') {
     throw new CodeblockError(
-      '`codeblock submit` drives Slurm only; for Kubernetes apply the Indexed Job manifests in deploy/k8s/ (see docs/scaling.md)',
+      '`codeblock submit` drives Slurm only; for Kubernetes apply the Indexed Job manifests in deploy/k8s/ (see ' +
+        'docs/scaling.md)',
     );
   }
   if (target !== 'slurm') throw new CodeblockError(`unknown scheduler "${target}" (supported: slurm); usage: ${USAGE}`);
