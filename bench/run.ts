@@ -686,9 +686,10 @@ export function resultsMarkdown(r: BenchResults, resultsLink: string): string {
   if (pool) {
     L.push('### Where the `select` path spends its time', '');
     L.push(
-      `Best round, generated pool (${int(pool.records)} records → ${int(pool.samples)} samples, ` +
+      `Median round, generated pool (${int(pool.records)} records → ${int(pool.samples)} samples, ` +
         `${int(pool.tokens)} templated tokens, ${int(pool.packs)} packs at ${pct(pool.packing_efficiency)}). ` +
-        `\`select\` tokenizes every record twice (pass A: budget histogram; pass B: masks).`,
+        '`select` tokenizes every record in pass A (budget histogram) and reuses those encodings in pass B ' +
+        '(masks) while they fit in `--select-cache-mb`; records beyond the cap are encoded again.',
       '',
     );
     L.push('| Stage | Seconds | Share |');
