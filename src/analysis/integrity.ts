@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CodeblockError } from '../errors.js';
-import { readCompletion, type ShardCompletion } from './completion.js';
+import { COMPLETION_FILE, readCompletion, type ShardCompletion } from './completion.js';
 import { ANALYSIS_VERSION, partBase, readMarker, stableStringify, type AnalysisPart } from './format.js';
 
 export interface MissingRecords {
@@ -150,7 +150,7 @@ export function openAnalysis(dirs: readonly string[], opts: { allowPartial?: boo
     }
     const anyPart = s.parts.values().next().value;
     if (anyPart && anyPart.marker.configHash !== s.completion.configHash) {
-      const rec = join(s.dir, 'complete.json');
+      const rec = join(s.dir, COMPLETION_FILE);
       fail(`${rec} was written for another config than its parts; re-run analyze for ${shardName(s)}`);
     }
     if (ref && s.completion.configHash !== ref.parts.values().next().value!.marker.configHash) {

@@ -13,7 +13,7 @@ import { MODES, isMode, modeSpec, type Mode } from './modes.js';
 import type { BudgetGate } from './threshold.js';
 
 /** Default of an OPTIONS entry (the one place defaults live). */
-function optionDefault<T>(key: string): T {
+export function optionDefault<T>(key: string): T {
   const o = findOption(key);
   if (!o || o.default === undefined) throw new Error(`internal: option ${key} has no default`);
   return o.default as T;

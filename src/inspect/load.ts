@@ -136,9 +136,6 @@ async function readSelectRejections(dir: string): Promise<Map<number, Rejection>
   return out;
 }
 
-/** FNV-1a over token ids: tells apart two samples that share an id. */
-const idsHash = fnv1aInts;
-
 interface PackedSample {
   hash: number;
   length: number;
@@ -173,7 +170,11 @@ async function readParquetSupervision(path: string): Promise<Map<string, PackedS
         const sup: number[] = [];
         for (let t = 0; t < len; t++) if (r.labels[t0 + t] !== IGNORE) sup.push(t);
         const id = r.sample_ids[j]!;
-        const entry = { hash: idsHash(r.input_ids.slice(t0, t0 + len)), length: len, supervised: Int32Array.from(sup) };
+        const entry = {
+          hash: fnv1aInts(r.input_ids.slice(t0, t0 + len)),
+          length: len,
+          supervised: Int32Array.from(sup),
+        };
         const list = out.get(id);
         if (list) list.push(entry);
         else out.set(id, [entry]);
@@ -464,7 +465,7 @@ export async function* runSamples(run: RunInfo, options: SampleStreamOptions = {
       }
       const enc = encs[k++]!;
       const list = packed.get(rec.id);
-      const h = idsHash(enc.ids);
+      const h = fnv1aInts(enc.ids);
       const at = list ? list.findIndex((p) => p.hash === h && p.length === enc.ids.length) : -1;
       if (at < 0) {
         throw new CodeblockError(

@@ -6,7 +6,7 @@
  */
 import type { AnalysisRecord } from '../analysis/format.js';
 import { isItemMode } from '../budget/modes.js';
-import { dedupApplies } from '../budget/rules.js';
+import { dedupApplies, optionDefault } from '../budget/rules.js';
 import {
   decodeMinhash,
   duplicateDetail,
@@ -24,7 +24,10 @@ export class GlobalDedup {
   /** `analysis`: the analysis config (pairFilter, dedup, minhashThreshold) the records were made with. */
   constructor(analysis: Record<string, unknown>) {
     this.on = dedupApplies(analysis);
-    const t = typeof analysis.minhashThreshold === 'number' ? analysis.minhashThreshold : 0.85;
+    const t =
+      typeof analysis.minhashThreshold === 'number'
+        ? analysis.minhashThreshold
+        : optionDefault<number>('minhashThreshold');
     this.index = this.on && analysis.dedup === 'minhash' ? new MinhashIndex(t) : undefined;
   }
 
