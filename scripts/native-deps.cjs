@@ -113,8 +113,8 @@ function main(cmd) {
     case 'gyp-ts-sources': // relative to binding.gyp: gyp's make generator mangles absolute source paths
       lines.push(...allSources(d).map((f) => path.relative(ROOT, f)));
       break;
-    case 'gyp-ts-includes':
-      lines.push(d.treeSitter.include, d.treeSitter.privateInclude);
+    case 'gyp-ts-includes': // grammar dirs last: only headers outside a grammar's src/ (typescript's common/) need them
+      lines.push(d.treeSitter.include, d.treeSitter.privateInclude, ...d.grammars.map((g) => g.dir));
       break;
     case 'gyp-napi-includes':
       lines.push(d.nodeApiHeaders, d.nodeAddonApi, d.treeSitter.include);

@@ -665,6 +665,10 @@ class DefUse {
 
 void def_use_edges(const Resolved& R, std::string_view text, const std::vector<RawItem>& items,
                    const std::vector<SegmentTree>& segments, std::vector<std::pair<int32_t, int32_t>>& edges) {
+  if (R.t->scoping == Scoping::Lexical) {
+    lexical_def_use_edges(R, text, items, segments, edges);
+    return;
+  }
   DefUse du(R, text, items, edges);
   for (const SegmentTree& s : segments) du.run_segment(s.root, s.base);
   du.finish();

@@ -60,6 +60,10 @@ struct LineInfo {
 
 void extract_items(const Resolved& R, TSNode root, uint32_t base, int32_t seg, std::string_view text,
                    const CodePointMap& cpm, const StructureOptions& opt, std::vector<RawItem>& out) {
+  if (R.braced()) {
+    extract_items_braced(R, root, base, seg, text, cpm, opt, out);
+    return;
+  }
   struct Work {
     TSNode node;
     bool inside_def;

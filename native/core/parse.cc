@@ -57,6 +57,20 @@ Resolved resolve(const LanguageTables* t) {
   mark1(t->finally_clause, R.is_finally);
   mark1(t->dotted_name, R.is_dotted);
   mark1(t->aliased_import, R.is_aliased);
+  for (auto* v : {&R.is_body_open, &R.is_clause_kw, &R.is_block_lambda, &R.is_wrapper, &R.is_fn_scoped, &R.is_hoisted,
+                  &R.scope_kind})
+    v->assign(count, 0);
+  R.decls.assign(count, {});
+  R.members.assign(count, {});
+  auto mark_all = [&](const std::vector<const char*>& names, std::vector<uint8_t>& v) {
+    for (const char* x : names) mark1(x, v);
+  };
+  mark1(t->body_open, R.is_body_open);
+  mark_all(t->clause_keywords, R.is_clause_kw);
+  mark_all(t->block_lambdas, R.is_block_lambda);
+  mark_all(t->declarator_wrappers, R.is_wrapper);
+  mark_all(t->function_scoped, R.is_fn_scoped);
+  mark_all(t->hoisted, R.is_hoisted);
   for (const RoleEntry& e : t->roles)
     for (uint32_t s = 0; s < count; s++) {
       const char* nm = ts_language_symbol_name(R.lang, static_cast<TSSymbol>(s));
@@ -77,6 +91,28 @@ Resolved resolve(const LanguageTables* t) {
   R.f_type = fid("type");
   R.f_return_type = fid("return_type");
   R.f_superclasses = fid("superclasses");
+  R.f_declarator = fid("declarator");
+  R.f_pattern = fid("pattern");
+  for (const char* h : t->header_fields)
+    if (TSFieldId f = fid(h)) R.header_fields.push_back(f);
+  auto each_symbol = [&](const char* type, auto&& fn) {
+    for (uint32_t s = 0; s < count; s++) {
+      const char* nm = ts_language_symbol_name(R.lang, static_cast<TSSymbol>(s));
+      if (nm && std::strcmp(nm, type) == 0) fn(s);
+    }
+  };
+  for (const ScopeEntry& e : t->scopes)
+    each_symbol(e.type, [&](uint32_t s) { R.scope_kind[s] = static_cast<uint8_t>(1 + static_cast<int>(e.kind)); });
+  for (const DeclEntry& e : t->declarations) {
+    TSFieldId f = e.field ? fid(e.field) : 0;
+    if (e.field && !f) continue;  // a field this grammar does not have
+    each_symbol(e.type, [&](uint32_t s) { R.decls[s].push_back(Resolved::Decl{f, e.target}); });
+  }
+  for (const MemberEntry& e : t->members) {
+    TSFieldId f = fid(e.field);
+    if (!f) continue;
+    each_symbol(e.type, [&](uint32_t s) { R.members[s].push_back(Resolved::Member{f, e.only_with_object}); });
+  }
   return R;
 }
 

@@ -41,11 +41,24 @@ StructureResult analyze_structure(std::string_view text, const StructureOptions&
     TreePtr tree;
   };
   std::vector<Seg> segs;
+  const std::vector<const LanguageTables*>& langs = registered_languages();
+  std::vector<bool> allowed(langs.size(), opt.languages.empty());
+  for (const std::string& name : opt.languages)
+    for (size_t li = 0; li < langs.size(); li++)
+      if (name == langs[li]->name) allowed[li] = true;
+  auto find_allowed = [&](const std::string& tag) -> const LanguageTables* {
+    const LanguageTables* L = find_language(tag);
+    if (!L) return nullptr;
+    for (size_t li = 0; li < langs.size(); li++)
+      if (langs[li] == L) return allowed[li] ? L : nullptr;
+    return nullptr;
+  };
+  std::vector<std::pair<int, size_t>> cands;
   for (RawSegment& rs : find_fenced_blocks(text)) {
     std::string_view body = text.substr(rs.start, rs.end - rs.start);
     if (!rs.tag.empty()) {
       if (rs.end <= rs.start) continue;
-      const LanguageTables* L = find_language(rs.tag);
+      const LanguageTables* L = find_allowed(rs.tag);
       segs.push_back(Seg{rs.start, rs.end, L ? std::string(L->name) : rs.tag, L, nullptr});
       continue;
     }
@@ -59,8 +72,18 @@ StructureResult analyze_structure(std::string_view text, const StructureOptions&
     if (blank) continue;
     const LanguageTables* found = nullptr;
     TreePtr tree;
-    for (const LanguageTables* L : registered_languages()) {
-      if (L->maybe_untagged && !L->maybe_untagged(body)) continue;
+    // Candidates by lexical score, registry order breaking ties; the first clean parse the
+    // language accepts wins (docs/languages.md, "Detection").
+    cands.clear();
+    for (size_t li = 0; li < langs.size(); li++) {
+      const LanguageTables* L = langs[li];
+      if (!allowed[li]) continue;
+      int score = L->untagged_score ? L->untagged_score(body) : (!L->maybe_untagged || L->maybe_untagged(body));
+      if (score > 0) cands.emplace_back(-score, li);
+    }
+    std::stable_sort(cands.begin(), cands.end());
+    for (const auto& c : cands) {
+      const LanguageTables* L = langs[c.second];
       budget.abort_on_error = true;
       budget.aborted_on_error = false;
       TreePtr t = parse(resolved(L), body, budget);

@@ -23,6 +23,10 @@ struct StructureOptions {
   // Records with more items are rejected (too_long): the graph metrics are O(n·(n + edges)).
   // 0 = unlimited.
   uint32_t max_items = 20000;
+  // Itemized languages (canonical names); empty = every registered language. Segments of other
+  // languages are treated as unregistered code (no items, never prose), and untagged blocks are
+  // detected among these only.
+  std::vector<std::string> languages;
 };
 
 enum class ItemKind : int32_t { Simple = 0, Header = 1, Clause = 2, Block = 3 };

@@ -47,6 +47,27 @@ struct Resolved {
   std::vector<uint16_t> cls;  // by symbol
   std::vector<DuRole> role;   // by symbol
   std::vector<uint8_t> is_decorated, is_expr_stmt, is_else, is_finally, is_dotted, is_aliased;
+  // brace languages (see LanguageTables): by symbol
+  std::vector<uint8_t> is_body_open, is_clause_kw, is_block_lambda, is_wrapper, is_fn_scoped, is_hoisted;
+  std::vector<uint8_t> scope_kind;  // 0: opens no scope, else 1 + LexScope
+  struct Decl {
+    TSFieldId field;  // 0: every named child
+    DeclTarget target;
+  };
+  struct Member {
+    TSFieldId field;
+    bool only_with_object;
+  };
+  std::vector<std::vector<Decl>> decls;
+  std::vector<std::vector<Member>> members;
+  std::vector<TSFieldId> header_fields;
+  TSFieldId f_declarator = 0, f_pattern = 0;
+  bool braced() const { return t->body_open != nullptr; }
+  bool is_header_field(TSFieldId f) const {
+    for (TSFieldId h : header_fields)
+      if (h == f) return true;
+    return false;
+  }
   TSFieldId f_decorated = 0, f_left = 0, f_right = 0, f_name = 0, f_value = 0, f_alias = 0, f_parameters = 0,
             f_body = 0, f_object = 0, f_type = 0, f_return_type = 0, f_superclasses = 0;
 
@@ -106,6 +127,10 @@ using ByteRanges = std::vector<std::pair<uint32_t, uint32_t>>;
 void extract_items(const Resolved& R, TSNode root, uint32_t base, int32_t seg, std::string_view text,
                    const CodePointMap& cpm, const StructureOptions& opt, std::vector<RawItem>& out);
 
+// The same for brace languages (items_braced.cc; extract_items dispatches to it).
+void extract_items_braced(const Resolved& R, TSNode root, uint32_t base, int32_t seg, std::string_view text,
+                          const CodePointMap& cpm, const StructureOptions& opt, std::vector<RawItem>& out);
+
 // Comments and docstrings of one tree (absolute bytes).
 void collect_prose(const Resolved& R, TSNode root, uint32_t base, ByteRanges& out);
 
@@ -124,8 +149,11 @@ struct SegmentTree {
 
 // Def-use edges (def item, use item) over one language's segments, in order, appended to edges
 // (unsorted, may repeat). items: every item of the record, sorted by position.
+// Python scoping (defuse.cc) or lexical binding (defuse_lexical.cc), by R.t->scoping.
 void def_use_edges(const Resolved& R, std::string_view text, const std::vector<RawItem>& items,
                    const std::vector<SegmentTree>& segments, std::vector<std::pair<int32_t, int32_t>>& edges);
+void lexical_def_use_edges(const Resolved& R, std::string_view text, const std::vector<RawItem>& items,
+                           const std::vector<SegmentTree>& segments, std::vector<std::pair<int32_t, int32_t>>& edges);
 
 }  // namespace structure
 }  // namespace codeblock

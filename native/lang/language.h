@@ -41,6 +41,41 @@ enum class DuRole : uint8_t {
   Exit,              // return / raise: the rest of the path is dead
 };
 
+// How a language's def-use edges are found (docs/structure.md, "Def-use").
+enum class Scoping : uint8_t {
+  Python,   // reaching definitions with Python's scopes (the DuRole table; defuse.cc)
+  Lexical,  // block-scoped name binding: every use links to the declaration it resolves to (defuse_lexical.cc)
+};
+
+// Lexical scoping: what a scope node opens.
+enum class LexScope : uint8_t { Function, Block, Class };
+struct ScopeEntry {
+  const char* type;
+  LexScope kind;
+};
+
+// Lexical scoping: where a declaration binds its names.
+enum class DeclTarget : uint8_t {
+  Block,      // the innermost scope in effect at the declaring node (its own scope if it opens one)
+  Function,   // the innermost function scope (JS `var`)
+  Enclosing,  // the scope the declaring node sits in, even when it opens its own (a function's name)
+};
+// The names under field `field` of a `type` node (every named child when field is nullptr) are declared.
+// Names are found through declarator wrappers (field `declarator` / `name` / `pattern`) and destructuring
+// containers (target_containers); values and defaults inside them are uses.
+struct DeclEntry {
+  const char* type;
+  const char* field;
+  DeclTarget target;
+};
+// The child in field `field` of a `type` node is a member name, not a use (obj.name). With
+// only_with_object, only when the node has an `object` field child (Java `a.m()` vs `m()`).
+struct MemberEntry {
+  const char* type;
+  const char* field;
+  bool only_with_object;
+};
+
 // A node type a language maps to a role. Names are grammar node-type names.
 struct RoleEntry {
   const char* type;
@@ -90,6 +125,29 @@ struct LanguageTables {
   const char* display_name;
   // Registered only for tests (CODEBLOCK_TEST_LANGUAGES=1 at addon load; docs/languages.md).
   bool test_only = false;
+  // --- brace languages (every field below is unused by Python) ---
+  Scoping scoping = Scoping::Python;
+  // The token that opens a body node ("{"): a header runs through it. nullptr: headers end at header_terminator.
+  const char* body_open = nullptr;
+  // Anonymous keyword tokens inside a compound statement that start a clause (Java's `else`, which has no
+  // clause node): the clause header runs from the keyword through the next body's opening token.
+  std::vector<const char*> clause_keywords;
+  // Expressions with a block body (arrow functions, lambdas, closures): a simple statement holding one splits
+  // into a header through the body's opening token, the body's items, and clause items between later bodies.
+  std::vector<const char*> block_lambdas;
+  // Fields of a compound statement whose child is header, never body (a for loop's initializer).
+  std::vector<const char*> header_fields;
+  // Lexical def-use tables (Scoping::Lexical).
+  std::vector<ScopeEntry> scopes;
+  std::vector<DeclEntry> declarations;
+  std::vector<MemberEntry> members;
+  std::vector<const char*> declarator_wrappers;  // pointer_declarator, init_declarator, ... (see DeclEntry)
+  std::vector<const char*> function_scoped;      // declarations whose declarators bind in the function scope
+  std::vector<const char*> hoisted;              // declarations visible in their whole scope (functions, members)
+  // Lexical pre-check score for untagged blocks (0: certainly not this language). Detection parses the
+  // candidates in descending score order (registry order breaks ties) and takes the first clean parse that
+  // accept_untagged admits. nullptr: maybe_untagged decides, scoring 1.
+  int (*untagged_score)(std::string_view text) = nullptr;
 };
 
 // Registered languages (immutable tables), in detection order. The test-only entries join them when
@@ -99,5 +157,6 @@ const std::vector<const LanguageTables*>& registered_languages();
 const LanguageTables* find_language(std::string_view tag);
 
 extern const LanguageTables kPythonTables;
+extern const LanguageTables kJavaScriptTables;
 
 }  // namespace codeblock

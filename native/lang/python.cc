@@ -191,6 +191,19 @@ const LanguageTables kPythonTables = {
     /*maybe_untagged*/ python_maybe_untagged,
     /*invalid_statements*/ {"print_statement", "exec_statement"},
     /*display_name*/ "Python",
+    /*test_only*/ false,
+    /*scoping*/ Scoping::Python,
+    /*body_open*/ nullptr,
+    /*clause_keywords*/ {},
+    /*block_lambdas*/ {},
+    /*header_fields*/ {},
+    /*scopes*/ {},
+    /*declarations*/ {},
+    /*members*/ {},
+    /*declarator_wrappers*/ {},
+    /*function_scoped*/ {},
+    /*hoisted*/ {},
+    /*untagged_score*/ nullptr,
 };
 
 }  // namespace codeblock

@@ -9,13 +9,14 @@
 
 #include "args.h"
 #include "core/graph.h"
+#include "lang/language.h"
 #include "modules.h"
 
 namespace codeblock::napi {
 namespace {
 
 // analyzeStructure(responses: string[], opts?: {granularity?: 0|1|2, blockMaxCodePoints?, blockMaxLines?,
-// parseTimeoutMs?}) → columns (see src/structure/native.ts for the layout).
+// parseTimeoutMs?, maxItems?, languages?: string[]}) → columns (see src/structure/native.ts for the layout).
 Napi::Value AnalyzeStructure(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() < 1 || !info[0].IsArray())
@@ -40,6 +41,22 @@ Napi::Value AnalyzeStructure(const Napi::CallbackInfo& info) {
     opt.max_items = static_cast<uint32_t>(mi);
     if (opt.parse_timeout_ms != opt.parse_timeout_ms)
       throw Napi::RangeError::New(env, "analyzeStructure: parseTimeoutMs is NaN");
+    Napi::Value lv = o.Get("languages");
+    if (!lv.IsUndefined()) {
+      if (!lv.IsArray()) throw Napi::TypeError::New(env, "analyzeStructure: languages must be an array of names");
+      Napi::Array la = lv.As<Napi::Array>();
+      for (uint32_t i = 0; i < la.Length(); i++) {
+        Napi::Value x = la.Get(i);
+        std::string name = x.IsString() ? x.As<Napi::String>().Utf8Value() : std::string();
+        bool known = false;
+        for (const LanguageTables* L : registered_languages()) known = known || name == L->name;
+        if (!known)
+          throw Napi::RangeError::New(
+              env, "analyzeStructure: languages[" + std::to_string(i) + "] is not a registered language");
+        opt.languages.push_back(name);
+      }
+      if (opt.languages.empty()) throw Napi::RangeError::New(env, "analyzeStructure: languages is empty");
+    }
   }
   const uint32_t n = arr.Length();
   std::vector<std::string> texts(n);

@@ -1,0 +1,117 @@
+// JavaScript and JSX (tree-sitter-javascript 0.25) node-type tables. TypeScript and TSX extend
+// them (typescript.cc). Scoping: lexical (let/const/class block-scoped, `var` function-scoped,
+// function declarations hoisted to their block); member names after `.` are not uses.
+#include "lang/javascript.h"
+
+#include "lang/detect.h"
+
+namespace codeblock {
+namespace {
+
+bool js_accept_untagged(TSNode root) {
+  if (ts_node_has_error(root)) return false;
+  uint32_t n = ts_node_named_child_count(root);
+  for (uint32_t i = 0; i < n; i++) {
+    const char* t = ts_node_type(ts_node_named_child(root, i));
+    if (std::strcmp(t, "comment") != 0 && std::strcmp(t, "expression_statement") != 0 &&
+        std::strcmp(t, "empty_statement") != 0)
+      return true;  // a declaration, import, control statement, ...
+  }
+  return false;
+}
+
+int js_untagged_score(std::string_view t) {
+  int s = detect::signals(t, {"console.", "=>", "===", "!==", "document.", "window.", "require(", "module.exports",
+                              "addEventListener", "function(", "function (", ".then(", "async ", "await "});
+  if (detect::line_starts(t, {"const ", "let ", "var ", "function ", "import ", "export ", "class "})) s += 2;
+  return s;
+}
+
+}  // namespace
+
+LanguageTables javascript_like_tables() {
+  LanguageTables t{};
+  t.name = "javascript";
+  t.language = tree_sitter_javascript;
+  t.fence_aliases = {"javascript", "js", "jsx", "node", "nodejs", "mjs", "cjs", "javascriptreact", "es6", "ecmascript"};
+  t.simple_statements = {"expression_statement", "lexical_declaration", "variable_declaration", "using_declaration",
+                         "return_statement",     "throw_statement",     "break_statement",      "continue_statement",
+                         "debugger_statement",   "import_statement",    "export_statement",     "field_definition"};
+  t.compound_statements = {"if_statement",         "for_statement",
+                           "for_in_statement",     "while_statement",
+                           "do_statement",         "try_statement",
+                           "switch_statement",     "with_statement",
+                           "function_declaration", "generator_function_declaration",
+                           "class_declaration",    "method_definition",
+                           "class_static_block"};
+  t.clauses = {"else_clause", "catch_clause", "finally_clause", "switch_case", "switch_default"};
+  t.bodies = {"statement_block", "class_body", "switch_body", "program"};
+  t.decorated_wrapper = "export_statement";
+  t.decorated_field = "declaration";
+  t.header_terminator = ":";
+  t.definition_items = {"function_declaration", "generator_function_declaration", "class_declaration",
+                        "method_definition"};
+  t.expression_statement = nullptr;
+  t.string_literals = {"string", "template_string", "regex"};
+  t.comments = {"comment", "html_comment"};
+  t.delimiters = {"(", ")", "[", "]", "{", "}", ",", ";", ".", ":", "${", "`", "\"", "'"};
+  t.non_core_tokens = {"hash_bang_line"};
+  t.roles = {{"identifier", DuRole::Identifier},
+             {"shorthand_property_identifier", DuRole::Identifier},
+             {"shorthand_property_identifier_pattern", DuRole::Identifier}};
+  t.target_containers = {"formal_parameters",
+                         "object_pattern",
+                         "array_pattern",
+                         "pair_pattern",
+                         "rest_pattern",
+                         "assignment_pattern",
+                         "object_assignment_pattern",
+                         "namespace_import"};
+  t.parameter_containers = {};
+  t.accept_untagged = js_accept_untagged;
+  t.maybe_untagged = nullptr;
+  t.display_name = "JavaScript";
+  t.scoping = Scoping::Lexical;
+  t.body_open = "{";
+  t.block_lambdas = {"arrow_function", "function_expression", "generator_function", "class"};
+  t.header_fields = {"initializer", "condition", "increment"};
+  t.scopes = {{"function_declaration", LexScope::Function},
+              {"generator_function_declaration", LexScope::Function},
+              {"function_expression", LexScope::Function},
+              {"generator_function", LexScope::Function},
+              {"arrow_function", LexScope::Function},
+              {"method_definition", LexScope::Function},
+              {"statement_block", LexScope::Block},
+              {"for_statement", LexScope::Block},
+              {"for_in_statement", LexScope::Block},
+              {"catch_clause", LexScope::Block},
+              {"switch_body", LexScope::Block},
+              {"class_body", LexScope::Class}};
+  t.declarations = {{"variable_declarator", "name", DeclTarget::Block},
+                    {"function_declaration", "name", DeclTarget::Enclosing},
+                    {"generator_function_declaration", "name", DeclTarget::Enclosing},
+                    {"class_declaration", "name", DeclTarget::Enclosing},
+                    {"function_expression", "name", DeclTarget::Block},
+                    {"generator_function", "name", DeclTarget::Block},
+                    {"function_declaration", "parameters", DeclTarget::Block},
+                    {"generator_function_declaration", "parameters", DeclTarget::Block},
+                    {"function_expression", "parameters", DeclTarget::Block},
+                    {"generator_function", "parameters", DeclTarget::Block},
+                    {"arrow_function", "parameters", DeclTarget::Block},
+                    {"arrow_function", "parameter", DeclTarget::Block},
+                    {"method_definition", "parameters", DeclTarget::Block},
+                    {"catch_clause", "parameter", DeclTarget::Block},
+                    {"for_in_statement", "left", DeclTarget::Block},
+                    {"import_specifier", nullptr, DeclTarget::Block},
+                    {"import_clause", nullptr, DeclTarget::Block}};
+  t.members = {};
+  t.declarator_wrappers = {};
+  t.function_scoped = {"variable_declaration"};
+  t.hoisted = {"function_declaration", "generator_function_declaration", "class_declaration", "export_statement"};
+  t.untagged_score = js_untagged_score;
+  return t;
+}
+
+const LanguageTables kJavaScriptTables = javascript_like_tables();
+
+}  // namespace codeblock
