@@ -32,7 +32,7 @@ import { resolveConfig, type CodeblockConfig } from '../src/config/index.js';
 import { listAnalysisParts, type AnalysisRecord } from '../src/analysis/format.js';
 import { orderedRecords } from '../src/analysis/ordered.js';
 import { candidatesOf, type SelectKnobs } from '../src/budget/candidates.js';
-import { analysisQ, budgetSplit, chooseSpans, knobsOf } from '../src/budget/rules.js';
+import { analysisLanguages, analysisQ, budgetSplit, chooseSpans, knobsOf } from '../src/budget/rules.js';
 import { BudgetGate, ScoreHistogram } from '../src/budget/threshold.js';
 import { labelMask } from '../src/masks/index.js';
 import { assembleInChunks, packBFD, packingEfficiency } from '../src/pack/index.js';
@@ -311,7 +311,7 @@ export async function benchMaskPack(opts: MaskPackBenchOptions): Promise<MaskPac
   });
   const parts = listAnalysisParts([analysisDir]);
   const analysisConfig = parts[0]?.marker.config ?? {};
-  const k = knobsOf(sCfg, analysisQ(analysisConfig));
+  const k = knobsOf(sCfg, analysisQ(analysisConfig), analysisLanguages(analysisConfig));
   // records as select sees them after its global duplicate filter (and item modes' no-code rejections)
   const records: AnalysisRecord[] = [];
   const dedup = new GlobalDedup(analysisConfig);

@@ -14,11 +14,6 @@ namespace {
 
 bool is_statement(const Resolved& R, TSNode n) { return (R.c(n) & (kSimple | kCompound)) != 0; }
 
-// Field id of n's i-th child (all children counted); 0 when it has none.
-TSFieldId field_at(const Resolved& R, TSNode n, uint32_t i) {
-  const char* f = ts_node_field_name_for_child(n, i);
-  return f ? ts_language_field_id_for_name(R.lang, f, static_cast<uint32_t>(std::strlen(f))) : 0;
-}
 
 // End byte (segment-relative) of the body's opening token, or its start when it has none.
 uint32_t body_open_end(const Resolved& R, TSNode body) {
@@ -34,24 +29,38 @@ uint32_t body_open_end(const Resolved& R, TSNode body) {
 // through the last header terminator (`case x:`) before the first statement; the whole node when
 // it has no body part (broken code, or a declaration without body).
 uint32_t braced_header_end(const Resolved& R, TSNode n) {
-  uint32_t k = ts_node_child_count(n);
-  uint32_t prev_end = ts_node_start_byte(n), last_term = 0;
-  bool have_term = false;
-  for (uint32_t i = 0; i < k; i++) {
-    TSNode c = ts_node_child(n, i);
-    TSFieldId f = field_at(R, n, i);
+  uint32_t prev_end = ts_node_start_byte(n), last_term = 0, out = 0;
+  bool have_term = false, done = false;
+  walk(n, [&](const WalkAt& at) {  // one cursor over the children: linear in their number
+    if (at.depth == 0) return Walk::Into;
+    TSNode c = at.node();
     uint16_t cc = R.c(c);
-    if (ts_node_is_named(c) && !R.is_header_field(f)) {
-      if (cc & kBody) return have_term ? last_term : body_open_end(R, c);
-      if ((cc & kClause) || is_statement(R, c)) return have_term ? last_term : prev_end;
+    bool named = ts_node_is_named(c);
+    if (named && !R.is_header_field(at.field())) {
+      if (cc & kBody) {
+        out = have_term ? last_term : body_open_end(R, c);
+        done = true;
+        return Walk::Out;
+      }
+      if ((cc & kClause) || is_statement(R, c)) {
+        out = have_term ? last_term : prev_end;
+        done = true;
+        return Walk::Out;
+      }
     }
-    if (!ts_node_is_named(c) && R.flag(R.is_clause_kw, c)) return have_term ? last_term : prev_end;
+    if (!named && R.flag(R.is_clause_kw, c)) {
+      out = have_term ? last_term : prev_end;
+      done = true;
+      return Walk::Out;
+    }
     if ((cc & kHeaderEnd) && !ts_node_is_missing(c)) {
       last_term = ts_node_end_byte(c);
       have_term = true;
     }
     if (!(cc & kComment) && ts_node_end_byte(c) > ts_node_start_byte(c)) prev_end = ts_node_end_byte(c);
-  }
+    return Walk::Over;
+  });
+  if (done) return out;
   return have_term ? last_term : ts_node_end_byte(n);
 }
 
@@ -84,22 +93,19 @@ void extract_items_braced(const Resolved& R, TSNode root, uint32_t base, int32_t
   // The bodies, clauses and body statements of a compound statement or clause, in order; a clause
   // keyword token opens a clause item through what follows it.
   auto parts = [&](TSNode n, bool inside_def) {
-    uint32_t k = ts_node_child_count(n);
     bool kw = false;
     uint32_t kw_start = 0, kw_end = 0;
-    for (uint32_t i = 0; i < k; i++) {
-      TSNode c = ts_node_child(n, i);
+    for_children(n, [&](TSNode c, TSFieldId f) {
       if (!ts_node_is_named(c)) {
         if (R.flag(R.is_clause_kw, c)) {
           kw = true;
           kw_start = ts_node_start_byte(c);
           kw_end = ts_node_end_byte(c);
         }
-        continue;
+        return;
       }
       uint16_t cc = R.c(c);
-      if (cc & kComment) continue;
-      if (R.is_header_field(field_at(R, n, i))) continue;
+      if ((cc & kComment) || R.is_header_field(f)) return;
       if (cc & kBody) {
         if (kw) add(kw_start, body_open_end(R, c), ItemKind::Clause, ts_node_type(n), c);
         kw = false;
@@ -117,7 +123,7 @@ void extract_items_braced(const Resolved& R, TSNode root, uint32_t base, int32_t
         }
         kw = false;
       }
-    }
+    });
   };
   // Bodies of the block lambdas inside a simple statement, in order (not those nested in them).
   auto lambda_bodies = [&](TSNode s, std::vector<TSNode>& bodies) {

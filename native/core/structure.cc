@@ -144,9 +144,8 @@ StructureResult analyze_structure(std::string_view text, const StructureOptions&
   std::sort(missing.begin(), missing.end());
   for (RawItem& it : items) {
     if (!std::strcmp(it.type, "ERROR")) it.flags |= kFlagError;
-    for (const LanguageTables* L : registered_languages())
-      for (const char* bad : L->invalid_statements)
-        if (!std::strcmp(it.type, bad)) it.flags |= kFlagError;
+    for (const char* bad : segs[it.segment].L->invalid_statements)  // the item's own language
+      if (!std::strcmp(it.type, bad)) it.flags |= kFlagError;
     auto m = std::lower_bound(merged.begin(), merged.end(), std::make_pair(it.e, uint32_t{0}));
     if (m != merged.begin()) {
       --m;  // last error range starting before the item end; disjoint, so the only candidate

@@ -10,7 +10,6 @@
 import type { AnalysisRecord } from '../analysis/format.js';
 import type { EncodedConversation } from '../tokenize/target.js';
 import { cpToUtf16Map } from '../tokenize/codepoints.js';
-import { itemizedLanguages } from '../structure/languages.js';
 import { gceFromLogprob } from '../scoring/utility.js';
 import { modeSpec, type Mode } from './modes.js';
 import { isEligible, itemLimits } from './rules.js';
@@ -26,6 +25,8 @@ export interface SelectKnobs {
   seed: number;
   /** GCE exponent used by the analysis (token-level u). */
   q: number;
+  /** Languages the analysis itemized: code of other languages is never prose. */
+  itemized: ReadonlySet<string>;
 }
 
 /** What candidates need of a conversation as the target tokenizer saw it (offsets: code points). */
@@ -169,7 +170,7 @@ export function recordCandidates(
   const lp = rec.scorer.logp;
   const nS = lp.length;
   // Code segments of languages the registry does not itemize are code, never prose.
-  const itemized = itemizedLanguages();
+  const itemized = k.itemized;
   const otherCode: Array<[number, number]> = rec.segments
     .filter((s) => !itemized.has(s.lang))
     .map((s) => [responseToText(enc, s.start), responseToText(enc, s.end)]);

@@ -10,6 +10,7 @@ import type { SelectedSpan } from '../output/types.js';
 import type { RecordCandidates, SelectKnobs } from './candidates.js';
 import { CodeblockError } from '../errors.js';
 import { MODES, isMode, modeSpec, type Mode } from './modes.js';
+import { itemizedLanguages } from '../structure/languages.js';
 import type { BudgetGate } from './threshold.js';
 
 /** Default of an OPTIONS entry (the one place defaults live). */
@@ -30,6 +31,13 @@ export function analysisQ(analysisConfig: Record<string, unknown> | undefined): 
   return typeof q === 'number' && Number.isFinite(q) ? q : optionDefault<number>('q');
 }
 
+/** The languages an analysis itemized (its recorded config; every registered language otherwise). */
+export function analysisLanguages(analysisConfig: Record<string, unknown> | undefined): ReadonlySet<string> {
+  const l = analysisConfig?.languages;
+  if (Array.isArray(l) && l.every((x) => typeof x === 'string')) return new Set(l as string[]);
+  return itemizedLanguages();
+}
+
 /** Whether select drops later copies of a pair (the analysis ran with pair filters and dedup on). */
 export function dedupApplies(analysisConfig: Record<string, unknown> | undefined): boolean {
   return analysisConfig?.pairFilter !== 'off' && analysisConfig?.dedup !== 'off';
@@ -38,8 +46,13 @@ export function dedupApplies(analysisConfig: Record<string, unknown> | undefined
 /** The selection knobs of a config. Modes that do not use prose give it no share. */
 type KnobKeys = 'mode' | 'lambdaReach' | 'lambdaBridge' | 'minItems' | 'maxItems' | 'allowFlagged' | 'nlRatio' | 'seed';
 
-export function knobsOf(cfg: Pick<CodeblockConfig, KnobKeys>, q: number): SelectKnobs {
+export function knobsOf(
+  cfg: Pick<CodeblockConfig, KnobKeys>,
+  q: number,
+  itemized: ReadonlySet<string> = itemizedLanguages(),
+): SelectKnobs {
   return {
+    itemized,
     mode: cfg.mode,
     lambdaReach: cfg.lambdaReach,
     lambdaBridge: cfg.lambdaBridge,
@@ -83,6 +96,7 @@ export function knobsOfRecord(
       seed: num('seed'),
     },
     analysisQ(analysis),
+    analysisLanguages(analysis),
   );
 }
 

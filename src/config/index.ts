@@ -78,7 +78,8 @@ export function loadConfigFile(path: string): Partial<CodeblockConfig> {
   const normalized: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(data as Record<string, unknown>)) {
     const key = k.includes('-') ? k.replace(/-([a-z0-9])/g, (_, c: string) => c.toUpperCase()) : k;
-    normalized[key] = key === 'format' && typeof v === 'string' ? v.split(',').map((s) => s.trim()) : v;
+    normalized[key] =
+      (key === 'format' || key === 'languages') && typeof v === 'string' ? v.split(',').map((s) => s.trim()) : v;
   }
   const parsed = ConfigFileSchema.safeParse(normalized);
   if (!parsed.success) throw new CodeblockError(describeIssue(parsed.error.issues[0] as never, path));

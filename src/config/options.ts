@@ -257,6 +257,15 @@ const TABLE = [
     group: 'Structure',
   },
   {
+    key: 'languages',
+    kind: 'list',
+    commands: [...ANALYZE, 'items'],
+    help:
+      'itemized languages, comma-separated canonical names (default: every registered language; ' +
+      '`codeblock items --help` and docs/languages.md list them); code of other languages is kept as code, unitemized',
+    group: 'Structure',
+  },
+  {
     key: 'parseTimeoutMs',
     kind: 'number',
     min: 1,

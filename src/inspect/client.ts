@@ -198,6 +198,11 @@ function drawArrows(pre, i, defs, uses) {
   wrap.appendChild(svg);
 }
 
+function langAt(s, cp) {
+  for (var g = 0; g < s.segments.length; g++)
+    if (s.segments[g][0] <= cp && cp < s.segments[g][1]) return s.segments[g][2];
+  return '–';
+}
 function selectItem(s, i) {
   var pre = view.querySelector('pre.resp');
   pre.querySelectorAll('.item').forEach(function (e) { e.classList.remove('on', 'def', 'use'); });
@@ -230,6 +235,7 @@ function selectItem(s, i) {
   if (th !== null && th !== undefined) row('run threshold', fx(th, 4) + ' (lowest selected score)');
   row('target tokens', it.tokens < 0 ? '–' : it.tokens + ', supervised ' + it.sup, 'item.tokens');
   row('span', '[' + it.s + ', ' + it.e + ')');
+  row('language', langAt(s, it.s), 'item.language');
   panel.appendChild(tb);
   function links(label, arr, cls) {
     var p = el('div');
@@ -300,6 +306,12 @@ function show(i) {
   var wrap = el('div', 'resp-wrap');
   wrap.appendChild(pre);
   view.appendChild(wrap);
+  if (s.segments.length) {
+    var sg = el('div', 'note');
+    sg.textContent = 'code segments: ' + s.segments.map(function (g) { return g[2] + ' [' + g[0] + ', ' + g[1] + ` +
+  `')'; }).join(' · ');
+    view.appendChild(sg);
+  }
   var lg = el('div', 'legend');
   var legend = s.tokens ? [['var(--sup)', 'supervised token'], ['#f1faf5', ` +
   `'selected item']] : [['rgba(224,123,57,.6)', 'scorer token, GCE u = (1-p^q)/q (darker: less expected)']];

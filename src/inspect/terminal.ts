@@ -207,6 +207,14 @@ export function renderSample(
     );
   else out.push('legend: «supervised»  n | items starting on the line  ⟨n⟩ item starting mid-line');
   out.push('');
+  if (s.segments.length > 0) {
+    const segs = s.segments.map((g, i) => {
+      const inSeg = s.items.filter((it) => g.start <= it.start && it.start < g.end);
+      const items = inSeg.length ? `items ${inSeg[0]!.index}–${inSeg[inSeg.length - 1]!.index}` : 'no items';
+      return `#${i} ${g.lang} (${items})`;
+    });
+    out.push(`code segments: ${segs.join(' · ')}`);
+  }
   if (s.items.length === 0) {
     out.push('no coding items');
     return out.join('\n');

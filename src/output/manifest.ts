@@ -3,7 +3,7 @@
  *
  * {"version","config",
  *  "counts":{"input","selected","rejected":{"<reason>":n},"quarantined"},
- *  "tokens":{"response","supervised","supervised_code","supervised_nl","ratio"},
+ *  "tokens":{"response","supervised","supervised_code","supervised_nl","supervised_by_language":{"<lang>":n},"ratio"},
  *  "packing":{"packs","max_len","tokens","efficiency"},
  *  "files":[{"path","sha256","bytes"}]}
  *
@@ -25,7 +25,15 @@ export interface ManifestInput {
   config: Record<string, unknown>;
   /** missing: only with select --allow-partial, the input records the analysis lacked (not in input). */
   counts: { input: number; selected: number; rejected: Record<string, number>; quarantined: number; missing?: number };
-  tokens: { response: number; supervised: number; supervised_code: number; supervised_nl: number };
+  tokens: {
+    response: number;
+    supervised: number;
+    supervised_code: number;
+    supervised_nl: number;
+    /** Supervised response tokens by the language of their segment ("prose" outside code); sums to at most
+     *  `supervised` (tokens outside the response, e.g. a template's end-of-turn, have no language). */
+    supervised_by_language?: Record<string, number>;
+  };
   /** packs written, the pack length limit, and the tokens in all packs. */
   packing: { packs: number; max_len: number; tokens: number };
   files: readonly OutputFile[] | readonly { path: string; sha256: string; bytes?: number }[];
@@ -38,7 +46,14 @@ export interface Manifest {
   version: string;
   config: Record<string, unknown>;
   counts: { input: number; selected: number; rejected: Record<string, number>; quarantined: number; missing?: number };
-  tokens: { response: number; supervised: number; supervised_code: number; supervised_nl: number; ratio: number };
+  tokens: {
+    response: number;
+    supervised: number;
+    supervised_code: number;
+    supervised_nl: number;
+    supervised_by_language?: Record<string, number>;
+    ratio: number;
+  };
   packing: { packs: number; max_len: number; tokens: number; efficiency: number };
   files: { path: string; sha256: string; bytes?: number }[];
   [extra: string]: unknown;
@@ -101,11 +116,23 @@ export function buildManifest(input: ManifestInput): Manifest {
     );
   }
   const t = input.tokens;
+  let byLanguage: Record<string, number> | undefined;
+  if (t.supervised_by_language) {
+    byLanguage = {};
+    let sum = 0;
+    for (const lang of Object.keys(t.supervised_by_language).sort()) {
+      const n = count(t.supervised_by_language[lang], `tokens.supervised_by_language.${lang}`);
+      byLanguage[lang] = n;
+      sum += n;
+    }
+    if (sum > t.supervised) throw bug(`tokens.supervised_by_language sums to ${sum} > supervised ${t.supervised}`);
+  }
   const tokens = {
     response: count(t.response, 'tokens.response'),
     supervised: count(t.supervised, 'tokens.supervised'),
     supervised_code: count(t.supervised_code, 'tokens.supervised_code'),
     supervised_nl: count(t.supervised_nl, 'tokens.supervised_nl'),
+    ...(byLanguage ? { supervised_by_language: byLanguage } : {}),
     ratio: 0,
   };
   if (tokens.supervised_code + tokens.supervised_nl !== tokens.supervised) {

@@ -16,7 +16,7 @@ import { PairFilter, pairHash, type FilterVerdict } from '../select/filters.js';
 import { analyzeStructure, StructurePool } from '../structure/index.js';
 import type { StructureOptions } from '../structure/types.js';
 import { rejectedRecord } from './outcomes.js';
-import { displayName, itemizedLanguages, languageList, registeredLanguages } from '../structure/languages.js';
+import { displayName, itemizedLanguages, languageList, resolveLanguages } from '../structure/languages.js';
 import { Scorer, DEFAULT_MODEL_DIR, itemUtilities, meanNll, type RecordScores } from '../scoring/index.js';
 import { AtomicFile, writeFileAtomic } from '../output/atomic.js';
 import type { CodeRecord, QuarantineEntry } from '../types.js';
@@ -88,6 +88,7 @@ export function analysisConfig(
     granularity: cfg.granularity,
     blockMaxChars: cfg.blockMaxChars,
     parseTimeoutMs: cfg.parseTimeoutMs,
+    languages: resolveLanguages(cfg.languages),
     model: modelName,
     modelSha256,
     scorer: cfg.scorer,
@@ -156,6 +157,7 @@ export async function analyze(
       granularity: cfg.granularity,
       blockMaxCodePoints: cfg.blockMaxChars,
       parseTimeoutMs: cfg.parseTimeoutMs,
+      languages: resolveLanguages(cfg.languages),
     };
     const summary: AnalyzeSummary = {
       dir,
@@ -325,8 +327,8 @@ async function processPart(p: PendingPart, ctx: PartContext): Promise<PartMarker
     else survivors.push(r);
   }
   // Structure on the worker pool, in order. A record needs a segment of a registered language.
-  const itemized = itemizedLanguages();
-  const codeNames = languageList(registeredLanguages().map((l) => l.displayName));
+  const itemized = new Set(ctx.structureOpts.languages ?? itemizedLanguages());
+  const codeNames = languageList([...itemized].map(displayName));
   type Structured = {
     record: CodeRecord;
     result: import('../structure/types.js').StructureResult;

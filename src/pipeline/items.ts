@@ -5,6 +5,7 @@
 import type { CodeblockConfig } from '../config/index.js';
 import { checkInputs, readRecords } from '../io/index.js';
 import { analyzeStructure, itemsLine, type ItemsLine } from '../structure/index.js';
+import { resolveLanguages } from '../structure/languages.js';
 import type { CodeRecord } from '../types.js';
 
 /** What `items` read and kept; complete once its lines are exhausted. */
@@ -26,7 +27,8 @@ export interface ItemsHooks {
 export type ItemsConfig = Pick<
   CodeblockConfig,
   'preset' | 'maxLineBytes' | 'workers' | 'granularity' | 'blockMaxChars' | 'parseTimeoutMs'
->;
+> &
+  Partial<Pick<CodeblockConfig, 'languages'>>;
 
 /**
  * One {@link ItemsLine} per analyzed record, in input order; `counts` fills in while iterating.
@@ -61,6 +63,7 @@ export function items(
       granularity: cfg.granularity,
       blockMaxCodePoints: cfg.blockMaxChars,
       parseTimeoutMs: cfg.parseTimeoutMs,
+      languages: resolveLanguages(cfg.languages),
     })) {
       hooks.onRecord?.();
       if (!o.ok) {

@@ -20,8 +20,8 @@ import { addPartCounts, type AnalysisPart, type AnalysisRecord, type PartCounts 
 import { openAnalysis } from '../analysis/integrity.js';
 import { GlobalDedup, itemModeReject } from '../select/dedup.js';
 import { chunked, orderedOutcomes, orderedRecords } from '../analysis/ordered.js';
-import { candidatesOf, type SelectKnobs } from '../budget/candidates.js';
-import { analysisQ, budgetSplit, chooseSpans, knobsOf, type BudgetSplit } from '../budget/rules.js';
+import { candidatesOf, responseToText, type Encoded, type SelectKnobs } from '../budget/candidates.js';
+import { analysisLanguages, analysisQ, budgetSplit, chooseSpans, knobsOf, type BudgetSplit } from '../budget/rules.js';
 import { BudgetGate, ScoreHistogram, binLowerEdge, type BudgetCut } from '../budget/threshold.js';
 import { labelMask } from '../masks/index.js';
 import { assembleInChunks, packBFD, packViews, packingEfficiency, IGNORE_INDEX, type PackPlan } from '../pack/index.js';
@@ -46,7 +46,15 @@ export interface SelectSummary {
   counts: { input: number; selected: number; rejected: Record<string, number>; quarantined: number; missing?: number };
   /** --allow-partial: what was missing from the analysis. */
   missing?: string[];
-  tokens: { response: number; supervised: number; supervised_code: number; supervised_nl: number; ratio: number };
+  tokens: {
+    response: number;
+    supervised: number;
+    supervised_code: number;
+    supervised_nl: number;
+    /** Supervised response tokens by segment language ("prose": outside code segments). */
+    supervised_by_language: Record<string, number>;
+    ratio: number;
+  };
   packs: number;
   efficiency: number;
 }
@@ -226,6 +234,24 @@ interface MaskResult {
   rejected: OutcomeLine[];
   supervised: number;
   supervisedNl: number;
+  /** Supervised response tokens by the language of the segment holding them ("prose" outside code). */
+  byLanguage: Record<string, number>;
+}
+
+/** Adds the sample's supervised response tokens to `out` by the language of the segment they lie in. */
+function countByLanguage(rec: AnalysisRecord, enc: Encoded, flags: Uint8Array, out: Record<string, number>): void {
+  const segs = rec.segments.map((g) => [responseToText(enc, g.start), responseToText(enc, g.end), g.lang] as const);
+  let g = 0;
+  for (let t = 0; t < flags.length; t++) {
+    if (!flags[t]) continue;
+    const s = enc.offsets[2 * t]!;
+    const e = enc.offsets[2 * t + 1]!;
+    if (s < enc.responseStart || e > enc.responseEnd) continue; // prompt / template tokens
+    const mid = (s + e) / 2;
+    while (g < segs.length && segs[g]![1] <= mid) g++;
+    const lang = g < segs.length && segs[g]![0] <= mid ? segs[g]![2] : 'prose';
+    out[lang] = (out[lang] ?? 0) + 1;
+  }
 }
 
 /** Pass B: decide every sample's spans against the cuts, mask (native), spill, write sample rows. */
@@ -242,6 +268,7 @@ async function maskPass(
   const rejected: OutcomeLine[] = [];
   let supervised = 0;
   let supervisedNl = 0;
+  const byLanguage: Record<string, number> = {};
   progress?.stage('select: masks', run.analyzed);
   for await (const chunk of chunked(orderedRecords(run.parts), CHUNK)) {
     const keep: AnalysisRecord[] = [];
@@ -287,6 +314,7 @@ async function maskPass(
       spill.push(rec.id, enc.ids, flags);
       supervised += n;
       supervisedNl += Math.min(nlTokens[i]!, n);
+      countByLanguage(rec, enc, flags, byLanguage);
       if (writer.wantsSamples) {
         const labels = new Int32Array(len).fill(IGNORE_INDEX);
         for (let t = 1; t < len; t++) if (flags[t]) labels[t] = enc.ids[t]!;
@@ -296,7 +324,7 @@ async function maskPass(
     }
     progress?.tick(chunk.length);
   }
-  return { rejected, supervised, supervisedNl };
+  return { rejected, supervised, supervisedNl, byLanguage };
 }
 
 /** Pack (native BFD over all sample lengths), then pass C: assemble packs chunk by chunk from the spill. */
@@ -340,7 +368,7 @@ export async function select(
   if (!outDir) throw new CodeblockError('select needs an output directory (-o)');
   const { parts, missing } = openAnalysis(analysisDirs, { allowPartial: cfg.allowPartial });
   const analysisConfig = parts[0]!.marker.config ?? {};
-  const k = knobsOf(cfg, analysisQ(analysisConfig));
+  const k = knobsOf(cfg, analysisQ(analysisConfig), analysisLanguages(analysisConfig));
   const tok = await TargetTokenizer.load(cfg.tokenizer, { template: cfg.template });
 
   // Accounting from the analysis pass.
@@ -373,6 +401,9 @@ export async function select(
       supervised: masked.supervised,
       supervised_code: masked.supervised - masked.supervisedNl,
       supervised_nl: masked.supervisedNl,
+      supervised_by_language: Object.fromEntries(
+        Object.entries(masked.byLanguage).sort(([a], [b]) => (a < b ? -1 : 1)),
+      ),
     };
     const selectConfig: Record<string, unknown> = {};
     for (const key of SELECT_KEYS) selectConfig[key] = cfg[key];

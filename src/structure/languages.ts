@@ -3,6 +3,7 @@
  * Nothing in src/ names a language itself: segment tags, fence aliases and the display names used
  * in messages all come from here.
  */
+import { CodeblockError } from '../errors.js';
 import { native } from '../native.js';
 
 export interface LanguageInfo {
@@ -51,4 +52,25 @@ export function languageList(names: readonly string[]): string {
 /** Display name of a segment tag (the tag itself when no language registers it). */
 export function displayName(tag: string): string {
   return registeredLanguages().find((l) => l.name === tag)?.displayName ?? tag;
+}
+
+/**
+ * The itemized languages an option names (canonical names or fence aliases, any case), in registry
+ * order; an empty list means every registered language. Unknown names throw one error listing the
+ * registered ones.
+ */
+export function resolveLanguages(names: readonly string[] | undefined): string[] {
+  const all = registeredLanguages();
+  if (!names || names.length === 0) return all.map((l) => l.name);
+  const want = new Set<string>();
+  for (const n of names) {
+    const l = findLanguage(n.trim());
+    if (!l) {
+      throw new CodeblockError(
+        `--languages: "${n}" is not a registered language (registered: ${all.map((x) => x.name).join(', ')})`,
+      );
+    }
+    want.add(l.name);
+  }
+  return all.filter((l) => want.has(l.name)).map((l) => l.name);
 }

@@ -3,6 +3,7 @@
  * out, decoded here into per-record result objects.
  */
 import { native } from '../native.js';
+import { registeredLanguages } from './languages.js';
 import type {
   BatchOutcome,
   Granularity,
@@ -51,6 +52,7 @@ export interface NativeStructureOptions {
   blockMaxLines: number;
   parseTimeoutMs: number;
   maxItems: number;
+  languages?: string[];
 }
 
 const REJECT: Record<number, StructureRejectReason> = { 1: 'no_code', 2: 'parse_timeout', 3: 'too_many_items' };
@@ -61,6 +63,17 @@ function nonNegative(name: string, v: unknown, dflt: number, max = 2 ** 32 - 1):
   if (v < 0 || v > max || !Number.isFinite(v))
     throw new RangeError(`structure option ${name} must be in [0, ${max}], got ${v}`);
   return v;
+}
+
+function languagesOption(v: unknown): string[] {
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string'))
+    throw new TypeError('structure option languages must be an array of language names');
+  const known = registeredLanguages().map((l) => l.name);
+  for (const x of v as string[])
+    if (!known.includes(x))
+      throw new RangeError(`structure option languages: "${x}" is not registered (registered: ${known.join(', ')})`);
+  if (v.length === 0) throw new RangeError('structure option languages must name at least one language');
+  return [...(v as string[])];
 }
 
 /** Validates options (TypeError / RangeError) and maps them to the addon's shape. */
@@ -75,6 +88,7 @@ export function nativeOptions(opts: StructureOptions = {}): NativeStructureOptio
     blockMaxLines: Math.floor(nonNegative('blockMaxLines', opts.blockMaxLines, 32)),
     parseTimeoutMs: nonNegative('parseTimeoutMs', opts.parseTimeoutMs, 1000, 1e9),
     maxItems: Math.floor(nonNegative('maxItems', opts.maxItems, 20000)),
+    ...(opts.languages === undefined ? {} : { languages: languagesOption(opts.languages) }),
   };
 }
 

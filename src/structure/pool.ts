@@ -72,6 +72,7 @@ export async function* analyzeStructure(
     blockMaxLines: opts.blockMaxLines,
     parseTimeoutMs: opts.parseTimeoutMs,
     maxItems: opts.maxItems,
+    languages: opts.languages,
   };
   nativeOptions(sopts); // validate before starting threads
   const own = opts.pool === undefined;

@@ -57,8 +57,8 @@ export interface StructureResult {
   prose: Array<[number, number]>;
 }
 
-/** no_code: no Python segment with a selectable item; parse_timeout: the per-record parse budget ran out;
- *  too_many_items: more items than `maxItems` (graph metrics are quadratic). */
+/** no_code: no segment of an itemized language with a selectable item; parse_timeout: the per-record parse
+ *  budget ran out; too_many_items: more items than `maxItems` (graph metrics are quadratic). */
 export type StructureRejectReason = 'no_code' | 'parse_timeout' | 'too_many_items';
 
 export interface StructureOptions {
@@ -71,6 +71,9 @@ export interface StructureOptions {
   parseTimeoutMs?: number;
   /** Records with more items are rejected with `too_many_items`; 0 = unlimited (default 20000). */
   maxItems?: number;
+  /** Itemized languages (canonical names, see registeredLanguages()); default: every registered language.
+   *  Segments of other languages stay code without items; untagged blocks are detected among these only. */
+  languages?: readonly string[];
 }
 
 export interface StructurePoolOptions extends StructureOptions {

@@ -78,6 +78,7 @@ function knobs(over: Partial<SelectKnobs> = {}): SelectKnobs {
     nlRatio: 0.1,
     seed: 0,
     q: 0.7,
+    itemized: new Set(['python']),
     ...over,
   };
 }

@@ -21,11 +21,19 @@ test('segmenter: tagged, aliases, other languages, untagged, unclosed, tilde, in
     '~~~python title="x.py"\nd = b\n~~~\n' +
     '1. step\n   ```python\n   e = d\n   ```\n' +
     '```python\nf = e\n';
-  const r = analyze(text);
+  // Python alone (--languages python): the JavaScript block stays code without items
+  const r = analyze(text, { languages: ['python'] });
   assert.deepEqual(
     r.segments.map((s) => s.lang),
     ['python', 'python', 'javascript', 'python', 'unknown', 'unknown', 'python', 'python', 'python'],
   );
+  // every registered language: the JavaScript block is itemized too
+  const all = analyze(text);
+  assert.deepEqual(
+    all.segments.map((s) => s.lang),
+    r.segments.map((s) => s.lang),
+  );
+  assert.deepEqual(itemTexts(text, all), ['a = 1', 'b = a', 'let c = 1;', 'print(b)', 'd = b', 'e = d', 'f = e']);
   assert.deepEqual(
     r.segments.map((s) => sliceCodePoints(text, s.start, s.end)),
     [
@@ -59,7 +67,10 @@ test('segmenter: a bare Python response is one segment; prose is no_code; fences
   assert.deepEqual(r.segments, [{ start: 0, end: Array.from(bare).length, lang: 'python' }]);
   const [prose, js] = analyzeStructureBatch(['Just some words here.', fence('js', 'let x = 1;\n')]);
   assert.deepEqual(prose, { ok: false, reason: 'no_code' });
-  assert.deepEqual(js, { ok: false, reason: 'no_code' });
+  assert.ok(js?.ok && js.result.items.length === 1 && js.result.segments[0]!.lang === 'javascript');
+  // a language left out of `languages` yields no items: the record has no code to select
+  const [jsOff] = analyzeStructureBatch([fence('js', 'let x = 1;\n')], { languages: ['python'] });
+  assert.deepEqual(jsOff, { ok: false, reason: 'no_code' });
   const nested = '````markdown\n```python\nx = 1\n```\n````\n';
   const [n] = analyzeStructureBatch([nested]);
   assert.deepEqual(n, { ok: false, reason: 'no_code' }); // the inner fence is markdown content
