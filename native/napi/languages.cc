@@ -8,7 +8,7 @@
 namespace codeblock::napi {
 namespace {
 
-// languages() → [{ name, displayName, fenceAliases: string[], testOnly }] in registry order.
+// languages() → [{ name, displayName, fenceAliases: string[], testOnly, braced }] in registry order.
 Napi::Value Languages(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const auto& langs = registered_languages();
@@ -23,6 +23,7 @@ Napi::Value Languages(const Napi::CallbackInfo& info) {
       aliases.Set(static_cast<uint32_t>(j), Napi::String::New(env, l->fence_aliases[j]));
     o.Set("fenceAliases", aliases);
     o.Set("testOnly", Napi::Boolean::New(env, l->test_only));
+    o.Set("braced", Napi::Boolean::New(env, l->body_open != nullptr));
     out.Set(static_cast<uint32_t>(i), o);
   }
   return out;

@@ -11,6 +11,7 @@ import type { AnalysisRecord } from '../analysis/format.js';
 import type { EncodedConversation } from '../tokenize/target.js';
 import { cpToUtf16Map } from '../tokenize/codepoints.js';
 import { gceFromLogprob } from '../scoring/utility.js';
+import { bracedLanguages } from '../structure/languages.js';
 import { modeSpec, type Mode } from './modes.js';
 import { isEligible, itemLimits } from './rules.js';
 
@@ -80,6 +81,7 @@ export function responseToText(enc: Encoded, r: number): number {
 }
 
 const WS = /^\s*$/u;
+const WORDISH = /[\p{L}\p{N}]/u;
 
 export function recordCandidates(
   rec: AnalysisRecord,
@@ -174,8 +176,14 @@ export function recordCandidates(
   const otherCode: Array<[number, number]> = rec.segments
     .filter((s) => !itemized.has(s.lang))
     .map((s) => [responseToText(enc, s.start), responseToText(enc, s.end)]);
+  // Segments of brace languages: their bodies' closing delimiters lie outside items, so there only
+  // tokens with a letter or digit (comment text) are prose.
+  const braced: Array<[number, number]> = rec.segments
+    .filter((s) => itemized.has(s.lang) && bracedLanguages().has(s.lang))
+    .map((s) => [responseToText(enc, s.start), responseToText(enc, s.end)]);
   let sIdx = 0;
   let oc = 0;
+  let bc = 0;
   for (let t = first; t < last; t++) {
     const s = off[2 * t]!;
     const e = off[2 * t + 1]!;
@@ -187,6 +195,11 @@ export function recordCandidates(
     }
     const tokText = cpToUtf16 ? text.slice(cpToUtf16(s), cpToUtf16(e)) : undefined;
     if (tokText !== undefined && WS.test(tokText)) continue;
+    if (itemModes && braced.length) {
+      while (bc < braced.length && braced[bc]![1] <= s) bc++;
+      const inBraced = bc < braced.length && 2 * overlap(s, e, braced[bc]![0], braced[bc]![1]) > e - s;
+      if (inBraced && tokText !== undefined && !WORDISH.test(tokText)) continue;
+    }
     let score: number;
     if (!itemModes && !spec.needsScores) {
       score = spec.score({ rec, index: t - first, logp: NaN, knobs: k });

@@ -15,6 +15,9 @@ export interface LanguageInfo {
   fenceAliases: string[];
   /** Registered only for tests (CODEBLOCK_TEST_LANGUAGES=1 when the addon loads). */
   testOnly: boolean;
+  /** A brace language: headers run through the token opening the body, so the closing delimiters of
+   *  bodies (`}`, `});`) lie outside items; outside items only comment text is prose there. */
+  braced: boolean;
 }
 
 let cached: readonly LanguageInfo[] | undefined;
@@ -30,6 +33,17 @@ export function registeredLanguages(): readonly LanguageInfo[] {
 }
 
 let itemized: ReadonlySet<string> | undefined;
+let braced: ReadonlySet<string> | undefined;
+
+/** Canonical names of the brace languages (see {@link LanguageInfo.braced}). */
+export function bracedLanguages(): ReadonlySet<string> {
+  braced ??= new Set(
+    registeredLanguages()
+      .filter((l) => l.braced)
+      .map((l) => l.name),
+  );
+  return braced;
+}
 
 /** Segment tags that are itemized code (a registered language). */
 export function itemizedLanguages(): ReadonlySet<string> {

@@ -24,7 +24,7 @@ function junk(n: number, seed: number): string {
 const CASES: Array<[string, string]> = [
   ['unterminated string (js)', fence('js', `const s = "abc${'x'.repeat(5000)}\nlet y = 1;`)],
   ['unterminated block comment (java)', fence('java', `class A { /* ${'never closed '.repeat(500)}`)],
-  ['unterminated template (ts)', fence('ts', `const t = \`${'${a}'.repeat(3000)}`)],
+  ['unterminated template (ts)', fence('ts', `const t = \`${'$'.concat('{a}').repeat(3000)}`)],
   ['10k-deep braces (js)', fence('js', `${'{'.repeat(10000)}x;${'}'.repeat(10000)}`)],
   ['10k-deep braces (c)', fence('c', `int main() ${'{'.repeat(10000)} return 0; ${'}'.repeat(10000)}`)],
   ['10k-deep parens (go)', fence('go', `package main\nvar x = ${'('.repeat(10000)}1${')'.repeat(10000)}`)],
@@ -41,12 +41,12 @@ const CASES: Array<[string, string]> = [
   ['binary junk (cpp)', fence('cpp', junk(20000, 11))],
   [
     'deep else-if chain (java)',
-    fence('java', `class A { int f(int x) { ${Array.from({ length: 3000 }, (_, i) => `if (x == ${i}) return ${i};`).join(' else ')} return -1; } }`),
+    fence(
+      'java',
+      `class A { int f(int x) { ${Array.from({ length: 3000 }, (_, i) => `if (x == ${i}) return ${i};`).join(' else ')} return -1; } }`,
+    ),
   ],
-  [
-    'huge switch clause (c)',
-    fence('c', `int f(int x) { switch (x) { case 1: ${'x++; '.repeat(20000)} } return x; }`),
-  ],
+  ['huge switch clause (c)', fence('c', `int f(int x) { switch (x) { case 1: ${'x++; '.repeat(20000)} } return x; }`)],
   ['ruby heredoc junk', fence('ruby', `x = <<~EOS\n${'#{'.repeat(2000)}`)],
   ['bash unterminated quote', fence('bash', `echo "${'$('.repeat(2000)}`)],
   ['php unterminated', fence('php', `<?php\n$x = "${'{$a'.repeat(2000)}`)],

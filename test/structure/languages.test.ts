@@ -74,7 +74,13 @@ test('the test-only language registers only with CODEBLOCK_TEST_LANGUAGES=1 (rea
   const on = run('1');
   const off = run('0');
   const t = on.find((l) => l.name === 'cbtest');
-  const want = { name: 'cbtest', displayName: 'CbTest', fenceAliases: ['cbtest', 'cbtest-alias'], testOnly: true };
+  const want = {
+    name: 'cbtest',
+    displayName: 'CbTest',
+    fenceAliases: ['cbtest', 'cbtest-alias'],
+    testOnly: true,
+    braced: false,
+  };
   assert.deepEqual(t, want);
   assert.equal(
     off.find((l) => l.name === 'cbtest'),
