@@ -127,9 +127,19 @@ LanguageTables rust_tables() {
                {"type_binding", "name", false}};
   t.declarator_wrappers = {"parameter", "variadic_parameter", "type_parameter", "const_parameter", "scoped_identifier"};
   t.function_scoped = {};
-  t.hoisted = {"function_item", "struct_item",     "enum_item",        "union_item",
-               "trait_item",    "type_item",       "mod_item",         "const_item",
-               "static_item",   "use_declaration", "macro_definition", "extern_crate_declaration"};
+  t.hoisted = {"function_item",
+               "struct_item",
+               "enum_item",
+               "union_item",
+               "trait_item",
+               "type_item",
+               "mod_item",
+               "const_item",
+               "static_item",
+               "macro_definition",
+               "extern_crate_declaration"};
+  // (use declarations are not hoisted: they bind through scoped_identifier wrappers, which hoisting would walk
+  // whole; function bodies see them anyway, as they are resolved after the enclosing scope)
   t.untagged_score = rust_untagged_score;
   t.declare_after = {"let_declaration", "let_condition", "for_expression"};
   t.blank_name = "_";
