@@ -7,6 +7,7 @@
 // (hoisted functions, class members, later top-level declarations), as the compilers do.
 // Iterative: one explicit stack, so nesting depth is bounded only by memory.
 #include <algorithm>
+#include <cstdint>
 #include <unordered_map>
 
 #include "core/structure_internal.h"
@@ -21,7 +22,7 @@ class LexicalDefUse {
   LexicalDefUse(const Resolved& R, std::string_view text, const std::vector<RawItem>& items,
                 std::vector<std::pair<int32_t, int32_t>>& edges)
       : R_(R), text_(text), items_(items), edges_(edges) {
-    scopes_.push_back(Scope{LexScope::Function, -1, {}});
+    scopes_.push_back(Scope{LexScope::Function, -1, {}, false});
   }
 
   void run_segment(TSNode root, uint32_t base) {
@@ -48,8 +49,9 @@ class LexicalDefUse {
     LexScope kind;
     int32_t parent;
     std::unordered_map<int32_t, int32_t> names;  // name → declaring item
+    bool fn_body = false;                        // a function's body block (redeclare_reuses: one scope with it)
   };
-  enum class Op : uint8_t { Visit, VisitVar, Declare, Pop };
+  enum class Op : uint8_t { Visit, VisitVar, Declare, DeclareReuse, Pop };
   struct Task {
     Op op;
     TSNode n;
@@ -72,25 +74,53 @@ class LexicalDefUse {
     return static_cast<int32_t>(it - items_.begin());
   }
 
-  int32_t name_id(TSNode n) {
-    uint32_t s = base_ + ts_node_start_byte(n), e = base_ + ts_node_end_byte(n);
-    auto it = names_.find(text_.substr(s, e - s));
+  int32_t name_id(std::string_view t) {
+    auto it = names_.find(t);
     if (it != names_.end()) return it->second;
     int32_t id = static_cast<int32_t>(names_.size());
-    names_.emplace(text_.substr(s, e - s), id);
+    names_.emplace(t, id);
     return id;
   }
+  std::string_view name_text(TSNode n) const {
+    uint32_t s = base_ + ts_node_start_byte(n), e = base_ + ts_node_end_byte(n);
+    return text_.substr(s, e - s);
+  }
+  bool blank(std::string_view t) const { return R_.t->blank_name && t == R_.t->blank_name; }
 
-  void define(TSNode id, int32_t scope) {
-    int32_t item = item_at(ts_node_start_byte(id));
+  void define(TSNode id, int32_t scope) { define_text(name_text(id), ts_node_start_byte(id), scope); }
+
+  void define_text(std::string_view t, uint32_t at, int32_t scope) {
+    if (blank(t)) return;
+    int32_t item = item_at(at);
     if (item < 0) return;
-    scopes_[scope].names[name_id(id)] = item;
+    scopes_[scope].names[name_id(t)] = item;
+  }
+
+  // Go `:=`: a name already bound in the target scope (or, from a function's body block, in the function's
+  // parameter scope) is a use of that binding; otherwise a new one.
+  void define_or_reuse(TSNode id, int32_t scope) {
+    std::string_view t = name_text(id);
+    if (blank(t)) return;
+    int32_t name = name_id(t);
+    for (int32_t s = scope; s >= 0; s = scopes_[s].parent) {
+      if (scopes_[s].names.count(name)) {
+        int32_t saved = cs_;
+        cs_ = s;
+        use(id);
+        cs_ = saved;
+        return;
+      }
+      if (!scopes_[s].fn_body) break;
+    }
+    define(id, scope);
   }
 
   void use(TSNode id) {
     int32_t item = item_at(ts_node_start_byte(id));
     if (item < 0) return;
-    int32_t name = name_id(id);
+    std::string_view t = name_text(id);
+    if (blank(t)) return;
+    int32_t name = name_id(t);
     for (int32_t s = cs_; s >= 0; s = scopes_[s].parent) {
       auto it = scopes_[s].names.find(name);
       if (it == scopes_[s].names.end()) continue;
@@ -106,7 +136,12 @@ class LexicalDefUse {
 
   void open_scope(TSNode n) {
     uint8_t k = R_.scope_kind[ts_node_symbol(n) < R_.scope_kind.size() ? ts_node_symbol(n) : 0];
-    scopes_.push_back(Scope{static_cast<LexScope>(k ? k - 1 : 0), cs_, {}});
+    bool fn_body = false;
+    if (!R_.t->redeclare_reuses.empty() && cs_ >= 0 && scopes_[cs_].kind == LexScope::Function) {
+      TSNode p = ts_node_parent(n);
+      fn_body = !ts_node_is_null(p) && ts_node_eq(ts_node_child_by_field_id(p, R_.f_body), n);
+    }
+    scopes_.push_back(Scope{static_cast<LexScope>(k ? k - 1 : 0), cs_, {}, fn_body});
     cs_ = static_cast<int32_t>(scopes_.size() - 1);
     hoist(n);
   }
@@ -128,13 +163,39 @@ class LexicalDefUse {
     for_named_children(n, [&](TSNode c) {
       if (!R_.flag(R_.is_hoisted, c)) return;
       declare_now(c);
-      for_named_children(c, [&](TSNode d) {
-        if (!decls(d).empty() && !scope_kind(d)) declare_now(d);
-      });
+      if (!scope_kind(c)) hoist_children(c);  // a hoisted function declares its name, not its parameters
     });
   }
 
+  void hoist_children(TSNode c) {
+    for_named_children(c, [&](TSNode d) {
+      if (!decls(d).empty() && !scope_kind(d)) declare_now(d);
+      else if (decls(d).empty() && R_.flag(R_.is_hoisted, d))
+        hoist_children(d);  // a grouping node (Go's var_spec_list)
+    });
+  }
+
+  // Go: `import "net/http"` binds http (the last path element; a trailing major version vN is skipped).
+  void declare_import_path(TSNode c) {
+    if (!ts_node_is_null(ts_node_child_by_field_id(c, R_.f_name))) return;
+    TSNode p = ts_node_child_by_field_id(c, R_.f_path);
+    if (ts_node_is_null(p)) return;
+    std::string_view t = name_text(p);
+    while (!t.empty() && (t.back() == '"' || t.back() == '`')) t.remove_suffix(1);
+    while (!t.empty() && (t.front() == '"' || t.front() == '`')) t.remove_prefix(1);
+    auto last = [](std::string_view x) {
+      size_t k = x.rfind('/');
+      return k == std::string_view::npos ? x : x.substr(k + 1);
+    };
+    std::string_view e = last(t);
+    bool major = e.size() >= 2 && e[0] == 'v' &&
+                 std::all_of(e.begin() + 1, e.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+    if (major && e.size() < t.size()) e = last(t.substr(0, t.size() - e.size() - 1));
+    if (!e.empty()) define_text(e, ts_node_start_byte(c), cs_);
+  }
+
   void declare_now(TSNode c) {
+    if (R_.flag(R_.is_import_path, c)) declare_import_path(c);
     for (const Resolved::Decl& d : decls(c)) {
       if (d.target == DeclTarget::Block && scope_kind(c)) continue;  // binds inside its own scope
       for_children(c, [&](TSNode x, TSFieldId f) {
@@ -149,7 +210,7 @@ class LexicalDefUse {
   void names_of(TSNode root, F&& fn) {
     walk(root, [&](const WalkAt& at) {
       TSNode x = at.node();
-      if (!ts_node_is_named(x) || ts_node_is_error(x)) return Walk::Over;
+      if (!ts_node_is_named(x) || ts_node_is_error(x) || R_.flag(R_.is_no_uses, x)) return Walk::Over;
       if (R_.r(x) == DuRole::Identifier) {
         fn(x);
         return Walk::Over;
@@ -179,6 +240,8 @@ class LexicalDefUse {
     size_t mark = st_.size();
     const std::vector<Resolved::Decl>& ds = decls(x);
     bool fn_scoped = R_.flag(R_.is_fn_scoped, x);
+    Op declare_op = R_.flag(R_.is_redeclare_reuse, x) ? Op::DeclareReuse : Op::Declare;
+    size_t value_task = SIZE_MAX;  // declare_after: the task of the `value` / `right` child
     for_children(x, [&](TSNode c, TSFieldId f) {
       if (!ts_node_is_named(c) || ts_node_is_error(c) || (R_.c(c) & kComment)) return;
       if (member_field(x, f)) return;
@@ -190,11 +253,16 @@ class LexicalDefUse {
           return;
         }
         int32_t s = d.target == DeclTarget::Function || var_mode ? function_scope(cs_) : cs_;
-        st_.push_back({Op::Declare, c, s});
+        st_.push_back({declare_op, c, s});
         return;
       }
+      if (f && (f == R_.f_value || f == R_.f_right)) value_task = st_.size();
       st_.push_back({fn_scoped ? Op::VisitVar : Op::Visit, c, 0});
     });
+    if (value_task != SIZE_MAX && R_.flag(R_.is_declare_after, x))  // declarations after the value
+      std::stable_partition(st_.begin() + static_cast<std::ptrdiff_t>(mark),
+                            st_.begin() + static_cast<std::ptrdiff_t>(value_task + 1),
+                            [](const Task& t) { return t.op != Op::Declare && t.op != Op::DeclareReuse; });
     std::reverse(st_.begin() + static_cast<std::ptrdiff_t>(mark), st_.end());
   }
 
@@ -208,7 +276,8 @@ class LexicalDefUse {
           cs_ = t.scope;
           break;
         case Op::Declare:
-          declare(x, t.scope);
+        case Op::DeclareReuse:
+          declare(x, t.scope, t.op == Op::DeclareReuse);
           break;
         case Op::Visit:
         case Op::VisitVar:
@@ -218,9 +287,10 @@ class LexicalDefUse {
     }
   }
 
-  void declare(TSNode x, int32_t scope) {
+  void declare(TSNode x, int32_t scope, bool reuse) {
     if (R_.r(x) == DuRole::Identifier) {
-      define(x, scope);
+      if (reuse) define_or_reuse(x, scope);
+      else define(x, scope);
       return;
     }
     bool wrapper = R_.flag(R_.is_wrapper, x), container = (R_.c(x) & kTargetContainer) != 0;
@@ -234,13 +304,13 @@ class LexicalDefUse {
       bool binds = wrapper ? (f && (f == R_.f_declarator || f == R_.f_name || f == R_.f_pattern))
                            : !(f && (f == R_.f_value || f == R_.f_type || f == R_.f_right));
       if (container && member_field(x, f)) return;  // { key: target } pattern keys
-      st_.push_back(binds ? Task{Op::Declare, c, scope} : Task{Op::Visit, c, 0});
+      st_.push_back(binds ? Task{reuse ? Op::DeclareReuse : Op::Declare, c, scope} : Task{Op::Visit, c, 0});
     });
     std::reverse(st_.begin() + static_cast<std::ptrdiff_t>(mark), st_.end());
   }
 
   void visit(TSNode x, bool var_mode) {
-    if (ts_node_is_null(x) || ts_node_is_error(x) || (R_.c(x) & kComment)) return;
+    if (ts_node_is_null(x) || ts_node_is_error(x) || (R_.c(x) & kComment) || R_.flag(R_.is_no_uses, x)) return;
     if (R_.r(x) == DuRole::Identifier) {
       use(x);
       return;

@@ -15,13 +15,46 @@ namespace {
 bool is_statement(const Resolved& R, TSNode n) { return (R.c(n) & (kSimple | kCompound)) != 0; }
 
 
-// End byte (segment-relative) of the body's opening token, or its start when it has none.
+// End byte (segment-relative) of the body's opening token (a child before its first named child: `{`, or
+// Go's `interface {`), or its start when it has none.
 uint32_t body_open_end(const Resolved& R, TSNode body) {
-  if (ts_node_child_count(body) > 0) {
-    TSNode first = ts_node_child(body, 0);
-    if (R.flag(R.is_body_open, first) && !ts_node_is_missing(first)) return ts_node_end_byte(first);
+  uint32_t k = ts_node_child_count(body);
+  for (uint32_t i = 0; i < k; i++) {
+    TSNode c = ts_node_child(body, i);
+    if (ts_node_is_named(c)) break;
+    if (R.flag(R.is_body_open, c) && !ts_node_is_missing(c)) return ts_node_end_byte(c);
   }
   return ts_node_start_byte(body);
+}
+
+// The wrapped node of a decorated wrapper: its decorated field, or (no field) its first named child.
+TSNode decorated_child(const Resolved& R, TSNode s) {
+  if (R.f_decorated) return ts_node_child_by_field_id(s, R.f_decorated);
+  uint32_t k = ts_node_named_child_count(s);
+  for (uint32_t i = 0; i < k; i++) {
+    TSNode c = ts_node_named_child(s, i);
+    if (!(R.c(c) & kComment)) return c;
+  }
+  return TSNode{};
+}
+
+// The body of a block lambda (LanguageTables::block_lambdas), or a null node: field `body`; without that
+// field, the first named child that is a body, else the node itself when it has the body-opening token, and
+// then only when the body holds a named child (a type body: Go's struct and interface types).
+TSNode lambda_body(const Resolved& R, TSNode x) {
+  TSNode b = ts_node_child_by_field_id(x, R.f_body);
+  if (!ts_node_is_null(b)) return (R.c(b) & kBody) ? b : TSNode{};
+  uint32_t k = ts_node_named_child_count(x);
+  for (uint32_t i = 0; i < k && ts_node_is_null(b); i++)
+    if (R.c(ts_node_named_child(x, i)) & kBody) b = ts_node_named_child(x, i);
+  if (ts_node_is_null(b)) {
+    if (body_open_end(R, x) == ts_node_start_byte(x)) return TSNode{};
+    b = x;
+  }
+  uint32_t n = ts_node_named_child_count(b);
+  for (uint32_t i = 0; i < n; i++)
+    if (!(R.c(ts_node_named_child(b, i)) & kComment)) return b;
+  return TSNode{};
 }
 
 // End byte of a compound statement's / clause's header: through its body's opening token; before
@@ -93,9 +126,11 @@ void extract_items_braced(const Resolved& R, TSNode root, uint32_t base, int32_t
   // The bodies, clauses and body statements of a compound statement or clause, in order; a clause
   // keyword token opens a clause item through what follows it.
   auto parts = [&](TSNode n, bool inside_def) {
-    bool kw = false;
+    bool kw = false, after_term = false;
+    bool clause_exprs = R.t->expression_bodies && (R.c(n) & kClause);
     uint32_t kw_start = 0, kw_end = 0;
     for_children(n, [&](TSNode c, TSFieldId f) {
+      if (R.c(c) & kHeaderEnd) after_term = true;
       if (!ts_node_is_named(c)) {
         if (R.flag(R.is_clause_kw, c)) {
           kw = true;
@@ -122,6 +157,8 @@ void extract_items_braced(const Resolved& R, TSNode root, uint32_t base, int32_t
           stack.push_back({c, inside_def, W::Single});
         }
         kw = false;
+      } else if (clause_exprs && after_term) {  // a match arm's value expression
+        stack.push_back({c, inside_def, W::Single});
       }
     });
   };
@@ -130,14 +167,14 @@ void extract_items_braced(const Resolved& R, TSNode root, uint32_t base, int32_t
     if (R.t->block_lambdas.empty()) return;
     walk(s, [&](const WalkAt& at) {
       TSNode x = at.node();
-      if (at.depth > 0 && (R.c(x) & (kBody | kCompound))) return Walk::Over;
       if (R.flag(R.is_block_lambda, x)) {
-        TSNode b = ts_node_child_by_field_id(x, R.f_body);
-        if (!ts_node_is_null(b) && (R.c(b) & kBody)) {
+        TSNode b = lambda_body(R, x);
+        if (!ts_node_is_null(b)) {
           bodies.push_back(b);
           return Walk::Over;
         }
       }
+      if (at.depth > 0 && (R.c(x) & (kBody | kCompound))) return Walk::Over;
       return Walk::Into;
     });
   };
@@ -157,7 +194,11 @@ void extract_items_braced(const Resolved& R, TSNode root, uint32_t base, int32_t
       return;
     }
     if (R.flag(R.is_decorated, s)) {  // export function f() {...}: the wrapper starts the header
-      TSNode d = ts_node_child_by_field_id(s, R.f_decorated);
+      TSNode d = decorated_child(R, s);
+      if (!R.f_decorated && !ts_node_is_null(d) && (R.c(d) & kBody)) {  // Rust: a bare block as a statement
+        stack.push_back({d, inside_def, W::Container});
+        return;
+      }
       if (!ts_node_is_null(d) && (R.c(d) & kCompound)) {
         bool is_def = (R.c(d) & kDefinition) != 0;
         if ((opt.granularity == Granularity::Function && is_def && !inside_def) ||
@@ -200,7 +241,11 @@ void extract_items_braced(const Resolved& R, TSNode root, uint32_t base, int32_t
       return;
     }
     if (ts_node_end_byte(s) <= ts_node_start_byte(s)) return;  // zero-width (MISSING)
-    if (!(cs & kSimple)) return;                               // not a statement (a stray expression in a body)
+    // not a statement (a stray expression in a body), unless expressions are statements (Rust's tail value)
+    if (!(cs & kSimple)) {
+      if (!R.t->expression_bodies || !ts_node_is_named(s)) return;
+      if (ts_node_child_count(s) == 1 && (R.c(ts_node_child(s, 0)) & kDelim)) return;  // a stray `;`
+    }
     bodies.clear();
     if (opt.granularity == Granularity::Statement) lambda_bodies(s, bodies);
     if (bodies.empty()) {

@@ -71,6 +71,11 @@ Resolved resolve(const LanguageTables* t) {
   mark_all(t->declarator_wrappers, R.is_wrapper);
   mark_all(t->function_scoped, R.is_fn_scoped);
   mark_all(t->hoisted, R.is_hoisted);
+  for (auto* v : {&R.is_declare_after, &R.is_redeclare_reuse, &R.is_import_path, &R.is_no_uses}) v->assign(count, 0);
+  mark_all(t->declare_after, R.is_declare_after);
+  mark_all(t->redeclare_reuses, R.is_redeclare_reuse);
+  mark_all(t->import_paths, R.is_import_path);
+  mark_all(t->no_uses, R.is_no_uses);
   for (const RoleEntry& e : t->roles)
     for (uint32_t s = 0; s < count; s++) {
       const char* nm = ts_language_symbol_name(R.lang, static_cast<TSSymbol>(s));
@@ -93,6 +98,7 @@ Resolved resolve(const LanguageTables* t) {
   R.f_superclasses = fid("superclasses");
   R.f_declarator = fid("declarator");
   R.f_pattern = fid("pattern");
+  R.f_path = fid("path");
   for (const char* h : t->header_fields)
     if (TSFieldId f = fid(h)) R.header_fields.push_back(f);
   auto each_symbol = [&](const char* type, auto&& fn) {

@@ -50,6 +50,7 @@ struct Resolved {
   // brace languages (see LanguageTables): by symbol
   std::vector<uint8_t> is_body_open, is_clause_kw, is_block_lambda, is_wrapper, is_fn_scoped, is_hoisted;
   std::vector<uint8_t> scope_kind;  // 0: opens no scope, else 1 + LexScope
+  std::vector<uint8_t> is_declare_after, is_redeclare_reuse, is_import_path, is_no_uses;  // Go / Rust rules
   struct Decl {
     TSFieldId field;  // 0: every named child
     DeclTarget target;
@@ -61,7 +62,7 @@ struct Resolved {
   std::vector<std::vector<Decl>> decls;
   std::vector<std::vector<Member>> members;
   std::vector<TSFieldId> header_fields;
-  TSFieldId f_declarator = 0, f_pattern = 0;
+  TSFieldId f_declarator = 0, f_pattern = 0, f_path = 0;
   bool braced() const { return t->body_open != nullptr; }
   bool is_header_field(TSFieldId f) const {
     for (TSFieldId h : header_fields)

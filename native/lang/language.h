@@ -92,7 +92,9 @@ struct LanguageTables {
   std::vector<const char*> clauses;              // clause header items (elif/else/except/finally/case)
   std::vector<const char*> bodies;               // statement-list containers (block)
   const char* decorated_wrapper;                 // decorated_definition (its header starts at the first decorator)
-  const char* decorated_field;                   // the wrapped definition's field name
+  const char* decorated_field;                   // the wrapped definition's field name (brace languages:
+                                                 // nullptr = the wrapper's first named child, Rust's
+                                                 // expression_statement around an `if`)
   const char* header_terminator;                 // token that ends a header (":")
   std::vector<const char*> definition_items;     // def/class: the unit of `function` granularity
   // prose-in-code: a statement that is only a string literal (docstring), and comment nodes
@@ -134,6 +136,9 @@ struct LanguageTables {
   std::vector<const char*> clause_keywords;
   // Expressions with a block body (arrow functions, lambdas, closures): a simple statement holding one splits
   // into a header through the body's opening token, the body's items, and clause items between later bodies.
+  // The body is the child in field `body`; for a node without one (Go's struct_type, interface_type) it is the
+  // first named child that is a body, else the node itself when the body-opening token is its child, and such
+  // a type body splits the statement only when it holds a named child (`interface{}` stays in its statement).
   std::vector<const char*> block_lambdas;
   // Fields of a compound statement whose child is header, never body (a for loop's initializer).
   std::vector<const char*> header_fields;
@@ -143,11 +148,31 @@ struct LanguageTables {
   std::vector<MemberEntry> members;
   std::vector<const char*> declarator_wrappers;  // pointer_declarator, init_declarator, ... (see DeclEntry)
   std::vector<const char*> function_scoped;      // declarations whose declarators bind in the function scope
-  std::vector<const char*> hoisted;              // declarations visible in their whole scope (functions, members)
+  std::vector<const char*> hoisted;              // declarations visible in their whole scope (functions, members);
+                                                 // a hoisted child without declarations of its own (Go's
+                                                 // var_spec_list) hoists its children in turn
   // Lexical pre-check score for untagged blocks (0: certainly not this language). Detection parses the
   // candidates in descending score order (registry order breaks ties) and takes the first clean parse that
   // accept_untagged admits. nullptr: maybe_untagged decides, scoring 1.
   int (*untagged_score)(std::string_view text) = nullptr;
+  // --- optional rules added for Go and Rust (every default is off; other languages are unaffected) ---
+  // Declarations whose names come into scope after their value (the child in field `value` / `right`): Go
+  // `x := x + 1` and Rust `let x = x + 1` read the outer x.
+  std::vector<const char*> declare_after = {};
+  // Declarations whose names already bound in the same scope are uses of that binding, not new ones (Go
+  // `a, err := f()` after an earlier err). For this rule a function's body block and its parameters are one
+  // scope, as in Go.
+  std::vector<const char*> redeclare_reuses = {};
+  // Import nodes that, without a `name` field child, declare the last element of the string in field `path`
+  // (Go `import "net/http"` binds http; a trailing major version element vN is skipped).
+  std::vector<const char*> import_paths = {};
+  // A name that never binds and is never a use (Go's and Rust's "_" where the grammar makes it an identifier).
+  const char* blank_name = nullptr;
+  // Nodes whose identifiers are neither uses nor declarations (Rust labels and lifetimes).
+  std::vector<const char*> no_uses = {};
+  // Expression languages (Rust): a named child of a body that is not a statement is one simple item (a block's
+  // tail expression), and so is the named child after a clause's header terminator (a match arm's value).
+  bool expression_bodies = false;
 };
 
 // Registered languages (immutable tables), in detection order. The test-only entries join them when
@@ -158,5 +183,7 @@ const LanguageTables* find_language(std::string_view tag);
 
 extern const LanguageTables kPythonTables;
 extern const LanguageTables kJavaScriptTables;
+extern const LanguageTables kGoTables;
+extern const LanguageTables kRustTables;
 
 }  // namespace codeblock

@@ -1,0 +1,117 @@
+// Go (tree-sitter-go 0.25) node-type tables (docs/languages/go.md). Items: statements, declarations (a grouped
+// `var (...)` / `import (...)` is one item), struct fields and interface elements; headers through `{` (a type
+// declaration or statement holding a non-empty struct / interface type splits at its `{`); `case ...:` clauses.
+// Scoping: lexical; package-level declarations are visible in the whole file; `:=` re-uses names already
+// declared in the same scope; if/for/switch init statements are scoped to the statement; selectors (`x.f`) and
+// composite-literal keys are not uses; labels are not names.
+#include "lang/go.h"
+
+#include "lang/detect.h"
+
+namespace codeblock {
+namespace {
+
+bool go_accept_untagged(TSNode root) {
+  if (ts_node_has_error(root)) return false;
+  uint32_t n = ts_node_named_child_count(root);
+  for (uint32_t i = 0; i < n; i++) {
+    const char* t = ts_node_type(ts_node_named_child(root, i));
+    for (const char* d : {"package_clause", "function_declaration", "method_declaration", "import_declaration",
+                          "type_declaration", "short_var_declaration"})
+      if (std::strcmp(t, d) == 0) return true;
+  }
+  return false;
+}
+
+int go_untagged_score(std::string_view t) {
+  int s = detect::signals(
+      t, {":= ", "fmt.", "func (", "err != nil", "[]string", "map[string]", "chan ", "go func", "defer ", "nil {"});
+  if (detect::line_starts(t, {"package ", "func "})) s += 2;
+  return t.find('{') == std::string_view::npos ? 0 : s;
+}
+
+LanguageTables go_tables() {
+  LanguageTables t{};
+  t.name = "go";
+  t.language = tree_sitter_go;
+  t.fence_aliases = {"go", "golang"};
+  t.simple_statements = {"expression_statement", "short_var_declaration", "assignment_statement",  "inc_statement",
+                         "dec_statement",        "send_statement",        "return_statement",      "break_statement",
+                         "continue_statement",   "goto_statement",        "fallthrough_statement", "go_statement",
+                         "defer_statement",      "var_declaration",       "const_declaration",     "type_declaration",
+                         "import_declaration",   "field_declaration",     "method_elem",           "type_elem"};
+  t.compound_statements = {"function_declaration",        "method_declaration",    "if_statement",    "for_statement",
+                           "expression_switch_statement", "type_switch_statement", "select_statement"};
+  t.clauses = {"expression_case", "default_case", "type_case", "communication_case"};
+  // labeled_statement: a container, so `L: for ...` is the for statement's items (the label is in none)
+  t.bodies = {"block", "statement_list", "field_declaration_list", "source_file", "labeled_statement"};
+  t.decorated_wrapper = nullptr;
+  t.decorated_field = nullptr;
+  t.header_terminator = ":";
+  t.definition_items = {"function_declaration", "method_declaration"};
+  t.expression_statement = nullptr;
+  t.string_literals = {"interpreted_string_literal", "raw_string_literal", "rune_literal"};
+  t.comments = {"comment"};
+  t.delimiters = {"(", ")", "[", "]", "{", "}", ",", ";", ".", ":", "\"", "`"};
+  t.non_core_tokens = {};
+  t.roles = {{"identifier", DuRole::Identifier},
+             {"type_identifier", DuRole::Identifier},
+             {"package_identifier", DuRole::Identifier}};
+  t.target_containers = {"expression_list", "parameter_list", "type_parameter_list"};
+  t.parameter_containers = {};
+  t.accept_untagged = go_accept_untagged;
+  t.maybe_untagged = nullptr;
+  t.display_name = "Go";
+  t.scoping = Scoping::Lexical;
+  t.body_open = "{";
+  t.clause_keywords = {"else"};
+  t.block_lambdas = {"func_literal", "struct_type", "interface_type"};
+  t.header_fields = {"initializer", "update", "communication", "result"};
+  t.scopes = {{"function_declaration", LexScope::Function},
+              {"method_declaration", LexScope::Function},
+              {"func_literal", LexScope::Function},
+              {"function_type", LexScope::Block},  // parameter names of a func type bind nothing outside
+              {"method_elem", LexScope::Block},
+              {"block", LexScope::Block},
+              {"if_statement", LexScope::Block},
+              {"for_statement", LexScope::Block},
+              {"expression_switch_statement", LexScope::Block},
+              {"type_switch_statement", LexScope::Block},
+              {"expression_case", LexScope::Block},
+              {"default_case", LexScope::Block},
+              {"type_case", LexScope::Block},
+              {"communication_case", LexScope::Block}};
+  t.declarations = {{"function_declaration", "name", DeclTarget::Enclosing},
+                    {"type_spec", "name", DeclTarget::Block},
+                    {"type_alias", "name", DeclTarget::Block},
+                    {"var_spec", "name", DeclTarget::Block},
+                    {"const_spec", "name", DeclTarget::Block},
+                    {"short_var_declaration", "left", DeclTarget::Block},
+                    {"range_clause", "left", DeclTarget::Block},
+                    {"receive_statement", "left", DeclTarget::Block},
+                    {"type_switch_statement", "alias", DeclTarget::Block},
+                    {"import_spec", "name", DeclTarget::Block},
+                    // every parameter list binds its names (receivers, parameters, named results, type params)
+                    {"parameter_list", nullptr, DeclTarget::Block},
+                    {"type_parameter_list", nullptr, DeclTarget::Block}};
+  t.members = {{"keyed_element", "key", false}};  // T{Name: v}: the key is a field name
+  t.declarator_wrappers = {"parameter_declaration", "variadic_parameter_declaration", "type_parameter_declaration"};
+  t.function_scoped = {};
+  // the top level's declarations are visible in the whole file (only source_file holds them as direct children)
+  t.hoisted = {"function_declaration", "var_declaration", "const_declaration", "type_declaration",
+               "import_declaration",   "var_spec_list",   "import_spec_list"};
+  t.untagged_score = go_untagged_score;
+  t.declare_after = {"short_var_declaration", "var_spec",          "const_spec",
+                     "range_clause",          "receive_statement", "type_switch_statement"};
+  t.redeclare_reuses = {"short_var_declaration"};
+  t.import_paths = {"import_spec"};
+  t.blank_name = "_";
+  t.no_uses = {"package_clause"};
+  return t;
+}
+
+}  // namespace
+
+const LanguageTables kGoTables = go_tables();
+
+}  // namespace codeblock
