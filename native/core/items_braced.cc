@@ -14,7 +14,6 @@ namespace {
 
 bool is_statement(const Resolved& R, TSNode n) { return (R.c(n) & (kSimple | kCompound)) != 0; }
 
-
 // End byte (segment-relative) of the body's opening token (a child before its first named child: `{`, or
 // Go's `interface {`), or its start when it has none.
 uint32_t body_open_end(const Resolved& R, TSNode body) {
