@@ -44,16 +44,21 @@ class LexicalDefUse {
   }
 
  private:
+  struct Binding {
+    int32_t item;  // the declaring item
+    bool local;    // a local variable (DeclTarget::Local ...): not visible inside nested Isolated scopes
+  };
   struct Scope {
     LexScope kind;
     int32_t parent;
-    std::unordered_map<int32_t, int32_t> names;  // name → declaring item
+    std::unordered_map<int32_t, Binding> names;  // by name
   };
   enum class Op : uint8_t { Visit, VisitVar, Declare, Pop };
   struct Task {
     Op op;
     TSNode n;
-    int32_t scope;  // Declare: the scope; Pop: the scope to return to
+    int32_t scope;                        // Declare: the scope; Pop: the scope to return to
+    DeclTarget mode = DeclTarget::Block;  // Declare: how it binds (Local, Assign, Capture, Global: local names)
   };
   struct Deferred {
     TSNode node;
@@ -81,27 +86,68 @@ class LexicalDefUse {
     return id;
   }
 
-  void define(TSNode id, int32_t scope) {
+  void define(TSNode id, int32_t scope, bool local = false) {
     int32_t item = item_at(ts_node_start_byte(id));
     if (item < 0) return;
-    scopes_[scope].names[name_id(id)] = item;
+    scopes_[scope].names[name_id(id)] = Binding{item, local && is_local_name(id)};
   }
 
-  void use(TSNode id) {
+  bool is_local_name(TSNode id) const { return R_.t->local_names.empty() || R_.flag(R_.is_local_name, id); }
+
+  // The binding a name resolves to from scope `from` (nullptr: none). Past an Isolated scope, local
+  // variables of the scopes around it are not seen.
+  const Binding* lookup(int32_t name, int32_t from) const {
+    bool isolated = false;
+    for (int32_t s = from; s >= 0; s = scopes_[s].parent) {
+      auto it = scopes_[s].names.find(name);
+      if (it != scopes_[s].names.end() && !(isolated && it->second.local)) return &it->second;
+      if (scopes_[s].kind == LexScope::Isolated) isolated = true;
+    }
+    return nullptr;
+  }
+
+  void use(TSNode id, int32_t from) {
     int32_t item = item_at(ts_node_start_byte(id));
     if (item < 0) return;
-    int32_t name = name_id(id);
-    for (int32_t s = cs_; s >= 0; s = scopes_[s].parent) {
-      auto it = scopes_[s].names.find(name);
-      if (it == scopes_[s].names.end()) continue;
-      if (it->second != item) edges_.emplace_back(it->second, item);
-      return;
-    }
+    const Binding* b = lookup(name_id(id), from);
+    if (b && b->item != item) edges_.emplace_back(b->item, item);
   }
+  void use(TSNode id) { use(id, cs_); }
+
+  static bool function_kind(LexScope k) { return k == LexScope::Function || k == LexScope::Isolated; }
 
   int32_t function_scope(int32_t s) const {
-    while (s > 0 && scopes_[s].kind != LexScope::Function) s = scopes_[s].parent;
+    while (s > 0 && !function_kind(scopes_[s].kind)) s = scopes_[s].parent;
     return s;
+  }
+
+  // A name bound by a local-variable target (DeclTarget::Local, Assign, Capture, Global) in `scope`.
+  void bind_local(TSNode id, int32_t scope, DeclTarget mode) {
+    switch (mode) {
+      case DeclTarget::Assign: {
+        const Binding* b = lookup(name_id(id), cs_);
+        if (b && (b->local || !is_local_name(id))) {  // already declared: this assignment uses it
+          use(id);
+          return;
+        }
+        break;
+      }
+      case DeclTarget::Capture: {
+        int32_t f = function_scope(cs_);
+        if (f > 0) use(id, scopes_[f].parent);
+        scope = f;
+        break;
+      }
+      case DeclTarget::Global: {
+        use(id, 0);
+        scope = function_scope(cs_);
+        if (scope == 0) return;  // `global $x` at the top level: the same name
+        break;
+      }
+      default:
+        break;
+    }
+    define(id, scope, true);
   }
 
   void open_scope(TSNode n) {
@@ -136,7 +182,7 @@ class LexicalDefUse {
 
   void declare_now(TSNode c) {
     for (const Resolved::Decl& d : decls(c)) {
-      if (d.target == DeclTarget::Block && scope_kind(c)) continue;  // binds inside its own scope
+      if ((d.target == DeclTarget::Block || local_target(d.target)) && scope_kind(c)) continue;  // binds inside
       for_children(c, [&](TSNode x, TSFieldId f) {
         if (!ts_node_is_named(x) || (d.field && f != d.field)) return;
         names_of(x, [&](TSNode id) { define(id, cs_); });
@@ -169,6 +215,7 @@ class LexicalDefUse {
     for (const Resolved::Member& m : R_.members[s]) {
       if (m.field != f) continue;
       if (!m.only_with_object) return true;
+      if (R_.f_receiver && !ts_node_is_null(ts_node_child_by_field_id(x, R_.f_receiver))) return true;  // Ruby
       return !ts_node_is_null(ts_node_child_by_field_id(x, R_.f_object));
     }
     return false;
@@ -190,7 +237,7 @@ class LexicalDefUse {
           return;
         }
         int32_t s = d.target == DeclTarget::Function || var_mode ? function_scope(cs_) : cs_;
-        st_.push_back({Op::Declare, c, s});
+        st_.push_back({Op::Declare, c, s, d.target});
         return;
       }
       st_.push_back({fn_scoped ? Op::VisitVar : Op::Visit, c, 0});
@@ -208,7 +255,7 @@ class LexicalDefUse {
           cs_ = t.scope;
           break;
         case Op::Declare:
-          declare(x, t.scope);
+          declare(x, t.scope, t.mode);
           break;
         case Op::Visit:
         case Op::VisitVar:
@@ -218,9 +265,14 @@ class LexicalDefUse {
     }
   }
 
-  void declare(TSNode x, int32_t scope) {
+  static bool local_target(DeclTarget m) {
+    return m == DeclTarget::Local || m == DeclTarget::Assign || m == DeclTarget::Capture || m == DeclTarget::Global;
+  }
+
+  void declare(TSNode x, int32_t scope, DeclTarget mode) {
     if (R_.r(x) == DuRole::Identifier) {
-      define(x, scope);
+      if (local_target(mode)) bind_local(x, scope, mode);
+      else define(x, scope);
       return;
     }
     bool wrapper = R_.flag(R_.is_wrapper, x), container = (R_.c(x) & kTargetContainer) != 0;
@@ -234,7 +286,7 @@ class LexicalDefUse {
       bool binds = wrapper ? (f && (f == R_.f_declarator || f == R_.f_name || f == R_.f_pattern))
                            : !(f && (f == R_.f_value || f == R_.f_type || f == R_.f_right));
       if (container && member_field(x, f)) return;  // { key: target } pattern keys
-      st_.push_back(binds ? Task{Op::Declare, c, scope} : Task{Op::Visit, c, 0});
+      st_.push_back(binds ? Task{Op::Declare, c, scope, mode} : Task{Op::Visit, c, 0});
     });
     std::reverse(st_.begin() + static_cast<std::ptrdiff_t>(mark), st_.end());
   }
@@ -261,7 +313,7 @@ class LexicalDefUse {
         names_of(c, [&](TSNode id) { define(id, cs_); });
       });
     }
-    if (static_cast<LexScope>(k - 1) == LexScope::Function) {
+    if (function_kind(static_cast<LexScope>(k - 1))) {
       deferred_.push_back(Deferred{x, cs_, base_, var_mode});
       return;
     }

@@ -20,13 +20,32 @@ TSFieldId field_at(const Resolved& R, TSNode n, uint32_t i) {
   return f ? ts_language_field_id_for_name(R.lang, f, static_cast<uint32_t>(std::strlen(f))) : 0;
 }
 
-// End byte (segment-relative) of the body's opening token, or its start when it has none.
+// End byte (segment-relative) of the body's opening token, or its start when it has none (keyword-bodied
+// languages, LanguageTables::body_open_more: the end of the last token before it, so that a header does not
+// end in the blanks before a body that opens with no token, Ruby `def f(x)` / `if x` + newline).
 uint32_t body_open_end(const Resolved& R, TSNode body) {
   if (ts_node_child_count(body) > 0) {
     TSNode first = ts_node_child(body, 0);
     if (R.flag(R.is_body_open, first) && !ts_node_is_missing(first)) return ts_node_end_byte(first);
   }
+  if (!R.t->body_open_more.empty()) {
+    for (TSNode p = ts_node_prev_sibling(body); !ts_node_is_null(p); p = ts_node_prev_sibling(p))
+      if (!(R.c(p) & kComment) && ts_node_end_byte(p) > ts_node_start_byte(p)) return ts_node_end_byte(p);
+  }
   return ts_node_start_byte(body);
+}
+
+// Index of the header terminator token among n's children when every child before it is header
+// (LanguageTables::header_through_terminator), else -1.
+int64_t terminator_index(const Resolved& R, TSNode n) {
+  if (!R.t->header_through_terminator) return -1;
+  uint32_t k = ts_node_child_count(n);
+  for (uint32_t i = 0; i < k; i++) {
+    TSNode c = ts_node_child(n, i);
+    if ((R.c(c) & kHeaderEnd) && !ts_node_is_named(c) && !ts_node_is_missing(c)) return i;
+    if (ts_node_is_named(c) && (R.c(c) & (kBody | kClause))) return -1;
+  }
+  return -1;
 }
 
 // End byte of a compound statement's / clause's header: through its body's opening token; before
@@ -37,11 +56,12 @@ uint32_t braced_header_end(const Resolved& R, TSNode n) {
   uint32_t k = ts_node_child_count(n);
   uint32_t prev_end = ts_node_start_byte(n), last_term = 0;
   bool have_term = false;
+  int64_t term = terminator_index(R, n);
   for (uint32_t i = 0; i < k; i++) {
     TSNode c = ts_node_child(n, i);
     TSFieldId f = field_at(R, n, i);
     uint16_t cc = R.c(c);
-    if (ts_node_is_named(c) && !R.is_header_field(f)) {
+    if (ts_node_is_named(c) && !R.is_header_field(f) && static_cast<int64_t>(i) > term) {
       if (cc & kBody) return have_term ? last_term : body_open_end(R, c);
       if ((cc & kClause) || is_statement(R, c)) return have_term ? last_term : prev_end;
     }
@@ -87,8 +107,10 @@ void extract_items_braced(const Resolved& R, TSNode root, uint32_t base, int32_t
     uint32_t k = ts_node_child_count(n);
     bool kw = false;
     uint32_t kw_start = 0, kw_end = 0;
+    int64_t term = terminator_index(R, n);
     for (uint32_t i = 0; i < k; i++) {
       TSNode c = ts_node_child(n, i);
+      if (static_cast<int64_t>(i) <= term) continue;  // header
       if (!ts_node_is_named(c)) {
         if (R.flag(R.is_clause_kw, c)) {
           kw = true;
