@@ -34,7 +34,11 @@ function shape(lang: string, code: string) {
   };
 }
 
-// items: commands, assignments, f() { and one-line function headers, local/export, if ...; then / elif ...; then / else, for ...; do, while ...; do with a redirect after done, case ... in with pat) items, pipelines and lists. Scoping: first assignment declares (count=$((count + 1)) in greet uses the global), local binds in the function, $x / ${x} / $(...) contents are uses, a command naming a function uses it, function bodies see later top-level names (LOGFILE exported after log is defined), $1 and read targets are not declarations.
+// items: commands, assignments, f() { and one-line function headers, local/export, if ...; then / elif ...; then /
+// else, for ...; do, while ...; do with a redirect after done, case ... in with pat) items, pipelines and lists.
+// Scoping: first assignment declares (count=$((count + 1)) in greet uses the global), local binds in the function, $x
+// / ${x} / $(...) contents are uses, a command naming a function uses it, function bodies see later top-level names
+// (LOGFILE exported after log is defined), $1 and read targets are not declarations.
 test('Bash fixture b1.sh: exact items and exact def-use edges', () => {
   const code = [
     '#!/bin/bash',

@@ -34,7 +34,11 @@ function shape(lang: string, code: string) {
   };
 }
 
-// items: namespace/use/const, function (header through {), global, foreach, closure with use, arrow fn, class/property/method with return type, if/elseif/else, try/catch/finally, switch/case/default, for, while. Scoping: functions do not see outer $vars (echo $base in put: no edge), global $rate links the top-level $rate, use ($base) and fn auto-capture link $base, first assignment declares ($sum += is a use), constants/classes/functions are visible everywhere (LIMIT, User, total).
+// items: namespace/use/const, function (header through {), global, foreach, closure with use, arrow fn,
+// class/property/method with return type, if/elseif/else, try/catch/finally, switch/case/default, for, while. Scoping:
+// functions do not see outer $vars (echo $base in put: no edge), global $rate links the top-level $rate, use ($base)
+// and fn auto-capture link $base, first assignment declares ($sum += is a use), constants/classes/functions are
+// visible everywhere (LIMIT, User, total).
 test('PHP fixture p1.php: exact items and exact def-use edges', () => {
   const code = [
     '<?php',
@@ -132,11 +136,14 @@ test('PHP fixture p1.php: exact items and exact def-use edges', () => {
   ]);
   assert.equal(
     got.edges,
-    '1->14 1->16 10->11 10->13 11->12 11->28 13->28 14->38 16->17 16->18 2->19 2->35 24->26 24->28 24->29 25->26 3->24 3->6 3->7 35->36 35->37 4->8 5->7 5->8 6->7 9->4',
+    '1->14 1->16 10->11 10->13 11->12 11->28 13->28 14->38 16->17 16->18 2->19 2->35 24->26 24->28 24->29 ' +
+      '25->26 3->24 3->6 3->7 35->36 35->37 4->8 5->7 5->8 6->7 9->4',
   );
 });
 
-// items: interface method without body, trait property, enum case, static, closure use (&$n), do-while (its while tail is in no item), alternative if: syntax. Scoping: reassignment $x = $x + 1 uses the first $x; list destructuring declares $a/$b.
+// items: interface method without body, trait property, enum case, static, closure use (&$n), do-while (its while tail
+// is in no item), alternative if: syntax. Scoping: reassignment $x = $x + 1 uses the first $x; list destructuring
+// declares $a/$b.
 test('PHP fixture p2.php: exact items and exact def-use edges', () => {
   const code = [
     'interface Shape { public function area(): float; }',

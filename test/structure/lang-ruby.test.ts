@@ -34,7 +34,12 @@ function shape(lang: string, code: string) {
   };
 }
 
-// items: call, assignment, method with every parameter kind (header through its last token), class < superclass, module, def self.x, do-block and {} block calls (header through |params|), if/then + elsif + else, while ... do, until, for ... do, case/when/else, begin/rescue => e/ensure, multiple assignment, modifiers. Scoping: methods do not see top-level locals (count inside helper is its own), blocks do (count += i), block params are block-local, constants (MAX) and method names (helper) are visible inside methods, obj.push is a member (no use of def push), @items not tracked.
+// items: call, assignment, method with every parameter kind (header through its last token), class < superclass,
+// module, def self.x, do-block and {} block calls (header through |params|), if/then + elsif + else, while ... do,
+// until, for ... do, case/when/else, begin/rescue => e/ensure, multiple assignment, modifiers. Scoping: methods do not
+// see top-level locals (count inside helper is its own), blocks do (count += i), block params are block-local,
+// constants (MAX) and method names (helper) are visible inside methods, obj.push is a member (no use of def push),
+// @items not tracked.
 test('Ruby fixture r1.rb: exact items and exact def-use edges', () => {
   const code = [
     "require 'json'",
@@ -148,7 +153,9 @@ test('Ruby fixture r1.rb: exact items and exact def-use edges', () => {
   ]);
   assert.equal(
     got.edges,
-    '1->13 1->24 12->13 12->14 16->17 18->19 18->22 18->34 18->47 19->20 19->21 2->20 2->23 2->24 2->25 2->26 2->30 2->31 2->32 2->33 2->36 22->23 22->29 3->13 3->4 3->5 34->35 4->5 4->6 42->44 43->44 47->48 6->7 8->49',
+    '1->13 1->24 12->13 12->14 16->17 18->19 18->22 18->34 18->47 19->20 19->21 2->20 2->23 2->24 2->25 ' +
+      '2->26 2->30 2->31 2->32 2->33 2->36 22->23 22->29 3->13 3->4 3->5 34->35 4->5 4->6 42->44 43->44 ' +
+      '47->48 6->7 8->49',
   );
 });
 
@@ -181,7 +188,8 @@ test('Ruby fixture r2.rb: exact items and exact def-use edges', () => {
   assert.equal(got.edges, '0->2 1->2 1->3 7->8');
 });
 
-// case/in: array-pattern names bind; hash-pattern shorthand keys and => names inside keyword patterns do not (documented limit).
+// case/in: array-pattern names bind; hash-pattern shorthand keys and => names inside keyword patterns do not
+// (documented limit).
 test('Ruby fixture r3.rb: exact items and exact def-use edges', () => {
   const code = ['case [1, 2]', 'in [a, b]', '  puts a', 'in {name: String => nm, age:}', '  puts nm, age', 'end'].join(
     '\n',
