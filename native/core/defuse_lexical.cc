@@ -45,17 +45,22 @@ class LexicalDefUse {
   }
 
  private:
+  struct Binding {
+    int32_t item;  // the declaring item
+    bool local;    // a local variable (DeclTarget::Local ...): not visible inside nested Isolated scopes
+  };
   struct Scope {
     LexScope kind;
     int32_t parent;
-    std::unordered_map<int32_t, int32_t> names;  // name → declaring item
+    std::unordered_map<int32_t, Binding> names;  // by name
     bool fn_body = false;                        // a function's body block (redeclare_reuses: one scope with it)
   };
   enum class Op : uint8_t { Visit, VisitVar, Declare, DeclareReuse, Pop };
   struct Task {
     Op op;
     TSNode n;
-    int32_t scope;  // Declare: the scope; Pop: the scope to return to
+    int32_t scope;                        // Declare: the scope; Pop: the scope to return to
+    DeclTarget mode = DeclTarget::Block;  // Declare: how it binds (Local, Assign, Capture, Global: local names)
   };
   struct Deferred {
     TSNode node;
@@ -87,13 +92,15 @@ class LexicalDefUse {
   }
   bool blank(std::string_view t) const { return R_.t->blank_name && t == R_.t->blank_name; }
 
-  void define(TSNode id, int32_t scope) { define_text(name_text(id), ts_node_start_byte(id), scope); }
+  void define(TSNode id, int32_t scope, bool local = false) {
+    define_text(name_text(id), ts_node_start_byte(id), scope, local && is_local_name(id));
+  }
 
-  void define_text(std::string_view t, uint32_t at, int32_t scope) {
+  void define_text(std::string_view t, uint32_t at, int32_t scope, bool local = false) {
     if (blank(t)) return;
     int32_t item = item_at(at);
     if (item < 0) return;
-    scopes_[scope].names[name_id(t)] = item;
+    scopes_[scope].names[name_id(t)] = Binding{item, local};
   }
 
   // Go `:=`: a name already bound in the target scope (or, from a function's body block, in the function's
@@ -104,10 +111,7 @@ class LexicalDefUse {
     int32_t name = name_id(t);
     for (int32_t s = scope; s >= 0; s = scopes_[s].parent) {
       if (scopes_[s].names.count(name)) {
-        int32_t saved = cs_;
-        cs_ = s;
-        use(id);
-        cs_ = saved;
+        use(id, s);
         return;
       }
       if (!scopes_[s].fn_body) break;
@@ -115,23 +119,64 @@ class LexicalDefUse {
     define(id, scope);
   }
 
-  void use(TSNode id) {
+  bool is_local_name(TSNode id) const { return R_.t->local_names.empty() || R_.flag(R_.is_local_name, id); }
+
+  // The binding a name resolves to from scope `from` (nullptr: none). Past an Isolated scope, local
+  // variables of the scopes around it are not seen.
+  const Binding* lookup(int32_t name, int32_t from) const {
+    bool isolated = false;
+    for (int32_t s = from; s >= 0; s = scopes_[s].parent) {
+      auto it = scopes_[s].names.find(name);
+      if (it != scopes_[s].names.end() && !(isolated && it->second.local)) return &it->second;
+      if (scopes_[s].kind == LexScope::Isolated) isolated = true;
+    }
+    return nullptr;
+  }
+
+  void use(TSNode id, int32_t from) {
     int32_t item = item_at(ts_node_start_byte(id));
     if (item < 0) return;
     std::string_view t = name_text(id);
     if (blank(t)) return;
-    int32_t name = name_id(t);
-    for (int32_t s = cs_; s >= 0; s = scopes_[s].parent) {
-      auto it = scopes_[s].names.find(name);
-      if (it == scopes_[s].names.end()) continue;
-      if (it->second != item) edges_.emplace_back(it->second, item);
-      return;
-    }
+    const Binding* b = lookup(name_id(t), from);
+    if (b && b->item != item) edges_.emplace_back(b->item, item);
   }
+  void use(TSNode id) { use(id, cs_); }
+
+  static bool function_kind(LexScope k) { return k == LexScope::Function || k == LexScope::Isolated; }
 
   int32_t function_scope(int32_t s) const {
-    while (s > 0 && scopes_[s].kind != LexScope::Function) s = scopes_[s].parent;
+    while (s > 0 && !function_kind(scopes_[s].kind)) s = scopes_[s].parent;
     return s;
+  }
+
+  // A name bound by a local-variable target (DeclTarget::Local, Assign, Capture, Global) in `scope`.
+  void bind_local(TSNode id, int32_t scope, DeclTarget mode) {
+    switch (mode) {
+      case DeclTarget::Assign: {
+        const Binding* b = lookup(name_id(name_text(id)), cs_);
+        if (b && (b->local || !is_local_name(id))) {  // already declared: this assignment uses it
+          use(id);
+          return;
+        }
+        break;
+      }
+      case DeclTarget::Capture: {
+        int32_t f = function_scope(cs_);
+        if (f > 0) use(id, scopes_[f].parent);
+        scope = f;
+        break;
+      }
+      case DeclTarget::Global: {
+        use(id, 0);
+        scope = function_scope(cs_);
+        if (scope == 0) return;  // `global $x` at the top level: the same name
+        break;
+      }
+      default:
+        break;
+    }
+    define(id, scope, true);
   }
 
   void open_scope(TSNode n) {
@@ -197,7 +242,7 @@ class LexicalDefUse {
   void declare_now(TSNode c) {
     if (R_.flag(R_.is_import_path, c)) declare_import_path(c);
     for (const Resolved::Decl& d : decls(c)) {
-      if (d.target == DeclTarget::Block && scope_kind(c)) continue;  // binds inside its own scope
+      if ((d.target == DeclTarget::Block || local_target(d.target)) && scope_kind(c)) continue;  // binds inside
       for_children(c, [&](TSNode x, TSFieldId f) {
         if (!ts_node_is_named(x) || (d.field && f != d.field)) return;
         names_of(x, [&](TSNode id) { define(id, cs_); });
@@ -230,6 +275,7 @@ class LexicalDefUse {
     for (const Resolved::Member& m : R_.members[s]) {
       if (m.field != f) continue;
       if (!m.only_with_object) return true;
+      if (R_.f_receiver && !ts_node_is_null(ts_node_child_by_field_id(x, R_.f_receiver))) return true;  // Ruby
       return !ts_node_is_null(ts_node_child_by_field_id(x, R_.f_object));
     }
     return false;
@@ -253,7 +299,7 @@ class LexicalDefUse {
           return;
         }
         int32_t s = d.target == DeclTarget::Function || var_mode ? function_scope(cs_) : cs_;
-        st_.push_back({declare_op, c, s});
+        st_.push_back({declare_op, c, s, d.target});
         return;
       }
       if (f && (f == R_.f_value || f == R_.f_right)) value_task = st_.size();
@@ -277,7 +323,7 @@ class LexicalDefUse {
           break;
         case Op::Declare:
         case Op::DeclareReuse:
-          declare(x, t.scope, t.op == Op::DeclareReuse);
+          declare(x, t.scope, t.op == Op::DeclareReuse, t.mode);
           break;
         case Op::Visit:
         case Op::VisitVar:
@@ -287,9 +333,14 @@ class LexicalDefUse {
     }
   }
 
-  void declare(TSNode x, int32_t scope, bool reuse) {
+  static bool local_target(DeclTarget m) {
+    return m == DeclTarget::Local || m == DeclTarget::Assign || m == DeclTarget::Capture || m == DeclTarget::Global;
+  }
+
+  void declare(TSNode x, int32_t scope, bool reuse, DeclTarget mode) {
     if (R_.r(x) == DuRole::Identifier) {
-      if (reuse) define_or_reuse(x, scope);
+      if (local_target(mode)) bind_local(x, scope, mode);
+      else if (reuse) define_or_reuse(x, scope);
       else define(x, scope);
       return;
     }
@@ -304,7 +355,7 @@ class LexicalDefUse {
       bool binds = wrapper ? (f && (f == R_.f_declarator || f == R_.f_name || f == R_.f_pattern))
                            : !(f && (f == R_.f_value || f == R_.f_type || f == R_.f_right));
       if (container && member_field(x, f)) return;  // { key: target } pattern keys
-      st_.push_back(binds ? Task{reuse ? Op::DeclareReuse : Op::Declare, c, scope} : Task{Op::Visit, c, 0});
+      st_.push_back(binds ? Task{reuse ? Op::DeclareReuse : Op::Declare, c, scope, mode} : Task{Op::Visit, c, 0});
     });
     std::reverse(st_.begin() + static_cast<std::ptrdiff_t>(mark), st_.end());
   }
@@ -331,7 +382,7 @@ class LexicalDefUse {
         names_of(c, [&](TSNode id) { define(id, cs_); });
       });
     }
-    if (static_cast<LexScope>(k - 1) == LexScope::Function) {
+    if (function_kind(static_cast<LexScope>(k - 1))) {
       deferred_.push_back(Deferred{x, cs_, base_, var_mode});
       return;
     }

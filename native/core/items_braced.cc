@@ -15,13 +15,19 @@ namespace {
 bool is_statement(const Resolved& R, TSNode n) { return (R.c(n) & (kSimple | kCompound)) != 0; }
 
 // End byte (segment-relative) of the body's opening token (a child before its first named child: `{`, or
-// Go's `interface {`), or its start when it has none.
+// Go's `interface {`), or its start when it has none (keyword-bodied languages, LanguageTables::body_open_more:
+// the end of the last token before it, so that a header does not end in the blanks before a body that opens
+// with no token, Ruby `def f(x)` / `if x` + newline).
 uint32_t body_open_end(const Resolved& R, TSNode body) {
   uint32_t k = ts_node_child_count(body);
   for (uint32_t i = 0; i < k; i++) {
     TSNode c = ts_node_child(body, i);
     if (ts_node_is_named(c)) break;
     if (R.flag(R.is_body_open, c) && !ts_node_is_missing(c)) return ts_node_end_byte(c);
+  }
+  if (!R.t->body_open_more.empty()) {
+    for (TSNode p = ts_node_prev_sibling(body); !ts_node_is_null(p); p = ts_node_prev_sibling(p))
+      if (!(R.c(p) & kComment) && ts_node_end_byte(p) > ts_node_start_byte(p)) return ts_node_end_byte(p);
   }
   return ts_node_start_byte(body);
 }
@@ -56,6 +62,19 @@ TSNode lambda_body(const Resolved& R, TSNode x) {
   return TSNode{};
 }
 
+// Index of the header terminator token among n's children when every child before it is header
+// (LanguageTables::header_through_terminator), else -1.
+int64_t terminator_index(const Resolved& R, TSNode n) {
+  if (!R.t->header_through_terminator) return -1;
+  uint32_t k = ts_node_child_count(n);
+  for (uint32_t i = 0; i < k; i++) {
+    TSNode c = ts_node_child(n, i);
+    if ((R.c(c) & kHeaderEnd) && !ts_node_is_named(c) && !ts_node_is_missing(c)) return i;
+    if (ts_node_is_named(c) && (R.c(c) & (kBody | kClause))) return -1;
+  }
+  return -1;
+}
+
 // End byte of a compound statement's / clause's header: through its body's opening token; before
 // a brace-less body statement, a clause, or a clause keyword (the end of the token before it);
 // through the last header terminator (`case x:`) before the first statement; the whole node when
@@ -63,12 +82,14 @@ TSNode lambda_body(const Resolved& R, TSNode x) {
 uint32_t braced_header_end(const Resolved& R, TSNode n) {
   uint32_t prev_end = ts_node_start_byte(n), last_term = 0, out = 0;
   bool have_term = false, done = false;
+  int64_t term = terminator_index(R, n), i = -1;
   walk(n, [&](const WalkAt& at) {  // one cursor over the children: linear in their number
     if (at.depth == 0) return Walk::Into;
+    i++;
     TSNode c = at.node();
     uint16_t cc = R.c(c);
     bool named = ts_node_is_named(c);
-    if (named && !R.is_header_field(at.field())) {
+    if (named && !R.is_header_field(at.field()) && i > term) {
       if (cc & kBody) {
         out = have_term ? last_term : body_open_end(R, c);
         done = true;
@@ -128,7 +149,9 @@ void extract_items_braced(const Resolved& R, TSNode root, uint32_t base, int32_t
     bool kw = false, after_term = false;
     bool clause_exprs = R.t->expression_bodies && (R.c(n) & kClause);
     uint32_t kw_start = 0, kw_end = 0;
+    int64_t term = terminator_index(R, n), i = -1;
     for_children(n, [&](TSNode c, TSFieldId f) {
+      if (++i <= term) return;  // header
       if (R.c(c) & kHeaderEnd) after_term = true;
       if (!ts_node_is_named(c)) {
         if (R.flag(R.is_clause_kw, c)) {

@@ -48,7 +48,7 @@ Resolved resolve(const LanguageTables* t) {
   mark(t->non_core_tokens, kNonCore);
   mark(t->target_containers, kTargetContainer);
   mark(t->parameter_containers, kParamContainer);
-  mark({t->header_terminator}, kHeaderEnd);
+  if (t->header_terminator) mark({t->header_terminator}, kHeaderEnd);
   mark(t->pattern_keyword, kPatKeyword);
   mark(t->pattern_class, kPatClass);
   mark1(t->decorated_wrapper, R.is_decorated);
@@ -58,7 +58,7 @@ Resolved resolve(const LanguageTables* t) {
   mark1(t->dotted_name, R.is_dotted);
   mark1(t->aliased_import, R.is_aliased);
   for (auto* v : {&R.is_body_open, &R.is_clause_kw, &R.is_block_lambda, &R.is_wrapper, &R.is_fn_scoped, &R.is_hoisted,
-                  &R.scope_kind})
+                  &R.scope_kind, &R.is_local_name})
     v->assign(count, 0);
   R.decls.assign(count, {});
   R.members.assign(count, {});
@@ -66,6 +66,8 @@ Resolved resolve(const LanguageTables* t) {
     for (const char* x : names) mark1(x, v);
   };
   mark1(t->body_open, R.is_body_open);
+  mark_all(t->body_open_more, R.is_body_open);
+  mark_all(t->local_names, R.is_local_name);
   mark_all(t->clause_keywords, R.is_clause_kw);
   mark_all(t->block_lambdas, R.is_block_lambda);
   mark_all(t->declarator_wrappers, R.is_wrapper);
@@ -93,6 +95,7 @@ Resolved resolve(const LanguageTables* t) {
   R.f_parameters = fid("parameters");
   R.f_body = fid("body");
   R.f_object = fid("object");
+  R.f_receiver = fid("receiver");
   R.f_type = fid("type");
   R.f_return_type = fid("return_type");
   R.f_superclasses = fid("superclasses");

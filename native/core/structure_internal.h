@@ -49,7 +49,8 @@ struct Resolved {
   std::vector<uint8_t> is_decorated, is_expr_stmt, is_else, is_finally, is_dotted, is_aliased;
   // brace languages (see LanguageTables): by symbol
   std::vector<uint8_t> is_body_open, is_clause_kw, is_block_lambda, is_wrapper, is_fn_scoped, is_hoisted;
-  std::vector<uint8_t> scope_kind;  // 0: opens no scope, else 1 + LexScope
+  std::vector<uint8_t> is_local_name;  // LanguageTables::local_names
+  std::vector<uint8_t> scope_kind;     // 0: opens no scope, else 1 + LexScope
   std::vector<uint8_t> is_declare_after, is_redeclare_reuse, is_import_path, is_no_uses;  // Go / Rust rules
   struct Decl {
     TSFieldId field;  // 0: every named child
@@ -70,7 +71,7 @@ struct Resolved {
     return false;
   }
   TSFieldId f_decorated = 0, f_left = 0, f_right = 0, f_name = 0, f_value = 0, f_alias = 0, f_parameters = 0,
-            f_body = 0, f_object = 0, f_type = 0, f_return_type = 0, f_superclasses = 0;
+            f_body = 0, f_object = 0, f_receiver = 0, f_type = 0, f_return_type = 0, f_superclasses = 0;
 
   uint16_t c(TSNode n) const {
     TSSymbol s = ts_node_symbol(n);

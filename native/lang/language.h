@@ -48,7 +48,10 @@ enum class Scoping : uint8_t {
 };
 
 // Lexical scoping: what a scope node opens.
-enum class LexScope : uint8_t { Function, Block, Class };
+// Isolated: a function scope whose body does not see the local variables (names bound by the
+// Local / Assign / Capture / Global targets) of the scopes around it; other names (functions,
+// classes, constants) still resolve (PHP functions, Ruby methods).
+enum class LexScope : uint8_t { Function, Block, Class, Isolated };
 struct ScopeEntry {
   const char* type;
   LexScope kind;
@@ -59,6 +62,12 @@ enum class DeclTarget : uint8_t {
   Block,      // the innermost scope in effect at the declaring node (its own scope if it opens one)
   Function,   // the innermost function scope (JS `var`)
   Enclosing,  // the scope the declaring node sits in, even when it opens its own (a function's name)
+  // Languages whose variables are declared by assignment (PHP, Ruby, Bash); the names bound are local
+  // variables (see LexScope::Isolated and LanguageTables::local_names):
+  Local,    // like Block, always a new binding (parameters, Ruby block parameters, Bash `local`)
+  Assign,   // an assignment: a use of the local the name already resolves to, else a new Local binding
+  Capture,  // PHP closure `use ($x)`: a use of $x as seen outside the innermost function, then bound there
+  Global,   // PHP `global $x`: a use of the root scope's $x, then bound in the innermost function scope
 };
 // The names under field `field` of a `type` node (every named child when field is nullptr) are declared.
 // Names are found through declarator wrappers (field `declarator` / `name` / `pattern`) and destructuring
@@ -155,6 +164,15 @@ struct LanguageTables {
   // candidates in descending score order (registry order breaks ties) and takes the first clean parse that
   // accept_untagged admits. nullptr: maybe_untagged decides, scoring 1.
   int (*untagged_score)(std::string_view text) = nullptr;
+  // Keyword-bodied languages (Ruby, Bash): further tokens than body_open that open a body node (`do`, `then`);
+  // a body without an opening token starts after the end of the token before it (the header's last token).
+  std::vector<const char*> body_open_more;
+  // Every child before a compound statement's or clause's header_terminator token is header, statements
+  // included (Bash `elif cmd; then`, whose condition has no field).
+  bool header_through_terminator = false;
+  // Identifier node types that the Local / Assign / Capture / Global targets make local variables (empty:
+  // every type): PHP `variable_name`, Ruby `identifier` (Ruby constants stay visible inside methods).
+  std::vector<const char*> local_names;
   // --- optional rules added for Go and Rust (every default is off; other languages are unaffected) ---
   // Declarations whose names come into scope after their value (the child in field `value` / `right`): Go
   // `x := x + 1` and Rust `let x = x + 1` read the outer x.
@@ -185,5 +203,8 @@ extern const LanguageTables kPythonTables;
 extern const LanguageTables kJavaScriptTables;
 extern const LanguageTables kGoTables;
 extern const LanguageTables kRustTables;
+extern const LanguageTables kPhpTables;
+extern const LanguageTables kRubyTables;
+extern const LanguageTables kBashTables;
 
 }  // namespace codeblock

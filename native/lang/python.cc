@@ -204,6 +204,9 @@ const LanguageTables kPythonTables = {
     /*function_scoped*/ {},
     /*hoisted*/ {},
     /*untagged_score*/ nullptr,
+    /*body_open_more*/ {},
+    /*header_through_terminator*/ false,
+    /*local_names*/ {},
 };
 
 }  // namespace codeblock
