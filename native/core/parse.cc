@@ -48,7 +48,7 @@ Resolved resolve(const LanguageTables* t) {
   mark(t->non_core_tokens, kNonCore);
   mark(t->target_containers, kTargetContainer);
   mark(t->parameter_containers, kParamContainer);
-  mark({t->header_terminator}, kHeaderEnd);
+  if (t->header_terminator) mark({t->header_terminator}, kHeaderEnd);
   mark(t->pattern_keyword, kPatKeyword);
   mark(t->pattern_class, kPatClass);
   mark1(t->decorated_wrapper, R.is_decorated);

@@ -158,5 +158,7 @@ const LanguageTables* find_language(std::string_view tag);
 
 extern const LanguageTables kPythonTables;
 extern const LanguageTables kJavaScriptTables;
+extern const LanguageTables kJavaTables;
+extern const LanguageTables kCSharpTables;
 
 }  // namespace codeblock
