@@ -16,6 +16,8 @@ namespace codeblock {
 namespace structure {
 namespace {
 
+constexpr int32_t kFnName = 1 << 30;  // name-id bit of the function namespace
+
 class LexicalDefUse {
  public:
   LexicalDefUse(const Resolved& R, std::string_view text, const std::vector<RawItem>& items,
@@ -53,7 +55,8 @@ class LexicalDefUse {
   struct Task {
     Op op;
     TSNode n;
-    int32_t scope;  // Declare: the scope; Pop: the scope to return to
+    int32_t scope;    // Declare: the scope; Pop: the scope to return to
+    bool fn = false;  // Visit / Declare of a name in the function namespace (LanguageTables::function_names)
   };
   struct Deferred {
     TSNode node;
@@ -72,25 +75,40 @@ class LexicalDefUse {
     return static_cast<int32_t>(it - items_.begin());
   }
 
-  int32_t name_id(TSNode n) {
+  // The id of a name; names in the function namespace get ids of their own.
+  int32_t name_id(TSNode n, bool fn) {
     uint32_t s = base_ + ts_node_start_byte(n), e = base_ + ts_node_end_byte(n);
     auto it = names_.find(text_.substr(s, e - s));
-    if (it != names_.end()) return it->second;
-    int32_t id = static_cast<int32_t>(names_.size());
-    names_.emplace(text_.substr(s, e - s), id);
-    return id;
+    int32_t id;
+    if (it != names_.end()) {
+      id = it->second;
+    } else {
+      id = static_cast<int32_t>(names_.size());
+      names_.emplace(text_.substr(s, e - s), id);
+    }
+    return fn ? id | kFnName : id;
   }
 
-  void define(TSNode id, int32_t scope) {
-    int32_t item = item_at(ts_node_start_byte(id));
-    if (item < 0) return;
-    scopes_[scope].names[name_id(id)] = item;
+  // Is the child in field f of x a name in the function namespace?
+  bool fn_name(TSNode x, TSFieldId f) const {
+    if (!f) return false;
+    TSSymbol s = ts_node_symbol(x);
+    if (s >= R_.function_names.size()) return false;
+    for (TSFieldId g : R_.function_names[s])
+      if (g == f) return true;
+    return false;
   }
 
-  void use(TSNode id) {
+  void define(TSNode id, int32_t scope, bool fn = false) {
     int32_t item = item_at(ts_node_start_byte(id));
     if (item < 0) return;
-    int32_t name = name_id(id);
+    scopes_[scope].names[name_id(id, fn)] = item;
+  }
+
+  void use(TSNode id, bool fn = false) {
+    int32_t item = item_at(ts_node_start_byte(id));
+    if (item < 0) return;
+    int32_t name = name_id(id, fn);
     for (int32_t s = cs_; s >= 0; s = scopes_[s].parent) {
       auto it = scopes_[s].names.find(name);
       if (it == scopes_[s].names.end()) continue;
@@ -139,7 +157,8 @@ class LexicalDefUse {
       if (d.target == DeclTarget::Block && scope_kind(c)) continue;  // binds inside its own scope
       for_children(c, [&](TSNode x, TSFieldId f) {
         if (!ts_node_is_named(x) || (d.field && f != d.field)) return;
-        names_of(x, [&](TSNode id) { define(id, cs_); });
+        bool fn = fn_name(c, f);
+        names_of(x, [&](TSNode id) { define(id, cs_, fn); });
       });
     }
   }
@@ -178,22 +197,26 @@ class LexicalDefUse {
   void push_children(TSNode x, bool var_mode, int32_t outer) {
     size_t mark = st_.size();
     const std::vector<Resolved::Decl>& ds = decls(x);
-    bool fn_scoped = R_.flag(R_.is_fn_scoped, x);
+    bool fn_scoped = R_.flag(R_.is_fn_scoped, x), qualified = R_.flag(R_.is_qualified, x);
+    uint32_t named = 0;
     for_children(x, [&](TSNode c, TSFieldId f) {
-      if (!ts_node_is_named(c) || ts_node_is_error(c) || (R_.c(c) & kComment)) return;
+      if (!ts_node_is_named(c)) return;
+      if (qualified && named++ > 0) return;  // a.b.C without fields: only `a` is a use
+      if (ts_node_is_error(c) || (R_.c(c) & kComment)) return;
       if (member_field(x, f)) return;
+      bool fn = fn_name(x, f);
       for (const Resolved::Decl& d : ds) {
         if (d.field && d.field != f) continue;
         if (d.target == DeclTarget::Enclosing) {
           if (outer >= 0) return;  // declared where the scope node was met
-          st_.push_back({Op::Declare, c, cs_});
+          st_.push_back({Op::Declare, c, cs_, fn});
           return;
         }
         int32_t s = d.target == DeclTarget::Function || var_mode ? function_scope(cs_) : cs_;
-        st_.push_back({Op::Declare, c, s});
+        st_.push_back({Op::Declare, c, s, fn});
         return;
       }
-      st_.push_back({fn_scoped ? Op::VisitVar : Op::Visit, c, 0});
+      st_.push_back({fn_scoped ? Op::VisitVar : Op::Visit, c, 0, fn});
     });
     std::reverse(st_.begin() + static_cast<std::ptrdiff_t>(mark), st_.end());
   }
@@ -208,19 +231,19 @@ class LexicalDefUse {
           cs_ = t.scope;
           break;
         case Op::Declare:
-          declare(x, t.scope);
+          declare(x, t.scope, t.fn);
           break;
         case Op::Visit:
         case Op::VisitVar:
-          visit(x, t.op == Op::VisitVar);
+          visit(x, t.op == Op::VisitVar, t.fn);
           break;
       }
     }
   }
 
-  void declare(TSNode x, int32_t scope) {
+  void declare(TSNode x, int32_t scope, bool fn = false) {
     if (R_.r(x) == DuRole::Identifier) {
-      define(x, scope);
+      define(x, scope, fn);
       return;
     }
     bool wrapper = R_.flag(R_.is_wrapper, x), container = (R_.c(x) & kTargetContainer) != 0;
@@ -239,10 +262,10 @@ class LexicalDefUse {
     std::reverse(st_.begin() + static_cast<std::ptrdiff_t>(mark), st_.end());
   }
 
-  void visit(TSNode x, bool var_mode) {
+  void visit(TSNode x, bool var_mode, bool fn = false) {
     if (ts_node_is_null(x) || ts_node_is_error(x) || (R_.c(x) & kComment)) return;
     if (R_.r(x) == DuRole::Identifier) {
-      use(x);
+      use(x, fn);
       return;
     }
     if (R_.c(x) & kString) {
@@ -258,7 +281,8 @@ class LexicalDefUse {
       if (d.target != DeclTarget::Enclosing) continue;
       for_children(x, [&](TSNode c, TSFieldId f) {
         if (!ts_node_is_named(c) || (d.field && f != d.field)) return;
-        names_of(c, [&](TSNode id) { define(id, cs_); });
+        bool fn = fn_name(x, f);
+        names_of(c, [&](TSNode id) { define(id, cs_, fn); });
       });
     }
     if (static_cast<LexScope>(k - 1) == LexScope::Function) {

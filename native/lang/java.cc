@@ -163,6 +163,8 @@ LanguageTables java_tables() {
                "class_declaration",  "interface_declaration",       "enum_declaration",
                "record_declaration", "annotation_type_declaration", "annotation_type_element_declaration",
                "enum_constant"};
+  t.function_names = {{"method_declaration", "name", false}, {"method_invocation", "name", false}};
+  t.qualified_names = {"scoped_type_identifier"};
   t.untagged_score = java_untagged_score;
   return t;
 }

@@ -148,6 +148,13 @@ struct LanguageTables {
   // candidates in descending score order (registry order breaks ties) and takes the first clean parse that
   // accept_untagged admits. nullptr: maybe_untagged decides, scoring 1.
   int (*untagged_score)(std::string_view text) = nullptr;
+  // Lexical def-use: (node type, field) pairs whose name lives in a separate function namespace (Java: a
+  // method `size()` and a field `size` do not shadow each other): method declarations and unqualified calls.
+  // only_with_object is unused here. Empty: one namespace.
+  std::vector<MemberEntry> function_names;
+  // Lexical def-use: qualified names without fields (Java's `Map.Entry` type): named children after the first
+  // are member names, not uses.
+  std::vector<const char*> qualified_names;
 };
 
 // Registered languages (immutable tables), in detection order. The test-only entries join them when

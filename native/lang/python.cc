@@ -204,6 +204,8 @@ const LanguageTables kPythonTables = {
     /*function_scoped*/ {},
     /*hoisted*/ {},
     /*untagged_score*/ nullptr,
+    /*function_names*/ {},
+    /*qualified_names*/ {},
 };
 
 }  // namespace codeblock
