@@ -147,7 +147,7 @@ class LexicalDefUse {
       if (!R_.flag(R_.is_hoisted, c)) return;
       declare_now(c);
       for_named_children(c, [&](TSNode d) {
-        if (!decls(d).empty() && !scope_kind(d)) declare_now(d);
+        if (!decls(d).empty()) declare_now(d);  // a scope node binds its Enclosing names only
       });
     });
   }

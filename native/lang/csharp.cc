@@ -171,9 +171,9 @@ LanguageTables csharp_tables() {
                {"file_scoped_namespace_declaration", "name", false}};
   t.declarator_wrappers = {};
   t.function_scoped = {};
-  t.hoisted = {"method_declaration",   "local_function_statement", "delegate_declaration",   "class_declaration",
-               "struct_declaration",   "interface_declaration",    "record_declaration",     "enum_declaration",
-               "property_declaration", "event_declaration",        "enum_member_declaration"};
+  t.hoisted = {"global_statement",  "method_declaration",   "local_function_statement", "delegate_declaration",
+               "class_declaration", "struct_declaration",   "interface_declaration",    "record_declaration",
+               "enum_declaration",  "property_declaration", "event_declaration",        "enum_member_declaration"};
   t.untagged_score = csharp_untagged_score;
   return t;
 }
