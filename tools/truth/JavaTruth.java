@@ -43,7 +43,8 @@ public class JavaTruth {
       if (line.isBlank()) continue;
       @SuppressWarnings("unchecked")
       Map<String, Object> rec = (Map<String, Object>) new Json(line).value();
-      StringBuilder sb = new StringBuilder("{\"key\":").append(Json.str((String) rec.get("key"))).append(",\"segments\":[");
+      StringBuilder sb = new StringBuilder("{\"key\":").append(Json.str((String) rec.get("key")));
+      sb.append(",\"segments\":[");
       List<?> segs = (List<?>) rec.get("segments");
       for (int i = 0; i < segs.size(); i++) {
         String text = (String) ((Map<?, ?>) segs.get(i)).get("text");
