@@ -17,6 +17,8 @@ namespace codeblock {
 namespace structure {
 namespace {
 
+constexpr int32_t kFnName = 1 << 30;  // name-id bit of the function namespace
+
 class LexicalDefUse {
  public:
   LexicalDefUse(const Resolved& R, std::string_view text, const std::vector<RawItem>& items,
@@ -61,6 +63,7 @@ class LexicalDefUse {
     TSNode n;
     int32_t scope;                        // Declare: the scope; Pop: the scope to return to
     DeclTarget mode = DeclTarget::Block;  // Declare: how it binds (Local, Assign, Capture, Global: local names)
+    bool fn = false;  // Visit / Declare of a name in the function namespace (LanguageTables::function_names)
   };
   struct Deferred {
     TSNode node;
@@ -79,12 +82,17 @@ class LexicalDefUse {
     return static_cast<int32_t>(it - items_.begin());
   }
 
-  int32_t name_id(std::string_view t) {
+  // The id of a name; names in the function namespace get ids of their own.
+  int32_t name_id(std::string_view t, bool fn = false) {
     auto it = names_.find(t);
-    if (it != names_.end()) return it->second;
-    int32_t id = static_cast<int32_t>(names_.size());
-    names_.emplace(t, id);
-    return id;
+    int32_t id;
+    if (it != names_.end()) {
+      id = it->second;
+    } else {
+      id = static_cast<int32_t>(names_.size());
+      names_.emplace(t, id);
+    }
+    return fn ? id | kFnName : id;
   }
   std::string_view name_text(TSNode n) const {
     uint32_t s = base_ + ts_node_start_byte(n), e = base_ + ts_node_end_byte(n);
@@ -92,15 +100,25 @@ class LexicalDefUse {
   }
   bool blank(std::string_view t) const { return R_.t->blank_name && t == R_.t->blank_name; }
 
-  void define(TSNode id, int32_t scope, bool local = false) {
-    define_text(name_text(id), ts_node_start_byte(id), scope, local && is_local_name(id));
+  // Is the child in field f of x a name in the function namespace?
+  bool fn_name(TSNode x, TSFieldId f) const {
+    if (!f) return false;
+    TSSymbol s = ts_node_symbol(x);
+    if (s >= R_.function_names.size()) return false;
+    for (TSFieldId g : R_.function_names[s])
+      if (g == f) return true;
+    return false;
   }
 
-  void define_text(std::string_view t, uint32_t at, int32_t scope, bool local = false) {
+  void define(TSNode id, int32_t scope, bool local = false, bool fn = false) {
+    define_text(name_text(id), ts_node_start_byte(id), scope, local && is_local_name(id), fn);
+  }
+
+  void define_text(std::string_view t, uint32_t at, int32_t scope, bool local = false, bool fn = false) {
     if (blank(t)) return;
     int32_t item = item_at(at);
     if (item < 0) return;
-    scopes_[scope].names[name_id(t)] = Binding{item, local};
+    scopes_[scope].names[name_id(t, fn)] = Binding{item, local};
   }
 
   // Go `:=`: a name already bound in the target scope (or, from a function's body block, in the function's
@@ -133,12 +151,12 @@ class LexicalDefUse {
     return nullptr;
   }
 
-  void use(TSNode id, int32_t from) {
+  void use(TSNode id, int32_t from, bool fn = false) {
     int32_t item = item_at(ts_node_start_byte(id));
     if (item < 0) return;
     std::string_view t = name_text(id);
     if (blank(t)) return;
-    const Binding* b = lookup(name_id(t), from);
+    const Binding* b = lookup(name_id(t, fn), from);
     if (b && b->item != item) edges_.emplace_back(b->item, item);
   }
   void use(TSNode id) { use(id, cs_); }
@@ -214,9 +232,8 @@ class LexicalDefUse {
 
   void hoist_children(TSNode c) {
     for_named_children(c, [&](TSNode d) {
-      if (!decls(d).empty() && !scope_kind(d)) declare_now(d);
-      else if (decls(d).empty() && R_.flag(R_.is_hoisted, d))
-        hoist_children(d);  // a grouping node (Go's var_spec_list)
+      if (!decls(d).empty()) declare_now(d);                  // a scope node binds its Enclosing names only
+      else if (R_.flag(R_.is_hoisted, d)) hoist_children(d);  // a grouping node (Go's var_spec_list)
     });
   }
 
@@ -245,7 +262,8 @@ class LexicalDefUse {
       if ((d.target == DeclTarget::Block || local_target(d.target)) && scope_kind(c)) continue;  // binds inside
       for_children(c, [&](TSNode x, TSFieldId f) {
         if (!ts_node_is_named(x) || (d.field && f != d.field)) return;
-        names_of(x, [&](TSNode id) { define(id, cs_); });
+        bool fn = fn_name(c, f);
+        names_of(x, [&](TSNode id) { define(id, cs_, false, fn); });
       });
     }
   }
@@ -285,25 +303,29 @@ class LexicalDefUse {
   void push_children(TSNode x, bool var_mode, int32_t outer) {
     size_t mark = st_.size();
     const std::vector<Resolved::Decl>& ds = decls(x);
-    bool fn_scoped = R_.flag(R_.is_fn_scoped, x);
+    bool fn_scoped = R_.flag(R_.is_fn_scoped, x), qualified = R_.flag(R_.is_qualified, x);
+    uint32_t named = 0;
     Op declare_op = R_.flag(R_.is_redeclare_reuse, x) ? Op::DeclareReuse : Op::Declare;
     size_t value_task = SIZE_MAX;  // declare_after: the task of the `value` / `right` child
     for_children(x, [&](TSNode c, TSFieldId f) {
-      if (!ts_node_is_named(c) || ts_node_is_error(c) || (R_.c(c) & kComment)) return;
+      if (!ts_node_is_named(c)) return;
+      if (qualified && named++ > 0) return;  // a.b.C without fields: only `a` is a use
+      if (ts_node_is_error(c) || (R_.c(c) & kComment)) return;
       if (member_field(x, f)) return;
+      bool fn = fn_name(x, f);
       for (const Resolved::Decl& d : ds) {
         if (d.field && d.field != f) continue;
         if (d.target == DeclTarget::Enclosing) {
           if (outer >= 0) return;  // declared where the scope node was met
-          st_.push_back({Op::Declare, c, cs_});
+          st_.push_back({Op::Declare, c, cs_, DeclTarget::Enclosing, fn});
           return;
         }
         int32_t s = d.target == DeclTarget::Function || var_mode ? function_scope(cs_) : cs_;
-        st_.push_back({declare_op, c, s, d.target});
+        st_.push_back({declare_op, c, s, d.target, fn});
         return;
       }
       if (f && (f == R_.f_value || f == R_.f_right)) value_task = st_.size();
-      st_.push_back({fn_scoped ? Op::VisitVar : Op::Visit, c, 0});
+      st_.push_back({fn_scoped ? Op::VisitVar : Op::Visit, c, 0, DeclTarget::Block, fn});
     });
     if (value_task != SIZE_MAX && R_.flag(R_.is_declare_after, x))  // declarations after the value
       std::stable_partition(st_.begin() + static_cast<std::ptrdiff_t>(mark),
@@ -323,11 +345,11 @@ class LexicalDefUse {
           break;
         case Op::Declare:
         case Op::DeclareReuse:
-          declare(x, t.scope, t.op == Op::DeclareReuse, t.mode);
+          declare(x, t.scope, t.op == Op::DeclareReuse, t.mode, t.fn);
           break;
         case Op::Visit:
         case Op::VisitVar:
-          visit(x, t.op == Op::VisitVar);
+          visit(x, t.op == Op::VisitVar, t.fn);
           break;
       }
     }
@@ -337,11 +359,11 @@ class LexicalDefUse {
     return m == DeclTarget::Local || m == DeclTarget::Assign || m == DeclTarget::Capture || m == DeclTarget::Global;
   }
 
-  void declare(TSNode x, int32_t scope, bool reuse, DeclTarget mode) {
+  void declare(TSNode x, int32_t scope, bool reuse, DeclTarget mode, bool fn = false) {
     if (R_.r(x) == DuRole::Identifier) {
       if (local_target(mode)) bind_local(x, scope, mode);
       else if (reuse) define_or_reuse(x, scope);
-      else define(x, scope);
+      else define(x, scope, false, fn);
       return;
     }
     bool wrapper = R_.flag(R_.is_wrapper, x), container = (R_.c(x) & kTargetContainer) != 0;
@@ -360,10 +382,10 @@ class LexicalDefUse {
     std::reverse(st_.begin() + static_cast<std::ptrdiff_t>(mark), st_.end());
   }
 
-  void visit(TSNode x, bool var_mode) {
+  void visit(TSNode x, bool var_mode, bool fn = false) {
     if (ts_node_is_null(x) || ts_node_is_error(x) || (R_.c(x) & kComment) || R_.flag(R_.is_no_uses, x)) return;
     if (R_.r(x) == DuRole::Identifier) {
-      use(x);
+      use(x, cs_, fn);
       return;
     }
     if (R_.c(x) & kString) {
@@ -379,7 +401,8 @@ class LexicalDefUse {
       if (d.target != DeclTarget::Enclosing) continue;
       for_children(x, [&](TSNode c, TSFieldId f) {
         if (!ts_node_is_named(c) || (d.field && f != d.field)) return;
-        names_of(c, [&](TSNode id) { define(id, cs_); });
+        bool fn = fn_name(x, f);
+        names_of(c, [&](TSNode id) { define(id, cs_, false, fn); });
       });
     }
     if (function_kind(static_cast<LexScope>(k - 1))) {

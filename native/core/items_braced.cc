@@ -189,7 +189,7 @@ void extract_items_braced(const Resolved& R, TSNode root, uint32_t base, int32_t
     if (R.t->block_lambdas.empty()) return;
     walk(s, [&](const WalkAt& at) {
       TSNode x = at.node();
-      if (R.flag(R.is_block_lambda, x)) {
+      if (R.flag(R.is_block_lambda, x)) {  // before the stop below: a block lambda may be compound (switch)
         TSNode b = lambda_body(R, x);
         if (!ts_node_is_null(b)) {
           bodies.push_back(b);
@@ -234,13 +234,17 @@ void extract_items_braced(const Resolved& R, TSNode root, uint32_t base, int32_t
       }
     }
     if (cs & kClause) {
-      // else if: the clause header runs through the nested if's header
+      // else if: the clause header runs through the nested if's header (a compound statement right
+      // after the clause's keyword; not `case x: if (...)`, `default: if (...)`)
       uint32_t k = ts_node_named_child_count(s);
       for (uint32_t i = 0; i < k; i++) {
         TSNode c = ts_node_named_child(s, i);
         uint16_t cc = R.c(c);
         if (cc & kComment) continue;
         if ((cc & kCompound) && !(cc & kDefinition)) {
+          TSNode before = ts_node_prev_sibling(c);
+          if (ts_node_is_null(before) || ts_node_is_named(before) || !ts_node_is_null(ts_node_prev_sibling(before)))
+            break;
           add(ts_node_start_byte(s), braced_header_end(R, c), ItemKind::Clause, ts_node_type(s), s);
           stack.push_back({c, inside_def, W::Parts});
           return;
@@ -258,7 +262,9 @@ void extract_items_braced(const Resolved& R, TSNode root, uint32_t base, int32_t
         add(ts_node_start_byte(s), ts_node_end_byte(s), ItemKind::Block, ts_node_type(s), s);
         return;
       }
-      add(ts_node_start_byte(s), braced_header_end(R, s), ItemKind::Header, ts_node_type(s), s);
+      uint32_t h = braced_header_end(R, s);
+      // a declaration without a body (abstract / interface method, `=> e` member): one simple item
+      add(ts_node_start_byte(s), h, h == ts_node_end_byte(s) ? ItemKind::Simple : ItemKind::Header, ts_node_type(s), s);
       parts(s, inside_def || is_def);
       return;
     }

@@ -117,6 +117,14 @@ Resolved resolve(const LanguageTables* t) {
     if (e.field && !f) continue;  // a field this grammar does not have
     each_symbol(e.type, [&](uint32_t s) { R.decls[s].push_back(Resolved::Decl{f, e.target}); });
   }
+  R.function_names.assign(count, {});
+  for (const MemberEntry& e : t->function_names) {
+    TSFieldId f = fid(e.field);
+    if (!f) continue;
+    each_symbol(e.type, [&](uint32_t s) { R.function_names[s].push_back(f); });
+  }
+  R.is_qualified.assign(count, 0);
+  mark_all(t->qualified_names, R.is_qualified);
   for (const MemberEntry& e : t->members) {
     TSFieldId f = fid(e.field);
     if (!f) continue;

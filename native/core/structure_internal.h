@@ -62,6 +62,8 @@ struct Resolved {
   };
   std::vector<std::vector<Decl>> decls;
   std::vector<std::vector<Member>> members;
+  std::vector<std::vector<TSFieldId>> function_names;  // by symbol: fields naming a function (own namespace)
+  std::vector<uint8_t> is_qualified;                   // by symbol: named children after the first are members
   std::vector<TSFieldId> header_fields;
   TSFieldId f_declarator = 0, f_pattern = 0, f_path = 0;
   bool braced() const { return t->body_open != nullptr; }

@@ -173,6 +173,13 @@ struct LanguageTables {
   // Identifier node types that the Local / Assign / Capture / Global targets make local variables (empty:
   // every type): PHP `variable_name`, Ruby `identifier` (Ruby constants stay visible inside methods).
   std::vector<const char*> local_names;
+  // Lexical def-use: (node type, field) pairs whose name lives in a separate function namespace (Java: a
+  // method `size()` and a field `size` do not shadow each other): method declarations and unqualified calls.
+  // only_with_object is unused here. Empty: one namespace.
+  std::vector<MemberEntry> function_names;
+  // Lexical def-use: qualified names without fields (Java's `Map.Entry` type): named children after the first
+  // are member names, not uses.
+  std::vector<const char*> qualified_names;
   // --- optional rules added for Go and Rust (every default is off; other languages are unaffected) ---
   // Declarations whose names come into scope after their value (the child in field `value` / `right`): Go
   // `x := x + 1` and Rust `let x = x + 1` read the outer x.
@@ -206,5 +213,7 @@ extern const LanguageTables kRustTables;
 extern const LanguageTables kPhpTables;
 extern const LanguageTables kRubyTables;
 extern const LanguageTables kBashTables;
+extern const LanguageTables kJavaTables;
+extern const LanguageTables kCSharpTables;
 
 }  // namespace codeblock

@@ -207,6 +207,8 @@ const LanguageTables kPythonTables = {
     /*body_open_more*/ {},
     /*header_through_terminator*/ false,
     /*local_names*/ {},
+    /*function_names*/ {},
+    /*qualified_names*/ {},
 };
 
 }  // namespace codeblock

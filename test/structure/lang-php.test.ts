@@ -94,7 +94,7 @@ test('PHP fixture p1.php: exact items and exact def-use edges', () => {
   ].join('\n');
   const got = shape(LANG, `${code}\n`);
   assert.deepEqual(got.items, [
-    'header namespace App;',
+    'simple namespace App;',
     'simple use App\\Models\\User;',
     'simple const LIMIT = 3;',
     'header function total(array $xs, $k = 1) {',
@@ -167,7 +167,7 @@ test('PHP fixture p2.php: exact items and exact def-use edges', () => {
   const got = shape(LANG, `${code}\n`);
   assert.deepEqual(got.items, [
     'header interface Shape {',
-    'header public function area(): float;',
+    'simple public function area(): float;',
     'header trait Named {',
     'simple public $name;',
     'header enum Suit {',

@@ -1,0 +1,176 @@
+// Java (tree-sitter-java 0.23) node-type tables (docs/languages/java.md). Items: statements, field /
+// constant / enum-constant declarations, headers of declarations and control statements through their
+// `{`, clauses (`else` as a keyword: Java has no else node; catch, finally, switch groups and rules).
+// Scoping: lexical; class members (fields, methods, nested types, enum constants) are visible in the whole
+// class body; for-init, enhanced-for, catch, try-with-resources variables scope to their statement;
+// lambdas and anonymous classes with block bodies; pattern variables (`instanceof T x`) bind in the
+// enclosing block. Member names after `.` are not uses.
+#include "lang/java.h"
+
+#include "lang/detect.h"
+
+namespace codeblock {
+namespace {
+
+bool java_accept_untagged(TSNode root) {
+  if (ts_node_has_error(root)) return false;
+  uint32_t n = ts_node_named_child_count(root);
+  for (uint32_t i = 0; i < n; i++) {
+    const char* t = ts_node_type(ts_node_named_child(root, i));
+    for (const char* d : {"class_declaration", "interface_declaration", "enum_declaration", "record_declaration",
+                          "annotation_type_declaration", "import_declaration", "package_declaration",
+                          "method_declaration", "module_declaration"})
+      if (std::strcmp(t, d) == 0) return true;
+  }
+  return false;
+}
+
+// Signals that C#, C++, JavaScript and Kotlin code rarely has (C# shares `public class`, `static void`).
+int java_untagged_score(std::string_view t) {
+  int s = detect::signals(t, {"System.out.print", "System.err.print", "public static void main(String", "@Override",
+                              "String[] args", " extends ", " implements ", " throws ", "import java.", "ArrayList<",
+                              "HashMap<", ".length()", "new Scanner(", "System.in"});
+  if (detect::line_starts(t, {"import java", "import javax", "package ", "public class ", "public interface "})) s++;
+  return s >= 2 ? s + 1 : s > 0 ? 1 : 0;
+}
+
+LanguageTables java_tables() {
+  LanguageTables t{};
+  t.name = "java";
+  t.language = tree_sitter_java;
+  t.fence_aliases = {"java", "jav"};
+  t.simple_statements = {"expression_statement",
+                         "local_variable_declaration",
+                         "return_statement",
+                         "throw_statement",
+                         "break_statement",
+                         "continue_statement",
+                         "yield_statement",
+                         "assert_statement",
+                         "explicit_constructor_invocation",
+                         "field_declaration",
+                         "constant_declaration",
+                         "enum_constant",
+                         "annotation_type_element_declaration",
+                         "import_declaration",
+                         "package_declaration",
+                         "requires_module_directive",
+                         "exports_module_directive",
+                         "opens_module_directive",
+                         "uses_module_directive",
+                         "provides_module_directive"};
+  t.compound_statements = {"if_statement",
+                           "for_statement",
+                           "enhanced_for_statement",
+                           "while_statement",
+                           "do_statement",
+                           "try_statement",
+                           "try_with_resources_statement",
+                           "switch_expression",
+                           "synchronized_statement",
+                           "labeled_statement",
+                           "class_declaration",
+                           "interface_declaration",
+                           "enum_declaration",
+                           "record_declaration",
+                           "annotation_type_declaration",
+                           "method_declaration",
+                           "constructor_declaration",
+                           "compact_constructor_declaration",
+                           "static_initializer",
+                           "module_declaration"};
+  t.clauses = {"catch_clause", "finally_clause", "switch_block_statement_group", "switch_rule"};
+  t.bodies = {"block",
+              "class_body",
+              "interface_body",
+              "enum_body",
+              "enum_body_declarations",
+              "annotation_type_body",
+              "constructor_body",
+              "switch_block",
+              "module_body",
+              "program"};
+  t.decorated_wrapper = nullptr;
+  t.decorated_field = nullptr;
+  t.header_terminator = nullptr;  // `case x:` ends at its `:` anyway; `for (T x : xs)` must not end at `:`
+  t.definition_items = {"class_declaration",       "interface_declaration",          "enum_declaration",
+                        "record_declaration",      "annotation_type_declaration",    "method_declaration",
+                        "constructor_declaration", "compact_constructor_declaration"};
+  t.expression_statement = nullptr;
+  t.string_literals = {"string_literal", "character_literal"};
+  t.comments = {"line_comment", "block_comment"};
+  t.delimiters = {"(", ")", "[", "]", "{", "}", ",", ";", ".", "@", "\"", "\"\"\"", "'"};
+  t.non_core_tokens = {};
+  t.roles = {{"identifier", DuRole::Identifier}, {"type_identifier", DuRole::Identifier}};
+  t.target_containers = {"formal_parameters", "inferred_parameters"};
+  t.parameter_containers = {};
+  t.accept_untagged = java_accept_untagged;
+  t.maybe_untagged = nullptr;
+  t.display_name = "Java";
+  t.scoping = Scoping::Lexical;
+  t.body_open = "{";
+  t.clause_keywords = {"else"};
+  t.block_lambdas = {"lambda_expression", "object_creation_expression", "switch_expression", "enum_constant"};
+  t.header_fields = {"init", "condition", "update"};
+  t.scopes = {{"method_declaration", LexScope::Function},
+              {"constructor_declaration", LexScope::Function},
+              {"compact_constructor_declaration", LexScope::Function},
+              {"lambda_expression", LexScope::Function},
+              {"static_initializer", LexScope::Function},
+              {"block", LexScope::Block},
+              {"constructor_body", LexScope::Block},
+              {"for_statement", LexScope::Block},
+              {"enhanced_for_statement", LexScope::Block},
+              {"try_with_resources_statement", LexScope::Block},
+              {"catch_clause", LexScope::Block},
+              {"switch_block", LexScope::Block},
+              {"switch_rule", LexScope::Block},
+              {"class_declaration", LexScope::Class},
+              {"interface_declaration", LexScope::Class},
+              {"enum_declaration", LexScope::Class},
+              {"record_declaration", LexScope::Class},
+              {"annotation_type_declaration", LexScope::Class},
+              {"class_body", LexScope::Class},
+              {"interface_body", LexScope::Class},
+              {"enum_body", LexScope::Class},
+              {"enum_body_declarations", LexScope::Class},
+              {"annotation_type_body", LexScope::Class}};
+  t.declarations = {{"variable_declarator", "name", DeclTarget::Block},
+                    {"formal_parameter", "name", DeclTarget::Block},
+                    {"catch_formal_parameter", "name", DeclTarget::Block},
+                    {"resource", "name", DeclTarget::Block},
+                    {"enhanced_for_statement", "name", DeclTarget::Block},
+                    {"instanceof_expression", "name", DeclTarget::Block},
+                    {"lambda_expression", "parameters", DeclTarget::Block},
+                    {"type_parameter", nullptr, DeclTarget::Block},
+                    {"method_declaration", "name", DeclTarget::Enclosing},
+                    {"class_declaration", "name", DeclTarget::Enclosing},
+                    {"interface_declaration", "name", DeclTarget::Enclosing},
+                    {"enum_declaration", "name", DeclTarget::Enclosing},
+                    {"record_declaration", "name", DeclTarget::Enclosing},
+                    {"annotation_type_declaration", "name", DeclTarget::Enclosing},
+                    {"annotation_type_element_declaration", "name", DeclTarget::Block},
+                    {"enum_constant", "name", DeclTarget::Block},
+                    {"import_declaration", nullptr, DeclTarget::Block}};
+  t.members = {{"field_access", "field", false},
+               {"method_invocation", "name", true},
+               {"scoped_identifier", "name", false},
+               {"constructor_declaration", "name", false},
+               {"compact_constructor_declaration", "name", false}};
+  t.declarator_wrappers = {"scoped_identifier"};  // import a.b.C: binds C
+  t.function_scoped = {};
+  t.hoisted = {"field_declaration",  "constant_declaration",        "method_declaration",
+               "class_declaration",  "interface_declaration",       "enum_declaration",
+               "record_declaration", "annotation_type_declaration", "annotation_type_element_declaration",
+               "enum_constant"};
+  t.function_names = {{"method_declaration", "name", false}, {"method_invocation", "name", false}};
+  t.qualified_names = {"scoped_type_identifier"};
+  t.untagged_score = java_untagged_score;
+  return t;
+}
+
+}  // namespace
+
+const LanguageTables kJavaTables = java_tables();
+
+}  // namespace codeblock
