@@ -37,6 +37,8 @@ uint32_t braced_header_end(const Resolved& R, TSNode n) {
   uint32_t k = ts_node_child_count(n);
   uint32_t prev_end = ts_node_start_byte(n), last_term = 0;
   bool have_term = false;
+  // the terminator ends clause headers (`case x:`), not a loop's `for (T x : xs)`
+  const bool clause = (R.c(n) & kClause) != 0;
   for (uint32_t i = 0; i < k; i++) {
     TSNode c = ts_node_child(n, i);
     TSFieldId f = field_at(R, n, i);
@@ -46,13 +48,22 @@ uint32_t braced_header_end(const Resolved& R, TSNode n) {
       if ((cc & kClause) || is_statement(R, c)) return have_term ? last_term : prev_end;
     }
     if (!ts_node_is_named(c) && R.flag(R.is_clause_kw, c)) return have_term ? last_term : prev_end;
-    if ((cc & kHeaderEnd) && !ts_node_is_missing(c)) {
+    if (clause && (cc & kHeaderEnd) && !ts_node_is_missing(c)) {
       last_term = ts_node_end_byte(c);
       have_term = true;
     }
     if (!(cc & kComment) && ts_node_end_byte(c) > ts_node_start_byte(c)) prev_end = ts_node_end_byte(c);
   }
   return have_term ? last_term : ts_node_end_byte(n);
+}
+
+// The last named child that is no comment (a wrapper without a field for what it wraps: C++ templates).
+TSNode last_named(const Resolved& R, TSNode n) {
+  for (uint32_t i = ts_node_named_child_count(n); i > 0; i--) {
+    TSNode c = ts_node_named_child(n, i - 1);
+    if (!(R.c(c) & kComment)) return c;
+  }
+  return TSNode{};
 }
 
 }  // namespace
@@ -124,7 +135,7 @@ void extract_items_braced(const Resolved& R, TSNode root, uint32_t base, int32_t
     if (R.t->block_lambdas.empty()) return;
     walk(s, [&](const WalkAt& at) {
       TSNode x = at.node();
-      if (at.depth > 0 && (R.c(x) & (kBody | kCompound))) return Walk::Over;
+      // a block lambda first: a type can be both (C's struct_specifier: a statement, or inside a declaration)
       if (R.flag(R.is_block_lambda, x)) {
         TSNode b = ts_node_child_by_field_id(x, R.f_body);
         if (!ts_node_is_null(b) && (R.c(b) & kBody)) {
@@ -132,6 +143,7 @@ void extract_items_braced(const Resolved& R, TSNode root, uint32_t base, int32_t
           return Walk::Over;
         }
       }
+      if (at.depth > 0 && (R.c(x) & (kBody | kCompound))) return Walk::Over;
       return Walk::Into;
     });
   };
@@ -151,7 +163,7 @@ void extract_items_braced(const Resolved& R, TSNode root, uint32_t base, int32_t
       return;
     }
     if (R.flag(R.is_decorated, s)) {  // export function f() {...}: the wrapper starts the header
-      TSNode d = ts_node_child_by_field_id(s, R.f_decorated);
+      TSNode d = R.f_decorated ? ts_node_child_by_field_id(s, R.f_decorated) : last_named(R, s);
       if (!ts_node_is_null(d) && (R.c(d) & kCompound)) {
         bool is_def = (R.c(d) & kDefinition) != 0;
         if ((opt.granularity == Granularity::Function && is_def && !inside_def) ||

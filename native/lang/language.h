@@ -63,10 +63,13 @@ enum class DeclTarget : uint8_t {
 // The names under field `field` of a `type` node (every named child when field is nullptr) are declared.
 // Names are found through declarator wrappers (field `declarator` / `name` / `pattern`) and destructuring
 // containers (target_containers); values and defaults inside them are uses.
+// With when_field set, only a node that has a child in that field declares (C `struct s {...}` defines s,
+// `struct s x;` uses it).
 struct DeclEntry {
   const char* type;
   const char* field;
   DeclTarget target;
+  const char* when_field = nullptr;
 };
 // The child in field `field` of a `type` node is a member name, not a use (obj.name). With
 // only_with_object, only when the node has an `object` field child (Java `a.m()` vs `m()`).
@@ -148,6 +151,15 @@ struct LanguageTables {
   // candidates in descending score order (registry order breaks ties) and takes the first clean parse that
   // accept_untagged admits. nullptr: maybe_untagged decides, scoring 1.
   int (*untagged_score)(std::string_view text) = nullptr;
+  // Parameter lists nested in a declarator (C/C++ `function_declarator`). When a scope node's name lies in a
+  // declarator (a DeclTarget::Enclosing field holding wrappers), that declarator is walked in the node's own
+  // scope: its names are not uses, and these lists' declarations bind in that scope (a function definition's
+  // parameters). Met anywhere else (a prototype) they are ordinary nodes, a scope if `scopes` names them.
+  std::vector<const char*> parameter_lists;
+  // Function bodies are resolved where they stand (C, C++: a name must be declared before its use), except
+  // those directly in a Class scope, which wait until the enclosing scopes are complete (C++ member functions
+  // see every member). false: every function body waits (JavaScript hoisting).
+  bool in_place_bodies = false;
 };
 
 // Registered languages (immutable tables), in detection order. The test-only entries join them when
@@ -158,5 +170,7 @@ const LanguageTables* find_language(std::string_view tag);
 
 extern const LanguageTables kPythonTables;
 extern const LanguageTables kJavaScriptTables;
+extern const LanguageTables kCTables;
+extern const LanguageTables kCppTables;
 
 }  // namespace codeblock

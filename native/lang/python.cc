@@ -204,6 +204,8 @@ const LanguageTables kPythonTables = {
     /*function_scoped*/ {},
     /*hoisted*/ {},
     /*untagged_score*/ nullptr,
+    /*parameter_lists*/ {},
+    /*in_place_bodies*/ false,
 };
 
 }  // namespace codeblock
