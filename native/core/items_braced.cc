@@ -177,11 +177,15 @@ void extract_items_braced(const Resolved& R, TSNode root, uint32_t base, int32_t
       }
     }
     if (cs & kClause) {
-      // else if: the clause header runs through the nested if's header
-      uint32_t k = ts_node_named_child_count(s);
+      // else if: the clause header runs through the nested if's header (not `case x: if (...)`)
+      uint32_t k = ts_node_child_count(s);
       for (uint32_t i = 0; i < k; i++) {
-        TSNode c = ts_node_named_child(s, i);
+        TSNode c = ts_node_child(s, i);
         uint16_t cc = R.c(c);
+        if (!ts_node_is_named(c)) {
+          if (cc & kHeaderEnd) break;
+          continue;
+        }
         if (cc & kComment) continue;
         if ((cc & kCompound) && !(cc & kDefinition)) {
           add(ts_node_start_byte(s), braced_header_end(R, c), ItemKind::Clause, ts_node_type(s), s);
@@ -218,6 +222,12 @@ void extract_items_braced(const Resolved& R, TSNode root, uint32_t base, int32_t
       add(from, body_open_end(R, bodies[i]), i == 0 ? ItemKind::Header : ItemKind::Clause, ts_node_type(s), s);
       stack.push_back({bodies[i], inside_def, W::Container});
       from = ts_node_end_byte(bodies[i]);
+    }
+    if (R.t->block_lambda_tail) {  // only a tail with more than delimiters (`} Box;`, not `};`)
+      uint32_t e = ts_node_end_byte(s);
+      bool words = false;
+      for (uint32_t i = from; i < e && !words; i++) words = std::strchr(" \t\r\n;,)}]", text[base + i]) == nullptr;
+      if (words) add(from, e, ItemKind::Clause, ts_node_type(s), s);
     }
   };
   while (!stack.empty()) {

@@ -90,6 +90,7 @@ LanguageTables c_like_tables() {
   t.untagged_score = c_untagged_score;
   t.parameter_lists = {"parameter_list"};
   t.in_place_bodies = true;
+  t.block_lambda_tail = true;
   return t;
 }
 

@@ -160,6 +160,9 @@ struct LanguageTables {
   // those directly in a Class scope, which wait until the enclosing scopes are complete (C++ member functions
   // see every member). false: every function body waits (JavaScript hoisting).
   bool in_place_bodies = false;
+  // A simple statement split at block lambdas ends with a clause item from the last body's end (C's
+  // `typedef struct {...} Box;`: `} Box;` declares Box). false: the rest belongs to no item (JavaScript `});`).
+  bool block_lambda_tail = false;
 };
 
 // Registered languages (immutable tables), in detection order. The test-only entries join them when

@@ -206,6 +206,7 @@ const LanguageTables kPythonTables = {
     /*untagged_score*/ nullptr,
     /*parameter_lists*/ {},
     /*in_place_bodies*/ false,
+    /*block_lambda_tail*/ false,
 };
 
 }  // namespace codeblock
