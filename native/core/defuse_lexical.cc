@@ -57,7 +57,7 @@ class LexicalDefUse {
     std::unordered_map<int32_t, Binding> names;  // by name
     bool fn_body = false;                        // a function's body block (redeclare_reuses: one scope with it)
   };
-  enum class Op : uint8_t { Visit, VisitVar, Declare, DeclareReuse, Pop };
+  enum class Op : uint8_t { Visit, VisitVar, VisitSig, Declare, DeclareReuse, Pop };
   struct Task {
     Op op;
     TSNode n;
@@ -214,6 +214,11 @@ class LexicalDefUse {
     return s < R_.scope_kind.size() ? R_.scope_kind[s] : 0;
   }
 
+  // A declaration with a when_field applies only to a node that has a child there.
+  bool applies(const Resolved::Decl& d, TSNode n) const {
+    return !d.when || !ts_node_is_null(ts_node_child_by_field_id(n, d.when));
+  }
+
   const std::vector<Resolved::Decl>& decls(TSNode n) const {
     static const std::vector<Resolved::Decl> none;
     TSSymbol s = ts_node_symbol(n);
@@ -259,6 +264,7 @@ class LexicalDefUse {
   void declare_now(TSNode c) {
     if (R_.flag(R_.is_import_path, c)) declare_import_path(c);
     for (const Resolved::Decl& d : decls(c)) {
+      if (!applies(d, c)) continue;
       if ((d.target == DeclTarget::Block || local_target(d.target)) && scope_kind(c)) continue;  // binds inside
       for_children(c, [&](TSNode x, TSFieldId f) {
         if (!ts_node_is_named(x) || (d.field && f != d.field)) return;
@@ -314,9 +320,12 @@ class LexicalDefUse {
       if (member_field(x, f)) return;
       bool fn = fn_name(x, f);
       for (const Resolved::Decl& d : ds) {
-        if (d.field && d.field != f) continue;
+        if ((d.field && d.field != f) || !applies(d, x)) continue;
         if (d.target == DeclTarget::Enclosing) {
-          if (outer >= 0) return;  // declared where the scope node was met
+          if (outer >= 0) {  // declared where the scope node was met
+            if (!R_.t->parameter_lists.empty()) st_.push_back({Op::VisitSig, c, 0});
+            return;
+          }
           st_.push_back({Op::Declare, c, cs_, DeclTarget::Enclosing, fn});
           return;
         }
@@ -351,6 +360,9 @@ class LexicalDefUse {
         case Op::VisitVar:
           visit(x, t.op == Op::VisitVar, t.fn);
           break;
+        case Op::VisitSig:
+          visit_signature(x);
+          break;
       }
     }
   }
@@ -374,10 +386,29 @@ class LexicalDefUse {
     size_t mark = st_.size();
     for_children(x, [&](TSNode c, TSFieldId f) {
       if (!ts_node_is_named(c) || ts_node_is_error(c) || (R_.c(c) & kComment)) return;
-      bool binds = wrapper ? (f && (f == R_.f_declarator || f == R_.f_name || f == R_.f_pattern))
+      // a wrapper's child without a field is its inner declarator (C `(*fp)`, C++ `&r`)
+      bool binds = wrapper ? (!f || f == R_.f_declarator || f == R_.f_name || f == R_.f_pattern)
                            : !(f && (f == R_.f_value || f == R_.f_type || f == R_.f_right));
       if (container && member_field(x, f)) return;  // { key: target } pattern keys
       st_.push_back(binds ? Task{reuse ? Op::DeclareReuse : Op::Declare, c, scope, mode} : Task{Op::Visit, c, 0});
+    });
+    std::reverse(st_.begin() + static_cast<std::ptrdiff_t>(mark), st_.end());
+  }
+
+  // The declarator holding a scope node's own name (LanguageTables::parameter_lists), in that scope: the
+  // name is no use; parameter lists declare here; sizes, defaults and the like are uses.
+  void visit_signature(TSNode x) {
+    if (ts_node_is_null(x) || ts_node_is_error(x) || (R_.c(x) & kComment)) return;
+    if (R_.flag(R_.is_param_list, x)) {
+      push_children(x, false, -1);
+      return;
+    }
+    if (!R_.flag(R_.is_wrapper, x)) return;  // the name itself (identifier, qualified name, operator name)
+    size_t mark = st_.size();
+    for_children(x, [&](TSNode c, TSFieldId f) {
+      if (!ts_node_is_named(c) || ts_node_is_error(c) || (R_.c(c) & kComment)) return;
+      bool path = (f && (f == R_.f_declarator || f == R_.f_name)) || R_.flag(R_.is_param_list, c);
+      st_.push_back({path ? Op::VisitSig : Op::Visit, c, 0});
     });
     std::reverse(st_.begin() + static_cast<std::ptrdiff_t>(mark), st_.end());
   }
@@ -398,14 +429,15 @@ class LexicalDefUse {
     }
     // A scope node: names it binds outside first, then its own scope.
     for (const Resolved::Decl& d : decls(x)) {
-      if (d.target != DeclTarget::Enclosing) continue;
+      if (d.target != DeclTarget::Enclosing || !applies(d, x)) continue;
       for_children(x, [&](TSNode c, TSFieldId f) {
         if (!ts_node_is_named(c) || (d.field && f != d.field)) return;
         bool fn = fn_name(x, f);
         names_of(c, [&](TSNode id) { define(id, cs_, false, fn); });
       });
     }
-    if (function_kind(static_cast<LexScope>(k - 1))) {
+    if (function_kind(static_cast<LexScope>(k - 1)) &&
+        (!R_.t->in_place_bodies || scopes_[cs_].kind == LexScope::Class)) {
       deferred_.push_back(Deferred{x, cs_, base_, var_mode});
       return;
     }

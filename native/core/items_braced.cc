@@ -32,11 +32,11 @@ uint32_t body_open_end(const Resolved& R, TSNode body) {
   return ts_node_start_byte(body);
 }
 
-// The wrapped node of a decorated wrapper: its decorated field, or (no field) its first named child.
+// The wrapped node of a decorated wrapper: its decorated field, or (no field) its last named child that is
+// not a comment (Rust's expression_statement around an `if`; C++'s template_declaration after its parameters).
 TSNode decorated_child(const Resolved& R, TSNode s) {
   if (R.f_decorated) return ts_node_child_by_field_id(s, R.f_decorated);
-  uint32_t k = ts_node_named_child_count(s);
-  for (uint32_t i = 0; i < k; i++) {
+  for (uint32_t i = ts_node_named_child_count(s); i-- > 0;) {
     TSNode c = ts_node_named_child(s, i);
     if (!(R.c(c) & kComment)) return c;
   }
@@ -82,6 +82,9 @@ int64_t terminator_index(const Resolved& R, TSNode n) {
 uint32_t braced_header_end(const Resolved& R, TSNode n) {
   uint32_t prev_end = ts_node_start_byte(n), last_term = 0, out = 0;
   bool have_term = false, done = false;
+  // the terminator ends clause headers (`case x:`), not a loop's `for (T x : xs)`; Bash (whose
+  // headers run through the terminator, `if cmd; then`) also compound ones
+  const bool term_counts = (R.c(n) & kClause) != 0 || R.t->header_through_terminator;
   int64_t term = terminator_index(R, n), i = -1;
   walk(n, [&](const WalkAt& at) {  // one cursor over the children: linear in their number
     if (at.depth == 0) return Walk::Into;
@@ -106,7 +109,7 @@ uint32_t braced_header_end(const Resolved& R, TSNode n) {
       done = true;
       return Walk::Out;
     }
-    if ((cc & kHeaderEnd) && !ts_node_is_missing(c)) {
+    if (term_counts && (cc & kHeaderEnd) && !ts_node_is_missing(c)) {
       last_term = ts_node_end_byte(c);
       have_term = true;
     }
@@ -115,6 +118,15 @@ uint32_t braced_header_end(const Resolved& R, TSNode n) {
   });
   if (done) return out;
   return have_term ? last_term : ts_node_end_byte(n);
+}
+
+// The last named child that is no comment (a wrapper without a field for what it wraps: C++ templates).
+TSNode last_named(const Resolved& R, TSNode n) {
+  for (uint32_t i = ts_node_named_child_count(n); i > 0; i--) {
+    TSNode c = ts_node_named_child(n, i - 1);
+    if (!(R.c(c) & kComment)) return c;
+  }
+  return TSNode{};
 }
 
 }  // namespace
@@ -189,7 +201,8 @@ void extract_items_braced(const Resolved& R, TSNode root, uint32_t base, int32_t
     if (R.t->block_lambdas.empty()) return;
     walk(s, [&](const WalkAt& at) {
       TSNode x = at.node();
-      if (R.flag(R.is_block_lambda, x)) {  // before the stop below: a block lambda may be compound (switch)
+      // a block lambda first: a type can be both (C's struct_specifier; Java/C# switch expressions)
+      if (R.flag(R.is_block_lambda, x)) {
         TSNode b = lambda_body(R, x);
         if (!ts_node_is_null(b)) {
           bodies.push_back(b);
@@ -236,10 +249,14 @@ void extract_items_braced(const Resolved& R, TSNode root, uint32_t base, int32_t
     if (cs & kClause) {
       // else if: the clause header runs through the nested if's header (a compound statement right
       // after the clause's keyword; not `case x: if (...)`, `default: if (...)`)
-      uint32_t k = ts_node_named_child_count(s);
+      uint32_t k = ts_node_child_count(s);
       for (uint32_t i = 0; i < k; i++) {
-        TSNode c = ts_node_named_child(s, i);
+        TSNode c = ts_node_child(s, i);
         uint16_t cc = R.c(c);
+        if (!ts_node_is_named(c)) {
+          if (cc & kHeaderEnd) break;
+          continue;
+        }
         if (cc & kComment) continue;
         if ((cc & kCompound) && !(cc & kDefinition)) {
           TSNode before = ts_node_prev_sibling(c);
@@ -285,6 +302,12 @@ void extract_items_braced(const Resolved& R, TSNode root, uint32_t base, int32_t
       add(from, body_open_end(R, bodies[i]), i == 0 ? ItemKind::Header : ItemKind::Clause, ts_node_type(s), s);
       stack.push_back({bodies[i], inside_def, W::Container});
       from = ts_node_end_byte(bodies[i]);
+    }
+    if (R.t->block_lambda_tail) {  // only a tail with more than delimiters (`} Box;`, not `};`)
+      uint32_t e = ts_node_end_byte(s);
+      bool words = false;
+      for (uint32_t i = from; i < e && !words; i++) words = std::strchr(" \t\r\n;,)}]", text[base + i]) == nullptr;
+      if (words) add(from, e, ItemKind::Clause, ts_node_type(s), s);
     }
   };
   while (!stack.empty()) {

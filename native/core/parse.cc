@@ -58,7 +58,7 @@ Resolved resolve(const LanguageTables* t) {
   mark1(t->dotted_name, R.is_dotted);
   mark1(t->aliased_import, R.is_aliased);
   for (auto* v : {&R.is_body_open, &R.is_clause_kw, &R.is_block_lambda, &R.is_wrapper, &R.is_fn_scoped, &R.is_hoisted,
-                  &R.scope_kind, &R.is_local_name})
+                  &R.scope_kind, &R.is_local_name, &R.is_param_list})
     v->assign(count, 0);
   R.decls.assign(count, {});
   R.members.assign(count, {});
@@ -78,6 +78,7 @@ Resolved resolve(const LanguageTables* t) {
   mark_all(t->redeclare_reuses, R.is_redeclare_reuse);
   mark_all(t->import_paths, R.is_import_path);
   mark_all(t->no_uses, R.is_no_uses);
+  mark_all(t->parameter_lists, R.is_param_list);
   for (const RoleEntry& e : t->roles)
     for (uint32_t s = 0; s < count; s++) {
       const char* nm = ts_language_symbol_name(R.lang, static_cast<TSSymbol>(s));
@@ -114,8 +115,9 @@ Resolved resolve(const LanguageTables* t) {
     each_symbol(e.type, [&](uint32_t s) { R.scope_kind[s] = static_cast<uint8_t>(1 + static_cast<int>(e.kind)); });
   for (const DeclEntry& e : t->declarations) {
     TSFieldId f = e.field ? fid(e.field) : 0;
-    if (e.field && !f) continue;  // a field this grammar does not have
-    each_symbol(e.type, [&](uint32_t s) { R.decls[s].push_back(Resolved::Decl{f, e.target}); });
+    TSFieldId w = e.when_field ? fid(e.when_field) : 0;
+    if ((e.field && !f) || (e.when_field && !w)) continue;  // a field this grammar does not have
+    each_symbol(e.type, [&](uint32_t s) { R.decls[s].push_back(Resolved::Decl{f, e.target, w}); });
   }
   R.function_names.assign(count, {});
   for (const MemberEntry& e : t->function_names) {

@@ -48,13 +48,14 @@ struct Resolved {
   std::vector<DuRole> role;   // by symbol
   std::vector<uint8_t> is_decorated, is_expr_stmt, is_else, is_finally, is_dotted, is_aliased;
   // brace languages (see LanguageTables): by symbol
-  std::vector<uint8_t> is_body_open, is_clause_kw, is_block_lambda, is_wrapper, is_fn_scoped, is_hoisted;
+  std::vector<uint8_t> is_body_open, is_clause_kw, is_block_lambda, is_wrapper, is_fn_scoped, is_hoisted, is_param_list;
   std::vector<uint8_t> is_local_name;  // LanguageTables::local_names
   std::vector<uint8_t> scope_kind;     // 0: opens no scope, else 1 + LexScope
   std::vector<uint8_t> is_declare_after, is_redeclare_reuse, is_import_path, is_no_uses;  // Go / Rust rules
   struct Decl {
     TSFieldId field;  // 0: every named child
     DeclTarget target;
+    TSFieldId when;  // 0: always; else only when the node has a child in this field
   };
   struct Member {
     TSFieldId field;

@@ -72,10 +72,13 @@ enum class DeclTarget : uint8_t {
 // The names under field `field` of a `type` node (every named child when field is nullptr) are declared.
 // Names are found through declarator wrappers (field `declarator` / `name` / `pattern`) and destructuring
 // containers (target_containers); values and defaults inside them are uses.
+// With when_field set, only a node that has a child in that field declares (C `struct s {...}` defines s,
+// `struct s x;` uses it).
 struct DeclEntry {
   const char* type;
   const char* field;
   DeclTarget target;
+  const char* when_field = nullptr;
 };
 // The child in field `field` of a `type` node is a member name, not a use (obj.name). With
 // only_with_object, only when the node has an `object` field child (Java `a.m()` vs `m()`).
@@ -180,6 +183,18 @@ struct LanguageTables {
   // Lexical def-use: qualified names without fields (Java's `Map.Entry` type): named children after the first
   // are member names, not uses.
   std::vector<const char*> qualified_names;
+  // Parameter lists nested in a declarator (C/C++ `function_declarator`). When a scope node's name lies in a
+  // declarator (a DeclTarget::Enclosing field holding wrappers), that declarator is walked in the node's own
+  // scope: its names are not uses, and these lists' declarations bind in that scope (a function definition's
+  // parameters). Met anywhere else (a prototype) they are ordinary nodes, a scope if `scopes` names them.
+  std::vector<const char*> parameter_lists;
+  // Function bodies are resolved where they stand (C, C++: a name must be declared before its use), except
+  // those directly in a Class scope, which wait until the enclosing scopes are complete (C++ member functions
+  // see every member). false: every function body waits (JavaScript hoisting).
+  bool in_place_bodies = false;
+  // A simple statement split at block lambdas ends with a clause item from the last body's end (C's
+  // `typedef struct {...} Box;`: `} Box;` declares Box). false: the rest belongs to no item (JavaScript `});`).
+  bool block_lambda_tail = false;
   // --- optional rules added for Go and Rust (every default is off; other languages are unaffected) ---
   // Declarations whose names come into scope after their value (the child in field `value` / `right`): Go
   // `x := x + 1` and Rust `let x = x + 1` read the outer x.
@@ -215,5 +230,7 @@ extern const LanguageTables kRubyTables;
 extern const LanguageTables kBashTables;
 extern const LanguageTables kJavaTables;
 extern const LanguageTables kCSharpTables;
+extern const LanguageTables kCTables;
+extern const LanguageTables kCppTables;
 
 }  // namespace codeblock

@@ -209,6 +209,9 @@ const LanguageTables kPythonTables = {
     /*local_names*/ {},
     /*function_names*/ {},
     /*qualified_names*/ {},
+    /*parameter_lists*/ {},
+    /*in_place_bodies*/ false,
+    /*block_lambda_tail*/ false,
 };
 
 }  // namespace codeblock
