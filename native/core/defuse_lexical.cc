@@ -84,7 +84,8 @@ class LexicalDefUse {
   void define(TSNode id, int32_t scope) {
     int32_t item = item_at(ts_node_start_byte(id));
     if (item < 0) return;
-    scopes_[scope].names[name_id(id)] = item;
+    if (R_.t->keep_first_declaration) scopes_[scope].names.emplace(name_id(id), item);
+    else scopes_[scope].names[name_id(id)] = item;
   }
 
   void use(TSNode id) {
@@ -128,8 +129,8 @@ class LexicalDefUse {
     for_named_children(n, [&](TSNode c) {
       if (!R_.flag(R_.is_hoisted, c)) return;
       declare_now(c);
-      for_named_children(c, [&](TSNode d) {
-        if (!decls(d).empty() && !scope_kind(d)) declare_now(d);
+      for_named_children(c, [&](TSNode d) {  // export function f / declare class C: the wrapped declaration
+        if (!decls(d).empty()) declare_now(d);
       });
     });
   }
@@ -156,8 +157,10 @@ class LexicalDefUse {
       }
       if (at.depth == 0) return Walk::Into;
       TSFieldId f = at.field();
+      if (f && f == R_.f_value && R_.flag(R_.is_pattern_pair, ts_node_parent(x))) return Walk::Into;
       if (f && (f == R_.f_value || f == R_.f_type || f == R_.f_right)) return Walk::Over;
-      if (R_.flag(R_.is_wrapper, x) || (R_.c(x) & kTargetContainer)) return Walk::Into;
+      if (R_.flag(R_.is_wrapper, x) || (R_.c(x) & kTargetContainer) || R_.flag(R_.is_pattern_pair, x))
+        return Walk::Into;
       return Walk::Over;
     });
   }
@@ -224,15 +227,17 @@ class LexicalDefUse {
       return;
     }
     bool wrapper = R_.flag(R_.is_wrapper, x), container = (R_.c(x) & kTargetContainer) != 0;
-    if (!wrapper && !container) {
+    bool pair = R_.flag(R_.is_pattern_pair, x);
+    if (!wrapper && !container && !pair) {
       visit(x, false);
       return;
     }
     size_t mark = st_.size();
     for_children(x, [&](TSNode c, TSFieldId f) {
       if (!ts_node_is_named(c) || ts_node_is_error(c) || (R_.c(c) & kComment)) return;
-      bool binds = wrapper ? (f && (f == R_.f_declarator || f == R_.f_name || f == R_.f_pattern))
-                           : !(f && (f == R_.f_value || f == R_.f_type || f == R_.f_right));
+      bool binds = pair      ? (f && f == R_.f_value)
+                   : wrapper ? (f && (f == R_.f_declarator || f == R_.f_name || f == R_.f_pattern))
+                             : !(f && (f == R_.f_value || f == R_.f_type || f == R_.f_right));
       if (container && member_field(x, f)) return;  // { key: target } pattern keys
       st_.push_back(binds ? Task{Op::Declare, c, scope} : Task{Op::Visit, c, 0});
     });

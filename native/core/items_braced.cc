@@ -33,7 +33,8 @@ uint32_t body_open_end(const Resolved& R, TSNode body) {
 // a brace-less body statement, a clause, or a clause keyword (the end of the token before it);
 // through the last header terminator (`case x:`) before the first statement; the whole node when
 // it has no body part (broken code, or a declaration without body).
-uint32_t braced_header_end(const Resolved& R, TSNode n) {
+uint32_t braced_header_end(const Resolved& R, TSNode n, bool* bodiless = nullptr) {
+  if (bodiless) *bodiless = false;
   uint32_t k = ts_node_child_count(n);
   uint32_t prev_end = ts_node_start_byte(n), last_term = 0;
   bool have_term = false;
@@ -52,7 +53,31 @@ uint32_t braced_header_end(const Resolved& R, TSNode n) {
     }
     if (!(cc & kComment) && ts_node_end_byte(c) > ts_node_start_byte(c)) prev_end = ts_node_end_byte(c);
   }
+  if (bodiless && !have_term) *bodiless = true;
   return have_term ? last_term : ts_node_end_byte(n);
+}
+
+// The statement a wrapper wraps (export_statement's declaration, TypeScript `declare`'s first named child),
+// through nested wrappers; null when s wraps nothing.
+TSNode wrapped_statement(const Resolved& R, TSNode s) {
+  TSNode x = s;
+  for (;;) {
+    TSNode y{};
+    bool have = false;
+    if (R.flag(R.is_decorated, x)) {
+      y = ts_node_child_by_field_id(x, R.f_decorated);
+      have = !ts_node_is_null(y);
+    } else if (R.flag(R.is_stmt_wrapper, x)) {
+      uint32_t k = ts_node_named_child_count(x);
+      for (uint32_t i = 0; i < k && !have; i++) {
+        y = ts_node_named_child(x, i);
+        have = !(R.c(y) & kComment);
+      }
+    }
+    if (!have) break;
+    x = y;
+  }
+  return ts_node_eq(x, s) ? TSNode{} : x;
 }
 
 }  // namespace
@@ -124,14 +149,14 @@ void extract_items_braced(const Resolved& R, TSNode root, uint32_t base, int32_t
     if (R.t->block_lambdas.empty()) return;
     walk(s, [&](const WalkAt& at) {
       TSNode x = at.node();
-      if (at.depth > 0 && (R.c(x) & (kBody | kCompound))) return Walk::Over;
-      if (R.flag(R.is_block_lambda, x)) {
+      if (R.flag(R.is_block_lambda, x)) {  // also a compound type met in an expression (an object's method)
         TSNode b = ts_node_child_by_field_id(x, R.f_body);
         if (!ts_node_is_null(b) && (R.c(b) & kBody)) {
           bodies.push_back(b);
           return Walk::Over;
         }
       }
+      if (at.depth > 0 && (R.c(x) & (kBody | kCompound))) return Walk::Over;
       return Walk::Into;
     });
   };
@@ -150,33 +175,44 @@ void extract_items_braced(const Resolved& R, TSNode root, uint32_t base, int32_t
       stack.push_back({s, inside_def, W::Container});
       return;
     }
-    if (R.flag(R.is_decorated, s)) {  // export function f() {...}: the wrapper starts the header
-      TSNode d = ts_node_child_by_field_id(s, R.f_decorated);
+    if (R.flag(R.is_decorated, s) || R.flag(R.is_stmt_wrapper, s)) {  // export function f() {...}: the wrapper
+      TSNode d = wrapped_statement(R, s);                             // starts the header
       if (!ts_node_is_null(d) && (R.c(d) & kCompound)) {
         bool is_def = (R.c(d) & kDefinition) != 0;
+        bool bodiless = false;
+        uint32_t he = braced_header_end(R, d, &bodiless);
+        if (bodiless && R.t->bodiless_compound_simple) {
+          add(ts_node_start_byte(s), ts_node_end_byte(s), ItemKind::Simple, ts_node_type(d), s);
+          return;
+        }
         if ((opt.granularity == Granularity::Function && is_def && !inside_def) ||
             (opt.granularity == Granularity::Block && fits_block(s))) {
           add(ts_node_start_byte(s), ts_node_end_byte(s), ItemKind::Block, ts_node_type(d), s);
           return;
         }
-        add(ts_node_start_byte(s), braced_header_end(R, d), ItemKind::Header, ts_node_type(d), s);
+        add(ts_node_start_byte(s), he, ItemKind::Header, ts_node_type(d), s);
         parts(d, inside_def || is_def);
         return;
       }
     }
     if (cs & kClause) {
-      // else if: the clause header runs through the nested if's header
-      uint32_t k = ts_node_named_child_count(s);
+      // else if: the clause header runs through the nested if's header (the clause's first named child,
+      // before any header terminator: `case x: if (...)` is a case clause and an if statement)
+      uint32_t k = ts_node_child_count(s);
       for (uint32_t i = 0; i < k; i++) {
-        TSNode c = ts_node_named_child(s, i);
+        TSNode c = ts_node_child(s, i);
         uint16_t cc = R.c(c);
+        if (!ts_node_is_named(c)) {
+          if (cc & kHeaderEnd) break;
+          continue;
+        }
         if (cc & kComment) continue;
         if ((cc & kCompound) && !(cc & kDefinition)) {
           add(ts_node_start_byte(s), braced_header_end(R, c), ItemKind::Clause, ts_node_type(s), s);
           stack.push_back({c, inside_def, W::Parts});
           return;
         }
-        if (cc & (kBody | kSimple)) break;
+        break;
       }
       add(ts_node_start_byte(s), braced_header_end(R, s), ItemKind::Clause, ts_node_type(s), s);
       parts(s, inside_def);
@@ -184,12 +220,18 @@ void extract_items_braced(const Resolved& R, TSNode root, uint32_t base, int32_t
     }
     if (cs & kCompound) {
       bool is_def = (cs & kDefinition) != 0;
+      bool bodiless = false;
+      uint32_t he = braced_header_end(R, s, &bodiless);
+      if (bodiless && R.t->bodiless_compound_simple) {
+        add(ts_node_start_byte(s), ts_node_end_byte(s), ItemKind::Simple, ts_node_type(s), s);
+        return;
+      }
       if ((opt.granularity == Granularity::Function && is_def && !inside_def) ||
           (opt.granularity == Granularity::Block && fits_block(s))) {
         add(ts_node_start_byte(s), ts_node_end_byte(s), ItemKind::Block, ts_node_type(s), s);
         return;
       }
-      add(ts_node_start_byte(s), braced_header_end(R, s), ItemKind::Header, ts_node_type(s), s);
+      add(ts_node_start_byte(s), he, ItemKind::Header, ts_node_type(s), s);
       parts(s, inside_def || is_def);
       return;
     }
@@ -207,14 +249,41 @@ void extract_items_braced(const Resolved& R, TSNode root, uint32_t base, int32_t
       stack.push_back({bodies[i], inside_def, W::Container});
       from = ts_node_end_byte(bodies[i]);
     }
+    // the rest after the last body (`}).catch(handle);`): a clause when it holds a core logic token
+    ByteRanges tail;
+    core_ranges(R, s, base, base + from, base + ts_node_end_byte(s), tail);
+    if (!tail.empty()) add(from, ts_node_end_byte(s), ItemKind::Clause, ts_node_type(s), s);
   };
   while (!stack.empty()) {
     Work w = stack.back();
     stack.pop_back();
     switch (w.what) {
-      case W::Container:
-        for_named_children(w.node, [&](TSNode s) { stmt(s, w.inside_def); });
+      case W::Container: {
+        bool leading = false;  // leading_siblings seen since the last statement, from lead_start
+        uint32_t lead_start = 0;
+        for_named_children(w.node, [&](TSNode s) {
+          if (R.flag(R.is_leading, s)) {
+            if (!leading) lead_start = ts_node_start_byte(s);
+            leading = true;
+            return;
+          }
+          size_t before = out.size();
+          stmt(s, w.inside_def);
+          if (out.size() == before) return;
+          if (leading) {  // the decorators start the statement's first item (their tokens are core there)
+            out[before].b = base + lead_start;
+            out[before].node = w.node;
+            leading = false;
+          }
+          if (out.size() == before + 1 && out[before].kind == ItemKind::Simple && !R.t->member_terminators.empty()) {
+            TSNode nx = ts_node_next_sibling(s);
+            if (!ts_node_is_null(nx) && !ts_node_is_named(nx) && R.flag(R.is_member_term, nx) &&
+                !ts_node_is_missing(nx) && ts_node_end_byte(nx) > ts_node_start_byte(nx))
+              out[before].e = base + ts_node_end_byte(nx);
+          }
+        });
         break;
+      }
       case W::Single:
         stmt(w.node, w.inside_def);
         break;

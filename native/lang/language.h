@@ -148,6 +148,23 @@ struct LanguageTables {
   // candidates in descending score order (registry order breaks ties) and takes the first clean parse that
   // accept_untagged admits. nullptr: maybe_untagged decides, scoring 1.
   int (*untagged_score)(std::string_view text) = nullptr;
+  // --- optional brace-language rules (default off) ---
+  // Anonymous tokens that end a simple statement when they directly follow it in a body (TypeScript's `;` / `,`
+  // after class fields and interface members, which the grammars put in the body, not in the member).
+  std::vector<const char*> member_terminators = {};
+  // Named nodes of a body that belong to the statement after them (decorators before a class method): that
+  // statement's first item starts at the first of them.
+  std::vector<const char*> leading_siblings = {};
+  // Wrapper statements with no field for what they wrap (TypeScript `declare ...`): their first named child is
+  // the wrapped statement, as decorated_field's child is for decorated_wrapper.
+  std::vector<const char*> statement_wrappers = {};
+  // A compound statement with no body part (`declare module "m";`, a bodiless declaration) is one simple item.
+  bool bodiless_compound_simple = false;
+  // Destructuring `key: target` nodes (JS pair_pattern): the `value` child is a target, the rest is not.
+  std::vector<const char*> pattern_pairs = {};
+  // A name declared again in the same scope keeps its first declaration (JS `var`, TS overloads and merged
+  // declarations: the compiler's symbol is the first declaration's).
+  bool keep_first_declaration = false;
 };
 
 // Registered languages (immutable tables), in detection order. The test-only entries join them when
@@ -158,5 +175,7 @@ const LanguageTables* find_language(std::string_view tag);
 
 extern const LanguageTables kPythonTables;
 extern const LanguageTables kJavaScriptTables;
+extern const LanguageTables kTypeScriptTables;
+extern const LanguageTables kTsxTables;
 
 }  // namespace codeblock
