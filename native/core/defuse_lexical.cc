@@ -81,23 +81,32 @@ class LexicalDefUse {
     return id;
   }
 
+  // Name key: the name's id, and its name space (LanguageTables::type_namespace) in the low bit.
+  int32_t name_key(TSNode id) { return name_id(id) * 2 + (R_.flag(R_.is_type_name, id) ? 1 : 0); }
+
   void define(TSNode id, int32_t scope) {
     int32_t item = item_at(ts_node_start_byte(id));
     if (item < 0) return;
-    if (R_.t->keep_first_declaration) scopes_[scope].names.emplace(name_id(id), item);
-    else scopes_[scope].names[name_id(id)] = item;
+    if (R_.t->keep_first_declaration) scopes_[scope].names.emplace(name_key(id), item);
+    else scopes_[scope].names[name_key(id)] = item;
+  }
+
+  // The declaring item of key, innermost scope first; -1 when none.
+  int32_t resolve(int32_t key) const {
+    for (int32_t s = cs_; s >= 0; s = scopes_[s].parent) {
+      auto it = scopes_[s].names.find(key);
+      if (it != scopes_[s].names.end()) return it->second;
+    }
+    return -1;
   }
 
   void use(TSNode id) {
     int32_t item = item_at(ts_node_start_byte(id));
     if (item < 0) return;
-    int32_t name = name_id(id);
-    for (int32_t s = cs_; s >= 0; s = scopes_[s].parent) {
-      auto it = scopes_[s].names.find(name);
-      if (it == scopes_[s].names.end()) continue;
-      if (it->second != item) edges_.emplace_back(it->second, item);
-      return;
-    }
+    int32_t key = name_key(id);
+    int32_t d = resolve(key);
+    if (d < 0 && R_.t->type_namespace) d = resolve(key ^ 1);  // the other name space
+    if (d >= 0 && d != item) edges_.emplace_back(d, item);
   }
 
   int32_t function_scope(int32_t s) const {
@@ -127,11 +136,16 @@ class LexicalDefUse {
   void hoist(TSNode n) {
     if (R_.t->hoisted.empty()) return;
     for_named_children(n, [&](TSNode c) {
-      if (!R_.flag(R_.is_hoisted, c)) return;
-      declare_now(c);
-      for_named_children(c, [&](TSNode d) {  // export function f / declare class C: the wrapped declaration
-        if (!decls(d).empty()) declare_now(d);
-      });
+      if (R_.flag(R_.is_hoisted, c)) hoist_declaration(c, 0);
+    });
+  }
+
+  // A hoisted declaration and the declarations it wraps (export function f, export declare class C).
+  void hoist_declaration(TSNode c, int depth) {
+    declare_now(c);
+    for_named_children(c, [&](TSNode d) {
+      if (depth < 3 && R_.flag(R_.is_hoisted, d)) hoist_declaration(d, depth + 1);
+      else if (!decls(d).empty()) declare_now(d);
     });
   }
 

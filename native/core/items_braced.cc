@@ -177,6 +177,15 @@ void extract_items_braced(const Resolved& R, TSNode root, uint32_t base, int32_t
     }
     if (R.flag(R.is_decorated, s) || R.flag(R.is_stmt_wrapper, s)) {  // export function f() {...}: the wrapper
       TSNode d = wrapped_statement(R, s);                             // starts the header
+      if (!ts_node_is_null(d) && (R.c(d) & kBody)) {                  // declare global { ... }
+        if (opt.granularity == Granularity::Block && fits_block(s)) {
+          add(ts_node_start_byte(s), ts_node_end_byte(s), ItemKind::Block, ts_node_type(s), s);
+          return;
+        }
+        add(ts_node_start_byte(s), body_open_end(R, d), ItemKind::Header, ts_node_type(s), s);
+        stack.push_back({d, inside_def, W::Container});
+        return;
+      }
       if (!ts_node_is_null(d) && (R.c(d) & kCompound)) {
         bool is_def = (R.c(d) & kDefinition) != 0;
         bool bodiless = false;

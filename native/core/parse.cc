@@ -57,8 +57,9 @@ Resolved resolve(const LanguageTables* t) {
   mark1(t->finally_clause, R.is_finally);
   mark1(t->dotted_name, R.is_dotted);
   mark1(t->aliased_import, R.is_aliased);
-  for (auto* v : {&R.is_body_open, &R.is_clause_kw, &R.is_block_lambda, &R.is_wrapper, &R.is_fn_scoped, &R.is_hoisted,
-                  &R.scope_kind, &R.is_member_term, &R.is_leading, &R.is_stmt_wrapper, &R.is_pattern_pair})
+  for (auto* v :
+       {&R.is_body_open, &R.is_clause_kw, &R.is_block_lambda, &R.is_wrapper, &R.is_fn_scoped, &R.is_hoisted,
+        &R.scope_kind, &R.is_member_term, &R.is_leading, &R.is_stmt_wrapper, &R.is_pattern_pair, &R.is_type_name})
     v->assign(count, 0);
   R.decls.assign(count, {});
   R.members.assign(count, {});
@@ -75,6 +76,7 @@ Resolved resolve(const LanguageTables* t) {
   mark_all(t->leading_siblings, R.is_leading);
   mark_all(t->statement_wrappers, R.is_stmt_wrapper);
   mark_all(t->pattern_pairs, R.is_pattern_pair);
+  mark1(t->type_namespace, R.is_type_name);
   for (const RoleEntry& e : t->roles)
     for (uint32_t s = 0; s < count; s++) {
       const char* nm = ts_language_symbol_name(R.lang, static_cast<TSSymbol>(s));

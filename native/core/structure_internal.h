@@ -49,7 +49,7 @@ struct Resolved {
   std::vector<uint8_t> is_decorated, is_expr_stmt, is_else, is_finally, is_dotted, is_aliased;
   // brace languages (see LanguageTables): by symbol
   std::vector<uint8_t> is_body_open, is_clause_kw, is_block_lambda, is_wrapper, is_fn_scoped, is_hoisted;
-  std::vector<uint8_t> is_member_term, is_leading, is_stmt_wrapper, is_pattern_pair;
+  std::vector<uint8_t> is_member_term, is_leading, is_stmt_wrapper, is_pattern_pair, is_type_name;
   std::vector<uint8_t> scope_kind;  // 0: opens no scope, else 1 + LexScope
   struct Decl {
     TSFieldId field;  // 0: every named child

@@ -165,6 +165,10 @@ struct LanguageTables {
   // A name declared again in the same scope keeps its first declaration (JS `var`, TS overloads and merged
   // declarations: the compiler's symbol is the first declaration's).
   bool keep_first_declaration = false;
+  // Names of this node type (TypeScript's type_identifier) live in a name space of their own, declared and used
+  // as types; a use found in neither scope chain of its own space falls back to the other (a class declares a
+  // type name and is used as a value, an import declares a value name and is used as a type).
+  const char* type_namespace = nullptr;
 };
 
 // Registered languages (immutable tables), in detection order. The test-only entries join them when

@@ -1,7 +1,7 @@
 // TypeScript and TSX (tree-sitter-typescript 0.23) node-type tables: the JavaScript tables (javascript.cc)
 // plus type annotations, interfaces, type aliases, enums, namespaces / modules, `declare`, abstract classes,
-// method / property / index signatures, decorators, overloads. Types and values share one name space here (a
-// documented limit: TypeScript keeps them apart); declared types (`type_identifier`) are names like any other.
+// method / property / index signatures, decorators, overloads. Types (`type_identifier`) and values have name
+// spaces of their own, a use falling back to the other one (classes, enums, imports are both).
 #include "lang/typescript.h"
 
 #include "lang/detect.h"
@@ -64,6 +64,7 @@ LanguageTables typescript_like_tables(bool tsx) {
   append(t.block_lambdas, {"internal_module"});
   // --- def-use ---
   append(t.roles, {{"type_identifier", DuRole::Identifier}});
+  t.type_namespace = "type_identifier";  // `type X` and `const X` are two names; a class is found as both
   append(t.scopes, {{"function_signature", LexScope::Function},
                     {"method_signature", LexScope::Function},
                     {"abstract_method_signature", LexScope::Function},

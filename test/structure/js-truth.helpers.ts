@@ -79,8 +79,13 @@ export function splitAtLambdas(inp: TruthInput, t: TruthSegment): TruthSegment {
   for (const [s, e] of t.compound ?? []) headerEnd.set(s, e);
   const merged = new Set<number>(); // lambda starts whose header became part of a piece
   const simple: TruthSpan[] = [];
+  const fields: TruthSpan[] = [];
   const clauses: TruthSpan[] = [...(t.clauses ?? [])];
-  for (const span of t.simple ?? []) {
+  const spans: Array<[TruthSpan, TruthSpan[]]> = [
+    ...(t.simple ?? []).map((x): [TruthSpan, TruthSpan[]] => [x, simple]),
+    ...(t.fields ?? []).map((x): [TruthSpan, TruthSpan[]] => [x, fields]),
+  ];
+  for (const [span, into] of spans) {
     const [a, b, kind] = span;
     const outer: Array<[number, number]> = [];
     for (const l of lambdas) {
@@ -89,13 +94,13 @@ export function splitAtLambdas(inp: TruthInput, t: TruthSegment): TruthSegment {
       outer.push(l);
     }
     if (!outer.length) {
-      simple.push(span);
+      into.push(span);
       continue;
     }
     let from = a;
     outer.forEach(([s, e], i) => {
       const h = headerEnd.get(s)!;
-      (i === 0 ? simple : clauses).push([from, h, i === 0 ? kind : `${kind}:clause`]);
+      (i === 0 ? into : clauses).push([from, h, i === 0 ? kind : `${kind}:clause`]);
       merged.add(s);
       from = e;
     });
@@ -114,6 +119,7 @@ export function splitAtLambdas(inp: TruthInput, t: TruthSegment): TruthSegment {
   return {
     ...t,
     simple: simple.map(trim),
+    fields: fields.map(trim),
     clauses: clauses.map(trim),
     compound: (t.compound ?? []).filter(keepCompound),
   };

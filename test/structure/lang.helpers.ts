@@ -303,6 +303,8 @@ export const emptyAgreement = (): Agreement => ({
   misses: [],
 });
 
+const EMPTY_RESULT: StructureResult = { segments: [], items: [], edges: [], reach: [], bridge: [], prose: [] };
+
 /** Compares our items and edges (each segment analyzed alone as one ```tag fence) with the truth's statement
  *  spans (exact [start, end)) and bindings (mapped to (item of declaration, item of use)). `normalize` brings
  *  a truth segment to the item model first (js-truth.helpers.ts). */
@@ -327,7 +329,8 @@ export function agreement(
       acc.skippedTruth++;
       return;
     }
-    const o = outs[i]!;
+    let o = outs[i]!;
+    if (!o.ok && o.reason === 'no_code') o = { ok: true, result: EMPTY_RESULT }; // no item: all missed
     if (!o.ok) {
       acc.skippedOurs++;
       return;
