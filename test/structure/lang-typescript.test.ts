@@ -61,7 +61,7 @@ const DECLARATIONS = [
   'fs.readFileSync(value[0]);',
 ].join('\n');
 
-test('typescript: interfaces, type aliases, enums, declare, namespaces, overloads, abstract classes, decorators', () => {
+test('typescript: interfaces, type aliases, enums, declare, namespaces, overloads, abstract classes', () => {
   const s = structureOf('typescript', DECLARATIONS);
   assert.deepEqual(s.items, [
     "simple import { Injectable } from '@angular/core';",
@@ -93,7 +93,8 @@ test('typescript: interfaces, type aliases, enums, declare, namespaces, overload
     'simple fs.readFileSync(value[0]);',
   ]);
   assert.deepEqual(s.edges, [
-    '@Injectable() export abstract class Square<T> implements Shape<T> { -> constructor(public readonly id: T, scale: number = Geo.origin[0]) {',
+    '@Injectable() export abstract class Square<T> implements Shape<T> { ->' +
+      ' constructor(public readonly id: T, scale: number = Geo.origin[0]) {',
     '@Log() area(scale = 1): number { -> return this.size * scale;',
     'const value = VERSION as unknown as Pair<string>; -> fs.readFileSync(value[0]);',
     'declare const VERSION: string; -> const value = VERSION as unknown as Pair<string>;',
@@ -107,7 +108,8 @@ test('typescript: interfaces, type aliases, enums, declare, namespaces, overload
     "import fs = require('fs'); -> fs.readFileSync(value[0]);",
     "import type { Config } from './config'; -> function pick(c: Config): Color;",
     "import type { Config } from './config'; -> function pick(c: Config, fallback?: Color): Color {",
-    "import { Injectable } from '@angular/core'; -> @Injectable() export abstract class Square<T> implements Shape<T> {",
+    "import { Injectable } from '@angular/core'; ->" +
+      ' @Injectable() export abstract class Square<T> implements Shape<T> {',
     'namespace Geo { -> constructor(public readonly id: T, scale: number = Geo.origin[0]) {',
     'type Pair<K, V = K> = [K, V]; -> const value = VERSION as unknown as Pair<string>;',
     'type Pair<K, V = K> = [K, V]; -> export const origin: Pair<number> = [0, 0];',
@@ -146,9 +148,11 @@ test('tsx: a typed component (JSX, hooks, destructured typed parameters)', () =>
   assert.deepEqual(s.edges, [
     'const [count, setCount] = useState<number>(0); -> , [count]);',
     'const [count, setCount] = useState<number>(0); -> onPick?.(count);',
-    'const [count, setCount] = useState<number>(0); -> return <button onClick={() => setCount(count + 1)}>{label}: {count}</button>;',
+    'const [count, setCount] = useState<number>(0); ->' +
+      ' return <button onClick={() => setCount(count + 1)}>{label}: {count}</button>;',
     'export function Counter({ label, onPick }: Props) { -> onPick?.(count);',
-    'export function Counter({ label, onPick }: Props) { -> return <button onClick={() => setCount(count + 1)}>{label}: {count}</button>;',
+    'export function Counter({ label, onPick }: Props) { ->' +
+      ' return <button onClick={() => setCount(count + 1)}>{label}: {count}</button>;',
     "import React, { useState } from 'react'; -> const [count, setCount] = useState<number>(0);",
     'interface Props { -> export function Counter({ label, onPick }: Props) {',
   ]);
