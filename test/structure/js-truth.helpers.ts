@@ -1,12 +1,12 @@
 /**
  * JavaScript / TypeScript truth (tools/truth/ts-truth.mjs, the TypeScript compiler) brought to codeblock's item
  * model before comparing (lang-javascript.test.ts, lang-typescript.test.ts). The compiler's statements nest: a
- * statement holding a function expression, an arrow function with a block body, a class expression or an
- * object-literal method is one span, and the function is a compound inside it. codeblock splits such a statement
- * at the function bodies instead (items do not overlap): a header from the statement start through the first
- * body's `{`, the body's statements, then a clause from each body's `}` through the next body's `{`, and a tail
- * clause from the last body's `}` to the statement end when it holds more than delimiters. An `else if`
- * is one clause in codeblock (the compiler adds the nested if statement). The
+ * statement (or class field) holding a function expression, an arrow function with a block body, a class
+ * expression or an object-literal method is one span, and the function is a compound inside it. codeblock splits
+ * such a statement at the function bodies instead (items do not overlap): a header from the statement start
+ * through the first body's `{`, the body's statements, then a clause from each body's `}` through the next
+ * body's `{`, and a tail clause from the last body's `}` to the statement end when it holds more than
+ * delimiters. An `else if` is one clause in codeblock (the compiler adds the nested if statement). The
  * normalization below rewrites the truth the same way, with the function extents taken from the compiler's AST
  * (the truth tool reports headers only). Nothing else changes.
  */
