@@ -17,7 +17,8 @@ namespace codeblock {
 namespace structure {
 namespace {
 
-constexpr int32_t kFnName = 1 << 30;  // name-id bit of the function namespace
+constexpr int32_t kFnName = 1 << 30;    // name-id bit of the function namespace
+constexpr int32_t kTypeName = 1 << 29;  // name-key bit of the type namespace (LanguageTables::type_namespace)
 
 class LexicalDefUse {
  public:
@@ -111,14 +112,18 @@ class LexicalDefUse {
   }
 
   void define(TSNode id, int32_t scope, bool local = false, bool fn = false) {
-    define_text(name_text(id), ts_node_start_byte(id), scope, local && is_local_name(id), fn);
+    define_text(name_text(id), ts_node_start_byte(id), scope, local && is_local_name(id), fn,
+                R_.flag(R_.is_type_name, id));
   }
 
-  void define_text(std::string_view t, uint32_t at, int32_t scope, bool local = false, bool fn = false) {
+  void define_text(std::string_view t, uint32_t at, int32_t scope, bool local = false, bool fn = false,
+                   bool type = false) {
     if (blank(t)) return;
     int32_t item = item_at(at);
     if (item < 0) return;
-    scopes_[scope].names[name_id(t, fn)] = Binding{item, local};
+    int32_t key = name_id(t, fn) | (type ? kTypeName : 0);
+    if (R_.t->keep_first_declaration) scopes_[scope].names.emplace(key, Binding{item, local});
+    else scopes_[scope].names[key] = Binding{item, local};
   }
 
   // Go `:=`: a name already bound in the target scope (or, from a function's body block, in the function's
@@ -156,7 +161,9 @@ class LexicalDefUse {
     if (item < 0) return;
     std::string_view t = name_text(id);
     if (blank(t)) return;
-    const Binding* b = lookup(name_id(t, fn), from);
+    int32_t key = name_id(t, fn) | (R_.flag(R_.is_type_name, id) ? kTypeName : 0);
+    const Binding* b = lookup(key, from);
+    if (!b && R_.t->type_namespace) b = lookup(key ^ kTypeName, from);  // the other name space
     if (b && b->item != item) edges_.emplace_back(b->item, item);
   }
   void use(TSNode id) { use(id, cs_); }
@@ -229,16 +236,18 @@ class LexicalDefUse {
   void hoist(TSNode n) {
     if (R_.t->hoisted.empty()) return;
     for_named_children(n, [&](TSNode c) {
-      if (!R_.flag(R_.is_hoisted, c)) return;
-      declare_now(c);
-      if (!scope_kind(c)) hoist_children(c);  // a hoisted function declares its name, not its parameters
+      if (R_.flag(R_.is_hoisted, c)) hoist_declaration(c, 0);
     });
   }
 
-  void hoist_children(TSNode c) {
+  // A hoisted declaration and the declarations it wraps (export function f, export declare class C, Go's
+  // grouped var specs); a hoisted scope node declares its own name, not its parameters.
+  void hoist_declaration(TSNode c, int depth) {
+    declare_now(c);
+    if (scope_kind(c)) return;
     for_named_children(c, [&](TSNode d) {
-      if (!decls(d).empty()) declare_now(d);                  // a scope node binds its Enclosing names only
-      else if (R_.flag(R_.is_hoisted, d)) hoist_children(d);  // a grouping node (Go's var_spec_list)
+      if (!decls(d).empty()) declare_now(d);  // a scope node binds its Enclosing names only
+      else if (depth < 8 && R_.flag(R_.is_hoisted, d)) hoist_declaration(d, depth + 1);
     });
   }
 
@@ -286,8 +295,10 @@ class LexicalDefUse {
       }
       if (at.depth == 0) return Walk::Into;
       TSFieldId f = at.field();
+      if (f && f == R_.f_value && R_.flag(R_.is_pattern_pair, ts_node_parent(x))) return Walk::Into;
       if (f && (f == R_.f_value || f == R_.f_type || f == R_.f_right)) return Walk::Over;
-      if (R_.flag(R_.is_wrapper, x) || (R_.c(x) & kTargetContainer)) return Walk::Into;
+      if (R_.flag(R_.is_wrapper, x) || (R_.c(x) & kTargetContainer) || R_.flag(R_.is_pattern_pair, x))
+        return Walk::Into;
       return Walk::Over;
     });
   }
@@ -379,7 +390,8 @@ class LexicalDefUse {
       return;
     }
     bool wrapper = R_.flag(R_.is_wrapper, x), container = (R_.c(x) & kTargetContainer) != 0;
-    if (!wrapper && !container) {
+    bool pair = R_.flag(R_.is_pattern_pair, x);
+    if (!wrapper && !container && !pair) {
       visit(x, false);
       return;
     }
@@ -387,8 +399,9 @@ class LexicalDefUse {
     for_children(x, [&](TSNode c, TSFieldId f) {
       if (!ts_node_is_named(c) || ts_node_is_error(c) || (R_.c(c) & kComment)) return;
       // a wrapper's child without a field is its inner declarator (C `(*fp)`, C++ `&r`)
-      bool binds = wrapper ? (!f || f == R_.f_declarator || f == R_.f_name || f == R_.f_pattern)
-                           : !(f && (f == R_.f_value || f == R_.f_type || f == R_.f_right));
+      bool binds = pair      ? (f && f == R_.f_value)
+                   : wrapper ? (!f || f == R_.f_declarator || f == R_.f_name || f == R_.f_pattern)
+                             : !(f && (f == R_.f_value || f == R_.f_type || f == R_.f_right));
       if (container && member_field(x, f)) return;  // { key: target } pattern keys
       st_.push_back(binds ? Task{reuse ? Op::DeclareReuse : Op::Declare, c, scope, mode} : Task{Op::Visit, c, 0});
     });

@@ -79,7 +79,8 @@ int64_t terminator_index(const Resolved& R, TSNode n) {
 // a brace-less body statement, a clause, or a clause keyword (the end of the token before it);
 // through the last header terminator (`case x:`) before the first statement; the whole node when
 // it has no body part (broken code, or a declaration without body).
-uint32_t braced_header_end(const Resolved& R, TSNode n) {
+uint32_t braced_header_end(const Resolved& R, TSNode n, bool* bodiless = nullptr) {
+  if (bodiless) *bodiless = false;
   uint32_t prev_end = ts_node_start_byte(n), last_term = 0, out = 0;
   bool have_term = false, done = false;
   // the terminator ends clause headers (`case x:`), not a loop's `for (T x : xs)`; Bash (whose
@@ -117,6 +118,7 @@ uint32_t braced_header_end(const Resolved& R, TSNode n) {
     return Walk::Over;
   });
   if (done) return out;
+  if (bodiless && !have_term) *bodiless = true;
   return have_term ? last_term : ts_node_end_byte(n);
 }
 
@@ -127,6 +129,30 @@ TSNode last_named(const Resolved& R, TSNode n) {
     if (!(R.c(c) & kComment)) return c;
   }
   return TSNode{};
+}
+
+// The statement a wrapper wraps (export_statement's declaration, TypeScript `declare`'s first named child,
+// C++'s template_declaration's declaration, Rust's expression_statement's expression), through nested
+// wrappers; null when s wraps nothing.
+TSNode wrapped_statement(const Resolved& R, TSNode s) {
+  TSNode x = s;
+  for (;;) {
+    TSNode y{};
+    bool have = false;
+    if (R.flag(R.is_decorated, x)) {
+      y = decorated_child(R, x);
+      have = !ts_node_is_null(y);
+    } else if (R.flag(R.is_stmt_wrapper, x)) {
+      uint32_t k = ts_node_named_child_count(x);
+      for (uint32_t i = 0; i < k && !have; i++) {
+        y = ts_node_named_child(x, i);
+        have = !(R.c(y) & kComment);
+      }
+    }
+    if (!have) break;
+    x = y;
+  }
+  return ts_node_eq(x, s) ? TSNode{} : x;
 }
 
 }  // namespace
@@ -201,7 +227,8 @@ void extract_items_braced(const Resolved& R, TSNode root, uint32_t base, int32_t
     if (R.t->block_lambdas.empty()) return;
     walk(s, [&](const WalkAt& at) {
       TSNode x = at.node();
-      // a block lambda first: a type can be both (C's struct_specifier; Java/C# switch expressions)
+      // a block lambda first: a type can be both (C's struct_specifier; Java/C# switch expressions; an
+      // object's method)
       if (R.flag(R.is_block_lambda, x)) {
         TSNode b = lambda_body(R, x);
         if (!ts_node_is_null(b)) {
@@ -228,27 +255,42 @@ void extract_items_braced(const Resolved& R, TSNode root, uint32_t base, int32_t
       stack.push_back({s, inside_def, W::Container});
       return;
     }
-    if (R.flag(R.is_decorated, s)) {  // export function f() {...}: the wrapper starts the header
-      TSNode d = decorated_child(R, s);
-      if (!R.f_decorated && !ts_node_is_null(d) && (R.c(d) & kBody)) {  // Rust: a bare block as a statement
+    if (R.flag(R.is_decorated, s) || R.flag(R.is_stmt_wrapper, s)) {  // export function f() {...}: the wrapper
+      TSNode d = wrapped_statement(R, s);                             // starts the header
+      if (!ts_node_is_null(d) && (R.c(d) & kBody)) {
+        if (R.flag(R.is_decorated, s) && !R.f_decorated) {  // Rust: a bare block as a statement
+          stack.push_back({d, inside_def, W::Container});
+          return;
+        }
+        if (opt.granularity == Granularity::Block && fits_block(s)) {  // TypeScript: declare global { ... }
+          add(ts_node_start_byte(s), ts_node_end_byte(s), ItemKind::Block, ts_node_type(s), s);
+          return;
+        }
+        add(ts_node_start_byte(s), body_open_end(R, d), ItemKind::Header, ts_node_type(s), s);
         stack.push_back({d, inside_def, W::Container});
         return;
       }
       if (!ts_node_is_null(d) && (R.c(d) & kCompound)) {
         bool is_def = (R.c(d) & kDefinition) != 0;
+        bool bodiless = false;
+        uint32_t he = braced_header_end(R, d, &bodiless);
+        if (bodiless && R.t->bodiless_compound_simple) {
+          add(ts_node_start_byte(s), ts_node_end_byte(s), ItemKind::Simple, ts_node_type(d), s);
+          return;
+        }
         if ((opt.granularity == Granularity::Function && is_def && !inside_def) ||
             (opt.granularity == Granularity::Block && fits_block(s))) {
           add(ts_node_start_byte(s), ts_node_end_byte(s), ItemKind::Block, ts_node_type(d), s);
           return;
         }
-        add(ts_node_start_byte(s), braced_header_end(R, d), ItemKind::Header, ts_node_type(d), s);
+        add(ts_node_start_byte(s), he, ItemKind::Header, ts_node_type(d), s);
         parts(d, inside_def || is_def);
         return;
       }
     }
     if (cs & kClause) {
       // else if: the clause header runs through the nested if's header (a compound statement right
-      // after the clause's keyword; not `case x: if (...)`, `default: if (...)`)
+      // after the clause's keyword, before any header terminator; not `case x: if (...)`, `default: if (...)`)
       uint32_t k = ts_node_child_count(s);
       for (uint32_t i = 0; i < k; i++) {
         TSNode c = ts_node_child(s, i);
@@ -266,7 +308,7 @@ void extract_items_braced(const Resolved& R, TSNode root, uint32_t base, int32_t
           stack.push_back({c, inside_def, W::Parts});
           return;
         }
-        if (cc & (kBody | kSimple)) break;
+        break;
       }
       add(ts_node_start_byte(s), braced_header_end(R, s), ItemKind::Clause, ts_node_type(s), s);
       parts(s, inside_def);
@@ -274,14 +316,20 @@ void extract_items_braced(const Resolved& R, TSNode root, uint32_t base, int32_t
     }
     if (cs & kCompound) {
       bool is_def = (cs & kDefinition) != 0;
+      bool bodiless = false;
+      uint32_t he = braced_header_end(R, s, &bodiless);
+      if (bodiless && R.t->bodiless_compound_simple) {
+        add(ts_node_start_byte(s), ts_node_end_byte(s), ItemKind::Simple, ts_node_type(s), s);
+        return;
+      }
       if ((opt.granularity == Granularity::Function && is_def && !inside_def) ||
           (opt.granularity == Granularity::Block && fits_block(s))) {
         add(ts_node_start_byte(s), ts_node_end_byte(s), ItemKind::Block, ts_node_type(s), s);
         return;
       }
-      uint32_t h = braced_header_end(R, s);
       // a declaration without a body (abstract / interface method, `=> e` member): one simple item
-      add(ts_node_start_byte(s), h, h == ts_node_end_byte(s) ? ItemKind::Simple : ItemKind::Header, ts_node_type(s), s);
+      add(ts_node_start_byte(s), he, he == ts_node_end_byte(s) ? ItemKind::Simple : ItemKind::Header, ts_node_type(s),
+          s);
       parts(s, inside_def || is_def);
       return;
     }
@@ -303,20 +351,44 @@ void extract_items_braced(const Resolved& R, TSNode root, uint32_t base, int32_t
       stack.push_back({bodies[i], inside_def, W::Container});
       from = ts_node_end_byte(bodies[i]);
     }
-    if (R.t->block_lambda_tail) {  // only a tail with more than delimiters (`} Box;`, not `};`)
-      uint32_t e = ts_node_end_byte(s);
-      bool words = false;
-      for (uint32_t i = from; i < e && !words; i++) words = std::strchr(" \t\r\n;,)}]", text[base + i]) == nullptr;
-      if (words) add(from, e, ItemKind::Clause, ts_node_type(s), s);
+    // the rest after the last body (`}).catch(handle);`, C's `} Box;`): a clause when it holds a core
+    // logic token (not `});`)
+    if (R.t->block_lambda_tail) {
+      ByteRanges tail;
+      core_ranges(R, s, base, base + from, base + ts_node_end_byte(s), tail);
+      if (!tail.empty()) add(from, ts_node_end_byte(s), ItemKind::Clause, ts_node_type(s), s);
     }
   };
   while (!stack.empty()) {
     Work w = stack.back();
     stack.pop_back();
     switch (w.what) {
-      case W::Container:
-        for_named_children(w.node, [&](TSNode s) { stmt(s, w.inside_def); });
+      case W::Container: {
+        bool leading = false;  // leading_siblings seen since the last statement, from lead_start
+        uint32_t lead_start = 0;
+        for_named_children(w.node, [&](TSNode s) {
+          if (R.flag(R.is_leading, s)) {
+            if (!leading) lead_start = ts_node_start_byte(s);
+            leading = true;
+            return;
+          }
+          size_t before = out.size();
+          stmt(s, w.inside_def);
+          if (out.size() == before) return;
+          if (leading) {  // the decorators start the statement's first item (their tokens are core there)
+            out[before].b = base + lead_start;
+            out[before].node = w.node;
+            leading = false;
+          }
+          if (out.size() == before + 1 && out[before].kind == ItemKind::Simple && !R.t->member_terminators.empty()) {
+            TSNode nx = ts_node_next_sibling(s);
+            if (!ts_node_is_null(nx) && !ts_node_is_named(nx) && R.flag(R.is_member_term, nx) &&
+                !ts_node_is_missing(nx) && ts_node_end_byte(nx) > ts_node_start_byte(nx))
+              out[before].e = base + ts_node_end_byte(nx);
+          }
+        });
         break;
+      }
       case W::Single:
         stmt(w.node, w.inside_def);
         break;

@@ -58,7 +58,8 @@ Resolved resolve(const LanguageTables* t) {
   mark1(t->dotted_name, R.is_dotted);
   mark1(t->aliased_import, R.is_aliased);
   for (auto* v : {&R.is_body_open, &R.is_clause_kw, &R.is_block_lambda, &R.is_wrapper, &R.is_fn_scoped, &R.is_hoisted,
-                  &R.scope_kind, &R.is_local_name, &R.is_param_list})
+                  &R.scope_kind, &R.is_local_name, &R.is_param_list, &R.is_member_term, &R.is_leading,
+                  &R.is_stmt_wrapper, &R.is_pattern_pair, &R.is_type_name})
     v->assign(count, 0);
   R.decls.assign(count, {});
   R.members.assign(count, {});
@@ -79,6 +80,11 @@ Resolved resolve(const LanguageTables* t) {
   mark_all(t->import_paths, R.is_import_path);
   mark_all(t->no_uses, R.is_no_uses);
   mark_all(t->parameter_lists, R.is_param_list);
+  mark_all(t->member_terminators, R.is_member_term);
+  mark_all(t->leading_siblings, R.is_leading);
+  mark_all(t->statement_wrappers, R.is_stmt_wrapper);
+  mark_all(t->pattern_pairs, R.is_pattern_pair);
+  mark1(t->type_namespace, R.is_type_name);
   for (const RoleEntry& e : t->roles)
     for (uint32_t s = 0; s < count; s++) {
       const char* nm = ts_language_symbol_name(R.lang, static_cast<TSSymbol>(s));

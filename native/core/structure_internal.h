@@ -52,6 +52,7 @@ struct Resolved {
   std::vector<uint8_t> is_local_name;  // LanguageTables::local_names
   std::vector<uint8_t> scope_kind;     // 0: opens no scope, else 1 + LexScope
   std::vector<uint8_t> is_declare_after, is_redeclare_reuse, is_import_path, is_no_uses;  // Go / Rust rules
+  std::vector<uint8_t> is_member_term, is_leading, is_stmt_wrapper, is_pattern_pair, is_type_name;
   struct Decl {
     TSFieldId field;  // 0: every named child
     DeclTarget target;

@@ -6,7 +6,6 @@
 #include "lang/detect.h"
 
 namespace codeblock {
-namespace {
 
 bool js_accept_untagged(TSNode root) {
   if (ts_node_has_error(root)) return false;
@@ -27,8 +26,6 @@ int js_untagged_score(std::string_view t) {
   return s;
 }
 
-}  // namespace
-
 LanguageTables javascript_like_tables() {
   LanguageTables t{};
   t.name = "javascript";
@@ -45,7 +42,8 @@ LanguageTables javascript_like_tables() {
                            "class_declaration",    "method_definition",
                            "class_static_block"};
   t.clauses = {"else_clause", "catch_clause", "finally_clause", "switch_case", "switch_default"};
-  t.bodies = {"statement_block", "class_body", "switch_body", "program"};
+  // a labeled statement holds its statement like a body (the label is no item, as in the compiler's tree)
+  t.bodies = {"statement_block", "class_body", "switch_body", "program", "labeled_statement"};
   t.decorated_wrapper = "export_statement";
   t.decorated_field = "declaration";
   t.header_terminator = ":";
@@ -59,13 +57,8 @@ LanguageTables javascript_like_tables() {
   t.roles = {{"identifier", DuRole::Identifier},
              {"shorthand_property_identifier", DuRole::Identifier},
              {"shorthand_property_identifier_pattern", DuRole::Identifier}};
-  t.target_containers = {"formal_parameters",
-                         "object_pattern",
-                         "array_pattern",
-                         "pair_pattern",
-                         "rest_pattern",
-                         "assignment_pattern",
-                         "object_assignment_pattern",
+  t.target_containers = {"formal_parameters", "object_pattern",     "array_pattern",
+                         "rest_pattern",      "assignment_pattern", "object_assignment_pattern",
                          "namespace_import"};
   t.parameter_containers = {};
   t.accept_untagged = js_accept_untagged;
@@ -73,7 +66,9 @@ LanguageTables javascript_like_tables() {
   t.display_name = "JavaScript";
   t.scoping = Scoping::Lexical;
   t.body_open = "{";
-  t.block_lambdas = {"arrow_function", "function_expression", "generator_function", "class"};
+  // an object literal's methods (method_definition) split their statement like function expressions
+  t.block_lambda_tail = true;  // `}).catch(handle);` after the last lambda body is a clause item
+  t.block_lambdas = {"arrow_function", "function_expression", "generator_function", "class", "method_definition"};
   t.header_fields = {"initializer", "condition", "increment"};
   t.scopes = {{"function_declaration", LexScope::Function},
               {"generator_function_declaration", LexScope::Function},
@@ -109,6 +104,10 @@ LanguageTables javascript_like_tables() {
   t.function_scoped = {"variable_declaration"};
   t.hoisted = {"function_declaration", "generator_function_declaration", "class_declaration", "export_statement"};
   t.untagged_score = js_untagged_score;
+  t.member_terminators = {";"};        // `x = 1;` in a class body: the `;` is the body's
+  t.leading_siblings = {"decorator"};  // TypeScript puts a method's decorators in the class body
+  t.pattern_pairs = {"pair_pattern"};  // { key: target }
+  t.keep_first_declaration = true;     // var redeclared: one variable, its first declaration
   return t;
 }
 

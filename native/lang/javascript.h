@@ -7,4 +7,7 @@ extern "C" const TSLanguage* tree_sitter_javascript(void);
 namespace codeblock {
 // The JavaScript tables, for languages that extend them (TypeScript, TSX).
 LanguageTables javascript_like_tables();
+// JavaScript's untagged-detection rules, for the languages that extend its tables.
+bool js_accept_untagged(TSNode root);
+int js_untagged_score(std::string_view text);
 }  // namespace codeblock

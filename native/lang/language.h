@@ -213,6 +213,27 @@ struct LanguageTables {
   // Expression languages (Rust): a named child of a body that is not a statement is one simple item (a block's
   // tail expression), and so is the named child after a clause's header terminator (a match arm's value).
   bool expression_bodies = false;
+  // --- optional brace-language rules (default off) ---
+  // Anonymous tokens that end a simple statement when they directly follow it in a body (TypeScript's `;` / `,`
+  // after class fields and interface members, which the grammars put in the body, not in the member).
+  std::vector<const char*> member_terminators = {};
+  // Named nodes of a body that belong to the statement after them (decorators before a class method): that
+  // statement's first item starts at the first of them.
+  std::vector<const char*> leading_siblings = {};
+  // Wrapper statements with no field for what they wrap (TypeScript `declare ...`): their first named child is
+  // the wrapped statement, as decorated_field's child is for decorated_wrapper.
+  std::vector<const char*> statement_wrappers = {};
+  // A compound statement with no body part (`declare module "m";`, a bodiless declaration) is one simple item.
+  bool bodiless_compound_simple = false;
+  // Destructuring `key: target` nodes (JS pair_pattern): the `value` child is a target, the rest is not.
+  std::vector<const char*> pattern_pairs = {};
+  // A name declared again in the same scope keeps its first declaration (JS `var`, TS overloads and merged
+  // declarations: the compiler's symbol is the first declaration's).
+  bool keep_first_declaration = false;
+  // Names of this node type (TypeScript's type_identifier) live in a name space of their own, declared and used
+  // as types; a use found in neither scope chain of its own space falls back to the other (a class declares a
+  // type name and is used as a value, an import declares a value name and is used as a type).
+  const char* type_namespace = nullptr;
 };
 
 // Registered languages (immutable tables), in detection order. The test-only entries join them when
@@ -232,5 +253,7 @@ extern const LanguageTables kJavaTables;
 extern const LanguageTables kCSharpTables;
 extern const LanguageTables kCTables;
 extern const LanguageTables kCppTables;
+extern const LanguageTables kTypeScriptTables;
+extern const LanguageTables kTsxTables;
 
 }  // namespace codeblock
