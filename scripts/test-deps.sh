@@ -3,6 +3,7 @@
 #   python3-beniget / python3-numpy (def-use truth, .bin read-back; used via /usr/bin/python3),
 #   clang + libclang-rt-14-dev (sanitizer and libFuzzer builds), zstd (.zst fixtures), cmake/g++ (the addon),
 #   clang-format (scripts/lint-native.sh),
+#   openjdk-17-jdk-headless + openjdk-17-source, golang-go (tools/truth: javac / go truth, JDK sources corpus),
 #   slurm-wlm + munge (the single-node Slurm integration test), chromium (the HTML report browser test).
 # Installs whatever is missing when run as root with apt-get; otherwise says what is missing.
 set -u
@@ -14,6 +15,9 @@ have_py numpy || need+=(python3-numpy)
 command -v clang++ >/dev/null 2>&1 || need+=(clang)
 ls /usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 || need+=(libclang-rt-14-dev)
 command -v clang-format >/dev/null 2>&1 || need+=(clang-format)
+[ -x /usr/bin/javac ] || need+=(openjdk-17-jdk-headless)
+[ -f /usr/lib/jvm/java-17-openjdk-amd64/lib/src.zip ] || need+=(openjdk-17-source)
+[ -x /usr/bin/go ] || need+=(golang-go)
 command -v zstd >/dev/null 2>&1 || need+=(zstd)
 command -v cmake >/dev/null 2>&1 || need+=(cmake)
 { [ -x /usr/sbin/slurmctld ] && [ -x /usr/sbin/slurmd ] && command -v sbatch >/dev/null 2>&1; } || need+=(slurm-wlm)

@@ -68,7 +68,7 @@ class Locs {
   }
 
   resolve(l) {
-    if (!l || l.offset === undefined && !l.spellingLoc) return undefined;
+    if (!l || (l.offset === undefined && !l.spellingLoc)) return undefined;
     if (l.spellingLoc || l.expansionLoc) {
       const sp = l.spellingLoc ? this.bare(l.spellingLoc) : undefined;
       const ex = l.expansionLoc ? this.bare(l.expansionLoc) : sp;
@@ -94,10 +94,38 @@ class Locs {
   }
 }
 
-const STMT_LAST = new Set(['ForStmt', 'WhileStmt', 'SwitchStmt', 'CaseStmt', 'DefaultStmt', 'LabelStmt', 'CXXForRangeStmt']);
-const COMPOUND_STMT = new Set(['IfStmt', 'ForStmt', 'WhileStmt', 'DoStmt', 'SwitchStmt', 'CXXForRangeStmt', 'CXXTryStmt']);
-const FUNCS = new Set(['FunctionDecl', 'CXXMethodDecl', 'CXXConstructorDecl', 'CXXDestructorDecl', 'CXXConversionDecl']);
-const SKIP_DECL = new Set(['AccessSpecDecl', 'EmptyDecl', 'LinkageSpecDecl', 'IndirectFieldDecl', 'TemplateTypeParmDecl']);
+const STMT_LAST = new Set([
+  'ForStmt',
+  'WhileStmt',
+  'SwitchStmt',
+  'CaseStmt',
+  'DefaultStmt',
+  'LabelStmt',
+  'CXXForRangeStmt',
+]);
+const COMPOUND_STMT = new Set([
+  'IfStmt',
+  'ForStmt',
+  'WhileStmt',
+  'DoStmt',
+  'SwitchStmt',
+  'CXXForRangeStmt',
+  'CXXTryStmt',
+]);
+const FUNCS = new Set([
+  'FunctionDecl',
+  'CXXMethodDecl',
+  'CXXConstructorDecl',
+  'CXXDestructorDecl',
+  'CXXConversionDecl',
+]);
+const SKIP_DECL = new Set([
+  'AccessSpecDecl',
+  'EmptyDecl',
+  'LinkageSpecDecl',
+  'IndirectFieldDecl',
+  'TemplateTypeParmDecl',
+]);
 
 function analyzeDump(chunks, main, src) {
   const buf = Buffer.from(src, 'utf8');
@@ -153,7 +181,7 @@ function analyzeDump(chunks, main, src) {
   const headerOfBody = (body, fallback) =>
     body?.kind === 'CompoundStmt' && body._b?.main ? body._b.off + 1 : fallback;
   const parenBefore = (body) => {
-    let j = begin(body);
+    const j = begin(body);
     if (j === undefined) return undefined;
     // last ')' before the body, skipping whitespace backwards
     let k = j - 1;
@@ -173,7 +201,7 @@ function analyzeDump(chunks, main, src) {
   };
 
   const statement = (n) => {
-    if (!n || !n.kind) return;
+    if (!n?.kind) return;
     const b = begin(n);
     if (COMPOUND_STMT.has(n.kind)) {
       const h = stmtHeader(n);

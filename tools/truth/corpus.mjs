@@ -117,7 +117,7 @@ function zipRead(buf, ent) {
 }
 
 /** java.base/ sources of the JDK's src.zip. */
-export function sampleJava(n = 400, seed = 1, zip = JDK_SRC) {
+export function sampleJava(n = 200, seed = 1, zip = JDK_SRC) {
   if (!existsSync(zip)) return [];
   const buf = readFileSync(zip);
   const ents = zipEntries(buf).filter(
@@ -142,7 +142,7 @@ export function sampleGo(n = 500, seed = 1, root = GO_SRC) {
 }
 
 /** C sources and C headers (a header that looks like C++ is left out). */
-export function sampleC(n = 300, seed = 1) {
+export function sampleC(n = 200, seed = 1) {
   const dirs = [
     join(ROOT, 'node_modules', 'tree-sitter', 'vendor', 'tree-sitter', 'lib', 'src'),
     '/usr/share/doc',
@@ -160,8 +160,10 @@ export function sampleC(n = 300, seed = 1) {
 }
 
 /** libstdc++'s top-level headers (self-contained C++). */
-export function sampleCpp(n = 60, seed = 1) {
-  const roots = existsSync('/usr/include/c++') ? readdirSync('/usr/include/c++').map((v) => `/usr/include/c++/${v}`) : [];
+export function sampleCpp(n = 20, seed = 1) {
+  const roots = existsSync('/usr/include/c++')
+    ? readdirSync('/usr/include/c++').map((v) => `/usr/include/c++/${v}`)
+    : [];
   const paths = roots.flatMap((r) =>
     readdirSync(r)
       .filter((f) => !f.includes('.'))

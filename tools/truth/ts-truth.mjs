@@ -134,7 +134,10 @@ function structure(sf, cp) {
       simple.push([start(node), cp[node.end], name]);
     } else if (k === K.CaseClause || k === K.DefaultClause) {
       clauses.push([start(node), cp[token(node, sf, K.ColonToken).end], k === K.CaseClause ? 'case' : 'default']);
-    } else if (k === K.PropertyDeclaration || (k === K.PropertySignature && node.parent.kind === K.InterfaceDeclaration)) {
+    } else if (
+      k === K.PropertyDeclaration ||
+      (k === K.PropertySignature && node.parent.kind === K.InterfaceDeclaration)
+    ) {
       fields.push([start(node), cp[node.end], name]);
     }
     ts.forEachChild(node, visit);
