@@ -2,7 +2,7 @@
 /**
  * The benchmark harness (issue 8): `npm run bench` / `codeblock bench`.
  *
- * Runs every section — structure, worker scaling, tokenize+mask+pack, scoring, packing, memory —
+ * Runs every section — structure, worker scaling, tokenize+mask+pack, scoring, packing, memory, languages —
  * each isolated (a missing or failing section is recorded with its error; the others still run),
  * then writes bench/results.json and the results table of docs/benchmarks.md. Every figure is a
  * ratio against a peer or a limit measured in the same run; absolute numbers only beside it.
@@ -13,7 +13,8 @@
  *   CODEBLOCK_BENCH_QUICK=1                          smoke-run sizes (≈1–2 min); results go to a temp file, docs
  *                                                    untouched
  *   CODEBLOCK_BENCH_SECTIONS=a,b                     run only these sections (structure, workers, mask_pack, scoring,
- *                                                    packing, memory)
+ *                                                    packing, memory, languages); the others keep the figures of
+ *                                                    the results file they replace (marked "carried")
  *   CODEBLOCK_BENCH_MEMORY_SIZES=10000,100000,300000 pool sizes of the memory section (`--scorer none`)
  *   CODEBLOCK_BENCH_SCORED_RECORDS=N                 pool size of the scored (`--scorer lm`) memory run (default 1000;
  *                                                    0 = skip)
@@ -52,8 +53,9 @@ import type { StructureBenchResult } from './structure.js';
 import type { ScoringBenchResult } from './scoring.js';
 import type { PackBenchResult } from './pack.js';
 import type { MemoryBenchResult } from './memory.js';
+import type { LanguagesBenchResult } from './languages.js';
 
-export const SECTIONS = ['structure', 'workers', 'mask_pack', 'scoring', 'packing', 'memory'] as const;
+export const SECTIONS = ['structure', 'workers', 'mask_pack', 'scoring', 'packing', 'memory', 'languages'] as const;
 export type SectionName = (typeof SECTIONS)[number];
 
 export interface BenchOptions {
@@ -161,6 +163,7 @@ const STRUCTURE_FIELDS = ['ratio', 'records', 'codeblock.recordsPerSec', 'python
 type StructureModule = typeof import('./structure.js');
 type ScoringModule = typeof import('./scoring.js');
 type PackModule = typeof import('./pack.js');
+type LanguagesModule = typeof import('./languages.js');
 
 export interface BenchResults {
   date: string;
@@ -173,7 +176,8 @@ export interface BenchResults {
   scoring: Record<string, unknown>;
   packing: Record<string, unknown>;
   memory: Record<string, unknown>;
-  sections: Record<string, { status: string; seconds: number; error?: string }>;
+  languages: Record<string, unknown>;
+  sections: Record<string, { status: string; seconds: number; error?: string; from?: string }>;
   total_seconds: number;
 }
 
@@ -192,6 +196,31 @@ function portablePaths(json: string): string {
     .join('../shared')
     .split(esc(PACKAGE_ROOT))
     .join('.');
+}
+
+/** Interleaved rounds per side of the truth-tool rows of the languages section (the truth tools are slow). */
+export const LANGUAGES_TRUTH_ROUNDS = 3;
+
+/**
+ * Sections not selected in this run keep the figures of the results file this run replaces, with
+ * status "carried" and the date of the run that measured them (so a one-section run leaves the
+ * others' committed figures in place instead of blanking them).
+ */
+function carryOver(results: BenchResults, path: string): void {
+  let prev: BenchResults;
+  try {
+    prev = JSON.parse(readFileSync(path, 'utf8')) as BenchResults;
+  } catch {
+    return;
+  }
+  const sections = results.sections;
+  for (const [k, meta] of Object.entries(sections)) {
+    const old = prev.sections?.[k];
+    if (meta.status !== 'skipped' || !old || (old.status !== 'ok' && old.status !== 'carried')) continue;
+    sections[k] = { status: 'carried', seconds: old.seconds, from: old.from ?? prev.date };
+    const data = (prev as unknown as Record<string, unknown>)[k];
+    if (k in results && data && typeof data === 'object') (results as unknown as Record<string, unknown>)[k] = data;
+  }
 }
 
 /** Run the benchmarks and write results.json (+ the docs table). Returns the results object. */
@@ -305,6 +334,28 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
     );
   }
 
+  // ---- languages -------------------------------------------------------------------------------------
+  let languages: SectionOutcome<LanguagesBenchResult> | undefined;
+  if (want('languages')) {
+    languages = await runSection('languages', async () => {
+      const m = await importSection<LanguagesModule>('./languages.js');
+      const r = await m.benchLanguages({
+        workers: o.workers,
+        rounds: quick ? 1 : ROUNDS,
+        truthRounds: quick ? 1 : LANGUAGES_TRUTH_ROUNDS,
+        repeat: quick ? 1 : 2,
+        cCap: quick ? 4 : 20,
+        goFiles: quick ? 10 : 40,
+        seed: o.seed,
+      });
+      return requireNumbers(
+        r,
+        ['python.ratio', 'python.all.recordsPerSec', 'python.python.recordsPerSec'],
+        'bench/languages.ts',
+      );
+    });
+  }
+
   // ---- results -----------------------------------------------------------------------------------
   const ok = <T>(s: SectionOutcome<T> | undefined): T | undefined => (s?.status === 'ok' ? s.result : undefined);
   const sN = ok(structN);
@@ -314,6 +365,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
   const sc = ok(scoring);
   const pk = ok(packing);
   const mem = ok(memory);
+  const lg = ok(languages);
 
   const results: BenchResults = {
     date: new Date(started).toISOString(),
@@ -404,6 +456,19 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
       runs: mem?.runs ?? null,
       ...(memory && memory.status !== 'ok' ? { error: memory.error } : {}),
     },
+    languages: {
+      python_ratio: sig(lg?.python.ratio) ?? null,
+      python_target: 0.9,
+      records_per_s_all: sig(lg?.python.all.recordsPerSec) ?? null,
+      records_per_s_python_only: sig(lg?.python.python.recordsPerSec) ?? null,
+      truth_ratio: lg ? Object.fromEntries(lg.truth.map((t) => [t.lang, sig(t.ratio) ?? null])) : null,
+      truth_target: 1,
+      broken_ratio: lg ? Object.fromEntries(lg.broken.map((b) => [b.lang, sig(b.ratio) ?? null])) : null,
+      broken_target: 0.5,
+      registered: lg?.registered ?? null,
+      detail: lg ?? null,
+      ...(languages && languages.status !== 'ok' ? { error: languages.error } : {}),
+    },
     sections: {
       structure: sectionMeta(structN),
       workers: sectionMeta(struct1),
@@ -412,9 +477,11 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
       scoring: sectionMeta(scoring),
       packing: sectionMeta(packing),
       memory: sectionMeta(memory),
+      languages: sectionMeta(languages),
     },
     total_seconds: Math.round((Date.now() - started) / 100) / 10,
   };
+  carryOver(results, o.resultsPath);
 
   mkdirSync(dirname(o.resultsPath), { recursive: true });
   const tmp = `${o.resultsPath}.tmp-${process.pid}`;
@@ -457,6 +524,11 @@ export function summaryText(r: BenchResults): string {
     `memory.peak_rss_mb     ${Object.entries(mem)
       .map(([k, v]) => `${k}: ${v ?? 'n/a'}`)
       .join(', ')}  (growth ${g(r.memory, 'growth')}×)`,
+    `languages.python_ratio ${g(r.languages ?? {}, 'python_ratio')}×  (target ≥ 0.9; truth tools ÷ codeblock: ${
+      Object.entries((r.languages?.truth_ratio ?? {}) as Record<string, number | null>)
+        .map(([k, v]) => `${k} ${v ?? '–'}`)
+        .join(', ') || 'n/a'
+    })`,
     '',
   ].join('\n');
 }
@@ -503,6 +575,58 @@ function mib(v: unknown): string {
   return typeof v === 'number' && Number.isFinite(v) ? `${Math.round(v)} MiB` : 'n/a';
 }
 
+const LANG_NAMES: Record<string, string> = {
+  javascript: 'JavaScript',
+  typescript: 'TypeScript',
+  java: 'Java',
+  c: 'C',
+  cpp: 'C++',
+  go: 'Go',
+};
+
+/** The rows of the languages section (bench/languages.ts) in the results table. */
+function languagesRows(lg: Record<string, any> | undefined, N: string): string[] {
+  const d = lg?.detail as LanguagesBenchResult | null | undefined;
+  const L: string[] = [];
+  const py = d?.python;
+  L.push(
+    `| Python unchanged: structure with every registered language itemized, ${N} workers | ` +
+      `${x(lg?.python_ratio)} | \`languages: ['python']\`, same pool and records | ` +
+      `${int(py?.all.recordsPerSec)} vs ${int(py?.python.recordsPerSec)} records/s, ${f(py?.all.bytesPerMs)} vs ` +
+      `${f(py?.python.bytesPerMs)} bytes/ms (${int(py?.records)} Python-only records of ../shared/data: ` +
+      `${int(py?.fencedPython)} with python / py fences only, ${int(py?.unfenced)} without a fence; in-thread ` +
+      `split, python-only ÷ all seconds: fenced ${f(py?.split?.fenced.ratio)}×, unfenced ` +
+      `${f(py?.split?.unfenced.ratio)}×; itemized: ` +
+      `${py?.all.languages.join(', ') ?? 'n/a'}) | ≥ 0.9× | ${met(lg?.python_ratio, '>=', 0.9)} |`,
+  );
+  for (const t of d?.truth ?? []) {
+    const name = LANG_NAMES[t.lang] ?? t.lang;
+    if (t.status !== 'ok') {
+      L.push(
+        `| Structure vs truth tool, ${name} | skipped: ${t.skipped ?? 'n/a'} | — | ${int(t.blocks)} blocks ` +
+          `(${t.source}) | ≥ 1× | – |`,
+      );
+      continue;
+    }
+    L.push(
+      `| Structure vs truth tool, ${name} (codeblock in-thread, 1 thread) | ${x(t.ratio)} | ${t.truth?.tool}, ` +
+        `same blocks (one tool process per round, build excluded) | ${f(t.codeblock?.bytesPerMs)} vs ` +
+        `${f(t.truth?.bytesPerMs)} bytes/ms, ${f(t.codeblock?.seconds)} vs ${f(t.truth?.seconds)} s ` +
+        `(${int(t.blocks)} blocks, ${int(t.bytes)} bytes: ${t.source}; median of ${t.rounds} rounds) | ≥ 1× | ` +
+        `${met(t.ratio, '>=', 1)} |`,
+    );
+  }
+  for (const b of d?.broken ?? []) {
+    if (b.status !== 'ok') continue;
+    L.push(
+      `| Structure on broken input, ${LANG_NAMES[b.lang] ?? b.lang} | ${x(b.ratio)} | the same blocks as-is | ` +
+        `${f(b.broken?.bytesPerMs)} vs ${f(b.valid?.bytesPerMs)} bytes/ms (${int(b.blocks)} blocks, every 50th ` +
+        `code point deleted) | ≥ 0.5× | ${met(b.ratio, '>=', 0.5)} |`,
+    );
+  }
+  return L;
+}
+
 /** The generated results block (markdown). */
 export function resultsMarkdown(r: BenchResults, resultsLink: string): string {
   const m = r.machine;
@@ -543,7 +667,9 @@ export function resultsMarkdown(r: BenchResults, resultsLink: string): string {
       `Workers: ${N}. Raw figures: [${resultsLink}](${resultsLink}).`,
   );
   L.push('');
-  const stat = r.config.quick ? 'one round (quick)' : `median of ${ROUNDS} interleaved rounds per side`;
+  const stat = r.config.quick
+    ? 'one round (quick)'
+    : `median of ${ROUNDS} interleaved rounds per side, ${LANGUAGES_TRUTH_ROUNDS} for the truth-tool rows`;
   L.push(
     `Every ratio is computed from the same statistic as the absolute figures beside it (${stat}, both sides alike; ` +
       'the tokenize + mask + pack rows run on LM-scored analyses with select’s own encoding cache and cap).',
@@ -622,8 +748,21 @@ export function resultsMarkdown(r: BenchResults, resultsLink: string): string {
         `limit (1536 MiB) | ${mib(mem.scored.peak_rss_mb)}, ${f(mem.scored.records_per_s)} records/s | ≤ 1× | ` +
         `${met(typeof mem.scored.peak_rss_mb === 'number' ? mem.scored.peak_rss_mb / 1536 : null, '<=', 1)} |`,
     );
+  L.push(...languagesRows(r.languages as Record<string, any> | undefined, N));
   L.push('');
-  const failed = Object.entries(r.sections).filter(([, e]) => e.status !== 'ok');
+  const carried = Object.entries(r.sections).filter(([, e]) => e.status === 'carried');
+  if (carried.length) {
+    const byDate = new Map<string, string[]>();
+    for (const [k, e] of carried) byDate.set(e.from ?? '?', [...(byDate.get(e.from ?? '?') ?? []), `\`${k}\``]);
+    L.push(
+      `Not run this time, rows carried from an earlier run of the same harness (bench/results.json ` +
+        `\`sections.*.status = "carried"\`): ` +
+        [...byDate].map(([d, ks]) => `${ks.join(', ')} from ${d.slice(0, 16).replace('T', ' ')} UTC`).join('; ') +
+        '. Their machine load and versions are those of that run.',
+      '',
+    );
+  }
+  const failed = Object.entries(r.sections).filter(([, e]) => e.status !== 'ok' && e.status !== 'carried');
   if (failed.length) {
     L.push('Sections that did not produce figures in this run:', '');
     for (const [k, e] of failed)
@@ -749,7 +888,8 @@ many processes) |
 | \`CODEBLOCK_BENCH_SCORED_RECORDS\` | 1000 | pool of the scored memory run (0 skips it) |
 | \`CODEBLOCK_BENCH_HEAP_CAP\` | off | \`records:MiB\`: one extra memory run under \`node --max-old-space-size=MiB\` \
 (does the live data fit?) |
-| \`CODEBLOCK_BENCH_SECTIONS\` | all | subset of \`structure,workers,mask_pack,scoring,packing,memory\` |
+| \`CODEBLOCK_BENCH_SECTIONS\` | all | subset of \`structure,workers,mask_pack,scoring,packing,memory,languages\`; \
+the rows of the others are carried from the results file it replaces |
 | \`CODEBLOCK_BENCH_QUICK=1\` | off | smoke-run sizes (1–2 min); writes to a temp file and leaves this page alone |
 | \`CODEBLOCK_BENCH_RESULTS\` / \`CODEBLOCK_BENCH_DOCS\` | bench/results.json / docs/benchmarks.md | outputs \
 (\`CODEBLOCK_BENCH_DOCS=none\`: no docs) |
@@ -759,6 +899,8 @@ One figure at a time, with the project's own commands:
 \`\`\`sh
 CODEBLOCK_BENCH_SECTIONS=structure,workers npm run bench   # structure vs Python ast+beniget, 1 vs N workers
 CODEBLOCK_BENCH_SECTIONS=mask_pack npm run bench           # tokenize + mask + pack vs raw encodeBatch
+CODEBLOCK_BENCH_SECTIONS=languages npm run bench           # Python unchanged, tier-1 truth tools, broken input
+node dist/bench/languages.js 5 3                           # the same section alone, JSON on stdout (rounds)
 node dist/bench/scoring.js 256 1                           # scorer vs raw session.run (records, threads)
 node dist/bench/pack.js                                    # BFD on 1M lengths vs first-fit in order / TS BFD
 
@@ -795,6 +937,23 @@ into memory; then exactly the calls \`select\` makes
   a fresh child per pool, which reports its own VmHWM at exit; plus one scored run (\`--scorer lm\`,
   default model) on a smaller pool. \`CODEBLOCK_BENCH_HEAP_CAP\` adds a run under a small V8 heap to
   tell live data from garbage V8 has not collected yet.
+- **Languages** — \`bench/languages.ts\`, three kinds of rows. *Python unchanged*: the Python-only
+  records of ../shared/data (every fence tagged python / py, or no fence; repeated 2×) through the
+  structure stage on a pool of N workers (started per round, as above) with every registered
+  language itemized vs \`languages: ['python']\`; median of 5 interleaved rounds; bytes/ms = UTF-8
+  bytes of the responses; beside it, the same comparison in-thread for the fenced and the unfenced
+  records apart (an unfenced response is detected among every itemized language). *Truth tools*:
+  per tier-1 language (JavaScript / JSX, TypeScript / TSX, Java, C, C++, Go) the tagged fences of
+  ../shared/data (\`tools/truth/fences.mjs\`; C and C++: a
+  seeded sample of at most 20, clang taking seconds per block; Go, which has no fence there: 40
+  seeded files of /usr/lib/go/src from \`tools/truth/corpus.mjs\`), each as a one-fence response
+  through \`analyzeStructureBatch\` in the calling thread (one thread, batches of 64, repeated until
+  ≥ 0.5 s per round), vs one \`runTruth(lang, blocks)\` call of \`tools/truth/run.mjs\` on the same
+  blocks (its process start included; the javac / go helpers are built before timing, not timed;
+  c-truth runs two clangs at a time); median of 3 interleaved rounds; bytes/ms = UTF-8 bytes of the
+  block texts. A language not registered in the addon yet, or whose compiler is not installed,
+  gets a "skipped" row, never a number. *Broken input*: the same blocks with every 50th code point
+  deleted (seeded phase per block) vs as-is, in-thread, median of 5 interleaved rounds.
 `;
 
 const PAGE_INTRO = `# Benchmarks
