@@ -8,7 +8,9 @@
 // Iterative: one explicit stack, so nesting depth is bounded only by memory.
 #include <algorithm>
 #include <cstdint>
+#include <string>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "core/structure_internal.h"
 #include "core/tree_walk.h"
@@ -80,12 +82,23 @@ class LexicalDefUse {
   }
 
   int32_t name_id(std::string_view t) {
+    if (R_.t->fold_case_names) t = folded(t);
     auto it = names_.find(t);
     if (it != names_.end()) return it->second;
     int32_t id = static_cast<int32_t>(names_.size());
     names_.emplace(t, id);
     return id;
   }
+  // The ASCII lower-case form of t (LanguageTables::fold_case_names), kept alive in folded_.
+  std::string_view folded(std::string_view t) {
+    if (std::none_of(t.begin(), t.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; })) return t;
+    std::string low(t);
+    for (char& ch : low)
+      if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+    return *folded_.insert(std::move(low)).first;
+  }
+  // A declaration target the language binds (LanguageTables::binds_name).
+  bool binds(TSNode id) const { return !R_.t->binds_name || R_.t->binds_name(id, name_text(id)); }
   std::string_view name_text(TSNode n) const {
     uint32_t s = base_ + ts_node_start_byte(n), e = base_ + ts_node_end_byte(n);
     return text_.substr(s, e - s);
@@ -93,6 +106,7 @@ class LexicalDefUse {
   bool blank(std::string_view t) const { return R_.t->blank_name && t == R_.t->blank_name; }
 
   void define(TSNode id, int32_t scope, bool local = false) {
+    if (!binds(id)) return;
     define_text(name_text(id), ts_node_start_byte(id), scope, local && is_local_name(id));
   }
 
@@ -339,7 +353,8 @@ class LexicalDefUse {
 
   void declare(TSNode x, int32_t scope, bool reuse, DeclTarget mode) {
     if (R_.r(x) == DuRole::Identifier) {
-      if (local_target(mode)) bind_local(x, scope, mode);
+      if (!binds(x)) use(x);
+      else if (local_target(mode)) bind_local(x, scope, mode);
       else if (reuse) define_or_reuse(x, scope);
       else define(x, scope);
       return;
@@ -400,6 +415,7 @@ class LexicalDefUse {
   std::vector<Deferred> deferred_;
   std::vector<Task> st_;
   std::unordered_map<std::string_view, int32_t> names_;
+  std::unordered_set<std::string> folded_;  // lower-cased names (fold_case_names)
   int32_t cs_ = 0;
   uint32_t base_ = 0;
 };

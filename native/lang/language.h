@@ -191,6 +191,15 @@ struct LanguageTables {
   // Expression languages (Rust): a named child of a body that is not a statement is one simple item (a block's
   // tail expression), and so is the named child after a clause's header terminator (a match arm's value).
   bool expression_bodies = false;
+  // --- optional rules added for SQL and CSS (every default is off; other languages are unaffected) ---
+  // A token that ends a statement as the statement node's next sibling (SQL's `;`, a child of the program,
+  // not of the statement): a simple item runs through it.
+  const char* statement_terminator = nullptr;
+  // Names are compared case-insensitively (ASCII; SQL's unquoted identifiers).
+  bool fold_case_names = false;
+  // The declaration targets that bind (nullptr: every one); a refused target is a use instead. CSS: only
+  // custom properties (`--x: 1`) and @keyframes names bind, `color: red` declares nothing.
+  bool (*binds_name)(TSNode id, std::string_view name) = nullptr;
 };
 
 // Registered languages (immutable tables), in detection order. The test-only entries join them when
@@ -206,5 +215,7 @@ extern const LanguageTables kRustTables;
 extern const LanguageTables kPhpTables;
 extern const LanguageTables kRubyTables;
 extern const LanguageTables kBashTables;
+extern const LanguageTables kSqlTables;
+extern const LanguageTables kCssTables;
 
 }  // namespace codeblock
