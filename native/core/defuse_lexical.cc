@@ -8,7 +8,9 @@
 // Iterative: one explicit stack, so nesting depth is bounded only by memory.
 #include <algorithm>
 #include <cstdint>
+#include <string>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "core/structure_internal.h"
 #include "core/tree_walk.h"
@@ -85,6 +87,7 @@ class LexicalDefUse {
 
   // The id of a name; names in the function namespace get ids of their own.
   int32_t name_id(std::string_view t, bool fn = false) {
+    if (R_.t->fold_case_names) t = folded(t);
     auto it = names_.find(t);
     int32_t id;
     if (it != names_.end()) {
@@ -95,6 +98,16 @@ class LexicalDefUse {
     }
     return fn ? id | kFnName : id;
   }
+  // The ASCII lower-case form of t (LanguageTables::fold_case_names), kept alive in folded_.
+  std::string_view folded(std::string_view t) {
+    if (std::none_of(t.begin(), t.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; })) return t;
+    std::string low(t);
+    for (char& ch : low)
+      if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+    return *folded_.insert(std::move(low)).first;
+  }
+  // A declaration target the language binds (LanguageTables::binds_name).
+  bool binds(TSNode id) const { return !R_.t->binds_name || R_.t->binds_name(id, name_text(id)); }
   std::string_view name_text(TSNode n) const {
     uint32_t s = base_ + ts_node_start_byte(n), e = base_ + ts_node_end_byte(n);
     return text_.substr(s, e - s);
@@ -112,6 +125,7 @@ class LexicalDefUse {
   }
 
   void define(TSNode id, int32_t scope, bool local = false, bool fn = false) {
+    if (!binds(id)) return;
     define_text(name_text(id), ts_node_start_byte(id), scope, local && is_local_name(id), fn,
                 R_.flag(R_.is_type_name, id));
   }
@@ -384,7 +398,8 @@ class LexicalDefUse {
 
   void declare(TSNode x, int32_t scope, bool reuse, DeclTarget mode, bool fn = false) {
     if (R_.r(x) == DuRole::Identifier) {
-      if (local_target(mode)) bind_local(x, scope, mode);
+      if (!binds(x)) use(x);
+      else if (local_target(mode)) bind_local(x, scope, mode);
       else if (reuse) define_or_reuse(x, scope);
       else define(x, scope, false, fn);
       return;
@@ -468,6 +483,7 @@ class LexicalDefUse {
   std::vector<Deferred> deferred_;
   std::vector<Task> st_;
   std::unordered_map<std::string_view, int32_t> names_;
+  std::unordered_set<std::string> folded_;  // lower-cased names (fold_case_names)
   int32_t cs_ = 0;
   uint32_t base_ = 0;
 };
