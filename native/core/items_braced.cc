@@ -155,18 +155,6 @@ TSNode wrapped_statement(const Resolved& R, TSNode s) {
   return ts_node_eq(x, s) ? TSNode{} : x;
 }
 
-// End byte of a simple statement: through the statement terminator that follows it as its next sibling
-// (LanguageTables::statement_terminator, SQL's `;`), else the node's end.
-uint32_t simple_end(const Resolved& R, TSNode s) {
-  if (R.t->statement_terminator) {
-    TSNode n = ts_node_next_sibling(s);
-    if (!ts_node_is_null(n) && !ts_node_is_named(n) && !ts_node_is_missing(n) &&
-        std::strcmp(ts_node_type(n), R.t->statement_terminator) == 0)
-      return ts_node_end_byte(n);
-  }
-  return ts_node_end_byte(s);
-}
-
 }  // namespace
 
 void extract_items_braced(const Resolved& R, TSNode root, uint32_t base, int32_t seg, std::string_view text,
@@ -354,7 +342,7 @@ void extract_items_braced(const Resolved& R, TSNode root, uint32_t base, int32_t
     bodies.clear();
     if (opt.granularity == Granularity::Statement) lambda_bodies(s, bodies);
     if (bodies.empty()) {
-      add(ts_node_start_byte(s), simple_end(R, s), ItemKind::Simple, ts_node_type(s), s);
+      add(ts_node_start_byte(s), ts_node_end_byte(s), ItemKind::Simple, ts_node_type(s), s);
       return;
     }
     uint32_t from = ts_node_start_byte(s);

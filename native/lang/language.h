@@ -234,12 +234,7 @@ struct LanguageTables {
   // as types; a use found in neither scope chain of its own space falls back to the other (a class declares a
   // type name and is used as a value, an import declares a value name and is used as a type).
   const char* type_namespace = nullptr;
-  // --- optional rules added for SQL and CSS (every default is off; other languages are unaffected) ---
-  // A token that ends a statement as the statement node's next sibling (SQL's `;`, a child of the program,
-  // not of the statement): a simple item runs through it.
-  const char* statement_terminator = nullptr;
-  // Names are compared case-insensitively (ASCII; SQL's unquoted identifiers).
-  bool fold_case_names = false;
+  // --- optional rules added for CSS (every default is off; other languages are unaffected) ---
   // The declaration targets that bind (nullptr: every one); a refused target is a use instead. CSS: only
   // custom properties (`--x: 1`) and @keyframes names bind, `color: red` declares nothing.
   bool (*binds_name)(TSNode id, std::string_view name) = nullptr;
@@ -264,7 +259,6 @@ extern const LanguageTables kCTables;
 extern const LanguageTables kCppTables;
 extern const LanguageTables kTypeScriptTables;
 extern const LanguageTables kTsxTables;
-extern const LanguageTables kSqlTables;
 extern const LanguageTables kCssTables;
 
 }  // namespace codeblock

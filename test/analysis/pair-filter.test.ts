@@ -43,7 +43,7 @@ it('full mode keeps every readable pair; item modes reject exactly the no_code p
   const on = rejected(at('on-cb'))
     .filter((r) => r.reason === 'no_code')
     .map((r) => r.id);
-  assert.ok(on.length > 100, `expected many prose-only pairs, found ${on.length}`);
+  assert.ok(on.length > 40, `expected many no_code pairs (prose answers, unregistered code), found ${on.length}`);
   for (const mode of ['codeblock', 'items-no-dataflow', 'random-items']) {
     ok(['select', at('off'), '-o', at(`off-${mode}`), '--mode', mode, '--no-progress']);
     const off = rejected(at(`off-${mode}`))

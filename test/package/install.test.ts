@@ -39,7 +39,7 @@ const PREBUILT = 'prebuilds/linux-x64/codeblock.napi.glibc.node';
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 const COMPILERS = ['cc', 'c++', 'gcc', 'g++', 'clang', 'clang++', 'cmake', 'make', 'ninja'];
 /** The documented ceiling for the tarball (docs/install.md gives the measured size). */
-const MAX_TARBALL_BYTES = 6 * 1024 * 1024;
+const MAX_TARBALL_BYTES = 9 * 1024 * 1024; // twelve grammars in the prebuilt addon
 
 interface Run {
   status: number | null;
@@ -366,7 +366,7 @@ test('npm install codeblock in a consumer project: prebuilt without a compiler, 
     });
 
     const b = join(tmp, 'consumer-b');
-    await t.test('consumer B: CODEBLOCK_BUILD_FROM_SOURCE=1 compiles from the hoisted sources, same bytes', () => {
+    await t.test('consumer B: CODEBLOCK_BUILD_FROM_SOURCE=1 compiles from the installed sources, same bytes', (st) => {
       mkdirSync(b);
       writeFileSync(join(b, 'package.json'), JSON.stringify({ name: 'consumer-b', version: '1.0.0', private: true }));
       const bEnv = { ...env, CODEBLOCK_BUILD_FROM_SOURCE: '1', ONNXRUNTIME_NODE_INSTALL: 'skip' };
@@ -378,10 +378,14 @@ test('npm install codeblock in a consumer project: prebuilt without a compiler, 
       assert.match(out, /codeblock: compiling the addon from source \(CODEBLOCK_BUILD_FROM_SOURCE=1\)/);
       assert.match(out, /codeblock: built build\/Release\/codeblock\.node/);
       const pkgDir = join(b, 'node_modules', 'codeblock');
-      assert.ok(!existsSync(join(pkgDir, 'node_modules', 'tree-sitter')), 'tree-sitter is hoisted');
+      // npm nests codeblock's tree-sitter when the grammars' older peer ranges (^0.21, ^0.22) would conflict
+      // at the top level; the build resolves it the way Node does, wherever it is.
+      const nested = join(pkgDir, 'node_modules', 'tree-sitter');
+      const tsDir = existsSync(nested) ? nested : join(b, 'node_modules', 'tree-sitter');
+      st.diagnostic(`tree-sitter ${existsSync(nested) ? 'nested under codeblock' : 'hoisted'}`);
       const deps = readFileSync(join(pkgDir, 'build', 'native-deps.cmake'), 'utf8');
-      const hoisted = join(b, 'node_modules', 'tree-sitter', 'vendor', 'tree-sitter', 'lib', 'src', 'lib.c');
-      assert.ok(deps.includes(`"${hoisted}"`), deps);
+      const lib = join(tsDir, 'vendor', 'tree-sitter', 'lib', 'src', 'lib.c');
+      assert.ok(deps.includes(`"${lib}"`), deps);
       assert.ok(deps.includes(`"${join(b, 'node_modules', 'tree-sitter-python', 'src', 'parser.c')}"`));
 
       ok(sh('npx', ['codeblock', 'run', DATA, '-o', 'out'], b, env), 'npx codeblock run');

@@ -288,11 +288,11 @@ export function buildCorpus(dir: string): Corpus {
     rej('prose-1', 'no_code'),
   );
   add(
-    'non-Python fences only',
+    'fences of unregistered languages only',
     oci(
       'nonpy-1',
-      `In JavaScript:\n\n${FENCE}js\nconst x = [1, 2].map((v) => v * 2);\nconsole.log(x);\n${FENCE}\n\nAnd in ` +
-        `shell:\n\n${FENCE}bash\nfor f in *.txt; do wc -l "$f"; done\n${FENCE}\n`,
+      `In Swift:\n\n${FENCE}swift\nlet x = [1, 2].map { $0 * 2 }\nprint(x)\n${FENCE}\n\nAnd the page:\n\n` +
+        `${FENCE}html\n<ul><li>1</li></ul>\n${FENCE}\n`,
     ),
     rej('nonpy-1', 'no_code'),
   );

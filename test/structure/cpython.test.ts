@@ -100,9 +100,11 @@ test('items agree with CPython ast statement spans (recall and precision >= 99.9
         docSpans.add(`${ts}:${te}`);
       }
     });
-    // Precision over records whose every Python segment CPython parses (items carry no segment index).
+    // Precision over records whose every Python segment CPython parses, over the items of Python segments
+    // (other languages' items have their own truth, test/structure/lang-*.test.ts).
     if (!parsedAll) return;
     for (const it of res.items) {
+      if (res.segments[it.segment]?.lang !== 'python') continue;
       items++;
       const [s, e] = trimRange(cps, it.start, it.end);
       const ok = it.kind === 'simple' ? truthSpans.has(`${s}:${e}`) && !docSpans.has(`${s}:${e}`) : truthStarts.has(s);

@@ -21,6 +21,8 @@ function junk(n: number, seed: number): string {
   return s;
 }
 
+const elseIfChain = (n: number) => Array.from({ length: n }, (_, i) => `if (x == ${i}) return ${i};`).join(' else ');
+
 const CASES: Array<[string, string]> = [
   ['unterminated string (js)', fence('js', `const s = "abc${'x'.repeat(5000)}\nlet y = 1;`)],
   ['unterminated block comment (java)', fence('java', `class A { /* ${'never closed '.repeat(500)}`)],
@@ -39,13 +41,7 @@ const CASES: Array<[string, string]> = [
   ],
   ['binary junk (java)', fence('java', junk(20000, 7))],
   ['binary junk (cpp)', fence('cpp', junk(20000, 11))],
-  [
-    'deep else-if chain (java)',
-    fence(
-      'java',
-      `class A { int f(int x) { ${Array.from({ length: 3000 }, (_, i) => `if (x == ${i}) return ${i};`).join(' else ')} return -1; } }`,
-    ),
-  ],
+  ['deep else-if chain (java)', fence('java', `class A { int f(int x) { ${elseIfChain(3000)} return -1; } }`)],
   ['huge switch clause (c)', fence('c', `int f(int x) { switch (x) { case 1: ${'x++; '.repeat(20000)} } return x; }`)],
   ['ruby heredoc junk', fence('ruby', `x = <<~EOS\n${'#{'.repeat(2000)}`)],
   ['bash unterminated quote', fence('bash', `echo "${'$('.repeat(2000)}`)],
