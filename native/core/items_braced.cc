@@ -122,15 +122,6 @@ uint32_t braced_header_end(const Resolved& R, TSNode n, bool* bodiless = nullptr
   return have_term ? last_term : ts_node_end_byte(n);
 }
 
-// The last named child that is no comment (a wrapper without a field for what it wraps: C++ templates).
-TSNode last_named(const Resolved& R, TSNode n) {
-  for (uint32_t i = ts_node_named_child_count(n); i > 0; i--) {
-    TSNode c = ts_node_named_child(n, i - 1);
-    if (!(R.c(c) & kComment)) return c;
-  }
-  return TSNode{};
-}
-
 // The statement a wrapper wraps (export_statement's declaration, TypeScript `declare`'s first named child,
 // C++'s template_declaration's declaration, Rust's expression_statement's expression), through nested
 // wrappers; null when s wraps nothing.
