@@ -9,6 +9,7 @@
 #include "core/segment.h"
 #include "core/structure_internal.h"
 #include "core/utf.h"
+#include "lang/detect.h"
 #include "lang/language.h"
 
 namespace codeblock {
@@ -74,10 +75,13 @@ StructureResult analyze_structure(std::string_view text, const StructureOptions&
     TreePtr tree;
     // Candidates by lexical score, registry order breaking ties; the first clean parse the
     // language accepts wins (docs/languages.md, "Detection").
+    // A sentence line (prose) rules out every clean parse: skip the scored candidates' parses
+    // (Python's own pre-check already rejects prose).
     cands.clear();
+    bool prose_line = detect::has_prose_line(body);
     for (size_t li = 0; li < langs.size(); li++) {
       const LanguageTables* L = langs[li];
-      if (!allowed[li]) continue;
+      if (!allowed[li] || (prose_line && L->untagged_score)) continue;
       int score = L->untagged_score ? L->untagged_score(body) : (!L->maybe_untagged || L->maybe_untagged(body));
       if (score > 0) cands.emplace_back(-score, li);
     }

@@ -21,9 +21,13 @@ bool c_accept_untagged(TSNode root) {
 }
 
 int c_untagged_score(std::string_view t) {
-  int s = detect::signals(t, {"printf(", "malloc(", "free(", "sizeof(", "->", "NULL", "int main(", "char *",
-                              "return 0;", "scanf(", "fprintf(", "typedef struct"});
+  int s = detect::signals(
+      t, {"printf(",   "malloc(", "free(",     "sizeof(",        "->",      "NULL",     "int main(", "char *",
+          "return 0;", "scanf(",  "fprintf(",  "typedef struct", "struct ", "typedef ", "perror(",   "exit(",
+          "strlen(",   "strcpy(", "unsigned ", "size_t"});
   if (detect::line_starts(t, {"#include", "#define", "#ifndef", "#ifdef", "#pragma"})) s += 2;
+  // a function definition at the start of a line (`void f(...) {`, `int main() {`)
+  if (detect::line_starts(t, {"void ", "int ", "char ", "float ", "double ", "static ", "struct "})) s++;
   return s;
 }
 

@@ -13,26 +13,22 @@
 namespace codeblock {
 namespace {
 
+// A clean parse with real code at the top (top-level statements sit in global_statement nodes): a
+// declaration, a statement, a local function or method, a call or an assignment.
 bool csharp_accept_untagged(TSNode root) {
-  if (ts_node_has_error(root)) return false;
-  uint32_t n = ts_node_named_child_count(root);
-  for (uint32_t i = 0; i < n; i++) {
-    const char* t = ts_node_type(ts_node_named_child(root, i));
-    for (const char* d :
-         {"class_declaration", "struct_declaration", "interface_declaration", "enum_declaration", "record_declaration",
-          "using_directive", "namespace_declaration", "file_scoped_namespace_declaration"})
-      if (std::strcmp(t, d) == 0) return true;
-  }
-  return false;
+  return detect::clean_with_code(
+      root, "global_statement", "expression_statement",
+      {"invocation_expression", "assignment_expression", "postfix_unary_expression", "await_expression"});
 }
 
-// Signals Java, C++ and JavaScript code rarely has (Java shares `public class`, `static void`).
+// C# signals (detect.h), zero where Java's outnumber them or JavaScript's are there (`var x = ...;` and
+// `console.log(x);` parse as C# too); `=> ` and `var ` count only beside another signal.
 int csharp_untagged_score(std::string_view t) {
-  int s = detect::signals(t, {"Console.Write", "Console.Read", "static void Main(", "string[] args", "{ get;",
-                              " get; set; ", "using System", "namespace ", "async Task", "List<string>", ".Length",
-                              "foreach (var ", "var ", "public override ", "=> "});
-  if (detect::line_starts(t, {"using System", "namespace ", "[Serializable]", "[HttpGet", "[Test"})) s++;
-  return s >= 3 ? s : s > 0 ? 1 : 0;
+  if (detect::signals(t, {"console.", "===", "function", "const ", "let ", "document.", "require("}) > 0) return 0;
+  int s = detect::csharp_only_signals(t);
+  if (s == 0 || detect::java_only_signals(t) >= s) return 0;
+  s += detect::signals(t, {"var ", "=> ", "public static "});
+  return s >= 2 ? s + 1 : 1;
 }
 
 LanguageTables csharp_tables() {

@@ -39,5 +39,77 @@ inline bool clean_with_statement(TSNode root) {
   return !ts_node_has_error(root) && ts_node_named_child_count(root) > 0;
 }
 
+// A clean parse holding real code at the top (after unwrapping one `wrapper` node, e.g. C#'s
+// global_statement): a statement or declaration other than a comment or a bare expression
+// statement, or an expression statement whose expression is one of `exprs` (a call, an
+// assignment, ...) rather than a lone name or literal.
+inline bool clean_with_code(TSNode root, const char* wrapper, const char* expr_stmt,
+                            std::initializer_list<const char*> exprs) {
+  if (ts_node_has_error(root)) return false;
+  uint32_t n = ts_node_named_child_count(root);
+  for (uint32_t i = 0; i < n; i++) {
+    TSNode s = ts_node_named_child(root, i);
+    if (wrapper && std::strcmp(ts_node_type(s), wrapper) == 0 && ts_node_named_child_count(s) > 0)
+      s = ts_node_named_child(s, 0);
+    const char* t = ts_node_type(s);
+    if (std::strcmp(t, "comment") == 0 || std::strcmp(t, "empty_statement") == 0) continue;
+    if (std::strcmp(t, expr_stmt) != 0) return true;
+    if (ts_node_named_child_count(s) == 0) continue;
+    const char* e = ts_node_type(ts_node_named_child(s, 0));
+    for (const char* x : exprs)
+      if (std::strcmp(e, x) == 0) return true;
+  }
+  return false;
+}
+
+// Cheap prose check for an untagged block or a fence-less response (docs/languages.md, "Detection"): true
+// when some line reads as a sentence: it starts with a letter, has at least six blank-separated words,
+// ends with `.`, `:`, `!` or `?`, holds none of ;{}=<>$#"/(`* (code, comments, strings) and is mostly
+// letters and blanks. No scored language's clean parse
+// admits such a line outside a comment or string, so only the candidates that need no parse to reject
+// it are worth trying.
+inline bool has_prose_line(std::string_view text) {
+  size_t i = 0, n = text.size();
+  while (i < n) {
+    size_t e = text.find('\n', i);
+    if (e == std::string_view::npos) e = n;
+    std::string_view l = text.substr(i, e - i);
+    i = e + 1;
+    while (!l.empty() && (l.back() == ' ' || l.back() == '\t' || l.back() == '\r')) l.remove_suffix(1);
+    if (l.size() < 20 || !((l[0] >= 'A' && l[0] <= 'Z') || (l[0] >= 'a' && l[0] <= 'z'))) continue;
+    char last = l.back();
+    if (last != '.' && last != ':' && last != '!' && last != '?') continue;
+    int words = 1, letters = 0;
+    bool code = false;
+    for (size_t k = 0; k < l.size() && !code; k++) {
+      char c = l[k];
+      if (c == ' ' && k + 1 < l.size() && l[k + 1] != ' ') words++;
+      if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == ' ') letters++;
+      code = std::strchr(";{}=<>$#\"/(`*", c) != nullptr && c != 0;
+    }
+    if (!code && words >= 6 && letters * 10 >= static_cast<int>(l.size()) * 8) return true;
+  }
+  return false;
+}
+
+// Signals of Java that C# code rarely has, and of C# that Java code rarely has (both share `public class`,
+// `static void`, `int[]`); each language's score is zero where the other's signals outnumber its own.
+inline int java_only_signals(std::string_view t) {
+  int s = detect::signals(
+      t, {"System.out.", "System.err.",  "String[]",   "boolean ", "@Override", " extends ", " implements ",
+          " throws ",    "import java.", "ArrayList<", "HashMap<", "HashSet<",  ".length()", "new Scanner(",
+          "System.in",   "String ",      ".equals(",   "Integer",  ".size()",   ".length;",  ".length)"});
+  if (detect::line_starts(t, {"import java", "import javax", "package "})) s++;
+  return s;
+}
+
+inline int csharp_only_signals(std::string_view t) {
+  int s = detect::signals(t, {"Console.", "string ", "bool ", "using System", "namespace ", "{ get;", "get; set;",
+                              "foreach (", ".Length", "static void Main(", "string[]", "decimal ", "async Task",
+                              "public override ", "Array.", ".Count", "Dictionary<", "List<string>"});
+  if (detect::line_starts(t, {"using System", "namespace ", "[Serializable]", "[HttpGet", "[Test"})) s++;
+  return s;
+}
+
 }  // namespace detect
 }  // namespace codeblock

@@ -12,25 +12,19 @@
 namespace codeblock {
 namespace {
 
+// A clean parse with real code at the top: a declaration, a statement, a call or an assignment (statement
+// snippets and bare methods are common: `int[] a = {1, 2};`, `public static double f(int c) {...}`).
 bool java_accept_untagged(TSNode root) {
-  if (ts_node_has_error(root)) return false;
-  uint32_t n = ts_node_named_child_count(root);
-  for (uint32_t i = 0; i < n; i++) {
-    const char* t = ts_node_type(ts_node_named_child(root, i));
-    for (const char* d : {"class_declaration", "interface_declaration", "enum_declaration", "record_declaration",
-                          "annotation_type_declaration", "import_declaration", "package_declaration",
-                          "method_declaration", "module_declaration"})
-      if (std::strcmp(t, d) == 0) return true;
-  }
-  return false;
+  return detect::clean_with_code(root, nullptr, "expression_statement",
+                                 {"method_invocation", "assignment_expression", "update_expression"});
 }
 
-// Signals that C#, C++, JavaScript and Kotlin code rarely has (C# shares `public class`, `static void`).
 int java_untagged_score(std::string_view t) {
-  int s = detect::signals(t, {"System.out.print", "System.err.print", "public static void main(String", "@Override",
-                              "String[] args", " extends ", " implements ", " throws ", "import java.", "ArrayList<",
-                              "HashMap<", ".length()", "new Scanner(", "System.in"});
-  if (detect::line_starts(t, {"import java", "import javax", "package ", "public class ", "public interface "})) s++;
+  int s = detect::java_only_signals(t);
+  if (detect::csharp_only_signals(t) > s) return 0;
+  if (detect::line_starts(t, {"public class ", "public interface ", "public static ", "private static ", "public ",
+                              "private ", "protected "}))
+    s++;
   return s >= 2 ? s + 1 : s > 0 ? 1 : 0;
 }
 

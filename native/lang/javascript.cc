@@ -7,21 +7,19 @@
 
 namespace codeblock {
 
+// A clean parse with a declaration, import or control statement at the top, or an expression statement
+// that is a call, an assignment or an `await` (`app.listen(3000, () => {...});`, `console.log(f(1));`).
 bool js_accept_untagged(TSNode root) {
-  if (ts_node_has_error(root)) return false;
-  uint32_t n = ts_node_named_child_count(root);
-  for (uint32_t i = 0; i < n; i++) {
-    const char* t = ts_node_type(ts_node_named_child(root, i));
-    if (std::strcmp(t, "comment") != 0 && std::strcmp(t, "expression_statement") != 0 &&
-        std::strcmp(t, "empty_statement") != 0)
-      return true;  // a declaration, import, control statement, ...
-  }
-  return false;
+  return detect::clean_with_code(
+      root, nullptr, "expression_statement",
+      {"call_expression", "assignment_expression", "augmented_assignment_expression", "await_expression"});
 }
 
+// `console.log(` weighs two: Python (tried first on a tie) parses `console.log(x)` too.
 int js_untagged_score(std::string_view t) {
-  int s = detect::signals(t, {"console.", "=>", "===", "!==", "document.", "window.", "require(", "module.exports",
-                              "addEventListener", "function(", "function (", ".then(", "async ", "await "});
+  int s = detect::signals(
+      t, {"console.", "=>", "===", "!==", "document.", "window.", "require(", "module.exports", "addEventListener",
+          "function(", "function (", ".then(", "async ", "await ", "console.log(", "fetch(", "JSON."});
   if (detect::line_starts(t, {"const ", "let ", "var ", "function ", "import ", "export ", "class "})) s += 2;
   return s;
 }

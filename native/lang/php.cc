@@ -41,10 +41,30 @@ int php_untagged_score(std::string_view t) {
   for (size_t i = 0; i + 1 < t.size() && !dollar; i++)
     dollar = t[i] == '$' && (std::isalpha(static_cast<unsigned char>(t[i + 1])) || t[i + 1] == '_');
   if (!dollar) return 0;
-  int s = detect::signals(
-      t, {"$this->", "->", "echo ", "public function", "private function", "protected function", "array(", "foreach (",
-          "=> $", "$_POST", "$_GET", "$_SERVER", "namespace ", "::class", "new ", "?>", "function "});
-  return s >= 2 ? s : 0;
+  int s = detect::signals(t, {"$this->",
+                              "->",
+                              "echo ",
+                              "public function",
+                              "private function",
+                              "protected function",
+                              "array(",
+                              "foreach (",
+                              "=> $",
+                              "$_POST",
+                              "$_GET",
+                              "$_SERVER",
+                              "namespace ",
+                              "::class",
+                              "new ",
+                              "?>",
+                              "function ",
+                              "print_r(",
+                              "($",
+                              "var_dump(",
+                              "strlen($",
+                              "count($"});
+  if (detect::line_starts(t, {"$"})) s += 2;  // `$name = ...;`: a PHP statement, rare elsewhere
+  return s >= 2 ? s + 1 : 0;
 }
 
 LanguageTables php_tables() {
