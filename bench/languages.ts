@@ -4,7 +4,8 @@
  *
  * 1. Python unchanged: structure throughput (records/s, a piscina pool of N workers started per round,
  *    as in bench/structure.ts) on the Python-only records of ../shared/data (every fence tagged python / py,
- *    or no fence at all), with every registered language itemized vs `languages: ['python']`.
+ *    or no fence and Python code to the Python-only analysis), with every registered language itemized vs
+ *    `languages: ['python']`.
  *    Ratio = all ÷ python-only records/s (target ≥ 0.9: detecting more languages costs Python pools ≤ 10 %).
  * 2. Against the tier-1 truth tools (tools/truth/run.mjs `runTruth`): per tier-1 language, the tagged
  *    fences of ../shared/data (tools/truth/fences.mjs; C / C++ capped to a seeded sample, clang being slow),
@@ -182,7 +183,10 @@ function record(response: string, i: number): CodeRecord {
   };
 }
 
-/** Python-only responses: every fence tagged python / py, or no fence at all. */
+/**
+ * Python-only responses: every fence tagged python / py, or no fence at all and Python code by the Python-only
+ * analysis (a bare Python response). Fence-less prose, bare SQL or HTML answers are not Python data.
+ */
 function pythonOnly(
   dir: string,
   t: TruthModules,
@@ -202,6 +206,7 @@ function pythonOnly(
       if (md === undefined) continue;
       const blocks = md.includes('```') || md.includes('~~~') ? t.fencedBlocks(md) : [];
       if (blocks.length === 0) {
+        if (!analyzeStructureBatch([md], { languages: ['python'], parseTimeoutMs: 0 })[0]!.ok) continue;
         unfenced++;
         bare.push(md);
       } else if (blocks.every((b) => b.tag === 'python' || b.tag === 'py')) {

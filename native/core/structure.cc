@@ -73,35 +73,47 @@ StructureResult analyze_structure(std::string_view text, const StructureOptions&
     if (blank) continue;
     const LanguageTables* found = nullptr;
     TreePtr tree;
-    // Candidates by lexical score, registry order breaking ties; the first clean parse the
-    // language accepts wins (docs/languages.md, "Detection").
-    // A sentence line (prose) rules out every clean parse: skip the scored candidates' parses
-    // (Python's own pre-check already rejects prose).
-    cands.clear();
-    bool prose_line = detect::has_prose_line(body);
-    for (size_t li = 0; li < langs.size(); li++) {
-      const LanguageTables* L = langs[li];
-      if (!allowed[li] || (prose_line && L->untagged_score)) continue;
-      int score = L->untagged_score ? L->untagged_score(body) : (!L->maybe_untagged || L->maybe_untagged(body));
-      if (score > 0) cands.emplace_back(-score, li);
-    }
-    std::stable_sort(cands.begin(), cands.end());
-    for (const auto& c : cands) {
-      const LanguageTables* L = langs[c.second];
+    // First the languages with a yes/no pre-check (`maybe_untagged`, no score: Python), in registry
+    // order: a clean parse they accept decides at once, so Python code is Python exactly as before
+    // other languages were registered. Then the scored candidates, by lexical score, registry order
+    // breaking ties; the first clean parse the language accepts wins (docs/languages.md). A sentence
+    // line (prose) rules out every clean parse: the scored candidates are not parsed then.
+    bool timed_out = false;
+    auto try_language = [&](const LanguageTables* L) {
       budget.abort_on_error = true;
       budget.aborted_on_error = false;
       TreePtr t = parse(resolved(L), body, budget);
       budget.abort_on_error = false;
       if (!t) {
-        if (budget.aborted_on_error && !budget.hit) continue;  // not clean code of this language
-        res.status = RecordStatus::ParseTimeout;
-        return res;
+        if (!(budget.aborted_on_error && !budget.hit)) timed_out = true;
+        return false;  // not clean code of this language (or out of budget)
       }
-      if (L->accept_untagged(ts_tree_root_node(t.get()))) {
-        found = L;
-        tree = std::move(t);
-        break;
+      if (!L->accept_untagged(ts_tree_root_node(t.get()))) return false;
+      found = L;
+      tree = std::move(t);
+      return true;
+    };
+    for (size_t li = 0; li < langs.size() && !found && !timed_out; li++) {
+      const LanguageTables* L = langs[li];
+      if (!allowed[li] || L->untagged_score) continue;
+      if (!L->maybe_untagged || L->maybe_untagged(body)) try_language(L);
+    }
+    if (!found && !timed_out) {
+      cands.clear();
+      bool prose_line = detect::has_prose_line(body);
+      for (size_t li = 0; li < langs.size() && !prose_line; li++) {
+        const LanguageTables* L = langs[li];
+        if (!allowed[li] || !L->untagged_score) continue;
+        int score = L->untagged_score(body);
+        if (score > 0) cands.emplace_back(-score, li);
       }
+      std::stable_sort(cands.begin(), cands.end());
+      for (const auto& c : cands)
+        if (try_language(langs[c.second]) || timed_out) break;
+    }
+    if (timed_out) {
+      res.status = RecordStatus::ParseTimeout;
+      return res;
     }
     if (found) segs.push_back(Seg{rs.start, rs.end, found->name, found, std::move(tree)});
     else if (rs.fenced) segs.push_back(Seg{rs.start, rs.end, "unknown", nullptr, nullptr});
