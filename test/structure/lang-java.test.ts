@@ -238,7 +238,7 @@ test('java: fence aliases and untagged detection', () => {
   assert.deepEqual(untagged('def f(x):\n    return x + 1\n\nprint(f(2))'), ['python']);
 });
 
-// ---- shared data: the fenced Java blocks of /work/shared/data-style records ----
+// ---- shared data: the fenced Java blocks of ../shared/data ----
 
 const TOOLS = join(PACKAGE_ROOT, 'tools', 'truth');
 // biome-ignore lint/suspicious/noExplicitAny: the truth tools are plain JavaScript modules
