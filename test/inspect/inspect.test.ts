@@ -176,6 +176,13 @@ test('terminal view: «supervised» text equals the supervised tokens; colours f
   assert.equal(s.state, 'selected');
   const plain = renderSample(s, runs[0]!, c.summaries[0], { color: false });
   assert.ok(!plain.includes('\x1b'), 'no escape codes without colour');
+  // each code segment with its language and the items it holds
+  assert.ok(s.segments.length > 0);
+  s.segments.forEach((g, i) => {
+    const inSeg = s.items.filter((it) => g.start <= it.start && it.start < g.end);
+    const items = inSeg.length ? `items ${inSeg[0]!.index}–${inSeg[inSeg.length - 1]!.index}` : 'no items';
+    assert.ok(plain.includes(`#${i} ${g.lang} (${items})`), `segment ${i}: ${g.lang} (${items})`);
+  });
   // the response part of the view: strip the gutter and collect «…» runs
   const body = plain
     .split('\n')
