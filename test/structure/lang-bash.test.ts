@@ -5,9 +5,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { analyzeStructureBatch } from '../../src/index.js';
-import { SHARED_DATA } from '../helpers/cli.js';
+import { coverageLine, SHARED_DATA_DIR, sharedCoverage } from './lang.helpers.js';
 
 const SNIPPET = 'echo 1';
 const LANG = 'bash';
@@ -137,45 +137,11 @@ test('Bash untagged detection: strong signals only', () => {
   }
 });
 
-const DATA = SHARED_DATA;
-const ALIASES = new Set(['bash', 'sh', 'shell', 'zsh', 'ksh', 'shell-script', 'shellscript']);
-test('Bash over the shared data: fenced bash blocks itemized (figure printed)', { skip: !existsSync(DATA) }, () => {
-  let records = 0;
-  let withItems = 0;
-  let items = 0;
-  let flagged = 0;
-  let fenced = 0;
-  let covered = 0;
-  for (const f of readdirSync(DATA).filter((n) => n.endsWith('.jsonl'))) {
-    for (const line of readFileSync(`${DATA}/${f}`, 'utf8').split('\n')) {
-      if (!line) continue;
-      const rec = JSON.parse(line) as { response?: string; output?: string };
-      const text = rec.response ?? rec.output;
-      if (typeof text !== 'string') continue;
-      const tags = [...text.matchAll(/```([A-Za-z0-9+#-]*)\n/g)].map((m) => m[1]!.toLowerCase());
-      if (!tags.some((t) => ALIASES.has(t))) continue;
-      records++;
-      const r = analyze(text);
-      let any = false;
-      r.segments.forEach((s, si) => {
-        if (s.lang !== LANG) return;
-        const its = r.items.filter((it) => it.segment === si);
-        fenced += s.end - s.start;
-        if (its.length > 0) {
-          covered += s.end - s.start;
-          any = true;
-        }
-        items += its.length;
-        flagged += its.filter((it) => it.flags.length > 0).length;
-      });
-      if (any) withItems++;
-    }
-  }
-  const share = fenced ? covered / fenced : 1;
-  console.log(
-    `bash shared data: ${records} records, ${withItems} with items, ${items} items, ${flagged} flagged, ` +
-      `${(100 * share).toFixed(1)}% of fenced chars in itemized segments`,
-  );
-  assert.ok(records > 0);
-  assert.ok(share >= 0.95, `share ${share}`);
+test('Bash over the shared data: fenced bash blocks itemized (figure printed)', {
+  skip: !existsSync(SHARED_DATA_DIR),
+}, () => {
+  const c = sharedCoverage([LANG]);
+  console.log(coverageLine('bash shared data', c));
+  assert.ok(c.records > 0);
+  assert.ok(c.share >= 0.95, `share ${c.share}`);
 });

@@ -5,9 +5,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { analyzeStructureBatch } from '../../src/index.js';
-import { SHARED_DATA } from '../helpers/cli.js';
+import { coverageLine, SHARED_DATA_DIR, sharedCoverage } from './lang.helpers.js';
 
 const LANG = 'css';
 
@@ -41,51 +41,6 @@ function detected(code: string): string {
 
 // Fenced blocks of the shared data tagged with one of the aliases: records, records with items, items, flagged
 // items, and the share of fenced code points in segments with items.
-function sharedFigure(aliases: Set<string>) {
-  let records = 0;
-  let withItems = 0;
-  let items = 0;
-  let flagged = 0;
-  let fenced = 0;
-  let covered = 0;
-  let noCode = 0;
-  for (const f of readdirSync(SHARED_DATA).filter((n) => n.endsWith('.jsonl'))) {
-    for (const line of readFileSync(`${SHARED_DATA}/${f}`, 'utf8').split('\n')) {
-      if (!line) continue;
-      const rec = JSON.parse(line) as { response?: string; output?: string };
-      const text = rec.response ?? rec.output;
-      if (typeof text !== 'string') continue;
-      const tags = [...text.matchAll(/```([A-Za-z0-9+#-]*)\n/g)].map((m) => m[1]!.toLowerCase());
-      if (!tags.some((t) => aliases.has(t))) continue;
-      records++;
-      const out = analyzeStructureBatch([text], { parseTimeoutMs: 0 })[0]!;
-      if (!out.ok) {
-        // no_code: every item of the record is flagged (a dialect the grammar does not parse); its fenced blocks
-        // of this language count as not itemized
-        noCode++;
-        for (const m of text.matchAll(/```([A-Za-z0-9+#-]*)\n([\s\S]*?)```/g))
-          if (aliases.has(m[1]!.toLowerCase())) fenced += [...m[2]!].length;
-        continue;
-      }
-      const r = out.result;
-      let any = false;
-      r.segments.forEach((s, si) => {
-        if (s.lang !== LANG) return;
-        const its = r.items.filter((it) => it.segment === si);
-        fenced += s.end - s.start;
-        if (its.length > 0) {
-          covered += s.end - s.start;
-          any = true;
-        }
-        items += its.length;
-        flagged += its.filter((it) => it.flags.length > 0).length;
-      });
-      if (any) withItems++;
-    }
-  }
-  return { records, withItems, items, flagged, noCode, share: fenced ? covered / fenced : 1 };
-}
-
 // items: @import simple, rule set headers through `{` (a selector list, nested in @media / @supports), each
 // declaration, @media / @keyframes / @supports headers, keyframe selectors (from, 50%). Def-use: custom properties
 // (--main, --pad: var() uses, also inside calc()), a @keyframes name used by `animation` before it is defined (the
@@ -179,14 +134,10 @@ test('CSS untagged detection: a rule line and a declaration line, clean parse', 
 });
 
 test('CSS over the shared data: fenced css blocks itemized (figure printed)', {
-  skip: !existsSync(SHARED_DATA),
+  skip: !existsSync(SHARED_DATA_DIR),
 }, () => {
-  const f = sharedFigure(new Set(['css']));
-  console.log(
-    `css shared data: ${f.records} records, ${f.withItems} with items, ${f.items} items, ` +
-      `${f.flagged} flagged, ${f.noCode} no_code, ` +
-      `${(100 * f.share).toFixed(1)}% of fenced chars in itemized segments`,
-  );
-  assert.ok(f.records > 0);
-  assert.ok(f.share >= 0.95, `share ${f.share}`);
+  const c = sharedCoverage([LANG]);
+  console.log(coverageLine('css shared data', c));
+  assert.ok(c.records > 0);
+  assert.ok(c.share >= 0.95, `share ${c.share}`);
 });
