@@ -116,7 +116,7 @@ const ws = (c: string | undefined) => c === ' ' || c === '\t' || c === '\n' || c
  * (an `if` not starting with `if`, spans under 3 characters) are left out and counted; trailing comments
  * after a brace-less header's `)` are cut; a nested `if` that is an `else if` clause counts once (as the
  * clause); a declaration nested in another (`typedef struct s T;`) counts once; a declaration holding a
- * struct/enum body (`typedef struct {`) is one header through the `{`, as in the items.
+ * struct/enum body (`typedef struct {`, a field `struct {...} f;`) is one header through the `{`, as in the items.
  */
 export async function compare(lang: 'c' | 'cpp', recs: Rec[]): Promise<Figures> {
   const t0 = Date.now();
@@ -186,19 +186,25 @@ export async function compare(lang: 'c' | 'cpp', recs: Rec[]): Promise<Figures> 
       .map(([b, e, kind]): Span => [b, e, kind]);
     const s0 = art(T0.simple);
     const simple0 = s0.filter(([b, e]) => !s0.some(([b2, e2]) => b2 <= b && e <= e2 && (b2 < b || e < e2)));
-    const simple: Span[] = [];
-    for (const [b, e, kind] of simple0) {
-      const c = comp.find(([cb, ce, ck]) => cb >= b && ce <= e && /Record|Enum/.test(ck));
-      if (c) c[0] = b;
-      else simple.push([b, e, kind]);
-    }
+    // a declaration or field holding a struct/enum body counts as the header through its `{`
+    const withBody = (l: Span[]) => {
+      const out: Span[] = [];
+      for (const [b, e, kind] of l) {
+        const c = comp.find(([cb, ce, ck]) => cb >= b && ce <= e && /Record|Enum/.test(ck));
+        if (c) c[0] = b;
+        else out.push([b, e, kind]);
+      }
+      return out;
+    };
+    const simple = withBody(simple0);
+    const fields = withBody(art(T0.fields));
     const key = new Set(its.map((x) => `${x.b}:${x.e}`));
     const tk = new Set<string>();
     for (const [b, e0] of [
       ...simple,
       ...comp.map(([b, e, kind]): Span => [b, trimEnd(b, e), kind]),
       ...clauses,
-      ...art(T0.fields),
+      ...fields,
     ]) {
       const e = e0;
       f.statements++;

@@ -148,12 +148,11 @@ test('C agrees with clang: statement spans and def-use edges (shared data + corp
   const f = await compare('c', recs);
   console.log(`C truth: ${JSON.stringify(f)}`);
   assert.ok(f.records - f.skipped >= 20, 'enough blocks compile');
-  // Measured levels (docs/languages/c.md); the 99% statement target is not reached: K&R definitions and
-  // macro invocations without `;` (zlib's OF((...)), OpenSSL's DECLARE_*) are misparsed by tree-sitter-c.
-  assert.ok(f.stmtRecall >= 0.93, `statement recall ${f.stmtRecall}`);
-  assert.ok(f.itemPrecision >= 0.8, `item precision ${f.itemPrecision}`);
-  assert.ok(f.edgeRecall >= 0.95, `def-use recall ${f.edgeRecall}`);
-  assert.ok(f.edgePrecision >= 0.8, `def-use precision ${f.edgePrecision}`);
+  // Measured levels (docs/languages/c.md): statements 99.5%, items 95.0%, def-use 100% / 100% on this sample
+  assert.ok(f.stmtRecall >= 0.99, `statement recall ${f.stmtRecall}`);
+  assert.ok(f.itemPrecision >= 0.93, `item precision ${f.itemPrecision}`);
+  assert.ok(f.edgeRecall >= 0.99, `def-use recall ${f.edgeRecall}`);
+  assert.ok(f.edgePrecision >= 0.97, `def-use precision ${f.edgePrecision}`);
 });
 
 test('C coverage of the shared data', async () => {

@@ -273,7 +273,12 @@ function analyzeDump(chunks, main, src) {
         if (e !== undefined) simple.push([b, withSemi(e), k]);
       }
     } else if (k === 'RecordDecl' || k === 'CXXRecordDecl' || k === 'EnumDecl' || k === 'NamespaceDecl') {
-      const defined = k === 'NamespaceDecl' || n.completeDefinition;
+      // clang's JSON marks complete records (completeDefinition) but not complete enums: an enum with
+      // enumerators is a definition
+      const defined =
+        k === 'NamespaceDecl' ||
+        n.completeDefinition ||
+        (k === 'EnumDecl' && (n.inner ?? []).some((c) => c.kind === 'EnumConstantDecl'));
       const from = n._loc?.main ? n._loc.off : b;
       const brace = find(from, '{');
       if (defined && brace !== undefined && brace < (endOf(n) ?? buf.length)) compound.push([b, brace + 1, k]);

@@ -4,7 +4,7 @@
  *   javascript / typescript: .js/.mjs/.cjs/.ts/.d.ts files of node_modules (minified files excluded);
  *   java: java.base/ entries of the JDK's lib/src.zip (read with node zlib);
  *   go: /usr/lib/go/src (no _test.go, no testdata);
- *   c: .c files (tree-sitter's vendored lib, /usr/share/doc examples, Go's runtime/cgo) and /usr/include/*.h;
+ *   c: .c files (tree-sitter's vendored lib, the grammars' scanners, Go's runtime/cgo) and libc's headers;
  *   cpp: libstdc++'s top-level headers (/usr/include/c++/N/<name>, no extension).
  * CLI: node tools/truth/corpus.mjs <lang> [n] [seed]  → JSON lines on stdout.
  */
@@ -141,19 +141,41 @@ export function sampleGo(n = 500, seed = 1, root = GO_SRC) {
   return records(paths, 'go', n, seed, () => 'go', root);
 }
 
-/** C sources and C headers (a header that looks like C++ is left out). */
+/**
+ * Files of an installed Debian package (its dpkg file list), `[]` where the package is absent. The C corpus
+ * reads only packages every build machine has (libc6-dev, linux-libc-dev: build-essential), so the sample is
+ * the same on every machine with the same Debian release, whatever else is installed.
+ */
+function packageFiles(pkg, keep) {
+  const list = [`/var/lib/dpkg/info/${pkg}:amd64.list`, `/var/lib/dpkg/info/${pkg}.list`].find((f) => existsSync(f));
+  if (!list) return [];
+  return readFileSync(list, 'utf8')
+    .split('\n')
+    .filter((p) => keep(p) && existsSync(p) && statSync(p).isFile())
+    .filter((p) => statSync(p).size >= MIN && statSync(p).size <= MAX);
+}
+
+/**
+ * C sources and C headers, from pinned inputs only: the sources of tree-sitter's vendored lib and of the
+ * grammars' external scanners (package-lock.json), Go's runtime/cgo (golang-go), and the headers of libc6-dev
+ * and linux-libc-dev. (A header that looks like C++ is left out.)
+ */
 export function sampleC(n = 200, seed = 1) {
+  const nm = join(ROOT, 'node_modules');
+  const scanners = existsSync(nm)
+    ? readdirSync(nm)
+        .filter((d) => d.startsWith('tree-sitter-'))
+        .map((d) => join(nm, d, 'src'))
+    : [];
   const dirs = [
-    join(ROOT, 'node_modules', 'tree-sitter', 'vendor', 'tree-sitter', 'lib', 'src'),
-    '/usr/share/doc',
+    join(nm, 'tree-sitter', 'vendor', 'tree-sitter', 'lib', 'src'),
+    ...scanners,
     join(GO_SRC, 'runtime', 'cgo'),
   ];
-  const c = dirs.flatMap((d) => walk(d, (name) => name.endsWith('.c')));
-  const h = walk(
-    '/usr/include',
-    (name) => name.endsWith('.h'),
-    (name, p) => p.startsWith('/usr/include/c++') || /boost|qt|c\+\+/i.test(name),
-  ).filter((p) => !/\b(namespace|template\s*<|class\s+\w+\s*[:{])/.test(readFileSync(p, 'utf8')));
+  const c = dirs.flatMap((d) => walk(d, (name) => name.endsWith('.c') && name !== 'parser.c'));
+  const h = ['libc6-dev', 'linux-libc-dev']
+    .flatMap((pkg) => packageFiles(pkg, (p) => p.startsWith('/usr/include/') && p.endsWith('.h')))
+    .filter((p) => !/\b(namespace|template\s*<|class\s+\w+\s*[:{])/.test(readFileSync(p, 'utf8')));
   // half sources (as many as there are), the rest headers
   const src = records(c, 'c', Math.min(c.length, Math.ceil(n / 2)), seed);
   return [...src, ...records(h, 'c', n - src.length, seed)];
