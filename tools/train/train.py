@@ -56,10 +56,14 @@ def batch():
 
 
 @torch.no_grad()
-def evaluate():
+def evaluate(windows=None):
+    """Mean CE (nats/token) of the validation split: all of it, or `windows` evenly spaced L-token windows."""
     model.eval()
     tot, n = 0.0, 0
-    for s in range(0, len(val) - 1, L):
+    starts = range(0, len(val) - 1, L)
+    if windows:
+        starts = np.linspace(0, len(val) - L - 2, windows).astype(np.int64)
+    for s in starts:
         chunk = torch.from_numpy(val[s:s + L + 1])[None]
         if chunk.shape[1] < 2:
             break
@@ -72,6 +76,9 @@ def evaluate():
 
 
 step = 0
+if resume and not os.path.exists(os.path.join(work, "ckpt.pt")):
+    print("no checkpoint yet: starting at step 0", flush=True)
+    resume = False
 if resume:
     ck = torch.load(os.path.join(work, "ckpt.pt"), map_location="cpu")
     model.load_state_dict(ck["model"])
@@ -100,11 +107,14 @@ while keep_going():
     torch.nn.utils.clip_grad_norm_(model.parameters(), tc["grad_clip"])
     opt.step()
     step += 1
-    if step % 50 == 0:
+    if step % 10 == 0 or step % tc["ckpt_every"] == 0:
         rec = {"step": step, "loss": round(loss.item(), 4), "lr": lr_at(step), "t": round(time.time() - t0, 1)}
-        if step % 500 == 0:
-            rec["val_ce"] = round(evaluate(), 4)
-            torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step}, os.path.join(work, "ckpt.pt"))
+        if step % tc["eval_every"] == 0:
+            rec["val_ce"] = round(evaluate(tc["eval_windows"]), 4)
+        if step % tc["ckpt_every"] == 0:
+            tmp = os.path.join(work, "ckpt.pt.tmp")
+            torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "step": step}, tmp)
+            os.replace(tmp, os.path.join(work, "ckpt.pt"))
         print(json.dumps(rec), flush=True)
         log.write(json.dumps(rec) + "\n"); log.flush()
 

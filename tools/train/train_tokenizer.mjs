@@ -5,11 +5,10 @@
 // (count desc, left id asc, right id asc). Writes <out>/tokenizer.json and tools/train/filelist.txt.
 // Usage: node tools/train/train_tokenizer.mjs [outDir=models/default]
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
-import { createHash } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
-import { listCorpus } from './corpus.mjs';
+import { listCorpus, readEntry } from './corpus.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '..', '..');
@@ -19,23 +18,19 @@ const cfg = JSON.parse(readFileSync(join(here, 'config.json'), 'utf8'));
 const outDir = resolve(process.argv[2] ?? join(repo, 'models', 'default'));
 mkdirSync(outDir, { recursive: true });
 
-const files = listCorpus(cfg);
-const every = cfg.corpus.heldout_every;
-const lines = files.map((f, i) => {
-  const h = createHash('sha256')
-    .update(readFileSync(join(cfg.corpus.root, f)))
-    .digest('hex')
-    .slice(0, 16);
-  return `${(i % every) === every - 1 ? 'val' : 'train'}\t${h}\t${f}`;
-});
-writeFileSync(join(here, 'filelist.txt'), `${lines.join('\n')}\n`);
-const trainFiles = files.filter((_, i) => i % every !== every - 1);
-console.error(`corpus: ${files.length} files, ${trainFiles.length} for training`);
+process.chdir(repo); // relative source roots (node_modules) are the repo's
+const entries = listCorpus(cfg);
+writeFileSync(
+  join(here, 'filelist.txt'),
+  `${entries.map((e) => `${e.split}\t${e.sha}\t${e.source}\t${e.path}`).join('\n')}\n`,
+);
+const trainFiles = entries.filter((e) => e.split === 'train');
+console.error(`corpus: ${entries.length} files, ${trainFiles.length} for training`);
 
 const pre = tk.byteLevelPreTokenizer(false, true);
 const wordCounts = new Map();
 for (const f of trainFiles) {
-  const text = readFileSync(join(cfg.corpus.root, f), 'utf8');
+  const text = readEntry(f.path);
   for (const [piece] of pre.preTokenizeString(text)) wordCounts.set(piece, (wordCounts.get(piece) ?? 0) + 1);
 }
 console.error(`unique pre-tokens: ${wordCounts.size}`);
@@ -76,8 +71,43 @@ for (const [w, count] of [...wordCounts.entries()].sort((a, b) => (a[0] < b[0] ?
 const K = 1 << 13;
 const pairCount = new Map();
 const pairWhere = new Map();
+// Max-heap of [count, key] with lazy deletion (an entry is live while it equals pairCount's value); the
+// order (count desc, key asc) is the deterministic merge order.
+const heap = [];
+const before = (x, y) => x[0] > y[0] || (x[0] === y[0] && x[1] < y[1]);
+function heapPush(e) {
+  heap.push(e);
+  let i = heap.length - 1;
+  while (i > 0) {
+    const p = (i - 1) >> 1;
+    if (!before(heap[i], heap[p])) break;
+    [heap[i], heap[p]] = [heap[p], heap[i]];
+    i = p;
+  }
+}
+function heapPop() {
+  const top = heap[0];
+  const last = heap.pop();
+  if (heap.length) {
+    heap[0] = last;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < heap.length && before(heap[l], heap[m])) m = l;
+      if (r < heap.length && before(heap[r], heap[m])) m = r;
+      if (m === i) break;
+      [heap[i], heap[m]] = [heap[m], heap[i]];
+      i = m;
+    }
+  }
+  return top;
+}
+const touched = new Set();
 const addPair = (key, wi, c) => {
   pairCount.set(key, (pairCount.get(key) ?? 0) + c);
+  touched.add(key);
   let s = pairWhere.get(key);
   if (!s) {
     s = new Set();
@@ -85,20 +115,31 @@ const addPair = (key, wi, c) => {
   }
   s.add(wi);
 };
+const flushTouched = () => {
+  for (const k of touched) {
+    const c = pairCount.get(k);
+    if (c > 0) heapPush([c, k]);
+  }
+  touched.clear();
+};
 words.forEach((w, wi) => {
   for (let i = 0; i + 1 < w.syms.length; i++) addPair(w.syms[i] * K + w.syms[i + 1], wi, w.count);
 });
+flushTouched();
 
 const nMerges = cfg.tokenizer.vocab_size - 256 - cfg.tokenizer.special_tokens.length;
 const merges = [];
 for (let m = 0; m < nMerges; m++) {
-  let best = -1,
-    bestC = 0;
-  for (const [key, c] of pairCount)
-    if (c > bestC || (c === bestC && key < best)) {
-      best = key;
+  let best = -1;
+  let bestC = 0;
+  while (heap.length) {
+    const [c, k] = heapPop();
+    if (pairCount.get(k) === c) {
+      best = k;
       bestC = c;
+      break;
     }
+  }
   if (best < 0 || bestC < 2) break;
   const a = Math.floor(best / K),
     b = best % K;
@@ -111,6 +152,7 @@ for (let m = 0; m < nMerges; m++) {
     for (let i = 0; i + 1 < s.length; i++) {
       const k = s[i] * K + s[i + 1];
       pairCount.set(k, pairCount.get(k) - w.count);
+      touched.add(k);
     }
     const ns = [];
     for (let i = 0; i < s.length; i++) {
@@ -124,12 +166,10 @@ for (let m = 0; m < nMerges; m++) {
   }
   pairCount.delete(best);
   pairWhere.delete(best);
+  touched.delete(best);
+  flushTouched();
   if (m % 500 === 0) console.error(`merge ${m}: ${JSON.stringify(symbols[nid])} x${bestC}`);
 }
-for (const [k, c] of pairCount)
-  if (c <= 0) {
-    pairCount.delete(k);
-  }
 
 const vocab = {};
 symbols.forEach((s, i) => {
