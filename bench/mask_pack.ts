@@ -32,8 +32,9 @@ import { resolveConfig, type CodeblockConfig } from '../src/config/index.js';
 import { listAnalysisParts, type AnalysisRecord } from '../src/analysis/format.js';
 import { orderedRecords } from '../src/analysis/ordered.js';
 import { candidatesOf, type SelectKnobs } from '../src/budget/candidates.js';
-import { analysisLanguages, analysisQ, budgetSplit, chooseSpans, knobsOf } from '../src/budget/rules.js';
-import { BudgetGate, ScoreHistogram } from '../src/budget/threshold.js';
+import { analysisLanguages, analysisQ, chooseSpans, knobsOf } from '../src/budget/rules.js';
+import { BudgetPlanner } from '../src/budget/plan.js';
+import { BudgetGate } from '../src/budget/threshold.js';
 import { labelMask } from '../src/masks/index.js';
 import { assembleInChunks, packBFD, packingEfficiency } from '../src/pack/index.js';
 import { EncodingCache } from '../src/pipeline/encoding-cache.js';
@@ -147,10 +148,7 @@ async function pipelineOnce(
   };
   const tStart = performance.now();
   // pass A
-  const itemHist = new ScoreHistogram();
-  const tokenHist = new ScoreHistogram();
-  let responseTokens = 0;
-  let forcedCost = 0;
+  const planner = new BudgetPlanner();
   // select keeps pass A's encodings for pass B up to --select-cache-mb (its own cache, its own cap)
   const cache = new EncodingCache(cfg.selectCacheMb * 1024 * 1024);
   for (let c0 = 0; c0 < records.length; c0 += CHUNK) {
@@ -161,17 +159,13 @@ async function pipelineOnce(
     st.tokenize_a += since(t);
     t = performance.now();
     for (let i = 0; i < chunk.length; i++) {
-      const c = candidatesOf(chunk[i]!, encs[i]!, k);
-      responseTokens += c.responseTokens;
-      for (const f of c.forced) forcedCost += f.cost;
-      for (const it of c.items) itemHist.add(it.score, it.cost);
-      for (const tk of c.tokens) tokenHist.add(tk.score, 1);
+      planner.add(candidatesOf(chunk[i]!, encs[i]!, k));
     }
     st.candidates_a += since(t);
   }
-  const split = budgetSplit(k, cfg.budget, responseTokens, forcedCost);
-  const itemGate = new BudgetGate(itemHist.cut(split.itemBudget));
-  const tokenGate = new BudgetGate(tokenHist.cut(split.nlBudget));
+  const { itemCut, tokenCut } = planner.plan(k, cfg.budget);
+  const itemGate = new BudgetGate(itemCut);
+  const tokenGate = new BudgetGate(tokenCut);
 
   // pass B (the spill is kept in memory: no I/O)
   const sampleIds: Int32Array[] = [];

@@ -11,7 +11,7 @@ import type { AnalysisRecord } from '../analysis/format.js';
 import type { EncodedConversation } from '../tokenize/target.js';
 import { cpToUtf16Map } from '../tokenize/codepoints.js';
 import { gceFromLogprob } from '../scoring/utility.js';
-import { bracedLanguages } from '../structure/languages.js';
+import { markupIntervals } from './markup.js';
 import { modeSpec, type Mode } from './modes.js';
 import { isEligible, itemLimits } from './rules.js';
 
@@ -28,10 +28,18 @@ export interface SelectKnobs {
   q: number;
   /** Languages the analysis itemized: code of other languages is never prose. */
   itemized: ReadonlySet<string>;
+  /**
+   * `--supervise-eos`: the target tokenizer's special token ids; the first of them after the response is the
+   * end-of-assistant-turn token the sample supervises (with any template text between). Absent: off.
+   */
+  endOfTurn?: ReadonlySet<number>;
 }
 
 /** What candidates need of a conversation as the target tokenizer saw it (offsets: code points). */
-export type Encoded = Pick<EncodedConversation, 'offsets' | 'responseStart' | 'responseEnd' | 'responseOffset'>;
+export type Encoded = Pick<EncodedConversation, 'offsets' | 'responseStart' | 'responseEnd' | 'responseOffset'> & {
+  /** Token ids (needed for the end-of-turn tokens only). */
+  ids?: Int32Array;
+};
 
 export interface ItemCandidate {
   item: number;
@@ -61,6 +69,8 @@ export interface RecordCandidates {
   tokens: TokenCandidate[];
   /** mode=full: supervise the whole response. */
   full: boolean;
+  /** End-of-assistant-turn tokens [first, last) (empty without --supervise-eos or an end-of-turn token). */
+  eos: [number, number];
 }
 
 /** Score of item `i` under the knobs' mode (its table entry's score function). */
@@ -82,6 +92,30 @@ export function responseToText(enc: Encoded, r: number): number {
 
 const WS = /^\s*$/u;
 const WORDISH = /[\p{L}\p{N}]/u;
+
+/**
+ * The end-of-assistant-turn tokens after the response's last token `last`: through the first special token,
+ * when only whitespace template text lies between (Qwen: `<|im_end|>`). Empty when there is none.
+ */
+export function endOfTurnRange(
+  ids: Int32Array | undefined,
+  offsets: Int32Array,
+  last: number,
+  special: ReadonlySet<number> | undefined,
+  text?: string,
+  cpToUtf16?: (cp: number) => number,
+): [number, number] {
+  if (!ids || !special || special.size === 0) return [last, last];
+  const n = ids.length;
+  for (let t = last; t < n && t < last + 4; t++) {
+    if (special.has(ids[t]!)) return [last, t + 1];
+    if (text !== undefined && cpToUtf16) {
+      const tt = text.slice(cpToUtf16(offsets[2 * t]!), cpToUtf16(offsets[2 * t + 1]!));
+      if (!WS.test(tt)) break;
+    }
+  }
+  return [last, last];
+}
 
 export function recordCandidates(
   rec: AnalysisRecord,
@@ -116,6 +150,7 @@ export function recordCandidates(
     items: [],
     tokens: [],
     full,
+    eos: last > first ? endOfTurnRange(enc.ids, off, last, k.endOfTurn, text, cpToUtf16) : [last, last],
   };
   if (full || last === first) return out;
 
@@ -176,14 +211,21 @@ export function recordCandidates(
   const otherCode: Array<[number, number]> = rec.segments
     .filter((s) => !itemized.has(s.lang))
     .map((s) => [responseToText(enc, s.start), responseToText(enc, s.end)]);
-  // Segments of brace languages: their bodies' closing delimiters lie outside items, so there only
-  // tokens with a letter or digit (comment text) are prose.
-  const braced: Array<[number, number]> = rec.segments
-    .filter((s) => itemized.has(s.lang) && bracedLanguages().has(s.lang))
-    .map((s) => [responseToText(enc, s.start), responseToText(enc, s.end)]);
+  // Informative NL (DESIGN §7): words of prose, and comment/docstring words inside code outside items.
+  // Markdown markup (fences, heading hashes, bullets, table pipes, emphasis, backticks, link syntax) is
+  // never a candidate: a token touching it is skipped, as are tokens without a letter or digit.
+  const markup =
+    itemModes && cpToUtf16
+      ? markupIntervals(
+          text,
+          cpToUtf16(enc.responseStart),
+          cpToUtf16(enc.responseEnd),
+          rec.segments.map((g) => [cpToUtf16(responseToText(enc, g.start)), cpToUtf16(responseToText(enc, g.end))]),
+        )
+      : [];
   let sIdx = 0;
   let oc = 0;
-  let bc = 0;
+  let mk = 0;
   for (let t = first; t < last; t++) {
     const s = off[2 * t]!;
     const e = off[2 * t + 1]!;
@@ -193,12 +235,14 @@ export function recordCandidates(
       while (oc < otherCode.length && otherCode[oc]![1] <= s) oc++;
       if (oc < otherCode.length && 2 * overlap(s, e, otherCode[oc]![0], otherCode[oc]![1]) > e - s) continue;
     }
-    const tokText = cpToUtf16 ? text.slice(cpToUtf16(s), cpToUtf16(e)) : undefined;
+    const u0 = cpToUtf16 ? cpToUtf16(s) : 0;
+    const u1 = cpToUtf16 ? cpToUtf16(e) : 0;
+    const tokText = cpToUtf16 ? text.slice(u0, u1) : undefined;
     if (tokText !== undefined && WS.test(tokText)) continue;
-    if (itemModes && braced.length) {
-      while (bc < braced.length && braced[bc]![1] <= s) bc++;
-      const inBraced = bc < braced.length && 2 * overlap(s, e, braced[bc]![0], braced[bc]![1]) > e - s;
-      if (inBraced && tokText !== undefined && !WORDISH.test(tokText)) continue;
+    if (itemModes && tokText !== undefined) {
+      if (!WORDISH.test(tokText)) continue;
+      while (mk < markup.length && markup[mk + 1]! <= u0) mk += 2;
+      if (mk < markup.length && markup[mk]! < u1) continue;
     }
     let score: number;
     if (!itemModes && !spec.needsScores) {

@@ -50,9 +50,11 @@ export function knobsOf(
   cfg: Pick<CodeblockConfig, KnobKeys>,
   q: number,
   itemized: ReadonlySet<string> = itemizedLanguages(),
+  endOfTurn?: ReadonlySet<number>,
 ): SelectKnobs {
   return {
     itemized,
+    ...(endOfTurn ? { endOfTurn } : {}),
     mode: cfg.mode,
     lambdaReach: cfg.lambdaReach,
     lambdaBridge: cfg.lambdaBridge,
@@ -103,18 +105,31 @@ export function knobsOfRecord(
 export interface BudgetSplit {
   /** budget × response tokens of the pool. */
   budgetTokens: number;
-  /** Tokens for the item candidates (after prose and forced items). */
+  /** Tokens for the item candidates (after prose, forced items and end-of-turn tokens). */
   itemBudget: number;
   /** Tokens for the token candidates: prose in item modes, every token in token modes. */
   nlBudget: number;
+  /** End-of-turn tokens the plan expects the selected samples to supervise (`--supervise-eos`). */
+  eosTokens: number;
 }
 
-/** How the global budget splits between item and token candidates. */
-export function budgetSplit(k: SelectKnobs, budget: number, responseTokens: number, forcedCost: number): BudgetSplit {
+/**
+ * How the global budget splits between item and token candidates. The NL share is capped at the
+ * `nlAvailable` token candidates there are (the rest goes to items); `eosTokens` come off the top.
+ */
+export function budgetSplit(
+  k: SelectKnobs,
+  budget: number,
+  responseTokens: number,
+  forcedCost: number,
+  nlAvailable = Number.POSITIVE_INFINITY,
+  eosTokens = 0,
+): BudgetSplit {
   const budgetTokens = budget * responseTokens;
-  if (modeSpec(k.mode).unit === 'tokens') return { budgetTokens, itemBudget: 0, nlBudget: budgetTokens };
-  const nlBudget = budgetTokens * k.nlRatio;
-  return { budgetTokens, nlBudget, itemBudget: Math.max(0, budgetTokens - nlBudget - forcedCost) };
+  const rest = Math.max(0, budgetTokens - eosTokens);
+  if (modeSpec(k.mode).unit === 'tokens') return { budgetTokens, itemBudget: 0, nlBudget: rest, eosTokens };
+  const nlBudget = Math.min(budgetTokens * k.nlRatio, nlAvailable);
+  return { budgetTokens, nlBudget, itemBudget: Math.max(0, rest - nlBudget - forcedCost), eosTokens };
 }
 
 /** An item may be selected: it covers a target token and touches no parse error (unless allowed). */
@@ -148,11 +163,14 @@ export interface ChosenSpans {
   spans: SelectedSpan[];
   /** Prose tokens taken (the first token of the text never counts: it is never a label). */
   nl: number;
+  /** End-of-turn tokens supervised. */
+  eos: number;
 }
 
 /**
  * The spans one sample supervises, given its candidates and the global gates. Gates are taken in
- * record order, so callers must call this once per sample, in input order.
+ * record order, so callers must call this once per sample, in input order. The end-of-turn tokens
+ * come with anything else the sample supervises (alone they never keep a sample); `full` always has them.
  */
 export function chooseSpans(
   c: RecordCandidates,
@@ -180,6 +198,12 @@ export function chooseSpans(
       }
     }
   }
+  let eos = 0;
+  const [ea, eb] = c.eos;
+  if (spans.length && eb > ea) {
+    spans.push({ start: offsets[2 * ea]!, end: offsets[2 * (eb - 1) + 1]!, kind: 'eos', score: 1 });
+    eos = eb - ea;
+  }
   spans.sort((a, b) => a.start - b.start || a.end - b.end);
-  return { spans, nl };
+  return { spans, nl, eos };
 }

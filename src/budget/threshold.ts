@@ -39,6 +39,11 @@ export class ScoreHistogram {
   total = 0;
   count = 0;
 
+  /** Cost in one bin. */
+  binCost(bin: number): number {
+    return bin >= 0 && bin < NBINS ? this.cost[bin]! : 0;
+  }
+
   add(score: number, cost: number): void {
     if (cost <= 0) return;
     this.cost[scoreBin(score)]! += cost;

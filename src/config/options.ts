@@ -447,6 +447,17 @@ const TABLE = [
     group: 'Selection',
   },
   {
+    key: 'superviseEos',
+    select: true,
+    kind: 'boolean',
+    default: true,
+    commands: SELECT,
+    help:
+      "supervise the chat template's end-of-assistant-turn token(s) (e.g. <|im_end|>) in every selected sample, " +
+      'in every mode, so the trained model learns to stop; they count in the budget (--no-supervise-eos: off)',
+    group: 'Selection',
+  },
+  {
     key: 'allowFlagged',
     select: true,
     kind: 'boolean',

@@ -3,7 +3,8 @@
  *
  * {"version","config",
  *  "counts":{"input","selected","rejected":{"<reason>":n},"quarantined"},
- *  "tokens":{"response","supervised","supervised_code","supervised_nl","supervised_by_language":{"<lang>":n},"ratio"},
+ *  "tokens":{"response","supervised","supervised_code","supervised_nl","supervised_eos",
+ *            "supervised_by_language":{"<lang>":n},"ratio"},
  *  "packing":{"packs","max_len","tokens","efficiency"},
  *  "files":[{"path","sha256","bytes"}]}
  *
@@ -30,6 +31,8 @@ export interface ManifestInput {
     supervised: number;
     supervised_code: number;
     supervised_nl: number;
+    /** End-of-assistant-turn tokens (`--supervise-eos`); absent in manifests written before it (read as 0). */
+    supervised_eos?: number;
     /** Supervised response tokens by the language of their segment ("prose" outside code); sums to at most
      *  `supervised` (tokens outside the response, e.g. a template's end-of-turn, have no language). */
     supervised_by_language?: Record<string, number>;
@@ -51,6 +54,7 @@ export interface Manifest {
     supervised: number;
     supervised_code: number;
     supervised_nl: number;
+    supervised_eos: number;
     supervised_by_language?: Record<string, number>;
     ratio: number;
   };
@@ -132,13 +136,14 @@ export function buildManifest(input: ManifestInput): Manifest {
     supervised: count(t.supervised, 'tokens.supervised'),
     supervised_code: count(t.supervised_code, 'tokens.supervised_code'),
     supervised_nl: count(t.supervised_nl, 'tokens.supervised_nl'),
+    supervised_eos: count(t.supervised_eos ?? 0, 'tokens.supervised_eos'),
     ...(byLanguage ? { supervised_by_language: byLanguage } : {}),
     ratio: 0,
   };
-  if (tokens.supervised_code + tokens.supervised_nl !== tokens.supervised) {
+  if (tokens.supervised_code + tokens.supervised_nl + tokens.supervised_eos !== tokens.supervised) {
     throw bug(
       `tokens.supervised ${tokens.supervised} != supervised_code ${tokens.supervised_code} + supervised_nl ` +
-        `${tokens.supervised_nl}`,
+        `${tokens.supervised_nl} + supervised_eos ${tokens.supervised_eos}`,
     );
   }
   tokens.ratio = tokens.response > 0 ? tokens.supervised / tokens.response : 0;

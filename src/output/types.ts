@@ -7,7 +7,7 @@ export type { OutputFormat } from './formats.js';
 export interface SelectedSpan {
   start: number;
   end: number;
-  kind: 'item' | 'nl';
+  kind: 'item' | 'nl' | 'eos';
   score: number;
 }
 

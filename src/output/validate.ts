@@ -82,8 +82,8 @@ export function validateSampleRow(row: SampleRow): void {
   for (const s of row.selected) {
     if (!Number.isInteger(s.start) || !Number.isInteger(s.end) || s.start < 0 || s.end < s.start || s.end > textLen)
       throw new RangeError(`sample ${row.id}: bad selected span [${s.start}, ${s.end})`);
-    if (s.kind !== 'item' && s.kind !== 'nl')
-      throw new RangeError(`sample ${row.id}: selected kind must be 'item' or 'nl'`);
+    if (s.kind !== 'item' && s.kind !== 'nl' && s.kind !== 'eos')
+      throw new RangeError(`sample ${row.id}: selected kind must be 'item', 'nl' or 'eos'`);
     if (typeof s.score !== 'number' || !Number.isFinite(s.score))
       throw new RangeError(`sample ${row.id}: selected score must be a finite number`);
   }

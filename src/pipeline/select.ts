@@ -21,8 +21,9 @@ import { openAnalysis } from '../analysis/integrity.js';
 import { GlobalDedup, itemModeReject } from '../select/dedup.js';
 import { chunked, orderedOutcomes, orderedRecords } from '../analysis/ordered.js';
 import { candidatesOf, responseToText, type Encoded, type SelectKnobs } from '../budget/candidates.js';
-import { analysisLanguages, analysisQ, budgetSplit, chooseSpans, knobsOf, type BudgetSplit } from '../budget/rules.js';
-import { BudgetGate, ScoreHistogram, binLowerEdge, type BudgetCut } from '../budget/threshold.js';
+import { analysisLanguages, analysisQ, chooseSpans, knobsOf, type BudgetSplit } from '../budget/rules.js';
+import { BudgetPlanner } from '../budget/plan.js';
+import { BudgetGate, binLowerEdge, type BudgetCut } from '../budget/threshold.js';
 import { labelMask } from '../masks/index.js';
 import { assembleInChunks, packBFD, packViews, packingEfficiency, IGNORE_INDEX, type PackPlan } from '../pack/index.js';
 import { TargetTokenizer } from '../tokenize/index.js';
@@ -51,6 +52,8 @@ export interface SelectSummary {
     supervised: number;
     supervised_code: number;
     supervised_nl: number;
+    /** End-of-assistant-turn tokens (`--supervise-eos`), counted in `supervised` and the budget. */
+    supervised_eos: number;
     /** Supervised response tokens by segment language ("prose": outside code segments). */
     supervised_by_language: Record<string, number>;
     ratio: number;
@@ -148,13 +151,10 @@ interface BudgetPlan {
   cache: EncodingCache;
 }
 
-/** Pass A: every candidate's score and token cost into the histograms, then the global cuts. */
+/** Pass A: samples that cannot be packed out, every candidate's score and token cost into the plan, the cuts. */
 async function budgetPass(run: SelectRun, ex: Exclusions): Promise<BudgetPlan> {
   const { cfg, k, tok, progress } = run;
-  const itemHist = new ScoreHistogram();
-  const tokenHist = new ScoreHistogram();
-  let responseTokens = 0;
-  let forcedCost = 0;
+  const planner = new BudgetPlanner();
   const cache = new EncodingCache(cfg.selectCacheMb * 1024 * 1024);
   progress?.stage('select: budget', run.analyzed);
   for await (const chunk of chunked(orderedRecords(run.parts), CHUNK)) {
@@ -165,25 +165,28 @@ async function budgetPass(run: SelectRun, ex: Exclusions): Promise<BudgetPlan> {
     }
     const encs = await encodeChunk(tok, keep);
     for (let i = 0; i < keep.length; i++) {
-      cache.offer(keep[i]!.ordinal, encs[i]!);
-      const c = candidatesOf(keep[i]!, encs[i]!, k);
-      responseTokens += c.responseTokens;
-      for (const f of c.forced) forcedCost += f.cost;
-      for (const it of c.items) itemHist.add(it.score, it.cost);
-      for (const t of c.tokens) tokenHist.add(t.score, 1);
+      const enc = encs[i]!;
+      // a sample that cannot be packed is out before the threshold: its tokens never enter the budget
+      if (enc.ids.length > cfg.maxLen) {
+        const detail = `${enc.ids.length} tokens > maxLen ${cfg.maxLen} (never truncated)`;
+        ex.excluded.set(keep[i]!.ordinal, { reason: 'pack_too_long', detail });
+        continue;
+      }
+      cache.offer(keep[i]!.ordinal, enc);
+      planner.add(candidatesOf(keep[i]!, enc, k));
     }
     progress?.tick(chunk.length);
   }
   run.dedup.clear();
-  const split = budgetSplit(k, cfg.budget, responseTokens, forcedCost);
+  const { split, itemCut, tokenCut } = planner.plan(k, cfg.budget);
   return {
     split,
-    responseTokens,
-    forcedCost,
-    itemCut: itemHist.cut(split.itemBudget),
-    tokenCut: tokenHist.cut(split.nlBudget),
-    itemCandidates: itemHist.count,
-    tokenCandidates: tokenHist.count,
+    responseTokens: planner.responseTokens,
+    forcedCost: planner.forcedCost,
+    itemCut,
+    tokenCut,
+    itemCandidates: planner.itemHist.count,
+    tokenCandidates: planner.tokenHist.count,
     cache,
   };
 }
@@ -234,6 +237,7 @@ interface MaskResult {
   rejected: OutcomeLine[];
   supervised: number;
   supervisedNl: number;
+  supervisedEos: number;
   /** Supervised response tokens by the language of the segment holding them ("prose" outside code). */
   byLanguage: Record<string, number>;
 }
@@ -268,6 +272,7 @@ async function maskPass(
   const rejected: OutcomeLine[] = [];
   let supervised = 0;
   let supervisedNl = 0;
+  let supervisedEos = 0;
   const byLanguage: Record<string, number> = {};
   progress?.stage('select: masks', run.analyzed);
   for await (const chunk of chunked(orderedRecords(run.parts), CHUNK)) {
@@ -284,6 +289,7 @@ async function maskPass(
     const sampleTokens = new Int32Array(keep.length + 1);
     const selectedMeta: SelectedSpan[][] = [];
     const nlTokens: number[] = [];
+    const eosTokens: number[] = [];
     for (let i = 0; i < keep.length; i++) {
       const enc = encs[i]!;
       const chosen = chooseSpans(candidatesOf(keep[i]!, enc, k), enc.offsets, k, itemGate, tokenGate);
@@ -292,6 +298,7 @@ async function maskPass(
       sampleTokens[i + 1] = sampleTokens[i]! + enc.ids.length;
       selectedMeta.push(chosen.spans);
       nlTokens.push(chosen.nl);
+      eosTokens.push(chosen.eos);
     }
     const offsets = new Int32Array(sampleTokens[keep.length]! * 2);
     for (let i = 0; i < keep.length; i++) offsets.set(encs[i]!.offsets, sampleTokens[i]! * 2);
@@ -314,6 +321,7 @@ async function maskPass(
       spill.push(rec.id, enc.ids, flags);
       supervised += n;
       supervisedNl += Math.min(nlTokens[i]!, n);
+      supervisedEos += eosTokens[i]!;
       countByLanguage(rec, enc, flags, byLanguage);
       if (writer.wantsSamples) {
         const labels = new Int32Array(len).fill(IGNORE_INDEX);
@@ -324,7 +332,7 @@ async function maskPass(
     }
     progress?.tick(chunk.length);
   }
-  return { rejected, supervised, supervisedNl, byLanguage };
+  return { rejected, supervised, supervisedNl, supervisedEos, byLanguage };
 }
 
 /** Pack (native BFD over all sample lengths), then pass C: assemble packs chunk by chunk from the spill. */
@@ -368,8 +376,9 @@ export async function select(
   if (!outDir) throw new CodeblockError('select needs an output directory (-o)');
   const { parts, missing } = openAnalysis(analysisDirs, { allowPartial: cfg.allowPartial });
   const analysisConfig = parts[0]!.marker.config ?? {};
-  const k = knobsOf(cfg, analysisQ(analysisConfig), analysisLanguages(analysisConfig));
   const tok = await TargetTokenizer.load(cfg.tokenizer, { template: cfg.template });
+  const eot = cfg.superviseEos ? tok.specialIds : undefined;
+  const k = knobsOf(cfg, analysisQ(analysisConfig), analysisLanguages(analysisConfig), eot);
 
   // Accounting from the analysis pass.
   const fromAnalysis: PartCounts = { input: 0, analyzed: 0, rejected: {}, quarantined: 0 };
@@ -399,8 +408,9 @@ export async function select(
     const tokens = {
       response: plan.responseTokens,
       supervised: masked.supervised,
-      supervised_code: masked.supervised - masked.supervisedNl,
+      supervised_code: masked.supervised - masked.supervisedNl - masked.supervisedEos,
       supervised_nl: masked.supervisedNl,
+      supervised_eos: masked.supervisedEos,
       supervised_by_language: Object.fromEntries(
         Object.entries(masked.byLanguage).sort(([a], [b]) => (a < b ? -1 : 1)),
       ),
@@ -419,6 +429,7 @@ export async function select(
           budget_tokens: Math.round(plan.split.budgetTokens),
           item_budget_tokens: Math.round(plan.split.itemBudget),
           nl_budget_tokens: Math.round(plan.split.nlBudget),
+          eos_budget_tokens: Math.round(plan.split.eosTokens),
           forced_tokens: plan.forcedCost,
           item_candidates: plan.itemCandidates,
           item_threshold: cutThreshold(plan.itemCut),

@@ -113,6 +113,8 @@ export class TargetTokenizer {
   readonly description: TokenizerDescription;
   /** Special-token strings from tokenizer_config.json (bos_token, eos_token, ...). */
   readonly specialTokens: Readonly<Record<string, unknown>>;
+  /** Ids of the tokenizer's special added tokens (`special: true` in tokenizer.json). */
+  readonly specialIds: ReadonlySet<number>;
 
   private constructor(
     hf: HfTokenizer,
@@ -120,7 +122,9 @@ export class TargetTokenizer {
     addSpecial: boolean,
     description: TokenizerDescription,
     special: Record<string, unknown>,
+    specialIds: ReadonlySet<number>,
   ) {
+    this.specialIds = specialIds;
     this.hf = hf;
     this.chat = chat;
     this.addSpecial = addSpecial;
@@ -157,14 +161,16 @@ export class TargetTokenizer {
     }
     const maxAdded = resolved.preset?.maxAddedTokenId;
     let hf: HfTokenizer;
+    const specialIds = new Set<number>();
     try {
+      const json = JSON.parse(raw.toString('utf8')) as { added_tokens?: { id: number; special?: boolean }[] };
       if (maxAdded !== undefined) {
-        const json = JSON.parse(raw.toString('utf8')) as { added_tokens?: { id: number }[] };
         json.added_tokens = (json.added_tokens ?? []).filter((t) => t.id <= maxAdded);
         hf = Tokenizer.fromString(JSON.stringify(json));
       } else {
         hf = Tokenizer.fromString(raw.toString('utf8'));
       }
+      for (const t of json.added_tokens ?? []) if (t.special === true && Number.isInteger(t.id)) specialIds.add(t.id);
     } catch (err) {
       throw new CodeblockError(
         `tokenizer ${resolved.tokenizerJson} does not load: ${String((err as Error).message ?? err).split('\n')[0]}`,
@@ -229,7 +235,7 @@ export class TargetTokenizer {
       ...(templateSource !== undefined ? { templateSha256: sha256(templateSource) } : {}),
       addSpecialTokens: addSpecial,
     };
-    return new TargetTokenizer(hf, chat, addSpecial, description, special);
+    return new TargetTokenizer(hf, chat, addSpecial, description, special, specialIds);
   }
 
   /** Vocabulary size including added tokens. */

@@ -79,9 +79,30 @@ test('rules: budget split per unit, and --min-items / --max-items', () => {
   const base = { lambdaReach: 0.5, lambdaBridge: 0.5, ...limits, nlRatio: 0.25, seed: 0 };
   const split = (mode: (typeof MODES)[number], forced: number) =>
     budgetSplit(knobsOf({ ...base, mode }, 0.7), 0.1, 1000, forced);
-  assert.deepEqual(split('codeblock', 10), { budgetTokens: 100, nlBudget: 25, itemBudget: 65 });
-  assert.deepEqual(split('token-gce', 10), { budgetTokens: 100, nlBudget: 100, itemBudget: 0 });
-  assert.deepEqual(split('full', 0), { budgetTokens: 100, nlBudget: 0, itemBudget: 100 });
+  assert.deepEqual(split('codeblock', 10), { budgetTokens: 100, nlBudget: 25, itemBudget: 65, eosTokens: 0 });
+  assert.deepEqual(split('token-gce', 10), { budgetTokens: 100, nlBudget: 100, itemBudget: 0, eosTokens: 0 });
+  assert.deepEqual(split('full', 0), { budgetTokens: 100, nlBudget: 0, itemBudget: 100, eosTokens: 0 });
+  // too few NL candidates: their share goes to items; end-of-turn tokens come off the top
+  const k = knobsOf({ ...base, mode: 'codeblock' }, 0.7);
+  assert.deepEqual(budgetSplit(k, 0.1, 1000, 10, 5, 0), {
+    budgetTokens: 100,
+    nlBudget: 5,
+    itemBudget: 85,
+    eosTokens: 0,
+  });
+  assert.deepEqual(budgetSplit(k, 0.1, 1000, 10, 0, 7), {
+    budgetTokens: 100,
+    nlBudget: 0,
+    itemBudget: 83,
+    eosTokens: 7,
+  });
+  const t = knobsOf({ ...base, mode: 'random-tokens' }, 0.7);
+  assert.deepEqual(budgetSplit(t, 0.1, 1000, 0, 500, 7), {
+    budgetTokens: 100,
+    nlBudget: 93,
+    itemBudget: 0,
+    eosTokens: 7,
+  });
   const el = [
     { item: 0, score: 1 },
     { item: 1, score: 3 },

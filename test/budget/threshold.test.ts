@@ -83,7 +83,7 @@ function knobs(over: Partial<SelectKnobs> = {}): SelectKnobs {
   };
 }
 
-test('item costs follow the majority-of-characters rule; prose candidates exclude items and whitespace', () => {
+test('item costs follow the majority-of-characters rule; prose candidates skip items, spaces, punctuation', () => {
   // text = "Q: hi\n" + "Use x:\nx = 1\ny = x\n"; target tokens over the text:
   // "Q:", " hi", "\n", "Use", " x", ":\n", "x", " =", " 1\n", "y", " = x", "\n"
   const { rec, text, enc, tokensEnd } = twoItemRecord();
@@ -101,10 +101,10 @@ test('item costs follow the majority-of-characters rule; prose candidates exclud
   );
   assert.equal(c.items[0]!.score, 1 * (1 + 0.5 * 1));
   assert.equal(c.items[1]!.score, 2);
-  // prose: "Use", " x", ":\n" (not whitespace-only); u from the scorer token overlapping most
+  // prose: "Use", " x" (words; ":\n" has no letter or digit); u from the scorer token overlapping most
   assert.deepEqual(
     c.tokens.map((t) => t.token),
-    [3, 4, 5],
+    [3, 4],
   );
   const u = (lp: number) => (1 - Math.exp(0.7 * lp)) / 0.7;
   assert.ok(Math.abs(c.tokens[0]!.score - u(-1)) < 1e-12);

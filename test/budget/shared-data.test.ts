@@ -1,0 +1,122 @@
+/**
+ * The selection on real data (../shared/data), DESIGN §7 and issue #14:
+ *   - the budget is exact: every budgeted mode's supervised ratio (items + NL + end-of-turn tokens over the
+ *     response tokens of the packable pool) is within ±0.1 percentage point of --budget on each file, at
+ *     --max-len 2048 and 512, with the LM scorer (the default model; the first 300 records of each file, to
+ *     keep the suite short) and with --scorer none (whole files);
+ *   - informative NL tokens are prose: none touches markdown markup (checked here with this file's own
+ *     rules: fence lines, backticks, pipes, emphasis, heading/bullet markers, link brackets) and at least 95%
+ *     are word-like.
+ */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { analyze, resolveConfig, select } from '../../src/index.js';
+import { MODE_TABLE } from '../../src/budget/modes.js';
+import { SHARED_DATA } from '../helpers/cli.js';
+
+const FILES = ['humaneval-markdown.jsonl', 'mbpp-markdown.jsonl', 'evol-instruct-code-r1.jsonl'];
+const LM_RECORDS = 300;
+const BUDGET = 0.019;
+const work = mkdtempSync(join(tmpdir(), 'cb-shared-'));
+after(() => rmSync(work, { recursive: true, force: true }));
+
+const have = FILES.filter((f) => existsSync(join(SHARED_DATA, f)));
+const budgeted = MODE_TABLE.filter((m) => m.unit !== 'response');
+
+/** The modes that run on an analysis without LM scores (the others refuse). */
+const runsUnscored = (m: (typeof MODE_TABLE)[number]) => m.name !== 'token-gce' && m.name !== 'items-no-dataflow';
+
+async function analysis(file: string, scorer: 'default' | 'none'): Promise<string> {
+  let input = join(SHARED_DATA, file);
+  if (scorer === 'default') {
+    const lines = readFileSync(input, 'utf8').split('\n').filter(Boolean).slice(0, LM_RECORDS);
+    input = join(work, `head-${file}`);
+    writeFileSync(input, `${lines.join('\n')}\n`);
+  }
+  const out = join(work, `a-${scorer}-${file}`);
+  await analyze([input], resolveConfig('analyze', { out, scorer: scorer === 'none' ? 'none' : 'lm', workers: 2 }));
+  return out;
+}
+
+interface SampleRow {
+  text: string;
+  selected: Array<{ start: number; end: number; kind: string }>;
+}
+
+const nlTexts: string[] = [];
+const FENCE_LINE = /^ {0,3}(`{3,}|~{3,})/;
+const MARKUP_CHARS = /[`|*[\]]/;
+const LINE_MARKER = /^(#{1,6}|[-*+>]|\d{1,9}[.)])$/;
+const WORDLIKE = /^\s*[\p{L}\p{N}][\p{L}\p{N}'’_-]*\s*$/u;
+
+for (const file of have) {
+  for (const scorer of ['default', 'none'] as const) {
+    const how = scorer === 'none' ? '--scorer none' : 'LM scorer';
+    test(`budget ±0.1 pp on ${file} (${how}), every budgeted mode`, async () => {
+      const a = await analysis(file, scorer);
+      for (const maxLen of [2048, 512]) {
+        for (const m of budgeted) {
+          if (scorer === 'none' && !runsUnscored(m)) continue;
+          const out = join(work, `s-${scorer}-${maxLen}-${m.name}-${file}`);
+          const wantRows = scorer === 'default' && m.name === 'codeblock';
+          const cfg = resolveConfig('select', {
+            out,
+            mode: m.name,
+            maxLen,
+            budget: BUDGET,
+            format: wantRows ? ['bin', 'jsonl'] : ['bin'],
+          });
+          const s = await select([a], cfg);
+          const pp = (s.tokens.ratio - BUDGET) * 100;
+          assert.ok(
+            Math.abs(pp) <= 0.1,
+            `${m.name} --max-len ${maxLen}: ratio ${s.tokens.ratio} (${pp.toFixed(3)} pp)`,
+          );
+          assert.equal(
+            s.tokens.supervised,
+            s.tokens.supervised_code + s.tokens.supervised_nl + s.tokens.supervised_eos,
+          );
+          assert.ok(s.tokens.supervised_eos > 0, 'end-of-turn tokens are supervised');
+          if (scorer === 'none') assert.equal(s.tokens.supervised_nl, 0, 'no NL candidates without scores');
+          if (wantRows) {
+            for (const line of readFileSync(join(out, 'samples.jsonl'), 'utf8').split('\n').filter(Boolean)) {
+              const row = JSON.parse(line) as SampleRow;
+              const cps = Array.from(row.text);
+              for (const sp of row.selected) {
+                if (sp.kind !== 'nl') continue;
+                const tok = cps.slice(sp.start, sp.end).join('');
+                let ls = sp.start;
+                while (ls > 0 && cps[ls - 1] !== '\n') ls--;
+                let le = sp.start;
+                while (le < cps.length && cps[le] !== '\n') le++;
+                const lineText = cps.slice(ls, le).join('');
+                assert.ok(!FENCE_LINE.test(lineText), `NL token ${JSON.stringify(tok)} on a fence line`);
+                assert.ok(!MARKUP_CHARS.test(tok), `NL token ${JSON.stringify(tok)} holds markup`);
+                const atLineStart = cps.slice(ls, sp.start).join('').trim() === '';
+                assert.ok(
+                  !(atLineStart && LINE_MARKER.test(tok.trim())),
+                  `NL token ${JSON.stringify(tok)} is a marker`,
+                );
+                nlTexts.push(tok);
+              }
+            }
+          }
+        }
+      }
+    });
+  }
+}
+
+test('supervised NL tokens are word-like (≥ 95%)', (t) => {
+  if (have.length === 0) {
+    t.skip('../shared/data is absent');
+    return;
+  }
+  assert.ok(nlTexts.length >= 50, `NL tokens supervised: ${nlTexts.length}`);
+  const wordlike = nlTexts.filter((x) => WORDLIKE.test(x)).length;
+  console.log(`NL tokens: ${nlTexts.length}, word-like ${wordlike}`);
+  assert.ok(wordlike / nlTexts.length >= 0.95, `word-like ${wordlike}/${nlTexts.length}`);
+});
