@@ -14,6 +14,9 @@
  * usesNl   prose tokens compete for the `nlRatio` share of the budget (scored by GCE)
  * needsScores  the score reads the reference LM's scores (item utility / token log-prob): a
  *          token without a log-prob is then no candidate
+ * withoutScores  what the mode does on an analysis made with `--scorer none` (every item U = 1, no
+ *          log-probs): `runs`, or `refuses` (select stops with a usage error instead of ranking by
+ *          nothing); `reason` says why, in a few words (it goes into the refusal and docs/config.md)
  */
 import type { AnalysisRecord } from '../analysis/format.js';
 import { gceFromLogprob } from '../scoring/utility.js';
@@ -39,12 +42,19 @@ export interface ScoreArgs {
   knobs: ScoreKnobs;
 }
 
+/** What a mode does on an analysis without LM scores (`analyze --scorer none`), and why. */
+export interface WithoutScores {
+  readonly verdict: 'runs' | 'refuses';
+  readonly reason: string;
+}
+
 export interface ModeSpec {
   readonly name: string;
   readonly unit: ModeUnit;
   readonly score: (a: ScoreArgs) => number;
   readonly usesNl: boolean;
   readonly needsScores: boolean;
+  readonly withoutScores: WithoutScores;
   /** One line for --help and docs/config.md. */
   readonly help: string;
 }
@@ -70,6 +80,7 @@ export const MODE_TABLE = [
     },
     usesNl: true,
     needsScores: true,
+    withoutScores: { verdict: 'runs', reason: 'it ranks items by data flow alone (every item U = 1)' },
     help: 'code items by U·(1 + λr·Reach + λb·Bridge), prose tokens by GCE',
   },
   {
@@ -78,6 +89,7 @@ export const MODE_TABLE = [
     score: () => 1,
     usesNl: false,
     needsScores: false,
+    withoutScores: { verdict: 'runs', reason: 'it supervises the whole response' },
     help: 'the whole response (ordinary SFT; no budget)',
   },
   {
@@ -86,6 +98,10 @@ export const MODE_TABLE = [
     score: ({ rec, index }) => rec.items[index]!.u,
     usesNl: true,
     needsScores: true,
+    withoutScores: {
+      verdict: 'refuses',
+      reason: 'it ranks items by U alone, and without scores every item has U = 1, so it would keep input order',
+    },
     help: 'code items by utility U alone, prose tokens by GCE',
   },
   {
@@ -94,6 +110,7 @@ export const MODE_TABLE = [
     score: ({ rec, index, knobs }) => seededUniform(knobs.seed, rec.id, index),
     usesNl: true,
     needsScores: false,
+    withoutScores: { verdict: 'runs', reason: 'it ranks items at random' },
     help: 'code items at random (seeded), prose tokens by GCE',
   },
   {
@@ -102,6 +119,7 @@ export const MODE_TABLE = [
     score: ({ logp, knobs }) => gceFromLogprob(logp, knobs.q),
     usesNl: false,
     needsScores: true,
+    withoutScores: { verdict: 'refuses', reason: 'it ranks single response tokens by the GCE of their LM log-probs' },
     help: 'single response tokens by GCE',
   },
   {
@@ -110,6 +128,7 @@ export const MODE_TABLE = [
     score: ({ rec, index, knobs }) => seededUniform(knobs.seed, rec.id, index),
     usesNl: false,
     needsScores: false,
+    withoutScores: { verdict: 'runs', reason: 'it ranks tokens at random' },
     help: 'single response tokens at random (seeded)',
   },
 ] as const satisfies readonly ModeSpec[];
@@ -143,8 +162,18 @@ export function firstItemMode(): Mode {
   return MODE_TABLE.find((m) => m.unit === 'items')!.name;
 }
 
+/** Modes that run on an analysis without LM scores, in table order. */
+export function modesWithoutScores(): Mode[] {
+  return MODE_TABLE.filter((m) => m.withoutScores.verdict === 'runs').map((m) => m.name);
+}
+
 /** `--mode` help: the option's line, then one line per mode. */
 export function modesHelp(): string {
   const each = MODE_TABLE.map((m) => `${m.name} = ${m.help}`).join('; ');
-  return `what to supervise (ablations share the budget and output format): ${each}`;
+  const refuse = MODE_TABLE.filter((m) => m.withoutScores.verdict === 'refuses').map((m) => m.name);
+  const verb = refuse.length > 1 ? 'refuse' : 'refuses';
+  const unscored = refuse.length
+    ? `. On an analysis without LM scores (analyze --scorer none) ${refuse.join(', ')} ${verb}; the others run`
+    : '';
+  return `what to supervise (ablations share the budget and output format): ${each}${unscored}`;
 }

@@ -9,7 +9,7 @@ import { findOption } from '../config/options.js';
 import type { SelectedSpan } from '../output/types.js';
 import type { RecordCandidates, SelectKnobs } from './candidates.js';
 import { CodeblockError } from '../errors.js';
-import { MODES, isMode, modeSpec, type Mode } from './modes.js';
+import { MODES, isMode, modeSpec, modesWithoutScores, type Mode } from './modes.js';
 import { itemizedLanguages } from '../structure/languages.js';
 import type { BudgetGate } from './threshold.js';
 
@@ -41,6 +41,55 @@ export function analysisLanguages(analysisConfig: Record<string, unknown> | unde
 /** Whether select drops later copies of a pair (the analysis ran with pair filters and dedup on). */
 export function dedupApplies(analysisConfig: Record<string, unknown> | undefined): boolean {
   return analysisConfig?.pairFilter !== 'off' && analysisConfig?.dedup !== 'off';
+}
+
+/** What an analysis holds of the reference LM (its recorded `scorer` and `ifd`). */
+export interface AnalysisScores {
+  /** `none`: no LM scores (every item U = 1, no log-probs, no IFD). */
+  scorer: unknown;
+  ifd: unknown;
+}
+
+/** How a refusal names the analysis and the fix: select reads one; `run` is about to make one. */
+const UNSCORED = {
+  analysis: {
+    unscored: 'the analysis ran with --scorer none',
+    ifdFix: 're-run `codeblock analyze --ifd` with a scorer (--scorer lm)',
+    noIfdFix: 'run `codeblock analyze --ifd` first',
+    modeFix: 're-run `codeblock analyze` with a scorer (--scorer lm)',
+  },
+  run: {
+    unscored: 'this run has --scorer none',
+    ifdFix: 'use --scorer lm with --ifd',
+    noIfdFix: 'add --ifd',
+    modeFix: 'use --scorer lm',
+  },
+} as const;
+
+/**
+ * Refuses (E_USAGE, one line) select options the analysis cannot serve, before any work: an IFD cut
+ * (`--ifd-top-ratio` < 1, `--ifd-top-n` > 0) without IFD scores, and a mode whose table entry
+ * refuses to run without LM scores (`withoutScores`, src/budget/modes.ts) on an analysis made with
+ * `--scorer none`. `select` passes the analysis' recorded config; `run` the one it is about to use.
+ */
+export function refuseWithoutScores(
+  cfg: Pick<CodeblockConfig, 'mode' | 'ifdTopRatio' | 'ifdTopN'>,
+  analysis: AnalysisScores,
+  where: keyof typeof UNSCORED = 'analysis',
+): void {
+  const w = UNSCORED[where];
+  const noScores = analysis.scorer === 'none';
+  const cut = [...(cfg.ifdTopRatio < 1 ? ['--ifd-top-ratio'] : []), ...(cfg.ifdTopN > 0 ? ['--ifd-top-n'] : [])];
+  const needs = `${cut.join(' and ')} need${cut.length > 1 ? '' : 's'} IFD scores`;
+  if (cut.length && noScores) throw new CodeblockError(`${needs}, but ${w.unscored} (no LM scores): ${w.ifdFix}`);
+  if (cut.length && !analysis.ifd) throw new CodeblockError(`${needs}: ${w.noIfdFix}`);
+  const spec = modeSpec(cfg.mode);
+  if (noScores && spec.withoutScores.verdict === 'refuses') {
+    throw new CodeblockError(
+      `--mode ${spec.name} needs LM scores (${spec.withoutScores.reason}), but ${w.unscored}: ${w.modeFix}, or ` +
+        `pick a mode that runs without scores (${modesWithoutScores().join(', ')})`,
+    );
+  }
 }
 
 /** The selection knobs of a config. Modes that do not use prose give it no share. */

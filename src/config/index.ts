@@ -8,6 +8,7 @@ import { CodeblockError } from '../errors.js';
 import {
   CONFIG_OPTIONS,
   ConfigFileSchema,
+  OPTIONS,
   findOption,
   flagName,
   optionsFor,
@@ -105,7 +106,62 @@ export function resolveConfig(
     throw new CodeblockError(describeIssue(issue as never, `--${flagName(key)}`).replace(/^--[^:]+: /, ''));
   }
   void optionsFor(command);
-  return parsed.data as unknown as CodeblockConfig;
+  const cfg = parsed.data as unknown as CodeblockConfig;
+  const given = Object.keys(overrides).filter((k) => (overrides as Record<string, unknown>)[k] !== undefined);
+  SOURCES.set(cfg, { file: configFile, fromFile: new Set(Object.keys(fromFile)), fromFlags: new Set(given) });
+  return cfg;
+}
+
+/** Which keys of a config {@link resolveConfig} returned were set explicitly, and where. */
+interface ConfigSources {
+  file: string | undefined;
+  fromFile: ReadonlySet<string>;
+  fromFlags: ReadonlySet<string>;
+}
+
+const SOURCES = new WeakMap<object, ConfigSources>();
+
+/**
+ * Where a key of a config got its value: `flag` (a flag, or an override of the library call), `file`
+ * (the config file), `default`. A config that did not come from {@link resolveConfig} (built by hand,
+ * or a copy) has no record: a key counts as given when it holds a value other than its default.
+ */
+export function configSource(cfg: CodeblockConfig, key: string): 'flag' | 'file' | 'default' {
+  const src = SOURCES.get(cfg);
+  if (src) return src.fromFlags.has(key) ? 'flag' : src.fromFile.has(key) ? 'file' : 'default';
+  const value = (cfg as unknown as Record<string, unknown>)[key];
+  const def = findOption(key)?.default;
+  return value === undefined || value === def ? 'default' : 'flag';
+}
+
+/**
+ * The options that ask the reference LM for something (`needsScorer` in the option table) and were
+ * given although `scorer` is none: given explicitly (flag or config file) and, for a boolean, true.
+ */
+export function scorerOptionsWithoutScorer(cfg: CodeblockConfig): string[] {
+  if (cfg.scorer !== 'none') return [];
+  const rec = cfg as unknown as Record<string, unknown>;
+  return OPTIONS.filter(
+    (o) => o.needsScorer && configSource(cfg, o.key) !== 'default' && (o.kind !== 'boolean' || rec[o.key] === true),
+  ).map((o) => o.key);
+}
+
+/**
+ * Refuses (E_USAGE, one line) an analyze config that gives scorer options with `--scorer none`:
+ * they would be ignored silently (`--ifd` would compute no IFD). Call before any work.
+ */
+export function refuseScorerOptions(cfg: CodeblockConfig): void {
+  const keys = scorerOptionsWithoutScorer(cfg);
+  if (keys.length === 0) return;
+  const file = SOURCES.get(cfg)?.file;
+  const named = keys.map((k) =>
+    configSource(cfg, k) === 'file' ? `${k} (from ${file ?? 'the config file'})` : `--${flagName(k)}`,
+  );
+  const list = named.length === 1 ? named[0]! : `${named.slice(0, -1).join(', ')} and ${named.at(-1)!}`;
+  throw new CodeblockError(
+    `${list} ${keys.length === 1 ? 'only applies' : 'only apply'} with the reference LM, but --scorer none skips ` +
+      `it: drop ${keys.length === 1 ? 'it' : 'them'} or use --scorer lm`,
+  );
 }
 
 /** Parse "i/n" (or "auto" from Slurm / Kubernetes indexed jobs). */

@@ -35,6 +35,13 @@ export interface OptionSpec {
   arg?: string;
   /** The key is recorded in the select manifest (`config.select`): it changes select output. */
   select?: true;
+  /**
+   * The option changes what the reference LM computes, so it means nothing with `--scorer none`:
+   * analyze refuses it there when it was set (src/config/index.ts `refuseScorerOptions`). The
+   * scorer's performance knobs (--device, --threads, --max-batch-tokens) are not marked: they
+   * change no analysis file.
+   */
+  needsScorer?: true;
   help: string;
   /** Group title for --help. */
   group: string;
@@ -197,6 +204,7 @@ const TABLE = [
   },
   {
     key: 'ifd',
+    needsScorer: true,
     kind: 'boolean',
     default: false,
     commands: ANALYZE,
@@ -284,11 +292,13 @@ const TABLE = [
     commands: ANALYZE,
     help:
       'lm: score with the reference LM; none: skip LM scoring (every item utility 1, no prose scores) — for dry ' +
-      'runs and structure-only benchmarks',
+      'runs and structure-only benchmarks; with none, analyze refuses --ifd, --model, --q, --reduce and ' +
+      '--scorer-template, and select refuses an IFD cut and the modes that need scores',
     group: 'Scoring',
   },
   {
     key: 'model',
+    needsScorer: true,
     kind: 'string',
     commands: ANALYZE,
     help:
@@ -325,6 +335,7 @@ const TABLE = [
   },
   {
     key: 'q',
+    needsScorer: true,
     kind: 'number',
     min: 1e-6,
     max: 1,
@@ -335,6 +346,7 @@ const TABLE = [
   },
   {
     key: 'reduce',
+    needsScorer: true,
     kind: 'string',
     choices: ['mean', 'sum', 'max'],
     default: 'mean',
@@ -344,6 +356,7 @@ const TABLE = [
   },
   {
     key: 'scorerTemplate',
+    needsScorer: true,
     kind: 'string',
     choices: ['plain', 'chat'],
     default: 'plain',

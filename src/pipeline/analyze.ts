@@ -10,7 +10,7 @@ import { mkdirSync, statSync, rmSync, readdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { createGzip } from 'node:zlib';
 import { CodeblockError } from '../errors.js';
-import { parseShard, type CodeblockConfig } from '../config/index.js';
+import { parseShard, refuseScorerOptions, type CodeblockConfig } from '../config/index.js';
 import { checkInputs, readRecordBatches } from '../io/index.js';
 import { PairFilter, pairHash, type FilterVerdict } from '../select/filters.js';
 import { analyzeStructure, StructurePool } from '../structure/index.js';
@@ -122,6 +122,8 @@ export async function analyze(
   hooks: AnalyzeHooks = {},
 ): Promise<AnalyzeSummary> {
   if (!cfg.out) throw new CodeblockError('analyze needs an output directory (-o)');
+  // --scorer none with options that only mean something to the LM (--ifd, --model, --q, …): refuse before any work
+  refuseScorerOptions(cfg);
   await checkInputs(inputs);
   const shard = parseShard(cfg.shard);
   const modelDir = resolve(cfg.model ?? DEFAULT_MODEL_DIR);

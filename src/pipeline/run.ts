@@ -3,7 +3,8 @@
  * training-ready packs out (docs/pipeline.md). The CLI's `codeblock run` is this function.
  */
 import { join } from 'node:path';
-import type { CodeblockConfig } from '../config/index.js';
+import { refuseScorerOptions, type CodeblockConfig } from '../config/index.js';
+import { refuseWithoutScores } from '../budget/rules.js';
 import { CodeblockError } from '../errors.js';
 import { analyze, type AnalyzeHooks, type AnalyzeSummary } from './analyze.js';
 import { select, type SelectHooks, type SelectSummary } from './select.js';
@@ -23,6 +24,9 @@ export interface RunResult {
 /** Both passes over `inputs` with one resolved config (`resolveConfig('run', …)`); `cfg.out` is required. */
 export async function run(inputs: readonly string[], cfg: CodeblockConfig, hooks: RunHooks = {}): Promise<RunResult> {
   if (!cfg.out) throw new CodeblockError('run needs an output directory (-o)');
+  // What select would refuse of this analysis is refused before the analysis is made.
+  refuseScorerOptions(cfg);
+  refuseWithoutScores(cfg, { scorer: cfg.scorer, ifd: cfg.ifd }, 'run');
   const analysisDir = join(cfg.out, 'analysis');
   const a = await analyze(inputs, { ...cfg, out: analysisDir, shard: '0/1' }, hooks.analyze);
   const selectHooks = hooks.afterAnalyze?.(a) ?? {};

@@ -21,7 +21,14 @@ import { openAnalysis } from '../analysis/integrity.js';
 import { GlobalDedup, itemModeReject } from '../select/dedup.js';
 import { chunked, orderedOutcomes, orderedRecords } from '../analysis/ordered.js';
 import { candidatesOf, responseToText, type Encoded, type SelectKnobs } from '../budget/candidates.js';
-import { analysisLanguages, analysisQ, chooseSpans, knobsOf, type BudgetSplit } from '../budget/rules.js';
+import {
+  analysisLanguages,
+  analysisQ,
+  chooseSpans,
+  knobsOf,
+  refuseWithoutScores,
+  type BudgetSplit,
+} from '../budget/rules.js';
 import { BudgetPlanner } from '../budget/plan.js';
 import { BudgetGate, binLowerEdge, type BudgetCut } from '../budget/threshold.js';
 import { labelMask } from '../masks/index.js';
@@ -111,9 +118,7 @@ async function ifdPass(run: SelectRun): Promise<Exclusions> {
   const excluded = new Map<number, Exclusion>();
   const ifdCut = cfg.ifdTopRatio < 1 || cfg.ifdTopN > 0;
   if (!ifdCut) return { excluded, ifdCut };
-  if (!run.analysisConfig.ifd) {
-    throw new CodeblockError('--ifd-top-ratio / --ifd-top-n need IFD scores: run `codeblock analyze --ifd` first');
-  }
+  // select() refused a cut the analysis has no IFD scores for (refuseWithoutScores)
   const ords: number[] = [];
   const vals: number[] = [];
   progress?.stage('select: IFD', run.analyzed);
@@ -376,6 +381,9 @@ export async function select(
   if (!outDir) throw new CodeblockError('select needs an output directory (-o)');
   const { parts, missing } = openAnalysis(analysisDirs, { allowPartial: cfg.allowPartial });
   const analysisConfig = parts[0]!.marker.config ?? {};
+  // Options the analysis cannot serve (an IFD cut without IFD, a mode that needs LM scores on an
+  // analysis without them) stop here, before anything is read or written.
+  refuseWithoutScores(cfg, { scorer: analysisConfig.scorer, ifd: analysisConfig.ifd });
   const tok = await TargetTokenizer.load(cfg.tokenizer, { template: cfg.template });
   const eot = cfg.superviseEos ? tok.specialIds : undefined;
   const k = knobsOf(cfg, analysisQ(analysisConfig), analysisLanguages(analysisConfig), eot);

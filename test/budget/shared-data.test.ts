@@ -27,7 +27,7 @@ const have = FILES.filter((f) => existsSync(join(SHARED_DATA, f)));
 const budgeted = MODE_TABLE.filter((m) => m.unit !== 'response');
 
 /** The modes that run on an analysis without LM scores (the others refuse). */
-const runsUnscored = (m: (typeof MODE_TABLE)[number]) => m.name !== 'token-gce' && m.name !== 'items-no-dataflow';
+const runsUnscored = (m: (typeof MODE_TABLE)[number]) => m.withoutScores.verdict === 'runs';
 
 async function analysis(file: string, scorer: 'default' | 'none'): Promise<string> {
   let input = join(SHARED_DATA, file);

@@ -32,6 +32,10 @@ test('modes: every entry has a score function, a unit, its flags and a one-line 
     assert.ok(UNITS.includes(m.unit), `${m.name}: unit ${String(m.unit)}`);
     assert.equal(typeof m.usesNl, 'boolean', `${m.name}: usesNl`);
     assert.equal(typeof m.needsScores, 'boolean', `${m.name}: needsScores`);
+    assert.ok(['runs', 'refuses'].includes(m.withoutScores.verdict), `${m.name}: withoutScores.verdict`);
+    assert.ok(m.withoutScores.reason.length > 0 && !m.withoutScores.reason.includes('\n'), `${m.name}: reason`);
+    // a mode that reads no scores has nothing to refuse without them
+    assert.ok(m.needsScores || m.withoutScores.verdict === 'runs', `${m.name}: refuses without needing scores`);
     assert.ok(typeof m.help === 'string' && m.help.length > 0 && !m.help.includes('\n'), `${m.name}: help line`);
     assert.ok(m.unit === 'items' || !m.usesNl, `${m.name}: only item modes give prose a share`);
   }

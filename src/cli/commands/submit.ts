@@ -20,7 +20,8 @@ import {
   type OptionSpec,
   type SubmitFlags,
 } from '../../config/options.js';
-import { resolveConfig } from '../../config/index.js';
+import { refuseScorerOptions, resolveConfig } from '../../config/index.js';
+import { refuseWithoutScores } from '../../budget/rules.js';
 import { parseArgs } from '../args.js';
 import { planSlurm, slurmCommandLines, submitSlurm, writeSlurmScripts, type SlurmJobSpec } from '../../deploy/slurm.js';
 
@@ -187,9 +188,11 @@ function validateForwarded(p: Parsed): { out?: string } {
   const a = parseArgs('analyze', p.analyze);
   const { config: aConfig, printConfig: _a, ...aFlags } = a.flags;
   const analyzeCfg = resolveConfig('analyze', aFlags, aConfig);
+  refuseScorerOptions(analyzeCfg);
   const s = parseArgs('select', p.select);
   const { config: sConfig, printConfig: _s, ...sFlags } = s.flags;
-  resolveConfig('select', sFlags, sConfig);
+  const selectCfg = resolveConfig('select', sFlags, sConfig);
+  refuseWithoutScores(selectCfg, { scorer: analyzeCfg.scorer, ifd: analyzeCfg.ifd }, 'run');
   if (a.positionals.length || s.positionals.length)
     throw new CodeblockError('internal: stray positionals in forwarded options', 'E_INTERNAL');
   return { out: analyzeCfg.out };
