@@ -3,8 +3,9 @@
  * as JSON in the page) that renders offline — no CDN, no fonts, no external request of any kind.
  *
  *   #summary   per run: counts and rejection reasons, supervised ratio, code vs prose share,
- *              packing efficiency; charts: item scores, supervised tokens per sample, supervised
- *              share by item type, why items were left out
+ *              packing efficiency; charts: item utility U (with the threshold when the score is U),
+ *              item scores (threshold marked), supervised tokens per sample, supervised share by
+ *              item type, why items were left out
  *   #compare   (several runs) supervised-character overlap of the runs on the shared samples
  *   #browser   sample list + the selected sample: prompt, response with items outlined and
  *              supervised tokens highlighted; click an item for its scores and def-use partners;
@@ -15,7 +16,8 @@
 import type { Collected, RunSampleView } from './collect.js';
 import { STATUS_TEXT, type InspectSample, type ItemStatus } from './types.js';
 import { barsSvg, esc, histogramSvg } from './svg.js';
-import type { RunSummary } from './summary.js';
+import { SATURATION, type RunSummary, type UtilityView } from './summary.js';
+import { isItemMode } from '../budget/modes.js';
 import { CLIENT_JS } from './client.js';
 import { runKnobs } from './load.js';
 
@@ -118,6 +120,17 @@ function summaryTable(sums: RunSummary[]): string {
     ['coding items', 'items.total', (s) => n(s.items.total)],
     ['items selected', 'items.selected', (s) => n(s.items.status.selected ?? 0)],
     ['lowest selected item score', 'threshold', (s) => (s.threshold === undefined ? '–' : s.threshold.toFixed(4))],
+    [
+      'run item threshold (score)',
+      'utility.threshold',
+      (s) => (s.utility.threshold ? s.utility.threshold.value.toFixed(4) : '–'),
+    ],
+    ['item U: median [IQR]', 'utility.median', (s) => uMedian(s.utility)],
+    [
+      `item U saturated (≥ ${1 - SATURATION}/q)`,
+      'utility.saturated',
+      (s) => (s.utility.scored && s.utility.saturated !== undefined ? pct(s.utility.saturated / s.utility.items) : '–'),
+    ],
   ];
   const head = `<tr><th></th>${sums.map((s, r) => `<th data-run="${r}">${esc(s.label)}</th>`).join('')}</tr>`;
   const body = rows
@@ -181,13 +194,54 @@ function typeBars(s: RunSummary, r: number): string {
   );
 }
 
+function uMedian(u: UtilityView): string {
+  if (!u.scored) return 'not scored';
+  if (u.items === 0) return '–';
+  return `${u.median.toFixed(3)} [${u.q1.toFixed(3)}, ${u.q3.toFixed(3)}]`;
+}
+
+/** The U histogram of the pool with its caption (median, IQR, saturation, where the run's threshold is). */
+function utilityFigure(s: RunSummary, r: number): string {
+  const u = s.utility;
+  if (u.items === 0) return '';
+  if (!u.scored) {
+    return (
+      `<p class="note" id="u-unscored-${r}" data-k="utility.unscored">Item utility U: not scored — the analysis ran ` +
+      "with <code>--scorer none</code>, so every item's U is 1 and has no distribution to show.</p>"
+    );
+  }
+  const onU = u.threshold !== undefined && u.scoreIsU;
+  const svg = histogramSvg(u.histogram, {
+    title: `Item utility U (${u.items} items, reference LM)`,
+    xLabel: `U = ${u.reduce} of (1 − p^q)/q over core tokens, q = ${u.q}, 1/q = ${(1 / u.q).toFixed(3)}`,
+    id: `chart-u-${r}`,
+    // neutral: green means "selected" in the other charts
+    colors: ['#3b82c4', '#3b82c4'],
+    marker: onU ? { x: u.threshold!.value, label: 'threshold' } : undefined,
+  });
+  const parts = [`median ${u.median.toFixed(3)}, IQR ${u.q1.toFixed(3)}–${u.q3.toFixed(3)}`];
+  if (u.saturated !== undefined)
+    parts.push(`saturated (U ≥ ${1 - SATURATION}/q): ${pct(u.saturated / u.items)} of items`);
+  if (u.noCore) parts.push(`${u.noCore} items without core tokens (U 0)`);
+  if (onU) parts.push(`mode ${s.mode} ranks items by U: the run threshold ${u.threshold!.value.toFixed(4)} is marked`);
+  else if (u.threshold)
+    parts.push(
+      `the run threshold ${u.threshold.value.toFixed(4)} is on the mode ${s.mode} score, not on U: it is marked ` +
+        'on the item score chart',
+    );
+  else if (s.kind === 'output' && !isItemMode(s.mode)) parts.push(`mode ${s.mode} does not select items`);
+  return `${svg}<figcaption id="u-caption-${r}">${esc(parts.join(' · '))}</figcaption>`;
+}
+
 function runSection(s: RunSummary, r: number): string {
+  const t = s.utility.threshold?.value ?? s.threshold;
   const charts = [
+    utilityFigure(s, r),
     histogramSvg(s.scoreHistogram, {
       title: s.kind === 'analysis' ? 'Item scores' : 'Item scores (selected vs not)',
       xLabel: `score (${s.mode === 'codeblock' || s.kind === 'analysis' ? 'U·(1+λr·reach+λb·bridge)' : s.mode})`,
       id: `chart-scores-${r}`,
-      marker: s.threshold !== undefined ? { x: s.threshold, label: 'threshold' } : undefined,
+      marker: t !== undefined ? { x: t, label: 'threshold' } : undefined,
     }),
     s.kind === 'output'
       ? histogramSvg(s.supervisedHistogram, {
@@ -275,6 +329,7 @@ small{color:var(--muted);font-weight:normal}
 table.sum{border-collapse:collapse;font-size:13px}table.sum th,table.sum td{border:1px solid var(--line);padding:3px \
 8px;text-align:right}table.sum th[scope=row],table.sum td:first-child{text-align:left}
 .charts{display:flex;flex-wrap:wrap;gap:8px}figure{margin:0;border:1px solid var(--line);border-radius:6px;padding:4px}
+figcaption{max-width:460px;padding:2px 4px;font-size:12px;color:var(--muted)}
 svg.chart .ct{font-size:12px;font-weight:600}svg.chart .tk{font-size:10px;fill:#444}svg.chart .al{font-size:11px;\
 fill:#444}svg.chart .grid{stroke:#eee}svg.chart .axis{stroke:#888}svg.chart .mark{stroke:#c94f6d;stroke-dasharray:4 3}
 #browser{display:grid;grid-template-columns:280px 1fr;gap:12px;align-items:start}

@@ -3,6 +3,7 @@ export {
   resolveRuns,
   runSamples,
   runKnobs,
+  runAnalysisConfig,
   inspectItems,
   attachTokens,
   locateResponse,
@@ -11,9 +12,9 @@ export {
 } from './load.js';
 export { collect, supervisedRanges } from './collect.js';
 export type { Collected, CollectOptions, SamplePick, RunSampleView } from './collect.js';
-export { SummaryBuilder } from './summary.js';
-export type { RunSummary, Histogram, TypeShare } from './summary.js';
-export { renderSample, renderSummary, renderResponse, visible } from './terminal.js';
+export { SummaryBuilder, UTILITY_BINS, SATURATION } from './summary.js';
+export type { RunSummary, Histogram, TypeShare, UtilityView, RunThreshold } from './summary.js';
+export { renderSample, renderSummary, renderResponse, renderUtility, visible } from './terminal.js';
 export type { TerminalOptions } from './terminal.js';
 export { renderReport, scriptJson } from './html.js';
 export type { ReportOptions } from './html.js';

@@ -107,12 +107,27 @@ export function recordedThreshold(run: RunInfo): number | undefined {
   return typeof t === 'number' && Number.isFinite(t) ? t : undefined;
 }
 
-/** Selection knobs of a run, from its manifest (analysis-only: the OPTIONS defaults). */
+const analysisConfigs = new WeakMap<RunInfo, Record<string, unknown>>();
+
+/**
+ * The analysis config of a run (q, reduce, scorer, languages …): the one select recorded in the
+ * manifest, else (analysis directory alone) the one in the analysis files' part markers.
+ */
+export function runAnalysisConfig(run: RunInfo): Record<string, unknown> {
+  const recorded = run.manifest?.config?.analysis;
+  if (recorded && typeof recorded === 'object') return recorded as Record<string, unknown>;
+  let config = analysisConfigs.get(run);
+  if (!config) {
+    config = listAnalysisParts(run.analysisDirs)[0]?.marker.config ?? {};
+    analysisConfigs.set(run, config);
+  }
+  return config;
+}
+
+/** Selection knobs of a run: its manifest's select config (analysis-only: the defaults), its analysis config. */
 export function runKnobs(run: RunInfo): SelectKnobs {
-  const config = run.manifest?.config as
-    | { select?: Record<string, unknown>; analysis?: Record<string, unknown> }
-    | undefined;
-  return knobsOfRecord(config?.select, config?.analysis);
+  const select = (run.manifest?.config as { select?: Record<string, unknown> } | undefined)?.select;
+  return knobsOfRecord(select, runAnalysisConfig(run));
 }
 
 interface Rejection {

@@ -1,12 +1,14 @@
 /**
  * Pool-level figures of one run, accumulated sample by sample in one pass with small state:
- * item score distribution (selected vs not), supervised tokens per sample, supervised share by item
- * type, code vs prose share, and why items were left out.
+ * item score distribution (selected vs not), the item utility U distribution with the run's
+ * threshold, supervised tokens per sample, supervised share by item type, code vs prose share, and
+ * why items were left out.
  */
 import { scoreBin } from '../budget/threshold.js';
+import { isItemMode } from '../budget/modes.js';
 import type { InspectSample, ItemStatus, RunInfo } from './types.js';
-import { finalizeStatuses, type ThresholdTracker } from './load.js';
-import { growFloat32 } from '../util/grow.js';
+import { finalizeStatuses, runAnalysisConfig, type ThresholdTracker } from './load.js';
+import { growFloat32, growFloat64 } from '../util/grow.js';
 
 export interface TypeShare {
   /** Item label (assignment, call, def header, …). */
@@ -23,6 +25,52 @@ export interface Histogram {
   edges: number[];
   /** One count array per series. */
   series: Array<{ name: string; counts: number[] }>;
+}
+
+/** Bins of the U and item-score histograms (equal width, fixed: the same for every run). */
+export const UTILITY_BINS = 20;
+/** An item is saturated when its U lies within this share of the bound 1/q (U ≥ 0.95/q). */
+export const SATURATION = 0.05;
+
+/** The run's item threshold: the lowest item score select takes (mode scores, not U in general). */
+export interface RunThreshold {
+  value: number;
+  /** `manifest`: select's recorded `selection.item_threshold`; `lowest selected`: read off the written samples. */
+  source: 'manifest' | 'lowest selected';
+}
+
+/**
+ * The item utility U of every item of the pool (flagged and token-less ones included), and where
+ * the run's threshold sits: does the reference LM discriminate between items?
+ */
+export interface UtilityView {
+  /** false: the analysis ran with `--scorer none`, so every U is 1 and the histogram says nothing. */
+  scored: boolean;
+  /** GCE exponent and reduce of the analysis (U = reduce of (1 − p^q)/q over an item's core tokens). */
+  q: number;
+  reduce: string;
+  items: number;
+  /** Items without core scorer tokens (U 0 when scored). */
+  noCore: number;
+  /**
+   * U in UTILITY_BINS equal bins over [0, 1/q] (reduce sum: up to the largest U when that is above 1/q);
+   * bin b holds edges[b] ≤ U < edges[b+1], the last bin also its upper edge.
+   */
+  histogram: Histogram;
+  /** Median and quartiles of U (linear interpolation between order statistics; NaN without items). */
+  median: number;
+  q1: number;
+  q3: number;
+  /** Items with U ≥ (1 − SATURATION)/q; undefined for reduce sum (not bounded by 1/q). */
+  saturated?: number;
+  /** Output runs of an item mode that took items. */
+  threshold?: RunThreshold;
+  /** Items whose score is at or above the threshold (eligible or not). */
+  atThreshold?: number;
+  /** Every item's score is its U (items-no-dataflow, or zero λ): the threshold is then a U value. */
+  scoreIsU: boolean;
+  /** Item scores under the run's mode, UTILITY_BINS equal bins over [0, max(scores, threshold)], same edge rule. */
+  scores: Histogram;
 }
 
 export interface RunSummary {
@@ -42,6 +90,40 @@ export interface RunSummary {
   scoreHistogram: Histogram;
   supervisedHistogram: Histogram;
   byType: TypeShare[];
+  utility: UtilityView;
+}
+
+/** The bin of `v` in equal-width `edges`: edges[b] ≤ v < edges[b+1]; the last bin is closed, outliers clamp. */
+export function binOf(edges: readonly number[], v: number): number {
+  const bins = edges.length - 1;
+  const lo = edges[0]!;
+  const hi = edges[bins]!;
+  let b = Math.floor(((v - lo) / (hi - lo)) * bins);
+  if (!(b >= 0)) b = 0;
+  if (b >= bins) b = bins - 1;
+  // the division may round across an edge: the edges decide
+  while (b + 1 < bins && v >= edges[b + 1]!) b++;
+  while (b > 0 && v < edges[b]!) b--;
+  return b;
+}
+
+/** One series over `bins` equal bins of [0, hi] (binOf's edge rule). */
+function fixedHistogram(values: Float64Array, hi: number, bins: number, name: string): Histogram {
+  const top = hi > 0 ? hi : 1;
+  const edges = Array.from({ length: bins + 1 }, (_, i) => (top * i) / bins);
+  const counts = new Array<number>(bins).fill(0);
+  for (const v of values) counts[binOf(edges, v)]!++;
+  return { edges, series: [{ name, counts }] };
+}
+
+/** Quantile of sorted values, linear interpolation between order statistics (R type 7, numpy's default). */
+export function quantile(sorted: ArrayLike<number>, p: number): number {
+  const n = sorted.length;
+  if (n === 0) return Number.NaN;
+  const h = (n - 1) * p;
+  const i = Math.floor(h);
+  const a = sorted[i]!;
+  return i + 1 < n ? a + (h - i) * (sorted[i + 1]! - a) : a;
 }
 
 function histogram(
@@ -95,6 +177,11 @@ export class SummaryBuilder {
   private selectedSamples = 0;
   private code = 0;
   private prose = 0;
+  /** U and mode score of every item (float64: the histograms bin them exactly). */
+  private readonly us = growFloat64();
+  private readonly itemScores = growFloat64();
+  private noCore = 0;
+  private scoreIsU = true;
 
   constructor(
     readonly run: RunInfo,
@@ -115,6 +202,10 @@ export class SummaryBuilder {
     }
     for (const it of s.items) {
       this.total++;
+      this.us.push(it.u);
+      this.itemScores.push(it.score);
+      if (it.nCore === 0) this.noCore++;
+      if (it.score !== it.u) this.scoreIsU = false;
       if (it.flags.length) this.flagged++;
       const st = it.status;
       if (st === 'below_threshold' || st === 'budget') {
@@ -178,6 +269,51 @@ export class SummaryBuilder {
       byType: [...this.byType.values()].sort(
         (a, b) => b.supervised - a.supervised || b.items - a.items || (a.type < b.type ? -1 : 1),
       ),
+      utility: this.utility(),
+    };
+  }
+
+  private utility(): UtilityView {
+    const config = runAnalysisConfig(this.run);
+    const q = this.tracker.knobs.q;
+    const reduce = typeof config.reduce === 'string' ? config.reduce : 'mean';
+    const us = this.us.view();
+    const sorted = Float64Array.from(us).sort();
+    const bound = 1 / q;
+    const uTop = reduce === 'sum' && sorted.length ? Math.max(bound, sorted[sorted.length - 1]!) : bound;
+    let saturated: number | undefined;
+    if (reduce !== 'sum') {
+      saturated = 0;
+      for (const u of us) if (u >= (1 - SATURATION) * bound) saturated++;
+    }
+    let threshold: RunThreshold | undefined;
+    if (this.run.kind === 'output' && isItemMode(this.tracker.knobs.mode)) {
+      const t = this.tracker;
+      if (t.explicitThreshold !== undefined) threshold = { value: t.explicitThreshold, source: 'manifest' };
+      else if (Number.isFinite(t.minSelected)) threshold = { value: t.minSelected, source: 'lowest selected' };
+    }
+    const scores = this.itemScores.view();
+    let sTop = threshold?.value ?? 0;
+    let atThreshold = 0;
+    for (const v of scores) {
+      if (v > sTop) sTop = v;
+      if (threshold && v >= threshold.value) atThreshold++;
+    }
+    return {
+      scored: config.scorer !== 'none',
+      q,
+      reduce,
+      items: us.length,
+      noCore: this.noCore,
+      histogram: fixedHistogram(us, uTop, UTILITY_BINS, 'items'),
+      median: quantile(sorted, 0.5),
+      q1: quantile(sorted, 0.25),
+      q3: quantile(sorted, 0.75),
+      saturated,
+      threshold,
+      atThreshold: threshold ? atThreshold : undefined,
+      scoreIsU: this.scoreIsU,
+      scores: fixedHistogram(scores, sTop, UTILITY_BINS, 'items'),
     };
   }
 

@@ -1,14 +1,16 @@
 /**
  * Terminal view: one sample's response with supervised tokens highlighted, item boundaries in a
  * gutter (and inline where an item starts mid-line), then a table of its items — utility, reach,
- * bridge, score, tokens, supervised tokens, def-use partners and why an item was left out.
+ * bridge, score, tokens, supervised tokens, def-use partners and why an item was left out. The run
+ * summary ends with the pool's U distribution as a text histogram, the run threshold marked.
  *
  * Colours are ANSI escapes when `color` is on (the CLI turns it off for NO_COLOR and non-TTY
  * stdout); without colour, supervised text is wrapped in « », so the view still says everything.
  * Control characters of the data are shown as visible symbols, never sent to the terminal.
  */
 import { STATUS_TEXT, type InspectSample, type ItemStatus, type RunInfo } from './types.js';
-import type { RunSummary } from './summary.js';
+import { binOf, SATURATION, type Histogram, type RunSummary, type UtilityView } from './summary.js';
+import { isItemMode } from '../budget/modes.js';
 
 export interface TerminalOptions {
   color: boolean;
@@ -293,5 +295,79 @@ export function renderSummary(sum: RunSummary, opts: TerminalOptions): string {
   out.push(
     `items: ${sum.items.total} (${st})${sum.threshold !== undefined ? `; threshold ${fmt(sum.threshold, 4)}` : ''}`,
   );
+  out.push('', ...renderUtility(sum, opts));
   return out.join('\n');
+}
+
+/** Widest bar of a text histogram, in █ characters. */
+const BAR = 40;
+
+/** One line per bin: range, a bar of █ scaled to the fullest bin, the count; `marker` goes after its bin. */
+function textHistogram(h: Histogram, opts: TerminalOptions, marker?: { bin: number; text: string }): string[] {
+  const counts = h.series[0]!.counts;
+  const max = Math.max(1, ...counts);
+  const digits = h.edges[h.edges.length - 1]! >= 100 ? 0 : 3;
+  const width = String(max).length;
+  return counts.map((n, b) => {
+    const last = b === counts.length - 1;
+    const range = `[${fmt(h.edges[b]!, digits)}, ${fmt(h.edges[b + 1]!, digits)}${last ? ']' : ')'}`;
+    const bar = '█'.repeat(n > 0 ? Math.max(1, Math.round((n / max) * BAR)) : 0).padEnd(BAR);
+    let line = `  ${range}  ${bar}  ${String(n).padStart(width)}`;
+    if (marker?.bin === b)
+      line += opts.color ? `  ${STYLE.yellow}◀ ${marker.text}${STYLE.reset}` : `  ◀ ${marker.text}`;
+    return line;
+  });
+}
+
+function thresholdText(u: UtilityView): string {
+  const t = u.threshold!;
+  const where =
+    t.source === 'manifest' ? 'manifest selection.item_threshold, the lowest score taken' : 'lowest selected score';
+  return `run threshold ${fmt(t.value, 4)} (${where}; ${u.atThreshold} of ${u.items} items score at or above it)`;
+}
+
+/**
+ * The U distribution of the pool (item utility from the reference LM) and where the run's threshold
+ * sits: on the U histogram when the mode's score is U, else on a histogram of the mode's item scores.
+ */
+export function renderUtility(sum: RunSummary, opts: TerminalOptions): string[] {
+  const u = sum.utility;
+  const out: string[] = [];
+  if (u.items === 0) return ['item utility U: no coding items'];
+  const noItemThreshold =
+    sum.kind === 'output' && !isItemMode(sum.mode) ? `; mode ${sum.mode} does not select items: no item threshold` : '';
+  if (!u.scored) {
+    const t = u.threshold && u.scoreIsU ? `; ${thresholdText(u)}` : '';
+    out.push(
+      `item utility U: not scored (analysis --scorer none): every item's U is 1, no U histogram${t}${noItemThreshold}`,
+    );
+  } else {
+    const bound = 1 / u.q;
+    const sat =
+      u.saturated !== undefined
+        ? `; saturated (U ≥ ${1 - SATURATION}/q = ${fmt((1 - SATURATION) * bound)}) ${pct(u.saturated, u.items)}`
+        : '';
+    const noCore = u.noCore ? `; ${u.noCore} without core tokens (U 0)` : '';
+    out.push(
+      `item utility U of ${u.items} items (GCE q ${u.q}, reduce ${u.reduce}, 1/q = ${fmt(bound)}): median ` +
+        `${fmt(u.median)}, IQR ${fmt(u.q1)}–${fmt(u.q3)}${sat}${noCore}`,
+    );
+    const onU = u.threshold && u.scoreIsU;
+    if (onU) out.push(`mode ${sum.mode} ranks items by U: ${thresholdText(u)}, marked ◀`);
+    else if (u.threshold)
+      out.push(`the run threshold is on the mode ${sum.mode} score, not on U: see the score histogram`);
+    out.push(
+      ...textHistogram(
+        u.histogram,
+        opts,
+        onU ? { bin: binOf(u.histogram.edges, u.threshold!.value), text: 'threshold' } : undefined,
+      ),
+    );
+    if (noItemThreshold) out.push(noItemThreshold.slice(2));
+  }
+  if (u.threshold && !u.scoreIsU) {
+    out.push(`item score under mode ${sum.mode} of ${u.items} items: ${thresholdText(u)}`);
+    out.push(...textHistogram(u.scores, opts, { bin: binOf(u.scores.edges, u.threshold.value), text: 'threshold' }));
+  }
+  return out;
 }

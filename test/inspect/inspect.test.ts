@@ -6,16 +6,18 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cli, EXAMPLES } from '../helpers/cli.js';
+import { gunzipSync } from 'node:zlib';
+import { cli, EXAMPLES, FAST_ANALYZE } from '../helpers/cli.js';
 import { scoreBin } from '../../src/budget/threshold.js';
 import {
   collect,
   locateResponse,
   renderReport,
   renderSample,
+  renderSummary,
   resolveRuns,
   runSamples,
   scriptJson,
@@ -368,4 +370,183 @@ test('item labels: assignments, augmented/annotated assignments, calls and heade
     ['function_definition', 'block', 'def f():\n    pass\n', 'def block'],
   ];
   for (const [type, kind, text, want] of cases) assert.equal(itemLabel(type, kind, text), want, text);
+});
+
+// ---- U distribution of the pool (issue #14): checked against the analysis files read directly ----
+
+interface RawItem {
+  u: number;
+  reach: number;
+  bridge: number;
+}
+
+/** Every item of an analysis directory, straight from its gzipped record files (no codeblock reader). */
+function rawItems(dir: string): RawItem[] {
+  const out: RawItem[] = [];
+  for (const shard of readdirSync(dir)
+    .filter((d) => /^shard-/.test(d))
+    .sort()) {
+    for (const f of readdirSync(join(dir, shard))
+      .filter((x) => x.endsWith('.records.jsonl.gz'))
+      .sort()) {
+      const text = gunzipSync(readFileSync(join(dir, shard, f))).toString('utf8');
+      for (const line of text.split('\n').filter(Boolean)) out.push(...(JSON.parse(line).items as RawItem[]));
+    }
+  }
+  return out;
+}
+
+/** Counts of `values` in 20 equal bins over [0, hi]: edges[b] ≤ v < edges[b+1], the last bin closed. */
+function directCounts(values: number[], hi: number): { edges: number[]; counts: number[] } {
+  const edges = Array.from({ length: 21 }, (_, i) => (hi * i) / 20);
+  const counts = edges
+    .slice(0, 20)
+    .map((lo, b) => values.filter((v) => v >= lo && (b === 19 ? v <= edges[20]! : v < edges[b + 1]!)).length);
+  return { edges, counts };
+}
+
+function directBin(edges: number[], v: number): number {
+  for (let b = 0; b < 20; b++) if (v >= edges[b]! && (b === 19 ? v <= edges[20]! : v < edges[b + 1]!)) return b;
+  return -1;
+}
+
+/** Quantile by linear interpolation between order statistics (numpy's default). */
+function q7(values: number[], p: number): number {
+  const a = [...values].sort((x, y) => x - y);
+  const h = (a.length - 1) * p;
+  const i = Math.floor(h);
+  return i + 1 < a.length ? a[i]! + (h - i) * (a[i + 1]! - a[i]!) : a[i]!;
+}
+
+/** The terminal histograms of a summary: header line → the bins' printed counts and the marked bin. */
+function printedHistograms(text: string): Map<string, { counts: number[]; marked: number[] }> {
+  const out = new Map<string, { counts: number[]; marked: number[] }>();
+  let current: { counts: number[]; marked: number[] } | undefined;
+  for (const line of text.split('\n')) {
+    const bin = line.match(/^ {2}\[[\d.]+, [\d.]+[)\]] {2}█* *\s(\d+)( {2}◀ threshold)?$/);
+    if (bin && current) {
+      if (bin[2]) current.marked.push(current.counts.length);
+      current.counts.push(Number(bin[1]));
+    } else if (/^item (utility U of|score under mode)/.test(line)) {
+      current = { counts: [], marked: [] };
+      out.set(line.startsWith('item utility') ? 'u' : 'score', current);
+    } else current = line.startsWith('mode ') || line.startsWith('the run threshold') ? current : undefined;
+  }
+  return out;
+}
+
+test('U distribution: histogram, median/IQR, saturation equal a direct count over the analysis records', async () => {
+  fixture();
+  const m = JSON.parse(readFileSync(join(outA, 'manifest.json'), 'utf8'));
+  const q = m.config.analysis.q as number;
+  assert.equal(m.config.analysis.scorer, 'lm');
+  assert.equal(m.config.analysis.reduce, 'mean');
+  const items = rawItems(analysis);
+  const us = items.map((it) => it.u);
+  const c = await collect(resolveRuns([outA]));
+  const u = c.summaries[0]!.utility;
+  assert.equal(u.scored, true);
+  assert.equal(u.q, q);
+  assert.equal(u.items, items.length);
+  const want = directCounts(us, 1 / q);
+  assert.deepEqual(u.histogram.edges, want.edges);
+  assert.deepEqual(u.histogram.series[0]!.counts, want.counts);
+  assert.equal(
+    u.histogram.series[0]!.counts.reduce((a, b) => a + b, 0),
+    items.length,
+    'every item in exactly one bin',
+  );
+  assert.ok(Math.max(...us) <= 1 / q && Math.min(...us) >= 0, 'U lies in [0, 1/q]');
+  assert.equal(u.median, q7(us, 0.5));
+  assert.equal(u.q1, q7(us, 0.25));
+  assert.equal(u.q3, q7(us, 0.75));
+  assert.equal(u.saturated, us.filter((x) => x >= 0.95 / q).length);
+
+  // mode codeblock: the threshold is a score U·(1+λr·reach+λb·bridge), so it is marked on the score histogram
+  const T = m.selection.item_threshold as number;
+  assert.equal(u.threshold?.value, T);
+  assert.equal(u.threshold?.source, 'manifest');
+  assert.equal(u.scoreIsU, false);
+  const { lambdaReach: lr, lambdaBridge: lb } = m.config.select as { lambdaReach: number; lambdaBridge: number };
+  const scores = items.map((it) => it.u * (1 + lr * it.reach + lb * it.bridge));
+  const wantScores = directCounts(scores, Math.max(T, ...scores));
+  assert.deepEqual(u.scores.series[0]!.counts, wantScores.counts);
+  assert.equal(u.atThreshold, scores.filter((x) => x >= T).length);
+  const tBin = directBin(wantScores.edges, T);
+  assert.ok(tBin >= 0);
+
+  // the terminal prints those counts, one line a bin, and marks the threshold's bin of the score histogram only
+  const text = renderSummary(c.summaries[0]!, { color: false });
+  const printed = printedHistograms(text);
+  assert.deepEqual(printed.get('u')?.counts, want.counts, text);
+  assert.deepEqual(printed.get('u')?.marked, [], 'no threshold on U: the codeblock score is not U');
+  assert.deepEqual(printed.get('score')?.counts, wantScores.counts, text);
+  assert.deepEqual(printed.get('score')?.marked, [tBin], text);
+  assert.ok(
+    text.includes(`median ${q7(us, 0.5).toFixed(3)}, IQR ${q7(us, 0.25).toFixed(3)}–${q7(us, 0.75).toFixed(3)}`),
+  );
+  assert.ok(text.includes(`run threshold ${T.toFixed(4)} (manifest selection.item_threshold`), text);
+  assert.ok(text.includes('the run threshold is on the mode codeblock score, not on U'));
+
+  // the report: a U chart whose bars hold every item, captioned; the threshold on the score chart
+  const html = renderReport(c);
+  const svg = html.match(/<svg[^>]*id="chart-u-0"[\s\S]*?<\/svg>/)![0];
+  const bars = [...svg.matchAll(/<title>items: (\d+) in/g)].reduce((a, x) => a + Number(x[1]), 0);
+  assert.equal(bars, items.length);
+  assert.ok(!svg.includes('class="mark"'), 'no threshold line on the U chart in mode codeblock');
+  assert.match(html, /<figcaption id="u-caption-0">[^<]*not on U/);
+  assert.match(html.match(/<svg[^>]*id="chart-scores-0"[\s\S]*?<\/svg>/)![0], /class="mark"/);
+  assert.match(html, new RegExp(`data-k="utility\\.threshold" data-run="0">${T.toFixed(4)}<`));
+});
+
+test('U distribution: a mode that ranks by U alone marks the threshold in its U bin', async () => {
+  fixture();
+  const outU = join(work, 'u');
+  ok(cli(['select', analysis, '-o', outU, '--mode', 'items-no-dataflow', '--format', 'jsonl']), 'select');
+  const m = JSON.parse(readFileSync(join(outU, 'manifest.json'), 'utf8'));
+  const T = m.selection.item_threshold as number;
+  const q = m.config.analysis.q as number;
+  const us = rawItems(analysis).map((it) => it.u);
+  const want = directCounts(us, 1 / q);
+  const c = await collect(resolveRuns([outU, analysis]));
+  const u = c.summaries[0]!.utility;
+  assert.equal(u.scoreIsU, true);
+  assert.equal(u.threshold?.value, T);
+  const text = renderSummary(c.summaries[0]!, { color: false });
+  const printed = printedHistograms(text);
+  assert.deepEqual(printed.get('u')?.counts, want.counts);
+  assert.deepEqual(printed.get('u')?.marked, [directBin(want.edges, T)], text);
+  assert.equal(printed.get('score'), undefined, 'no second histogram when the score is U');
+  const svg = renderReport(c).match(/<svg[^>]*id="chart-u-0"[\s\S]*?<\/svg>/)![0];
+  assert.match(svg, /class="mark"/);
+});
+
+test('U distribution: an analysis with --scorer none says so in one line instead of a histogram', async () => {
+  const anaN = join(work, 'n-analysis');
+  const outN = join(work, 'n');
+  ok(cli(['analyze', POOL, '-o', anaN, ...FAST_ANALYZE]), 'analyze --scorer none');
+  ok(cli(['select', anaN, '-o', outN, '--format', 'jsonl']), 'select');
+  const items = rawItems(anaN);
+  assert.ok(items.length > 0 && items.every((it) => it.u === 1), 'every U is 1 without a scorer');
+  const line = "item utility U: not scored (analysis --scorer none): every item's U is 1, no U histogram";
+  for (const dirs of [[anaN], [outN, anaN]]) {
+    const c = await collect(resolveRuns(dirs));
+    assert.equal(c.summaries[0]!.utility.scored, false);
+    const text = renderSummary(c.summaries[0]!, { color: false });
+    assert.equal(text.split('\n').filter((l) => l.startsWith(line)).length, 1, text);
+    assert.equal(printedHistograms(text).get('u'), undefined, 'no U histogram');
+    const html = renderReport(c);
+    assert.ok(html.includes('data-k="utility.unscored"'));
+    assert.ok(!html.includes('id="chart-u-0"'));
+  }
+  // the threshold of the data-flow ranking still sits in its score bin
+  const m = JSON.parse(readFileSync(join(outN, 'manifest.json'), 'utf8'));
+  const T = m.selection.item_threshold as number;
+  const { lambdaReach: lr, lambdaBridge: lb } = m.config.select as { lambdaReach: number; lambdaBridge: number };
+  const scores = items.map((it) => it.u * (1 + lr * it.reach + lb * it.bridge));
+  const want = directCounts(scores, Math.max(T, ...scores));
+  const c = await collect(resolveRuns([outN, anaN]));
+  const printed = printedHistograms(renderSummary(c.summaries[0]!, { color: false })).get('score');
+  assert.deepEqual(printed?.counts, want.counts);
+  assert.deepEqual(printed?.marked, [directBin(want.edges, T)]);
 });
