@@ -29,8 +29,8 @@ export interface Histogram {
 
 /** Bins of the U and item-score histograms (equal width, fixed: the same for every run). */
 export const UTILITY_BINS = 20;
-/** An item is saturated when its U lies within this share of the bound 1/q (U ≥ 0.95/q). */
-export const SATURATION = 0.05;
+export { SATURATION } from '../scoring/utility.js';
+import { SATURATION } from '../scoring/utility.js';
 
 /** The run's item threshold: the lowest item score select takes (mode scores, not U in general). */
 export interface RunThreshold {

@@ -45,6 +45,7 @@ import type { Progress } from '../cli/progress.js';
 import { version } from '../version.js';
 import { growFloat64, growInt32 } from '../util/grow.js';
 import { outcomeJsonLine, rejection, type OutcomeLine } from './outcomes.js';
+import { isSaturated } from '../scoring/utility.js';
 
 const CHUNK = 256;
 const PACK_CHUNK = 512;
@@ -67,6 +68,8 @@ export interface SelectSummary {
   };
   packs: number;
   efficiency: number;
+  /** One-line warnings for the user (the CLI prints them), e.g. a reference LM that does not discriminate. */
+  warnings: string[];
 }
 
 function bump(map: Record<string, number>, key: string, n = 1): void {
@@ -154,6 +157,8 @@ interface BudgetPlan {
   itemCandidates: number;
   tokenCandidates: number;
   cache: EncodingCache;
+  /** Items of the packable pool, and those with a saturated U (scored, mean-reduced analyses only). */
+  utility?: { items: number; saturated: number };
 }
 
 /** Pass A: samples that cannot be packed out, every candidate's score and token cost into the plan, the cuts. */
@@ -161,6 +166,8 @@ async function budgetPass(run: SelectRun, ex: Exclusions): Promise<BudgetPlan> {
   const { cfg, k, tok, progress } = run;
   const planner = new BudgetPlanner();
   const cache = new EncodingCache(cfg.selectCacheMb * 1024 * 1024);
+  const ac = run.analysisConfig;
+  const utility = ac.scorer !== 'none' && (ac.reduce ?? 'mean') === 'mean' ? { items: 0, saturated: 0 } : undefined;
   progress?.stage('select: budget', run.analyzed);
   for await (const chunk of chunked(orderedRecords(run.parts), CHUNK)) {
     const keep: AnalysisRecord[] = [];
@@ -179,6 +186,12 @@ async function budgetPass(run: SelectRun, ex: Exclusions): Promise<BudgetPlan> {
       }
       cache.offer(keep[i]!.ordinal, enc);
       planner.add(candidatesOf(keep[i]!, enc, k));
+      if (utility) {
+        for (const it of keep[i]!.items) {
+          utility.items++;
+          if (isSaturated(it.u, k.q)) utility.saturated++;
+        }
+      }
     }
     progress?.tick(chunk.length);
   }
@@ -193,6 +206,7 @@ async function budgetPass(run: SelectRun, ex: Exclusions): Promise<BudgetPlan> {
     itemCandidates: planner.itemHist.count,
     tokenCandidates: planner.tokenHist.count,
     cache,
+    ...(utility ? { utility } : {}),
   };
 }
 
@@ -443,6 +457,7 @@ export async function select(
           item_threshold: cutThreshold(plan.itemCut),
           token_threshold: cutThreshold(plan.tokenCut),
           token_candidates: plan.tokenCandidates,
+          ...(plan.utility ? { saturated_items: plan.utility.saturated, scored_items: plan.utility.items } : {}),
         },
         tokenizer: tok.description,
         input_errors: inputErrors(parts),
@@ -454,7 +469,21 @@ export async function select(
     const efficiency = packingEfficiency(packPlan);
     const ratio = manifest.tokens.ratio;
     const partial = missing ? { missing: missing.what } : {};
-    return { outDir, counts, ...partial, tokens: { ...tokens, ratio }, packs: summary.packs, efficiency };
+    const warnings: string[] = [];
+    const u = plan.utility;
+    if (u && u.items > 0 && u.saturated > u.items / 2) {
+      const share = ((100 * u.saturated) / u.items).toFixed(0);
+      warnings.push(`reference LM does not discriminate; use --model (${share}% of items have U within 5% of 1/q)`);
+    }
+    return {
+      outDir,
+      counts,
+      ...partial,
+      tokens: { ...tokens, ratio },
+      packs: summary.packs,
+      efficiency,
+      warnings,
+    };
   } catch (err) {
     writer.abort();
     spill.close();

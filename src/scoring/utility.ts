@@ -40,6 +40,17 @@ export function gce(p: number, q: number = DEFAULT_Q): number {
   return gceFromLogprob(Math.log(p), q);
 }
 
+/**
+ * An item is saturated when its U lies within this share of the bound 1/q (U ≥ 0.95/q): the reference LM
+ * finds all of its core tokens about equally improbable, so U no longer ranks it (inspect, select's warning).
+ */
+export const SATURATION = 0.05;
+
+/** Whether a mean-reduced utility `u` is saturated under exponent `q`. */
+export function isSaturated(u: number, q: number): boolean {
+  return u >= (1 - SATURATION) / q;
+}
+
 /** GCE from a natural-log probability lp ≤ 0 (no range check: hot path). NaN in → NaN out. */
 export function gceFromLogprob(lp: number, q: number = DEFAULT_Q): number {
   if (q === 0) return -lp;

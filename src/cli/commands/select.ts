@@ -11,6 +11,7 @@ export function reportSelect(s: SelectSummary): void {
       `(${(s.tokens.ratio * 100).toFixed(2)}%, nl ${s.tokens.supervised_nl}); ${s.packs} packs, efficiency ` +
       `${(s.efficiency * 100).toFixed(2)}% → ${s.outDir}\n`,
   );
+  for (const w of s.warnings) process.stderr.write(`select: warning: ${w}\n`);
 }
 
 export async function selectCommand(dirs: string[], cfg: CodeblockConfig): Promise<number> {

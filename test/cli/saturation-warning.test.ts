@@ -1,0 +1,42 @@
+/**
+ * select warns in one line when the reference LM does not discriminate (more than half of the items have U
+ * within 5% of 1/q): a random-weight model (test/fixtures/scoring/tiny-kv, next-token probabilities ≈ 1/257)
+ * saturates every item; the embedded default model does not (checked on the same records).
+ */
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cli, SHARED_DATA } from '../helpers/cli.js';
+import { PACKAGE_ROOT } from '../../src/native.js';
+
+const work = mkdtempSync(join(tmpdir(), 'cb-sat-'));
+after(() => rmSync(work, { recursive: true, force: true }));
+const WARNING = 'select: warning: reference LM does not discriminate; use --model';
+
+test('select warns once when U is saturated, and not with a discriminating model', () => {
+  const lines = readFileSync(join(SHARED_DATA, 'humaneval-markdown.jsonl'), 'utf8').split('\n').filter(Boolean);
+  const pool = join(work, 'pool.jsonl');
+  writeFileSync(pool, `${lines.slice(0, 60).join('\n')}\n`);
+  const tiny = join(PACKAGE_ROOT, 'test', 'fixtures', 'scoring', 'tiny-kv');
+  for (const [name, extra, warns] of [
+    ['random', ['--model', tiny], true],
+    ['default', [], false],
+  ] as const) {
+    const a = join(work, `a-${name}`);
+    const r = cli(['analyze', pool, '-o', a, ...extra]);
+    assert.equal(r.status, 0, r.stderr);
+    const s = cli(['select', a, '-o', join(work, `s-${name}`)]);
+    assert.equal(s.status, 0, s.stderr);
+    const warned = s.stderr.split('\n').filter((l) => l.startsWith('select: warning:'));
+    if (warns) {
+      assert.equal(warned.length, 1, s.stderr);
+      assert.ok(warned[0]!.startsWith(WARNING), warned[0]);
+    } else assert.deepEqual(warned, [], `${name} model: ${s.stderr}`);
+    const m = JSON.parse(readFileSync(join(work, `s-${name}`, 'manifest.json'), 'utf8'));
+    const { saturated_items: sat, scored_items: items } = m.selection;
+    assert.ok(items > 0);
+    assert.equal(sat > items / 2, warns, `${sat}/${items} saturated`);
+  }
+});
