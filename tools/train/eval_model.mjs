@@ -144,7 +144,9 @@ const langs = Object.entries(byLang)
 const result = { model: modelDir, maxPerFile: maxPer, q, seconds: (Date.now() - t0) / 1000, rows, langs, mbppCv };
 console.log(JSON.stringify(result, null, 1));
 const f3 = (x) => (Number.isFinite(x) ? x.toFixed(3) : '–');
-console.log('\n| data | response tokens | CE nats/token | bits/char | median core-token p | U median | U IQR | saturated |');
+console.log(
+  '\n| data | response tokens | CE nats/token | bits/char | median core-token p | U median | U IQR | saturated |',
+);
 console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
 for (const r of rows)
   console.log(
