@@ -33,18 +33,6 @@ export function registeredLanguages(): readonly LanguageInfo[] {
 }
 
 let itemized: ReadonlySet<string> | undefined;
-let braced: ReadonlySet<string> | undefined;
-
-/** Canonical names of the brace languages (see {@link LanguageInfo.braced}). */
-export function bracedLanguages(): ReadonlySet<string> {
-  braced ??= new Set(
-    registeredLanguages()
-      .filter((l) => l.braced)
-      .map((l) => l.name),
-  );
-  return braced;
-}
-
 /** Segment tags that are itemized code (a registered language). */
 export function itemizedLanguages(): ReadonlySet<string> {
   itemized ??= new Set(registeredLanguages().map((l) => l.name));
