@@ -141,6 +141,13 @@ function buildResponse(s, cmp) {
   }
   host = pre;
   ghostSpans(n);
+  // supervised template tokens after the response (the end-of-turn token, --supervise-eos)
+  for (var o = 0; o < (s.outside || 0); o++) {
+    var eot = el('span', 'tk sup eot', '\u27e8end of turn\u27e9');
+    eot.dataset.t = 'eot' + o;
+    eot.title = 'template token after the response, supervised (--supervise-eos)';
+    pre.appendChild(eot);
+  }
   return pre;
 }
 
@@ -275,7 +282,7 @@ function show(i) {
   view.appendChild(head);
   if (s.detail) view.appendChild(el('p', 'note', s.detail));
   if (s.outside) view.appendChild(el('p', 'note', s.outside + ' supervised token(s) ` +
-  `lie outside the response (template tokens).'));
+  `lie outside the response: the template\u2019s end of turn (--supervise-eos), shown after it.'));
   if (D.runs.length > 1 && s.runs) {
     var bar = el('div', 'legend');
     var sel = el('select');

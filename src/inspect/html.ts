@@ -357,7 +357,7 @@ border-color:var(--flag)}
 .item:hover{border-color:#555}.item.on{outline:2px solid #111;outline-offset:0}
 .item.def{border-color:var(--def);background:#e8f1fb;border-width:2px}.item.use{border-color:var(--use);\
 background:#fdf0e6;border-width:2px}
-.tk.sup{background:var(--sup);box-shadow:inset 0 -2px var(--supb)}
+.tk.sup{background:var(--sup);box-shadow:inset 0 -2px var(--supb)}.tk.eot{font-size:85%;color:#555;margin-left:2px}
 .cmp .tk.sup{background:none;box-shadow:none}.cmp .ca{background:#cfe0fb}.cmp .cb{background:#fbd9c0}.cmp \
 .cab{background:#bde8cf}
 .seg-code{}.marker{color:var(--muted);font-size:10px;vertical-align:super}

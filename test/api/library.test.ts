@@ -170,7 +170,9 @@ test('pipeline: analyze then select (the two passes on their own)', async () => 
   // docs:end
   // docs:start select
   const sel = await select([a], resolveConfig('select', { out: s, mode: 'full', format: ['bin'], progress: false }));
-  assert.equal(sel.tokens.supervised, sel.tokens.response); // mode full supervises every response token
+  // mode full supervises every response token, and each sample's end-of-turn token (--supervise-eos)
+  assert.equal(sel.tokens.supervised, sel.tokens.response + sel.tokens.supervised_eos);
+  assert.equal(sel.tokens.supervised_eos, sel.counts.selected);
   assert.ok(existsSync(join(s, 'packs.bin')) && existsSync(join(s, 'manifest.json')));
   // docs:end
   assert.equal(summary.counts.analyzed, sel.counts.selected + (sel.counts.rejected.pack_too_long ?? 0));

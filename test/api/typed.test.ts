@@ -48,7 +48,7 @@ test('SELECT_KEYS are the options that change select output, and all are select 
   for (const k of ['out', 'workers', 'progress', 'selectCacheMb', 'config', 'printConfig']) {
     assert.ok(!(SELECT_KEYS as readonly string[]).includes(k), `${k} does not change select output`);
   }
-  assert.equal(SELECT_KEYS.length, 15);
+  assert.equal(SELECT_KEYS.length, 16);
 });
 
 test('submit --help lists every scheduler flag of the table', () => {

@@ -17,7 +17,14 @@ const work = mkdtempSync(join(tmpdir(), 'cb-run-'));
 
 interface Manifest {
   counts: { input: number; selected: number; rejected: Record<string, number>; quarantined: number };
-  tokens: { response: number; supervised: number; supervised_code: number; supervised_nl: number; ratio: number };
+  tokens: {
+    response: number;
+    supervised: number;
+    supervised_code: number;
+    supervised_nl: number;
+    supervised_eos: number;
+    ratio: number;
+  };
   packing: { packs: number; max_len: number; efficiency: number };
   files: Array<{ path: string; sha256: string }>;
   config: { select: { mode: string; budget: number } };
@@ -58,9 +65,10 @@ test('analyze + select on the example pool: manifest adds up and the budget hold
   assert.equal(m.counts.input, m.counts.selected + sumRejected(m) + m.counts.quarantined);
   assert.ok(m.counts.selected > 0);
   assert.ok(m.tokens.supervised > 0);
-  assert.equal(m.tokens.supervised, m.tokens.supervised_code + m.tokens.supervised_nl);
-  // the budget is a share of all response tokens; at most one item over, and tiny pools are coarse
-  assert.ok(Math.abs(m.tokens.ratio - 0.019) < 0.01, `ratio ${m.tokens.ratio}`);
+  assert.equal(m.tokens.supervised, m.tokens.supervised_code + m.tokens.supervised_nl + m.tokens.supervised_eos);
+  assert.equal(m.tokens.supervised_eos, m.counts.selected, 'one end-of-turn token per selected sample');
+  // the budget is exact (±0.1 pp) on a pool this small too
+  assert.ok(Math.abs(m.tokens.ratio - 0.019) <= 0.001, `ratio ${m.tokens.ratio}`);
   for (const f of ['packs.parquet', 'packs.bin', 'packs.idx', 'samples.jsonl', 'rejected.jsonl', 'quarantine.jsonl'])
     assert.ok(existsSync(join(out, f)), f);
   // rejected.jsonl + quarantine.jsonl list every record that was not selected
