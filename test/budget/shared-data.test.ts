@@ -16,6 +16,8 @@ import { join } from 'node:path';
 import { analyze, resolveConfig, select } from '../../src/index.js';
 import { MODE_TABLE } from '../../src/budget/modes.js';
 import { SHARED_DATA } from '../helpers/cli.js';
+import { PACKAGE_ROOT } from '../../src/native.js';
+import { pathToFileURL } from 'node:url';
 
 const FILES = ['humaneval-markdown.jsonl', 'mbpp-markdown.jsonl', 'evol-instruct-code-r1.jsonl'];
 const LM_RECORDS = 300;
@@ -29,6 +31,8 @@ const budgeted = MODE_TABLE.filter((m) => m.unit !== 'response');
 /** The modes that run on an analysis without LM scores (the others refuse). */
 const runsUnscored = (m: (typeof MODE_TABLE)[number]) => m.withoutScores.verdict === 'runs';
 
+const lmAnalyses: Record<string, string> = {};
+
 async function analysis(file: string, scorer: 'default' | 'none'): Promise<string> {
   let input = join(SHARED_DATA, file);
   if (scorer === 'default') {
@@ -38,6 +42,7 @@ async function analysis(file: string, scorer: 'default' | 'none'): Promise<strin
   }
   const out = join(work, `a-${scorer}-${file}`);
   await analyze([input], resolveConfig('analyze', { out, scorer: scorer === 'none' ? 'none' : 'lm', workers: 2 }));
+  if (scorer === 'default') lmAnalyses[file] = out;
   return out;
 }
 
@@ -119,4 +124,26 @@ test('supervised NL tokens are word-like (≥ 95%)', (t) => {
   const wordlike = nlTexts.filter((x) => WORDLIKE.test(x)).length;
   console.log(`NL tokens: ${nlTexts.length}, word-like ${wordlike}`);
   assert.ok(wordlike / nlTexts.length >= 0.95, `word-like ${wordlike}/${nlTexts.length}`);
+});
+
+test('the default reference LM discriminates (issue #14 targets, on the LM-scored analyses above)', async (t) => {
+  if (Object.keys(lmAnalyses).length === 0) {
+    t.skip('../shared/data is absent');
+    return;
+  }
+  // biome-ignore lint/suspicious/noExplicitAny: tools/train/eval_model.mjs is an untyped .mjs module
+  const ev: any = await import(pathToFileURL(join(PACKAGE_ROOT, 'tools', 'train', 'eval_model.mjs')).href);
+  const { rows } = await ev.measureAnalyses(lmAnalyses, 0.7);
+  const all = rows.find((r: { name: string }) => r.name === 'all');
+  console.log(`default LM: ${JSON.stringify(all)}`);
+  assert.ok(all.bpc <= 2.0, `bits per character ${all.bpc}`);
+  assert.ok(all.coreMedianP >= 0.2, `median core-token probability ${all.coreMedianP}`);
+  assert.ok(all.uMedian <= 1.0, `U median ${all.uMedian}`);
+  assert.ok(all.uIqr >= 0.25, `U IQR ${all.uIqr}`);
+  const mbpp = lmAnalyses['mbpp-markdown.jsonl'];
+  if (mbpp) {
+    const cv = await ev.selectedScoreCv(mbpp, join(work, 'cv-mbpp'));
+    console.log(`mbpp selected item scores: ${JSON.stringify(cv)}`);
+    assert.ok(cv.items > 0 && cv.cv >= 0.15, `CV ${cv.cv} over ${cv.items} items`);
+  }
 });

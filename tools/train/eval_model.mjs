@@ -24,9 +24,6 @@ const { openAnalysis } = await imp('analysis/integrity.js');
 const { orderedRecords } = await imp('analysis/ordered.js');
 const { tokensOverlapping } = await imp('scoring/utility.js');
 
-const modelDir = resolve(process.argv[2] ?? join(repo, 'models', 'default'));
-const maxPer = process.argv[3] && process.argv[3] !== 'all' ? Number(process.argv[3]) : Infinity;
-const work = process.argv[4] ? resolve(process.argv[4]) : mkdtempSync(join(tmpdir(), 'cb-eval-'));
 const dataDir = resolve(repo, '..', 'shared', 'data');
 const FILES = ['humaneval-markdown.jsonl', 'mbpp-markdown.jsonl', 'evol-instruct-code-r1.jsonl'];
 const LN2 = Math.log(2);
@@ -47,25 +44,9 @@ function acc() {
   return { nats: 0, tokens: 0, chars: 0, u: [], coreP: [], saturated: 0, items: 0 };
 }
 
-const byFile = {};
-const byLang = {};
-const all = acc();
-let q = 0.7;
-let mbppCv = null;
-const t0 = Date.now();
-for (const f of FILES) {
-  let input = join(dataDir, f);
-  const lines = readFileSync(input, 'utf8').split('\n').filter(Boolean);
-  if (lines.length > maxPer) {
-    input = join(work, `head-${f}`);
-    writeFileSync(input, `${lines.slice(0, maxPer).join('\n')}\n`);
-  }
-  const out = join(work, `a-${f}`);
-  const cfg = resolveConfig('analyze', { out, model: modelDir, workers: 2, pairFilter: 'off' });
-  q = cfg.q;
-  await analyze([input], cfg);
-  const fa = (byFile[f] = acc());
-  const { parts } = openAnalysis([out], {});
+/** Adds the analysis records of `dir` to the per-file accumulator `fa`, `all` and `byLang`. */
+async function addAnalysis(dir, q, fa, all, byLang) {
+  const { parts } = openAnalysis([dir], {});
   for await (const r of orderedRecords(parts)) {
     const segs = r.segments;
     const langAt = (p) => {
@@ -107,17 +88,18 @@ for (const f of FILES) {
       }
     }
   }
-  if (f.startsWith('mbpp')) {
-    const so = join(work, `s-${f}`);
-    await select([out], resolveConfig('select', { out: so, format: ['jsonl'] }));
-    const scores = [];
-    for (const line of readFileSync(join(so, 'samples.jsonl'), 'utf8').split('\n').filter(Boolean)) {
-      for (const s of JSON.parse(line).selected) if (s.kind === 'item') scores.push(s.score);
-    }
-    const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
-    const sd = Math.sqrt(scores.reduce((a, b) => a + (b - mean) ** 2, 0) / scores.length);
-    mbppCv = { items: scores.length, mean, sd, cv: sd / mean };
+}
+
+/** Coefficient of variation of the item scores a default `select` of `analysisDir` takes. */
+export async function selectedScoreCv(analysisDir, outDir) {
+  await select([analysisDir], resolveConfig('select', { out: outDir, format: ['jsonl'] }));
+  const scores = [];
+  for (const line of readFileSync(join(outDir, 'samples.jsonl'), 'utf8').split('\n').filter(Boolean)) {
+    for (const s of JSON.parse(line).selected) if (s.kind === 'item') scores.push(s.score);
   }
+  const mean = scores.reduce((a, b) => a + b, 0) / scores.length;
+  const sd = Math.sqrt(scores.reduce((a, b) => a + (b - mean) ** 2, 0) / scores.length);
+  return { items: scores.length, mean, sd, cv: sd / mean };
 }
 
 const row = (name, a) => {
@@ -137,27 +119,67 @@ const row = (name, a) => {
     saturated: a.items ? a.saturated / a.items : NaN,
   };
 };
-const rows = [...Object.entries(byFile).map(([f, a]) => row(f, a)), row('all', all)];
-const langs = Object.entries(byLang)
-  .sort((a, b) => b[1].tokens - a[1].tokens)
-  .map(([l, a]) => row(l, a));
-const result = { model: modelDir, maxPerFile: maxPer, q, seconds: (Date.now() - t0) / 1000, rows, langs, mbppCv };
-console.log(JSON.stringify(result, null, 1));
-const f3 = (x) => (Number.isFinite(x) ? x.toFixed(3) : '–');
-console.log(
-  '\n| data | response tokens | CE nats/token | bits/char | median core-token p | U median | U IQR | saturated |',
-);
-console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
-for (const r of rows)
+
+/**
+ * The figures of analysis directories `{ [file]: dir }` made with GCE exponent `q`: per file, overall, per
+ * segment language.
+ */
+export async function measureAnalyses(dirs, q) {
+  const byFile = {};
+  const byLang = {};
+  const all = acc();
+  for (const [f, dir] of Object.entries(dirs)) await addAnalysis(dir, q, (byFile[f] = acc()), all, byLang);
+  const rows = [...Object.entries(byFile).map(([f, a]) => row(f, a)), row('all', all)];
+  const langs = Object.entries(byLang)
+    .sort((a, b) => b[1].tokens - a[1].tokens)
+    .map(([l, a]) => row(l, a));
+  return { rows, langs };
+}
+
+async function main() {
+  const modelDir = resolve(process.argv[2] ?? join(repo, 'models', 'default'));
+  const maxPer = process.argv[3] && process.argv[3] !== 'all' ? Number(process.argv[3]) : Infinity;
+  const work = process.argv[4] ? resolve(process.argv[4]) : mkdtempSync(join(tmpdir(), 'cb-eval-'));
+
+  const t0 = Date.now();
+  const dirs = {};
+  let q = 0.7;
+  let mbppCv = null;
+  for (const f of FILES) {
+    let input = join(dataDir, f);
+    const lines = readFileSync(input, 'utf8').split('\n').filter(Boolean);
+    if (lines.length > maxPer) {
+      input = join(work, `head-${f}`);
+      writeFileSync(input, `${lines.slice(0, maxPer).join('\n')}\n`);
+    }
+    const out = join(work, `a-${f}`);
+    const cfg = resolveConfig('analyze', { out, model: modelDir, workers: 2, pairFilter: 'off' });
+    q = cfg.q;
+    await analyze([input], cfg);
+    dirs[f] = out;
+    if (f.startsWith('mbpp')) mbppCv = await selectedScoreCv(out, join(work, `s-${f}`));
+  }
+  const { rows, langs } = await measureAnalyses(dirs, q);
+  const result = { model: modelDir, maxPerFile: maxPer, q, seconds: (Date.now() - t0) / 1000, rows, langs, mbppCv };
+  console.log(JSON.stringify(result, null, 1));
+  const f3 = (x) => (Number.isFinite(x) ? x.toFixed(3) : '–');
   console.log(
-    `| ${r.name} | ${r.tokens} | ${f3(r.ce)} | ${f3(r.bpc)} | ${f3(r.coreMedianP)} | ${f3(r.uMedian)} | ` +
-      `${f3(r.uIqr)} | ${(100 * r.saturated).toFixed(1)}% |`,
+    '\n| data | response tokens | CE nats/token | bits/char | median core-token p | U median | U IQR | saturated |',
   );
-console.log('\n| segment language | scored tokens | CE nats/token | bits/char | items | U median | U IQR |');
-console.log('|---|---:|---:|---:|---:|---:|---:|');
-for (const r of langs)
-  console.log(
-    `| ${r.name} | ${r.tokens} | ${f3(r.ce)} | ${f3(r.bpc)} | ${r.items} | ${f3(r.uMedian)} | ${f3(r.uIqr)} |`,
-  );
-if (mbppCv) console.log(`\nmbpp-markdown selected item scores: ${mbppCv.items} items, CV ${f3(mbppCv.cv)}`);
-if (!process.argv[4]) rmSync(work, { recursive: true, force: true });
+  console.log('|---|---:|---:|---:|---:|---:|---:|---:|');
+  for (const r of rows)
+    console.log(
+      `| ${r.name} | ${r.tokens} | ${f3(r.ce)} | ${f3(r.bpc)} | ${f3(r.coreMedianP)} | ${f3(r.uMedian)} | ` +
+        `${f3(r.uIqr)} | ${(100 * r.saturated).toFixed(1)}% |`,
+    );
+  console.log('\n| segment language | scored tokens | CE nats/token | bits/char | items | U median | U IQR |');
+  console.log('|---|---:|---:|---:|---:|---:|---:|');
+  for (const r of langs)
+    console.log(
+      `| ${r.name} | ${r.tokens} | ${f3(r.ce)} | ${f3(r.bpc)} | ${r.items} | ${f3(r.uMedian)} | ${f3(r.uIqr)} |`,
+    );
+  if (mbppCv) console.log(`\nmbpp-markdown selected item scores: ${mbppCv.items} items, CV ${f3(mbppCv.cv)}`);
+  if (!process.argv[4]) rmSync(work, { recursive: true, force: true });
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === resolve(process.argv[1])) await main();
