@@ -5,7 +5,7 @@
                  (the fused head, built here with onnx.helper — an implementation independent of the
                  Node-side rewrite in src/scoring/fuse.ts, which handles user models).
   config.json    model hyper-parameters + token ids.
-Usage: /usr/bin/python3 tools/train/export.py [workDir=/tmp/codeblock-train]
+Usage: /usr/bin/python3 tools/train/export.py [workDir=/tmp/codeblock-train] [outDir=models/default]
 """
 import json, os, sys
 import numpy as np
@@ -18,8 +18,8 @@ sys.path.insert(0, here)
 from model import build
 
 repo = os.path.abspath(os.path.join(here, "..", ".."))
-out_dir = os.path.join(repo, "models", "default")
 work = sys.argv[1] if len(sys.argv) > 1 else "/tmp/codeblock-train"
+out_dir = sys.argv[2] if len(sys.argv) > 2 else os.path.join(repo, "models", "default")
 cfg = json.load(open(os.path.join(here, "config.json")))
 V = cfg["tokenizer"]["vocab_size"]
 model = build(cfg["model"], V)
