@@ -2,8 +2,8 @@
  * Global budget with flat memory: a score histogram keyed by the float32 bit pattern
  * (2^20 bins, ~0.05% relative width), filled in one pass over every shard, gives the bin where the
  * cumulative cost crosses the budget. Everything above that bin is taken; inside the boundary bin,
- * candidates are taken in record-ordinal order until the budget is met. The result is exact in
- * tokens (at most one item over), deterministic, and needs 8 MB whatever the pool size.
+ * candidates are taken in record-ordinal order while each brings the spend closer to the budget. The result is
+ * exact in tokens (within half an item), deterministic, and needs 8 MB whatever the pool size.
  */
 
 const BITS_DROPPED = 12;
@@ -72,11 +72,15 @@ export class BudgetGate {
     this.remaining = c.boundaryTokens;
   }
 
+  /**
+   * Above the cut: taken. In the boundary bin: taken, in arrival order, when that brings the spend closer to
+   * the budget (cost < 2 × the tokens left), so the realized total ends within half an item of the budget.
+   */
   take(score: number, cost: number): boolean {
     if (cost <= 0) return false;
     const bin = scoreBin(score);
     if (bin > this.c.cutBin) return true;
-    if (bin < this.c.cutBin || this.remaining <= 0) return false;
+    if (bin < this.c.cutBin || this.remaining <= 0 || cost >= 2 * this.remaining) return false;
     this.remaining -= cost;
     return true;
   }

@@ -1,5 +1,6 @@
 /**
- * The selection on real data (../shared/data), DESIGN §7 and issue #14:
+ * The selection on real data (../shared/data), DESIGN §7 and issue #14 (the reference-LM targets are the last
+ * test, on the LM-scored analyses the budget tests made):
  *   - the budget is exact: every budgeted mode's supervised ratio (items + NL + end-of-turn tokens over the
  *     response tokens of the packable pool) is within ±0.1 percentage point of --budget on each file, at
  *     --max-len 2048 and 512, with the LM scorer (the default model; the first 300 records of each file, to

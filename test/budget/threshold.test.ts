@@ -15,7 +15,7 @@ test('scoreBin is monotone in the score', () => {
   );
 });
 
-test('histogram cut + gate spend the budget like an exact descending sort (± one item, boundary bin in order)', () => {
+test('histogram cut + gate spend the budget like an exact descending sort (± half an item, boundary in order)', () => {
   fc.assert(
     fc.property(
       fc.array(
@@ -34,8 +34,8 @@ test('histogram cut + gate spend the budget like an exact descending sort (± on
         const maxCost = cands.reduce((a, c) => Math.max(a, c.cost), 0);
         if (budget >= total) assert.equal(spent, total);
         else {
-          assert.ok(spent >= budget - 1e-9, `spent ${spent} < budget ${budget}`);
-          assert.ok(spent <= budget + maxCost, `spent ${spent} overshoots budget ${budget} by more than one item`);
+          // the boundary bin is taken while each item brings the spend closer: within half an item
+          assert.ok(Math.abs(spent - budget) <= maxCost / 2 + 1e-9, `spent ${spent} vs budget ${budget}`);
         }
         // no taken candidate sits in a lower bin than a skipped one
         let minTaken = Infinity;
