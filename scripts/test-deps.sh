@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # System packages the test suite uses as independent truth or tooling (Debian):
 #   python3-beniget / python3-numpy (def-use truth, .bin read-back; used via /usr/bin/python3),
+#   python3-torch / python3-onnx (tools/ablate: the --quick ablation run and its gradient check),
 #   clang + libclang-rt-14-dev (sanitizer and libFuzzer builds), zstd (.zst fixtures), cmake/g++ (the addon),
 #   clang-format (scripts/lint-native.sh),
 #   openjdk-17-jdk-headless + openjdk-17-source, golang-go (tools/truth: javac / go truth, JDK sources corpus),
@@ -12,6 +13,8 @@ have_py() { /usr/bin/python3 -c "import $1" >/dev/null 2>&1; }
 [ -x /usr/bin/python3 ] || need+=(python3)
 have_py beniget || need+=(python3-beniget)
 have_py numpy || need+=(python3-numpy)
+have_py torch || need+=(python3-torch)
+have_py onnx || need+=(python3-onnx)
 command -v clang++ >/dev/null 2>&1 || need+=(clang)
 ls /usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 || need+=(libclang-rt-14-dev)
 command -v clang-format >/dev/null 2>&1 || need+=(clang-format)
