@@ -105,11 +105,25 @@ class PackedCausalLM(CausalLM):
 
 
 def onnx_state_dict(onnx_path):
-    """The ONNX initializers as numpy arrays, by name (the torch parameter names, see export.py)."""
+    """The ONNX initializers as numpy arrays, by name (the torch parameter names, see export.py).
+
+    torch.onnx.export keeps one initializer per distinct value: parameters equal to another one (all
+    the zero biases and unit LayerNorm scales of a freshly initialized model) become `Identity` nodes
+    whose output carries the parameter's name and whose input is the kept initializer; those are
+    resolved here too.
+    """
     import onnx
     from onnx import numpy_helper
     m = onnx.load(onnx_path)
-    return {i.name: numpy_helper.to_array(i) for i in m.graph.initializer}
+    t = {i.name: numpy_helper.to_array(i) for i in m.graph.initializer}
+    changed = True
+    while changed:
+        changed = False
+        for n in m.graph.node:
+            if n.op_type == "Identity" and n.input[0] in t and n.output[0] not in t:
+                t[n.output[0]] = t[n.input[0]]
+                changed = True
+    return t
 
 
 def load_model(model_dir=DEFAULT_MODEL_DIR, dtype=torch.float32, device="cpu"):
