@@ -188,8 +188,9 @@ def reading(res):
                          if "full-short" in arms else
                          f"  `codeblock` − `random-items`: {d:+.4f} (seed std of the difference ≈ {noise:.4f}).")
     lines.append("")
-    lines.append(f"With {n} seeds a paired t-test has {n - 1} degree{'s' if n != 2 else ''} of freedom: only large, consistent "
-                 "differences reach p < 0.05, and 9 arms × 2 eval sets are compared without a multiple-testing "
+    lines.append(f"With {n} seeds a paired t-test has {n - 1} degree{'s' if n != 2 else ''} of freedom: only "
+                 "large, consistent differences reach p < 0.05, and 9 arms × 2 eval sets are compared without a "
+                 "multiple-testing "
                  "correction. The model is the small default reference LM (not a code LLM), the pool is small and "
                  "every sparse arm sees 1/10 of full's steps, so these are statements about this setup, not about "
                  "the paper's.")
@@ -209,14 +210,16 @@ def default_sizes(d, tokens_per_s=3500, eval_s=20, fixed_min=6):
     return (f"Default sizes (`run.py` without `--quick`), chosen for 90 min on 2 CPU cores: {d['seeds']} seeds × "
             f"(2 full-step arms × {d['full_steps']} steps + 7 sparse-step arms × {sp} steps) = {steps:,} steps of "
             f"{d['batch_packs']} packs × ≤{d['max_len']} tokens ≈ {tokens / 1e6:.1f}M tokens. The retrained default "
-            "model (3.56M parameters) trains at ≈2k tokens/s on one thread shared with another job (bf16 autocast, "
-            "4 layers, d 224, 1024-token packs, measured); two free threads are taken as "
+            "model (3.56M parameters) trains at 1.5–2k tokens/s on one thread shared with another job (bf16 autocast, "
+            "4 layers, d 224, 1024-token packs, one pack per micro-batch, measured); two free threads are taken as "
             f"≈{tokens_per_s / 1000:.1f}k tokens/s: ≈{train_min:.0f} min of training, plus {runs + 1} evaluations "
             f"of the ~1,140 MBPP + HumanEval samples (≈{eval_s} s each, ≈{eval_min:.0f} min; the old 0.9M-parameter "
-            "model took 16 s on one shared thread), two LM-scored analyses of the 1,966-record pool (the old model "
+            "model took 16 s on one shared thread with 16k-token batches, the default 2k-token ones are ~2× "
+            "faster), two LM-scored analyses of the 1,966-record pool (the old model "
             f"scored 300 records in 13.5 s) and 12 selects (≈{fixed_min} min together): "
-            f"≈{train_min + eval_min + fixed_min:.0f} min, leaving room for a slower machine. Every size is a flag (`--full-steps`, `--batch-packs`, `--seeds`, "
-            "`--max-len`, `--eval-max`, …); run.py logs each run's wall time and an estimate of what is left, and "
+            f"≈{train_min + eval_min + fixed_min:.0f} min, leaving room for a slower machine. Every size is a flag "
+            "(`--full-steps`, `--batch-packs`, `--seeds`, `--max-len`, `--eval-max`, …); run.py logs each run's "
+            "wall time and an estimate of what is left, and "
             "caches finished runs in OUT/runs/ (a re-run with the same sizes resumes).")
 
 
