@@ -15,6 +15,8 @@ have_py beniget || need+=(python3-beniget)
 have_py numpy || need+=(python3-numpy)
 have_py torch || need+=(python3-torch)
 have_py onnx || need+=(python3-onnx)
+# torch's BLAS: Debian's default reference BLAS is ~7x slower than OpenBLAS for the ablation's matmuls
+[ -e /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3 ] || need+=(libopenblas0-pthread)
 command -v clang++ >/dev/null 2>&1 || need+=(clang)
 ls /usr/lib/llvm-14/lib/clang/*/lib/linux/libclang_rt.fuzzer-x86_64.a >/dev/null 2>&1 || need+=(libclang-rt-14-dev)
 command -v clang-format >/dev/null 2>&1 || need+=(clang-format)
