@@ -67,8 +67,9 @@ test('analyze + select on the example pool: manifest adds up and the budget hold
   assert.ok(m.tokens.supervised > 0);
   assert.equal(m.tokens.supervised, m.tokens.supervised_code + m.tokens.supervised_nl + m.tokens.supervised_eos);
   assert.equal(m.tokens.supervised_eos, m.counts.selected, 'one end-of-turn token per selected sample');
-  // the budget is exact (±0.1 pp) on a pool this small too
-  assert.ok(Math.abs(m.tokens.ratio - 0.019) <= 0.001, `ratio ${m.tokens.ratio}`);
+  // 41 records: 0.1 pp is 6 tokens, less than half an item, so the pool is coarse (the ±0.1 pp figure is tested
+  // on ../shared/data in test/budget/shared-data.test.ts)
+  assert.ok(Math.abs(m.tokens.ratio - 0.019) <= 0.005, `ratio ${m.tokens.ratio}`);
   for (const f of ['packs.parquet', 'packs.bin', 'packs.idx', 'samples.jsonl', 'rejected.jsonl', 'quarantine.jsonl'])
     assert.ok(existsSync(join(out, f)), f);
   // rejected.jsonl + quarantine.jsonl list every record that was not selected
