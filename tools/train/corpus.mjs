@@ -9,33 +9,11 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { gunzipSync, inflateRawSync } from 'node:zlib';
+import { gunzipSync } from 'node:zlib';
+import { pick, zipEntries, zipRead } from '../truth/corpus.mjs';
 
 export const REPO = resolve(new URL('.', import.meta.url).pathname, '..', '..');
 const SHARED = resolve(REPO, '..', 'shared');
-
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function shuffle(list, seed) {
-  const a = [...list];
-  const rnd = mulberry32(seed);
-  for (let i = a.length - 1; i > 0; i--) {
-    const j = Math.floor(rnd() * (i + 1));
-    [a[i], a[j]] = [a[j], a[i]];
-  }
-  return a;
-}
-
-const byteOrder = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
 
 function walk(dir, src, out) {
   let ents;
@@ -56,31 +34,12 @@ function walk(dir, src, out) {
   return out;
 }
 
-function zipEntries(buf) {
-  let eocd = buf.length - 22;
-  while (eocd >= 0 && buf.readUInt32LE(eocd) !== 0x06054b50) eocd--;
-  const n = buf.readUInt16LE(eocd + 10);
-  let p = buf.readUInt32LE(eocd + 16);
-  const out = new Map();
-  for (let i = 0; i < n; i++) {
-    const method = buf.readUInt16LE(p + 10);
-    const csize = buf.readUInt32LE(p + 20);
-    const nlen = buf.readUInt16LE(p + 28);
-    const xlen = buf.readUInt16LE(p + 30);
-    const clen = buf.readUInt16LE(p + 32);
-    const offset = buf.readUInt32LE(p + 42);
-    out.set(buf.toString('utf8', p + 46, p + 46 + nlen), { method, csize, offset });
-    p += 46 + nlen + xlen + clen;
-  }
-  return out;
-}
-
 const zips = new Map();
 function zipOf(path) {
   let z = zips.get(path);
   if (!z) {
     const buf = readFileSync(path);
-    z = { buf, ents: zipEntries(buf) };
+    z = { buf, ents: new Map(zipEntries(buf).map((e) => [e.name, e])) };
     zips.set(path, z);
   }
   return z;
@@ -91,11 +50,7 @@ export function readEntry(path) {
   const bang = path.indexOf('.zip!');
   if (bang >= 0) {
     const { buf, ents } = zipOf(path.slice(0, bang + 4));
-    const ent = ents.get(path.slice(bang + 5));
-    const nlen = buf.readUInt16LE(ent.offset + 26);
-    const xlen = buf.readUInt16LE(ent.offset + 28);
-    const data = buf.subarray(ent.offset + 30 + nlen + xlen, ent.offset + 30 + nlen + xlen + ent.csize);
-    return (ent.method === 8 ? inflateRawSync(data) : data).toString('utf8');
+    return zipRead(buf, ents.get(path.slice(bang + 5)));
   }
   const raw = readFileSync(path);
   return (path.endsWith('.gz') ? gunzipSync(raw) : raw).toString('utf8');
@@ -125,12 +80,12 @@ export function listCorpus(cfg) {
   const seen = new Set();
   const out = [];
   for (const src of c.sources) {
-    const files = listSource(src).sort(byteOrder);
+    const files = listSource(src);
     let chars = 0;
     let k = 0;
     const maxChars = src.max_file_chars ?? c.max_file_chars;
     const maxLine = src.max_line ?? 400;
-    for (const path of shuffle(files, c.seed)) {
+    for (const path of pick(files, files.length, c.seed)) {
       if (chars >= src.quota_chars) break;
       if (resolve(path).startsWith(SHARED)) throw new Error(`corpus source reaches ../shared: ${path}`);
       if (!path.includes('.zip!') && statSync(path).size > 4 * maxChars) continue;

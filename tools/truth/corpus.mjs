@@ -89,7 +89,7 @@ export function sampleJsTs(n = 600, seed = 1, root = join(ROOT, 'node_modules'))
 }
 
 /** Central-directory entries of a zip file: { name, size, method, offset, csize }. */
-function zipEntries(buf) {
+export function zipEntries(buf) {
   let e = buf.length - 22;
   while (e >= 0 && buf.readUInt32LE(e) !== 0x06054b50) e--;
   const count = buf.readUInt16LE(e + 10);
@@ -109,7 +109,8 @@ function zipEntries(buf) {
   return out;
 }
 
-function zipRead(buf, ent) {
+/** The text of one entry of zipEntries(buf). */
+export function zipRead(buf, ent) {
   const nlen = buf.readUInt16LE(ent.offset + 26);
   const xlen = buf.readUInt16LE(ent.offset + 28);
   const data = buf.subarray(ent.offset + 30 + nlen + xlen, ent.offset + 30 + nlen + xlen + ent.csize);
