@@ -11,12 +11,24 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { cli, EXAMPLES } from '../helpers/cli.js';
 import { MODES } from '../../src/config/options.js';
-import type { Manifest as WrittenManifest } from '../../src/output/manifest.js';
 
 const POOL = join(EXAMPLES, 'pool.jsonl');
 const work = mkdtempSync(join(tmpdir(), 'cb-run-'));
 
-type Manifest = Omit<WrittenManifest, 'config'> & { config: { select: { mode: string; budget: number } } };
+interface Manifest {
+  counts: { input: number; selected: number; rejected: Record<string, number>; quarantined: number };
+  tokens: {
+    response: number;
+    supervised: number;
+    supervised_code: number;
+    supervised_nl: number;
+    supervised_eos: number;
+    ratio: number;
+  };
+  packing: { packs: number; max_len: number; efficiency: number };
+  files: Array<{ path: string; sha256: string }>;
+  config: { select: { mode: string; budget: number } };
+}
 
 function manifest(dir: string): Manifest {
   return JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as Manifest;
