@@ -22,6 +22,7 @@ interface Rec {
   key: string;
   lang: string;
   text: string;
+  include?: string[]; // clang include directories (corpus files)
 }
 type Span = [number, number, string];
 interface SegOut {
@@ -32,6 +33,7 @@ interface SegOut {
   clauses: Span[];
   fields: Span[];
   bindings: [number, number][];
+  inactive?: number[]; // 1-based lines the preprocessor drops
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the truth tools are untyped .mjs modules
@@ -98,6 +100,7 @@ export interface Figures {
   records: number;
   skipped: number; // clang rejected the block (missing headers, errors)
   macroArtifacts: number; // truth spans produced by macro expansions (not in the source text as statements)
+  inactiveItems: number; // our items on lines the preprocessor drops (`#if 0`, the other #ifdef branch): no truth
   statements: number;
   stmtRecall: number;
   items: number;
@@ -121,7 +124,9 @@ const ws = (c: string | undefined) => c === ' ' || c === '\t' || c === '\n' || c
 export async function compare(lang: 'c' | 'cpp', recs: Rec[]): Promise<Figures> {
   const t0 = Date.now();
   const truthMod = await tool('c-truth.mjs');
-  const truth = (await truthMod.analyzeSegments(recs.map((r) => ({ lang, text: r.text })))) as SegOut[];
+  const truth = (await truthMod.analyzeSegments(
+    recs.map((r) => ({ lang, text: r.text, include: r.include })),
+  )) as SegOut[];
   const ours = analyzeStructureBatch(
     recs.map((r) => `\`\`\`${lang}\n${r.text}\n\`\`\`\n`),
     { parseTimeoutMs: 0 },
@@ -130,6 +135,7 @@ export async function compare(lang: 'c' | 'cpp', recs: Rec[]): Promise<Figures> 
     records: recs.length,
     skipped: 0,
     macroArtifacts: 0,
+    inactiveItems: 0,
     statements: 0,
     stmtRecall: 0,
     items: 0,
@@ -211,8 +217,24 @@ export async function compare(lang: 'c' | 'cpp', recs: Rec[]): Promise<Figures> 
       tk.add(`${b}:${e}`);
       if (key.has(`${b}:${e}`)) sHit++;
     }
-    for (const x of its) {
+    // items starting on a line the preprocessor drops: clang's AST has nothing there
+    const lineStarts = [0];
+    cps.forEach((c, i) => {
+      if (c === '\n') lineStarts.push(i + 1);
+    });
+    const lineOf = (p: number) => {
+      let lo = 0;
+      while (lo + 1 < lineStarts.length && lineStarts[lo + 1] <= p) lo++;
+      return lo + 1;
+    };
+    const dropped = new Set(T0.inactive ?? []);
+    const inactive = its.map((x) => dropped.has(lineOf(x.b)));
+    for (const [i, x] of its.entries()) {
       if (NO_TRUTH_ITEM.has(x.type)) continue;
+      if (inactive[i]) {
+        f.inactiveItems++;
+        continue;
+      }
       f.items++;
       if (tk.has(`${x.b}:${x.e}`)) iHit++;
     }
@@ -230,8 +252,8 @@ export async function compare(lang: 'c' | 'cpp', recs: Rec[]): Promise<Figures> 
     f.truthEdges += tE.size;
     for (const x of tE) if (oE.has(x)) eHit++;
     for (const x of oE) {
-      const a = Number(x.split(':')[0]);
-      if (TYPE_ONLY_DEF.has(its[a]?.type)) continue;
+      const [a, b] = x.split(':').map(Number);
+      if (TYPE_ONLY_DEF.has(its[a]?.type) || inactive[a] || inactive[b]) continue;
       f.ourEdges++;
       if (tE.has(x)) pHit++;
     }

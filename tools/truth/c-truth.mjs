@@ -387,10 +387,11 @@ function analyzeDump(chunks, main, src) {
 }
 
 /** Runs clang on one segment; returns SegOut. */
-export async function analyzeOne(lang, text, dir, i) {
+export async function analyzeOne(lang, text, dir, i, include = []) {
   const file = join(dir, `s${i}.${lang === 'cpp' ? 'cc' : 'c'}`);
   writeFileSync(file, text);
   const flags = [...(ARGS[lang] ?? ARGS.c), '-fsyntax-only', '-w', '-fno-color-diagnostics', '-ferror-limit=0'];
+  for (const d of include) flags.push('-I', d);
   const r = await run(CLANG, [...flags, '-Xclang', '-ast-dump=json', file]);
   const errors = r.stderr.split('\n').filter((l) => / (fatal )?error: /.test(l));
   if (r.code !== 0 || errors.length) {
@@ -411,7 +412,44 @@ export async function analyzeOne(lang, text, dir, i) {
     if (last !== undefined) state = JSON.parse(`"${last}"`);
     if (startFile === file || c.includes(JSON.stringify(file))) chunks.push([c, startFile]);
   }
-  return analyzeDump(chunks, file, text);
+  const out = analyzeDump(chunks, file, text);
+  out.inactive = await inactiveLines(
+    flags.filter((f) => f !== '-fsyntax-only'),
+    file,
+    text,
+  );
+  return out;
+}
+
+/**
+ * Lines of the main file that the preprocessor drops (`#if 0`, the other `#ifdef` branch, ...): 1-based line
+ * numbers whose source has code but whose `clang -E` output is blank. The AST has nothing from them, so a
+ * statement or edge there has no truth either way. Line markers (`# N "file"`) resynchronize the line count.
+ */
+async function inactiveLines(flags, file, text) {
+  const r = await run(CLANG, [...flags, '-E', file]);
+  if (r.code !== 0) return [];
+  const src = text.split('\n');
+  const seen = new Array(src.length + 2).fill(false);
+  let line = 0;
+  let inMain = false;
+  for (const l of r.stdout.toString('utf8').split('\n')) {
+    const m = /^# (\d+) "((?:[^"\\]|\\.)*)"/.exec(l);
+    if (m) {
+      line = Number(m[1]);
+      inMain = JSON.parse(`"${m[2]}"`) === file;
+      continue;
+    }
+    if (inMain && line < seen.length && l.trim() !== '') seen[line] = true;
+    line++;
+  }
+  const out = [];
+  src.forEach((l, i) => {
+    const code = l.replace(/\/\/.*$|\/\*.*?\*\//g, '').trim();
+    const continued = i > 0 && src[i - 1].trimEnd().endsWith('\\'); // a directive's continuation line
+    if (code !== '' && !code.startsWith('#') && !code.startsWith('*') && !continued && !seen[i + 1]) out.push(i + 1);
+  });
+  return out;
 }
 
 export async function analyzeSegments(items, jobs = 2) {
@@ -422,7 +460,7 @@ export async function analyzeSegments(items, jobs = 2) {
     while (next < items.length) {
       const i = next++;
       try {
-        out[i] = await analyzeOne(items[i].lang, items[i].text, dir, i);
+        out[i] = await analyzeOne(items[i].lang, items[i].text, dir, i, items[i].include);
       } catch (e) {
         out[i] = { ok: false, error: `c-truth: ${String(e).slice(0, 200)}` };
       }

@@ -4,7 +4,7 @@
  *   javascript / typescript: .js/.mjs/.cjs/.ts/.d.ts files of node_modules (minified files excluded);
  *   java: java.base/ entries of the JDK's lib/src.zip (read with node zlib);
  *   go: /usr/lib/go/src (no _test.go, no testdata);
- *   c: .c files (tree-sitter's vendored lib, the grammars' scanners, Go's runtime/cgo) and libc's headers;
+ *   c: .c and .h files of tree-sitter's vendored lib and the grammars' scanners (npm-pinned; with include dirs);
  *   cpp: libstdc++'s top-level headers (/usr/include/c++/N/<name>, no extension).
  * CLI: node tools/truth/corpus.mjs <lang> [n] [seed]  → JSON lines on stdout.
  */
@@ -143,43 +143,30 @@ export function sampleGo(n = 500, seed = 1, root = GO_SRC) {
 }
 
 /**
- * Files of an installed Debian package (its dpkg file list), `[]` where the package is absent. The C corpus
- * reads only packages every build machine has (libc6-dev, linux-libc-dev: build-essential), so the sample is
- * the same on every machine with the same Debian release, whatever else is installed.
- */
-function packageFiles(pkg, keep) {
-  const list = [`/var/lib/dpkg/info/${pkg}:amd64.list`, `/var/lib/dpkg/info/${pkg}.list`].find((f) => existsSync(f));
-  if (!list) return [];
-  return readFileSync(list, 'utf8')
-    .split('\n')
-    .filter((p) => keep(p) && existsSync(p) && statSync(p).isFile())
-    .filter((p) => statSync(p).size >= MIN && statSync(p).size <= MAX);
-}
-
-/**
- * C sources and C headers, from pinned inputs only: the sources of tree-sitter's vendored lib and of the
- * grammars' external scanners (package-lock.json), Go's runtime/cgo (golang-go), and the headers of libc6-dev
- * and linux-libc-dev. (A header that looks like C++ is left out.)
+ * C sources and headers from pinned inputs only (package-lock.json): tree-sitter's vendored lib (sources,
+ * headers, its public header) and the grammars' external scanners and their tree_sitter/ headers; byte-identical
+ * copies count once. Nothing is read from the system, whose headers differ between machines (kernel headers
+ * are updated often), so the sample is the same wherever `npm ci` ran. Each record carries `include`: the
+ * directories clang needs to resolve its includes (its own directory, the lib's include/ and src/).
  */
 export function sampleC(n = 200, seed = 1) {
   const nm = join(ROOT, 'node_modules');
-  const scanners = existsSync(nm)
+  const lib = join(nm, 'tree-sitter', 'vendor', 'tree-sitter', 'lib');
+  const grammars = existsSync(nm)
     ? readdirSync(nm)
         .filter((d) => d.startsWith('tree-sitter-'))
         .map((d) => join(nm, d, 'src'))
     : [];
-  const dirs = [
-    join(nm, 'tree-sitter', 'vendor', 'tree-sitter', 'lib', 'src'),
-    ...scanners,
-    join(GO_SRC, 'runtime', 'cgo'),
-  ];
-  const c = dirs.flatMap((d) => walk(d, (name) => name.endsWith('.c') && name !== 'parser.c'));
-  const h = ['libc6-dev', 'linux-libc-dev']
-    .flatMap((pkg) => packageFiles(pkg, (p) => p.startsWith('/usr/include/') && p.endsWith('.h')))
-    .filter((p) => !/\b(namespace|template\s*<|class\s+\w+\s*[:{])/.test(readFileSync(p, 'utf8')));
-  // half sources (as many as there are), the rest headers
-  const src = records(c, 'c', Math.min(c.length, Math.ceil(n / 2)), seed);
-  return [...src, ...records(h, 'c', n - src.length, seed)];
+  const paths = [lib, ...grammars].flatMap((d) => walk(d, (name) => /\.[ch]$/.test(name) && name !== 'parser.c'));
+  const byText = new Map();
+  for (const p of [...paths].sort()) {
+    const text = readFileSync(p, 'utf8');
+    if (!byText.has(text)) byText.set(text, p);
+  }
+  return records([...byText.values()], 'c', n, seed).map((r) => ({
+    ...r,
+    include: [dirname(join(ROOT, r.key)), join(lib, 'include'), join(lib, 'src')],
+  }));
 }
 
 /** libstdc++'s top-level headers (self-contained C++). */
