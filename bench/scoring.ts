@@ -5,7 +5,8 @@
  *   const r = await benchScoring({ dataFile: '…/evol-instruct-code-r1.jsonl', maxRecords: 256 });
  *
  * Figures, all measured in the same run on the same pre-built batches:
- *  - raw:      session.run on pre-built feeds fetching the fused output (the limit for this stage);
+ *  - raw:      session.run on pre-built feeds fetching the fused output, one batch at a time (the limit for this
+ *              stage; the session runs on its own thread, src/scoring/session-host.ts, for both sides);
  *  - scorer:   Scorer.scoreRecords end to end (tokenize, context policy, batching, feeds, run, scatter);
  *  - unfused:  session.run fetching the full logits [B,T,V] + log-softmax/gather in JS (what the fused head saves);
  *  - ratio = scorer tokens/s ÷ raw tokens/s (target ≥ 0.9), paddingFraction, tokens/s of the model on this CPU.
@@ -103,7 +104,7 @@ export async function benchScoring(opts: ScoringBenchOptions = {}): Promise<Scor
     for (let r = 0; r < repeats; r++) {
       let t0 = performance.now();
       for (const f of feeds) {
-        const o = await scorer.session.run(f, [LOGPROBS_OUTPUT]);
+        const o = await scorer.session.run(f, [LOGPROBS_OUTPUT], { transfer: false });
         if (r === 0) fusedBytes += ((o[LOGPROBS_OUTPUT] as ort.Tensor).data as Float32Array).byteLength;
       }
       tRaw.push((performance.now() - t0) / 1000);
@@ -114,7 +115,7 @@ export async function benchScoring(opts: ScoringBenchOptions = {}): Promise<Scor
       if (doUnfused) {
         t0 = performance.now();
         for (let b = 0; b < feeds.length; b++) {
-          const o = await scorer.session.run(feeds[b]!, ['logits']);
+          const o = await scorer.session.run(feeds[b]!, ['logits'], { transfer: false });
           const t = o.logits as ort.Tensor;
           if (r === 0) logitsBytes += (t.data as Float32Array).byteLength;
           logSoftmaxGather(

@@ -15,6 +15,7 @@ export const ERROR_EXIT_CODES = {
   E_MODEL_OUTPUTS: 1,
   E_MODEL_RUN: 1,
   E_CUDA: 1,
+  E_WEBGPU: 1,
   E_CACHE: 1,
   E_TOKENIZER: 1,
   E_TEMPLATE: 1,

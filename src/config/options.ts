@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { MODES, modesHelp, type Mode } from '../budget/modes.js';
 import { OUTPUT_FORMATS, formatsHelp } from '../output/formats.js';
 import { PRESETS, presetsHelp } from '../io/presets.js';
+import { DEVICES } from '../scoring/devices.js';
 
 export type Command = 'run' | 'analyze' | 'select' | 'items' | 'inspect' | 'bench' | 'gen';
 /** Commands an option can belong to: the generic commands plus `submit` (its scheduler flags). */
@@ -38,7 +39,7 @@ export interface OptionSpec {
   /**
    * The option changes what the reference LM computes, so it means nothing with `--scorer none`:
    * analyze refuses it there when it was set (src/config/index.ts `refuseScorerOptions`). The
-   * scorer's performance knobs (--device, --threads, --max-batch-tokens) are not marked: they
+   * scorer's performance knobs (--device, --threads, --score-batch-tokens) are not marked: they
    * change no analysis file.
    */
   needsScorer?: true;
@@ -309,10 +310,12 @@ const TABLE = [
   {
     key: 'device',
     kind: 'string',
-    choices: ['cpu', 'cuda'],
+    choices: DEVICES,
     default: 'cpu',
     commands: ANALYZE,
-    help: 'onnxruntime execution provider',
+    help:
+      'reference-LM device (onnxruntime execution provider): cpu, cuda (needs the CUDA provider libraries) or ' +
+      'webgpu (needs Vulkan); one that is missing fails in one line, never falls back to cpu',
     group: 'Scoring',
   },
   {
@@ -325,12 +328,14 @@ const TABLE = [
     group: 'Scoring',
   },
   {
-    key: 'maxBatchTokens',
+    key: 'scoreBatchTokens',
     kind: 'integer',
     min: 16,
     default: 8192,
     commands: ANALYZE,
-    help: 'scorer batch budget in padded tokens',
+    help:
+      'reference-LM batches are sized by tokens: at most this many padded tokens (rows × longest row) per ' +
+      'session.run; two batches are in flight (the next is prepared while one runs)',
     group: 'Scoring',
   },
   {

@@ -17,7 +17,14 @@ import { analyzeStructure, StructurePool } from '../structure/index.js';
 import type { StructureOptions } from '../structure/types.js';
 import { rejectedRecord } from './outcomes.js';
 import { displayName, itemizedLanguages, languageList, resolveLanguages } from '../structure/languages.js';
-import { Scorer, DEFAULT_MODEL_DIR, itemUtilities, meanNll, type RecordScores } from '../scoring/index.js';
+import {
+  Scorer,
+  DEFAULT_MODEL_DIR,
+  itemUtilities,
+  meanNll,
+  type RecordScores,
+  type ScorerOptions,
+} from '../scoring/index.js';
 import { AtomicFile, writeFileAtomic } from '../output/atomic.js';
 import type { CodeRecord, QuarantineEntry } from '../types.js';
 import type { Progress } from '../cli/progress.js';
@@ -53,12 +60,19 @@ export interface AnalyzeSummary {
   parts: number;
   resumedParts: number;
   counts: { input: number; analyzed: number; rejected: Record<string, number>; quarantined: number };
-  scorer: { tokens: number; paddingFraction: number };
+  /**
+   * Reference-LM figures: tokens scored, batch padding, and time — `busyMs` the session spent running batches,
+   * `wallMs` from the first batch to the last result (summed over score calls), `openMs` to load the model
+   * (all 0 with --scorer none). Timings are reported, never written into analysis files.
+   */
+  scorer: { tokens: number; paddingFraction: number; busyMs: number; wallMs: number; openMs: number };
   fileErrors: Array<{ file: string; error: string }>;
 }
 
 export interface AnalyzeHooks {
   progress?: Progress;
+  /** Scorer options beyond the config's (benchmarks compare `pipelineDepth` 1 and 2 this way). */
+  scorerOptions?: Pick<ScorerOptions, 'pipelineDepth'>;
   /** Called after each committed part (tests use it to kill at part boundaries). */
   onPart?: (part: number) => void;
 }
@@ -95,6 +109,9 @@ export function analysisConfig(
     q: cfg.q,
     reduce: cfg.reduce,
     scorerTemplate: cfg.scorerTemplate,
+    // accelerators round differently (docs/scoring.md): their analyses are never mixed with CPU parts on resume;
+    // the key is left out for the CPU so CPU analyses stay byte-identical to earlier versions
+    ...(cfg.scorer !== 'none' && cfg.device !== 'cpu' ? { device: cfg.device } : {}),
   };
 }
 
@@ -127,6 +144,7 @@ export async function analyze(
   await checkInputs(inputs);
   const shard = parseShard(cfg.shard);
   const modelDir = resolve(cfg.model ?? DEFAULT_MODEL_DIR);
+  const opened = performance.now();
   const scorer =
     cfg.scorer === 'none'
       ? undefined
@@ -134,8 +152,10 @@ export async function analyze(
           device: cfg.device,
           threads: cfg.threads || undefined,
           template: cfg.scorerTemplate,
-          maxTokensPerBatch: cfg.maxBatchTokens,
+          maxTokensPerBatch: cfg.scoreBatchTokens,
+          ...hooks.scorerOptions,
         });
+  const openMs = scorer ? performance.now() - opened : 0;
   const pool = new StructurePool({ workers: cfg.workers });
   try {
     const config = analysisConfig(
@@ -167,7 +187,7 @@ export async function analyze(
       parts: 0,
       resumedParts: 0,
       counts: { input: 0, analyzed: 0, rejected: {}, quarantined: 0 },
-      scorer: { tokens: 0, paddingFraction: 0 },
+      scorer: { tokens: 0, paddingFraction: 0, busyMs: 0, wallMs: 0, openMs },
       fileErrors: [],
     };
     const progress = hooks.progress;
@@ -245,6 +265,8 @@ export async function analyze(
       if (Number(f.slice(5, -5)) >= summary.parts) removePart(dir, f.replace(/\.json$/, ''));
     }
     summary.scorer.paddingFraction = scorer?.totals.paddingFraction ?? 0;
+    summary.scorer.busyMs = scorer?.totals.busyMs ?? 0;
+    summary.scorer.wallMs = scorer?.totals.wallMs ?? 0;
     // The shard's last act: every part is committed.
     writeCompletion(dir, {
       format: COMPLETION_FORMAT,

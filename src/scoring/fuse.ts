@@ -5,7 +5,8 @@
  *   ids_next = Slice(input_ids, starts=[1], ends=[INT64_MAX], axes=[1])            [B, T-1]
  *   idx      = Unsqueeze(ids_next, axes=[2])                                       [B, T-1, 1]
  *   lg       = Slice(logits, starts=[0], ends=[-1], axes=[1])                      [B, T-1, V]
- *   lsm      = LogSoftmax(lg, axis=-1)
+ *   lg32     = Cast(lg, to=float32)        only for float16 / bfloat16 logits (fp16 exports)
+ *   lsm      = LogSoftmax(lg32, axis=-1)  (so log-probs are float32 whatever the model's precision)
  *   out      = Squeeze(GatherElements(lsm, idx, axis=2), axes=[2])                 [B, T-1]
  *
  * The rewrite appends a second `graph` record to the ModelProto bytes (see onnx-proto.ts), so the source
@@ -28,7 +29,7 @@ import { CodeblockError } from '../errors.js';
 import { ATTR, DT, GraphProto, type ModelInterface, fieldHeader, readModelInterface } from './onnx-proto.js';
 
 /** Bump when the emitted subgraph changes: it is part of the cache key. */
-export const FUSION_VERSION = 1;
+export const FUSION_VERSION = 2; // 2: half-precision logits are cast to float32 before LogSoftmax
 export const LOGPROBS_OUTPUT = 'codeblock_logprobs';
 const P = 'codeblock_fused/';
 
@@ -131,6 +132,7 @@ export function fusedHeadRecord(info: ModelInterface): Uint8Array {
   if (!logits) throw new CodeblockError('model has no "logits" output to fuse', 'E_MODEL_OUTPUTS');
   const opset = info.opset || 17;
   const axesAsInput = opset >= 13; // Unsqueeze/Squeeze take axes as an input from opset 13
+  const half = logits.elemType === DT.FLOAT16 || logits.elemType === DT.BFLOAT16;
   const initializer = [
     i64Tensor(`${P}one`, [1]),
     i64Tensor(`${P}zero`, [0]),
@@ -160,10 +162,21 @@ export function fusedHeadRecord(info: ModelInterface): Uint8Array {
       input: ['logits', `${P}zero`, `${P}minus_one`, `${P}one`],
       output: [`${P}logits_prefix`],
     },
+    ...(half
+      ? [
+          {
+            op_type: 'Cast',
+            name: `${P}to_f32`,
+            input: [`${P}logits_prefix`],
+            output: [`${P}logits_f32`],
+            attribute: [{ name: 'to', type: ATTR.INT, i: DT.FLOAT }],
+          },
+        ]
+      : []),
     {
       op_type: 'LogSoftmax',
       name: `${P}log_softmax`,
-      input: [`${P}logits_prefix`],
+      input: [half ? `${P}logits_f32` : `${P}logits_prefix`],
       output: [`${P}log_softmax`],
       attribute: [{ name: 'axis', type: ATTR.INT, i: -1 }],
     },
@@ -189,7 +202,7 @@ export function fusedHeadRecord(info: ModelInterface): Uint8Array {
       name: LOGPROBS_OUTPUT,
       type: {
         tensor_type: {
-          elem_type: logits.elemType || DT.FLOAT,
+          elem_type: half ? DT.FLOAT : logits.elemType || DT.FLOAT,
           shape: { dim: [{ dim_param: 'batch_size' }, { dim_param: 'sequence_length_minus_1' }] },
         },
       },

@@ -1,4 +1,4 @@
-export { Scorer, DEFAULT_MODEL_DIR, meanNll } from './scorer.js';
+export { Scorer, DEFAULT_MODEL_DIR, DEVICES, meanNll } from './scorer.js';
 export type {
   ScorerOptions,
   ScoreInput,
@@ -8,6 +8,7 @@ export type {
   ScoreStats,
   ScoreNote,
   Template,
+  Device,
   OverflowPolicy,
 } from './scorer.js';
 export {

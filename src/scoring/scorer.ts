@@ -12,6 +12,8 @@ import { PACKAGE_ROOT } from '../native.js';
 import { planBatches } from './batching.js';
 import { DT, type ModelInterface, type ValueInfo } from './onnx-proto.js';
 import { LOGPROBS_OUTPUT, isPastInput, prepareModel, type PreparedModel } from './fuse.js';
+import { SessionHost } from './session-host.js';
+import { DEVICES, type Device } from './devices.js';
 
 const require = createRequire(import.meta.url);
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -22,11 +24,16 @@ type HfTokenizer = import('tokenizers').Tokenizer;
 export const DEFAULT_MODEL_DIR = join(PACKAGE_ROOT, 'models', 'default');
 
 export type Template = 'plain' | 'chat';
+export { DEVICES, type Device } from './devices.js';
 export type OverflowPolicy = 'window' | 'reject';
 
 export interface ScorerOptions {
-  /** 'cpu' (default) or 'cuda' (needs the ONNX Runtime CUDA provider libraries, see docs/scoring.md). */
-  device?: 'cpu' | 'cuda';
+  /**
+   * 'cpu' (default), 'cuda' (needs the ONNX Runtime CUDA provider libraries) or 'webgpu' (bundled with
+   * onnxruntime-node; needs a Vulkan loader and driver on Linux). See docs/scoring.md. A device that is not
+   * there fails in one line (E_CUDA / E_WEBGPU); it never falls back to the CPU.
+   */
+  device?: Device;
   /** intra-op threads of the ONNX session (default: ORT's choice = physical cores). */
   threads?: number;
   /** where fused graphs are cached (default $CODEBLOCK_CACHE or ~/.cache/codeblock). */
@@ -40,6 +47,11 @@ export interface ScorerOptions {
   maxTokensPerBatch?: number;
   /** rows per session.run, default 64. */
   maxBatchSize?: number;
+  /**
+   * batches in flight (default 2: the next batch's feeds are built while one runs; 1 = one at a time).
+   * Results do not depend on it.
+   */
+  pipelineDepth?: number;
   /** context length override (default: config.json max_position_embeddings / n_positions / n_ctx). */
   maxLength?: number;
   /**
@@ -98,6 +110,10 @@ export interface ScoreStats {
   paddedPositions: number;
   /** (paddedPositions − realPositions) / paddedPositions */
   paddingFraction: number;
+  /** milliseconds the session spent running batches (on its own thread) */
+  busyMs: number;
+  /** milliseconds from the first batch submitted to the last result scattered; busyMs / wallMs = busy fraction */
+  wallMs: number;
 }
 
 /**
@@ -176,11 +192,13 @@ export class Scorer {
   readonly model: PreparedModel;
   readonly contextLength: number;
   readonly contextSource: ModelConfig['contextSource'];
-  readonly device: 'cpu' | 'cuda';
+  readonly device: Device;
   readonly template: Template;
   readonly vocabSize: number;
   private readonly cfg: ModelConfig;
-  private readonly opts: Required<Pick<ScorerOptions, 'maxTokensPerBatch' | 'maxBatchSize' | 'overflow' | 'bos'>>;
+  private readonly opts: Required<
+    Pick<ScorerOptions, 'maxTokensPerBatch' | 'maxBatchSize' | 'overflow' | 'bos' | 'pipelineDepth'>
+  >;
   private closed = false;
   /** cumulative statistics over every scoreRecords call */
   readonly totals: ScoreStats = {
@@ -191,12 +209,15 @@ export class Scorer {
     realPositions: 0,
     paddedPositions: 0,
     paddingFraction: 0,
+    busyMs: 0,
+    wallMs: 0,
   };
 
   private constructor(
     modelDir: string,
     model: PreparedModel,
-    readonly session: ort.InferenceSession,
+    /** The ONNX Runtime session, on its own thread (src/scoring/session-host.ts). */
+    readonly session: SessionHost,
     readonly tokenizer: HfTokenizer,
     cfg: ModelConfig,
     opts: ScorerOptions,
@@ -212,6 +233,7 @@ export class Scorer {
     this.opts = {
       maxTokensPerBatch: opts.maxTokensPerBatch ?? 16384,
       maxBatchSize: opts.maxBatchSize ?? 64,
+      pipelineDepth: opts.pipelineDepth ?? 2,
       overflow: opts.overflow ?? 'window',
       bos: opts.bos ?? 'auto',
     };
@@ -262,24 +284,27 @@ export class Scorer {
 
     const device = opts.device ?? 'cpu';
     if (device === 'cuda') checkCudaProvider();
+    if (device === 'webgpu') checkWebgpuProvider();
     const sessOpts: ort.InferenceSession.SessionOptions = {
-      executionProviders: [device === 'cuda' ? 'cuda' : 'cpu'],
+      executionProviders: [device],
       graphOptimizationLevel: 'all',
       ...(opts.threads ? { intraOpNumThreads: opts.threads, interOpNumThreads: 1 } : {}),
     };
-    let session: ort.InferenceSession;
+    let session: SessionHost;
     try {
       session = prepared.externalDataDir
-        ? await ort.InferenceSession.create(readFileSync(prepared.path), {
+        ? await SessionHost.open(readFileSync(prepared.path), {
             ...sessOpts,
             extra: { session: { model_external_initializers_file_folder_path: prepared.externalDataDir } },
           })
-        : await ort.InferenceSession.create(prepared.path, sessOpts);
+        : await SessionHost.open(prepared.path, sessOpts);
     } catch (err) {
       const msg = (err as Error).message.split('\n')[0];
       if (device === 'cuda') {
         throw new CodeblockError(`CUDA execution provider unavailable (${msg}). ${cudaHelp()}`, 'E_CUDA');
       }
+      if (device === 'webgpu')
+        throw new CodeblockError(`WebGPU unavailable (${webgpuReason(msg)}). ${WEBGPU_HELP}`, 'E_WEBGPU');
       throw new CodeblockError(`ONNX Runtime cannot load ${prepared.path}: ${msg}`, 'E_MODEL');
     }
     return new Scorer(dir, prepared, session, tokenizer, cfg, opts);
@@ -468,13 +493,9 @@ export class Scorer {
   async execute(prep: PreparedScoring): Promise<{ results: RecordScores[]; stats: ScoreStats }> {
     const { results, rows, plan } = prep;
     let scoredTokens = 0;
-    for (let b = 0; b < plan.batches.length; b++) {
+    const scatter = (b: number, lp: Float32Array): void => {
       const idx = plan.batches[b]!;
       const T = plan.lengths[b]!;
-      const lp = await this.runBatch(
-        idx.map((i) => rows[i]!.ids),
-        T,
-      );
       for (let k = 0; k < idx.length; k++) {
         const row = rows[idx[k]!]!;
         const out = results[row.rec]!.logprob;
@@ -483,7 +504,38 @@ export class Scorer {
           scoredTokens++;
         }
       }
+    };
+    // Double buffering: the feeds of batch b+1 are built while batch b runs on the session's thread.
+    const inflight: { b: number; lp: Promise<Float32Array> }[] = [];
+    const t0 = performance.now();
+    const busy0 = this.session.busyMs;
+    try {
+      for (let b = 0; b < plan.batches.length; b++) {
+        const idx = plan.batches[b]!;
+        inflight.push({
+          b,
+          lp: this.runBatch(
+            idx.map((i) => rows[i]!.ids),
+            plan.lengths[b]!,
+          ),
+        });
+        if (inflight.length >= this.opts.pipelineDepth) {
+          const f = inflight.shift()!;
+          scatter(f.b, await f.lp);
+        }
+      }
+      while (inflight.length) {
+        const f = inflight.shift()!;
+        scatter(f.b, await f.lp);
+      }
+    } finally {
+      // a failed batch: the ones still in flight settle before the error leaves (no unhandled rejection)
+      await Promise.allSettled(inflight.map((f) => f.lp));
     }
+    const busyMs = this.session.busyMs - busy0;
+    const wallMs = performance.now() - t0;
+    this.totals.busyMs += busyMs;
+    this.totals.wallMs += wallMs;
     const stats: ScoreStats = {
       records: prep.records,
       rows: rows.length,
@@ -492,6 +544,8 @@ export class Scorer {
       realPositions: plan.realPositions,
       paddedPositions: plan.paddedPositions,
       paddingFraction: plan.paddedPositions ? (plan.paddedPositions - plan.realPositions) / plan.paddedPositions : 0,
+      busyMs,
+      wallMs,
     };
     const t = this.totals;
     t.records += stats.records;
@@ -611,17 +665,59 @@ function checkCudaProvider(): void {
     );
 }
 
+const WEBGPU_HELP =
+  'onnxruntime-node bundles the WebGPU provider (Dawn); on Linux it needs the Vulkan loader (Debian: libvulkan1) ' +
+  'and a Vulkan driver for the GPU (docs/scoring.md), or use --device cpu';
+
+/** ORT's adapter failure, shortened to its reason (its message carries a source path and a lambda signature). */
+function webgpuReason(msg: string): string {
+  const m = /Failed to get a WebGPU adapter:?\s*([^\n]*)/.exec(msg);
+  return m ? `no WebGPU adapter: ${m[1]!.trim() || 'none found'}` : msg;
+}
+
+/** Where the dynamic loader looks for libvulkan.so.1 (the ld.so cache is read for its paths). */
+function vulkanLoaderFound(): boolean {
+  const dirs = [
+    ...(process.env.LD_LIBRARY_PATH ?? '').split(':').filter(Boolean),
+    `/usr/lib/${process.arch === 'arm64' ? 'aarch64' : 'x86_64'}-linux-gnu`,
+    `/lib/${process.arch === 'arm64' ? 'aarch64' : 'x86_64'}-linux-gnu`,
+    '/usr/lib64',
+    '/usr/lib',
+    '/lib64',
+    '/lib',
+  ];
+  if (dirs.some((d) => existsSync(join(d, 'libvulkan.so.1')))) return true;
+  try {
+    return readFileSync('/etc/ld.so.cache').includes('libvulkan.so.1');
+  } catch {
+    return false;
+  }
+}
+
+/** Fail fast, in one line and before Dawn prints its own loader warnings, when WebGPU cannot work. */
+function checkWebgpuProvider(): void {
+  const listed = ort.listSupportedBackends?.().some((b) => b.name === 'webgpu') ?? false;
+  if (!listed)
+    throw new CodeblockError(
+      `WebGPU unavailable (this onnxruntime-node ${ort.env.versions.common} build has no WebGPU provider). ` +
+        'Use --device cpu or --device cuda',
+      'E_WEBGPU',
+    );
+  if (process.platform === 'linux' && !vulkanLoaderFound())
+    throw new CodeblockError(`WebGPU unavailable (libvulkan.so.1 not found). ${WEBGPU_HELP}`, 'E_WEBGPU');
+}
+
 function validateOptions(o: ScorerOptions): void {
   if (o === null || typeof o !== 'object') throw new TypeError('scorer options must be an object');
-  if (o.device !== undefined && o.device !== 'cpu' && o.device !== 'cuda')
-    throw new RangeError(`device must be cpu | cuda, got ${String(o.device)}`);
+  if (o.device !== undefined && !(DEVICES as readonly string[]).includes(o.device))
+    throw new RangeError(`device must be ${DEVICES.join(' | ')}, got ${String(o.device)}`);
   if (o.template !== undefined && o.template !== 'plain' && o.template !== 'chat')
     throw new RangeError(`template must be plain | chat, got ${String(o.template)}`);
   if (o.overflow !== undefined && o.overflow !== 'window' && o.overflow !== 'reject')
     throw new RangeError(`overflow must be window | reject, got ${String(o.overflow)}`);
   if (o.bos !== undefined && o.bos !== 'auto' && o.bos !== 'never')
     throw new RangeError(`bos must be auto | never, got ${String(o.bos)}`);
-  for (const k of ['threads', 'maxTokensPerBatch', 'maxBatchSize'] as const) {
+  for (const k of ['threads', 'maxTokensPerBatch', 'maxBatchSize', 'pipelineDepth'] as const) {
     const v = o[k];
     if (v !== undefined && !(Number.isInteger(v) && v > 0))
       throw new RangeError(`${k} must be a positive integer, got ${String(v)}`);

@@ -286,6 +286,33 @@ test('padding stays under 10% of scored positions on real data', async (t) => {
   assert.equal(stats.scoredTokens, stats.scoredTokens | 0);
 });
 
+test('double buffering: batches in flight change nothing; the session thread keeps the event loop free', async (t) => {
+  if (!existsSync(DATA)) return t.skip('shared data not present');
+  const recs = loadRecords('evol-instruct-code-r1.jsonl', 48);
+  const one = await Scorer.open(DEFAULT, { cacheDir, threads: 1, pipelineDepth: 1, maxTokensPerBatch: 2048 });
+  const two = await Scorer.open(DEFAULT, { cacheDir, threads: 1, pipelineDepth: 2, maxTokensPerBatch: 2048 });
+  try {
+    const a = await one.scoreRecords(recs);
+    let ticks = 0;
+    const iv = setInterval(() => ticks++, 5);
+    const b = await two.scoreRecords(recs);
+    clearInterval(iv);
+    assert.ok(b.stats.batches >= 4, `several batches (${b.stats.batches})`);
+    for (let i = 0; i < recs.length; i++) {
+      // bit-identical: the same batches reach the same session options, whatever overlaps them
+      assert.deepEqual(Buffer.from(b.results[i]!.logprob.buffer), Buffer.from(a.results[i]!.logprob.buffer));
+    }
+    for (const st of [a.stats, b.stats]) {
+      assert.ok(st.busyMs > 0 && st.busyMs <= st.wallMs * 1.001, `busy ${st.busyMs} ≤ wall ${st.wallMs}`);
+    }
+    // the session computes on its own thread: timers fire while batches run
+    assert.ok(ticks >= Math.floor(b.stats.wallMs / 5 / 4), `${ticks} timer ticks in ${b.stats.wallMs} ms`);
+  } finally {
+    await one.close();
+    await two.close();
+  }
+});
+
 test('ifd = mean NLL with the prompt / mean NLL without it', async () => {
   const recs = [
     { id: 'a', prompt: 'Write a function that adds two numbers.', response: 'def add(a, b):\n    return a + b\n' },
