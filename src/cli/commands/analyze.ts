@@ -10,8 +10,15 @@ export function reportAnalyze(s: AnalyzeSummary): void {
     `analyze: shard ${s.shard.index}/${s.shard.count}: ` +
       `${formatCounts({ ...s.counts, selected: s.counts.analyzed }, 'analyzed')}; ` +
       `${s.parts} part(s)${s.resumedParts ? ` (${s.resumedParts} resumed)` : ''}, ${s.scorer.tokens} scored ` +
-      `tokens → ${s.dir}\n`,
+      `tokens${scorerLine(s)} → ${s.dir}\n`,
   );
+}
+
+/** `(N tokens/s, session busy P% of scoring)`: how well the reference LM was kept fed (nothing with --scorer none). */
+function scorerLine(s: AnalyzeSummary): string {
+  const { tokens, busyMs, wallMs } = s.scorer;
+  if (!tokens || !wallMs) return '';
+  return ` (${Math.round(tokens / (wallMs / 1000))} tokens/s, session busy ${Math.round((100 * busyMs) / wallMs)}% of scoring)`;
 }
 
 export async function analyzeCommand(inputs: string[], cfg: CodeblockConfig): Promise<number> {
