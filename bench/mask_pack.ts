@@ -111,7 +111,7 @@ interface RawTokenizer {
 }
 
 /** The `tokenizers` object inside a TargetTokenizer (the same instance select encodes with). */
-function rawTokenizer(tok: TargetTokenizer): RawTokenizer {
+export function rawTokenizer(tok: TargetTokenizer): RawTokenizer {
   const hf = (tok as unknown as { hf?: RawTokenizer }).hf;
   if (!hf || typeof hf.encodeBatch !== 'function')
     throw new Error(
@@ -131,7 +131,7 @@ interface PipelineRun {
 }
 
 /** One pass of select's compute path over in-memory records (see module doc). */
-async function pipelineOnce(
+export async function pipelineOnce(
   tok: TargetTokenizer,
   records: AnalysisRecord[],
   cfg: CodeblockConfig,
@@ -258,7 +258,7 @@ async function componentsOnce(
 }
 
 /** Raw tokenizers encodeBatch over the same texts and batches: the limit. Returns seconds and tokens. */
-async function limitOnce(
+export async function limitOnce(
   raw: RawTokenizer,
   texts: string[],
   addSpecialTokens: boolean,
