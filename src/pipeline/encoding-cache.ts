@@ -19,39 +19,54 @@ export interface EncodedChunk {
 }
 
 /**
- * `chunks` with their encodings, one chunk ahead: while the caller works on chunk i, chunk i+1 is already
- * rendered and its encodeBatch runs on the tokenizer's own threads. `pick` chooses the records of a chunk to
- * encode; it is called once per chunk, in chunk order, before the caller sees that chunk (so a pick that
- * keeps state, like the global duplicate filter, sees the records in input order). The caller gets the
- * chunks in order, so what it computes is exactly what a one-chunk-at-a-time loop computes.
+ * `chunks` with their encodings, `ahead` chunks ahead (default 2): while the caller works on chunk i, chunks
+ * i+1.. are already rendered and their encodeBatch calls run on the tokenizer's own threads (and the ids and
+ * offsets of one are read while the next encodes). `pick` chooses the records of a chunk to encode; it is
+ * called once per chunk, in chunk order, before the caller sees that chunk (so a pick that keeps state, like
+ * the global duplicate filter, sees the records in input order; it must not depend on what the caller does
+ * with earlier chunks' other records). The caller gets the chunks in order, so what it computes is exactly
+ * what a one-chunk-at-a-time loop computes.
  */
 export async function* encodedChunks(
   tok: TargetTokenizer,
   chunks: AsyncIterable<AnalysisRecord[]> | Iterable<AnalysisRecord[]>,
   pick: (chunk: AnalysisRecord[]) => AnalysisRecord[],
+  ahead = 2,
 ): AsyncGenerator<EncodedChunk> {
   const it =
     Symbol.asyncIterator in chunks
       ? (chunks as AsyncIterable<AnalysisRecord[]>)[Symbol.asyncIterator]()
       : (chunks as Iterable<AnalysisRecord[]>)[Symbol.iterator]();
-  const start = async () => {
-    const n = await it.next();
-    if (n.done) return undefined;
-    const keep = pick(n.value);
-    const encs = encodeChunk(tok, keep);
-    encs.catch(() => undefined); // awaited below; never an unhandled rejection when the caller stops early
-    return { chunk: n.value, keep, encs };
+  interface Started {
+    chunk: AnalysisRecord[];
+    keep: AnalysisRecord[];
+    encs: Promise<EncodedConversation[]>;
+  }
+  const queue: Started[] = [];
+  let done = false;
+  const fill = async (): Promise<void> => {
+    while (!done && queue.length < Math.max(1, ahead)) {
+      const n = await it.next();
+      if (n.done) {
+        done = true;
+        break;
+      }
+      const keep = pick(n.value);
+      const encs = encodeChunk(tok, keep);
+      encs.catch(() => undefined); // awaited below; never an unhandled rejection when the caller stops early
+      queue.push({ chunk: n.value, keep, encs });
+    }
   };
-  let next = await start();
   try {
-    while (next) {
-      const cur = next;
+    await fill();
+    while (queue.length) {
+      const cur = queue.shift()!;
       const encs = await cur.encs;
-      next = await start();
+      await fill();
       yield { chunk: cur.chunk, keep: cur.keep, encs };
     }
   } finally {
-    await it.return?.();
+    if (!done) await it.return?.();
   }
 }
 
