@@ -93,7 +93,7 @@ export function responseToText(enc: Encoded, r: number): number {
 const WS = /^\s*$/u;
 const WORDISH = /[\p{L}\p{N}]/u;
 
-/** `WS.test(text.slice(a, b))` without the slice for ASCII text (the regex decides as soon as a non-ASCII unit shows). */
+/** `WS.test(text.slice(a, b))` without the slice for ASCII text (the regex decides once a non-ASCII unit shows). */
 export function blank(text: string, a: number, b: number): boolean {
   for (let i = a; i < b; i++) {
     const c = text.charCodeAt(i);

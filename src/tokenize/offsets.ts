@@ -53,7 +53,7 @@ interface TokenizerJson {
  */
 export function tokenBytesOf(json: TokenizerJson): TokenBytes | undefined {
   const m = json.model;
-  if (!m || m.type !== 'BPE' || !m.vocab || m.byte_fallback) return undefined;
+  if (m?.type !== 'BPE' || !m.vocab || m.byte_fallback) return undefined;
   if (m.continuing_subword_prefix || m.end_of_word_suffix) return undefined;
   const pre = json.pre_tokenizer;
   const pres = pre?.type === 'Sequence' ? (pre.pretokenizers ?? []) : pre ? [pre] : [];
@@ -88,7 +88,8 @@ export function tokenBytesOf(json: TokenizerJson): TokenBytes | undefined {
     if (ok) put(id, b);
   }
   // added tokens are matched as their content (later entries win over vocabulary strings of the same id)
-  for (const t of json.added_tokens ?? []) if (typeof t.content === 'string' && t.content) put(t.id, enc.encode(t.content));
+  for (const t of json.added_tokens ?? [])
+    if (typeof t.content === 'string' && t.content) put(t.id, enc.encode(t.content));
   const bytes = new Uint8Array(total);
   let at = 0;
   for (const { id, b } of chunks) {

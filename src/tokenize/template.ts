@@ -112,7 +112,15 @@ function tokenString(v: unknown): string | undefined {
 }
 
 /** Template variables from a tokenizer_config.json (HF's `special_tokens_map`). */
-const SPECIAL_TOKEN_NAMES = ['bos_token', 'eos_token', 'unk_token', 'sep_token', 'pad_token', 'cls_token', 'mask_token'];
+const SPECIAL_TOKEN_NAMES = [
+  'bos_token',
+  'eos_token',
+  'unk_token',
+  'sep_token',
+  'pad_token',
+  'cls_token',
+  'mask_token',
+];
 /** The variables specialTokenVariables sets. */
 const SPECIAL_TOKEN_KEYS: ReadonlySet<string> = new Set([...SPECIAL_TOKEN_NAMES, 'additional_special_tokens']);
 

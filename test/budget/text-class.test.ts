@@ -15,7 +15,24 @@ test('blank and wordish equal the regexes on every code unit and on mixed ranges
     assert.equal(blank(s, 2, 3), WS.test(s.slice(2, 3)), `blank U+${c.toString(16)}`);
     assert.equal(wordish(s, 2, 3), WORDISH.test(s.slice(2, 3)), `wordish U+${c.toString(16)}`);
   }
-  const pieces = [' ', '\t', '\n', '\r\n', '\u00a0', '\u3000', '\ufeff', 'x', '7', '_', '-', '😀', '𝔘', '中', '\ud800', '!'];
+  const pieces = [
+    ' ',
+    '\t',
+    '\n',
+    '\r\n',
+    '\u00a0',
+    '\u3000',
+    '\ufeff',
+    'x',
+    '7',
+    '_',
+    '-',
+    '😀',
+    '𝔘',
+    '中',
+    '\ud800',
+    '!',
+  ];
   for (const a of pieces) {
     for (const b of pieces) {
       for (const c of pieces) {

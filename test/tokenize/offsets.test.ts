@@ -45,14 +45,17 @@ async function compare(tok: TargetTokenizer, texts: string[]): Promise<{ fast: n
     const encs = await raw(tok).encodeBatch(batch, { addSpecialTokens: tok.description.addSpecialTokens });
     for (let i = 0; i < batch.length; i++) {
       const ids = Int32Array.from(encs[i]!.getIds());
-      const want = encs[i]!.getOffsets().flat();
+      const want = encs[i]!.getOffsets();
       const got = offsetsFromIds(tb, ids, batch[i]!);
       if (got === undefined) {
         slow.push(batch[i]!);
         continue;
       }
       fast++;
-      assert.deepEqual(Array.from(got), want, `offsets differ for ${JSON.stringify(batch[i]!.slice(0, 80))}`);
+      let same = got.length === 2 * want.length;
+      for (let j = 0; same && j < want.length; j++) same = got[2 * j] === want[j]![0] && got[2 * j + 1] === want[j]![1];
+      if (!same)
+        assert.deepEqual(Array.from(got), want.flat(), `offsets differ for ${JSON.stringify(batch[i]!.slice(0, 80))}`);
     }
   }
   return { fast, slow };
@@ -114,7 +117,8 @@ test('offsets from ids: characters split over tokens, CRLF, astral, lone surroga
   // and TargetTokenizer.encodeBatch still returns the binding's offsets for them
   const encs = await qwen25.encodeBatch(nonNfc);
   const rawEncs = await raw(qwen25).encodeBatch(nonNfc, { addSpecialTokens: qwen25.description.addSpecialTokens });
-  for (let i = 0; i < nonNfc.length; i++) assert.deepEqual(Array.from(encs[i]!.offsets), rawEncs[i]!.getOffsets().flat());
+  for (let i = 0; i < nonNfc.length; i++)
+    assert.deepEqual(Array.from(encs[i]!.offsets), rawEncs[i]!.getOffsets().flat());
 });
 
 test('tokenBytesOf refuses tokenizers whose offsets do not follow from ids', () => {

@@ -75,12 +75,32 @@ test('Qwen2.5 direct render equals Jinja on edge cases (roles, empty turns, temp
   const cases: Array<[ChatMessage[], string]> = [
     [[], 'x = 1'],
     [[{ role: 'system', content: 'S' }], 'r'],
-    [[{ role: 'system', content: '' }, { role: 'user', content: '' }], 'r'],
-    [[{ role: 'user', content: 'a' }, { role: 'system', content: 'mid' }, { role: 'user', content: 'b' }], 'r'],
+    [
+      [
+        { role: 'system', content: '' },
+        { role: 'user', content: '' },
+      ],
+      'r',
+    ],
+    [
+      [
+        { role: 'user', content: 'a' },
+        { role: 'system', content: 'mid' },
+        { role: 'user', content: 'b' },
+      ],
+      'r',
+    ],
     [[{ role: 'user', content: '{{ messages }} {% if x %}<|im_end|>\n' }], '{%- endfor %}\r\n\n'],
     [[{ role: 'user', content: '😀 \uD800 中文' }], '  \n leading and trailing whitespace \n '],
     [[{ role: 'tool', content: 'tool output' }], 'r'],
-    [[{ role: 'user', content: 'q' }, { role: 'tool', content: 't1' }, { role: 'tool', content: 't2' }], 'r'],
+    [
+      [
+        { role: 'user', content: 'q' },
+        { role: 'tool', content: 't1' },
+        { role: 'tool', content: 't2' },
+      ],
+      'r',
+    ],
     [[{ role: 'human', content: 'unknown role' }], 'r'],
     [[{ role: 'user', content: '\uE000codeblock\uE001response\uE002' }], 'r'],
     [[{ role: 'user', content: 'q' }], ''],
