@@ -167,6 +167,7 @@ const QWEN25_DEFAULT_SYSTEM = 'You are Qwen, created by Alibaba Cloud. You are a
  * `<|im_start|>role\ncontent<|im_end|>\n`. Other roles (tool, unknown) go through Jinja.
  */
 function renderQwen25(messages: readonly ChatMessage[]): string | undefined {
+  for (const m of messages) if (typeof m?.content !== 'string') return undefined; // Jinja's own coercion
   const first = messages[0];
   let out =
     first && first.role === 'system'

@@ -106,6 +106,25 @@ test('Qwen2.5 direct render equals Jinja on edge cases (roles, empty turns, temp
     [[{ role: 'user', content: 'q' }], ''],
   ];
   for (const [p, r] of cases) same(p, r);
+  // content that is not a string goes through Jinja (its own coercion), directly or not
+  for (const content of [undefined, null, 42, ['a']]) {
+    const msgs = [{ role: 'user', content }] as unknown as ChatMessage[];
+    const want = (() => {
+      try {
+        return jinja.render(msgs);
+      } catch (err) {
+        return (err as Error).message;
+      }
+    })();
+    const got = (() => {
+      try {
+        return direct.render(msgs);
+      } catch (err) {
+        return (err as Error).message;
+      }
+    })();
+    assert.equal(got, want);
+  }
   // add_generation_prompt goes through Jinja
   const gen = [{ role: 'user', content: 'hi' }];
   assert.equal(direct.render(gen, true), jinja.render(gen, true));
