@@ -94,8 +94,8 @@ export interface MaskPackBenchResult {
   /** Share of the pipeline time spent tokenizing (both passes). */
   tokenize_share: number;
   /**
-   * One select-side tokenization split up (median of rounds, seconds): chat template; encodeBatch + getIds +
-   * getOffsets.
+   * One select-side tokenization split up (median of rounds, seconds): chat template; TargetTokenizer.encodeBatch
+   * (encodeBatch + ids + offsets).
    */
   components: { render: number; encode_with_offsets: number };
   /** real select() (with I/O) tokens/s ÷ raw encodeBatch tokens/s. */
@@ -245,25 +245,18 @@ export async function pipelineOnce(
 
 /**
  * Components of one select-side tokenization, timed separately (diagnostics, not a figure):
- * the chat template alone, and encodeBatch + getIds + getOffsets (what TargetTokenizer does after it).
+ * the chat template alone, and TargetTokenizer.encodeBatch (encodeBatch + ids + offsets: from the ids for
+ * byte-level BPE, else getOffsets), one chunk at a time.
  */
 async function componentsOnce(
   tok: TargetTokenizer,
-  raw: RawTokenizer,
   records: AnalysisRecord[],
-  addSpecialTokens: boolean,
 ): Promise<{ render: number; encodeWithOffsets: number }> {
   let t = performance.now();
   const texts = records.map((r) => tok.renderConversation(r.prompt, r.response).text);
   const render = since(t);
   t = performance.now();
-  for (let c0 = 0; c0 < texts.length; c0 += CHUNK) {
-    const encs = await raw.encodeBatch(texts.slice(c0, c0 + CHUNK), { addSpecialTokens });
-    for (const e of encs) {
-      e.getIds();
-      e.getOffsets();
-    }
-  }
+  for (let c0 = 0; c0 < texts.length; c0 += CHUNK) await tok.encodeBatch(texts.slice(c0, c0 + CHUNK));
   return { render, encodeWithOffsets: since(t) };
 }
 
@@ -342,7 +335,7 @@ export async function benchMaskPack(opts: MaskPackBenchOptions): Promise<MaskPac
   const renderSeconds: number[] = [];
   const encOffSeconds: number[] = [];
   for (let r = 0; r < rounds; r++) {
-    const c = await componentsOnce(tok, raw, records, addSpecial);
+    const c = await componentsOnce(tok, records);
     renderSeconds.push(c.render);
     encOffSeconds.push(c.encodeWithOffsets);
     pipelineRuns.push(await pipelineOnce(tok, records, sCfg, k));
