@@ -189,7 +189,11 @@ export class TargetTokenizer {
         hf = Tokenizer.fromString(raw.toString('utf8'));
       }
       for (const t of json.added_tokens ?? []) if (t.special === true && Number.isInteger(t.id)) specialIds.add(t.id);
-      tokenBytes = tokenBytesOf(json);
+      try {
+        tokenBytes = tokenBytesOf(json);
+      } catch {
+        tokenBytes = undefined; // an unusual tokenizer.json: the binding's getOffsets() serves it
+      }
     } catch (err) {
       throw new CodeblockError(
         `tokenizer ${resolved.tokenizerJson} does not load: ${String((err as Error).message ?? err).split('\n')[0]}`,
