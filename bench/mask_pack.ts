@@ -11,11 +11,13 @@
  *   pipeline  exactly the calls `select()` (src/pipeline/select.ts) makes on these records, in the
  *             same chunks (256 records, 512 packs), minus its file I/O (spill kept in memory,
  *             no writers):
- *               pass A  renderAndEncode (chat template + tokenizers encodeBatch + offsets)
+ *               pass A  renderAndEncode (chat template + tokenizers encodeBatch + offsets), one
+ *                       chunk ahead as select runs it (encodedChunks: chunk i+1 encodes on the
+ *                       tokenizer's threads while chunk i's candidates are computed)
  *                       → candidates → score histogram → global cut; encodings offered to
  *                       select's EncodingCache with select's cap (--select-cache-mb)
- *               pass B  the cache's encodings (records beyond the cap encoded again)
- *                       → candidates → budget gates → native labelMask
+ *               pass B  the cache's encodings and pass A's candidates (records beyond the cap
+ *                       encoded again, their candidates computed again) → budget gates → native labelMask
  *               pack    native packBFD over all sample lengths
  *               pass C  native assemblePacks, chunk by chunk
  *   limit     raw `Tokenizer.encodeBatch` (the very tokenizer object select uses, same special-token
@@ -37,7 +39,7 @@ import { BudgetPlanner } from '../src/budget/plan.js';
 import { BudgetGate } from '../src/budget/threshold.js';
 import { labelMask } from '../src/masks/index.js';
 import { assembleInChunks, packBFD, packingEfficiency } from '../src/pack/index.js';
-import { EncodingCache } from '../src/pipeline/encoding-cache.js';
+import { EncodingCache, encodedChunks } from '../src/pipeline/encoding-cache.js';
 import { GlobalDedup, itemModeReject } from '../src/select/dedup.js';
 import { TargetTokenizer } from '../src/tokenize/index.js';
 import { median, medianBy, since, sig } from './util.js';
@@ -92,8 +94,8 @@ export interface MaskPackBenchResult {
   /** Share of the pipeline time spent tokenizing (both passes). */
   tokenize_share: number;
   /**
-   * One select-side tokenization split up (median of rounds, seconds): chat template; encodeBatch + getIds +
-   * getOffsets.
+   * One select-side tokenization split up (median of rounds, seconds): chat template; TargetTokenizer.encodeBatch
+   * (encodeBatch + ids + offsets).
    */
   components: { render: number; encode_with_offsets: number };
   /** real select() (with I/O) tokens/s ÷ raw encodeBatch tokens/s. */
@@ -111,7 +113,7 @@ interface RawTokenizer {
 }
 
 /** The `tokenizers` object inside a TargetTokenizer (the same instance select encodes with). */
-function rawTokenizer(tok: TargetTokenizer): RawTokenizer {
+export function rawTokenizer(tok: TargetTokenizer): RawTokenizer {
   const hf = (tok as unknown as { hf?: RawTokenizer }).hf;
   if (!hf || typeof hf.encodeBatch !== 'function')
     throw new Error(
@@ -131,7 +133,7 @@ interface PipelineRun {
 }
 
 /** One pass of select's compute path over in-memory records (see module doc). */
-async function pipelineOnce(
+export async function pipelineOnce(
   tok: TargetTokenizer,
   records: AnalysisRecord[],
   cfg: CodeblockConfig,
@@ -151,15 +153,22 @@ async function pipelineOnce(
   const planner = new BudgetPlanner();
   // select keeps pass A's encodings for pass B up to --select-cache-mb (its own cache, its own cap)
   const cache = new EncodingCache(cfg.selectCacheMb * 1024 * 1024);
-  for (let c0 = 0; c0 < records.length; c0 += CHUNK) {
-    const chunk = records.slice(c0, c0 + CHUNK);
+  // as select: the next chunk renders and encodes (tokenizers' threads) while this one's candidates are computed
+  const chunks = function* () {
+    for (let c0 = 0; c0 < records.length; c0 += CHUNK) yield records.slice(c0, c0 + CHUNK);
+  };
+  const encoded = encodedChunks(tok, chunks(), (chunk) => chunk)[Symbol.asyncIterator]();
+  for (;;) {
     let t = performance.now();
-    const encs = await tok.renderAndEncode(chunk.map((r) => ({ prompt: r.prompt, response: r.response })));
-    for (let i = 0; i < chunk.length; i++) cache.offer(chunk[i]!.ordinal, encs[i]!);
+    const n = await encoded.next();
+    if (n.done) break;
+    const { keep: chunk, encs } = n.value;
     st.tokenize_a += since(t);
     t = performance.now();
     for (let i = 0; i < chunk.length; i++) {
-      planner.add(candidatesOf(chunk[i]!, encs[i]!, k));
+      const cands = candidatesOf(chunk[i]!, encs[i]!, k);
+      cache.offer(chunk[i]!.ordinal, encs[i]!, cands);
+      planner.add(cands);
     }
     st.candidates_a += since(t);
   }
@@ -176,7 +185,7 @@ async function pipelineOnce(
   for (let c0 = 0; c0 < records.length; c0 += CHUNK) {
     const chunk = records.slice(c0, c0 + CHUNK);
     let t = performance.now();
-    const encs = await cache.take(tok, chunk);
+    const { encs, candidates } = await cache.take(tok, chunk);
     st.tokenize_b += since(t);
     t = performance.now();
     const spans: number[] = [];
@@ -184,7 +193,8 @@ async function pipelineOnce(
     const sampleTokens = new Int32Array(chunk.length + 1);
     for (let i = 0; i < chunk.length; i++) {
       const enc = encs[i]!;
-      const { spans: sel } = chooseSpans(candidatesOf(chunk[i]!, enc, k), enc.offsets, k, itemGate, tokenGate);
+      const cands = candidates[i] ?? candidatesOf(chunk[i]!, enc, k);
+      const { spans: sel } = chooseSpans(cands, enc.offsets, k, itemGate, tokenGate);
       for (const s of sel) spans.push(s.start, s.end);
       sampleSpans[i + 1] = spans.length / 2;
       sampleTokens[i + 1] = sampleTokens[i]! + enc.ids.length;
@@ -235,30 +245,23 @@ async function pipelineOnce(
 
 /**
  * Components of one select-side tokenization, timed separately (diagnostics, not a figure):
- * the chat template alone, and encodeBatch + getIds + getOffsets (what TargetTokenizer does after it).
+ * the chat template alone, and TargetTokenizer.encodeBatch (encodeBatch + ids + offsets: from the ids for
+ * byte-level BPE, else getOffsets), one chunk at a time.
  */
 async function componentsOnce(
   tok: TargetTokenizer,
-  raw: RawTokenizer,
   records: AnalysisRecord[],
-  addSpecialTokens: boolean,
 ): Promise<{ render: number; encodeWithOffsets: number }> {
   let t = performance.now();
   const texts = records.map((r) => tok.renderConversation(r.prompt, r.response).text);
   const render = since(t);
   t = performance.now();
-  for (let c0 = 0; c0 < texts.length; c0 += CHUNK) {
-    const encs = await raw.encodeBatch(texts.slice(c0, c0 + CHUNK), { addSpecialTokens });
-    for (const e of encs) {
-      e.getIds();
-      e.getOffsets();
-    }
-  }
+  for (let c0 = 0; c0 < texts.length; c0 += CHUNK) await tok.encodeBatch(texts.slice(c0, c0 + CHUNK));
   return { render, encodeWithOffsets: since(t) };
 }
 
 /** Raw tokenizers encodeBatch over the same texts and batches: the limit. Returns seconds and tokens. */
-async function limitOnce(
+export async function limitOnce(
   raw: RawTokenizer,
   texts: string[],
   addSpecialTokens: boolean,
@@ -332,7 +335,7 @@ export async function benchMaskPack(opts: MaskPackBenchOptions): Promise<MaskPac
   const renderSeconds: number[] = [];
   const encOffSeconds: number[] = [];
   for (let r = 0; r < rounds; r++) {
-    const c = await componentsOnce(tok, raw, records, addSpecial);
+    const c = await componentsOnce(tok, records);
     renderSeconds.push(c.render);
     encOffSeconds.push(c.encodeWithOffsets);
     pipelineRuns.push(await pipelineOnce(tok, records, sCfg, k));

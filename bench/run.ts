@@ -864,10 +864,10 @@ export function resultsMarkdown(r: BenchResults, resultsLink: string): string {
     L.push('|---|---|---|');
     const st = pool.stages as unknown as Record<string, number>;
     const names: Record<string, string> = {
-      tokenize_a: 'pass A: chat template + encode + offsets',
-      candidates_a: 'pass A: candidates + histogram',
+      tokenize_a: 'pass A: waiting for chat template + encode + offsets (two chunks read ahead)',
+      candidates_a: 'pass A: candidates + histogram (while later chunks encode)',
       tokenize_b: 'pass B: chat template + encode + offsets',
-      candidates_b: 'pass B: candidates + budget gates',
+      candidates_b: 'pass B: budget gates (candidates kept from pass A)',
       mask: 'pass B: native labelMask',
       pack: 'native packBFD',
       assemble: 'native assemblePacks',
@@ -880,11 +880,11 @@ export function resultsMarkdown(r: BenchResults, resultsLink: string): string {
     );
     if (pool.components) {
       L.push(
-        `| one tokenization, split: chat template (\`@huggingface/jinja\`) alone | ` +
+        `| one tokenization, split: chat template alone (direct Qwen2.5 renderer, else \`@huggingface/jinja\`) | ` +
           `${f(pool.components.render, 3)} | ${pct(pool.components.render / pool.seconds.pipeline)} |`,
       );
       L.push(
-        `| one tokenization, split: \`encodeBatch\` + \`getIds\` + \`getOffsets\` | ` +
+        `| one tokenization, split: \`encodeBatch\` + ids + offsets (from ids, else \`getOffsets\`) | ` +
           `${f(pool.components.encode_with_offsets, 3)} | ` +
           `${pct(pool.components.encode_with_offsets / pool.seconds.pipeline)} |`,
       );

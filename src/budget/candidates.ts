@@ -9,7 +9,7 @@
  */
 import type { AnalysisRecord } from '../analysis/format.js';
 import type { EncodedConversation } from '../tokenize/target.js';
-import { cpToUtf16Map } from '../tokenize/codepoints.js';
+import { cpLength, cpToUtf16Map } from '../tokenize/codepoints.js';
 import { gceFromLogprob } from '../scoring/utility.js';
 import { markupIntervals } from './markup.js';
 import { modeSpec, type Mode } from './modes.js';
@@ -92,6 +92,26 @@ export function responseToText(enc: Encoded, r: number): number {
 
 const WS = /^\s*$/u;
 const WORDISH = /[\p{L}\p{N}]/u;
+
+/** `WS.test(text.slice(a, b))` without the slice for ASCII text (the regex decides once a non-ASCII unit shows). */
+export function blank(text: string, a: number, b: number): boolean {
+  for (let i = a; i < b; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x80) return WS.test(text.slice(a, b));
+    if (c !== 0x20 && (c < 0x09 || c > 0x0d)) return false;
+  }
+  return true;
+}
+
+/** `WORDISH.test(text.slice(a, b))`, likewise: ASCII letters and digits are the ASCII of \p{L} and \p{N}. */
+export function wordish(text: string, a: number, b: number): boolean {
+  for (let i = a; i < b; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x80) return WORDISH.test(text.slice(a, b));
+    if ((c >= 0x30 && c <= 0x39) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a)) return true;
+  }
+  return false;
+}
 
 /**
  * The end-of-assistant-turn tokens after the response's last token `last`: through the first special token,
@@ -237,10 +257,9 @@ export function recordCandidates(
     }
     const u0 = cpToUtf16 ? cpToUtf16(s) : 0;
     const u1 = cpToUtf16 ? cpToUtf16(e) : 0;
-    const tokText = cpToUtf16 ? text.slice(u0, u1) : undefined;
-    if (tokText !== undefined && WS.test(tokText)) continue;
-    if (itemModes && tokText !== undefined) {
-      if (!WORDISH.test(tokText)) continue;
+    if (cpToUtf16 && blank(text, u0, u1)) continue;
+    if (itemModes && cpToUtf16) {
+      if (!wordish(text, u0, u1)) continue;
       while (mk < markup.length && markup[mk + 1]! <= u0) mk += 2;
       if (mk < markup.length && markup[mk]! < u1) continue;
     }
@@ -271,12 +290,16 @@ export function recordCandidates(
   return out;
 }
 
+const identity = (cp: number): number => cp;
+
 /** Candidates of one record, given its target-tokenizer encoding (what select and the benchmark call). */
 export function candidatesOf(
   rec: AnalysisRecord,
   enc: Pick<EncodedConversation, 'text'> & Encoded,
   k: SelectKnobs,
 ): RecordCandidates {
+  // without surrogate pairs code points are UTF-16 units: no map needed
+  if (cpLength(enc.text) === enc.text.length) return recordCandidates(rec, enc.text, enc, k, identity);
   const map = cpToUtf16Map(enc.text);
   return recordCandidates(rec, enc.text, enc, k, (cp) => map[cp]!);
 }

@@ -4,43 +4,116 @@
  */
 import type { AnalysisRecord } from '../analysis/format.js';
 import type { EncodedConversation, TargetTokenizer } from '../tokenize/index.js';
+import type { RecordCandidates } from '../budget/candidates.js';
 
 /** Render and encode the conversations of `recs` (prompt + response through the chat template). */
 export async function encodeChunk(tok: TargetTokenizer, recs: AnalysisRecord[]): Promise<EncodedConversation[]> {
   return tok.renderAndEncode(recs.map((r) => ({ prompt: r.prompt, response: r.response })));
 }
 
+/** One chunk of records, the ones picked for encoding, and their encodings (in `keep` order). */
+export interface EncodedChunk {
+  chunk: AnalysisRecord[];
+  keep: AnalysisRecord[];
+  encs: EncodedConversation[];
+}
+
 /**
- * Encodings of pass A kept for pass B up to a memory cap (rendering + tokenizing is ~95% of select's
- * time); records beyond the cap are simply encoded again, so memory stays bounded for any pool.
+ * `chunks` with their encodings, `ahead` chunks ahead (default 2): while the caller works on chunk i, chunks
+ * i+1.. are already rendered and their encodeBatch calls run on the tokenizer's own threads (and the ids and
+ * offsets of one are read while the next encodes). `pick` chooses the records of a chunk to encode; it is
+ * called once per chunk, in chunk order, before the caller sees that chunk (so a pick that keeps state, like
+ * the global duplicate filter, sees the records in input order; it must not depend on what the caller does
+ * with earlier chunks' other records). The caller gets the chunks in order, so what it computes is exactly
+ * what a one-chunk-at-a-time loop computes.
+ */
+export async function* encodedChunks(
+  tok: TargetTokenizer,
+  chunks: AsyncIterable<AnalysisRecord[]> | Iterable<AnalysisRecord[]>,
+  pick: (chunk: AnalysisRecord[]) => AnalysisRecord[],
+  ahead = 2,
+): AsyncGenerator<EncodedChunk> {
+  const it =
+    Symbol.asyncIterator in chunks
+      ? (chunks as AsyncIterable<AnalysisRecord[]>)[Symbol.asyncIterator]()
+      : (chunks as Iterable<AnalysisRecord[]>)[Symbol.iterator]();
+  interface Started {
+    chunk: AnalysisRecord[];
+    keep: AnalysisRecord[];
+    encs: Promise<EncodedConversation[]>;
+  }
+  const queue: Started[] = [];
+  let done = false;
+  const fill = async (): Promise<void> => {
+    while (!done && queue.length < Math.max(1, ahead)) {
+      const n = await it.next();
+      if (n.done) {
+        done = true;
+        break;
+      }
+      const keep = pick(n.value);
+      const encs = encodeChunk(tok, keep);
+      encs.catch(() => undefined); // awaited below; never an unhandled rejection when the caller stops early
+      queue.push({ chunk: n.value, keep, encs });
+    }
+  };
+  try {
+    await fill();
+    while (queue.length) {
+      const cur = queue.shift()!;
+      const encs = await cur.encs;
+      await fill();
+      yield { chunk: cur.chunk, keep: cur.keep, encs };
+    }
+  } finally {
+    if (!done) await it.return?.();
+  }
+}
+
+/** What pass B gets back from the cache per record: the encoding, and pass A's candidates when they were kept. */
+export interface Taken {
+  encs: EncodedConversation[];
+  /** Pass A's candidates of the same record (candidatesOf is a pure function of record, encoding and knobs). */
+  candidates: Array<RecordCandidates | undefined>;
+}
+
+/**
+ * Encodings of pass A (and the candidates pass A computed from them) kept for pass B up to a memory cap
+ * (rendering + tokenizing is most of select's time); records beyond the cap are simply encoded again, so
+ * memory stays bounded for any pool.
  */
 export class EncodingCache {
-  private readonly map = new Map<number, EncodedConversation>();
+  private readonly map = new Map<number, { e: EncodedConversation; c?: RecordCandidates }>();
   private bytes = 0;
   constructor(private readonly capBytes: number) {}
 
-  offer(ordinal: number, e: EncodedConversation): void {
+  offer(ordinal: number, e: EncodedConversation, c?: RecordCandidates): void {
     // typed arrays + the rendered text (UTF-16) + object overhead, with V8's slack: measured RSS grows
-    // about twice the raw payload, so the payload is counted double against the cap
-    const cost = 2 * (e.ids.byteLength + e.offsets.byteLength + 2 * e.text.length) + 128;
+    // about twice the raw payload, so the payload is counted double against the cap; a candidate is an
+    // object of 2 (tokens) or 5 (items) fields, counted at 64 bytes
+    const nCand = c ? c.tokens.length + c.items.length + c.forced.length : 0;
+    const cost = 2 * (e.ids.byteLength + e.offsets.byteLength + 2 * e.text.length) + 128 + (c ? 256 + 64 * nCand : 0);
     if (this.bytes + cost > this.capBytes) return;
     this.bytes += cost;
-    this.map.set(ordinal, e);
+    this.map.set(ordinal, c ? { e, c } : { e });
   }
 
-  /** Encodings for `recs` in order: cached ones taken out of the cache, the rest encoded now. */
-  async take(tok: TargetTokenizer, recs: AnalysisRecord[]): Promise<EncodedConversation[]> {
-    const out: Array<EncodedConversation | undefined> = recs.map((r) => {
-      const e = this.map.get(r.ordinal);
-      if (e) this.map.delete(r.ordinal);
-      return e;
-    });
-    const missing = recs.filter((_, i) => out[i] === undefined);
-    if (missing.length) {
-      const encs = await encodeChunk(tok, missing);
-      let j = 0;
-      for (let i = 0; i < out.length; i++) if (out[i] === undefined) out[i] = encs[j++];
+  /** Encodings (and kept candidates) for `recs` in order: cached ones taken out of the cache, the rest encoded now. */
+  async take(tok: TargetTokenizer, recs: AnalysisRecord[]): Promise<Taken> {
+    const encs: Array<EncodedConversation | undefined> = [];
+    const candidates: Array<RecordCandidates | undefined> = [];
+    for (const r of recs) {
+      const hit = this.map.get(r.ordinal);
+      if (hit) this.map.delete(r.ordinal);
+      encs.push(hit?.e);
+      candidates.push(hit?.c);
     }
-    return out as EncodedConversation[];
+    const missing = recs.filter((_, i) => encs[i] === undefined);
+    if (missing.length) {
+      const fresh = await encodeChunk(tok, missing);
+      let j = 0;
+      for (let i = 0; i < encs.length; i++) if (encs[i] === undefined) encs[i] = fresh[j++];
+    }
+    return { encs: encs as EncodedConversation[], candidates };
   }
 }

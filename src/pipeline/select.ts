@@ -35,7 +35,7 @@ import { labelMask } from '../masks/index.js';
 import { assembleInChunks, packBFD, packViews, packingEfficiency, IGNORE_INDEX, type PackPlan } from '../pack/index.js';
 import { TargetTokenizer } from '../tokenize/index.js';
 import { OutputWriter } from '../output/writer.js';
-import { EncodingCache, encodeChunk } from './encoding-cache.js';
+import { EncodingCache, encodedChunks } from './encoding-cache.js';
 import { isStaleTempFile } from '../output/formats.js';
 import { FILE_NAMES } from '../output/types.js';
 import { writeManifest } from '../output/manifest.js';
@@ -169,13 +169,10 @@ async function budgetPass(run: SelectRun, ex: Exclusions): Promise<BudgetPlan> {
   const ac = run.analysisConfig;
   const utility = ac.scorer !== 'none' && (ac.reduce ?? 'mean') === 'mean' ? { items: 0, saturated: 0 } : undefined;
   progress?.stage('select: budget', run.analyzed);
-  for await (const chunk of chunked(orderedRecords(run.parts), CHUNK)) {
-    const keep: AnalysisRecord[] = [];
-    for (const r of chunk) {
-      if (ex.excluded.has(r.ordinal) || (!ex.ifdCut && exclude(run, ex.excluded, r))) continue;
-      keep.push(r);
-    }
-    const encs = await encodeChunk(tok, keep);
+  const pick = (chunk: AnalysisRecord[]): AnalysisRecord[] =>
+    chunk.filter((r) => !(ex.excluded.has(r.ordinal) || (!ex.ifdCut && exclude(run, ex.excluded, r))));
+  // the next chunk encodes while this one's candidates are computed
+  for await (const { chunk, keep, encs } of encodedChunks(tok, chunked(orderedRecords(run.parts), CHUNK), pick)) {
     for (let i = 0; i < keep.length; i++) {
       const enc = encs[i]!;
       // a sample that cannot be packed is out before the threshold: its tokens never enter the budget
@@ -184,8 +181,9 @@ async function budgetPass(run: SelectRun, ex: Exclusions): Promise<BudgetPlan> {
         ex.excluded.set(keep[i]!.ordinal, { reason: 'pack_too_long', detail });
         continue;
       }
-      cache.offer(keep[i]!.ordinal, enc);
-      planner.add(candidatesOf(keep[i]!, enc, k));
+      const cands = candidatesOf(keep[i]!, enc, k);
+      cache.offer(keep[i]!.ordinal, enc, cands);
+      planner.add(cands);
       if (utility) {
         for (const it of keep[i]!.items) {
           utility.items++;
@@ -301,7 +299,7 @@ async function maskPass(
       if (why) rejected.push(rejection(r, why.reason, why.detail));
       else keep.push(r);
     }
-    const encs = await plan.cache.take(tok, keep);
+    const { encs, candidates } = await plan.cache.take(tok, keep);
     // Selected spans per sample (text code points), for the native mask.
     const spans: number[] = [];
     const sampleSpans = new Int32Array(keep.length + 1);
@@ -311,7 +309,8 @@ async function maskPass(
     const eosTokens: number[] = [];
     for (let i = 0; i < keep.length; i++) {
       const enc = encs[i]!;
-      const chosen = chooseSpans(candidatesOf(keep[i]!, enc, k), enc.offsets, k, itemGate, tokenGate);
+      const cands = candidates[i] ?? candidatesOf(keep[i]!, enc, k);
+      const chosen = chooseSpans(cands, enc.offsets, k, itemGate, tokenGate);
       for (const sp of chosen.spans) spans.push(sp.start, sp.end);
       sampleSpans[i + 1] = spans.length / 2;
       sampleTokens[i + 1] = sampleTokens[i]! + enc.ids.length;

@@ -15,6 +15,7 @@ import { extname } from 'node:path';
 import type { ChatMessage } from '../types.js';
 import { CodeblockError } from '../errors.js';
 import { resolveTokenizerSpec, readJsonFile } from './presets.js';
+import { offsetsFromIds, tokenBytesOf, type TokenBytes } from './offsets.js';
 import {
   ChatTemplate,
   chatTemplateFromConfig,
@@ -93,16 +94,26 @@ function sha256(data: string | Buffer): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-function toEncoded(e: HfEncoding): Encoded {
-  const ids = Int32Array.from(e.getIds());
+/** The binding's own offsets (`getOffsets()`: one [start, end] array per token) into a flat Int32Array. */
+function bindingOffsets(e: HfEncoding, nTok: number): Int32Array {
   const offs = e.getOffsets();
-  const offsets = new Int32Array(offs.length * 2);
-  for (let i = 0; i < offs.length; i++) {
+  const offsets = new Int32Array(nTok * 2);
+  for (let i = 0; i < nTok; i++) {
     const o = offs[i]!;
     offsets[2 * i] = o[0]!;
     offsets[2 * i + 1] = o[1]!;
   }
-  return { ids, offsets };
+  return offsets;
+}
+
+/**
+ * Ids and offsets of one encoding of `text`: offsets from the ids when the tokenizer is byte-level BPE and
+ * its tokens spell `text` byte for byte (src/tokenize/offsets.ts), else the binding's `getOffsets()`.
+ */
+function toEncoded(e: HfEncoding, text: string, tb: TokenBytes | undefined): Encoded {
+  const ids = Int32Array.from(e.getIds());
+  const fast = tb ? offsetsFromIds(tb, ids, text) : undefined;
+  return { ids, offsets: fast ?? bindingOffsets(e, ids.length) };
 }
 
 export class TargetTokenizer {
@@ -110,6 +121,8 @@ export class TargetTokenizer {
   private readonly chat: ChatTemplate | undefined;
   private readonly addSpecial: boolean;
   private readonly normalizer: { normalizeString(s: string): string } | null;
+  /** Byte strings of the token ids (byte-level BPE), for offsets without getOffsets(); else undefined. */
+  private readonly tokenBytes: TokenBytes | undefined;
   readonly description: TokenizerDescription;
   /** Special-token strings from tokenizer_config.json (bos_token, eos_token, ...). */
   readonly specialTokens: Readonly<Record<string, unknown>>;
@@ -123,8 +136,10 @@ export class TargetTokenizer {
     description: TokenizerDescription,
     special: Record<string, unknown>,
     specialIds: ReadonlySet<number>,
+    tokenBytes: TokenBytes | undefined,
   ) {
     this.specialIds = specialIds;
+    this.tokenBytes = tokenBytes;
     this.hf = hf;
     this.chat = chat;
     this.addSpecial = addSpecial;
@@ -162,8 +177,11 @@ export class TargetTokenizer {
     const maxAdded = resolved.preset?.maxAddedTokenId;
     let hf: HfTokenizer;
     const specialIds = new Set<number>();
+    let tokenBytes: TokenBytes | undefined;
     try {
-      const json = JSON.parse(raw.toString('utf8')) as { added_tokens?: { id: number; special?: boolean }[] };
+      const json = JSON.parse(raw.toString('utf8')) as Parameters<typeof tokenBytesOf>[0] & {
+        added_tokens?: { id: number; content: string; special?: boolean }[];
+      };
       if (maxAdded !== undefined) {
         json.added_tokens = (json.added_tokens ?? []).filter((t) => t.id <= maxAdded);
         hf = Tokenizer.fromString(JSON.stringify(json));
@@ -171,6 +189,11 @@ export class TargetTokenizer {
         hf = Tokenizer.fromString(raw.toString('utf8'));
       }
       for (const t of json.added_tokens ?? []) if (t.special === true && Number.isInteger(t.id)) specialIds.add(t.id);
+      try {
+        tokenBytes = tokenBytesOf(json);
+      } catch {
+        tokenBytes = undefined; // an unusual tokenizer.json: the binding's getOffsets() serves it
+      }
     } catch (err) {
       throw new CodeblockError(
         `tokenizer ${resolved.tokenizerJson} does not load: ${String((err as Error).message ?? err).split('\n')[0]}`,
@@ -235,7 +258,7 @@ export class TargetTokenizer {
       ...(templateSource !== undefined ? { templateSha256: sha256(templateSource) } : {}),
       addSpecialTokens: addSpecial,
     };
-    return new TargetTokenizer(hf, chat, addSpecial, description, special, specialIds);
+    return new TargetTokenizer(hf, chat, addSpecial, description, special, specialIds, tokenBytes);
   }
 
   /** Vocabulary size including added tokens. */
@@ -288,7 +311,8 @@ export class TargetTokenizer {
     for (const t of texts) if (typeof t !== 'string') throw new TypeError('encodeBatch expects an array of strings');
     if (texts.length === 0) return [];
     const encs = await this.hf.encodeBatch(texts as string[], { addSpecialTokens: this.addSpecial });
-    return encs.map(toEncoded);
+    const tb = this.tokenBytes;
+    return encs.map((e, i) => toEncoded(e, texts[i]!, tb));
   }
 
   async encode(text: string): Promise<Encoded> {

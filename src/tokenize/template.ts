@@ -7,6 +7,7 @@
  * Determinism: `strftime_now` (used by a few templates for "today's date") is pinned to a fixed
  * date (`templateDate`, default 2024-07-26) so the same input renders the same text on every run.
  */
+import { createHash } from 'node:crypto';
 import { Environment, Interpreter, Template } from '@huggingface/jinja';
 import type { ChatMessage } from '../types.js';
 import { CodeblockError } from '../errors.js';
@@ -111,9 +112,21 @@ function tokenString(v: unknown): string | undefined {
 }
 
 /** Template variables from a tokenizer_config.json (HF's `special_tokens_map`). */
+const SPECIAL_TOKEN_NAMES = [
+  'bos_token',
+  'eos_token',
+  'unk_token',
+  'sep_token',
+  'pad_token',
+  'cls_token',
+  'mask_token',
+];
+/** The variables specialTokenVariables sets. */
+const SPECIAL_TOKEN_KEYS: ReadonlySet<string> = new Set([...SPECIAL_TOKEN_NAMES, 'additional_special_tokens']);
+
 export function specialTokenVariables(config: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const key of ['bos_token', 'eos_token', 'unk_token', 'sep_token', 'pad_token', 'cls_token', 'mask_token']) {
+  for (const key of SPECIAL_TOKEN_NAMES) {
     const s = tokenString(config[key]);
     if (s !== undefined) out[key] = s;
   }
@@ -135,10 +148,48 @@ export function chatTemplateFromConfig(config: Record<string, unknown>): string 
   return undefined;
 }
 
+/**
+ * Templates rendered without the Jinja interpreter: sha256 of the exact template source → a function giving
+ * the text for `messages` (undefined: this conversation needs the interpreter). Each is checked byte for byte
+ * against the @huggingface/jinja render on every record of ../shared/data and on edge cases
+ * (test/tokenize/template-fast.test.ts); any other source, even one differing by a space, goes through Jinja.
+ */
+const DIRECT_RENDERERS: Record<string, (messages: readonly ChatMessage[]) => string | undefined> = {
+  // Qwen2.5 / Qwen2.5-Coder Instruct (models/target/qwen2.5/tokenizer_config.json) without `tools`
+  cd8e9439f0570856fd70470bf8889ebd8b5d1107207f67a5efb46e342330527f: renderQwen25,
+};
+
+const QWEN25_DEFAULT_SYSTEM = 'You are Qwen, created by Alibaba Cloud. You are a helpful assistant.';
+
+/**
+ * The Qwen2.5 template for system / user / assistant turns without tool calls (the only messages codeblock
+ * builds): a system turn (the first message when it is one, else the default), then every turn as
+ * `<|im_start|>role\ncontent<|im_end|>\n`. Other roles (tool, unknown) go through Jinja.
+ */
+function renderQwen25(messages: readonly ChatMessage[]): string | undefined {
+  for (const m of messages) if (typeof m?.content !== 'string') return undefined; // Jinja's own coercion
+  const first = messages[0];
+  let out =
+    first && first.role === 'system'
+      ? `<|im_start|>system\n${first.content}<|im_end|>\n`
+      : `<|im_start|>system\n${QWEN25_DEFAULT_SYSTEM}<|im_end|>\n`;
+  for (let i = 0; i < messages.length; i++) {
+    const m = messages[i]!;
+    if (m.role === 'system') {
+      if (i > 0) out += `<|im_start|>system\n${m.content}<|im_end|>\n`;
+    } else if (m.role === 'user' || m.role === 'assistant') {
+      out += `<|im_start|>${m.role}\n${m.content}<|im_end|>\n`;
+    } else return undefined;
+  }
+  return out;
+}
+
 export class ChatTemplate {
   readonly source: string;
   private readonly template: Template;
   private readonly variables: Record<string, unknown>;
+  /** The template's direct renderer (DIRECT_RENDERERS), when it has one and the variables allow it. */
+  private readonly direct: ((messages: readonly ChatMessage[]) => string | undefined) | undefined;
 
   constructor(source: string, options: ChatTemplateOptions = {}) {
     if (typeof source !== 'string' || source.length === 0)
@@ -154,6 +205,10 @@ export class ChatTemplate {
       throw new RangeError(`templateDate must be yyyy-mm-dd, got ${options.templateDate}`);
     this.variables = { ...(options.variables ?? {}) };
     this.strftimeNow = (fmt: unknown) => strftime(date, String(fmt));
+    // the direct renderers know only the template's own variables: any extra one (tools, ...) means Jinja
+    const extra = Object.keys(this.variables).filter((k) => !SPECIAL_TOKEN_KEYS.has(k));
+    const hash = createHash('sha256').update(source).digest('hex');
+    this.direct = extra.length === 0 ? DIRECT_RENDERERS[hash] : undefined;
   }
 
   private readonly strftimeNow: (fmt: unknown) => string;
@@ -178,6 +233,15 @@ export class ChatTemplate {
 
   /** Render `messages` exactly like HF apply_chat_template(tokenize=False). */
   render(messages: ChatMessage[], addGenerationPrompt = false): string {
+    if (this.direct && !addGenerationPrompt) {
+      const text = this.direct(messages);
+      if (text !== undefined) return text;
+    }
+    return this.renderJinja(messages, addGenerationPrompt);
+  }
+
+  /** `render` through the Jinja interpreter, always (the reference the direct renderers are tested against). */
+  renderJinja(messages: ChatMessage[], addGenerationPrompt = false): string {
     try {
       return this.run({
         ...this.variables,
