@@ -450,8 +450,8 @@ const TABLE = [
     default: 128,
     commands: SELECT,
     help:
-      'memory (MiB) for keeping target-tokenizer encodings between the budget pass and the writing pass; records ' +
-      'beyond it are tokenized again (performance only: output is the same)',
+      'memory (MiB) for keeping target-tokenizer encodings and their candidates between the budget pass and the ' +
+      'writing pass; records beyond it are tokenized again (performance only: output is the same)',
     group: 'Selection',
   },
   {
