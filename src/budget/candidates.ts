@@ -8,6 +8,7 @@
  * identical order — which is what makes the global budget exact and deterministic.
  */
 import type { AnalysisRecord } from '../analysis/format.js';
+import { timed } from '../util/timings.js';
 import type { EncodedConversation } from '../tokenize/target.js';
 import { cpToUtf16Map } from '../tokenize/codepoints.js';
 import { gceFromLogprob } from '../scoring/utility.js';
@@ -277,6 +278,8 @@ export function candidatesOf(
   enc: Pick<EncodedConversation, 'text'> & Encoded,
   k: SelectKnobs,
 ): RecordCandidates {
-  const map = cpToUtf16Map(enc.text);
-  return recordCandidates(rec, enc.text, enc, k, (cp) => map[cp]!);
+  return timed('candidates', () => {
+    const map = cpToUtf16Map(enc.text);
+    return recordCandidates(rec, enc.text, enc, k, (cp) => map[cp]!);
+  });
 }
