@@ -8,6 +8,7 @@
 #include "core/graph.h"
 #include "core/segment.h"
 #include "core/structure_internal.h"
+#include "core/tree_walk.h"
 #include "core/utf.h"
 #include "lang/detect.h"
 #include "lang/language.h"
@@ -120,7 +121,6 @@ bool parse_segments(std::string_view text, const StructureOptions& opt, Budget& 
 
 }  // namespace structure
 
-
 StructureResult analyze_structure(std::string_view text, const StructureOptions& opt) {
   StructureResult res;
   if (text.size() >= 0xFFFFFFF0u) {  // offsets are 32-bit
@@ -134,6 +134,13 @@ StructureResult analyze_structure(std::string_view text, const StructureOptions&
     return res;
   }
   const CodePointMap cpm(text);
+
+  // Every itemized tree flattened once: from here on, every walk over its nodes (items, prose,
+  // errors, def-use, core ranges) steps through the array instead of a cursor (core/tree_walk.h).
+  std::vector<FlatTree> flat(segs.size());
+  for (size_t si = 0; si < segs.size(); si++)
+    if (segs[si].L) flat[si].build(ts_tree_root_node(segs[si].tree.get()));
+  const FlatScope flat_scope(flat);
 
   // Items per itemized segment (sorted by position).
   std::vector<RawItem> items;

@@ -47,8 +47,7 @@ StructureOptions StructureOptionsArg(const Napi::CallbackInfo& info, const std::
         bool known = false;
         for (const LanguageTables* L : registered_languages()) known = known || name == L->name;
         if (!known)
-          throw Napi::RangeError::New(env,
-                                      fn + ": languages[" + std::to_string(i) + "] is not a registered language");
+          throw Napi::RangeError::New(env, fn + ": languages[" + std::to_string(i) + "] is not a registered language");
         opt.languages.push_back(name);
       }
       if (opt.languages.empty()) throw Napi::RangeError::New(env, fn + ": languages is empty");
@@ -67,8 +66,7 @@ std::vector<std::string> ResponsesArg(const Napi::CallbackInfo& info, const std:
   std::vector<std::string> texts(n);
   for (uint32_t i = 0; i < n; i++) {
     Napi::Value v = arr.Get(i);
-    if (!v.IsString())
-      throw Napi::TypeError::New(env, fn + ": responses[" + std::to_string(i) + "] is not a string");
+    if (!v.IsString()) throw Napi::TypeError::New(env, fn + ": responses[" + std::to_string(i) + "] is not a string");
     texts[i] = v.As<Napi::String>().Utf8Value();
   }
   return texts;
