@@ -84,6 +84,7 @@ struct FlatTree {
   void build(TSNode root) {
     tree = root.tree;
     nodes.clear();
+    nodes.reserve(ts_node_descendant_count(root));  // O(1): exactly the nodes the walk visits
     by_start = true;
     std::vector<uint32_t> open;  // index of the open node at each depth
     cursor_walk(root, [&](const WalkAt& at) {
