@@ -2,8 +2,8 @@
 /**
  * The benchmark harness (issue 8): `npm run bench` / `codeblock bench`.
  *
- * Runs every section — structure, worker scaling, tokenize+mask+pack, scoring, packing, memory, languages —
- * each isolated (a missing or failing section is recorded with its error; the others still run),
+ * Runs every section — structure, structure ÷ parse-only, worker scaling, tokenize+mask+pack, scoring, packing,
+ * memory, end to end (with its stage table), languages — each isolated (a missing or failing section is recorded with its error; the others still run),
  * then writes bench/results.json and the results table of docs/benchmarks.md. Every figure is a
  * ratio against a peer or a limit measured in the same run; absolute numbers only beside it.
  *
@@ -588,7 +588,8 @@ export function summaryText(r: BenchResults): string {
   return [
     `structure.ratio        ${g(r.structure, 'ratio')}×  (target ≥ 10; ${g(r.structure, 'records_per_s')} ` +
       `records/s vs Python ${g(r.structure, 'python_records_per_s')})`,
-    `structure_parse.ratio  ${g(r.structure_parse ?? {}, 'ratio')}×  (target ≤ 1.3; structure ÷ tree-sitter parse-only)`,
+    `structure_parse.ratio  ${g(r.structure_parse ?? {}, 'ratio')}×  (target ≤ 1.3; structure ÷ tree-sitter ` +
+      'parse-only)',
     `workers.scaling        ${g(r.workers, 'scaling')}×  (target ≥ ${0.8 * Number(r.config.workers)})`,
     `mask_pack.ratio        ${g(r.mask_pack, 'ratio')}×  (target ≥ 0.8; select() with I/O ` +
       `${g(r.mask_pack, 'select_ratio')}×)`,
@@ -721,7 +722,8 @@ function e2eRow(e: Record<string, any> | undefined, N: string): string {
   const d = e?.detail as E2EResult | null | undefined;
   return (
     `| End to end: \`codeblock run --scorer none\`, ${int(d?.records)} generated records, ${N} workers | ` +
-    `${x(e?.ratio)} | limit: \`parseOnly\` + raw \`encodeBatch\` (templated texts) of the ${int(d?.limit.charged_records)} ` +
+    `${x(e?.ratio)} | limit: \`parseOnly\` + raw \`encodeBatch\` (templated texts) of the ` +
+    `${int(d?.limit.charged_records)} ` +
     `records the pair filters keep, CPU seconds added ÷ ${d?.cores ?? 'n/a'} cores | ` +
     `${int(e?.records_per_s)} vs ${int(e?.limit_records_per_s)} records/s (run ${f(d?.pipeline.seconds, 4)} s wall; ` +
     `limit: parse ${f(d?.limit.parse.cpu_seconds)} + encode ${f(d?.limit.encode.cpu_seconds)} CPU s) | ≥ 0.6× | ` +
@@ -775,8 +777,9 @@ function e2eStages(e: Record<string, any> | undefined, N: string): string[] {
   L.push('');
   L.push(
     `For scale, measured by the limit in the same run over the ${int(d.limit.charged_records)} filtered records: the ` +
-      `chat template alone ${f(d.limit.encode.render_seconds)} s, raw \`encodeBatch\` ${f(d.limit.encode.wall_seconds)} s ` +
-      `(${int(d.limit.encode.tokens)} tokens), \`parseOnly\` ${f(d.limit.parse.wall_seconds)} s, each in one thread.`,
+      `chat template alone ${f(d.limit.encode.render_seconds)} s, raw \`encodeBatch\` ` +
+      `${f(d.limit.encode.wall_seconds)} s (${int(d.limit.encode.tokens)} tokens), \`parseOnly\` ` +
+      `${f(d.limit.parse.wall_seconds)} s (wall seconds; the template and \`parseOnly\` in one thread).`,
     '',
   );
   return L;
@@ -1060,7 +1063,7 @@ One figure at a time, with the project's own commands:
 CODEBLOCK_BENCH_SECTIONS=structure,workers npm run bench   # structure vs Python ast+beniget, 1 vs N workers
 CODEBLOCK_BENCH_SECTIONS=structure_parse npm run bench     # structure vs tree-sitter parse-only, same threads
 CODEBLOCK_BENCH_SECTIONS=e2e npm run bench                 # run --scorer none vs parse-only + encodeBatch, stages
-node dist/bench/structure_parse.js 5 2 2                   # the same section alone, JSON on stdout (rounds workers repeat)
+node dist/bench/structure_parse.js 5 2 2                   # that section alone, JSON on stdout (rounds workers repeat)
 node dist/bench/e2e.js 100000 2                            # the same section alone, JSON on stdout (records workers)
 CODEBLOCK_TIMINGS=- npx codeblock run pool.jsonl -o out --scorer none   # stage timers of any run, on stderr
 CODEBLOCK_BENCH_SECTIONS=mask_pack npm run bench           # tokenize + mask + pack vs raw encodeBatch
