@@ -4,8 +4,9 @@
  *
  * Runs every section — structure, structure ÷ parse-only, worker scaling, tokenize+mask+pack, scoring, packing,
  * memory, end to end (with its stage table), languages — each isolated (a missing or failing section is recorded
- * with its error; the others still run), then writes bench/results.json and the results table of docs/benchmarks.md. Every figure is a
- * ratio against a peer or a limit measured in the same run; absolute numbers only beside it.
+ * with its error; the others still run), then writes bench/results.json and the results table of
+ * docs/benchmarks.md. Every figure is a ratio against a peer or a limit measured in the same run; absolute
+ * numbers only beside it.
  *
  * Knobs (CLI flags of `codeblock bench` win over environment variables):
  *   --records N / CODEBLOCK_BENCH_RECORDS            generated pool for the tokenize+mask+pack section (default 10000)
