@@ -137,9 +137,14 @@ StructureResult analyze_structure(std::string_view text, const StructureOptions&
 
   // Every itemized tree flattened once: from here on, every walk over its nodes (items, prose,
   // errors, def-use, core ranges) steps through the array instead of a cursor (core/tree_walk.h).
-  std::vector<FlatTree> flat(segs.size());
-  for (size_t si = 0; si < segs.size(); si++)
-    if (segs[si].L) flat[si].build(ts_tree_root_node(segs[si].tree.get()));
+  // The arrays are this thread's, reused from record to record (a large record's array would
+  // otherwise be a fresh mmap, page faults included, every time).
+  thread_local std::vector<FlatTree> flat;
+  if (flat.size() < segs.size()) flat.resize(segs.size());
+  for (size_t si = 0; si < flat.size(); si++) {
+    flat[si].tree = nullptr;
+    if (si < segs.size() && segs[si].L) flat[si].build(ts_tree_root_node(segs[si].tree.get()));
+  }
   const FlatScope flat_scope(flat);
 
   // Items per itemized segment (sorted by position).

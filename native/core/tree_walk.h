@@ -79,14 +79,15 @@ void cursor_walk(TSNode root, Visit&& visit) {
 struct FlatTree {
   const TSTree* tree = nullptr;
   std::vector<FlatNode> nodes;
-  bool by_start = true;  // start bytes never decrease in pre-order (else index_of scans)
+  bool by_start = true;        // start bytes never decrease in pre-order (else index_of scans)
+  std::vector<uint32_t> open;  // build(): index of the open node at each depth (kept for reuse)
 
   void build(TSNode root) {
     tree = root.tree;
     nodes.clear();
     nodes.reserve(ts_node_descendant_count(root));  // O(1): exactly the nodes the walk visits
     by_start = true;
-    std::vector<uint32_t> open;  // index of the open node at each depth
+    open.clear();
     cursor_walk(root, [&](const WalkAt& at) {
       TSNode n = at.node();
       const uint32_t i = static_cast<uint32_t>(nodes.size());
