@@ -2,20 +2,24 @@
 /**
  * The benchmark harness (issue 8): `npm run bench` / `codeblock bench`.
  *
- * Runs every section — structure, worker scaling, tokenize+mask+pack, scoring, packing, memory, languages —
- * each isolated (a missing or failing section is recorded with its error; the others still run),
- * then writes bench/results.json and the results table of docs/benchmarks.md. Every figure is a
- * ratio against a peer or a limit measured in the same run; absolute numbers only beside it.
+ * Runs every section — structure, structure ÷ parse-only, worker scaling, tokenize+mask+pack, scoring, packing,
+ * memory, end to end (with its stage table), languages — each isolated (a missing or failing section is recorded
+ * with its error; the others still run), then writes bench/results.json and the results table of
+ * docs/benchmarks.md. Every figure is a ratio against a peer or a limit measured in the same run; absolute
+ * numbers only beside it.
  *
  * Knobs (CLI flags of `codeblock bench` win over environment variables):
  *   --records N / CODEBLOCK_BENCH_RECORDS            generated pool for the tokenize+mask+pack section (default 10000)
  *   --workers N / CODEBLOCK_BENCH_WORKERS            workers of the structure / analyze stages (default 2)
  *   CODEBLOCK_BENCH_QUICK=1                          smoke-run sizes (≈1–2 min); results go to a temp file, docs
  *                                                    untouched
- *   CODEBLOCK_BENCH_SECTIONS=a,b                     run only these sections (structure, workers, mask_pack, scoring,
- *                                                    packing, memory, languages); the others keep the figures of
- *                                                    the results file they replace (marked "carried")
+ *   CODEBLOCK_BENCH_SECTIONS=a,b                     run only these sections (structure, structure_parse, workers,
+ *                                                    mask_pack, scoring, packing, memory, e2e, languages); the others
+ *                                                    keep the figures of the results file they replace (marked
+ *                                                    "carried")
  *   CODEBLOCK_BENCH_MEMORY_SIZES=10000,100000,300000 pool sizes of the memory section (`--scorer none`)
+ *   CODEBLOCK_BENCH_E2E_RECORDS=N                    pool of the end-to-end section (`run --scorer none`; default
+ *                                                    100000)
  *   CODEBLOCK_BENCH_SCORED_RECORDS=N                 pool size of the scored (`--scorer lm`) memory run (default 1000;
  *                                                    0 = skip)
  *   CODEBLOCK_BENCH_HEAP_CAP=records:MiB             one extra memory run with V8's old space capped (diagnostic; off
@@ -54,8 +58,20 @@ import type { ScoringBenchResult } from './scoring.js';
 import type { PackBenchResult } from './pack.js';
 import type { MemoryBenchResult } from './memory.js';
 import type { LanguagesBenchResult } from './languages.js';
+import type { StructureParseResult } from './structure_parse.js';
+import type { E2EResult } from './e2e.js';
 
-export const SECTIONS = ['structure', 'workers', 'mask_pack', 'scoring', 'packing', 'memory', 'languages'] as const;
+export const SECTIONS = [
+  'structure',
+  'structure_parse',
+  'workers',
+  'mask_pack',
+  'scoring',
+  'packing',
+  'memory',
+  'e2e',
+  'languages',
+] as const;
 export type SectionName = (typeof SECTIONS)[number];
 
 export interface BenchOptions {
@@ -64,6 +80,8 @@ export interface BenchOptions {
   quick?: boolean;
   sections?: SectionName[];
   memorySizes?: number[];
+  /** Pool of the end-to-end section. */
+  e2eRecords?: number;
   scoredRecords?: number;
   /** Extra memory run with V8's old space capped (diagnostic), e.g. { records: 100000, mb: 192 }. */
   heapCap?: { records: number; mb: number } | null;
@@ -80,6 +98,7 @@ interface Resolved {
   quick: boolean;
   sections: SectionName[];
   memorySizes: number[];
+  e2eRecords: number;
   scoredRecords: number;
   heapCap: { records: number; mb: number } | null;
   resultsPath: string;
@@ -93,6 +112,7 @@ export const DEFAULT_RECORDS = 10_000;
 /** Interleaved rounds per side of every timed comparison; each figure is the median round (docs/benchmarks.md). */
 export const ROUNDS = 5;
 export const DEFAULT_MEMORY_SIZES = [10_000, 100_000, 300_000];
+export const DEFAULT_E2E_RECORDS = 100_000;
 
 function parseHeapCap(v: string | undefined): { records: number; mb: number } | null {
   if (v === undefined || v.trim() === '') return null;
@@ -110,6 +130,7 @@ function commandLine(o: Resolved): string {
   if (o.workers !== 2) env.push(`CODEBLOCK_BENCH_WORKERS=${o.workers}`);
   if (o.memorySizes.join(',') !== (o.quick ? [1000, 4000] : DEFAULT_MEMORY_SIZES).join(','))
     env.push(`CODEBLOCK_BENCH_MEMORY_SIZES=${o.memorySizes.join(',')}`);
+  if (o.e2eRecords !== (o.quick ? 2000 : DEFAULT_E2E_RECORDS)) env.push(`CODEBLOCK_BENCH_E2E_RECORDS=${o.e2eRecords}`);
   if (o.scoredRecords !== (o.quick ? 200 : 1000)) env.push(`CODEBLOCK_BENCH_SCORED_RECORDS=${o.scoredRecords}`);
   if (o.heapCap) env.push(`CODEBLOCK_BENCH_HEAP_CAP=${o.heapCap.records}:${o.heapCap.mb}`);
   if (o.sections.length !== SECTIONS.length) env.push(`CODEBLOCK_BENCH_SECTIONS=${o.sections.join(',')}`);
@@ -137,6 +158,7 @@ export function resolveOptions(o: BenchOptions = {}): Resolved {
     sections: sections as SectionName[],
     memorySizes:
       o.memorySizes ?? envIntList('CODEBLOCK_BENCH_MEMORY_SIZES') ?? (quick ? [1000, 4000] : DEFAULT_MEMORY_SIZES),
+    e2eRecords: o.e2eRecords ?? envInt('CODEBLOCK_BENCH_E2E_RECORDS') ?? (quick ? 2000 : DEFAULT_E2E_RECORDS),
     scoredRecords: o.scoredRecords ?? envInt('CODEBLOCK_BENCH_SCORED_RECORDS') ?? (quick ? 200 : 1000),
     heapCap: o.heapCap !== undefined ? o.heapCap : parseHeapCap(process.env.CODEBLOCK_BENCH_HEAP_CAP),
     resultsPath: resolve(o.resultsPath ?? process.env.CODEBLOCK_BENCH_RESULTS ?? defaultResults),
@@ -164,6 +186,8 @@ type StructureModule = typeof import('./structure.js');
 type ScoringModule = typeof import('./scoring.js');
 type PackModule = typeof import('./pack.js');
 type LanguagesModule = typeof import('./languages.js');
+type StructureParseModule = typeof import('./structure_parse.js');
+type E2EModule = typeof import('./e2e.js');
 
 export interface BenchResults {
   date: string;
@@ -171,11 +195,13 @@ export interface BenchResults {
   versions: Versions;
   config: Record<string, unknown>;
   structure: Record<string, unknown>;
+  structure_parse: Record<string, unknown>;
   workers: Record<string, unknown>;
   mask_pack: Record<string, unknown>;
   scoring: Record<string, unknown>;
   packing: Record<string, unknown>;
   memory: Record<string, unknown>;
+  e2e: Record<string, unknown>;
   languages: Record<string, unknown>;
   sections: Record<string, { status: string; seconds: number; error?: string; from?: string }>;
   total_seconds: number;
@@ -245,6 +271,14 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
       const m = await importSection<StructureModule>('./structure.js');
       const r = await m.benchStructure({ workers: o.workers, repeat: quick ? 1 : 2, rounds: quick ? 1 : ROUNDS });
       return requireNumbers(r, STRUCTURE_FIELDS, 'bench/structure.ts');
+    });
+  }
+  let structParse: SectionOutcome<StructureParseResult> | undefined;
+  if (want('structure_parse')) {
+    structParse = await runSection(`structure_parse (${o.workers} threads)`, async () => {
+      const m = await importSection<StructureParseModule>('./structure_parse.js');
+      const r = await m.benchStructureParse({ workers: o.workers, repeat: quick ? 1 : 2, rounds: quick ? 1 : ROUNDS });
+      return requireNumbers(r, ['ratio', 'structure.seconds', 'parse.seconds'], 'bench/structure_parse.ts');
     });
   }
   if (want('workers')) {
@@ -340,6 +374,22 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
     );
   }
 
+  // ---- end to end ----------------------------------------------------------------------------------
+  let e2e: SectionOutcome<E2EResult> | undefined;
+  if (want('e2e')) {
+    e2e = await runSection(`e2e (run --scorer none, ${o.e2eRecords} records)`, async () => {
+      const m = await importSection<E2EModule>('./e2e.js');
+      const r = await m.benchE2E({
+        work,
+        records: o.e2eRecords,
+        workers: o.workers,
+        seed: o.seed,
+        timeoutMs: 3 * 60 * 60 * 1000,
+      });
+      return requireNumbers(r, ['ratio', 'pipeline.records_per_s', 'limit.records_per_s'], 'bench/e2e.ts');
+    });
+  }
+
   // ---- languages -------------------------------------------------------------------------------------
   let languages: SectionOutcome<LanguagesBenchResult> | undefined;
   if (want('languages')) {
@@ -365,6 +415,8 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
   // ---- results -----------------------------------------------------------------------------------
   const ok = <T>(s: SectionOutcome<T> | undefined): T | undefined => (s?.status === 'ok' ? s.result : undefined);
   const sN = ok(structN);
+  const sp = ok(structParse);
+  const ee = ok(e2e);
   const s1 = ok(struct1);
   const mp = ok(maskPool);
   const ms = ok(maskShared);
@@ -383,6 +435,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
       workers: o.workers,
       pool_records: o.records,
       memory_sizes: o.memorySizes,
+      e2e_records: o.e2eRecords,
       scored_records: o.scoredRecords,
       sections: o.sections,
       seed: o.seed,
@@ -400,6 +453,16 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
       data: '../shared/data (every file, repeated)',
       detail: sN ?? null,
       ...(structN && structN.status !== 'ok' ? { error: structN.error } : {}),
+    },
+    structure_parse: {
+      ratio: sig(sp?.ratio) ?? null,
+      native_ratio: sig(sp?.nativeRatio) ?? null,
+      cpu_ratio: sig(sp?.cpuRatio) ?? null,
+      target: 1.3,
+      limit:
+        'the addon parseOnly (same segments, detection and tree-sitter parses; nothing else), same records, threads',
+      detail: sp ?? null,
+      ...(structParse && structParse.status !== 'ok' ? { error: structParse.error } : {}),
     },
     workers: {
       scaling: sN && s1 ? sig(sN.codeblock.recordsPerSec / s1.codeblock.recordsPerSec) : null,
@@ -472,6 +535,15 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
       runs: mem?.runs ?? null,
       ...(memory && memory.status !== 'ok' ? { error: memory.error } : {}),
     },
+    e2e: {
+      ratio: sig(ee?.ratio) ?? null,
+      records_per_s: sig(ee?.pipeline.records_per_s) ?? null,
+      limit_records_per_s: sig(ee?.limit.records_per_s) ?? null,
+      target: 0.6,
+      limit: 'parseOnly + raw tokenizers encodeBatch over the records the pair filters keep, CPU seconds added ÷ cores',
+      detail: ee ?? null,
+      ...(e2e && e2e.status !== 'ok' ? { error: e2e.error } : {}),
+    },
     languages: {
       python_ratio: sig(lg?.python.ratio) ?? null,
       python_target: 0.9,
@@ -487,12 +559,14 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
     },
     sections: {
       structure: sectionMeta(structN),
+      structure_parse: sectionMeta(structParse),
       workers: sectionMeta(struct1),
       mask_pack: sectionMeta(maskPool),
       mask_pack_shared: sectionMeta(maskShared),
       scoring: sectionMeta(scoring),
       packing: sectionMeta(packing),
       memory: sectionMeta(memory),
+      e2e: sectionMeta(e2e),
       languages: sectionMeta(languages),
     },
     total_seconds: Math.round((Date.now() - started) / 100) / 10,
@@ -531,6 +605,8 @@ export function summaryText(r: BenchResults): string {
   return [
     `structure.ratio        ${g(r.structure, 'ratio')}×  (target ≥ 10; ${g(r.structure, 'records_per_s')} ` +
       `records/s vs Python ${g(r.structure, 'python_records_per_s')})`,
+    `structure_parse.ratio  ${g(r.structure_parse ?? {}, 'ratio')}×  (target ≤ 1.3; structure ÷ tree-sitter ` +
+      'parse-only)',
     `workers.scaling        ${g(r.workers, 'scaling')}×  (target ≥ ${0.8 * Number(r.config.workers)})`,
     `mask_pack.ratio        ${g(r.mask_pack, 'ratio')}×  (target ≥ 0.8; select() with I/O ` +
       `${g(r.mask_pack, 'select_ratio')}×)`,
@@ -540,6 +616,8 @@ export function summaryText(r: BenchResults): string {
     `memory.peak_rss_mb     ${Object.entries(mem)
       .map(([k, v]) => `${k}: ${v ?? 'n/a'}`)
       .join(', ')}  (growth ${g(r.memory, 'growth')}×)`,
+    `e2e.ratio              ${g(r.e2e ?? {}, 'ratio')}×  (target ≥ 0.6; ${g(r.e2e ?? {}, 'records_per_s')} records/s ` +
+      `vs limit ${g(r.e2e ?? {}, 'limit_records_per_s')})`,
     `languages.python_ratio ${g(r.languages ?? {}, 'python_ratio')}×  (target ≥ 0.9; truth tools ÷ codeblock: ${
       Object.entries((r.languages?.truth_ratio ?? {}) as Record<string, number | null>)
         .map(([k, v]) => `${k} ${v ?? '–'}`)
@@ -643,6 +721,87 @@ function languagesRows(lg: Record<string, any> | undefined, N: string): string[]
   return L;
 }
 
+/** The structure ÷ parse-only row (bench/structure_parse.ts). */
+function structureParseRow(sp: Record<string, any> | undefined, N: string): string {
+  const d = sp?.detail as StructureParseResult | null | undefined;
+  return (
+    `| Structure ÷ tree-sitter parse-only (\`analyzeStructureBatch\` vs the addon's \`parseOnly\`), ${N} threads | ` +
+    `${x(sp?.ratio)} | \`parseOnly\`: the same segments, language detection and tree-sitter parses, nothing else; ` +
+    `same records, threads and batches | ${f(d?.structure.seconds)} vs ${f(d?.parse.seconds)} s, ` +
+    `${f(d?.structure.mbPerSec)} vs ${f(d?.parse.mbPerSec)} MB/s (${int(d?.records)} records of ../shared/data, ` +
+    `${int(d?.parse.segments)} segments parsed); native call alone (no decoding into objects) ` +
+    `${f(sp?.native_ratio)}×; CPU-time ratio ${f(sp?.cpu_ratio)}× | ≤ 1.3× | ${met(sp?.ratio, '<=', 1.3)} |`
+  );
+}
+
+/** The end-to-end row (bench/e2e.ts). */
+function e2eRow(e: Record<string, any> | undefined, N: string): string {
+  const d = e?.detail as E2EResult | null | undefined;
+  return (
+    `| End to end: \`codeblock run --scorer none\`, ${int(d?.records)} generated records, ${N} workers | ` +
+    `${x(e?.ratio)} | limit: \`parseOnly\` + raw \`encodeBatch\` (templated texts) of the ` +
+    `${int(d?.limit.charged_records)} ` +
+    `records the pair filters keep, CPU seconds added ÷ ${d?.cores ?? 'n/a'} cores | ` +
+    `${int(e?.records_per_s)} vs ${int(e?.limit_records_per_s)} records/s (run ${f(d?.pipeline.seconds, 4)} s wall; ` +
+    `limit: parse ${f(d?.limit.parse.cpu_seconds)} + encode ${f(d?.limit.encode.cpu_seconds)} CPU s) | ≥ 0.6× | ` +
+    `${met(e?.ratio, '>=', 0.6)} |`
+  );
+}
+
+const E2E_STAGES: Array<[string, string]> = [
+  ['read', 'analyze: read + parse input records (JSONL)'],
+  ['filters', 'analyze: pair filters + exact duplicates'],
+  ['structure', 'analyze: structure stage (worker pool, awaited in order)'],
+  ['scoring', 'analyze: scoring (`--scorer none`: placeholders)'],
+  ['analysis_write', 'analyze: analysis records built, gzip, committed'],
+  ['analysis_read', 'select: analysis files read (gunzip + JSON, every pass)'],
+  ['dedup', 'select: global dedup'],
+  ['candidates', 'select: candidates (passes A and B)'],
+  ['masks', 'select: native labelMask'],
+  ['pack', 'select: native packBFD + pack assembly (spill read)'],
+  ['write', 'select: output writers (Parquet)'],
+  ['select_other', 'select: the rest — chat template + encode (not timed apart), budget, spill writes, manifest'],
+];
+
+/** The stage breakdown of the end-to-end run (the pipeline's CODEBLOCK_TIMINGS report). */
+function e2eStages(e: Record<string, any> | undefined, N: string): string[] {
+  const d = e?.detail as E2EResult | null | undefined;
+  if (!d?.stages) return [];
+  const st = d.stages;
+  const wall = d.pipeline.seconds;
+  const L: string[] = ['### Where `run --scorer none` spends its time', ''];
+  L.push(
+    `The end-to-end run above (${int(d.records)} records, ${N} workers, ${f(wall, 4)} s wall), by the pipeline's own ` +
+      'cumulative stage timers (`CODEBLOCK_TIMINGS=<file>`, src/util/timings.ts: wall time of the main thread, one ' +
+      'timer pair per batch / part / record; the stages do not overlap, so they add up to at most the wall time). ' +
+      '`analyze` is sequential per part of 1024 records: while a part is read, built and written, the structure ' +
+      'workers wait.',
+    '',
+  );
+  L.push('| Stage | Seconds | Share of wall |');
+  L.push('|---|---|---|');
+  const row = (label: string, sec: number | undefined) =>
+    L.push(`| ${label} | ${f(sec, 3)} | ${pct(typeof sec === 'number' ? sec / wall : null)} |`);
+  for (const [k, label] of E2E_STAGES) if (st[k]) row(label, st[k]!.seconds);
+  const a = st.analyze?.seconds;
+  const s = st.select?.seconds;
+  row('**analyze pass** (all of its stages and the rest)', a);
+  row('**select pass**', s);
+  row(
+    'process start, module loading, exit (wall − analyze − select)',
+    typeof a === 'number' && typeof s === 'number' ? wall - a - s : undefined,
+  );
+  L.push('');
+  L.push(
+    `For scale, measured by the limit in the same run over the ${int(d.limit.charged_records)} filtered records: the ` +
+      `chat template alone ${f(d.limit.encode.render_seconds)} s, raw \`encodeBatch\` ` +
+      `${f(d.limit.encode.wall_seconds)} s (${int(d.limit.encode.tokens)} tokens), \`parseOnly\` ` +
+      `${f(d.limit.parse.wall_seconds)} s (wall seconds; the template and \`parseOnly\` in one thread).`,
+    '',
+  );
+  return L;
+}
+
 /** The generated results block (markdown). */
 export function resultsMarkdown(r: BenchResults, resultsLink: string): string {
   const m = r.machine;
@@ -700,6 +859,7 @@ export function resultsMarkdown(r: BenchResults, resultsLink: string): string {
       `../shared/data)${typeof s.cpu_ratio === 'number' ? `; CPU-time ratio ${f(s.cpu_ratio)}×` : ''} | ≥ 10× | ` +
       `${met(s.ratio, '>=', 10)} |`,
   );
+  L.push(structureParseRow(r.structure_parse as Record<string, any> | undefined, N));
   L.push(
     `| Worker scaling, structure | ${x(w.scaling)} | 1 worker | ${int(w.records_per_s?.['1'])} → ` +
       `${int(w.records_per_s?.[N])} records/s (Python peer: ${f(w.python_scaling)}×; 1 worker vs 1 process: ` +
@@ -777,6 +937,7 @@ export function resultsMarkdown(r: BenchResults, resultsLink: string): string {
         `limit (1536 MiB) | ${mib(mem.scored.peak_rss_mb)}, ${f(mem.scored.records_per_s)} records/s | ≤ 1× | ` +
         `${met(typeof mem.scored.peak_rss_mb === 'number' ? mem.scored.peak_rss_mb / 1536 : null, '<=', 1)} |`,
     );
+  L.push(e2eRow(r.e2e as Record<string, any> | undefined, N));
   L.push(...languagesRows(r.languages as Record<string, any> | undefined, N));
   L.push('');
   const carried = Object.entries(r.sections).filter(([, e]) => e.status === 'carried');
@@ -851,6 +1012,7 @@ export function resultsMarkdown(r: BenchResults, resultsLink: string): string {
     }
     L.push('');
   }
+  L.push(...e2eStages(r.e2e as Record<string, any> | undefined, N));
   if (pool) {
     L.push('### Where the `select` path spends its time', '');
     L.push(
@@ -915,9 +1077,11 @@ Knobs (environment; \`codeblock bench\` flags win):
 many processes) |
 | \`CODEBLOCK_BENCH_MEMORY_SIZES\` | 10000,100000,300000 | pool sizes of the memory section |
 | \`CODEBLOCK_BENCH_SCORED_RECORDS\` | 1000 | pool of the scored memory run (0 skips it) |
+| \`CODEBLOCK_BENCH_E2E_RECORDS\` | 100000 | generated pool of the end-to-end section (\`run --scorer none\`) |
 | \`CODEBLOCK_BENCH_HEAP_CAP\` | off | \`records:MiB\`: one extra memory run under \`node --max-old-space-size=MiB\` \
 (does the live data fit?) |
-| \`CODEBLOCK_BENCH_SECTIONS\` | all | subset of \`structure,workers,mask_pack,scoring,packing,memory,languages\`; \
+| \`CODEBLOCK_BENCH_SECTIONS\` | all | subset of \
+\`structure,structure_parse,workers,mask_pack,scoring,packing,memory,e2e,languages\`; \
 the rows of the others are carried from the results file it replaces |
 | \`CODEBLOCK_BENCH_QUICK=1\` | off | smoke-run sizes (1–2 min); writes to a temp file and leaves this page alone |
 | \`CODEBLOCK_BENCH_RESULTS\` / \`CODEBLOCK_BENCH_DOCS\` | bench/results.json / docs/benchmarks.md | outputs \
@@ -927,6 +1091,11 @@ One figure at a time, with the project's own commands:
 
 \`\`\`sh
 CODEBLOCK_BENCH_SECTIONS=structure,workers npm run bench   # structure vs Python ast+beniget, 1 vs N workers
+CODEBLOCK_BENCH_SECTIONS=structure_parse npm run bench     # structure vs tree-sitter parse-only, same threads
+CODEBLOCK_BENCH_SECTIONS=e2e npm run bench                 # run --scorer none vs parse-only + encodeBatch, stages
+node dist/bench/structure_parse.js 5 2 2                   # that section alone, JSON on stdout (rounds workers repeat)
+node dist/bench/e2e.js 100000 2                            # the same section alone, JSON on stdout (records workers)
+CODEBLOCK_TIMINGS=- npx codeblock run pool.jsonl -o out --scorer none   # stage timers of any run, on stderr
 CODEBLOCK_BENCH_SECTIONS=mask_pack npm run bench           # tokenize + mask + pack vs raw encodeBatch
 CODEBLOCK_BENCH_SECTIONS=languages npm run bench           # Python unchanged, tier-1 truth tools, broken input
 node dist/bench/languages.js 5 3                           # the same section alone, JSON on stdout (rounds)
@@ -946,6 +1115,24 @@ How each figure is measured:
   (CPython \`ast\` + beniget + pure-Python reach/Brandes) with N processes; records in memory on both
   sides, pool start-up included; median of 5 interleaved rounds each (the ratio is the ratio of the
   two medians shown beside it).
+- **Structure ÷ parse-only** — \`bench/structure_parse.ts\`: the records of ../shared/data (repeated 2×),
+  sharded once over N worker threads (record i → thread i mod N, handed over before timing); per
+  round every thread runs its shard in batches of 64 through \`analyzeStructureBatch\` (segments,
+  items, def-use, reach, bridge, decoded into objects), through the addon's \`analyzeStructure\` alone
+  (columns, no decoding), and through the addon's \`parseOnly\`: the same segmentation, the same
+  language detection of untagged blocks (trial parses included) and one tree-sitter parse per
+  itemized segment, nothing else (native/core/structure.cc \`parse_segments\`, shared by both calls).
+  A round's time runs from handing out the order to the last thread's answer; 5 interleaved rounds,
+  the order of the three sides rotating; ratio = structure median ÷ parse-only median (≤ 1.3).
+- **End to end** — \`bench/e2e.ts\`: \`codeblock run --scorer none\` (default config, Parquet) on a
+  \`codeblock gen --seed 1\` pool of 100,000 records in a fresh child; records/s = input records ÷
+  its wall time. Limit, measured after it in the same run: \`parseOnly\` over the responses and raw
+  \`tokenizers\` \`encodeBatch\` (the tokenizer select loads, same special-token setting) over the
+  chat-templated texts (rendered first, not timed) of the records the pair filters keep (the
+  structure stage never sees the others), CPU seconds of both (all threads) added and divided by
+  the cores: input records ÷ that = the records/s of that work alone spread perfectly over the
+  machine. One run (not rounds: a 100K-record run takes minutes). The stage table comes from the
+  child's own stage timers (\`CODEBLOCK_TIMINGS\`), which never touch the outputs.
 - **Worker scaling** — the same structure benchmark with 1 worker, the same records and the same 5
   rounds; ratio of the median records/s.
 - **Tokenize + mask + pack** — \`bench/mask_pack.ts\`: the pool is analyzed first with the reference LM

@@ -9,7 +9,7 @@ import type { GraphMetrics } from './graph/reference.js';
 import type { LabelMaskResult, MaskBits } from './masks/index.js';
 import type { PackedBatch, PackPlan } from './pack/index.js';
 import type { LanguageInfo } from './structure/languages.js';
-import type { NativeStructureOptions, StructureColumns } from './structure/native.js';
+import type { NativeStructureOptions, ParseOnlyColumns, StructureColumns } from './structure/native.js';
 
 /** `info()`: build facts of the loaded addon. */
 export interface NativeInfo {
@@ -31,6 +31,11 @@ export interface NativeAddon {
 
   /** native/napi/structure.cc: segments, items, def-use edges, reach/bridge of a batch of responses. */
   analyzeStructure(responses: readonly string[], opts?: Partial<NativeStructureOptions>): StructureColumns;
+  /**
+   * native/napi/structure.cc: the same segments, detection and parses as `analyzeStructure`, nothing
+   * else (the benchmark's parse-only limit); per record: status, segments parsed, bytes, tree nodes.
+   */
+  parseOnly(responses: readonly string[], opts?: Partial<NativeStructureOptions>): ParseOnlyColumns;
   /** native/napi/structure.cc: reach and bridge of an item graph of `n` nodes with edges from[k]→to[k]. */
   graphMetrics(n: number, from: Int32Array, to: Int32Array): GraphMetrics;
 
@@ -64,6 +69,7 @@ export const NATIVE_FUNCTIONS = [
   'info',
   'languages',
   'analyzeStructure',
+  'parseOnly',
   'graphMetrics',
   'maskLabels',
   'packBfd',

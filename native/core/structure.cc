@@ -8,6 +8,7 @@
 #include "core/graph.h"
 #include "core/segment.h"
 #include "core/structure_internal.h"
+#include "core/tree_walk.h"
 #include "core/utf.h"
 #include "lang/detect.h"
 #include "lang/language.h"
@@ -21,27 +22,20 @@ inline bool hspace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '
 
 }  // namespace
 
-StructureResult analyze_structure(std::string_view text, const StructureOptions& opt) {
-  StructureResult res;
-  if (text.size() >= 0xFFFFFFF0u) {  // offsets are 32-bit
-    res.status = RecordStatus::NoCode;
-    return res;
-  }
+namespace structure {
+
+Budget record_budget(const StructureOptions& opt) {
   Budget budget;
   if (opt.parse_timeout_ms > 0) {
     budget.enabled = true;
     budget.deadline = std::chrono::steady_clock::now() +
                       std::chrono::microseconds(static_cast<int64_t>(opt.parse_timeout_ms * 1000.0));
   }
-  const CodePointMap cpm(text);
+  return budget;
+}
 
-  struct Seg {
-    uint32_t b, e;
-    std::string lang;
-    const LanguageTables* L;
-    TreePtr tree;
-  };
-  std::vector<Seg> segs;
+bool parse_segments(std::string_view text, const StructureOptions& opt, Budget& budget,
+                    std::vector<ParsedSegment>& segs) {
   const std::vector<const LanguageTables*>& langs = registered_languages();
   std::vector<bool> allowed(langs.size(), opt.languages.empty());
   for (const std::string& name : opt.languages)
@@ -60,7 +54,7 @@ StructureResult analyze_structure(std::string_view text, const StructureOptions&
     if (!rs.tag.empty()) {
       if (rs.end <= rs.start) continue;
       const LanguageTables* L = find_allowed(rs.tag);
-      segs.push_back(Seg{rs.start, rs.end, L ? std::string(L->name) : rs.tag, L, nullptr});
+      segs.push_back(ParsedSegment{rs.start, rs.end, L ? std::string(L->name) : rs.tag, L, nullptr});
       continue;
     }
     // untagged fence, or the whole fence-less response: is it code in a registered language?
@@ -111,31 +105,57 @@ StructureResult analyze_structure(std::string_view text, const StructureOptions&
       for (const auto& c : cands)
         if (try_language(langs[c.second]) || timed_out) break;
     }
-    if (timed_out) {
-      res.status = RecordStatus::ParseTimeout;
-      return res;
-    }
-    if (found) segs.push_back(Seg{rs.start, rs.end, found->name, found, std::move(tree)});
-    else if (rs.fenced) segs.push_back(Seg{rs.start, rs.end, "unknown", nullptr, nullptr});
+    if (timed_out) return false;
+    if (found) segs.push_back(ParsedSegment{rs.start, rs.end, found->name, found, std::move(tree)});
+    else if (rs.fenced) segs.push_back(ParsedSegment{rs.start, rs.end, "unknown", nullptr, nullptr});
   }
 
-  // Parse itemized segments; extract items per segment (sorted by position).
+  // Parse the tagged itemized segments (untagged ones were parsed by detection).
+  for (ParsedSegment& s : segs) {
+    if (!s.L || s.tree) continue;
+    s.tree = parse(resolved(s.L), text.substr(s.b, s.e - s.b), budget);
+    if (!s.tree) return false;
+  }
+  return true;
+}
+
+}  // namespace structure
+
+StructureResult analyze_structure(std::string_view text, const StructureOptions& opt) {
+  StructureResult res;
+  if (text.size() >= 0xFFFFFFF0u) {  // offsets are 32-bit
+    res.status = RecordStatus::NoCode;
+    return res;
+  }
+  Budget budget = record_budget(opt);
+  std::vector<ParsedSegment> segs;
+  if (!parse_segments(text, opt, budget, segs)) {
+    res.status = RecordStatus::ParseTimeout;
+    return res;
+  }
+  const CodePointMap cpm(text);
+
+  // Every itemized tree flattened once: from here on, every walk over its nodes (items, prose,
+  // errors, def-use, core ranges) steps through the array instead of a cursor (core/tree_walk.h).
+  // The arrays are this thread's, reused from record to record (a large record's array would
+  // otherwise be a fresh mmap, page faults included, every time).
+  thread_local std::vector<FlatTree> flat;
+  if (flat.size() < segs.size()) flat.resize(segs.size());
+  for (size_t si = 0; si < flat.size(); si++) {
+    flat[si].tree = nullptr;
+    if (si < segs.size() && segs[si].L) flat[si].build(ts_tree_root_node(segs[si].tree.get()));
+  }
+  const FlatScope flat_scope(flat);
+
+  // Items per itemized segment (sorted by position).
   std::vector<RawItem> items;
   ByteRanges errs;
   std::vector<uint32_t> missing;
   ByteRanges prose;
   for (size_t si = 0; si < segs.size(); si++) {
-    Seg& s = segs[si];
+    const ParsedSegment& s = segs[si];
     if (!s.L) continue;
     const Resolved& R = resolved(s.L);
-    std::string_view body = text.substr(s.b, s.e - s.b);
-    if (!s.tree) {
-      s.tree = parse(R, body, budget);
-      if (!s.tree) {
-        res.status = RecordStatus::ParseTimeout;
-        return res;
-      }
-    }
     TSNode root = ts_tree_root_node(s.tree.get());
     size_t first = items.size();
     extract_items(R, root, s.b, static_cast<int32_t>(si), text, cpm, opt, items);
@@ -175,7 +195,7 @@ StructureResult analyze_structure(std::string_view text, const StructureOptions&
   std::vector<std::pair<int32_t, int32_t>> edges;
   for (const LanguageTables* L : registered_languages()) {
     std::vector<SegmentTree> trees;
-    for (const Seg& s : segs)
+    for (const ParsedSegment& s : segs)
       if (s.L == L) trees.push_back(SegmentTree{ts_tree_root_node(s.tree.get()), s.b});
     if (!trees.empty()) def_use_edges(resolved(L), text, items, trees, edges);
   }
@@ -183,13 +203,13 @@ StructureResult analyze_structure(std::string_view text, const StructureOptions&
   edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
 
   // Output in code points.
-  for (const Seg& s : segs) res.segments.push_back(SegmentOut{cpm(s.b), cpm(s.e), s.lang, s.L != nullptr});
+  for (const ParsedSegment& s : segs) res.segments.push_back(SegmentOut{cpm(s.b), cpm(s.e), s.lang, s.L != nullptr});
   bool any_code = false;
   res.items.reserve(items.size());
   uint32_t prev_end = 0;
   for (size_t k = 0; k < items.size(); k++) {
     const RawItem& it = items[k];
-    const Seg& s = segs[it.segment];
+    const ParsedSegment& s = segs[it.segment];
     // whole-line rule: extend to the line start over indentation, and through the newline over
     // trailing whitespace, each side independently, never past the segment.
     uint32_t b = it.b, e = it.e;
@@ -240,6 +260,28 @@ StructureResult analyze_structure(std::string_view text, const StructureOptions&
                   res.bridge.data());
   }
   if (!any_code) res.status = RecordStatus::NoCode;
+  return res;
+}
+
+ParseOnlyResult parse_only(std::string_view text, const StructureOptions& opt) {
+  ParseOnlyResult res;
+  if (text.size() >= 0xFFFFFFF0u) {  // as analyze_structure
+    res.status = RecordStatus::NoCode;
+    return res;
+  }
+  Budget budget = record_budget(opt);
+  std::vector<ParsedSegment> segs;
+  if (!parse_segments(text, opt, budget, segs)) {
+    res.status = RecordStatus::ParseTimeout;
+    return res;
+  }
+  for (const ParsedSegment& s : segs) {
+    if (!s.L) continue;
+    res.segments++;
+    res.bytes += s.e - s.b;
+    res.nodes += ts_node_descendant_count(ts_tree_root_node(s.tree.get()));
+  }
+  if (res.segments == 0) res.status = RecordStatus::NoCode;
   return res;
 }
 

@@ -63,4 +63,17 @@ struct StructureResult {
 // Thread-safe: parser state is thread_local; nothing process-wide is mutated.
 StructureResult analyze_structure(std::string_view response, const StructureOptions& opts);
 
+// The tree-sitter share of analyze_structure alone (the benchmark's parse-only limit): the same
+// segments, the same language detection of untagged blocks (its trial parses included) and one
+// parse per itemized segment, under the same budget; no items, def-use or graph. The counts keep
+// the work observable: itemized segments parsed, their bytes (UTF-8) and the visible nodes of
+// their trees (ts_node_descendant_count, O(1) per tree).
+struct ParseOnlyResult {
+  RecordStatus status = RecordStatus::Ok;  // Ok, NoCode (no itemized segment) or ParseTimeout
+  uint32_t segments = 0;
+  uint64_t bytes = 0;
+  uint64_t nodes = 0;
+};
+ParseOnlyResult parse_only(std::string_view response, const StructureOptions& opts);
+
 }  // namespace codeblock

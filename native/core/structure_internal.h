@@ -2,7 +2,8 @@
 //   parse.cc     the language tables resolved to symbol ids, the per-thread parser, the parse budget
 //   items.cc     coding items, core logic ranges, prose ranges, ERROR / MISSING ranges
 //   defuse.cc    item-level def-use edges
-//   structure.cc analyze_structure(): segments, flags, whole-line spans, output in code points
+//   structure.cc analyze_structure(): segments, flags, whole-line spans, output in code points;
+//                parse_only(): the same segments and parses, nothing else
 // Not part of the addon's interface: only native/core includes this.
 #pragma once
 #include <tree_sitter/api.h>
@@ -10,6 +11,7 @@
 #include <chrono>
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
@@ -114,6 +116,24 @@ using TreePtr = std::unique_ptr<TSTree, TreeDeleter>;
 // Parses text with this thread's parser. nullptr when the budget ran out (budget.hit) or, with
 // budget.abort_on_error, when the text has a syntax error (budget.aborted_on_error).
 TreePtr parse(const Resolved& R, std::string_view text, Budget& budget);
+
+// ---- The segments of a record, parsed (structure.cc) ----
+
+struct ParsedSegment {
+  uint32_t b, e;            // raw bytes of the content (fence lines excluded)
+  std::string lang;         // as SegmentOut::lang
+  const LanguageTables* L;  // nullptr: not itemized (unregistered, not allowed, or untagged non-code)
+  TreePtr tree;             // set for every itemized segment once parse_segments returns true
+};
+
+// The per-record parse budget of opt.parse_timeout_ms, starting now.
+Budget record_budget(const StructureOptions& opt);
+
+// Segments of a record (find_fenced_blocks; untagged blocks detected among the allowed languages,
+// which parses them) with every itemized one parsed: the whole tree-sitter share of
+// analyze_structure, shared with parse_only. false when the budget ran out (segs then partial).
+bool parse_segments(std::string_view text, const StructureOptions& opt, Budget& budget,
+                    std::vector<ParsedSegment>& segs);
 
 // ---- Coding items and the ranges found with them (items.cc) ----
 

@@ -1,10 +1,14 @@
-// The one tree-cursor walk of the structure code (docs/structure.md): every subtree scan and every
-// cursor loop over a node's children goes through walk() (iterative, no recursion). A cursor costs
-// an allocation, so loops over the few children of one statement may use ts_node_named_child(i).
+// The one tree walk of the structure code (docs/structure.md): every subtree scan and every loop
+// over a node's children goes through walk() (iterative, no recursion). analyze_structure flattens
+// each parsed tree once (FlatTree, one cursor walk) and walk() then steps through that array: the
+// cursor steps were most of the structure stage's cost beyond parsing (bench/structure_parse.ts).
+// Outside a FlatScope a walk moves a cursor, which costs an allocation, so loops over the few
+// children of one statement may use ts_node_named_child(i).
 #pragma once
 #include <tree_sitter/api.h>
 
 #include <cstdint>
+#include <vector>
 
 namespace codeblock {
 
@@ -15,20 +19,35 @@ enum class Walk : uint8_t {
   Out,   // past its children and its later siblings, on to its parent's next sibling
 };
 
+struct FlatNode;
+
 // Where a walk is. depth: levels below the walk's root (0 = the root itself). node() and field()
-// ask the cursor, so a visit pays only for what it reads.
+// ask the cursor (or read the flattened tree), so a visit pays only for what it reads.
 struct WalkAt {
   const TSTreeCursor* cursor;
   uint32_t depth;
-  TSNode node() const { return ts_tree_cursor_current_node(cursor); }
+  const FlatNode* flat = nullptr;
+  inline TSNode node() const;
   // Field id of the node in its parent (0 = none).
-  TSFieldId field() const { return ts_tree_cursor_current_field_id(cursor); }
+  inline TSFieldId field() const;
 };
 
-// Pre-order walk of the subtree at `root` through one tree cursor; `visit(const WalkAt&) -> Walk`
-// says where to go next. Never leaves the subtree (the root's siblings are not visited).
+// One visible node of a flattened tree (FlatTree below).
+struct FlatNode {
+  TSNode node;
+  uint32_t start;   // ts_node_start_byte
+  uint32_t end;     // index one past the node's subtree
+  uint32_t parent;  // index of the parent (the root: itself)
+  uint32_t depth;   // below the tree's root
+  TSFieldId field;  // in its parent, as the cursor reports it
+};
+
+TSNode WalkAt::node() const { return flat ? flat->node : ts_tree_cursor_current_node(cursor); }
+TSFieldId WalkAt::field() const { return flat ? flat->field : ts_tree_cursor_current_field_id(cursor); }
+
+// The cursor walk (see walk() below).
 template <class Visit>
-void walk(TSNode root, Visit&& visit) {
+void cursor_walk(TSNode root, Visit&& visit) {
   TSTreeCursor cur = ts_tree_cursor_new(root);
   uint32_t depth = 0;
   for (;;) {
@@ -52,6 +71,103 @@ void walk(TSNode root, Visit&& visit) {
     if (!more) break;
   }
   ts_tree_cursor_delete(&cur);
+}
+
+// A tree's visible nodes in the pre-order of the cursor walk, built by one such walk. While a
+// FlatScope holds it, walk() over any of its nodes steps through this array instead of moving a
+// cursor (the same visits, fields and depths; a cursor step costs far more than an array step).
+struct FlatTree {
+  const TSTree* tree = nullptr;
+  std::vector<FlatNode> nodes;
+  bool by_start = true;        // start bytes never decrease in pre-order (else index_of scans)
+  std::vector<uint32_t> open;  // build(): index of the open node at each depth (kept for reuse)
+
+  void build(TSNode root) {
+    tree = root.tree;
+    nodes.clear();
+    nodes.reserve(ts_node_descendant_count(root));  // O(1): exactly the nodes the walk visits
+    by_start = true;
+    open.clear();
+    cursor_walk(root, [&](const WalkAt& at) {
+      TSNode n = at.node();
+      const uint32_t i = static_cast<uint32_t>(nodes.size());
+      open.resize(at.depth);
+      const uint32_t start = ts_node_start_byte(n);
+      if (!nodes.empty() && start < nodes.back().start) by_start = false;
+      nodes.push_back(
+          FlatNode{n, start, i + 1, at.depth ? open[at.depth - 1] : i, at.depth, at.depth ? at.field() : TSFieldId{0}});
+      open.push_back(i);
+      return Walk::Into;
+    });
+    for (size_t i = nodes.size(); i-- > 1;) {
+      FlatNode& p = nodes[nodes[i].parent];
+      if (nodes[i].end > p.end) p.end = nodes[i].end;
+    }
+  }
+
+  // Index of node n (a visible node of this tree), or UINT32_MAX.
+  uint32_t index_of(TSNode n) const {
+    const uint32_t start = ts_node_start_byte(n);
+    size_t lo = 0, hi = nodes.size();
+    if (by_start)
+      while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (nodes[mid].start < start) lo = mid + 1;
+        else hi = mid;
+      }
+    for (size_t i = lo; i < nodes.size() && (!by_start || nodes[i].start == start); i++)
+      if (ts_node_eq(nodes[i].node, n)) return static_cast<uint32_t>(i);
+    return UINT32_MAX;
+  }
+
+  // The walk of the subtree at index `root` (see walk()).
+  template <class Visit>
+  void walk_from(uint32_t root, Visit&& visit) const {
+    const uint32_t stop = nodes[root].end, base = nodes[root].depth;
+    uint32_t i = root;
+    while (i < stop) {
+      const FlatNode& n = nodes[i];
+      Walk w = visit(WalkAt{nullptr, n.depth - base, &n});
+      if (w == Walk::Into) i++;  // a leaf's next node in pre-order is its next sibling's (or an ancestor's)
+      else if (w == Walk::Over) i = n.end;
+      else if (i == root) break;
+      else i = nodes[n.parent].end;  // Out: past the parent's subtree (never past the root's)
+    }
+  }
+};
+
+// The flattened trees walk() uses in this thread (set by FlatScope for the length of one record's
+// analysis; empty otherwise, so a tree freed later is never looked up).
+inline std::vector<const FlatTree*>& active_flat_trees() {
+  thread_local std::vector<const FlatTree*> active;
+  return active;
+}
+
+struct FlatScope {
+  explicit FlatScope(const std::vector<FlatTree>& trees) {
+    for (const FlatTree& t : trees)
+      if (t.tree) active_flat_trees().push_back(&t);
+  }
+  ~FlatScope() { active_flat_trees().clear(); }
+  FlatScope(const FlatScope&) = delete;
+  FlatScope& operator=(const FlatScope&) = delete;
+};
+
+// Pre-order walk of the subtree at `root`; `visit(const WalkAt&) -> Walk` says where to go next.
+// Never leaves the subtree (the root's siblings are not visited). Through the flattened tree when a
+// FlatScope holds root's tree, else through one tree cursor.
+template <class Visit>
+void walk(TSNode root, Visit&& visit) {
+  for (const FlatTree* t : active_flat_trees())
+    if (t->tree == root.tree) {
+      const uint32_t i = t->index_of(root);
+      if (i != UINT32_MAX) {
+        t->walk_from(i, visit);
+        return;
+      }
+      break;
+    }
+  cursor_walk(root, visit);
 }
 
 // Children of n in order: fn(TSNode child, TSFieldId field) (field 0 = none).

@@ -15,35 +15,31 @@
 namespace codeblock::napi {
 namespace {
 
-// analyzeStructure(responses: string[], opts?: {granularity?: 0|1|2, blockMaxCodePoints?, blockMaxLines?,
-// parseTimeoutMs?, maxItems?, languages?: string[]}) → columns (see src/structure/native.ts for the layout).
-Napi::Value AnalyzeStructure(const Napi::CallbackInfo& info) {
+// The options object of analyzeStructure / parseOnly (info[1]; absent or undefined: the defaults).
+// `fn` names the call in the error messages.
+StructureOptions StructureOptionsArg(const Napi::CallbackInfo& info, const std::string& fn) {
   Napi::Env env = info.Env();
-  if (info.Length() < 1 || !info[0].IsArray())
-    throw Napi::TypeError::New(env, "analyzeStructure: responses must be an array of strings");
-  Napi::Array arr = info[0].As<Napi::Array>();
   StructureOptions opt;
   if (info.Length() > 1 && !info[1].IsUndefined()) {
-    if (!info[1].IsObject()) throw Napi::TypeError::New(env, "analyzeStructure: options must be an object");
+    if (!info[1].IsObject()) throw Napi::TypeError::New(env, fn + ": options must be an object");
     Napi::Object o = info[1].As<Napi::Object>();
     double g = NumberOpt(o, "structure", "granularity", 0);
-    if (g != 0 && g != 1 && g != 2) throw Napi::RangeError::New(env, "analyzeStructure: granularity must be 0, 1 or 2");
+    if (g != 0 && g != 1 && g != 2) throw Napi::RangeError::New(env, fn + ": granularity must be 0, 1 or 2");
     opt.granularity = static_cast<Granularity>(static_cast<int32_t>(g));
     double bm = NumberOpt(o, "structure", "blockMaxCodePoints", opt.block_max_code_points);
     double bl = NumberOpt(o, "structure", "blockMaxLines", opt.block_max_lines);
     if (!(bm >= 0 && bm <= 4294967295.0) || !(bl >= 0 && bl <= 4294967295.0))
-      throw Napi::RangeError::New(env, "analyzeStructure: blockMaxCodePoints / blockMaxLines must be >= 0");
+      throw Napi::RangeError::New(env, fn + ": blockMaxCodePoints / blockMaxLines must be >= 0");
     opt.block_max_code_points = static_cast<uint32_t>(bm);
     opt.block_max_lines = static_cast<uint32_t>(bl);
     opt.parse_timeout_ms = NumberOpt(o, "structure", "parseTimeoutMs", opt.parse_timeout_ms);
     double mi = NumberOpt(o, "structure", "maxItems", opt.max_items);
-    if (!(mi >= 0 && mi <= 4294967295.0)) throw Napi::RangeError::New(env, "analyzeStructure: maxItems must be >= 0");
+    if (!(mi >= 0 && mi <= 4294967295.0)) throw Napi::RangeError::New(env, fn + ": maxItems must be >= 0");
     opt.max_items = static_cast<uint32_t>(mi);
-    if (opt.parse_timeout_ms != opt.parse_timeout_ms)
-      throw Napi::RangeError::New(env, "analyzeStructure: parseTimeoutMs is NaN");
+    if (opt.parse_timeout_ms != opt.parse_timeout_ms) throw Napi::RangeError::New(env, fn + ": parseTimeoutMs is NaN");
     Napi::Value lv = o.Get("languages");
     if (!lv.IsUndefined()) {
-      if (!lv.IsArray()) throw Napi::TypeError::New(env, "analyzeStructure: languages must be an array of names");
+      if (!lv.IsArray()) throw Napi::TypeError::New(env, fn + ": languages must be an array of names");
       Napi::Array la = lv.As<Napi::Array>();
       for (uint32_t i = 0; i < la.Length(); i++) {
         Napi::Value x = la.Get(i);
@@ -51,21 +47,40 @@ Napi::Value AnalyzeStructure(const Napi::CallbackInfo& info) {
         bool known = false;
         for (const LanguageTables* L : registered_languages()) known = known || name == L->name;
         if (!known)
-          throw Napi::RangeError::New(
-              env, "analyzeStructure: languages[" + std::to_string(i) + "] is not a registered language");
+          throw Napi::RangeError::New(env, fn + ": languages[" + std::to_string(i) + "] is not a registered language");
         opt.languages.push_back(name);
       }
-      if (opt.languages.empty()) throw Napi::RangeError::New(env, "analyzeStructure: languages is empty");
+      if (opt.languages.empty()) throw Napi::RangeError::New(env, fn + ": languages is empty");
     }
   }
+  return opt;
+}
+
+// info[0] as an array of strings, each as UTF-8.
+std::vector<std::string> ResponsesArg(const Napi::CallbackInfo& info, const std::string& fn) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsArray())
+    throw Napi::TypeError::New(env, fn + ": responses must be an array of strings");
+  Napi::Array arr = info[0].As<Napi::Array>();
   const uint32_t n = arr.Length();
   std::vector<std::string> texts(n);
   for (uint32_t i = 0; i < n; i++) {
     Napi::Value v = arr.Get(i);
-    if (!v.IsString())
-      throw Napi::TypeError::New(env, "analyzeStructure: responses[" + std::to_string(i) + "] is not a string");
+    if (!v.IsString()) throw Napi::TypeError::New(env, fn + ": responses[" + std::to_string(i) + "] is not a string");
     texts[i] = v.As<Napi::String>().Utf8Value();
   }
+  return texts;
+}
+
+// analyzeStructure(responses: string[], opts?: {granularity?: 0|1|2, blockMaxCodePoints?, blockMaxLines?,
+// parseTimeoutMs?, maxItems?, languages?: string[]}) → columns (see src/structure/native.ts for the layout).
+Napi::Value AnalyzeStructure(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsArray())
+    throw Napi::TypeError::New(env, "analyzeStructure: responses must be an array of strings");
+  const StructureOptions opt = StructureOptionsArg(info, "analyzeStructure");
+  const std::vector<std::string> texts = ResponsesArg(info, "analyzeStructure");
+  const uint32_t n = static_cast<uint32_t>(texts.size());
 
   std::vector<int32_t> status(n), segOff(n + 1, 0), segStart, segEnd, segLang, itemOff(n + 1, 0), itemStart, itemEnd,
       itemKind, itemType, itemSegment, itemFlags, coreOff{0}, coreStart, coreEnd, edgeOff(n + 1, 0), edgeFrom, edgeTo,
@@ -152,6 +167,35 @@ Napi::Value AnalyzeStructure(const Napi::CallbackInfo& info) {
   return out;
 }
 
+// parseOnly(responses: string[], opts?: as analyzeStructure) → {count, status, segments, bytes, nodes}:
+// per record the status (0 ok, 1 no itemized segment, 2 parse timeout) and the itemized segments
+// parsed, their UTF-8 bytes and visible tree nodes (core/structure.h parse_only). The benchmark's
+// parse-only limit of the structure stage (bench/structure_parse.ts).
+Napi::Value ParseOnly(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsArray())
+    throw Napi::TypeError::New(env, "parseOnly: responses must be an array of strings");
+  const StructureOptions opt = StructureOptionsArg(info, "parseOnly");
+  const std::vector<std::string> texts = ResponsesArg(info, "parseOnly");
+  const size_t n = texts.size();
+  std::vector<int32_t> status(n), segments(n);
+  std::vector<double> bytes(n), nodes(n);
+  for (size_t r = 0; r < n; r++) {
+    ParseOnlyResult p = parse_only(texts[r], opt);
+    status[r] = static_cast<int32_t>(p.status);
+    segments[r] = static_cast<int32_t>(p.segments);
+    bytes[r] = static_cast<double>(p.bytes);
+    nodes[r] = static_cast<double>(p.nodes);
+  }
+  Napi::Object out = Napi::Object::New(env);
+  out.Set("count", Napi::Number::New(env, static_cast<double>(n)));
+  out.Set("status", CopyOut(env, status));
+  out.Set("segments", CopyOut(env, segments));
+  out.Set("bytes", CopyOut(env, bytes));
+  out.Set("nodes", CopyOut(env, nodes));
+  return out;
+}
+
 // graphMetrics(n, from: Int32Array, to: Int32Array) → {reach: Float64Array, bridge: Float64Array}
 Napi::Value GraphMetrics(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -182,6 +226,7 @@ Napi::Value GraphMetrics(const Napi::CallbackInfo& info) {
 
 void RegisterStructure(Napi::Env env, Napi::Object exports) {
   exports.Set("analyzeStructure", Napi::Function::New(env, AnalyzeStructure, "analyzeStructure"));
+  exports.Set("parseOnly", Napi::Function::New(env, ParseOnly, "parseOnly"));
   exports.Set("graphMetrics", Napi::Function::New(env, GraphMetrics, "graphMetrics"));
 }
 

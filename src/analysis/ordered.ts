@@ -10,6 +10,7 @@ import {
   type AnalysisPart,
   type AnalysisRecord,
 } from './format.js';
+import { timedIterable } from '../util/timings.js';
 
 async function* chain<T>(parts: AnalysisPart[], read: (p: AnalysisPart) => AsyncGenerator<T>): AsyncGenerator<T> {
   for (const p of parts) yield* read(p);
@@ -45,12 +46,13 @@ async function* mergeByOrdinal<T extends { ordinal: number }>(streams: AsyncGene
   }
 }
 
+// Reading (gunzip + JSON.parse) is charged to the `analysis_read` stage timer (src/util/timings.ts).
 export function orderedRecords(parts: readonly AnalysisPart[]): AsyncGenerator<AnalysisRecord> {
-  return mergeByOrdinal(byShard(parts).map((g) => chain(g, readPartRecords)));
+  return timedIterable('analysis_read', mergeByOrdinal(byShard(parts).map((g) => chain(g, readPartRecords))));
 }
 
 export function orderedOutcomes(parts: readonly AnalysisPart[]): AsyncGenerator<AnalysisOutcome> {
-  return mergeByOrdinal(byShard(parts).map((g) => chain(g, readPartOutcomes)));
+  return timedIterable('analysis_read', mergeByOrdinal(byShard(parts).map((g) => chain(g, readPartOutcomes))));
 }
 
 /** Group a stream into arrays of at most `size`. */

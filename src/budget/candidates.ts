@@ -8,6 +8,7 @@
  * identical order — which is what makes the global budget exact and deterministic.
  */
 import type { AnalysisRecord } from '../analysis/format.js';
+import { timed } from '../util/timings.js';
 import type { EncodedConversation } from '../tokenize/target.js';
 import { cpLength, cpToUtf16Map } from '../tokenize/codepoints.js';
 import { gceFromLogprob } from '../scoring/utility.js';
@@ -298,8 +299,10 @@ export function candidatesOf(
   enc: Pick<EncodedConversation, 'text'> & Encoded,
   k: SelectKnobs,
 ): RecordCandidates {
-  // without surrogate pairs code points are UTF-16 units: no map needed
-  if (cpLength(enc.text) === enc.text.length) return recordCandidates(rec, enc.text, enc, k, identity);
-  const map = cpToUtf16Map(enc.text);
-  return recordCandidates(rec, enc.text, enc, k, (cp) => map[cp]!);
+  return timed('candidates', () => {
+    // without surrogate pairs code points are UTF-16 units: no map needed
+    if (cpLength(enc.text) === enc.text.length) return recordCandidates(rec, enc.text, enc, k, identity);
+    const map = cpToUtf16Map(enc.text);
+    return recordCandidates(rec, enc.text, enc, k, (cp) => map[cp]!);
+  });
 }

@@ -14,6 +14,7 @@
  * TypeError, a bad length / offset / index is a RangeError; they never crash the process.
  */
 import { native } from '../native.js';
+import { timed } from '../util/timings.js';
 
 /** One batch of samples for {@link labelMask}. */
 export interface LabelMaskBatch {
@@ -41,7 +42,9 @@ export interface LabelMaskResult {
 
 /** Supervised flags for every token of a batch, by the majority-of-characters rule. One native call. */
 export function labelMask(batch: LabelMaskBatch): LabelMaskResult {
-  return native().maskLabels(batch.charOffsets, batch.sampleTokens, batch.spans, batch.sampleSpans, batch.textLengths);
+  return timed('masks', () =>
+    native().maskLabels(batch.charOffsets, batch.sampleTokens, batch.spans, batch.sampleSpans, batch.textLengths),
+  );
 }
 
 export interface MaskBits {

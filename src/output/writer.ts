@@ -3,6 +3,7 @@
  * to jsonl; every file is written under a temporary name and renamed on `close()`.
  */
 import { mkdirSync } from 'node:fs';
+import { addStageTime, timed } from '../util/timings.js';
 import { relative } from 'node:path';
 import type { Pack } from '../types.js';
 import type { WrittenFile } from './atomic.js';
@@ -69,6 +70,15 @@ export class OutputWriter {
   }
 
   writePack(pack: Pack): void {
+    const t0 = performance.now();
+    try {
+      this.writePackNow(pack);
+    } finally {
+      addStageTime('write', performance.now() - t0);
+    }
+  }
+
+  private writePackNow(pack: Pack): void {
     if (this.done) throw new Error('OutputWriter is closed');
     validatePack(pack, this.maxLen); // once here; the pack writers skip their own check
     for (const w of this.writers) w.writePack?.(pack);
@@ -80,11 +90,17 @@ export class OutputWriter {
 
   writeSample(row: SampleRow): void {
     if (this.done) throw new Error('OutputWriter is closed');
-    for (const w of this.writers) w.writeSample?.(row);
+    timed('write', () => {
+      for (const w of this.writers) w.writeSample?.(row);
+    });
   }
 
   /** Commit every file; returns them (relative paths, sorted) with totals. */
   close(): OutputSummary {
+    return timed('write', () => this.closeNow());
+  }
+
+  private closeNow(): OutputSummary {
     if (this.done) throw new Error('OutputWriter is closed');
     this.done = true;
     const files: WrittenFile[] = [];

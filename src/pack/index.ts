@@ -12,6 +12,7 @@
  * bad values); the process never crashes on bad input.
  */
 import { native } from '../native.js';
+import { timed, timedIterableSync } from '../util/timings.js';
 import type { Pack } from '../types.js';
 
 export const DEFAULT_MAX_LEN = 2048;
@@ -50,7 +51,7 @@ export interface PackPlan {
  * O(n log n). `lengths` must be an Int32Array of non-negative values; `maxLen` in [1, 2^20].
  */
 export function packBFD(lengths: Int32Array, maxLen: number = DEFAULT_MAX_LEN): PackPlan {
-  const r = native().packBfd(lengths, maxLen);
+  const r = timed('pack', () => native().packBfd(lengths, maxLen));
   return { maxLen, ...r };
 }
 
@@ -178,11 +179,21 @@ export interface PackChunk {
  * in memory at a time. `fill(sample, ids, supervised, at)` writes sample `sample`'s `lengths[sample]`
  * token ids and 0/1 flags into the chunk arrays at offset `at` (from memory, a spill file, …).
  */
-export function* assembleInChunks(
+export function assembleInChunks(
   plan: Pick<PackPlan, 'packSamples' | 'packStarts' | 'maxLen'>,
   lengths: Int32Array,
   fill: (sample: number, ids: Int32Array, supervised: Uint8Array, at: number) => void,
   chunkPacks = 512,
+): Generator<PackChunk> {
+  // each chunk's fill + assembly is charged to the `pack` stage timer, the consumer's work is not
+  return timedIterableSync('pack', chunks(plan, lengths, fill, chunkPacks));
+}
+
+function* chunks(
+  plan: Pick<PackPlan, 'packSamples' | 'packStarts' | 'maxLen'>,
+  lengths: Int32Array,
+  fill: (sample: number, ids: Int32Array, supervised: Uint8Array, at: number) => void,
+  chunkPacks: number,
 ): Generator<PackChunk> {
   const nPacks = plan.packStarts.length - 1;
   for (let p0 = 0; p0 < nPacks; p0 += chunkPacks) {

@@ -50,6 +50,7 @@ import {
   writeCompletion,
 } from '../analysis/completion.js';
 import { analyzedRecordExtras, deferredItemReject } from '../analysis/extras.js';
+import { addStageTime, timedIterable } from '../util/timings.js';
 
 /** Records per committed part (the unit of resume). */
 export const PART_RECORDS = 1024;
@@ -139,6 +140,20 @@ export async function analyze(
   hooks: AnalyzeHooks = {},
 ): Promise<AnalyzeSummary> {
   if (!cfg.out) throw new CodeblockError('analyze needs an output directory (-o)');
+  const started = performance.now(); // the `analyze` stage timer (src/util/timings.ts)
+  try {
+    return await analyzePass(inputs, cfg, hooks);
+  } finally {
+    addStageTime('analyze', performance.now() - started);
+  }
+}
+
+async function analyzePass(
+  inputs: readonly string[],
+  cfg: CodeblockConfig,
+  hooks: AnalyzeHooks,
+): Promise<AnalyzeSummary> {
+  if (!cfg.out) throw new CodeblockError('analyze needs an output directory (-o)');
   // --scorer none with options that only mean something to the LM (--ifd, --model, --q, …): refuse before any work
   refuseScorerOptions(cfg);
   await checkInputs(inputs);
@@ -222,7 +237,9 @@ export async function analyze(
       return m !== undefined && m.configHash === configHash;
     };
 
-    for await (const batch of readRecordBatches(inputs, { preset: cfg.preset, maxLineBytes: cfg.maxLineBytes })) {
+    const batches = readRecordBatches(inputs, { preset: cfg.preset, maxLineBytes: cfg.maxLineBytes });
+    for await (const batch of timedIterable('read', batches)) {
+      let filterMs = 0;
       for (const ev of batch) {
         if (ev.type === 'file_error') {
           summary.fileErrors.push({ file: ev.file, error: ev.error });
@@ -233,7 +250,9 @@ export async function analyze(
         const ordinal = ev.type === 'record' ? ev.record.ordinal : ev.entry.ordinal;
         totalInput++;
         // Every record passes the filter, whatever its shard: exact duplicates are decided alike for any layout.
+        const t0 = performance.now();
         const verdict = ev.type === 'record' ? filter.check(ev.record) : null;
+        filterMs += performance.now() - t0;
         if (ordinal % shard.count !== shard.index) continue;
         const index = Math.floor(local / PART_RECORDS);
         if (!part || part.index !== index) {
@@ -252,6 +271,7 @@ export async function analyze(
         } else if (!part.skip) part.quarantined.push(ev.entry);
         progress?.tick();
       }
+      addStageTime('filters', filterMs);
     }
     if (pendingErrors.length) {
       // a file error after the shard's last record (e.g. the damaged tail of the last file)
@@ -360,6 +380,7 @@ async function processPart(p: PendingPart, ctx: PartContext): Promise<PartMarker
   };
   const structured: Structured[] = [];
   const keepAll = ctx.cfg.pairFilter === 'off';
+  const tStructure = performance.now();
   for await (const o of analyzeStructure(survivors, { ...ctx.structureOpts, pool: ctx.pool })) {
     if (!o.ok && keepAll) {
       // --pair-filter off: kept for full and token modes; item modes reject it in select
@@ -389,7 +410,9 @@ async function processPart(p: PendingPart, ctx: PartContext): Promise<PartMarker
     }
     structured.push({ record: o.record, result: o.result });
   }
+  addStageTime('structure', performance.now() - tStructure);
   // Reference-LM scores.
+  const tScoring = performance.now();
   const scores: RecordScores[] = ctx.scorer
     ? (
         await ctx.scorer.scoreRecords(
@@ -406,6 +429,8 @@ async function processPart(p: PendingPart, ctx: PartContext): Promise<PartMarker
           )
         ).results
       : undefined;
+  addStageTime('scoring', performance.now() - tScoring);
+  const tWrite = performance.now(); // analysis records built, compressed and committed
   const records: AnalysisRecord[] = [];
   let scoredTokens = 0;
   for (let i = 0; i < structured.length; i++) {
@@ -509,5 +534,6 @@ async function processPart(p: PendingPart, ctx: PartContext): Promise<PartMarker
     throw new CodeblockError(`internal: part ${p.index} accounting does not add up`, 'E_INTERNAL');
   }
   writeFileAtomic(join(ctx.dir, `${base}.json`), `${JSON.stringify(marker, null, 1)}\n`);
+  addStageTime('analysis_write', performance.now() - tWrite);
   return marker;
 }

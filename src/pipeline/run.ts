@@ -8,6 +8,7 @@ import { refuseWithoutScores } from '../budget/rules.js';
 import { CodeblockError } from '../errors.js';
 import { analyze, type AnalyzeHooks, type AnalyzeSummary } from './analyze.js';
 import { select, type SelectHooks, type SelectSummary } from './select.js';
+import { timedAsync } from '../util/timings.js';
 
 export interface RunHooks {
   /** Hooks of the analyze pass. */
@@ -30,6 +31,6 @@ export async function run(inputs: readonly string[], cfg: CodeblockConfig, hooks
   const analysisDir = join(cfg.out, 'analysis');
   const a = await analyze(inputs, { ...cfg, out: analysisDir, shard: '0/1' }, hooks.analyze);
   const selectHooks = hooks.afterAnalyze?.(a) ?? {};
-  const s = await select([analysisDir], cfg, selectHooks);
+  const s = await timedAsync('select', () => select([analysisDir], cfg, selectHooks));
   return { analyze: a, select: s };
 }

@@ -5,6 +5,7 @@
  * depend on how `analyze` was sharded.
  */
 import type { AnalysisRecord } from '../analysis/format.js';
+import { addStageTime } from '../util/timings.js';
 import { isItemMode } from '../budget/modes.js';
 import { dedupApplies, optionDefault } from '../budget/rules.js';
 import {
@@ -34,6 +35,15 @@ export class GlobalDedup {
   /** The duplicate detail when `r` duplicates an earlier record, else null (and `r` is remembered). */
   check(r: AnalysisRecord): string | null {
     if (!this.on) return null;
+    const t0 = performance.now();
+    try {
+      return this.decide(r);
+    } finally {
+      addStageTime('dedup', performance.now() - t0);
+    }
+  }
+
+  private decide(r: AnalysisRecord): string | null {
     if (this.seen.has(r.hash)) return duplicateDetail(r.hash);
     this.seen.add(r.hash);
     if (this.index) {

@@ -1,6 +1,16 @@
 /** Structure analysis (docs/structure.md): segments, coding items, core ranges, def-use, reach/bridge. */
 export * from './types.js';
-export { analyzeStructureBatch, nativeOptions, decodeColumns, decodeRecord, type StructureColumns } from './native.js';
+export {
+  analyzeStructureBatch,
+  nativeOptions,
+  decodeColumns,
+  decodeRecord,
+  parseOnlyBatch,
+  parseOnlyTotals,
+  type ParseOnlyColumns,
+  type ParseOnlyTotals,
+  type StructureColumns,
+} from './native.js';
 export { StructurePool, analyzeStructure } from './pool.js';
 export { codePointIndex, codePointLength, sliceCodePoints } from './offsets.js';
 export { itemsLine } from './items.js';

@@ -92,6 +92,54 @@ export function nativeOptions(opts: StructureOptions = {}): NativeStructureOptio
   };
 }
 
+/**
+ * Columns of the addon's `parseOnly`: the tree-sitter share of the structure stage alone (the same
+ * segments, language detection and one parse per itemized segment; no items, def-use or graph).
+ */
+export interface ParseOnlyColumns {
+  count: number;
+  /** 0 ok, 1 no itemized segment, 2 parse_timeout. */
+  status: Int32Array;
+  /** Itemized segments parsed, per record. */
+  segments: Int32Array;
+  /** UTF-8 bytes of those segments, per record. */
+  bytes: Float64Array;
+  /** Visible nodes of their trees (named and anonymous), per record. */
+  nodes: Float64Array;
+}
+
+/** Totals of a {@link parseOnlyBatch} call. */
+export interface ParseOnlyTotals {
+  records: number;
+  segments: number;
+  bytes: number;
+  nodes: number;
+  timedOut: number;
+}
+
+/**
+ * Parses a batch the way the structure stage does and nothing more (one native call, calling
+ * thread): the parse-only limit of the structure benchmark (bench/structure_parse.ts).
+ */
+export function parseOnlyBatch(responses: readonly string[], opts: StructureOptions = {}): ParseOnlyColumns {
+  if (!Array.isArray(responses)) throw new TypeError('responses must be an array of strings');
+  for (let i = 0; i < responses.length; i++)
+    if (typeof responses[i] !== 'string') throw new TypeError(`responses[${i}] must be a string`);
+  return native().parseOnly(responses, nativeOptions(opts));
+}
+
+/** Sums the per-record columns of {@link parseOnlyBatch}. */
+export function parseOnlyTotals(c: ParseOnlyColumns): ParseOnlyTotals {
+  const t: ParseOnlyTotals = { records: c.count, segments: 0, bytes: 0, nodes: 0, timedOut: 0 };
+  for (let r = 0; r < c.count; r++) {
+    t.segments += c.segments[r]!;
+    t.bytes += c.bytes[r]!;
+    t.nodes += c.nodes[r]!;
+    if (c.status[r] === 2) t.timedOut++;
+  }
+  return t;
+}
+
 /** One native call over a batch (in the calling thread). */
 export function analyzeColumns(responses: readonly string[], opts: NativeStructureOptions): StructureColumns {
   if (!Array.isArray(responses)) throw new TypeError('responses must be an array of strings');

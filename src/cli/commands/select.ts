@@ -2,6 +2,7 @@ import type { CodeblockConfig } from '../../config/index.js';
 import { select, type SelectSummary } from '../../pipeline/select.js';
 import { Progress } from '../progress.js';
 import { formatCounts } from '../report.js';
+import { timedAsync } from '../../util/timings.js';
 
 /** The one summary line of a select pass, on stderr. */
 export function reportSelect(s: SelectSummary): void {
@@ -16,6 +17,6 @@ export function reportSelect(s: SelectSummary): void {
 
 export async function selectCommand(dirs: string[], cfg: CodeblockConfig): Promise<number> {
   const progress = new Progress('select', { enabled: cfg.progress });
-  reportSelect(await select(dirs, cfg, { progress }));
+  reportSelect(await timedAsync('select', () => select(dirs, cfg, { progress })));
   return 0;
 }
