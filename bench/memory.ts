@@ -1,6 +1,6 @@
 /**
  * Memory benchmark (issue 8): peak RSS of `codeblock run` (analyze + select) on generated pools of
- * growing size. It must stay flat with pool size (target ≤ 1.5 GB at 300K records).
+ * growing size. It must stay flat with pool size (issue #16: the largest pool ≤ 1.2× the smallest, ≤ 1 GiB).
  *
  * Each run is a fresh child process: `node dist/bench/memory.js --child run <pool> -o <out> …`.
  * In child mode this module runs the real CLI entry (src/cli/main.ts `main`) in-process and, at
@@ -13,15 +13,16 @@
  * the scorer's share.
  *
  * Figures: peak RSS per pool size, growth = peak(largest) ÷ peak(smallest) (1.0 = flat), and
- * peak(largest) ÷ the 1.5 GB limit.
+ * peak(largest) ÷ the 1 GiB limit.
  */
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { CLI_MAIN, generatedPool, log, peakRssLine, runNodeChild, sig, type WorkDir } from './util.js';
 
-/** The limit from the issue: 1.5 GB at 300K records. */
-export const RSS_LIMIT_MB = 1536;
+/** The limits from issue #16: peak RSS ≤ 1 GiB at any pool size, and ≤ 1.2× the 10K-record peak. */
+export const RSS_LIMIT_MB = 1024;
+export const GROWTH_LIMIT = 1.2;
 
 export interface MemoryBenchOptions {
   work: WorkDir;
@@ -71,7 +72,7 @@ export interface MemoryBenchResult {
   runs: MemoryRun[];
   /** peak(largest) ÷ peak(smallest) pool (1.0 = flat). */
   growth: number | null;
-  /** peak at the largest pool ÷ 1536 MiB (target ≤ 1). */
+  /** peak at the largest pool ÷ 1024 MiB (target ≤ 1). */
   ratio_to_limit: number | null;
   limit_mb: number;
   largest: number;
