@@ -894,12 +894,14 @@ export function resultsMarkdown(r: BenchResults, resultsLink: string): string {
       `| ≥ 0.9× | ${met(sc.ratio, '>=', 0.9)} |`,
   );
   const busy = (sc.busy ?? {}) as Record<string, any>;
+  const params = busy.detail ? `${(busy.detail.model.params / 1e6).toFixed(1)}M-parameter` : '≥ 20M-parameter';
+  const scoredWall = busy.detail ? busy.detail.seconds.analyze - busy.detail.seconds.load : null;
   L.push(
-    `| Scorer busy on CPU: \`analyze\` with a ${busy.detail ? `${(busy.detail.model.params / 1e6).toFixed(1)}M` : '≥ 20M'}` +
-      '-parameter export of tools/train (random weights), 2 workers | ' +
-      `${busy.fraction != null ? `**${f(busy.fraction, 3)}**` : 'not run'} | the analyze wall time (model load excluded) | ` +
+    `| Scorer busy on CPU: \`analyze\` with a ${params} export of tools/train (random weights), 2 workers | ` +
+      `${busy.fraction != null ? `**${f(busy.fraction, 3)}**` : 'not run'} | ` +
+      'the analyze wall time (model load excluded) | ' +
       (busy.detail
-        ? `${f(busy.detail.seconds.busy, 3)} s in session.run of ${f(busy.detail.seconds.analyze - busy.detail.seconds.load, 3)} s; ` +
+        ? `${f(busy.detail.seconds.busy, 3)} s in session.run of ${f(scoredWall, 3)} s; ` +
           `${f(busy.in_scoring, 3)} of the scoring calls' own time; ${int(busy.tokens_per_s)} tokens/s ` +
           `(${int(busy.detail.scoredTokens)} tokens, ${busy.detail.records} records); one batch at a time ` +
           `(pipeline depth 1): ${f(busy.depth1_fraction, 3)}, ${int(busy.depth1_tokens_per_s)} tokens/s`
@@ -929,16 +931,17 @@ export function resultsMarkdown(r: BenchResults, resultsLink: string): string {
       `${sizes.map((n) => `${int(n)}: ${mib(mem.peak_rss_mb[String(n)])}`).join(', ')} | flat: ≤ ${GROWTH_LIMIT}× | ` +
       `${met(mem.growth, '<=', GROWTH_LIMIT)} |`,
   );
+  const peakLargest = largest !== undefined ? mem.peak_rss_mb[String(largest)] : null;
   L.push(
-    `| Memory: peak RSS at ${int(largest)} records | ${x(toLimit(largest !== undefined ? mem.peak_rss_mb[String(largest)] : null))} | the 1 GiB limit (${RSS_LIMIT_MB} MiB) | ` +
-      `${mib(largest !== undefined ? mem.peak_rss_mb[String(largest)] : null)} | ≤ 1× | ` +
-      `${met(toLimit(largest !== undefined ? mem.peak_rss_mb[String(largest)] : null), '<=', 1)} |`,
+    `| Memory: peak RSS at ${int(largest)} records | ${x(toLimit(peakLargest))} | ` +
+      `the 1 GiB limit (${RSS_LIMIT_MB} MiB) | ${mib(peakLargest)} | ≤ 1× | ${met(toLimit(peakLargest), '<=', 1)} |`,
   );
   if (mem.scored)
     L.push(
       `| Memory: scored run (\`--scorer lm\`, default model), ${int(mem.scored.records)} records | ` +
         `${x(toLimit(mem.scored.peak_rss_mb))} | the 1 GiB ` +
-        `limit (${RSS_LIMIT_MB} MiB) | ${mib(mem.scored.peak_rss_mb)}, ${f(mem.scored.records_per_s)} records/s | ≤ 1× | ` +
+        `limit (${RSS_LIMIT_MB} MiB) | ${mib(mem.scored.peak_rss_mb)}, ${f(mem.scored.records_per_s)} records/s | ` +
+        '≤ 1× | ' +
         `${met(toLimit(mem.scored.peak_rss_mb), '<=', 1)} |`,
     );
   L.push(e2eRow(r.e2e as Record<string, any> | undefined, N));

@@ -18,7 +18,8 @@ export function reportAnalyze(s: AnalyzeSummary): void {
 function scorerLine(s: AnalyzeSummary): string {
   const { tokens, busyMs, wallMs } = s.scorer;
   if (!tokens || !wallMs) return '';
-  return ` (${Math.round(tokens / (wallMs / 1000))} tokens/s, session busy ${Math.round((100 * busyMs) / wallMs)}% of scoring)`;
+  const rate = Math.round(tokens / (wallMs / 1000));
+  return ` (${rate} tokens/s, session busy ${Math.round((100 * busyMs) / wallMs)}% of scoring)`;
 }
 
 export async function analyzeCommand(inputs: string[], cfg: CodeblockConfig): Promise<number> {
