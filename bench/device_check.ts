@@ -11,13 +11,14 @@
  *
  *   node dist/bench/device_check.js [--out FILE] [--quick]      (JSON result to FILE, default device-check.json)
  */
-import { execFileSync, spawnSync } from 'node:child_process';
-import { cpus, totalmem, tmpdir } from 'node:os';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpus, totalmem } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { PACKAGE_ROOT } from '../src/native.js';
-import { DEFAULT_MODEL_DIR, Scorer, defaultCacheDir, type Device, type ScoreInput } from '../src/scoring/index.js';
+import { DEFAULT_MODEL_DIR, Scorer, type Device, type ScoreInput } from '../src/scoring/index.js';
+import { median, randomExport } from './util.js';
 
 /** ≥ 100M parameters: 14 layers, d 768, 12 heads, FFN 3072, 4,096-id tokenizer, 1,024 positions (≈ 103M). */
 export const LARGE_MODEL = ['--layers', '14', '--d-model', '768', '--heads', '12', '--ff', '3072', '--seed', '1'];
@@ -51,23 +52,6 @@ function gpuName(): string | null {
   }
 }
 
-function exportLarge(fp16: boolean): { dir: string; seconds: number | null } {
-  const tag = `random-${LARGE_MODEL.filter((_, i) => i % 2).join('-')}${fp16 ? '-fp16' : ''}`;
-  const dir = join(defaultCacheDir(), 'bench-models', tag);
-  if (existsSync(join(dir, 'model.onnx')) && existsSync(join(dir, 'config.json'))) return { dir, seconds: null };
-  mkdirSync(dir, { recursive: true });
-  const work = mkdtempSync(join(tmpdir(), 'cb-devcheck-export-'));
-  const t0 = performance.now();
-  const args = [join(PACKAGE_ROOT, 'tools', 'train', 'export.py'), work, dir, '--random', ...LARGE_MODEL];
-  const r = spawnSync('/usr/bin/python3', fp16 ? [...args, '--fp16'] : args, { encoding: 'utf8' });
-  rmSync(work, { recursive: true, force: true });
-  if (r.status !== 0) {
-    rmSync(dir, { recursive: true, force: true });
-    throw new Error(`tools/train/export.py failed: ${(r.stderr || String(r.error)).trim().split('\n').pop()}`);
-  }
-  return { dir, seconds: (performance.now() - t0) / 1000 };
-}
-
 function records(quick: boolean): ScoreInput[] {
   const lines = readFileSync(join(PACKAGE_ROOT, 'examples', 'pool.jsonl'), 'utf8')
     .split('\n')
@@ -92,8 +76,7 @@ async function score(dir: string, device: Device, recs: ScoreInput[], rounds: nu
       results = out.results;
       tokens = out.stats.scoredTokens;
     }
-    const med = [...seconds].sort((a, b) => a - b)[Math.floor(seconds.length / 2)]!;
-    return { results, tokensPerSecond: tokens / med, seconds, tokens };
+    return { results, tokensPerSecond: tokens / median(seconds), seconds, tokens };
   } finally {
     await s.close();
   }
@@ -123,7 +106,7 @@ export async function deviceCheck(opts: { quick?: boolean; log?: (s: string) => 
   const exportNotes: string[] = [];
   for (const fp16 of [false, true]) {
     try {
-      const e = exportLarge(fp16);
+      const e = randomExport(LARGE_MODEL, fp16);
       const cfg = JSON.parse(readFileSync(join(e.dir, 'config.json'), 'utf8')) as { codeblock?: { params?: number } };
       cases.push({
         name: `random-103M${fp16 ? '-fp16' : ''}`,

@@ -9,14 +9,13 @@
  * The same figure for the scoring calls alone (first batch submitted → last result scattered) sits beside
  * it, with the pipeline depth 1 (no overlap) run for comparison on the same records.
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { PACKAGE_ROOT } from '../src/native.js';
-import { defaultCacheDir } from '../src/scoring/index.js';
 import { resolveConfig } from '../src/config/index.js';
 import { analyze } from '../src/pipeline/analyze.js';
+import { randomExport } from './util.js';
 
 /** The export's shape: 6 layers, d 512, 8 heads, FFN 2048, the default tokenizer (4,096 ids): 21.5M parameters. */
 export const BUSY_MODEL = ['--layers', '6', '--d-model', '512', '--heads', '8', '--ff', '2048', '--seed', '1'];
@@ -35,25 +34,10 @@ export interface ScorerBusyResult {
   seconds: { analyze: number; load: number; busy: number };
 }
 
-/** The ≥ 20M-parameter random export, made once into the cache (needs /usr/bin/python3 with torch + onnx). */
+/** The ≥ 20M-parameter random export, made once into the cache (bench/util.ts randomExport). */
 export function ensureBusyModel(): { dir: string; exportSeconds: number | null } {
-  const dir = join(defaultCacheDir(), 'bench-models', `random-${BUSY_MODEL.filter((_, i) => i % 2).join('-')}`);
-  if (existsSync(join(dir, 'model.onnx')) && existsSync(join(dir, 'config.json'))) return { dir, exportSeconds: null };
-  mkdirSync(dir, { recursive: true });
-  const work = mkdtempSync(join(tmpdir(), 'cb-busy-export-'));
-  const t0 = performance.now();
-  const r = spawnSync(
-    '/usr/bin/python3',
-    [join(PACKAGE_ROOT, 'tools', 'train', 'export.py'), work, dir, '--random', ...BUSY_MODEL],
-    { encoding: 'utf8' },
-  );
-  rmSync(work, { recursive: true, force: true });
-  if (r.status !== 0)
-    throw new Error(
-      `cannot export the busy-fraction model (tools/train/export.py needs /usr/bin/python3 with python3-torch and ` +
-        `python3-onnx: scripts/test-deps.sh): ${(r.stderr || String(r.error)).trim().split('\n').pop()}`,
-    );
-  return { dir, exportSeconds: (performance.now() - t0) / 1000 };
+  const { dir, seconds } = randomExport(BUSY_MODEL);
+  return { dir, exportSeconds: seconds };
 }
 
 async function once(pool: string, modelDir: string, depth: number, out: string) {

@@ -4,12 +4,13 @@
  * child's peak RSS.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { availableParallelism, cpus, release, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { PACKAGE_ROOT } from '../src/native.js';
+import { defaultCacheDir } from '../src/scoring/fuse.js';
 
 /** The shared real data (read-only): ../shared/data beside the package. */
 export const SHARED_DATA_DIR = resolve(PACKAGE_ROOT, '..', 'shared', 'data');
@@ -405,4 +406,29 @@ export function requireNumbers<T>(obj: T, paths: readonly string[], what: string
       throw new Error(`${what}: result has no finite number at "${p}" (got ${JSON.stringify(v)})`);
   }
   return obj;
+}
+
+/**
+ * A random-weight export of tools/train/export.py (`--random` plus `size` flags, `--fp16` when asked), made once
+ * into $CODEBLOCK_CACHE/bench-models/random-<size values>[-fp16] and reused; `seconds` is null on reuse. Needs
+ * /usr/bin/python3 with python3-torch and python3-onnx; a failed export leaves no directory behind.
+ */
+export function randomExport(size: readonly string[], fp16 = false): { dir: string; seconds: number | null } {
+  const tag = `random-${size.filter((_, i) => i % 2).join('-')}${fp16 ? '-fp16' : ''}`;
+  const dir = join(defaultCacheDir(), 'bench-models', tag);
+  if (existsSync(join(dir, 'model.onnx')) && existsSync(join(dir, 'config.json'))) return { dir, seconds: null };
+  mkdirSync(dir, { recursive: true });
+  const work = mkdtempSync(join(tmpdir(), 'cb-export-'));
+  const t0 = performance.now();
+  const args = [join(PACKAGE_ROOT, 'tools', 'train', 'export.py'), work, dir, '--random', ...size];
+  const r = spawnSync('/usr/bin/python3', fp16 ? [...args, '--fp16'] : args, { encoding: 'utf8' });
+  rmSync(work, { recursive: true, force: true });
+  if (r.status !== 0) {
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(
+      'tools/train/export.py failed (it needs /usr/bin/python3 with python3-torch and python3-onnx: ' +
+        `scripts/test-deps.sh): ${(r.stderr || String(r.error)).trim().split('\n').pop()}`,
+    );
+  }
+  return { dir, seconds: (performance.now() - t0) / 1000 };
 }

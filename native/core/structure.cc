@@ -119,20 +119,19 @@ bool parse_segments(std::string_view text, const StructureOptions& opt, Budget& 
   return true;
 }
 
+RecordStatus parse_record(std::string_view text, const StructureOptions& opt, std::vector<ParsedSegment>& segs) {
+  if (text.size() >= 0xFFFFFFF0u) return RecordStatus::NoCode;  // offsets are 32-bit
+  Budget budget = record_budget(opt);
+  return parse_segments(text, opt, budget, segs) ? RecordStatus::Ok : RecordStatus::ParseTimeout;
+}
+
 }  // namespace structure
 
 StructureResult analyze_structure(std::string_view text, const StructureOptions& opt) {
   StructureResult res;
-  if (text.size() >= 0xFFFFFFF0u) {  // offsets are 32-bit
-    res.status = RecordStatus::NoCode;
-    return res;
-  }
-  Budget budget = record_budget(opt);
   std::vector<ParsedSegment> segs;
-  if (!parse_segments(text, opt, budget, segs)) {
-    res.status = RecordStatus::ParseTimeout;
-    return res;
-  }
+  res.status = parse_record(text, opt, segs);
+  if (res.status != RecordStatus::Ok) return res;
   const CodePointMap cpm(text);
 
   // Every itemized tree flattened once: from here on, every walk over its nodes (items, prose,
@@ -265,16 +264,9 @@ StructureResult analyze_structure(std::string_view text, const StructureOptions&
 
 ParseOnlyResult parse_only(std::string_view text, const StructureOptions& opt) {
   ParseOnlyResult res;
-  if (text.size() >= 0xFFFFFFF0u) {  // as analyze_structure
-    res.status = RecordStatus::NoCode;
-    return res;
-  }
-  Budget budget = record_budget(opt);
   std::vector<ParsedSegment> segs;
-  if (!parse_segments(text, opt, budget, segs)) {
-    res.status = RecordStatus::ParseTimeout;
-    return res;
-  }
+  res.status = parse_record(text, opt, segs);
+  if (res.status != RecordStatus::Ok) return res;
   for (const ParsedSegment& s : segs) {
     if (!s.L) continue;
     res.segments++;

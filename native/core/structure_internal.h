@@ -135,6 +135,10 @@ Budget record_budget(const StructureOptions& opt);
 bool parse_segments(std::string_view text, const StructureOptions& opt, Budget& budget,
                     std::vector<ParsedSegment>& segs);
 
+// The first step of analyze_structure and parse_only alike: NoCode for a text too long for 32-bit
+// offsets, ParseTimeout when the record's budget ran out while parsing, else Ok with `segs` parsed.
+RecordStatus parse_record(std::string_view text, const StructureOptions& opt, std::vector<ParsedSegment>& segs);
+
 // ---- Coding items and the ranges found with them (items.cc) ----
 
 struct RawItem {

@@ -76,10 +76,8 @@ std::vector<std::string> ResponsesArg(const Napi::CallbackInfo& info, const std:
 // parseTimeoutMs?, maxItems?, languages?: string[]}) → columns (see src/structure/native.ts for the layout).
 Napi::Value AnalyzeStructure(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() < 1 || !info[0].IsArray())
-    throw Napi::TypeError::New(env, "analyzeStructure: responses must be an array of strings");
+  const std::vector<std::string> texts = ResponsesArg(info, "analyzeStructure");  // checks the array first
   const StructureOptions opt = StructureOptionsArg(info, "analyzeStructure");
-  const std::vector<std::string> texts = ResponsesArg(info, "analyzeStructure");
   const uint32_t n = static_cast<uint32_t>(texts.size());
 
   std::vector<int32_t> status(n), segOff(n + 1, 0), segStart, segEnd, segLang, itemOff(n + 1, 0), itemStart, itemEnd,
@@ -173,10 +171,8 @@ Napi::Value AnalyzeStructure(const Napi::CallbackInfo& info) {
 // parse-only limit of the structure stage (bench/structure_parse.ts).
 Napi::Value ParseOnly(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() < 1 || !info[0].IsArray())
-    throw Napi::TypeError::New(env, "parseOnly: responses must be an array of strings");
+  const std::vector<std::string> texts = ResponsesArg(info, "parseOnly");  // checks the array first
   const StructureOptions opt = StructureOptionsArg(info, "parseOnly");
-  const std::vector<std::string> texts = ResponsesArg(info, "parseOnly");
   const size_t n = texts.size();
   std::vector<int32_t> status(n), segments(n);
   std::vector<double> bytes(n), nodes(n);
