@@ -117,18 +117,47 @@ export function hashJson(value: unknown): string {
   return createHash('sha256').update(stableStringify(value)).digest('hex');
 }
 
-/** JSON with sorted object keys (stable across runs and engines). */
+const quotedKeys = new Map<string, string>();
+function quoteKey(k: string): string {
+  let q = quotedKeys.get(k);
+  if (q === undefined) {
+    q = JSON.stringify(k);
+    if (quotedKeys.size < 4096) quotedKeys.set(k, q); // analysis records have a few dozen distinct keys
+  }
+  return q;
+}
+
+/**
+ * JSON with sorted object keys (stable across runs and engines); keys whose value is undefined are left out, as
+ * JSON.stringify does. It writes every analysis record, so it is built for speed: an array without objects in it
+ * is one JSON.stringify call (identical output), and keys already in order are not sorted again.
+ */
 export function stableStringify(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map(stableStringify).join(',')}]`;
-  const keys = Object.keys(value as Record<string, unknown>)
-    .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-    .sort();
-  return (
-    '{' +
-    `${keys.map((k) => `${JSON.stringify(k)}:${stableStringify((value as Record<string, unknown>)[k])}`).join(',')}` +
-    '}'
-  );
+  if (Array.isArray(value)) {
+    const n = value.length;
+    let i = 0;
+    while (i < n && (value[i] === null || typeof value[i] !== 'object')) i++;
+    if (i === n) return JSON.stringify(value);
+    let s = '[';
+    for (let j = 0; j < n; j++) s += (j ? ',' : '') + stableStringify(value[j]);
+    return `${s}]`;
+  }
+  const obj = value as Record<string, unknown>;
+  const keys = Object.keys(obj);
+  for (let i = 1; i < keys.length; i++) {
+    if (keys[i - 1]! > keys[i]!) {
+      keys.sort();
+      break;
+    }
+  }
+  let s = '{';
+  for (const k of keys) {
+    const v = obj[k];
+    if (v === undefined) continue;
+    s += `${s.length > 1 ? ',' : ''}${quoteKey(k)}:${stableStringify(v)}`;
+  }
+  return `${s}}`;
 }
 
 export function readMarker(path: string): PartMarker | undefined {

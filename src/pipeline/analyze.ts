@@ -50,7 +50,7 @@ import {
   writeCompletion,
 } from '../analysis/completion.js';
 import { analyzedRecordExtras, deferredItemReject } from '../analysis/extras.js';
-import { addStageTime, timedIterable } from '../util/timings.js';
+import { addStageTime, stageMs, timedIterable } from '../util/timings.js';
 
 /** Records per committed part (the unit of resume). */
 export const PART_RECORDS = 1024;
@@ -172,6 +172,7 @@ async function analyzePass(
         });
   const openMs = scorer ? performance.now() - opened : 0;
   const pool = new StructurePool({ workers: cfg.workers });
+  let committing: Promise<void> | undefined; // the part being committed (see flush)
   try {
     const config = analysisConfig(
       cfg,
@@ -212,19 +213,33 @@ async function analyzePass(
     let totalInput = 0; // input units of every shard (for the completion record)
     const pendingErrors: Array<{ file: string; error: string }> = [];
     let part: PendingPart | undefined;
+    const ctx: PartContext = { dir, shard, config, configHash, scorer, pool, structureOpts, cfg };
+    // Two parts in flight: part p is committed (records built, gzip, files renamed) while part p+1 is read and in
+    // the structure stage and the scorer. Commits stay in part order; a commit's failure surfaces at the next
+    // flush (or at the end), before anything later is committed.
+    const committed = (m: PartMarker, index: number): void => {
+      addPartCounts(summary.counts, m);
+      summary.scorer.tokens += m.scorer.tokens;
+      summary.parts++;
+      hooks.onPart?.(index);
+    };
     const flush = async (p: PendingPart): Promise<void> => {
       const markerPath = join(dir, `${partBase(p.index)}.json`);
       if (p.skip) {
+        await committing;
+        committing = undefined;
         const m = readMarker(markerPath)!;
         addPartCounts(summary.counts, m);
         summary.resumedParts++;
-      } else {
-        const m = await processPart(p, { dir, shard, config, configHash, scorer, pool, structureOpts, cfg });
-        addPartCounts(summary.counts, m);
-        summary.scorer.tokens += m.scorer.tokens;
+        summary.parts++;
+        hooks.onPart?.(p.index);
+        return;
       }
-      summary.parts++;
-      hooks.onPart?.(p.index);
+      const computed = await computePart(p, ctx);
+      await committing;
+      const next = commitPart(computed, ctx).then((m) => committed(m, p.index));
+      next.catch(() => undefined); // awaited at the next flush or at the end
+      committing = next;
     };
     // Parts of another config can never be reused: drop them now so no stale part outlives this run.
     for (const f of readdirSync(dir).filter((x) => /^part-\d+\.json$/.test(x))) {
@@ -280,6 +295,8 @@ async function analyzePass(
       if (!part.skip) part.inputErrors.push(...pendingErrors.splice(0));
     }
     if (part) await flush(part);
+    await committing;
+    committing = undefined;
     // Parts beyond the end of the input (an earlier run over a longer input) are stale.
     for (const f of readdirSync(dir).filter((x) => /^part-\d+\.json$/.test(x))) {
       if (Number(f.slice(5, -5)) >= summary.parts) removePart(dir, f.replace(/\.json$/, ''));
@@ -301,6 +318,7 @@ async function analyzePass(
     progress?.done();
     return summary;
   } finally {
+    await committing?.catch(() => undefined); // an error elsewhere: let the commit in flight finish or fail first
     await pool.destroy();
     await scorer?.close();
   }
@@ -349,7 +367,27 @@ interface PartContext {
   cfg: CodeblockConfig;
 }
 
-async function processPart(p: PendingPart, ctx: PartContext): Promise<PartMarker> {
+/** A part after structure and scoring, before its analysis records are built and committed. */
+interface ComputedPart {
+  part: PendingPart;
+  outcomes: AnalysisOutcome[];
+  structured: Structured[];
+  scores: RecordScores[];
+  alone: RecordScores[] | undefined;
+}
+
+type Structured = {
+  record: CodeRecord;
+  result: import('../structure/types.js').StructureResult;
+  itemReject?: FilterVerdict;
+};
+
+/** Records between two yields of commitPart to the event loop (so the next part's structure keeps its workers fed). */
+const COMMIT_SLICE = 64;
+const yieldToLoop = (): Promise<void> => new Promise((res) => setImmediate(res));
+
+/** Pair-filter verdicts, structure on the worker pool and reference-LM scores of one part. */
+async function computePart(p: PendingPart, ctx: PartContext): Promise<ComputedPart> {
   const outcomes: AnalysisOutcome[] = [];
   for (const q of p.quarantined) {
     outcomes.push({
@@ -373,13 +411,10 @@ async function processPart(p: PendingPart, ctx: PartContext): Promise<PartMarker
   // Structure on the worker pool, in order. A record needs a segment of a registered language.
   const itemized = new Set(ctx.structureOpts.languages ?? itemizedLanguages());
   const codeNames = languageList([...itemized].map(displayName));
-  type Structured = {
-    record: CodeRecord;
-    result: import('../structure/types.js').StructureResult;
-    itemReject?: FilterVerdict;
-  };
   const structured: Structured[] = [];
   const keepAll = ctx.cfg.pairFilter === 'off';
+  // the previous part's commit runs in this part's awaits: its main-thread time is charged to analysis_write only
+  let overlapped = stageMs('analysis_write');
   const tStructure = performance.now();
   for await (const o of analyzeStructure(survivors, { ...ctx.structureOpts, pool: ctx.pool })) {
     if (!o.ok && keepAll) {
@@ -410,8 +445,9 @@ async function processPart(p: PendingPart, ctx: PartContext): Promise<PartMarker
     }
     structured.push({ record: o.record, result: o.result });
   }
-  addStageTime('structure', performance.now() - tStructure);
+  addStageTime('structure', performance.now() - tStructure - (stageMs('analysis_write') - overlapped));
   // Reference-LM scores.
+  overlapped = stageMs('analysis_write');
   const tScoring = performance.now();
   const scores: RecordScores[] = ctx.scorer
     ? (
@@ -429,11 +465,25 @@ async function processPart(p: PendingPart, ctx: PartContext): Promise<PartMarker
           )
         ).results
       : undefined;
-  addStageTime('scoring', performance.now() - tScoring);
-  const tWrite = performance.now(); // analysis records built, compressed and committed
+  addStageTime('scoring', performance.now() - tScoring - (stageMs('analysis_write') - overlapped));
+  return { part: p, outcomes, structured, scores, alone };
+}
+
+/**
+ * The analysis records of a computed part, compressed and committed (data files first, marker last). It runs
+ * while the next part is in the structure stage, so it hands the event loop back every COMMIT_SLICE records.
+ */
+async function commitPart(c: ComputedPart, ctx: PartContext): Promise<PartMarker> {
+  const { part: p, outcomes, structured, scores, alone } = c;
+  let tWrite = performance.now(); // analysis records built, compressed and committed (main-thread time)
   const records: AnalysisRecord[] = [];
   let scoredTokens = 0;
   for (let i = 0; i < structured.length; i++) {
+    if (i > 0 && i % COMMIT_SLICE === 0) {
+      addStageTime('analysis_write', performance.now() - tWrite);
+      await yieldToLoop();
+      tWrite = performance.now();
+    }
     const { record, result } = structured[i]!;
     const sc = scores[i]!;
     if (sc.status !== 'ok') {
@@ -493,9 +543,18 @@ async function processPart(p: PendingPart, ctx: PartContext): Promise<PartMarker
     gz.on('end', res);
     gz.on('error', rej);
   });
-  for (const r of records) gz.write(`${stableStringify(r)}\n`);
+  for (let i = 0; i < records.length; i++) {
+    if (i > 0 && i % COMMIT_SLICE === 0) {
+      addStageTime('analysis_write', performance.now() - tWrite);
+      await yieldToLoop();
+      tWrite = performance.now();
+    }
+    gz.write(`${stableStringify(records[i])}\n`);
+  }
   gz.end();
+  addStageTime('analysis_write', performance.now() - tWrite);
   await ended;
+  tWrite = performance.now();
   for (const c of chunks) recFile.write(c);
   const recWritten = recFile.commit();
   const outWritten = writeFileAtomic(

@@ -5,6 +5,7 @@
 import type { AnalysisRecord } from '../analysis/format.js';
 import type { EncodedConversation, TargetTokenizer } from '../tokenize/index.js';
 import type { RecordCandidates } from '../budget/candidates.js';
+import { addCount } from '../util/timings.js';
 
 /** Render and encode the conversations of `recs` (prompt + response through the chat template). */
 export async function encodeChunk(tok: TargetTokenizer, recs: AnalysisRecord[]): Promise<EncodedConversation[]> {
@@ -98,6 +99,11 @@ export class EncodingCache {
     this.map.set(ordinal, c ? { e, c } : { e });
   }
 
+  /** Forget `ordinal` (a sample pass B rejects without its encoding). */
+  drop(ordinal: number): void {
+    this.map.delete(ordinal);
+  }
+
   /** Encodings (and kept candidates) for `recs` in order: cached ones taken out of the cache, the rest encoded now. */
   async take(tok: TargetTokenizer, recs: AnalysisRecord[]): Promise<Taken> {
     const encs: Array<EncodedConversation | undefined> = [];
@@ -110,6 +116,7 @@ export class EncodingCache {
     }
     const missing = recs.filter((_, i) => encs[i] === undefined);
     if (missing.length) {
+      addCount('select_encoded_again', missing.length);
       const fresh = await encodeChunk(tok, missing);
       let j = 0;
       for (let i = 0; i < encs.length; i++) if (encs[i] === undefined) encs[i] = fresh[j++];

@@ -30,7 +30,8 @@ import {
   type BudgetSplit,
 } from '../budget/rules.js';
 import { BudgetPlanner } from '../budget/plan.js';
-import { BudgetGate, binLowerEdge, type BudgetCut } from '../budget/threshold.js';
+import { BudgetGate, binLowerEdge, scoreBin, type BudgetCut } from '../budget/threshold.js';
+import type { RecordCandidates } from '../budget/candidates.js';
 import { labelMask } from '../masks/index.js';
 import { assembleInChunks, packBFD, packViews, packingEfficiency, IGNORE_INDEX, type PackPlan } from '../pack/index.js';
 import { TargetTokenizer } from '../tokenize/index.js';
@@ -46,8 +47,10 @@ import { version } from '../version.js';
 import { growFloat64, growInt32 } from '../util/grow.js';
 import { outcomeJsonLine, rejection, type OutcomeLine } from './outcomes.js';
 import { isSaturated } from '../scoring/utility.js';
+import { addCount } from '../util/timings.js';
 
 const CHUNK = 256;
+const NO_SUPERVISION = 'no item or token of this sample scored above the global threshold';
 const PACK_CHUNK = 512;
 
 export interface SelectSummary {
@@ -147,6 +150,47 @@ async function ifdPass(run: SelectRun): Promise<Exclusions> {
   return { excluded, ifdCut };
 }
 
+/**
+ * Per sample of pass A (in pass A's order, which pass B repeats): the highest score bin among its item and token
+ * candidates, so pass B can reject a sample that no cut can reach without rendering and encoding it again (most
+ * samples of a large pool: the encoding cache holds only the first ones). 12 bytes per sample.
+ */
+class ReachIndex {
+  private readonly ords = growFloat64();
+  private readonly itemBin = growInt32();
+  private readonly tokenBin = growInt32();
+  private next = 0;
+  /** A sample supervised whatever the cuts (mode full, forced items). */
+  static readonly ALWAYS = 0x7fffffff;
+  /** No candidate at all. */
+  static readonly NONE = -2;
+
+  add(ordinal: number, c: RecordCandidates): void {
+    let item = ReachIndex.NONE;
+    let token = ReachIndex.NONE;
+    if (c.full || c.forced.length > 0) item = ReachIndex.ALWAYS;
+    else {
+      for (const it of c.items) if (it.cost > 0) item = Math.max(item, scoreBin(it.score));
+      for (const t of c.tokens) token = Math.max(token, scoreBin(t.score));
+    }
+    this.ords.push(ordinal);
+    this.itemBin.push(item);
+    this.tokenBin.push(token);
+  }
+
+  /**
+   * Whether `ordinal`, the next sample pass B sees, gets nothing under these cuts: every candidate's bin is below
+   * its gate's cut bin, where BudgetGate.take refuses without spending anything (so skipping it changes no later
+   * decision). False when the index does not know the sample (then pass B just encodes it).
+   */
+  unreachable(ordinal: number, itemCut: BudgetCut, tokenCut: BudgetCut): boolean {
+    const j = this.next;
+    if (j >= this.ords.n || this.ords.a[j] !== ordinal) return false;
+    this.next++;
+    return this.itemBin.a[j]! < itemCut.cutBin && this.tokenBin.a[j]! < tokenCut.cutBin;
+  }
+}
+
 /** What pass A found: the global cuts and how the budget split. */
 interface BudgetPlan {
   split: BudgetSplit;
@@ -157,6 +201,7 @@ interface BudgetPlan {
   itemCandidates: number;
   tokenCandidates: number;
   cache: EncodingCache;
+  reach: ReachIndex;
   /** Items of the packable pool, and those with a saturated U (scored, mean-reduced analyses only). */
   utility?: { items: number; saturated: number };
 }
@@ -166,6 +211,7 @@ async function budgetPass(run: SelectRun, ex: Exclusions): Promise<BudgetPlan> {
   const { cfg, k, tok, progress } = run;
   const planner = new BudgetPlanner();
   const cache = new EncodingCache(cfg.selectCacheMb * 1024 * 1024);
+  const reach = new ReachIndex();
   const ac = run.analysisConfig;
   const utility = ac.scorer !== 'none' && (ac.reduce ?? 'mean') === 'mean' ? { items: 0, saturated: 0 } : undefined;
   progress?.stage('select: budget', run.analyzed);
@@ -173,6 +219,7 @@ async function budgetPass(run: SelectRun, ex: Exclusions): Promise<BudgetPlan> {
     chunk.filter((r) => !(ex.excluded.has(r.ordinal) || (!ex.ifdCut && exclude(run, ex.excluded, r))));
   // the next chunk encodes while this one's candidates are computed
   for await (const { chunk, keep, encs } of encodedChunks(tok, chunked(orderedRecords(run.parts), CHUNK), pick)) {
+    addCount('select_encoded', keep.length);
     for (let i = 0; i < keep.length; i++) {
       const enc = encs[i]!;
       // a sample that cannot be packed is out before the threshold: its tokens never enter the budget
@@ -183,6 +230,7 @@ async function budgetPass(run: SelectRun, ex: Exclusions): Promise<BudgetPlan> {
       }
       const cands = candidatesOf(keep[i]!, enc, k);
       cache.offer(keep[i]!.ordinal, enc, cands);
+      reach.add(keep[i]!.ordinal, cands);
       planner.add(cands);
       if (utility) {
         for (const it of keep[i]!.items) {
@@ -204,6 +252,7 @@ async function budgetPass(run: SelectRun, ex: Exclusions): Promise<BudgetPlan> {
     itemCandidates: planner.itemHist.count,
     tokenCandidates: planner.tokenHist.count,
     cache,
+    reach,
     ...(utility ? { utility } : {}),
   };
 }
@@ -297,7 +346,11 @@ async function maskPass(
     for (const r of chunk) {
       const why = ex.excluded.get(r.ordinal);
       if (why) rejected.push(rejection(r, why.reason, why.detail));
-      else keep.push(r);
+      else if (plan.reach.unreachable(r.ordinal, plan.itemCut, plan.tokenCut)) {
+        plan.cache.drop(r.ordinal);
+        addCount('select_unreachable', 1);
+        rejected.push(rejection(r, 'no_supervision', NO_SUPERVISION));
+      } else keep.push(r);
     }
     const { encs, candidates } = await plan.cache.take(tok, keep);
     // Selected spans per sample (text code points), for the native mask.
@@ -326,8 +379,7 @@ async function maskPass(
       const enc = encs[i]!;
       const n = mask.counts[i]!;
       if (n === 0) {
-        const detail = 'no item or token of this sample scored above the global threshold';
-        rejected.push(rejection(rec, 'no_supervision', detail));
+        rejected.push(rejection(rec, 'no_supervision', NO_SUPERVISION));
         continue;
       }
       const len = enc.ids.length;

@@ -32,6 +32,33 @@ export const STAGES = [
 ] as const;
 export type Stage = (typeof STAGES)[number];
 
+/** Counters beside the timers (how much work a stage did, not how long). */
+export const COUNTERS = [
+  /** select pass A: samples rendered and encoded with the target tokenizer */
+  'select_encoded',
+  /** select pass B: samples encoded a second time (not in the encoding cache) */
+  'select_encoded_again',
+  /** select pass B: samples rejected without an encoding (no cut can reach any of their candidates) */
+  'select_unreachable',
+] as const;
+export type Counter = (typeof COUNTERS)[number];
+const counts: Record<Counter, number> = Object.fromEntries(COUNTERS.map((c) => [c, 0])) as Record<Counter, number>;
+
+/** Adds `n` to a counter. */
+export function addCount(counter: Counter, n: number): void {
+  counts[counter] += n;
+}
+
+/** The counters so far in this thread. */
+export function stageCounts(): Record<Counter, number> {
+  return { ...counts };
+}
+
+/** Milliseconds charged to `stage` so far (a stage that runs inside another's wall time subtracts it this way). */
+export function stageMs(stage: Stage): number {
+  return ms[stage];
+}
+
 export interface StageTime {
   seconds: number;
   calls: number;
@@ -119,6 +146,7 @@ export function resetStageTimings(): void {
     ms[s] = 0;
     calls[s] = 0;
   }
+  for (const c of COUNTERS) counts[c] = 0;
 }
 
 /** The stage timings as a small table (for `CODEBLOCK_TIMINGS=-`). */
@@ -126,6 +154,7 @@ export function timingsTable(t = stageTimings()): string {
   const lines = ['codeblock stage timings (wall seconds, cumulative):'];
   for (const [k, v] of Object.entries(t))
     if (v.calls > 0) lines.push(`  ${k.padEnd(15)} ${v.seconds.toFixed(3).padStart(10)} s  (${v.calls} calls)`);
+  for (const [k, v] of Object.entries(stageCounts())) if (v > 0) lines.push(`  ${k.padEnd(22)} ${v}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -136,7 +165,10 @@ if (TARGET && isMainThread) {
     try {
       if (TARGET === '-') process.stderr.write(timingsTable(t));
       else
-        writeFileSync(TARGET, `${JSON.stringify({ format: 'codeblock-timings', version: 1, stages: t }, null, 1)}\n`);
+        writeFileSync(
+          TARGET,
+          `${JSON.stringify({ format: 'codeblock-timings', version: 1, stages: t, counts: stageCounts() }, null, 1)}\n`,
+        );
     } catch {
       // a timing report never fails the run
     }

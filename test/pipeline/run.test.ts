@@ -133,8 +133,24 @@ test('same input and config give byte-identical output with 1 and 2 workers and 
   assert.deepEqual(outs[2], outs[0]);
   // the encoding cache is a performance knob only: without it, the same bytes
   const nc = join(work, 'det-nocache');
-  ok(cli(['select', a1, '-o', nc, '--format', 'parquet,bin,jsonl', '--select-cache-mb', '0']), 'select without cache');
+  const timings = join(work, 'det-nocache.timings.json');
+  ok(
+    cli(['select', a1, '-o', nc, '--format', 'parquet,bin,jsonl', '--select-cache-mb', '0'], {
+      env: { CODEBLOCK_TIMINGS: timings },
+    }),
+    'select without cache',
+  );
   assert.deepEqual(dirBytes(nc), outs[0]);
+  // … and pass B encodes again only the samples some cut can reach: the others are rejected unencoded
+  const c = (JSON.parse(readFileSync(timings, 'utf8')) as { counts: Record<string, number> }).counts;
+  const m = manifest(nc);
+  assert.ok(c.select_unreachable! > 0, `samples rejected without an encoding: ${c.select_unreachable}`);
+  assert.equal(
+    c.select_encoded_again! + c.select_unreachable!,
+    m.counts.selected + (m.counts.rejected.no_supervision ?? 0),
+    'pass B sees every sample pass A kept: encoded again or unreachable',
+  );
+  assert.ok(c.select_encoded_again! >= m.counts.selected);
 });
 
 test('analyze resumes: a lost part is redone, complete parts are reused, output unchanged', () => {

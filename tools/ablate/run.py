@@ -96,6 +96,25 @@ def sh(cmd, quiet=True):
     return time.time() - t0
 
 
+def source_state():
+    """The commit the run is made from, and whether the checkout differed from it (tracked files changed)."""
+    def git(*args):
+        r = subprocess.run(["git", "-C", REPO, *args], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        return r.stdout.strip() if r.returncode == 0 else None
+    commit = git("rev-parse", "HEAD")
+    status = git("status", "--porcelain", "--untracked-files=no")
+    return dict(commit=commit, dirty=bool(status) if status is not None else None)
+
+
+def cpu_model():
+    try:
+        with open("/proc/cpuinfo") as f:
+            names = [ln.split(":", 1)[1].strip() for ln in f if ln.startswith("model name")]
+        return f"{len(names)} × {names[0]}" if names else None
+    except OSError:
+        return platform.processor() or None
+
+
 def rel(p):
     """A path as the report shows it: relative to the repository when under its parent (../shared/data/…)."""
     p = os.path.abspath(p)
@@ -383,6 +402,7 @@ def main(argv=None):
     sparse_steps = max(1, round(a.full_steps * a.sparse_ratio))
     seeds = list(range(1, a.seeds + 1))
     wall = {}
+    source = source_state()  # before anything runs: what the figures come from
     log(f"device {device}, autocast {ac}, threads {a.threads}; model {rel(model_dir)} "
         f"(V {cfg['vocab_size']}, {cfg['n_layer']} layers, d {cfg['hidden_size']}); steps full {a.full_steps}, "
         f"sparse {sparse_steps}; seeds {seeds}")
@@ -497,8 +517,9 @@ def main(argv=None):
                    max_len=a.max_len, eval_max=a.eval_max, eval_batch_tokens=a.eval_batch_tokens, budget=a.budget,
                    **hp),
         runtime=dict(device=device, autocast=str(ac).replace("torch.", ""), threads=a.threads, workers=a.workers,
-                     torch=torch.__version__, python=platform.python_version(), cpu=platform.processor() or None),
-        wall=wall, checks=checks,
+                     torch=torch.__version__, python=platform.python_version(), cpu=cpu_model()),
+        source=source,
+        finished=time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), wall=wall, checks=checks,
         eval={e["name"]: dict(file=e["file"], records=e["records"], samples=len(e["samples"]),
                               code_tokens=e["code_tokens"], prompt_echoes=e["prompt_echoes"], rejected=e["rejected"])
               for e in evals},
