@@ -64,6 +64,8 @@ export interface E2EResult {
   target: number;
   /** The child's stage timers (CODEBLOCK_TIMINGS), wall seconds; null when it wrote none. */
   stages: Record<string, StageTime> | null;
+  /** The child's work counters (CODEBLOCK_TIMINGS `counts`: samples encoded in select's passes); null without. */
+  counts: Record<string, number> | null;
 }
 
 interface RawEncoding {
@@ -144,8 +146,14 @@ export async function benchE2E(opts: E2EOptions): Promise<E2EResult> {
   );
   rmSync(out, { recursive: true, force: true });
   let stages: Record<string, StageTime> | null = null;
+  let counts: Record<string, number> | null = null;
   try {
-    stages = (JSON.parse(readFileSync(timingsFile, 'utf8')) as { stages: Record<string, StageTime> }).stages;
+    const t = JSON.parse(readFileSync(timingsFile, 'utf8')) as {
+      stages: Record<string, StageTime>;
+      counts?: Record<string, number>;
+    };
+    stages = t.stages;
+    counts = t.counts ?? null;
   } catch {
     stages = null;
   }
@@ -168,6 +176,7 @@ export async function benchE2E(opts: E2EOptions): Promise<E2EResult> {
     ratio: pipeline.records_per_s / limit.records_per_s,
     target: E2E_TARGET,
     stages,
+    counts,
   };
 }
 

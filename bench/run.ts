@@ -775,8 +775,8 @@ function e2eStages(e: Record<string, any> | undefined, N: string): string[] {
     `The end-to-end run above (${int(d.records)} records, ${N} workers, ${f(wall, 4)} s wall), by the pipeline's own ` +
       'cumulative stage timers (`CODEBLOCK_TIMINGS=<file>`, src/util/timings.ts: wall time of the main thread, one ' +
       'timer pair per batch / part / record; the stages do not overlap, so they add up to at most the wall time). ' +
-      '`analyze` is sequential per part of 1024 records: while a part is read, built and written, the structure ' +
-      'workers wait.',
+      '`analyze` keeps two parts of 1024 records in flight: part p is built and written (main thread) while part ' +
+      'p+1 is in the structure stage (workers); the structure timer excludes the commit slices run inside it.',
     '',
   );
   L.push('| Stage | Seconds | Share of wall |');
@@ -793,6 +793,14 @@ function e2eStages(e: Record<string, any> | undefined, N: string): string[] {
     typeof a === 'number' && typeof s === 'number' ? wall - a - s : undefined,
   );
   L.push('');
+  const c = d.counts;
+  if (c && typeof c.select_encoded === 'number')
+    L.push(
+      `Select encoded ${int(c.select_encoded)} samples in pass A; pass B encoded ${int(c.select_encoded_again ?? 0)} ` +
+        `of them again (not in the encoding cache) and rejected ${int(c.select_unreachable ?? 0)} unencoded (no cut ` +
+        'reaches any of their candidates).',
+      '',
+    );
   L.push(
     `For scale, measured by the limit in the same run over the ${int(d.limit.charged_records)} filtered records: the ` +
       `chat template alone ${f(d.limit.encode.render_seconds)} s, raw \`encodeBatch\` ` +

@@ -20,7 +20,8 @@ export interface BudgetPlan {
   tokenCut: BudgetCut;
 }
 
-const FORCED = 0x7fffffff;
+/** The best item bin of a record with forced items: above every cut. */
+export const FORCED = 0x7fffffff;
 
 export class BudgetPlanner {
   readonly itemHist = new ScoreHistogram();
@@ -31,8 +32,11 @@ export class BudgetPlanner {
   private readonly bestToken = growInt32();
   private readonly eos = growInt32();
 
-  /** One record's candidates (in the order pass B will see them). */
-  add(c: RecordCandidates): void {
+  /**
+   * One record's candidates (in the order pass B will see them). Returns the highest score bin among its item
+   * candidates with a cost (FORCED when it has forced items) and among its token candidates (-1: none).
+   */
+  add(c: RecordCandidates): { item: number; token: number } {
     this.responseTokens += c.responseTokens;
     for (const f of c.forced) this.forcedCost += f.cost;
     let bi = -1;
@@ -45,12 +49,14 @@ export class BudgetPlanner {
       this.tokenHist.add(t.score, 1);
       bt = Math.max(bt, scoreBin(t.score));
     }
+    const item = c.forced.length ? FORCED : bi;
     const eos = c.eos[1] - c.eos[0];
     if (eos > 0 && !c.full) {
-      this.bestItem.push(c.forced.length ? FORCED : bi);
+      this.bestItem.push(item);
       this.bestToken.push(bt);
       this.eos.push(eos);
     }
+    return { item, token: bt };
   }
 
   /**

@@ -29,8 +29,8 @@ import {
   refuseWithoutScores,
   type BudgetSplit,
 } from '../budget/rules.js';
-import { BudgetPlanner } from '../budget/plan.js';
-import { BudgetGate, binLowerEdge, scoreBin, type BudgetCut } from '../budget/threshold.js';
+import { BudgetPlanner, FORCED } from '../budget/plan.js';
+import { BudgetGate, binLowerEdge, type BudgetCut } from '../budget/threshold.js';
 import type { RecordCandidates } from '../budget/candidates.js';
 import { labelMask } from '../masks/index.js';
 import { assembleInChunks, packBFD, packViews, packingEfficiency, IGNORE_INDEX, type PackPlan } from '../pack/index.js';
@@ -152,30 +152,21 @@ async function ifdPass(run: SelectRun): Promise<Exclusions> {
 
 /**
  * Per sample of pass A (in pass A's order, which pass B repeats): the highest score bin among its item and token
- * candidates, so pass B can reject a sample that no cut can reach without rendering and encoding it again (most
- * samples of a large pool: the encoding cache holds only the first ones). 12 bytes per sample.
+ * candidates (BudgetPlanner.add), so pass B can reject a sample that no cut can reach without rendering and
+ * encoding it again (most samples of a large pool: the encoding cache holds only the first ones). 12 bytes per
+ * sample.
  */
 class ReachIndex {
   private readonly ords = growFloat64();
   private readonly itemBin = growInt32();
   private readonly tokenBin = growInt32();
   private next = 0;
-  /** A sample supervised whatever the cuts (mode full, forced items). */
-  static readonly ALWAYS = 0x7fffffff;
-  /** No candidate at all. */
-  static readonly NONE = -2;
 
-  add(ordinal: number, c: RecordCandidates): void {
-    let item = ReachIndex.NONE;
-    let token = ReachIndex.NONE;
-    if (c.full || c.forced.length > 0) item = ReachIndex.ALWAYS;
-    else {
-      for (const it of c.items) if (it.cost > 0) item = Math.max(item, scoreBin(it.score));
-      for (const t of c.tokens) token = Math.max(token, scoreBin(t.score));
-    }
+  /** `best`: the planner's bins (-1 none); a sample of mode full is supervised whatever the cuts. */
+  add(ordinal: number, c: RecordCandidates, best: { item: number; token: number }): void {
     this.ords.push(ordinal);
-    this.itemBin.push(item);
-    this.tokenBin.push(token);
+    this.itemBin.push(c.full ? FORCED : best.item);
+    this.tokenBin.push(best.token);
   }
 
   /**
@@ -230,8 +221,7 @@ async function budgetPass(run: SelectRun, ex: Exclusions): Promise<BudgetPlan> {
       }
       const cands = candidatesOf(keep[i]!, enc, k);
       cache.offer(keep[i]!.ordinal, enc, cands);
-      reach.add(keep[i]!.ordinal, cands);
-      planner.add(cands);
+      reach.add(keep[i]!.ordinal, cands, planner.add(cands));
       if (utility) {
         for (const it of keep[i]!.items) {
           utility.items++;
