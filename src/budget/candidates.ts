@@ -52,10 +52,20 @@ export interface ItemCandidate {
   end: number;
 }
 
-export interface TokenCandidate {
-  token: number;
-  score: number;
+/**
+ * Token candidates of one record as two parallel typed arrays (no object per token: a response has hundreds of
+ * candidate tokens and select sees millions of responses), in token order.
+ */
+export interface TokenCandidates {
+  /** Target-token index of each candidate. */
+  token: Int32Array;
+  /** Its score. */
+  score: Float64Array;
+  /** Number of candidates. */
+  length: number;
 }
+
+const NO_TOKENS: TokenCandidates = { token: new Int32Array(0), score: new Float64Array(0), length: 0 };
 
 export interface RecordCandidates {
   /** Target tokens of the response (majority of characters inside it). */
@@ -67,7 +77,7 @@ export interface RecordCandidates {
   /** Items competing for the global budget, in item order. */
   items: ItemCandidate[];
   /** Tokens competing for the NL share (codeblock modes) or the whole budget (token modes), in token order. */
-  tokens: TokenCandidate[];
+  tokens: TokenCandidates;
   /** mode=full: supervise the whole response. */
   full: boolean;
   /** End-of-assistant-turn tokens [first, last) (empty without --supervise-eos or an end-of-turn token). */
@@ -169,7 +179,7 @@ export function recordCandidates(
     responseTokenRange: [first, last],
     forced: [],
     items: [],
-    tokens: [],
+    tokens: NO_TOKENS,
     full,
     eos: last > first ? endOfTurnRange(enc.ids, off, last, k.endOfTurn, text, cpToUtf16) : [last, last],
   };
@@ -247,6 +257,9 @@ export function recordCandidates(
   let sIdx = 0;
   let oc = 0;
   let mk = 0;
+  const candToken = new Int32Array(last - first);
+  const candScore = new Float64Array(last - first);
+  let nCand = 0;
   for (let t = first; t < last; t++) {
     const s = off[2 * t]!;
     const e = off[2 * t + 1]!;
@@ -286,8 +299,11 @@ export function recordCandidates(
       const logp = lp[best]!;
       score = itemModes ? gceFromLogprob(logp, k.q) : spec.score({ rec, index: t - first, logp, knobs: k });
     }
-    out.tokens.push({ token: t, score });
+    candToken[nCand] = t;
+    candScore[nCand++] = score;
   }
+  // copied down to size: the encoding cache keeps candidates, and the cap counts what they hold
+  if (nCand > 0) out.tokens = { token: candToken.slice(0, nCand), score: candScore.slice(0, nCand), length: nCand };
   return out;
 }
 

@@ -45,9 +45,10 @@ export class BudgetPlanner {
       this.itemHist.add(it.score, it.cost);
       if (it.cost > 0) bi = Math.max(bi, scoreBin(it.score));
     }
-    for (const t of c.tokens) {
-      this.tokenHist.add(t.score, 1);
-      bt = Math.max(bt, scoreBin(t.score));
+    const score = c.tokens.score;
+    for (let j = 0; j < c.tokens.length; j++) {
+      this.tokenHist.add(score[j]!, 1);
+      bt = Math.max(bt, scoreBin(score[j]!));
     }
     const item = c.forced.length ? FORCED : bi;
     const eos = c.eos[1] - c.eos[0];

@@ -239,11 +239,13 @@ export function chooseSpans(
     for (const it of c.items) {
       if (itemGate.take(it.score, it.cost)) spans.push({ start: it.start, end: it.end, kind: 'item', score: it.score });
     }
-    for (const t of c.tokens) {
-      if (tokenGate.take(t.score, 1)) {
+    const { token, score } = c.tokens;
+    for (let j = 0; j < c.tokens.length; j++) {
+      if (tokenGate.take(score[j]!, 1)) {
+        const t = token[j]!;
         const kind = tokenUnit ? 'item' : 'nl';
-        spans.push({ start: offsets[2 * t.token]!, end: offsets[2 * t.token + 1]!, kind, score: t.score });
-        if (!tokenUnit && t.token !== 0) nl++;
+        spans.push({ start: offsets[2 * t]!, end: offsets[2 * t + 1]!, kind, score: score[j]! });
+        if (!tokenUnit && t !== 0) nl++;
       }
     }
   }

@@ -90,10 +90,13 @@ export class EncodingCache {
 
   offer(ordinal: number, e: EncodedConversation, c?: RecordCandidates): void {
     // typed arrays + the rendered text (UTF-16) + object overhead, with V8's slack: measured RSS grows
-    // about twice the raw payload, so the payload is counted double against the cap; a candidate is an
-    // object of 2 (tokens) or 5 (items) fields, counted at 64 bytes
-    const nCand = c ? c.tokens.length + c.items.length + c.forced.length : 0;
-    const cost = 2 * (e.ids.byteLength + e.offsets.byteLength + 2 * e.text.length) + 128 + (c ? 256 + 64 * nCand : 0);
+    // about twice the raw payload, so the payload is counted double against the cap; a token candidate is
+    // 12 bytes of typed arrays, an item candidate an object of 5 fields, counted at 64 bytes
+    const nItems = c ? c.items.length + c.forced.length : 0;
+    const cost =
+      2 * (e.ids.byteLength + e.offsets.byteLength + 2 * e.text.length) +
+      128 +
+      (c ? 2 * (12 * c.tokens.length) + 256 + 64 * nItems : 0);
     if (this.bytes + cost > this.capBytes) return;
     this.bytes += cost;
     this.map.set(ordinal, c ? { e, c } : { e });

@@ -102,12 +102,9 @@ test('item costs follow the majority-of-characters rule; prose candidates skip i
   assert.equal(c.items[0]!.score, 1 * (1 + 0.5 * 1));
   assert.equal(c.items[1]!.score, 2);
   // prose: "Use", " x" (words; ":\n" has no letter or digit); u from the scorer token overlapping most
-  assert.deepEqual(
-    c.tokens.map((t) => t.token),
-    [3, 4],
-  );
+  assert.deepEqual(Array.from(c.tokens.token), [3, 4]);
   const u = (lp: number) => (1 - Math.exp(0.7 * lp)) / 0.7;
-  assert.ok(Math.abs(c.tokens[0]!.score - u(-1)) < 1e-12);
+  assert.ok(Math.abs(c.tokens.score[0]! - u(-1)) < 1e-12);
   // flagged items are not candidates unless allowed; max/min items
   rec.items[1]!.flags = ['error'];
   assert.deepEqual(

@@ -64,7 +64,11 @@ test('encodedChunks: a template error throws at its chunk; stopping early leaves
 test('EncodingCache returns pass A candidates for kept records, encodes the rest again', async () => {
   const recs = [rec(0, 'a = 1'), rec(1, 'b = 2'), rec(2, 'c = 3')];
   const encs = await encodeChunk(tok, recs);
-  const cands = { tokens: [], items: [], forced: [] } as unknown as RecordCandidates;
+  const cands = {
+    tokens: { token: new Int32Array(0), score: new Float64Array(0), length: 0 },
+    items: [],
+    forced: [],
+  } as unknown as RecordCandidates;
   const big = new EncodingCache(1 << 20);
   big.offer(0, encs[0]!, cands);
   big.offer(2, encs[2]!);
