@@ -45,7 +45,8 @@ import type { OutputFile, SelectedSpan } from '../output/types.js';
 import type { Progress } from '../cli/progress.js';
 import { version } from '../version.js';
 import { growFloat64, growInt32 } from '../util/grow.js';
-import { outcomeJsonLine, rejection, type OutcomeLine } from './outcomes.js';
+import { outcomeJsonLine, rejection } from './outcomes.js';
+import { RejectSpill } from './reject-spill.js';
 import { isSaturated } from '../scoring/utility.js';
 import { addCount } from '../util/timings.js';
 
@@ -290,7 +291,6 @@ class Spill {
 }
 
 interface MaskResult {
-  rejected: OutcomeLine[];
   supervised: number;
   supervisedNl: number;
   supervisedEos: number;
@@ -320,12 +320,12 @@ async function maskPass(
   ex: Exclusions,
   plan: BudgetPlan,
   spill: Spill,
+  rejected: RejectSpill,
   writer: OutputWriter,
 ): Promise<MaskResult> {
   const { cfg, k, tok, progress } = run;
   const itemGate = new BudgetGate(plan.itemCut);
   const tokenGate = new BudgetGate(plan.tokenCut);
-  const rejected: OutcomeLine[] = [];
   let supervised = 0;
   let supervisedNl = 0;
   let supervisedEos = 0;
@@ -390,9 +390,10 @@ async function maskPass(
         writer.writeSample({ id: rec.id, text: enc.text, inputIds: enc.ids, labels, offsets: enc.offsets, selected });
       }
     }
+    rejected.flush();
     progress?.tick(chunk.length);
   }
-  return { rejected, supervised, supervisedNl, supervisedEos, byLanguage };
+  return { supervised, supervisedNl, supervisedEos, byLanguage };
 }
 
 /** Pack (native BFD over all sample lengths), then pass C: assemble packs chunk by chunk from the spill. */
@@ -456,18 +457,19 @@ export async function select(
 
   const tmpDir = prepareOutDir(outDir);
   const spill = new Spill(join(tmpDir, 'samples.spill'));
+  const rejects = new RejectSpill(join(tmpDir, 'rejects.spill'));
   const writer = new OutputWriter(outDir, { formats: cfg.format, maxLen: cfg.maxLen });
   try {
-    const masked = await maskPass(run, ex, plan, spill, writer);
+    const masked = await maskPass(run, ex, plan, spill, rejects, writer);
     const packPlan = packPass(run, spill, writer);
     spill.close();
 
     // ---- outcomes, manifest ----------------------------------------------------------------
-    masked.rejected.sort((a, b) => a.ordinal - b.ordinal);
-    for (const r of masked.rejected) bump(counts.rejected, r.reason);
+    for (const [reason, n] of Object.entries(rejects.counts)) bump(counts.rejected, reason, n);
     counts.selected = spill.ids.length;
     const summary = writer.close();
-    const extraFiles = await writeOutcomeFiles(outDir, parts, masked.rejected);
+    const extraFiles = await writeOutcomeFiles(outDir, parts, rejects.read());
+    rejects.close();
     const tokens = {
       response: plan.responseTokens,
       supervised: masked.supervised,
@@ -528,6 +530,7 @@ export async function select(
   } catch (err) {
     writer.abort();
     spill.close();
+    rejects.close();
     rmSync(tmpDir, { recursive: true, force: true });
     throw err;
   }
@@ -552,15 +555,16 @@ function cutThreshold(c: BudgetCut): number | null {
 async function writeOutcomeFiles(
   outDir: string,
   parts: AnalysisPart[],
-  selectRejects: OutcomeLine[],
+  selectRejects: Iterator<[number, string]>,
 ): Promise<OutputFile[]> {
   const rejected = new AtomicFile(join(outDir, FILE_NAMES.rejected));
   const quarantine = new AtomicFile(join(outDir, FILE_NAMES.quarantine));
   try {
-    let j = 0;
+    let next = selectRejects.next();
     const emitSelect = (upTo: number) => {
-      while (j < selectRejects.length && selectRejects[j]!.ordinal < upTo) {
-        rejected.writeString(outcomeJsonLine(selectRejects[j++]!));
+      while (!next.done && next.value[0] < upTo) {
+        rejected.writeString(next.value[1]);
+        next = selectRejects.next();
       }
     };
     for await (const o of orderedOutcomes(parts)) {
