@@ -81,14 +81,18 @@ export interface Taken {
 /**
  * Encodings of pass A (and the candidates pass A computed from them) kept for pass B up to a memory cap
  * (rendering + tokenizing is most of select's time); records beyond the cap are simply encoded again, so
- * memory stays bounded for any pool.
+ * memory stays bounded for any pool. When the cap is reached, an entry of lower priority makes room for one of
+ * higher priority (select gives a record's best candidate score bin: pass B needs again only the records a cut
+ * reaches, the ones with the highest scores); equal priorities keep the earlier record.
  */
 export class EncodingCache {
-  private readonly map = new Map<number, { e: EncodedConversation; c?: RecordCandidates }>();
+  private readonly map = new Map<number, { e: EncodedConversation; c?: RecordCandidates; cost: number }>();
+  /** Min-heap of the cached entries by (priority, later ordinal first): the next to evict on top. */
+  private readonly heap: Array<{ prio: number; ordinal: number }> = [];
   private bytes = 0;
   constructor(private readonly capBytes: number) {}
 
-  offer(ordinal: number, e: EncodedConversation, c?: RecordCandidates): void {
+  offer(ordinal: number, e: EncodedConversation, c?: RecordCandidates, priority = 0): void {
     // typed arrays + the rendered text (UTF-16) + object overhead, with V8's slack: measured RSS grows
     // about twice the raw payload, so the payload is counted double against the cap; a token candidate is
     // 12 bytes of typed arrays, an item candidate an object of 5 fields, counted at 64 bytes
@@ -97,14 +101,65 @@ export class EncodingCache {
       2 * (e.ids.byteLength + e.offsets.byteLength + 2 * e.text.length) +
       128 +
       (c ? 2 * (12 * c.tokens.length) + 256 + 64 * nItems : 0);
-    if (this.bytes + cost > this.capBytes) return;
+    if (cost > this.capBytes) return;
+    while (this.bytes + cost > this.capBytes) {
+      const top = this.heap[0];
+      if (!top || !(top.prio < priority)) return; // nothing cheaper to give up
+      this.pop();
+      const old = this.map.get(top.ordinal);
+      if (old) {
+        this.map.delete(top.ordinal);
+        this.bytes -= old.cost;
+      }
+    }
     this.bytes += cost;
-    this.map.set(ordinal, c ? { e, c } : { e });
+    this.map.set(ordinal, c ? { e, c, cost } : { e, cost });
+    this.push({ prio: priority, ordinal });
+  }
+
+  /** Records cached now (tests). */
+  get size(): number {
+    return this.map.size;
+  }
+
+  private static less(a: { prio: number; ordinal: number }, b: { prio: number; ordinal: number }): boolean {
+    return a.prio < b.prio || (a.prio === b.prio && a.ordinal > b.ordinal);
+  }
+
+  private push(x: { prio: number; ordinal: number }): void {
+    const h = this.heap;
+    h.push(x);
+    for (let i = h.length - 1; i > 0; ) {
+      const p = (i - 1) >> 1;
+      if (!EncodingCache.less(h[i]!, h[p]!)) break;
+      [h[i], h[p]] = [h[p]!, h[i]!];
+      i = p;
+    }
+  }
+
+  private pop(): void {
+    const h = this.heap;
+    const last = h.pop()!;
+    if (!h.length) return;
+    h[0] = last;
+    for (let i = 0; ; ) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let m = i;
+      if (l < h.length && EncodingCache.less(h[l]!, h[m]!)) m = l;
+      if (r < h.length && EncodingCache.less(h[r]!, h[m]!)) m = r;
+      if (m === i) break;
+      [h[i], h[m]] = [h[m]!, h[i]!];
+      i = m;
+    }
   }
 
   /** Forget `ordinal` (a sample pass B rejects without its encoding). */
   drop(ordinal: number): void {
+    const hit = this.map.get(ordinal);
+    if (!hit) return;
     this.map.delete(ordinal);
+    this.bytes -= hit.cost; // its heap entry goes stale: skipped when it comes to the top
   }
 
   /** Encodings (and kept candidates) for `recs` in order: cached ones taken out of the cache, the rest encoded now. */
@@ -113,7 +168,7 @@ export class EncodingCache {
     const candidates: Array<RecordCandidates | undefined> = [];
     for (const r of recs) {
       const hit = this.map.get(r.ordinal);
-      if (hit) this.map.delete(r.ordinal);
+      if (hit) this.drop(r.ordinal);
       encs.push(hit?.e);
       candidates.push(hit?.c);
     }

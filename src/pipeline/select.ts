@@ -221,8 +221,10 @@ async function budgetPass(run: SelectRun, ex: Exclusions): Promise<BudgetPlan> {
         continue;
       }
       const cands = candidatesOf(keep[i]!, enc, k);
-      cache.offer(keep[i]!.ordinal, enc, cands);
-      reach.add(keep[i]!.ordinal, cands, planner.add(cands));
+      const best = planner.add(cands);
+      reach.add(keep[i]!.ordinal, cands, best);
+      // the records most likely to pass a cut stay cached (pass B needs no other)
+      cache.offer(keep[i]!.ordinal, enc, cands, cands.full ? FORCED : Math.max(best.item, best.token));
       if (utility) {
         for (const it of keep[i]!.items) {
           utility.items++;

@@ -83,3 +83,30 @@ test('EncodingCache returns pass A candidates for kept records, encodes the rest
   assert.deepEqual(u.encs, encs);
   assert.deepEqual(u.candidates, [undefined, undefined, undefined]);
 });
+
+test('EncodingCache at its cap keeps the records of highest priority (earlier ones on ties)', async () => {
+  const recs = [rec(0, 'a = 1'), rec(1, 'b = 2'), rec(2, 'c = 3'), rec(3, 'd = 4'), rec(4, 'e = 5')];
+  const encs = await encodeChunk(tok, recs);
+  // every encoding here costs the same: a cap of two and a half of them holds two
+  const one = new EncodingCache(1 << 30);
+  one.offer(0, encs[0]!);
+  const cost = (one as unknown as { bytes: number }).bytes;
+  for (const e of encs) assert.equal(e.ids.length, encs[0]!.ids.length, 'same-size encodings');
+  const cache = new EncodingCache(Math.floor(2.5 * cost));
+  const prio = [1, 5, 3, 0, 5];
+  for (let i = 0; i < recs.length; i++) cache.offer(i, encs[i]!, undefined, prio[i]);
+  assert.equal(cache.size, 2);
+  const cached = (o: number) => (cache as unknown as { map: Map<number, unknown> }).map.has(o);
+  // ordinal 2 (priority 3) evicts ordinal 0 (1); ordinal 3 (0) evicts nothing; ordinal 4 (5) evicts ordinal 2
+  assert.deepEqual(
+    recs.map((r) => cached(r.ordinal)),
+    [false, true, false, false, true],
+  );
+  const t = await cache.take(tok, recs);
+  assert.deepEqual(t.encs, encs, 'cached or encoded again: the same encodings');
+  assert.equal(cache.size, 0);
+  // nothing larger than the cap is ever kept, and a low priority does not evict a higher one
+  const small = new EncodingCache(cost - 1);
+  small.offer(0, encs[0]!, undefined, 9);
+  assert.equal(small.size, 0);
+});
