@@ -127,30 +127,43 @@ function quoteKey(k: string): string {
   return q;
 }
 
+/** Whether `a` holds only primitives and arrays (at any depth): JSON.stringify writes it as stableStringify does. */
+function arraysOnly(a: readonly unknown[]): boolean {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i];
+    if (x !== null && typeof x === 'object' && !(Array.isArray(x) && arraysOnly(x))) return false;
+  }
+  return true;
+}
+
 /**
  * JSON with sorted object keys (stable across runs and engines); keys whose value is undefined are left out, as
- * JSON.stringify does. It writes every analysis record, so it is built for speed: an array without objects in it
- * is one JSON.stringify call (identical output), and keys already in order are not sorted again.
+ * JSON.stringify does. It writes every analysis record, so it is built for speed: whatever JSON.stringify writes
+ * the same way goes through it in one call (an array of primitives and arrays; a plain object whose keys are in
+ * order and whose values are primitives or such arrays), and keys already in order are not sorted again.
  */
 export function stableStringify(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
   if (Array.isArray(value)) {
-    const n = value.length;
-    let i = 0;
-    while (i < n && (value[i] === null || typeof value[i] !== 'object')) i++;
-    if (i === n) return JSON.stringify(value);
+    if (arraysOnly(value)) return JSON.stringify(value);
     let s = '[';
-    for (let j = 0; j < n; j++) s += (j ? ',' : '') + stableStringify(value[j]);
+    for (let j = 0; j < value.length; j++) s += (j ? ',' : '') + stableStringify(value[j]);
     return `${s}]`;
   }
   const obj = value as Record<string, unknown>;
   const keys = Object.keys(obj);
-  for (let i = 1; i < keys.length; i++) {
-    if (keys[i - 1]! > keys[i]!) {
-      keys.sort();
-      break;
-    }
+  let sorted = true;
+  let flat = true; // every value a string, number, boolean, null, undefined or an array of those and arrays
+  for (let i = 0; i < keys.length; i++) {
+    if (i > 0 && keys[i - 1]! > keys[i]!) sorted = false;
+    const v = obj[keys[i]!];
+    const t = typeof v;
+    if (!(v === null || t === 'string' || t === 'number' || t === 'boolean' || t === 'undefined'))
+      if (!(Array.isArray(v) && arraysOnly(v))) flat = false;
   }
+  const proto = Object.getPrototypeOf(obj);
+  if (sorted && flat && (proto === Object.prototype || proto === null)) return JSON.stringify(obj);
+  if (!sorted) keys.sort();
   let s = '{';
   for (const k of keys) {
     const v = obj[k];

@@ -494,17 +494,18 @@ async function commitPart(c: ComputedPart, ctx: PartContext): Promise<PartMarker
     const utils = ctx.scorer
       ? itemUtilities(sc, result.items, { q: ctx.cfg.q, reduce: ctx.cfg.reduce })
       : result.items.map((it) => ({ utility: 1, coreTokens: it.core.length }));
+    // keys in sorted order, here and below: stableStringify then writes each item in one JSON.stringify call
     const items: AnalysisItem[] = result.items.map((it, k) => ({
-      start: it.start,
-      end: it.end,
-      kind: it.kind as AnalysisItem['kind'],
-      type: it.type,
-      flags: it.flags,
-      u: round5(utils[k]!.utility ?? 0) ?? 0,
-      nCore: utils[k]!.coreTokens,
-      reach: round5(result.reach[k]!) ?? 0,
       bridge: round5(result.bridge[k]!) ?? 0,
       core: it.core,
+      end: it.end,
+      flags: it.flags,
+      kind: it.kind as AnalysisItem['kind'],
+      nCore: utils[k]!.coreTokens,
+      reach: round5(result.reach[k]!) ?? 0,
+      start: it.start,
+      type: it.type,
+      u: round5(utils[k]!.utility ?? 0) ?? 0,
     }));
     const spans: number[] = new Array(sc.start.length * 2);
     for (let t = 0; t < sc.start.length; t++) {
@@ -521,10 +522,10 @@ async function commitPart(c: ComputedPart, ctx: PartContext): Promise<PartMarker
       prompt: record.prompt,
       response: record.response,
       hash: pairHash(record),
-      segments: result.segments,
+      segments: result.segments.map((g) => ({ end: g.end, lang: g.lang, start: g.start })),
       items,
       edges: result.edges,
-      scorer: { spans, logp: Array.from(sc.logprob, (x) => round5(x)) },
+      scorer: { logp: Array.from(sc.logprob, (x) => round5(x)), spans },
       ...(sc.notes.length ? { notes: [...sc.notes] } : {}),
       ...(alone ? { ifd: ifdOf(sc, alone[i]!) } : {}),
       ...analyzedRecordExtras(record, ctx.cfg, structured[i]!.itemReject),
@@ -536,7 +537,9 @@ async function commitPart(c: ComputedPart, ctx: PartContext): Promise<PartMarker
   // Commit: data files first, marker last.
   const base = partBase(p.index);
   const recFile = new AtomicFile(join(ctx.dir, `${base}.records.jsonl.gz`));
-  const gz = createGzip({ level: 6 });
+  // level 1: analysis files are intermediate; level 6 made gzip the serial step of a commit (2.1x slower, files
+  // 18% smaller on LM-scored records), and analyze waited on it
+  const gz = createGzip({ level: 1 });
   const chunks: Buffer[] = [];
   gz.on('data', (c: Buffer) => chunks.push(c));
   const ended = new Promise<void>((res, rej) => {

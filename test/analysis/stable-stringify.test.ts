@@ -82,6 +82,26 @@ describe('stableStringify', () => {
     assert.deepEqual(JSON.parse(s), JSON.parse(JSON.stringify(b)));
   });
 
+  it('takes no shortcut JSON.stringify would write differently (functions, toJSON, class instances)', () => {
+    class Point {
+      constructor(
+        public x: number,
+        public y: number,
+      ) {}
+    }
+    const values: unknown[] = [
+      { a: 1, b: () => 1 },
+      { a: new Date(0), b: 2 },
+      { a: 1, toJSON: () => 'x' },
+      new Point(1, 2),
+      { p: new Point(3, 4), q: [new Point(5, 6)] },
+      [() => 1, { b: 1, a: 2 }],
+      { a: [1, [2, [3, undefined]]], b: Symbol('s') },
+      Object.assign(Object.create(null), { b: 1, a: 2 }),
+    ];
+    for (const v of values) assert.equal(stableStringify(v), reference(v));
+  });
+
   it('writes arrays of primitives as JSON.stringify does (undefined and NaN as null)', () => {
     assert.equal(stableStringify([1, undefined, Number.NaN, 'x', null, true]), '[1,null,null,"x",null,true]');
     assert.equal(stableStringify([[1, 2], [undefined]]), '[[1,2],[null]]');
