@@ -21,7 +21,7 @@ export interface BudgetPlan {
 }
 
 /** The best item bin of a record with forced items: above every cut. */
-export const FORCED = 0x7fffffff;
+const FORCED = 0x7fffffff;
 
 export class BudgetPlanner {
   readonly itemHist = new ScoreHistogram();
@@ -34,7 +34,8 @@ export class BudgetPlanner {
 
   /**
    * One record's candidates (in the order pass B will see them). Returns the highest score bin among its item
-   * candidates with a cost (FORCED when it has forced items) and among its token candidates (-1: none).
+   * candidates with a cost (FORCED when it is supervised whatever the cuts: forced items, mode full) and among its
+   * token candidates (-1: none).
    */
   add(c: RecordCandidates): { item: number; token: number } {
     this.responseTokens += c.responseTokens;
@@ -50,7 +51,7 @@ export class BudgetPlanner {
       this.tokenHist.add(score[j]!, 1);
       bt = Math.max(bt, scoreBin(score[j]!));
     }
-    const item = c.forced.length ? FORCED : bi;
+    const item = c.full || c.forced.length ? FORCED : bi;
     const eos = c.eos[1] - c.eos[0];
     if (eos > 0 && !c.full) {
       this.bestItem.push(item);

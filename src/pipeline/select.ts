@@ -29,9 +29,8 @@ import {
   refuseWithoutScores,
   type BudgetSplit,
 } from '../budget/rules.js';
-import { BudgetPlanner, FORCED } from '../budget/plan.js';
+import { BudgetPlanner } from '../budget/plan.js';
 import { BudgetGate, binLowerEdge, type BudgetCut } from '../budget/threshold.js';
-import type { RecordCandidates } from '../budget/candidates.js';
 import { labelMask } from '../masks/index.js';
 import { assembleInChunks, packBFD, packViews, packingEfficiency, IGNORE_INDEX, type PackPlan } from '../pack/index.js';
 import { TargetTokenizer } from '../tokenize/index.js';
@@ -163,10 +162,10 @@ class ReachIndex {
   private readonly tokenBin = growInt32();
   private next = 0;
 
-  /** `best`: the planner's bins (-1 none); a sample of mode full is supervised whatever the cuts. */
-  add(ordinal: number, c: RecordCandidates, best: { item: number; token: number }): void {
+  /** `best`: the planner's bins (-1 none; FORCED: supervised whatever the cuts). */
+  add(ordinal: number, best: { item: number; token: number }): void {
     this.ords.push(ordinal);
-    this.itemBin.push(c.full ? FORCED : best.item);
+    this.itemBin.push(best.item);
     this.tokenBin.push(best.token);
   }
 
@@ -222,9 +221,9 @@ async function budgetPass(run: SelectRun, ex: Exclusions): Promise<BudgetPlan> {
       }
       const cands = candidatesOf(keep[i]!, enc, k);
       const best = planner.add(cands);
-      reach.add(keep[i]!.ordinal, cands, best);
+      reach.add(keep[i]!.ordinal, best);
       // the records most likely to pass a cut stay cached (pass B needs no other)
-      cache.offer(keep[i]!.ordinal, enc, cands, cands.full ? FORCED : Math.max(best.item, best.token));
+      cache.offer(keep[i]!.ordinal, enc, cands, Math.max(best.item, best.token));
       if (utility) {
         for (const it of keep[i]!.items) {
           utility.items++;

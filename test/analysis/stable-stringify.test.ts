@@ -7,6 +7,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { stableStringify } from '../../src/analysis/format.js';
+import { mulberry32 } from '../../src/util/random.js';
 
 /** The definition, written the obvious way (the implementation before it was optimized). */
 function reference(value: unknown): string {
@@ -17,17 +18,6 @@ function reference(value: unknown): string {
     .filter((k) => o[k] !== undefined)
     .sort();
   return `{${keys.map((k) => `${JSON.stringify(k)}:${reference(o[k])}`).join(',')}}`;
-}
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const KEYS = ['a', 'b', 'Z', 'start', 'end', 'u', 'core', 'ü', '10', '2', '', 'k"q', 'é', '\u{1F600}'];
@@ -56,7 +46,7 @@ function randomValue(r: () => number, depth: number): unknown {
 
 describe('stableStringify', () => {
   it('equals the recursive definition on 20,000 seeded random values', () => {
-    const r = rng(20261202);
+    const r = mulberry32(20261202);
     let objects = 0;
     for (let i = 0; i < 20000; i++) {
       const v = randomValue(r, 0);
