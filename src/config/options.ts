@@ -330,12 +330,13 @@ const TABLE = [
   {
     key: 'scoreBatchTokens',
     kind: 'integer',
-    min: 16,
-    default: 8192,
+    min: 0,
+    default: 0,
     commands: ANALYZE,
     help:
       'reference-LM batches are sized by tokens: at most this many padded tokens (rows × longest row) per ' +
-      'session.run; two batches are in flight (the next is prepared while one runs)',
+      'session.run; two batches are in flight (the next is prepared while one runs). 0 = by device: 1024 on ' +
+      'cpu (faster and far smaller than large batches there), 16384 on cuda and webgpu',
     group: 'Scoring',
   },
   {

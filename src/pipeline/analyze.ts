@@ -51,6 +51,7 @@ import {
 } from '../analysis/completion.js';
 import { analyzedRecordExtras, deferredItemReject } from '../analysis/extras.js';
 import { addStageTime, stageMs, timedIterable } from '../util/timings.js';
+import { scoreBatchTokensFor } from '../scoring/devices.js';
 
 /** Records per committed part (the unit of resume). */
 export const PART_RECORDS = 1024;
@@ -167,7 +168,7 @@ async function analyzePass(
           device: cfg.device,
           threads: cfg.threads || undefined,
           template: cfg.scorerTemplate,
-          maxTokensPerBatch: cfg.scoreBatchTokens,
+          maxTokensPerBatch: scoreBatchTokensFor(cfg.device, cfg.scoreBatchTokens),
           ...hooks.scorerOptions,
         });
   const openMs = scorer ? performance.now() - opened : 0;

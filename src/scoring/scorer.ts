@@ -13,7 +13,7 @@ import { planBatches } from './batching.js';
 import { DT, type ModelInterface, type ValueInfo } from './onnx-proto.js';
 import { LOGPROBS_OUTPUT, isPastInput, prepareModel, type PreparedModel } from './fuse.js';
 import { SessionHost } from './session-host.js';
-import { DEVICES, type Device } from './devices.js';
+import { DEVICES, scoreBatchTokensFor, type Device } from './devices.js';
 
 const require = createRequire(import.meta.url);
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -43,7 +43,7 @@ export interface ScorerOptions {
    * format.
    */
   template?: Template;
-  /** padded tokens per session.run (B × T_max), default 16384. */
+  /** padded tokens per session.run (B × T_max); default: by device (DEVICE_BATCH_TOKENS: 1024 on cpu). */
   maxTokensPerBatch?: number;
   /** rows per session.run, default 64. */
   maxBatchSize?: number;
@@ -231,7 +231,7 @@ export class Scorer {
     this.template = opts.template ?? 'plain';
     this.vocabSize = tokenizer.getVocabSize(true);
     this.opts = {
-      maxTokensPerBatch: opts.maxTokensPerBatch ?? 16384,
+      maxTokensPerBatch: scoreBatchTokensFor(this.device, opts.maxTokensPerBatch ?? 0),
       maxBatchSize: opts.maxBatchSize ?? 64,
       pipelineDepth: opts.pipelineDepth ?? 2,
       overflow: opts.overflow ?? 'window',

@@ -284,6 +284,8 @@ test('padding stays under 10% of scored positions on real data', async (t) => {
   const { stats } = await def.scoreRecords(loadRecords('humaneval-markdown.jsonl', 64));
   assert.ok(stats.paddingFraction <= 0.1, `padding fraction ${stats.paddingFraction}`);
   assert.equal(stats.scoredTokens, stats.scoredTokens | 0);
+  // no maxTokensPerBatch: the device's default (cpu: 1024 padded tokens per session.run, longer rows alone)
+  assert.ok(stats.batches > 1 && stats.paddedPositions <= 1024 * stats.batches, JSON.stringify(stats));
 });
 
 test('double buffering: batches in flight change nothing; the session thread keeps the event loop free', async (t) => {
