@@ -9,8 +9,18 @@
  * buffered until `rowGroupPacks` have arrived (default 256 packs ≈ 0.5M tokens at max_len 2048),
  * then encoded and flushed to disk, so memory is bounded by one row group. The footer is written
  * on close. No timestamps: identical packs give a byte-identical file.
+ *
+ * Encoding a row group: hyparquet-writer's generic path walks every value through its Dremel encoder and
+ * wants nested JS arrays (about 3 ms per 2048-token pack, most of `select`'s write stage). This schema is
+ * fixed and flat (required lists of required leaves), so `writeRowGroup` builds each leaf's page data
+ * directly — the values as one typed array, repetition level 0 at each row's first value and 1 after it,
+ * definition level 1 — and hands it to the library's own column writer (`hyparquet-writer/src/column.js`,
+ * version pinned), with the row-group bookkeeping of `ParquetWriter.write`. The file bytes are those of the
+ * generic path (test/output/parquet-fast.test.ts compares both on seeded random packs); a row group holding an
+ * empty list (never written by the packer) takes the generic path.
  */
 import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
+import { writeColumn } from 'hyparquet-writer/src/column.js';
 import type { Pack } from '../types.js';
 import { AtomicFile, type WrittenFile } from './atomic.js';
 import { validatePack } from './validate.js';
@@ -57,6 +67,58 @@ export interface ParquetPackWriterOptions {
   maxLen?: number;
   /** Check every pack (default true; OutputWriter validates once itself). */
   validate?: boolean;
+  /** Encode through hyparquet-writer's generic (Dremel) path, the reference of the fast path (tests). */
+  generic?: boolean;
+}
+
+type ColumnEncoder = Parameters<typeof writeColumn>[0]['column'];
+type PageData = Parameters<typeof writeColumn>[0]['pageData'];
+type ColumnChunk = ReturnType<typeof writeColumn>['chunk'];
+
+/** The fields of hyparquet-writer's ParquetWriter (0.17) that its `write` keeps per row group. */
+interface PwState {
+  compressors: ColumnEncoder['compressors'];
+  statistics: boolean;
+  statisticsTruncateLength: number | undefined;
+  num_rows: bigint;
+  row_groups: Array<{
+    columns: ColumnChunk[];
+    total_byte_size: bigint;
+    num_rows: bigint;
+    total_compressed_size: bigint;
+  }>;
+  pendingIndexes: unknown[];
+}
+
+/** ParquetWriter.write's default page size (bytes). */
+const PAGE_SIZE = 1048576;
+
+/** Schema path (root … leaf) of each leaf column, in schema order. */
+const LEAF_PATHS: SchemaElement[][] = [
+  [PARQUET_SCHEMA[0]!, ...PARQUET_SCHEMA.slice(1, 4)],
+  [PARQUET_SCHEMA[0]!, ...PARQUET_SCHEMA.slice(4, 7)],
+  [PARQUET_SCHEMA[0]!, ...PARQUET_SCHEMA.slice(7, 10)],
+  [PARQUET_SCHEMA[0]!, ...PARQUET_SCHEMA.slice(10, 13)],
+  [PARQUET_SCHEMA[0]!, PARQUET_SCHEMA[13]!],
+  [PARQUET_SCHEMA[0]!, ...PARQUET_SCHEMA.slice(14, 17)],
+];
+
+interface Levels {
+  rep: number[];
+  def: number[];
+}
+
+/** Dremel levels of a required list of required leaves, rows of these (non-zero) lengths. */
+function listLevels(lengths: number[]): Levels {
+  let total = 0;
+  for (const n of lengths) total += n;
+  const rep = new Array<number>(total).fill(1);
+  let at = 0;
+  for (const n of lengths) {
+    rep[at] = 0;
+    at += n;
+  }
+  return { rep, def: new Array<number>(total).fill(1) };
 }
 
 /** A ByteWriter that streams to an AtomicFile (mirrors hyparquet-writer's fileWriter). */
@@ -90,14 +152,12 @@ export class ParquetPackWriter {
   private readonly rowGroupPacks: number;
   private readonly maxLen: number | undefined;
   private readonly validate: boolean;
-  private cols: {
-    input_ids: number[][];
-    labels: number[][];
-    position_ids: number[][];
-    seq_lens: number[][];
-    num_supervised: bigint[];
-    sample_ids: string[][];
-  };
+  /** The byte writer under `pw` (the fast path writes column chunks to it directly). */
+  private readonly out: ByteWriter;
+  /** Packs of the row group being filled (their arrays copied: callers reuse their buffers). */
+  private rows: Pack[] = [];
+  /** Generic hyparquet-writer path only (the reference of the tests). */
+  private readonly generic: boolean;
   private closed = false;
   packs = 0;
 
@@ -108,26 +168,16 @@ export class ParquetPackWriter {
     this.rowGroupPacks = rg;
     this.maxLen = options.maxLen;
     this.validate = options.validate ?? true;
+    this.generic = options.generic ?? false;
     this.file = new AtomicFile(path);
+    this.out = atomicByteWriter(this.file);
     this.pw = new ParquetWriter({
-      writer: atomicByteWriter(this.file),
+      writer: this.out,
       schema: PARQUET_SCHEMA,
       codec: 'SNAPPY',
       createdBy: options.createdBy ?? 'codeblock',
       kvMetadata: options.kvMetadata,
     });
-    this.cols = ParquetPackWriter.emptyCols();
-  }
-
-  private static emptyCols() {
-    return {
-      input_ids: [] as number[][],
-      labels: [] as number[][],
-      position_ids: [] as number[][],
-      seq_lens: [] as number[][],
-      num_supervised: [] as bigint[],
-      sample_ids: [] as string[][],
-    };
   }
 
   /** Bytes handed to the file so far (row groups are flushed as they fill). */
@@ -138,34 +188,122 @@ export class ParquetPackWriter {
   write(pack: Pack): void {
     if (this.closed) throw new Error('ParquetPackWriter is closed');
     if (this.validate) validatePack(pack, this.maxLen);
-    const c = this.cols;
-    c.input_ids.push(Array.from(pack.inputIds));
-    c.labels.push(Array.from(pack.labels));
-    c.position_ids.push(Array.from(pack.positionIds));
-    c.seq_lens.push(Array.from(pack.seqLens));
-    c.num_supervised.push(BigInt(pack.numSupervised));
-    c.sample_ids.push([...pack.sampleIds]);
+    this.rows.push({
+      inputIds: pack.inputIds.slice(),
+      labels: pack.labels.slice(),
+      positionIds: pack.positionIds.slice(),
+      seqLens: pack.seqLens.slice(),
+      numSupervised: pack.numSupervised,
+      sampleIds: [...pack.sampleIds],
+    });
     this.packs++;
-    if (c.input_ids.length >= this.rowGroupPacks) this.flushRowGroup();
+    if (this.rows.length >= this.rowGroupPacks) this.flushRowGroup();
   }
 
   private flushRowGroup(): void {
-    const c = this.cols;
-    const n = c.input_ids.length;
-    if (n === 0) return;
+    const rows = this.rows;
+    if (rows.length === 0) return;
+    this.rows = [];
+    const empty = rows.some(
+      (p) =>
+        !p.inputIds.length || !p.labels.length || !p.positionIds.length || !p.seqLens.length || !p.sampleIds.length,
+    );
+    if (this.generic || empty) this.writeGeneric(rows);
+    else this.writeRowGroup(rows);
+  }
+
+  /** hyparquet-writer's own path: nested arrays through its Dremel encoder. */
+  private writeGeneric(rows: Pack[]): void {
     const r = this.pw.write({
       columnData: [
-        { name: 'input_ids', data: c.input_ids },
-        { name: 'labels', data: c.labels },
-        { name: 'position_ids', data: c.position_ids },
-        { name: 'seq_lens', data: c.seq_lens },
-        { name: 'num_supervised', data: c.num_supervised },
-        { name: 'sample_ids', data: c.sample_ids },
+        { name: 'input_ids', data: rows.map((p) => Array.from(p.inputIds)) },
+        { name: 'labels', data: rows.map((p) => Array.from(p.labels)) },
+        { name: 'position_ids', data: rows.map((p) => Array.from(p.positionIds)) },
+        { name: 'seq_lens', data: rows.map((p) => Array.from(p.seqLens)) },
+        { name: 'num_supervised', data: rows.map((p) => BigInt(p.numSupervised)) },
+        { name: 'sample_ids', data: rows.map((p) => [...p.sampleIds]) },
       ],
-      rowGroupSize: n,
+      rowGroupSize: rows.length,
     });
     if (r && typeof (r as Promise<void>).then === 'function') throw new Error('unexpected async parquet flush');
-    this.cols = ParquetPackWriter.emptyCols();
+  }
+
+  /** The same row group, page data built directly (see the header). */
+  private writeRowGroup(rows: Pack[]): void {
+    const pw = this.pw as unknown as PwState;
+    const w = this.out;
+    const start = w.offset;
+    const columns: ColumnChunk[] = [];
+    const tokenLevels = listLevels(rows.map((p) => p.inputIds.length));
+    const put = (leaf: number, pageData: PageData): void => {
+      const schemaPath = LEAF_PATHS[leaf]!;
+      const column: ColumnEncoder = {
+        columnName: schemaPath
+          .slice(1)
+          .map((e) => e.name)
+          .join('.'),
+        element: schemaPath[schemaPath.length - 1]!,
+        schemaPath,
+        codec: 'SNAPPY',
+        compressors: pw.compressors,
+        stats: pw.statistics,
+        statisticsTruncateLength: pw.statisticsTruncateLength,
+        pageSize: PAGE_SIZE,
+        dictionarySize: undefined,
+        columnIndex: false,
+        offsetIndex: true,
+        encoding: undefined,
+        bloomFilter: undefined,
+      };
+      const result = writeColumn({ writer: w, column, pageData });
+      columns.push(result.chunk);
+      pw.pendingIndexes.push(result);
+    };
+    const ints = (get: (p: Pack) => Int32Array, levels: Levels): PageData => {
+      const values = new Int32Array(levels.rep.length);
+      let at = 0;
+      for (const p of rows) {
+        const a = get(p);
+        values.set(a, at);
+        at += a.length;
+      }
+      return { values, definitionLevels: levels.def, repetitionLevels: levels.rep, maxDefinitionLevel: 1 };
+    };
+    put(
+      0,
+      ints((p) => p.inputIds, tokenLevels),
+    );
+    put(
+      1,
+      ints((p) => p.labels, tokenLevels),
+    );
+    put(
+      2,
+      ints((p) => p.positionIds, tokenLevels),
+    );
+    put(
+      3,
+      ints((p) => p.seqLens, listLevels(rows.map((p) => p.seqLens.length))),
+    );
+    put(4, {
+      values: rows.map((p) => BigInt(p.numSupervised)),
+      definitionLevels: [],
+      repetitionLevels: [],
+      maxDefinitionLevel: 0,
+    });
+    const names = listLevels(rows.map((p) => p.sampleIds.length));
+    const ids = rows.flatMap((p) => p.sampleIds);
+    put(5, { values: ids, definitionLevels: names.def, repetitionLevels: names.rep, maxDefinitionLevel: 1 });
+    let totalByteSize = 0n;
+    for (const { meta_data } of columns) totalByteSize += meta_data?.total_uncompressed_size ?? 0n;
+    pw.num_rows += BigInt(rows.length);
+    pw.row_groups.push({
+      columns,
+      total_byte_size: totalByteSize,
+      num_rows: BigInt(rows.length),
+      total_compressed_size: BigInt(w.offset - start),
+    });
+    (w as ByteWriter & { flush(): void }).flush();
   }
 
   close(): WrittenFile {
