@@ -4,20 +4,22 @@
  *
  * Setup (not timed): `analyze` a pool into a temporary directory (library call, `--scorer` as
  * given: `none` for generated pools, where every item utility is 1), then load every analysis
- * record into memory — so the timed work has no file I/O.
+ * record into memory — so the timed work reads no analysis files.
  *
  * Timed, per round (rounds interleaved; every figure is the median round of its side, the ratio
  * the ratio of those medians):
  *   pipeline  exactly the calls `select()` (src/pipeline/select.ts) makes on these records, in the
- *             same chunks (256 records, 512 packs), minus its file I/O (spill kept in memory,
- *             no writers):
+ *             same chunks (256 records, 512 packs), minus its other file I/O (the token spill kept in
+ *             memory, no writers):
  *               pass A  renderAndEncode (chat template + tokenizers encodeBatch + offsets), one
  *                       chunk ahead as select runs it (encodedChunks: chunk i+1 encodes on the
  *                       tokenizer's threads while chunk i's candidates are computed)
- *                       → candidates → score histogram → global cut; encodings offered to
- *                       select's EncodingCache with select's cap (--select-cache-mb)
- *               pass B  the cache's encodings and pass A's candidates (records beyond the cap
- *                       encoded again, their candidates computed again) → budget gates → native labelMask
+ *                       → candidates → score histogram (+ select's ReachIndex) → global cut;
+ *                       each packable sample's ids and offsets written to select's EncodingSpill
+ *                       (a temporary file, as select)
+ *               pass B  samples no cut reaches skipped (ReachIndex); the others read back from the
+ *                       spill, rendered again, their candidates computed again → budget gates →
+ *                       native labelMask
  *               pack    native packBFD over all sample lengths
  *               pass C  native assemblePacks, chunk by chunk
  *   limit     raw `Tokenizer.encodeBatch` (the very tokenizer object select uses, same special-token
@@ -39,7 +41,9 @@ import { BudgetPlanner } from '../src/budget/plan.js';
 import { BudgetGate } from '../src/budget/threshold.js';
 import { labelMask } from '../src/masks/index.js';
 import { assembleInChunks, packBFD, packingEfficiency } from '../src/pack/index.js';
-import { EncodingCache, encodedChunks } from '../src/pipeline/encoding-cache.js';
+import { encodedChunks } from '../src/pipeline/encoding-cache.js';
+import { EncodingSpill } from '../src/pipeline/encoding-spill.js';
+import { ReachIndex } from '../src/pipeline/reach-index.js';
 import { GlobalDedup, itemModeReject } from '../src/select/dedup.js';
 import { TargetTokenizer } from '../src/tokenize/index.js';
 import { median, medianBy, since, sig } from './util.js';
@@ -138,6 +142,7 @@ export async function pipelineOnce(
   records: AnalysisRecord[],
   cfg: CodeblockConfig,
   k: SelectKnobs,
+  spillPath: string,
 ): Promise<PipelineRun> {
   const st: MaskPackStages = {
     tokenize_a: 0,
@@ -151,8 +156,11 @@ export async function pipelineOnce(
   const tStart = performance.now();
   // pass A
   const planner = new BudgetPlanner();
-  // select keeps pass A's encodings for pass B up to --select-cache-mb (its own cache, its own cap)
-  const cache = new EncodingCache(cfg.selectCacheMb * 1024 * 1024);
+  // as select: pass A's encodings go to the encoding spill (a temporary file), pass B reads back those it needs
+  const spill = new EncodingSpill(spillPath);
+  const reach = new ReachIndex();
+  const tooLong = new Set<number>();
+  let tokens = 0;
   // as select: the next chunk renders and encodes (tokenizers' threads) while this one's candidates are computed
   const chunks = function* () {
     for (let c0 = 0; c0 < records.length; c0 += CHUNK) yield records.slice(c0, c0 + CHUNK);
@@ -166,9 +174,14 @@ export async function pipelineOnce(
     st.tokenize_a += since(t);
     t = performance.now();
     for (let i = 0; i < chunk.length; i++) {
+      tokens += encs[i]!.ids.length;
+      if (encs[i]!.ids.length > cfg.maxLen) {
+        tooLong.add(chunk[i]!.ordinal); // pack_too_long, out before the threshold as in select
+        continue;
+      }
       const cands = candidatesOf(chunk[i]!, encs[i]!, k);
-      cache.offer(chunk[i]!.ordinal, encs[i]!, cands);
-      planner.add(cands);
+      reach.add(chunk[i]!.ordinal, planner.add(cands));
+      spill.push(chunk[i]!.ordinal, encs[i]!);
     }
     st.candidates_a += since(t);
   }
@@ -180,12 +193,14 @@ export async function pipelineOnce(
   const sampleIds: Int32Array[] = [];
   const sampleFlags: Uint8Array[] = [];
   const lens: number[] = [];
-  let tokens = 0;
   let supervised = 0;
   for (let c0 = 0; c0 < records.length; c0 += CHUNK) {
-    const chunk = records.slice(c0, c0 + CHUNK);
+    // as select: a sample no cut reaches is rejected without reading its encoding back
+    const chunk = records
+      .slice(c0, c0 + CHUNK)
+      .filter((r) => !tooLong.has(r.ordinal) && !reach.unreachable(r.ordinal, itemCut, tokenCut));
     let t = performance.now();
-    const { encs, candidates } = await cache.take(tok, chunk);
+    const encs = spill.take(tok, chunk);
     st.tokenize_b += since(t);
     t = performance.now();
     const spans: number[] = [];
@@ -193,12 +208,11 @@ export async function pipelineOnce(
     const sampleTokens = new Int32Array(chunk.length + 1);
     for (let i = 0; i < chunk.length; i++) {
       const enc = encs[i]!;
-      const cands = candidates[i] ?? candidatesOf(chunk[i]!, enc, k);
+      const cands = candidatesOf(chunk[i]!, enc, k);
       const { spans: sel } = chooseSpans(cands, enc.offsets, k, itemGate, tokenGate);
       for (const s of sel) spans.push(s.start, s.end);
       sampleSpans[i + 1] = spans.length / 2;
       sampleTokens[i + 1] = sampleTokens[i]! + enc.ids.length;
-      tokens += enc.ids.length;
     }
     const offsets = new Int32Array(sampleTokens[chunk.length]! * 2);
     for (let i = 0; i < chunk.length; i++) offsets.set(encs[i]!.offsets, sampleTokens[i]! * 2);
@@ -208,7 +222,7 @@ export async function pipelineOnce(
     for (let i = 0; i < chunk.length; i++) {
       const n = mask.counts[i]!;
       const len = encs[i]!.ids.length;
-      if (n === 0 || len > cfg.maxLen) continue; // no_supervision / pack_too_long, as select
+      if (n === 0) continue; // no_supervision, as select
       sampleIds.push(encs[i]!.ids);
       sampleFlags.push(mask.supervised.slice(sampleTokens[i]!, sampleTokens[i + 1]!));
       lens.push(len);
@@ -232,6 +246,8 @@ export async function pipelineOnce(
   };
   for (const chunk of assembleInChunks(plan, lengths, fromMemory, PACK_CHUNK)) void chunk;
   st.assemble = since(t);
+  spill.close();
+  rmSync(spillPath, { force: true });
   return {
     seconds: since(tStart),
     stages: st,
@@ -321,11 +337,12 @@ export async function benchMaskPack(opts: MaskPackBenchOptions): Promise<MaskPac
   if (records.length === 0) throw new Error('analysis produced no records to select from');
   const tok = await TargetTokenizer.load(sCfg.tokenizer, { template: sCfg.template });
   const raw = rawTokenizer(tok);
+  const spillPath = join(opts.workDir, 'encodings.spill');
   const texts = records.map((r) => tok.renderConversation(r.prompt, r.response).text);
   const addSpecial = tok.description.addSpecialTokens;
 
   // warm-up (tokenizer thread pool, JIT, addon)
-  await pipelineOnce(tok, records.slice(0, Math.min(records.length, 512)), sCfg, k);
+  await pipelineOnce(tok, records.slice(0, Math.min(records.length, 512)), sCfg, k, spillPath);
   await limitOnce(raw, texts.slice(0, 512), addSpecial);
 
   const pipelineRuns: PipelineRun[] = [];
@@ -338,7 +355,7 @@ export async function benchMaskPack(opts: MaskPackBenchOptions): Promise<MaskPac
     const c = await componentsOnce(tok, records);
     renderSeconds.push(c.render);
     encOffSeconds.push(c.encodeWithOffsets);
-    pipelineRuns.push(await pipelineOnce(tok, records, sCfg, k));
+    pipelineRuns.push(await pipelineOnce(tok, records, sCfg, k, spillPath));
     const l = await limitOnce(raw, texts, addSpecial);
     limitTokens = l.tokens;
     limitSeconds.push(l.seconds);

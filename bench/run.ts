@@ -796,9 +796,9 @@ function e2eStages(e: Record<string, any> | undefined, N: string): string[] {
   const c = d.counts;
   if (c && typeof c.select_encoded === 'number')
     L.push(
-      `Select encoded ${int(c.select_encoded)} samples in pass A; pass B encoded ${int(c.select_encoded_again ?? 0)} ` +
-        `of them again (not in the encoding cache) and rejected ${int(c.select_unreachable ?? 0)} unencoded (no cut ` +
-        'reaches any of their candidates).',
+      `Select encoded ${int(c.select_encoded)} samples in pass A (once each); pass B read ` +
+        `${int(c.select_read_back ?? 0)} of them back from the encoding spill and rejected ` +
+        `${int(c.select_unreachable ?? 0)} unread (no cut reaches any of their candidates).`,
       '',
     );
   L.push(
@@ -1033,8 +1033,8 @@ export function resultsMarkdown(r: BenchResults, resultsLink: string): string {
     L.push(
       `Median round, generated pool (${int(pool.records)} records → ${int(pool.samples)} samples, ` +
         `${int(pool.tokens)} templated tokens, ${int(pool.packs)} packs at ${pct(pool.packing_efficiency)}). ` +
-        '`select` tokenizes every record in pass A (budget histogram) and reuses those encodings in pass B ' +
-        '(masks) while they fit in `--select-cache-mb`; records beyond the cap are encoded again.',
+        '`select` tokenizes every record once, in pass A (budget histogram), and spills the encodings to a ' +
+        'temporary file; pass B (masks) reads back only the samples some cut can reach.',
       '',
     );
     L.push('| Stage | Seconds | Share |');
@@ -1043,8 +1043,8 @@ export function resultsMarkdown(r: BenchResults, resultsLink: string): string {
     const names: Record<string, string> = {
       tokenize_a: 'pass A: waiting for chat template + encode + offsets (two chunks read ahead)',
       candidates_a: 'pass A: candidates + histogram (while later chunks encode)',
-      tokenize_b: 'pass B: chat template + encode + offsets',
-      candidates_b: 'pass B: budget gates (candidates kept from pass A)',
+      tokenize_b: 'pass B: encodings read back from the spill + chat template again',
+      candidates_b: 'pass B: candidates again + budget gates',
       mask: 'pass B: native labelMask',
       pack: 'native packBFD',
       assemble: 'native assemblePacks',

@@ -445,17 +445,6 @@ const TABLE = [
     group: 'Selection',
   },
   {
-    key: 'selectCacheMb',
-    kind: 'integer',
-    min: 0,
-    default: 128,
-    commands: SELECT,
-    help:
-      'memory (MiB) for keeping target-tokenizer encodings and their candidates between the budget pass and the ' +
-      'writing pass; records beyond it are tokenized again (performance only: output is the same)',
-    group: 'Selection',
-  },
-  {
     key: 'allowPartial',
     kind: 'boolean',
     default: false,

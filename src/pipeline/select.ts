@@ -35,7 +35,9 @@ import { labelMask } from '../masks/index.js';
 import { assembleInChunks, packBFD, packViews, packingEfficiency, IGNORE_INDEX, type PackPlan } from '../pack/index.js';
 import { TargetTokenizer } from '../tokenize/index.js';
 import { OutputWriter } from '../output/writer.js';
-import { EncodingCache, encodedChunks } from './encoding-cache.js';
+import { encodedChunks } from './encoding-cache.js';
+import { EncodingSpill } from './encoding-spill.js';
+import { ReachIndex } from './reach-index.js';
 import { isStaleTempFile } from '../output/formats.js';
 import { FILE_NAMES } from '../output/types.js';
 import { writeManifest } from '../output/manifest.js';
@@ -150,38 +152,6 @@ async function ifdPass(run: SelectRun): Promise<Exclusions> {
   return { excluded, ifdCut };
 }
 
-/**
- * Per sample of pass A (in pass A's order, which pass B repeats): the highest score bin among its item and token
- * candidates (BudgetPlanner.add), so pass B can reject a sample that no cut can reach without rendering and
- * encoding it again (most samples of a large pool: the encoding cache holds only the first ones). 12 bytes per
- * sample.
- */
-class ReachIndex {
-  private readonly ords = growFloat64();
-  private readonly itemBin = growInt32();
-  private readonly tokenBin = growInt32();
-  private next = 0;
-
-  /** `best`: the planner's bins (-1 none; FORCED: supervised whatever the cuts). */
-  add(ordinal: number, best: { item: number; token: number }): void {
-    this.ords.push(ordinal);
-    this.itemBin.push(best.item);
-    this.tokenBin.push(best.token);
-  }
-
-  /**
-   * Whether `ordinal`, the next sample pass B sees, gets nothing under these cuts: every candidate's bin is below
-   * its gate's cut bin, where BudgetGate.take refuses without spending anything (so skipping it changes no later
-   * decision). False when the index does not know the sample (then pass B just encodes it).
-   */
-  unreachable(ordinal: number, itemCut: BudgetCut, tokenCut: BudgetCut): boolean {
-    const j = this.next;
-    if (j >= this.ords.n || this.ords.a[j] !== ordinal) return false;
-    this.next++;
-    return this.itemBin.a[j]! < itemCut.cutBin && this.tokenBin.a[j]! < tokenCut.cutBin;
-  }
-}
-
 /** What pass A found: the global cuts and how the budget split. */
 interface BudgetPlan {
   split: BudgetSplit;
@@ -191,17 +161,15 @@ interface BudgetPlan {
   tokenCut: BudgetCut;
   itemCandidates: number;
   tokenCandidates: number;
-  cache: EncodingCache;
   reach: ReachIndex;
   /** Items of the packable pool, and those with a saturated U (scored, mean-reduced analyses only). */
   utility?: { items: number; saturated: number };
 }
 
 /** Pass A: samples that cannot be packed out, every candidate's score and token cost into the plan, the cuts. */
-async function budgetPass(run: SelectRun, ex: Exclusions): Promise<BudgetPlan> {
+async function budgetPass(run: SelectRun, ex: Exclusions, encodings: EncodingSpill): Promise<BudgetPlan> {
   const { cfg, k, tok, progress } = run;
   const planner = new BudgetPlanner();
-  const cache = new EncodingCache(cfg.selectCacheMb * 1024 * 1024);
   const reach = new ReachIndex();
   const ac = run.analysisConfig;
   const utility = ac.scorer !== 'none' && (ac.reduce ?? 'mean') === 'mean' ? { items: 0, saturated: 0 } : undefined;
@@ -222,8 +190,7 @@ async function budgetPass(run: SelectRun, ex: Exclusions): Promise<BudgetPlan> {
       const cands = candidatesOf(keep[i]!, enc, k);
       const best = planner.add(cands);
       reach.add(keep[i]!.ordinal, best);
-      // the records most likely to pass a cut stay cached (pass B needs no other)
-      cache.offer(keep[i]!.ordinal, enc, cands, Math.max(best.item, best.token));
+      encodings.push(keep[i]!.ordinal, enc); // pass B reads it back instead of tokenizing again
       if (utility) {
         for (const it of keep[i]!.items) {
           utility.items++;
@@ -243,7 +210,6 @@ async function budgetPass(run: SelectRun, ex: Exclusions): Promise<BudgetPlan> {
     tokenCut,
     itemCandidates: planner.itemHist.count,
     tokenCandidates: planner.tokenHist.count,
-    cache,
     reach,
     ...(utility ? { utility } : {}),
   };
@@ -320,6 +286,7 @@ async function maskPass(
   run: SelectRun,
   ex: Exclusions,
   plan: BudgetPlan,
+  encodings: EncodingSpill,
   spill: Spill,
   rejected: RejectSpill,
   writer: OutputWriter,
@@ -338,12 +305,11 @@ async function maskPass(
       const why = ex.excluded.get(r.ordinal);
       if (why) rejected.push(rejection(r, why.reason, why.detail));
       else if (plan.reach.unreachable(r.ordinal, plan.itemCut, plan.tokenCut)) {
-        plan.cache.drop(r.ordinal);
         addCount('select_unreachable', 1);
         rejected.push(rejection(r, 'no_supervision', NO_SUPERVISION));
       } else keep.push(r);
     }
-    const { encs, candidates } = await plan.cache.take(tok, keep);
+    const encs = encodings.take(tok, keep);
     // Selected spans per sample (text code points), for the native mask.
     const spans: number[] = [];
     const sampleSpans = new Int32Array(keep.length + 1);
@@ -353,7 +319,7 @@ async function maskPass(
     const eosTokens: number[] = [];
     for (let i = 0; i < keep.length; i++) {
       const enc = encs[i]!;
-      const cands = candidates[i] ?? candidatesOf(keep[i]!, enc, k);
+      const cands = candidatesOf(keep[i]!, enc, k);
       const chosen = chooseSpans(cands, enc.offsets, k, itemGate, tokenGate);
       for (const sp of chosen.spans) spans.push(sp.start, sp.end);
       sampleSpans[i + 1] = spans.length / 2;
@@ -453,15 +419,17 @@ export async function select(
   const dedup = new GlobalDedup(analysisConfig);
   const run: SelectRun = { cfg, outDir, parts, analysisConfig, analyzed, k, tok, dedup, progress: hooks.progress };
 
-  const ex = await ifdPass(run);
-  const plan = await budgetPass(run, ex);
-
   const tmpDir = prepareOutDir(outDir);
+  const encodings = new EncodingSpill(join(tmpDir, 'encodings.spill'));
   const spill = new Spill(join(tmpDir, 'samples.spill'));
   const rejects = new RejectSpill(join(tmpDir, 'rejects.spill'));
-  const writer = new OutputWriter(outDir, { formats: cfg.format, maxLen: cfg.maxLen });
+  let writer: OutputWriter | undefined;
   try {
-    const masked = await maskPass(run, ex, plan, spill, rejects, writer);
+    const ex = await ifdPass(run);
+    const plan = await budgetPass(run, ex, encodings);
+    writer = new OutputWriter(outDir, { formats: cfg.format, maxLen: cfg.maxLen });
+    const masked = await maskPass(run, ex, plan, encodings, spill, rejects, writer);
+    encodings.close();
     const packPlan = packPass(run, spill, writer);
     spill.close();
 
@@ -529,7 +497,8 @@ export async function select(
       warnings,
     };
   } catch (err) {
-    writer.abort();
+    writer?.abort();
+    encodings.close();
     spill.close();
     rejects.close();
     rmSync(tmpDir, { recursive: true, force: true });

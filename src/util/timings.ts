@@ -36,8 +36,8 @@ export type Stage = (typeof STAGES)[number];
 export const COUNTERS = [
   /** select pass A: samples rendered and encoded with the target tokenizer */
   'select_encoded',
-  /** select pass B: samples encoded a second time (not in the encoding cache) */
-  'select_encoded_again',
+  /** select pass B: samples whose pass-A encoding was read back from the encoding spill */
+  'select_read_back',
   /** select pass B: samples rejected without an encoding (no cut can reach any of their candidates) */
   'select_unreachable',
 ] as const;

@@ -45,7 +45,7 @@ test('every option with a default is set in defaultConfig(); scheduler flags are
 test('SELECT_KEYS are the options that change select output, and all are select options', () => {
   const select = new Set(optionsFor('select').map((o) => o.key));
   for (const k of SELECT_KEYS) assert.ok(select.has(k), k);
-  for (const k of ['out', 'workers', 'progress', 'selectCacheMb', 'config', 'printConfig']) {
+  for (const k of ['out', 'workers', 'progress', 'config', 'printConfig']) {
     assert.ok(!(SELECT_KEYS as readonly string[]).includes(k), `${k} does not change select output`);
   }
   assert.equal(SELECT_KEYS.length, 16);

@@ -131,26 +131,25 @@ test('same input and config give byte-identical output with 1 and 2 workers and 
   });
   assert.deepEqual(outs[1], outs[0]);
   assert.deepEqual(outs[2], outs[0]);
-  // the encoding cache is a performance knob only: without it, the same bytes
-  const nc = join(work, 'det-nocache');
-  const timings = join(work, 'det-nocache.timings.json');
+  // pass A spills every packable sample's encoding; pass B reads back exactly the samples some cut can reach
+  // (the others are rejected unread) and tokenizes nothing again
+  const timings = join(work, 'det0.timings.json');
+  const again = join(work, 'det0-again');
   ok(
-    cli(['select', a1, '-o', nc, '--format', 'parquet,bin,jsonl', '--select-cache-mb', '0'], {
-      env: { CODEBLOCK_TIMINGS: timings },
-    }),
-    'select without cache',
+    cli(['select', a1, '-o', again, '--format', 'parquet,bin,jsonl'], { env: { CODEBLOCK_TIMINGS: timings } }),
+    'select with timings',
   );
-  assert.deepEqual(dirBytes(nc), outs[0]);
-  // … and pass B encodes again only the samples some cut can reach: the others are rejected unencoded
+  assert.deepEqual(dirBytes(again), outs[0]);
   const c = (JSON.parse(readFileSync(timings, 'utf8')) as { counts: Record<string, number> }).counts;
-  const m = manifest(nc);
-  assert.ok(c.select_unreachable! > 0, `samples rejected without an encoding: ${c.select_unreachable}`);
+  const m = manifest(again);
+  assert.ok(c.select_unreachable! > 0, `samples rejected without reading them back: ${c.select_unreachable}`);
   assert.equal(
-    c.select_encoded_again! + c.select_unreachable!,
+    c.select_read_back! + c.select_unreachable!,
     m.counts.selected + (m.counts.rejected.no_supervision ?? 0),
-    'pass B sees every sample pass A kept: encoded again or unreachable',
+    'pass B sees every sample pass A kept: read back or unreachable',
   );
-  assert.ok(c.select_encoded_again! >= m.counts.selected);
+  assert.ok(c.select_read_back! >= m.counts.selected);
+  assert.ok(!existsSync(join(again, '.codeblock-tmp')), 'the spills are removed');
 });
 
 test('analyze resumes: a lost part is redone, complete parts are reused, output unchanged', () => {
