@@ -5,7 +5,7 @@
  */
 import {
   readPartOutcomes,
-  readPartRecords,
+  readPartsRecords,
   type AnalysisOutcome,
   type AnalysisPart,
   type AnalysisRecord,
@@ -29,6 +29,10 @@ function byShard(parts: readonly AnalysisPart[]): AnalysisPart[][] {
 }
 
 async function* mergeByOrdinal<T extends { ordinal: number }>(streams: AsyncGenerator<T>[]): AsyncGenerator<T> {
+  if (streams.length === 1) {
+    yield* streams[0]!; // one shard: already in order
+    return;
+  }
   const heads: Array<T | undefined> = await Promise.all(
     streams.map(async (s) => (await s.next()).value as T | undefined),
   );
@@ -48,7 +52,7 @@ async function* mergeByOrdinal<T extends { ordinal: number }>(streams: AsyncGene
 
 // Reading (gunzip + JSON.parse) is charged to the `analysis_read` stage timer (src/util/timings.ts).
 export function orderedRecords(parts: readonly AnalysisPart[]): AsyncGenerator<AnalysisRecord> {
-  return timedIterable('analysis_read', mergeByOrdinal(byShard(parts).map((g) => chain(g, readPartRecords))));
+  return timedIterable('analysis_read', mergeByOrdinal(byShard(parts).map((g) => readPartsRecords(g))));
 }
 
 export function orderedOutcomes(parts: readonly AnalysisPart[]): AsyncGenerator<AnalysisOutcome> {

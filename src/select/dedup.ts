@@ -4,6 +4,7 @@
  * by the stored MinHash signatures. It sees the records of every shard, so its decisions do not
  * depend on how `analyze` was sharded.
  */
+import { HashSet64 } from '../util/hash-set64.js';
 import type { AnalysisRecord } from '../analysis/format.js';
 import { addStageTime } from '../util/timings.js';
 import { isItemMode } from '../budget/modes.js';
@@ -18,7 +19,7 @@ import {
 } from './filters.js';
 
 export class GlobalDedup {
-  private readonly seen = new Set<string>();
+  private readonly seen = new HashSet64();
   private readonly index: MinhashIndex | undefined;
   private readonly on: boolean;
 

@@ -9,6 +9,7 @@
  * `pairFilter: 'off'` keeps every readable pair except empty ones — the ablation of the
  * pair-selection stage; `no_code` then applies only to item modes, in `select`.
  */
+import { HashSet64 } from '../util/hash-set64.js';
 import { createHash } from 'node:crypto';
 import type { CodeblockConfig } from '../config/options.js';
 import type { CodeRecord, RejectReason } from '../types.js';
@@ -171,7 +172,7 @@ export class MinhashIndex {
  * way for any shard layout. Near-duplicates are not decided here (see MinhashIndex, used by select).
  */
 export class PairFilter {
-  private readonly seen = new Set<string>();
+  private readonly seen = new HashSet64();
 
   constructor(private readonly cfg: PairFilterConfig) {}
 
