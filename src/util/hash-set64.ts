@@ -1,8 +1,9 @@
 /**
  * A set of 64-bit hashes written as 16 lowercase hex digits (pairHash), for the exact-duplicate filters of
  * analyze and select: open addressing over typed arrays (9 bytes a slot, at most half full: at most 36 bytes per
- * hash, 18 just after growing), where a Set of the hex strings costs about 70 bytes per hash in V8. A key that is not 16 hex digits (an analysis of another format) is kept in a plain Set beside it, so
- * the answers are those of a Set<string> for every input.
+ * hash, 18 just after growing), where a Set of the hex strings costs about 70 bytes per hash in V8. A key that
+ * is not 16 hex digits (an analysis of another format) is kept in a plain Set beside it, so the answers are
+ * those of a Set<string> for every input.
  */
 const HEX16 = /^[0-9a-f]{16}$/;
 
