@@ -49,7 +49,7 @@ import { TargetTokenizer } from '../src/tokenize/index.js';
 import { median, medianBy, since, sig } from './util.js';
 
 const CHUNK = 256; // = select.ts CHUNK
-const PACK_CHUNK = 512; // = select.ts PACK_CHUNK
+const PACK_CHUNK = 128; // = select.ts PACK_CHUNK
 
 export interface MaskPackBenchOptions {
   /** Input pool files (JSONL/Parquet); analyzed into `workDir` first. */

@@ -859,7 +859,7 @@ export function resultsMarkdown(r: BenchResults, resultsLink: string): string {
     : `median of ${ROUNDS} interleaved rounds per side, ${LANGUAGES_TRUTH_ROUNDS} for the truth-tool rows`;
   L.push(
     `Every ratio is computed from the same statistic as the absolute figures beside it (${stat}, both sides alike; ` +
-      'the tokenize + mask + pack rows run on LM-scored analyses with select’s own encoding cache and cap).',
+      'the tokenize + mask + pack rows run on LM-scored analyses with select’s own encoding spill and reach index).',
     '',
   );
   L.push('| Figure | Ratio | Against (same run) | Absolute, beside the ratio | Target | Met |');

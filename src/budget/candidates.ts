@@ -302,8 +302,9 @@ export function recordCandidates(
     candToken[nCand] = t;
     candScore[nCand++] = score;
   }
-  // copied down to size: the encoding cache keeps candidates, and the cap counts what they hold
-  if (nCand > 0) out.tokens = { token: candToken.slice(0, nCand), score: candScore.slice(0, nCand), length: nCand };
+  // views, not copies: candidates live only while their sample is worked on
+  if (nCand > 0)
+    out.tokens = { token: candToken.subarray(0, nCand), score: candScore.subarray(0, nCand), length: nCand };
   return out;
 }
 

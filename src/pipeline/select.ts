@@ -53,7 +53,8 @@ import { addCount } from '../util/timings.js';
 
 const CHUNK = 256;
 const NO_SUPERVISION = 'no item or token of this sample scored above the global threshold';
-const PACK_CHUNK = 512;
+/** Packs per pass-C chunk (select yields to the event loop after each: see packPass). */
+const PACK_CHUNK = 128;
 
 export interface SelectSummary {
   outDir: string;
@@ -83,6 +84,11 @@ function bump(map: Record<string, number>, key: string, n = 1): void {
 
 export interface SelectHooks {
   progress?: Progress;
+  /**
+   * The target tokenizer, already loaded with `cfg.tokenizer` and `cfg.template` (`run` loads it before the
+   * analysis, while memory is low: parsing tokenizer.json is select's largest transient allocation).
+   */
+  tokenizer?: TargetTokenizer;
 }
 
 /** What every pass reads. */
@@ -412,7 +418,7 @@ export async function select(
   // Options the analysis cannot serve (an IFD cut without IFD, a mode that needs LM scores on an
   // analysis without them) stop here, before anything is read or written.
   refuseWithoutScores(cfg, { scorer: analysisConfig.scorer, ifd: analysisConfig.ifd });
-  const tok = await TargetTokenizer.load(cfg.tokenizer, { template: cfg.template });
+  const tok = hooks.tokenizer ?? (await TargetTokenizer.load(cfg.tokenizer, { template: cfg.template }));
   const eot = cfg.superviseEos ? tok.specialIds : undefined;
   const k = knobsOf(cfg, analysisQ(analysisConfig), analysisLanguages(analysisConfig), eot);
 
