@@ -324,7 +324,10 @@ export async function benchMaskPack(opts: MaskPackBenchOptions): Promise<MaskPac
   });
   const parts = listAnalysisParts([analysisDir]);
   const analysisConfig = parts[0]?.marker.config ?? {};
-  const k = knobsOf(sCfg, analysisQ(analysisConfig), analysisLanguages(analysisConfig));
+  const tok = await TargetTokenizer.load(sCfg.tokenizer, { template: sCfg.template });
+  // as select: the end-of-turn tokens are supervised (--supervise-eos, default on)
+  const eot = sCfg.superviseEos ? tok.specialIds : undefined;
+  const k = knobsOf(sCfg, analysisQ(analysisConfig), analysisLanguages(analysisConfig), eot);
   // records as select sees them after its global duplicate filter (and item modes' no-code rejections)
   const records: AnalysisRecord[] = [];
   const dedup = new GlobalDedup(analysisConfig);
@@ -335,7 +338,6 @@ export async function benchMaskPack(opts: MaskPackBenchOptions): Promise<MaskPac
     records.push(r);
   }
   if (records.length === 0) throw new Error('analysis produced no records to select from');
-  const tok = await TargetTokenizer.load(sCfg.tokenizer, { template: sCfg.template });
   const raw = rawTokenizer(tok);
   const spillPath = join(opts.workDir, 'encodings.spill');
   const texts = records.map((r) => tok.renderConversation(r.prompt, r.response).text);

@@ -3,12 +3,16 @@
  * → best-fit-decreasing packs → writers + manifest. Cheap; re-run it freely with other budgets
  * and modes: nothing is re-scored.
  *
- * Memory stays flat in the pool size except for one small record per selected sample (id, spill
- * offset, length): token ids and flags are spilled to a temporary file between masking and packing.
+ * Memory stays flat in the pool size except for typed-array entries per sample (36 bytes per packable
+ * sample: reach index and encoding-spill index; the id, offset and length of each selected one) and the
+ * exact-duplicate hash set: encodings go to a temporary file between pass A and pass B, token ids and
+ * flags to another between masking and packing.
  *
- *   pass A  histogram: for every record (in input order) its candidates' scores and token costs
+ *   pass A  histogram: for every record (in input order) its candidates' scores and token costs;
+ *           its encoding to the encoding spill
  *   cut     the score bin where the cumulative cost crosses the budget (src/budget/threshold.ts)
- *   pass B  decide, mask (native), spill tokens, write the debug JSONL rows
+ *   pass B  decide (encodings read back, samples no cut reaches skipped), mask (native), spill
+ *           tokens, write the debug JSONL rows
  *   pack    native BFD over all sample lengths
  *   pass C  assemble packs (native) chunk by chunk from the spill, write Parquet / .bin
  */
