@@ -9,7 +9,7 @@
  * Timed, per round (rounds interleaved; every figure is the median round of its side, the ratio
  * the ratio of those medians):
  *   pipeline  exactly the calls `select()` (src/pipeline/select.ts) makes on these records, in the
- *             same chunks (256 records, 512 packs), minus its other file I/O (the token spill kept in
+ *             same chunks (256 records, 128 packs), minus its other file I/O (the token spill kept in
  *             memory, no writers):
  *               pass A  renderAndEncode (chat template + tokenizers encodeBatch + offsets), one
  *                       chunk ahead as select runs it (encodedChunks: chunk i+1 encodes on the

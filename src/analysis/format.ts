@@ -204,7 +204,7 @@ export function listAnalysisParts(dirs: readonly string[]): AnalysisPart[] {
 const gunzipAsync = promisify(gunzip);
 
 /** The records file of one part (JSONL bytes), read and decompressed off the main thread (libuv's pool). */
-export async function loadPartRecords(part: AnalysisPart): Promise<Buffer> {
+async function loadPartRecords(part: AnalysisPart): Promise<Buffer> {
   // 4 MiB output chunks: a part (~3 MB of JSON) in one or two round trips, not 16 KB ones
   return gunzipAsync(await readFile(part.recordsPath), { chunkSize: 1 << 22 });
 }
@@ -228,11 +228,6 @@ export async function* readPartsRecords(parts: readonly AnalysisPart[]): AsyncGe
       at = end + 1;
     }
   }
-}
-
-/** The analyzed records of one part. */
-export function readPartRecords(part: AnalysisPart): AsyncGenerator<AnalysisRecord> {
-  return readPartsRecords([part]);
 }
 
 export async function* readPartOutcomes(part: AnalysisPart): AsyncGenerator<AnalysisOutcome> {

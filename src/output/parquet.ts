@@ -93,15 +93,20 @@ interface PwState {
 /** ParquetWriter.write's default page size (bytes). */
 const PAGE_SIZE = 1048576;
 
-/** Schema path (root … leaf) of each leaf column, in schema order. */
-const LEAF_PATHS: SchemaElement[][] = [
-  [PARQUET_SCHEMA[0]!, ...PARQUET_SCHEMA.slice(1, 4)],
-  [PARQUET_SCHEMA[0]!, ...PARQUET_SCHEMA.slice(4, 7)],
-  [PARQUET_SCHEMA[0]!, ...PARQUET_SCHEMA.slice(7, 10)],
-  [PARQUET_SCHEMA[0]!, ...PARQUET_SCHEMA.slice(10, 13)],
-  [PARQUET_SCHEMA[0]!, PARQUET_SCHEMA[13]!],
-  [PARQUET_SCHEMA[0]!, ...PARQUET_SCHEMA.slice(14, 17)],
-];
+/** The list<int32> columns, in schema order, and each one's values in a pack. */
+const INT_LISTS = [
+  ['input_ids', (p: Pack) => p.inputIds],
+  ['labels', (p: Pack) => p.labels],
+  ['position_ids', (p: Pack) => p.positionIds],
+  ['seq_lens', (p: Pack) => p.seqLens],
+] as const;
+
+/** Schema path (root … leaf) of the top-level column `name` (a list column: its list and element levels too). */
+function leafPath(name: string): SchemaElement[] {
+  const i = PARQUET_SCHEMA.findIndex((e) => e.name === name);
+  const e = PARQUET_SCHEMA[i]!;
+  return [PARQUET_SCHEMA[0]!, ...(e.type ? [e] : PARQUET_SCHEMA.slice(i, i + 3))];
+}
 
 interface Levels {
   rep: number[];
@@ -216,10 +221,7 @@ export class ParquetPackWriter {
   private writeGeneric(rows: Pack[]): void {
     const r = this.pw.write({
       columnData: [
-        { name: 'input_ids', data: rows.map((p) => Array.from(p.inputIds)) },
-        { name: 'labels', data: rows.map((p) => Array.from(p.labels)) },
-        { name: 'position_ids', data: rows.map((p) => Array.from(p.positionIds)) },
-        { name: 'seq_lens', data: rows.map((p) => Array.from(p.seqLens)) },
+        ...INT_LISTS.map(([name, get]) => ({ name, data: rows.map((p) => Array.from(get(p))) })),
         { name: 'num_supervised', data: rows.map((p) => BigInt(p.numSupervised)) },
         { name: 'sample_ids', data: rows.map((p) => [...p.sampleIds]) },
       ],
@@ -234,9 +236,8 @@ export class ParquetPackWriter {
     const w = this.out;
     const start = w.offset;
     const columns: ColumnChunk[] = [];
-    const tokenLevels = listLevels(rows.map((p) => p.inputIds.length));
-    const put = (leaf: number, pageData: PageData): void => {
-      const schemaPath = LEAF_PATHS[leaf]!;
+    const put = (name: string, pageData: PageData): void => {
+      const schemaPath = leafPath(name);
       const column: ColumnEncoder = {
         columnName: schemaPath
           .slice(1)
@@ -259,33 +260,25 @@ export class ParquetPackWriter {
       columns.push(result.chunk);
       pw.pendingIndexes.push(result);
     };
-    const ints = (get: (p: Pack) => Int32Array, levels: Levels): PageData => {
+    // columns with the same row lengths (input_ids, labels, position_ids) share their levels
+    let last: { lengths: number[]; levels: Levels } | undefined;
+    const levelsOf = (lengths: number[]): Levels => {
+      if (last && last.lengths.length === lengths.length && last.lengths.every((n, i) => n === lengths[i]))
+        return last.levels;
+      last = { lengths, levels: listLevels(lengths) };
+      return last.levels;
+    };
+    for (const [name, get] of INT_LISTS) {
+      const levels = levelsOf(rows.map((p) => get(p).length));
       const values = new Int32Array(levels.rep.length);
       let at = 0;
       for (const p of rows) {
-        const a = get(p);
-        values.set(a, at);
-        at += a.length;
+        values.set(get(p), at);
+        at += get(p).length;
       }
-      return { values, definitionLevels: levels.def, repetitionLevels: levels.rep, maxDefinitionLevel: 1 };
-    };
-    put(
-      0,
-      ints((p) => p.inputIds, tokenLevels),
-    );
-    put(
-      1,
-      ints((p) => p.labels, tokenLevels),
-    );
-    put(
-      2,
-      ints((p) => p.positionIds, tokenLevels),
-    );
-    put(
-      3,
-      ints((p) => p.seqLens, listLevels(rows.map((p) => p.seqLens.length))),
-    );
-    put(4, {
+      put(name, { values, definitionLevels: levels.def, repetitionLevels: levels.rep, maxDefinitionLevel: 1 });
+    }
+    put('num_supervised', {
       values: rows.map((p) => BigInt(p.numSupervised)),
       definitionLevels: [],
       repetitionLevels: [],
@@ -293,7 +286,7 @@ export class ParquetPackWriter {
     });
     const names = listLevels(rows.map((p) => p.sampleIds.length));
     const ids = rows.flatMap((p) => p.sampleIds);
-    put(5, { values: ids, definitionLevels: names.def, repetitionLevels: names.rep, maxDefinitionLevel: 1 });
+    put('sample_ids', { values: ids, definitionLevels: names.def, repetitionLevels: names.rep, maxDefinitionLevel: 1 });
     let totalByteSize = 0n;
     for (const { meta_data } of columns) totalByteSize += meta_data?.total_uncompressed_size ?? 0n;
     pw.num_rows += BigInt(rows.length);

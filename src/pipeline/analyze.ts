@@ -51,7 +51,6 @@ import {
 } from '../analysis/completion.js';
 import { analyzedRecordExtras, deferredItemReject } from '../analysis/extras.js';
 import { addStageTime, stageMs, timedIterable } from '../util/timings.js';
-import { scoreBatchTokensFor } from '../scoring/devices.js';
 
 /** Records per committed part (the unit of resume). */
 export const PART_RECORDS = 1024;
@@ -168,7 +167,7 @@ async function analyzePass(
           device: cfg.device,
           threads: cfg.threads || undefined,
           template: cfg.scorerTemplate,
-          maxTokensPerBatch: scoreBatchTokensFor(cfg.device, cfg.scoreBatchTokens),
+          maxTokensPerBatch: cfg.scoreBatchTokens || undefined, // 0: the Scorer's by-device default
           ...hooks.scorerOptions,
         });
   const openMs = scorer ? performance.now() - opened : 0;

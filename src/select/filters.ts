@@ -9,8 +9,8 @@
  * `pairFilter: 'off'` keeps every readable pair except empty ones — the ablation of the
  * pair-selection stage; `no_code` then applies only to item modes, in `select`.
  */
-import { HashSet64 } from '../util/hash-set64.js';
 import { createHash } from 'node:crypto';
+import { HashSet64 } from '../util/hash-set64.js';
 import type { CodeblockConfig } from '../config/options.js';
 import type { CodeRecord, RejectReason } from '../types.js';
 import { fnv1a } from '../util/hash.js';
