@@ -755,6 +755,8 @@ const E2E_STAGES: Array<[string, string]> = [
   ['structure', 'analyze: structure stage (worker pool, awaited in order)'],
   ['scoring', 'analyze: scoring (`--scorer none`: placeholders)'],
   ['analysis_write', 'analyze: analysis records built, gzip, committed'],
+  ['handoff_full', 'analyze: commits waiting on select pass A (the hand-off of 2 parts full)'],
+  ['handoff_wait', 'select: pass A waiting for analyze to commit its next part'],
   ['analysis_read', 'select: analysis files read (gunzip + JSON, every pass)'],
   ['dedup', 'select: global dedup'],
   ['candidates', 'select: candidates (passes A and B)'],
@@ -774,7 +776,10 @@ function e2eStages(e: Record<string, any> | undefined, N: string): string[] {
   L.push(
     `The end-to-end run above (${int(d.records)} records, ${N} workers, ${f(wall, 4)} s wall), by the pipeline's own ` +
       'cumulative stage timers (`CODEBLOCK_TIMINGS=<file>`, src/util/timings.ts: wall time of the main thread, one ' +
-      'timer pair per batch / part / record; the stages do not overlap, so they add up to at most the wall time). ' +
+      'timer pair per batch / part / record). `run` overlaps its passes: select\'s pass A reads each part as ' +
+      'analyze commits it (docs/pipeline.md), so the analyze rows and the select rows overlap in time and their ' +
+      'shares add up to more than the wall; the two hand-off rows are the time either side waited on the other, ' +
+      'and the awaited rows (structure, select\'s rest) include main-thread time of the other pass. ' +
       '`analyze` keeps two parts of 1024 records in flight: part p is built and written (main thread) while part ' +
       'p+1 is in the structure stage (workers); the structure timer excludes the commit slices run inside it.',
     '',
@@ -787,10 +792,11 @@ function e2eStages(e: Record<string, any> | undefined, N: string): string[] {
   const a = st.analyze?.seconds;
   const s = st.select?.seconds;
   row('**analyze pass** (all of its stages and the rest)', a);
-  row('**select pass**', s);
+  row('**select pass** (from its start, beside analyze, to its end)', s);
+  // select starts with analyze (run overlaps them) and ends last: the rest of the wall is outside both
   row(
-    'process start, module loading, exit (wall − analyze − select)',
-    typeof a === 'number' && typeof s === 'number' ? wall - a - s : undefined,
+    'process start, module loading, target tokenizer load, exit (wall − select)',
+    typeof s === 'number' ? wall - s : undefined,
   );
   L.push('');
   const c = d.counts;

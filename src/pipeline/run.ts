@@ -1,6 +1,12 @@
 /**
  * `run` = analyze into `<out>/analysis` (one shard), then select into `<out>`: records in,
  * training-ready packs out (docs/pipeline.md). The CLI's `codeblock run` is this function.
+ *
+ * The two passes overlap: select's pass A (chat template, target tokenizer, budget histogram) reads each part's
+ * records as analyze commits it, through a bounded hand-off (src/pipeline/record-handoff.ts), so the tokenizer's
+ * threads encode while analyze's workers parse. The passes after A read the finished analysis files, as `select`
+ * does. The output is byte for byte that of `analyze` then `select`. An IFD cut ranks the whole analysis before
+ * pass A, so with one the passes run one after the other.
  */
 import { join } from 'node:path';
 import { refuseScorerOptions, type CodeblockConfig } from '../config/index.js';
@@ -10,6 +16,10 @@ import { analyze, type AnalyzeHooks, type AnalyzeSummary } from './analyze.js';
 import { select, type SelectHooks, type SelectSummary } from './select.js';
 import { timedAsync } from '../util/timings.js';
 import { TargetTokenizer } from '../tokenize/index.js';
+import { HandoffStopped, RecordHandoff } from './record-handoff.js';
+
+/** Parts waiting between analyze and pass A (each about 1,024 records). */
+const HANDOFF_PARTS = 2;
 
 export interface RunHooks {
   /** Hooks of the analyze pass. */
@@ -34,8 +44,46 @@ export async function run(inputs: readonly string[], cfg: CodeblockConfig, hooks
   // analysis leaves for the garbage collector (peak RSS, docs/benchmarks.md).
   const tokenizer = await TargetTokenizer.load(cfg.tokenizer, { template: cfg.template });
   const analysisDir = join(cfg.out, 'analysis');
-  const a = await analyze(inputs, { ...cfg, out: analysisDir, shard: '0/1' }, hooks.analyze);
-  const selectHooks = { ...(hooks.afterAnalyze?.(a) ?? {}), tokenizer };
-  const s = await timedAsync('select', () => select([analysisDir], cfg, selectHooks));
-  return { analyze: a, select: s };
+  const analyzeCfg: CodeblockConfig = { ...cfg, out: analysisDir, shard: '0/1' };
+  if (cfg.ifdTopRatio < 1 || cfg.ifdTopN > 0) {
+    const a = await analyze(inputs, analyzeCfg, hooks.analyze);
+    const selectHooks = { ...(hooks.afterAnalyze?.(a) ?? {}), tokenizer };
+    const s = await timedAsync('select', () => select([analysisDir], cfg, selectHooks));
+    return { analyze: a, select: s };
+  }
+
+  const records = new RecordHandoff(HANDOFF_PARTS);
+  let gotConfig!: (c: Record<string, unknown>) => void;
+  let noConfig!: (err: unknown) => void;
+  const config = new Promise<Record<string, unknown>>((res, rej) => {
+    gotConfig = res;
+    noConfig = rej;
+  });
+  const analyzed = analyze(inputs, analyzeCfg, {
+    ...hooks.analyze,
+    live: { config: (c) => gotConfig(c), records: (r) => records.push(r) },
+  }).then(
+    (a) => {
+      records.end();
+      return a;
+    },
+    (err: unknown) => {
+      noConfig(err);
+      records.fail(err);
+      throw err;
+    },
+  );
+  const complete = analyzed.then((a) => ({ progress: hooks.afterAnalyze?.(a)?.progress }));
+  // select awaits these only on its way: when it stops early (or analyze fails), nobody else does
+  complete.catch(() => undefined);
+  config.catch(() => undefined);
+  const selected = timedAsync('select', () =>
+    select([analysisDir], cfg, { tokenizer, live: { config, records, complete } }),
+  );
+  const [a, s] = await Promise.allSettled([analyzed, selected]);
+  // The first cause wins: analyze's own error; select's when analyze only stopped because select had failed.
+  if (a.status === 'rejected' && !(a.reason instanceof HandoffStopped)) throw a.reason;
+  if (s.status === 'rejected') throw s.reason;
+  if (a.status === 'rejected') throw a.reason;
+  return { analyze: a.value, select: s.value };
 }

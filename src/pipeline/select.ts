@@ -20,7 +20,13 @@ import { closeSync, mkdirSync, openSync, readdirSync, readSync, rmSync, writeSyn
 import { join, relative } from 'node:path';
 import { CodeblockError } from '../errors.js';
 import { SELECT_KEYS, type CodeblockConfig } from '../config/index.js';
-import { addPartCounts, type AnalysisPart, type AnalysisRecord, type PartCounts } from '../analysis/format.js';
+import {
+  addPartCounts,
+  hashJson,
+  type AnalysisPart,
+  type AnalysisRecord,
+  type PartCounts,
+} from '../analysis/format.js';
 import { openAnalysis } from '../analysis/integrity.js';
 import { GlobalDedup, itemModeReject } from '../select/dedup.js';
 import { chunked, orderedOutcomes, orderedRecords } from '../analysis/ordered.js';
@@ -52,6 +58,7 @@ import { version } from '../version.js';
 import { growFloat64, growInt32 } from '../util/grow.js';
 import { outcomeJsonLine, rejection } from './outcomes.js';
 import { RejectSpill } from './reject-spill.js';
+import type { RecordHandoff } from './record-handoff.js';
 import { isSaturated } from '../scoring/utility.js';
 import { addCount } from '../util/timings.js';
 
@@ -93,12 +100,25 @@ export interface SelectHooks {
    * analysis, while memory is low: parsing tokenizer.json is select's largest transient allocation).
    */
   tokenizer?: TargetTokenizer;
+  /** `run`: the analysis as analyze makes it; pass A reads it from there, the later passes from the files. */
+  live?: LiveAnalysis;
+}
+
+/** The analysis while analyze makes it (src/pipeline/run.ts). */
+export interface LiveAnalysis {
+  /** The analysis config analyze writes into every part marker. */
+  config: Promise<Record<string, unknown>>;
+  /** The analyzed records, in input order, as analyze commits them. */
+  records: RecordHandoff;
+  /** Resolves when analyze is done (with the progress for the passes after A); rejects when it failed. */
+  complete: Promise<{ progress?: Progress }>;
 }
 
 /** What every pass reads. */
 interface SelectRun {
   cfg: CodeblockConfig;
   outDir: string;
+  /** The analysis parts (`run`: set once analyze is done, after pass A). */
   parts: AnalysisPart[];
   analysisConfig: Record<string, unknown>;
   analyzed: number;
@@ -177,7 +197,12 @@ interface BudgetPlan {
 }
 
 /** Pass A: samples that cannot be packed out, every candidate's score and token cost into the plan, the cuts. */
-async function budgetPass(run: SelectRun, ex: Exclusions, encodings: EncodingSpill): Promise<BudgetPlan> {
+async function budgetPass(
+  run: SelectRun,
+  ex: Exclusions,
+  encodings: EncodingSpill,
+  records: AsyncIterable<AnalysisRecord>,
+): Promise<BudgetPlan> {
   const { cfg, k, tok, progress } = run;
   const planner = new BudgetPlanner();
   const reach = new ReachIndex();
@@ -187,7 +212,7 @@ async function budgetPass(run: SelectRun, ex: Exclusions, encodings: EncodingSpi
   const pick = (chunk: AnalysisRecord[]): AnalysisRecord[] =>
     chunk.filter((r) => !(ex.excluded.has(r.ordinal) || (!ex.ifdCut && exclude(run, ex.excluded, r))));
   // the next chunk encodes while this one's candidates are computed
-  for await (const { chunk, keep, encs } of encodedChunks(tok, chunked(orderedRecords(run.parts), CHUNK), pick)) {
+  for await (const { chunk, keep, encs } of encodedChunks(tok, chunked(records, CHUNK), pick)) {
     addCount('select_encoded', keep.length);
     for (let i = 0; i < keep.length; i++) {
       const enc = encs[i]!;
@@ -415,24 +440,50 @@ export async function select(
   cfg: CodeblockConfig,
   hooks: SelectHooks = {},
 ): Promise<SelectSummary> {
+  try {
+    return await selectPass(analysisDirs, cfg, hooks);
+  } finally {
+    hooks.live?.records.stop(); // finished or failed: analyze never waits on a reader that is gone
+  }
+}
+
+/** The analysis once it is complete: its parts (integrity-checked) and counts. */
+function finishedAnalysis(analysisDirs: readonly string[], cfg: CodeblockConfig) {
+  const { parts, missing } = openAnalysis(analysisDirs, { allowPartial: cfg.allowPartial });
+  const counts: PartCounts = { input: 0, analyzed: 0, rejected: {}, quarantined: 0 };
+  for (const p of parts) addPartCounts(counts, p.marker);
+  return { parts, missing, counts };
+}
+
+async function selectPass(
+  analysisDirs: readonly string[],
+  cfg: CodeblockConfig,
+  hooks: SelectHooks,
+): Promise<SelectSummary> {
   const outDir = cfg.out;
   if (!outDir) throw new CodeblockError('select needs an output directory (-o)');
-  const { parts, missing } = openAnalysis(analysisDirs, { allowPartial: cfg.allowPartial });
-  const analysisConfig = parts[0]!.marker.config ?? {};
+  const live = hooks.live;
+  // run: pass A reads the analysis while analyze makes it; the files are opened (and checked) once it is complete
+  let finished = live ? undefined : finishedAnalysis(analysisDirs, cfg);
+  const analysisConfig = live ? await live.config : (finished!.parts[0]!.marker.config ?? {});
   // Options the analysis cannot serve (an IFD cut without IFD, a mode that needs LM scores on an
   // analysis without them) stop here, before anything is read or written.
   refuseWithoutScores(cfg, { scorer: analysisConfig.scorer, ifd: analysisConfig.ifd });
   const tok = hooks.tokenizer ?? (await TargetTokenizer.load(cfg.tokenizer, { template: cfg.template }));
   const eot = cfg.superviseEos ? tok.specialIds : undefined;
   const k = knobsOf(cfg, analysisQ(analysisConfig), analysisLanguages(analysisConfig), eot);
-
-  // Accounting from the analysis pass.
-  const fromAnalysis: PartCounts = { input: 0, analyzed: 0, rejected: {}, quarantined: 0 };
-  for (const p of parts) addPartCounts(fromAnalysis, p.marker);
-  const { input, rejected, quarantined, analyzed } = fromAnalysis;
-  const counts = { input, selected: 0, rejected, quarantined, ...(missing ? { missing: missing.records } : {}) };
   const dedup = new GlobalDedup(analysisConfig);
-  const run: SelectRun = { cfg, outDir, parts, analysisConfig, analyzed, k, tok, dedup, progress: hooks.progress };
+  const run: SelectRun = {
+    cfg,
+    outDir,
+    parts: finished?.parts ?? [],
+    analysisConfig,
+    analyzed: finished?.counts.analyzed ?? 0,
+    k,
+    tok,
+    dedup,
+    progress: live ? undefined : hooks.progress, // live: analyze's progress is on screen until it is done
+  };
 
   const tmpDir = prepareOutDir(outDir);
   const encodings = new EncodingSpill(join(tmpDir, 'encodings.spill'));
@@ -440,8 +491,28 @@ export async function select(
   const rejects = new RejectSpill(join(tmpDir, 'rejects.spill'));
   let writer: OutputWriter | undefined;
   try {
+    if (live && (cfg.ifdTopRatio < 1 || cfg.ifdTopN > 0)) {
+      throw new CodeblockError('internal: an IFD cut reads the whole analysis before pass A', 'E_INTERNAL');
+    }
     const ex = await ifdPass(run);
-    const plan = await budgetPass(run, ex, encodings);
+    const plan = await budgetPass(run, ex, encodings, live ? live.records.records() : orderedRecords(run.parts));
+    if (live) {
+      const after = await live.complete;
+      finished = finishedAnalysis(analysisDirs, cfg);
+      if (hashJson(finished.parts[0]!.marker.config ?? {}) !== hashJson(analysisConfig))
+        throw new CodeblockError('internal: the finished analysis has another config than pass A read', 'E_INTERNAL');
+      if (finished.counts.analyzed !== live.records.pushed) {
+        const n = `${live.records.pushed} records handed over, ${finished.counts.analyzed} in the analysis`;
+        throw new CodeblockError(`internal: pass A did not read the whole analysis (${n})`, 'E_INTERNAL');
+      }
+      run.parts = finished.parts;
+      run.analyzed = finished.counts.analyzed;
+      run.progress = after.progress;
+    }
+    const { missing } = finished!;
+    const { input, rejected, quarantined } = finished!.counts;
+    const counts = { input, selected: 0, rejected, quarantined, ...(missing ? { missing: missing.records } : {}) };
+    const parts = run.parts;
     writer = new OutputWriter(outDir, { formats: cfg.format, maxLen: cfg.maxLen });
     const masked = await maskPass(run, ex, plan, encodings, spill, rejects, writer);
     encodings.close();

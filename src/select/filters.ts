@@ -79,6 +79,21 @@ export function pairHash(record: Pick<CodeRecord, 'prompt' | 'response'>): strin
   return createHash('sha256').update(normalizePair(record)).digest('hex').slice(0, 16);
 }
 
+const pairHashes = new WeakMap<object, string>();
+
+/**
+ * pairHash of a record object, computed once: analyze needs it in the pair filter and again in the analysis record.
+ * Records are never changed after they are read, so the object stands for its text.
+ */
+export function pairHashOf(record: Pick<CodeRecord, 'prompt' | 'response'>): string {
+  let h = pairHashes.get(record);
+  if (h === undefined) {
+    h = pairHash(record);
+    pairHashes.set(record, h);
+  }
+  return h;
+}
+
 /** The one wording of an exact-duplicate rejection (analyze per shard and select globally must agree byte for byte). */
 export function duplicateDetail(hash: string): string {
   return `same normalized pair as an earlier record (hash ${hash})`;
@@ -196,7 +211,7 @@ export class PairFilter {
       }
     }
     if (cfg.dedup !== 'off') {
-      const h = pairHash(record);
+      const h = pairHashOf(record);
       if (this.seen.has(h)) return { reason: 'duplicate', detail: duplicateDetail(h) };
       this.seen.add(h);
     }

@@ -7,7 +7,8 @@
  * (docs/benchmarks.md).
  *
  * Stages are exclusive by construction: each timer wraps code no other timer wraps, so the stage
- * seconds add up to at most the pass's wall time. The template + tokenizer encode of select is not
+ * seconds add up to at most the pass's wall time. In `run` the two passes overlap (select's pass A reads what
+ * analyze commits): `handoff_full` and `handoff_wait` are the time either side waited on the other. The template + tokenizer encode of select is not
  * timed apart (it lives in src/tokenize); `select_other` = select's wall time minus its timed stages.
  */
 import { writeFileSync } from 'node:fs';
@@ -22,7 +23,11 @@ export const STAGES = [
   'structure',
   'scoring',
   'analysis_write',
+  /** run: analyze's commits waiting on select's pass A (the hand-off was full) */
+  'handoff_full',
   'select',
+  /** run: select's pass A waiting for analyze's next part */
+  'handoff_wait',
   'analysis_read',
   'dedup',
   'candidates',
@@ -135,7 +140,7 @@ export function* timedIterableSync<T>(stage: Stage, it: Iterable<T>): Generator<
 export function stageTimings(): Record<Stage | 'select_other', StageTime> {
   const out = {} as Record<Stage | 'select_other', StageTime>;
   for (const s of STAGES) out[s] = { seconds: ms[s] / 1000, calls: calls[s] };
-  const inner: Stage[] = ['analysis_read', 'dedup', 'candidates', 'masks', 'pack', 'write'];
+  const inner: Stage[] = ['handoff_wait', 'analysis_read', 'dedup', 'candidates', 'masks', 'pack', 'write'];
   const other = ms.select - inner.reduce((a, s) => a + ms[s], 0);
   out.select_other = { seconds: Math.max(0, other) / 1000, calls: calls.select };
   return out;
