@@ -776,10 +776,10 @@ function e2eStages(e: Record<string, any> | undefined, N: string): string[] {
   L.push(
     `The end-to-end run above (${int(d.records)} records, ${N} workers, ${f(wall, 4)} s wall), by the pipeline's own ` +
       'cumulative stage timers (`CODEBLOCK_TIMINGS=<file>`, src/util/timings.ts: wall time of the main thread, one ' +
-      'timer pair per batch / part / record). `run` overlaps its passes: select\'s pass A reads each part as ' +
+      "timer pair per batch / part / record). `run` overlaps its passes: select's pass A reads each part as " +
       'analyze commits it (docs/pipeline.md), so the analyze rows and the select rows overlap in time and their ' +
       'shares add up to more than the wall; the two hand-off rows are the time either side waited on the other, ' +
-      'and the awaited rows (structure, select\'s rest) include main-thread time of the other pass. ' +
+      "and the awaited rows (structure, select's rest) include main-thread time of the other pass. " +
       '`analyze` keeps two parts of 1024 records in flight: part p is built and written (main thread) while part ' +
       'p+1 is in the structure stage (workers); the structure timer excludes the commit slices run inside it.',
     '',
