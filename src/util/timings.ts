@@ -8,8 +8,9 @@
  *
  * Stages are exclusive by construction: each timer wraps code no other timer wraps, so the stage
  * seconds add up to at most the pass's wall time. In `run` the two passes overlap (select's pass A reads what
- * analyze commits): `handoff_full` and `handoff_wait` are the time either side waited on the other. The template + tokenizer encode of select is not
- * timed apart (it lives in src/tokenize); `select_other` = select's wall time minus its timed stages.
+ * analyze commits): `handoff_full` and `handoff_wait` are the time either side waited on the other. The
+ * template + tokenizer encode of select is not timed apart (it lives in src/tokenize); `select_other` = select's
+ * wall time minus its timed stages.
  */
 import { writeFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
