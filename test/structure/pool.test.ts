@@ -83,28 +83,3 @@ test('a shared pool can be reused; bad records and options are TypeError / Range
   }
   assert.throws(() => new StructurePool({ workers: -1 }), RangeError);
 });
-
-test('on Linux the workers run nicer than the main thread, which keeps its priority', {
-  skip: process.platform !== 'linux' && 'per-thread priorities are Linux only',
-}, async () => {
-  const { getPriority } = await import('node:os');
-  const { readdirSync, readFileSync } = await import('node:fs');
-  const niceOf = (tid: string): number => {
-    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]); // field 19: nice
-  };
-  const main = getPriority(0);
-  const before = new Set(readdirSync('/proc/self/task'));
-  const pool = new StructurePool({ workers: 2 });
-  try {
-    const out = await collect(analyzeStructure(records(20), { pool, parseTimeoutMs: 0 }));
-    assert.equal(out.length, 23);
-    const fresh = readdirSync('/proc/self/task').filter((t) => !before.has(t));
-    const nicer = fresh.filter((t) => niceOf(t) === Math.min(19, main + 10));
-    assert.equal(nicer.length, 2, `two worker threads at nice ${main + 10} (new threads: ${fresh.map(niceOf)})`);
-    assert.equal(getPriority(0), main, 'the main thread keeps its priority');
-    assert.equal(niceOf(String(process.pid)), main);
-  } finally {
-    await pool.destroy();
-  }
-});
