@@ -13,6 +13,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
 import { createInterface } from 'node:readline';
@@ -173,6 +174,16 @@ export function stableStringify(value: unknown): string {
     s += `${s.length > 1 ? ',' : ''}${quoteKey(k)}:${stableStringify(v)}`;
   }
   return `${s}}`;
+}
+
+/** A committed part of a shard directory: its marker and the paths of its data files (`base`: the marker's name). */
+export function analysisPart(dir: string, marker: PartMarker, base = partBase(marker.part)): AnalysisPart {
+  return {
+    dir,
+    marker,
+    recordsPath: join(dir, `${base}.records.jsonl.gz`),
+    outcomesPath: join(dir, `${base}.outcomes.jsonl`),
+  };
 }
 
 export function readMarker(path: string): PartMarker | undefined {

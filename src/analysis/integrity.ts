@@ -7,7 +7,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CodeblockError } from '../errors.js';
 import { COMPLETION_FILE, readCompletion, type ShardCompletion } from './completion.js';
-import { ANALYSIS_VERSION, partBase, readMarker, stableStringify, type AnalysisPart } from './format.js';
+import { ANALYSIS_VERSION, analysisPart, partBase, readMarker, stableStringify, type AnalysisPart } from './format.js';
 
 export interface MissingRecords {
   /** Input units (records + quarantined) of the whole input that no usable part covers. */
@@ -54,9 +54,7 @@ function scanShard(dir: string, name: string): ShardEntry {
       const max = ANALYSIS_VERSION;
       fail(`${join(full, f)} is analysis format v${v}; this codeblock reads up to v${max}: upgrade codeblock`);
     }
-    const base = f.replace(/\.json$/, '');
-    const recordsPath = join(full, `${base}.records.jsonl.gz`);
-    parts.set(marker.part, { dir: full, marker, recordsPath, outcomesPath: join(full, `${base}.outcomes.jsonl`) });
+    parts.set(marker.part, analysisPart(full, marker, f.replace(/\.json$/, '')));
   }
   return { dir: full, index: Number(m[1]), count: Number(m[2]), completion: readCompletion(full), parts };
 }

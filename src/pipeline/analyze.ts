@@ -33,6 +33,7 @@ import {
   ANALYSIS_FORMAT,
   ANALYSIS_VERSION,
   addPartCounts,
+  analysisPart,
   hashJson,
   partBase,
   readMarker,
@@ -247,7 +248,7 @@ async function analyzePass(
         await committing;
         committing = undefined;
         const m = readMarker(markerPath)!;
-        if (hooks.live) await hooks.live.records(await readPart(dir, p.index, m));
+        if (hooks.live) await hooks.live.records(await readPart(dir, m));
         addPartCounts(summary.counts, m);
         summary.resumedParts++;
         summary.parts++;
@@ -344,16 +345,9 @@ async function analyzePass(
 }
 
 /** The analyzed records of a committed part, read back from its file (a part reused on resume, for `run`). */
-async function readPart(dir: string, index: number, marker: PartMarker): Promise<AnalysisRecord[]> {
-  const base = partBase(index);
-  const part = {
-    dir,
-    marker,
-    recordsPath: join(dir, `${base}.records.jsonl.gz`),
-    outcomesPath: join(dir, `${base}.outcomes.jsonl`),
-  };
+async function readPart(dir: string, marker: PartMarker): Promise<AnalysisRecord[]> {
   const records: AnalysisRecord[] = [];
-  for await (const r of readPartsRecords([part])) records.push(r);
+  for await (const r of readPartsRecords([analysisPart(dir, marker)])) records.push(r);
   return records;
 }
 

@@ -6,30 +6,16 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { cli, SHARED_DATA } from '../helpers/cli.js';
+import { treeDigest } from '../helpers/files.js';
 import { generatePool } from '../../src/gen/index.js';
 import { resolveConfig } from '../../src/config/index.js';
 import { run } from '../../src/pipeline/run.js';
 
 const work = mkdtempSync(join(tmpdir(), 'cb-overlap-'));
-
-/** sha256 of every file under `dir` (relative path → hash). */
-function treeBytes(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string): void => {
-    for (const f of readdirSync(d).sort()) {
-      const p = join(d, f);
-      if (statSync(p).isDirectory()) walk(p);
-      else out[relative(dir, p)] = createHash('sha256').update(readFileSync(p)).digest('hex');
-    }
-  };
-  walk(dir);
-  return out;
-}
 
 function ok(r: { status: number | null; stderr: string }, what: string): void {
   assert.equal(r.status, 0, `${what} failed:\n${r.stderr}`);
@@ -42,9 +28,9 @@ function compare(pool: string, name: string, analyzeFlags: string[], selectFlags
   ok(cli(['run', pool, '-o', viaRun, '--no-progress', ...analyzeFlags, ...selectFlags]), `${name}: run`);
   ok(cli(['analyze', pool, '-o', join(apart, 'analysis'), '--no-progress', ...analyzeFlags]), `${name}: analyze`);
   ok(cli(['select', join(apart, 'analysis'), '-o', apart, '--no-progress', ...selectFlags]), `${name}: select`);
-  const a = treeBytes(viaRun);
+  const a = treeDigest(viaRun);
   assert.ok(Object.keys(a).some((f) => f.endsWith('.records.jsonl.gz')));
-  assert.deepEqual(a, treeBytes(apart), `${name}: run and analyze + select differ`);
+  assert.deepEqual(a, treeDigest(apart), `${name}: run and analyze + select differ`);
   assert.ok(!existsSync(join(viaRun, '.codeblock-tmp')), 'the spills are removed');
 }
 
@@ -55,9 +41,9 @@ test('run = analyze + select, byte for byte, on a pool of several parts (the han
   compare(pool, 'gen', ['--scorer', 'none', '--workers', '2'], formats);
   // every part reused on resume: pass A reads them back from their files
   const again = join(work, 'gen-run');
-  const before = treeBytes(again);
+  const before = treeDigest(again);
   ok(cli(['run', pool, '-o', again, '--no-progress', '--scorer', 'none', ...formats]), 'run resumed');
-  assert.deepEqual(treeBytes(again), before, 'a resumed run writes the same bytes');
+  assert.deepEqual(treeDigest(again), before, 'a resumed run writes the same bytes');
 });
 
 test('run = analyze + select, byte for byte, with the LM scorer on real data', () => {

@@ -4,29 +4,15 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { cliOk, FAST_ANALYZE } from '../helpers/cli.js';
+import { treeDigest } from '../helpers/files.js';
 import { STAGES, stageTimings, timedIterable, timed, resetStageTimings } from '../../src/util/timings.js';
 
 const work = mkdtempSync(join(tmpdir(), 'cb-timings-'));
 process.on('exit', () => rmSync(work, { recursive: true, force: true }));
-
-/** sha256 of every output file (the analysis directory included), by relative path. */
-function digest(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const visit = (d: string) => {
-    for (const f of readdirSync(d).sort()) {
-      const p = join(d, f);
-      if (statSync(p).isDirectory()) visit(p);
-      else out[relative(dir, p)] = createHash('sha256').update(readFileSync(p)).digest('hex');
-    }
-  };
-  visit(dir);
-  return out;
-}
 
 test('CODEBLOCK_TIMINGS: every stage of a run reported, outputs byte-identical', () => {
   const pool = join(work, 'pool.jsonl');
@@ -36,7 +22,7 @@ test('CODEBLOCK_TIMINGS: every stage of a run reported, outputs byte-identical',
   const file = join(work, 'timings.json');
   cliOk(['run', pool, '-o', plain, ...FAST_ANALYZE]);
   cliOk(['run', pool, '-o', timedOut, ...FAST_ANALYZE], { env: { CODEBLOCK_TIMINGS: file } });
-  assert.deepEqual(digest(timedOut), digest(plain));
+  assert.deepEqual(treeDigest(timedOut), treeDigest(plain));
   const t = JSON.parse(readFileSync(file, 'utf8')) as {
     format: string;
     stages: Record<string, { seconds: number; calls: number }>;
