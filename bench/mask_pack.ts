@@ -41,7 +41,7 @@ import { BudgetPlanner } from '../src/budget/plan.js';
 import { BudgetGate } from '../src/budget/threshold.js';
 import { labelMask } from '../src/masks/index.js';
 import { assembleInChunks, packBFD, packingEfficiency } from '../src/pack/index.js';
-import { encodedChunks } from '../src/pipeline/encoding-cache.js';
+import { encodedChunks } from '../src/pipeline/encoded-chunks.js';
 import { EncodingSpill } from '../src/pipeline/encoding-spill.js';
 import { ReachIndex } from '../src/pipeline/reach-index.js';
 import { GlobalDedup, itemModeReject } from '../src/select/dedup.js';

@@ -66,6 +66,12 @@ const UNSCORED = {
   },
 } as const;
 
+/** Whether a config asks for an IFD cut (`--ifd-top-ratio` < 1 or `--ifd-top-n` > 0): select's pass 0 ranks the
+ * whole analysis first, so such a run cannot overlap analyze and select. */
+export function ifdCutOf(cfg: Pick<CodeblockConfig, 'ifdTopRatio' | 'ifdTopN'>): boolean {
+  return cfg.ifdTopRatio < 1 || cfg.ifdTopN > 0;
+}
+
 /**
  * Refuses (E_USAGE, one line) select options the analysis cannot serve, before any work: an IFD cut
  * (`--ifd-top-ratio` < 1, `--ifd-top-n` > 0) without IFD scores, and a mode whose table entry

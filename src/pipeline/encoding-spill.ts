@@ -12,11 +12,11 @@
  * keeps 20 bytes per sample in memory. The rendered text is not stored: pass B renders the conversation again (the
  * chat template is deterministic and costs about 2 % of the tokenizer).
  */
-import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { CodeblockError } from '../errors.js';
 import type { AnalysisRecord } from '../analysis/format.js';
 import type { EncodedConversation, Encoded, TargetTokenizer } from '../tokenize/index.js';
 import { growFloat64, growInt32 } from '../util/grow.js';
+import { SpillFile } from '../util/spill-file.js';
 import { addCount } from '../util/timings.js';
 
 const WRITE_BUFFER = 1 << 20;
@@ -55,8 +55,7 @@ function unpackOffsets(packed: Uint16Array, out: Int32Array): void {
 const entryBytes = (n: number, wide: boolean): number => n * (wide ? 12 : 8);
 
 export class EncodingSpill {
-  private readonly fd: number;
-  private pos = 0;
+  private readonly file: SpillFile;
   private buf = Buffer.allocUnsafe(WRITE_BUFFER);
   private bufLen = 0;
   private readonly ords = growFloat64();
@@ -64,10 +63,9 @@ export class EncodingSpill {
   /** tokens, negated when the offsets are int32 pairs */
   private readonly lens = growInt32();
   private next = 0;
-  private closed = false;
 
-  constructor(private readonly path: string) {
-    this.fd = openSync(path, 'w+');
+  constructor(path: string) {
+    this.file = new SpillFile(path);
   }
 
   /** Samples written (tests). */
@@ -77,7 +75,7 @@ export class EncodingSpill {
 
   /** Bytes written (tests, docs). */
   get bytes(): number {
-    return this.pos + this.bufLen;
+    return this.file.size + this.bufLen;
   }
 
   /** Appends `ordinal`'s encoding (ordinals strictly increasing). */
@@ -88,7 +86,7 @@ export class EncodingSpill {
     const packed = packOffsets(enc.offsets);
     const size = entryBytes(n, packed === null);
     this.ords.push(ordinal);
-    this.starts.push(this.pos + this.bufLen);
+    this.starts.push(this.file.size + this.bufLen);
     this.lens.push(packed === null ? -n : n);
     if (this.bufLen + size > this.buf.length) this.flush();
     if (size > this.buf.length) this.buf = Buffer.allocUnsafe(size);
@@ -101,8 +99,7 @@ export class EncodingSpill {
 
   private flush(): void {
     if (this.bufLen === 0) return;
-    writeSync(this.fd, this.buf, 0, this.bufLen, this.pos);
-    this.pos += this.bufLen;
+    this.file.append(this.buf, 0, this.bufLen);
     this.bufLen = 0;
   }
 
@@ -123,12 +120,7 @@ export class EncodingSpill {
       const n = Math.abs(signed);
       const size = entryBytes(n, signed < 0);
       const raw = Buffer.allocUnsafeSlow(size); // own ArrayBuffer at offset 0: aligned views
-      let got = 0;
-      while (got < size) {
-        const k = readSync(this.fd, raw, got, size - got, this.starts.a[j]! + got);
-        if (k <= 0) throw new CodeblockError(`internal: short read of ${this.path}`, 'E_INTERNAL');
-        got += k;
-      }
+      this.file.readAt(raw, 0, size, this.starts.a[j]!);
       const ids = new Int32Array(raw.buffer, 0, n);
       let offsets: Int32Array;
       if (signed < 0) offsets = new Int32Array(raw.buffer, 4 * n, 2 * n);
@@ -142,12 +134,6 @@ export class EncodingSpill {
   }
 
   close(): void {
-    if (this.closed) return;
-    this.closed = true;
-    try {
-      closeSync(this.fd);
-    } catch {
-      /* already closed */
-    }
+    this.file.close();
   }
 }

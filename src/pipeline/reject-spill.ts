@@ -2,8 +2,8 @@
  * select's pass-B rejections on disk (docs/pipeline.md): memory stays flat in the pool size, where a rejected
  * record used to stay an object until the end of the run.
  */
-import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { CodeblockError } from '../errors.js';
+import { SpillFile } from '../util/spill-file.js';
 import { outcomeJsonLine, type OutcomeLine } from './outcomes.js';
 
 /**
@@ -12,17 +12,16 @@ import { outcomeJsonLine, type OutcomeLine } from './outcomes.js';
  * its rejected.jsonl line. The reason counts stay in memory.
  */
 export class RejectSpill {
-  private readonly fd: number;
-  private pos = 0;
+  private readonly file: SpillFile;
   private pending: OutcomeLine[] = [];
   private last = -1;
   readonly counts: Record<string, number> = {};
   /** `readChunk`: bytes per read when reading back (tests make it tiny). */
   constructor(
-    private readonly path: string,
+    path: string,
     private readonly readChunk = 1 << 20,
   ) {
-    this.fd = openSync(path, 'w+');
+    this.file = new SpillFile(path);
   }
 
   push(o: OutcomeLine): void {
@@ -38,8 +37,7 @@ export class RejectSpill {
       throw new CodeblockError('internal: rejections out of order', 'E_INTERNAL');
     this.last = this.pending[this.pending.length - 1]!.ordinal;
     const buf = Buffer.from(this.pending.map((o) => `${o.ordinal} ${outcomeJsonLine(o)}`).join(''), 'utf8');
-    writeSync(this.fd, buf, 0, buf.length, this.pos);
-    this.pos += buf.length;
+    this.file.append(buf);
     this.pending = [];
   }
 
@@ -48,17 +46,18 @@ export class RejectSpill {
     let buf = Buffer.allocUnsafe(this.readChunk);
     let have = 0; // bytes of an unfinished line carried at the front of buf
     let at = 0;
-    while (at < this.pos || have > 0) {
-      if (at < this.pos) {
+    const end = this.file.size;
+    while (at < end || have > 0) {
+      if (at < end) {
         if (have === buf.length) buf = Buffer.concat([buf, Buffer.allocUnsafe(buf.length)]);
-        const n = readSync(this.fd, buf, have, Math.min(buf.length - have, this.pos - at), at);
-        if (n <= 0) throw new CodeblockError(`internal: short read of ${this.path}`, 'E_INTERNAL');
+        const n = Math.min(buf.length - have, end - at);
+        this.file.readAt(buf, have, n, at);
         at += n;
         have += n;
       }
       const nl = have > 0 ? buf.lastIndexOf(10, have - 1) : -1; // a line ends in '\n': never inside a character
       if (nl < 0) {
-        if (at >= this.pos) throw new CodeblockError(`internal: truncated rejection spill ${this.path}`, 'E_INTERNAL');
+        if (at >= end) throw new CodeblockError(`internal: truncated rejection spill ${this.file.path}`, 'E_INTERNAL');
         continue;
       }
       for (const l of buf.toString('utf8', 0, nl).split('\n')) {
@@ -71,10 +70,6 @@ export class RejectSpill {
   }
 
   close(): void {
-    try {
-      closeSync(this.fd);
-    } catch {
-      /* already closed */
-    }
+    this.file.close();
   }
 }

@@ -16,7 +16,7 @@
  *   pack    native BFD over all sample lengths
  *   pass C  assemble packs (native) chunk by chunk from the spill, write Parquet / .bin
  */
-import { closeSync, mkdirSync, openSync, readdirSync, readSync, rmSync, writeSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { CodeblockError } from '../errors.js';
 import { SELECT_KEYS, type CodeblockConfig } from '../config/index.js';
@@ -35,6 +35,7 @@ import {
   analysisLanguages,
   analysisQ,
   chooseSpans,
+  ifdCutOf,
   knobsOf,
   refuseWithoutScores,
   type BudgetSplit,
@@ -45,7 +46,7 @@ import { labelMask } from '../masks/index.js';
 import { assembleInChunks, packBFD, packViews, packingEfficiency, IGNORE_INDEX, type PackPlan } from '../pack/index.js';
 import { TargetTokenizer } from '../tokenize/index.js';
 import { OutputWriter } from '../output/writer.js';
-import { encodedChunks } from './encoding-cache.js';
+import { encodedChunks } from './encoded-chunks.js';
 import { EncodingSpill } from './encoding-spill.js';
 import { ReachIndex } from './reach-index.js';
 import { isStaleTempFile } from '../output/formats.js';
@@ -56,6 +57,7 @@ import type { OutputFile, SelectedSpan } from '../output/types.js';
 import type { Progress } from '../cli/progress.js';
 import { version } from '../version.js';
 import { growFloat64, growInt32 } from '../util/grow.js';
+import { SpillFile } from '../util/spill-file.js';
 import { outcomeJsonLine, rejection } from './outcomes.js';
 import { RejectSpill } from './reject-spill.js';
 import type { RecordHandoff } from './record-handoff.js';
@@ -154,7 +156,7 @@ function exclude(run: SelectRun, excluded: Map<number, Exclusion>, r: AnalysisRe
 async function ifdPass(run: SelectRun): Promise<Exclusions> {
   const { cfg, progress } = run;
   const excluded = new Map<number, Exclusion>();
-  const ifdCut = cfg.ifdTopRatio < 1 || cfg.ifdTopN > 0;
+  const ifdCut = ifdCutOf(cfg);
   if (!ifdCut) return { excluded, ifdCut };
   // select() refused a cut the analysis has no IFD scores for (refuseWithoutScores)
   const ords: number[] = [];
@@ -252,13 +254,12 @@ async function budgetPass(
 
 /** Token ids and flags of the written samples, spilled to a temporary file between pass B and pass C. */
 class Spill {
-  private readonly fd: number;
-  private pos = 0;
+  private readonly file: SpillFile;
   readonly ids: string[] = [];
   readonly lens = growInt32();
   private readonly offsets = growFloat64();
   constructor(path: string) {
-    this.fd = openSync(path, 'w+');
+    this.file = new SpillFile(path);
   }
 
   /** spill: ids (int32 LE) then flags (uint8) */
@@ -267,9 +268,7 @@ class Spill {
     const buf = Buffer.allocUnsafe(len * 5);
     Buffer.from(ids.buffer, ids.byteOffset, len * 4).copy(buf, 0);
     Buffer.from(flags.buffer, flags.byteOffset, len).copy(buf, len * 4);
-    writeSync(this.fd, buf, 0, buf.length, this.pos);
-    this.offsets.push(this.pos);
-    this.pos += buf.length;
+    this.offsets.push(this.file.append(buf));
     this.lens.push(len);
     this.ids.push(id);
   }
@@ -278,17 +277,13 @@ class Spill {
   read(s: number, ids: Int32Array, sup: Uint8Array, at: number): void {
     const len = this.lens.view()[s]!;
     const buf = Buffer.allocUnsafeSlow(len * 5); // own ArrayBuffer at offset 0: int32-aligned
-    readSync(this.fd, buf, 0, buf.length, this.offsets.a[s]!);
+    this.file.readAt(buf, 0, buf.length, this.offsets.a[s]!);
     ids.set(new Int32Array(buf.buffer, 0, len), at);
     sup.set(buf.subarray(len * 4, len * 5), at);
   }
 
   close(): void {
-    try {
-      closeSync(this.fd);
-    } catch {
-      /* already closed */
-    }
+    this.file.close();
   }
 }
 
@@ -491,7 +486,7 @@ async function selectPass(
   const rejects = new RejectSpill(join(tmpDir, 'rejects.spill'));
   let writer: OutputWriter | undefined;
   try {
-    if (live && (cfg.ifdTopRatio < 1 || cfg.ifdTopN > 0)) {
+    if (live && ifdCutOf(cfg)) {
       throw new CodeblockError('internal: an IFD cut reads the whole analysis before pass A', 'E_INTERNAL');
     }
     const ex = await ifdPass(run);

@@ -10,7 +10,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { TargetTokenizer } from '../../src/tokenize/index.js';
-import { encodeChunk } from '../../src/pipeline/encoding-cache.js';
+import { encodeChunk } from '../../src/pipeline/encoded-chunks.js';
 import { EncodingSpill } from '../../src/pipeline/encoding-spill.js';
 import type { AnalysisRecord } from '../../src/analysis/format.js';
 import { mulberry32 } from '../../src/util/random.js';

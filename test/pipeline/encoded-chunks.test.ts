@@ -6,7 +6,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { TargetTokenizer } from '../../src/tokenize/index.js';
-import { encodedChunks, encodeChunk } from '../../src/pipeline/encoding-cache.js';
+import { encodedChunks, encodeChunk } from '../../src/pipeline/encoded-chunks.js';
 import type { AnalysisRecord } from '../../src/analysis/format.js';
 import { CodeblockError } from '../../src/errors.js';
 
