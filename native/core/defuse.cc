@@ -1,6 +1,8 @@
 // Item-level def-use: reaching definitions with lexical scopes, over the statements of one
 // language's segments (docs/structure.md, "Def-use"; independent truth: beniget).
 #include <algorithm>
+#include <utility>
+#include <vector>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -11,20 +13,93 @@ namespace codeblock {
 namespace structure {
 namespace {
 
-using Defs = std::vector<int32_t>;  // sorted, unique item indices
-using State = std::unordered_map<int32_t, Defs>;
+// The reaching definitions of one name: sorted, unique item indices. Most names reach from one or two
+// statements, so up to kInline live in the object itself; a State copy (every branch and loop copies
+// one) then allocates nothing per name.
+class Defs {
+ public:
+  Defs() = default;
+  explicit Defs(int32_t item) : n_(1) { inl_[0] = item; }
+  const int32_t* begin() const { return n_ <= kInline ? inl_ : heap_.data(); }
+  const int32_t* end() const { return begin() + n_; }
+  bool empty() const { return n_ == 0; }
 
-void add_def(Defs& d, int32_t item) {
-  auto it = std::lower_bound(d.begin(), d.end(), item);
-  if (it == d.end() || *it != item) d.insert(it, item);
-}
-
-void merge_into(State& dst, const State& src) {
-  for (const auto& kv : src) {
-    Defs& d = dst[kv.first];
-    for (int32_t x : kv.second) add_def(d, x);
+  void add(int32_t item) {
+    const int32_t* b = begin();
+    const int32_t* at = std::lower_bound(b, b + n_, item);
+    if (at != b + n_ && *at == item) return;
+    const size_t pos = static_cast<size_t>(at - b);
+    if (n_ < kInline) {
+      std::copy_backward(inl_ + pos, inl_ + n_, inl_ + n_ + 1);
+      inl_[pos] = item;
+    } else {
+      if (n_ == kInline) heap_.assign(inl_, inl_ + kInline);
+      heap_.insert(heap_.begin() + static_cast<std::ptrdiff_t>(pos), item);
+    }
+    n_++;
   }
-}
+
+ private:
+  static constexpr uint32_t kInline = 3;
+  uint32_t n_ = 0;
+  int32_t inl_[kInline] = {};
+  std::vector<int32_t> heap_;  // all of them once there are more than kInline
+};
+
+// Name id -> its reaching definitions, sorted by name id (a flat array: copying it is one allocation).
+class State {
+ public:
+  using Entry = std::pair<int32_t, Defs>;
+  bool empty() const { return v_.empty(); }
+  void clear() { v_.clear(); }
+  std::vector<Entry>::const_iterator begin() const { return v_.begin(); }
+  std::vector<Entry>::const_iterator end() const { return v_.end(); }
+
+  const Defs* find(int32_t name) const {
+    auto it = lower(name);
+    return it != v_.end() && it->first == name ? &it->second : nullptr;
+  }
+  Defs* find(int32_t name) { return const_cast<Defs*>(static_cast<const State*>(this)->find(name)); }
+  // The entry of `name`, created empty when missing.
+  Defs& operator[](int32_t name) {
+    auto it = lower(name);
+    if (it == v_.end() || it->first != name) it = v_.insert(it, Entry{name, Defs{}});
+    return const_cast<Defs&>(it->second);
+  }
+
+  // Every name of `src` into this state, its definitions added to this state's.
+  void merge(const State& src) {
+    if (src.v_.empty()) return;
+    if (v_.empty()) {
+      v_ = src.v_;
+      return;
+    }
+    std::vector<Entry> out;
+    out.reserve(v_.size() + src.v_.size());
+    size_t i = 0, j = 0;
+    while (i < v_.size() || j < src.v_.size()) {
+      if (j == src.v_.size() || (i < v_.size() && v_[i].first < src.v_[j].first)) {
+        out.push_back(std::move(v_[i++]));
+      } else if (i == v_.size() || src.v_[j].first < v_[i].first) {
+        out.push_back(src.v_[j++]);
+      } else {
+        out.push_back(std::move(v_[i++]));
+        for (int32_t x : src.v_[j++].second) out.back().second.add(x);
+      }
+    }
+    v_ = std::move(out);
+  }
+
+ private:
+  std::vector<Entry>::const_iterator lower(int32_t name) const {
+    return std::lower_bound(v_.begin(), v_.end(), name, [](const Entry& e, int32_t n) { return e.first < n; });
+  }
+  std::vector<Entry> v_;
+};
+
+void add_def(Defs& d, int32_t item) { d.add(item); }
+
+void merge_into(State& dst, const State& src) { dst.merge(src); }
 
 enum class ScopeKind { Module, Function, Class, Comprehension };
 
@@ -120,9 +195,8 @@ class DefUse {
     if (scopes_[s].nonlocals.count(name)) {
       for (int32_t p = scopes_[s].parent; p >= 0; p = scopes_[p].parent) {
         if (scopes_[p].kind != ScopeKind::Function) continue;
-        auto it = scopes_[p].cur.find(name);
-        if (it != scopes_[p].cur.end()) {
-          add_def(it->second, item);
+        if (Defs* d = scopes_[p].cur.find(name)) {
+          add_def(*d, item);
           return;
         }
       }
@@ -144,16 +218,14 @@ class DefUse {
   const Defs* lookup(int32_t name) const {
     int32_t s = cs_;
     if (scopes_[s].globals.count(name)) {
-      auto it = scopes_[0].cur.find(name);
-      return it == scopes_[0].cur.end() ? nullptr : &it->second;
+      return scopes_[0].cur.find(name);
     }
     bool first = true;
     while (s >= 0) {
       const Scope& sc = scopes_[s];
       bool skip = (!first && sc.kind == ScopeKind::Class) || sc.nonlocals.count(name);
       if (!skip) {
-        auto it = sc.cur.find(name);
-        if (it != sc.cur.end()) return &it->second;
+        if (const Defs* d = sc.cur.find(name)) return d;
       }
       first = false;
       s = sc.parent;
@@ -183,7 +255,11 @@ class DefUse {
 
   void visit_expr(TSNode root, int depth, Op first_op = Op::Visit) {
     if (ts_node_is_null(root)) return;
-    std::vector<Task> st{{first_op, root}};
+    // One stack for every visit_expr of the walk: a nested call (a comprehension) works above this call's
+    // tasks and returns with the stack back at `base`, so no call allocates a stack of its own.
+    std::vector<Task>& st = tasks_;
+    const size_t base = st.size();
+    st.push_back({first_op, root});
     auto push_children = [&](TSNode x, Op op) {  // pushed in reverse so they run in order
       size_t mark = st.size();
       for_named_children(x, [&](TSNode c) { st.push_back({op, c}); });
@@ -193,22 +269,24 @@ class DefUse {
       TSNode c = ts_node_child_by_field_id(x, f);
       if (!ts_node_is_null(c)) st.push_back({op, c});
     };
-    while (!st.empty()) {
+    while (st.size() > base) {
       Task t = st.back();
       st.pop_back();
       TSNode x = t.n;
-      if (ts_node_is_null(x) || ts_node_is_error(x) || (R_.c(x) & kComment)) continue;
-      DuRole role = R_.r(x);
+      if (ts_node_is_null(x)) continue;
+      const TSSymbol sym = ts_node_symbol(x);  // once per node: the table lookups below all use it
+      if (sym == kErrorSymbol || (R_.c_of(sym) & kComment)) continue;
+      DuRole role = R_.r_of(sym);
       if (t.op == Op::Define || t.op == Op::DefineWalrus) {
         if (role == DuRole::Identifier) define(x, t.op == Op::Define ? Mode::Kill : Mode::Walrus);
-        else if (R_.c(x) & kTargetContainer) push_children(x, t.op);
+        else if (R_.c_of(sym) & kTargetContainer) push_children(x, t.op);
         else st.push_back({Op::Visit, x});  // attribute / subscript targets: their parts are uses
         continue;
       }
       if (t.op == Op::Pattern) {  // match-case patterns
         if (role == DuRole::Identifier) {
           define(x, Mode::Kill);
-        } else if (R_.flag(R_.is_dotted, x)) {
+        } else if (R_.flag_of(R_.is_dotted, sym)) {
           if (ts_node_named_child_count(x) == 1) {
             TSNode id = ts_node_named_child(x, 0);
             if (R_.t->pattern_wildcard &&
@@ -219,14 +297,14 @@ class DefUse {
           } else {
             use(ts_node_named_child(x, 0));  // value pattern a.b.C
           }
-        } else if (R_.c(x) & kPatClass) {
+        } else if (R_.c_of(sym) & kPatClass) {
           uint32_t k = ts_node_named_child_count(x);
           for (uint32_t i = k; i-- > 0;) {
             TSNode c = ts_node_named_child(x, i);
             if (R_.flag(R_.is_dotted, c) && i == 0) st.push_back({Op::Visit, c});
             else st.push_back({Op::Pattern, c});
           }
-        } else if (R_.c(x) & kPatKeyword) {
+        } else if (R_.c_of(sym) & kPatKeyword) {
           uint32_t k = ts_node_named_child_count(x);
           for (uint32_t i = k; i-- > 1;) st.push_back({Op::Pattern, ts_node_named_child(x, i)});
         } else if (role == DuRole::AsPattern) {
@@ -236,7 +314,7 @@ class DefUse {
             TSNode c = ts_node_named_child(x, i);
             st.push_back({ts_node_eq(c, alias) ? Op::Define : Op::Pattern, c});
           }
-        } else if (R_.c(x) & kString) {
+        } else if (R_.c_of(sym) & kString) {
           st.push_back({Op::Visit, x});
         } else {
           push_children(x, Op::Pattern);
@@ -285,7 +363,7 @@ class DefUse {
           else comprehension(x, depth + 1);
           break;
         default:
-          if (R_.flag(R_.is_dotted, x)) {
+          if (R_.flag_of(R_.is_dotted, sym)) {
             if (ts_node_named_child_count(x) > 0) use(ts_node_named_child(x, 0));
           } else {
             push_children(x, Op::Visit);
@@ -652,6 +730,7 @@ class DefUse {
   std::vector<std::pair<int32_t, int32_t>>& edges_;
   std::vector<Scope> scopes_;
   std::vector<Deferred> deferred_;
+  std::vector<Task> tasks_;  // visit_expr's stack (see there)
   std::unordered_map<std::string_view, int32_t> names_;
   int32_t cs_ = 0;
   uint32_t base_ = 0;

@@ -43,6 +43,9 @@ enum : uint16_t {
   kPatClass = 1 << 13,
 };
 
+// The symbol of ERROR nodes (tree-sitter's ts_builtin_sym_error; ts_node_is_error compares with it).
+constexpr TSSymbol kErrorSymbol = static_cast<TSSymbol>(-1);
+
 struct Resolved {
   const LanguageTables* t = nullptr;
   const TSLanguage* lang = nullptr;
@@ -79,18 +82,13 @@ struct Resolved {
   TSFieldId f_decorated = 0, f_left = 0, f_right = 0, f_name = 0, f_value = 0, f_alias = 0, f_parameters = 0,
             f_body = 0, f_object = 0, f_receiver = 0, f_type = 0, f_return_type = 0, f_superclasses = 0;
 
-  uint16_t c(TSNode n) const {
-    TSSymbol s = ts_node_symbol(n);
-    return s < cls.size() ? cls[s] : 0;
-  }
-  DuRole r(TSNode n) const {
-    TSSymbol s = ts_node_symbol(n);
-    return s < role.size() ? role[s] : DuRole::None;
-  }
-  bool flag(const std::vector<uint8_t>& v, TSNode n) const {
-    TSSymbol s = ts_node_symbol(n);
-    return s < v.size() && v[s];
-  }
+  uint16_t c(TSNode n) const { return c_of(ts_node_symbol(n)); }
+  DuRole r(TSNode n) const { return r_of(ts_node_symbol(n)); }
+  bool flag(const std::vector<uint8_t>& v, TSNode n) const { return flag_of(v, ts_node_symbol(n)); }
+  // The same by symbol (ts_node_symbol), for a visit that reads several tables of one node.
+  uint16_t c_of(TSSymbol s) const { return s < cls.size() ? cls[s] : 0; }
+  DuRole r_of(TSSymbol s) const { return s < role.size() ? role[s] : DuRole::None; }
+  static bool flag_of(const std::vector<uint8_t>& v, TSSymbol s) { return s < v.size() && v[s]; }
 };
 
 // The resolved tables of a registered language (built once for all of them, thread-safe).
