@@ -176,6 +176,22 @@ export function stableStringify(value: unknown): string {
   return `${s}}`;
 }
 
+/**
+ * A chat message with its keys in sorted order, for analysis records written by one JSON.stringify call (the
+ * bytes stableStringify writes). Readers build `{role, content}`; any other key is kept, nested values canonical.
+ */
+export function sortedMessage(m: ChatMessage): ChatMessage {
+  const keys = Object.keys(m);
+  if (keys.length === 2 && typeof m.role === 'string' && typeof m.content === 'string')
+    return { content: m.content, role: m.role };
+  const out: Record<string, unknown> = {};
+  for (const k of keys.sort()) {
+    const v = (m as unknown as Record<string, unknown>)[k];
+    out[k] = v !== null && typeof v === 'object' ? JSON.parse(stableStringify(v)) : v;
+  }
+  return out as unknown as ChatMessage;
+}
+
 /** A committed part of a shard directory: its marker and the paths of its data files (`base`: the marker's name). */
 export function analysisPart(dir: string, marker: PartMarker, base = partBase(marker.part)): AnalysisPart {
   return {

@@ -39,7 +39,7 @@ import {
   readMarker,
   readPartsRecords,
   shardDirName,
-  stableStringify,
+  sortedMessage,
   type AnalysisItem,
   type AnalysisOutcome,
   type AnalysisRecord,
@@ -522,7 +522,7 @@ async function commitPart(c: ComputedPart, ctx: PartContext): Promise<PartMarker
     const utils = ctx.scorer
       ? itemUtilities(sc, result.items, { q: ctx.cfg.q, reduce: ctx.cfg.reduce })
       : result.items.map((it) => ({ utility: 1, coreTokens: it.core.length }));
-    // keys in sorted order, here and below: stableStringify then writes each item in one JSON.stringify call
+    // keys in sorted order, here and below (see the record)
     const items: AnalysisItem[] = result.items.map((it, k) => ({
       bridge: round5(result.bridge[k]!) ?? 0,
       core: it.core,
@@ -541,22 +541,28 @@ async function commitPart(c: ComputedPart, ctx: PartContext): Promise<PartMarker
       spans[2 * t + 1] = sc.end[t]!;
     }
     scoredTokens += sc.start.length;
+    // Keys in sorted order at every level (the prompt's messages too): the line is then one JSON.stringify call,
+    // byte for byte what stableStringify writes (test/analysis/canonical-lines.test.ts holds every line to it).
+    const extras = analyzedRecordExtras(record, ctx.cfg, structured[i]!.itemReject);
     records.push({
-      id: record.id,
-      ordinal: record.ordinal,
-      file: record.source.file,
-      line: record.source.line,
-      preset: record.preset,
-      prompt: record.prompt,
-      response: record.response,
-      hash: pairHashOf(record),
-      segments: result.segments.map((g) => ({ end: g.end, lang: g.lang, start: g.start })),
-      items,
       edges: result.edges,
-      scorer: { logp: Array.from(sc.logprob, (x) => round5(x)), spans },
-      ...(sc.notes.length ? { notes: [...sc.notes] } : {}),
+      file: record.source.file,
+      hash: pairHashOf(record),
+      id: record.id,
       ...(alone ? { ifd: ifdOf(sc, alone[i]!) } : {}),
-      ...analyzedRecordExtras(record, ctx.cfg, structured[i]!.itemReject),
+      ...(extras.itemReject
+        ? { itemReject: { detail: extras.itemReject.detail, reason: extras.itemReject.reason } }
+        : {}),
+      items,
+      line: record.source.line,
+      ...(extras.minhash !== undefined ? { minhash: extras.minhash } : {}),
+      ...(sc.notes.length ? { notes: [...sc.notes] } : {}),
+      ordinal: record.ordinal,
+      preset: record.preset,
+      prompt: record.prompt.map(sortedMessage),
+      response: record.response,
+      scorer: { logp: Array.from(sc.logprob, (x) => round5(x)), spans },
+      segments: result.segments.map((g) => ({ end: g.end, lang: g.lang, start: g.start })),
     });
   }
   records.sort((a, b) => a.ordinal - b.ordinal);
@@ -572,7 +578,7 @@ async function commitPart(c: ComputedPart, ctx: PartContext): Promise<PartMarker
       await yieldToLoop();
       tWrite = performance.now();
     }
-    lines[i] = `${stableStringify(records[i])}\n`;
+    lines[i] = `${JSON.stringify(records[i])}\n`;
   }
   // The whole part in one gzip call, on libuv's pool: the main thread only joins the lines (a stream written line
   // by line cost it 2 s per 100K records in zlib's per-chunk bookkeeping). Level 1: analysis files are
