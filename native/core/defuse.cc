@@ -1,10 +1,10 @@
 // Item-level def-use: reaching definitions with lexical scopes, over the statements of one
 // language's segments (docs/structure.md, "Def-use"; independent truth: beniget).
 #include <algorithm>
-#include <utility>
-#include <vector>
 #include <unordered_map>
 #include <unordered_set>
+#include <utility>
+#include <vector>
 
 #include "core/structure_internal.h"
 #include "core/tree_walk.h"
