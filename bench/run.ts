@@ -1122,6 +1122,7 @@ CODEBLOCK_BENCH_SECTIONS=languages npm run bench           # Python unchanged, t
 node dist/bench/languages.js 5 3                           # the same section alone, JSON on stdout (rounds)
 node dist/bench/scoring.js 256 1                           # scorer vs raw session.run (records, threads)
 node dist/bench/pack.js                                    # BFD on 1M lengths vs first-fit in order / TS BFD
+valgrind --tool=callgrind node dist/bench/structure_callgrind.js structure   # instructions (also: parse)
 
 # one memory point by hand: a seeded pool, then run in a child that prints its peak RSS at exit
 npx codeblock gen -o /tmp/pool-300k.jsonl --records 300000 --seed 1
