@@ -113,11 +113,13 @@ test('C++ agrees with clang: statement spans and def-use edges (shared data + li
   const f = await compare('cpp', recs);
   console.log(`C++ truth: ${JSON.stringify(f)}`);
   assert.ok(f.records - f.skipped >= 8, 'enough blocks compile');
-  // Measured levels (docs/languages/cpp.md): precision is below the 90% target (see there).
-  assert.ok(f.stmtRecall >= 0.97, `statement recall ${f.stmtRecall}`);
-  assert.ok(f.edgeRecall >= 0.95, `def-use recall ${f.edgeRecall}`);
-  assert.ok(f.itemPrecision >= 0.75, `item precision ${f.itemPrecision}`);
-  assert.ok(f.edgePrecision >= 0.7, `def-use precision ${f.edgePrecision}`);
+  // Issue #13's tier-1 targets (spans 99%, def-use recall 95% / precision 90%), held at the levels measured
+  // (docs/languages/cpp.md): every block + 3 libstdc++ headers 99.6% / 99.6% / 100% / 98.6%; the default
+  // subset 100% on all four.
+  assert.ok(f.stmtRecall >= 0.99, `statement recall ${f.stmtRecall}`);
+  assert.ok(f.itemPrecision >= 0.99, `item precision ${f.itemPrecision}`);
+  assert.ok(f.edgeRecall >= 0.99, `def-use recall ${f.edgeRecall}`);
+  assert.ok(f.edgePrecision >= 0.98, `def-use precision ${f.edgePrecision}`);
 });
 
 test('C++ coverage of the shared data', async () => {
