@@ -22,7 +22,6 @@ class Defs {
   explicit Defs(int32_t item) : n_(1) { inl_[0] = item; }
   const int32_t* begin() const { return n_ <= kInline ? inl_ : heap_.data(); }
   const int32_t* end() const { return begin() + n_; }
-  bool empty() const { return n_ == 0; }
 
   void add(int32_t item) {
     const int32_t* b = begin();
@@ -50,21 +49,15 @@ class Defs {
 class State {
  public:
   using Entry = std::pair<int32_t, Defs>;
-  bool empty() const { return v_.empty(); }
   void clear() { v_.clear(); }
-  std::vector<Entry>::const_iterator begin() const { return v_.begin(); }
-  std::vector<Entry>::const_iterator end() const { return v_.end(); }
 
-  const Defs* find(int32_t name) const {
-    auto it = lower(name);
-    return it != v_.end() && it->first == name ? &it->second : nullptr;
-  }
-  Defs* find(int32_t name) { return const_cast<Defs*>(static_cast<const State*>(this)->find(name)); }
+  const Defs* find(int32_t name) const { return find_in(v_, name); }
+  Defs* find(int32_t name) { return find_in(v_, name); }
   // The entry of `name`, created empty when missing.
   Defs& operator[](int32_t name) {
-    auto it = lower(name);
+    auto it = lower(v_, name);
     if (it == v_.end() || it->first != name) it = v_.insert(it, Entry{name, Defs{}});
-    return const_cast<Defs&>(it->second);
+    return it->second;
   }
 
   // Every name of `src` into this state, its definitions added to this state's.
@@ -91,15 +84,17 @@ class State {
   }
 
  private:
-  std::vector<Entry>::const_iterator lower(int32_t name) const {
-    return std::lower_bound(v_.begin(), v_.end(), name, [](const Entry& e, int32_t n) { return e.first < n; });
+  template <class V>
+  static auto lower(V& v, int32_t name) -> decltype(v.begin()) {
+    return std::lower_bound(v.begin(), v.end(), name, [](const Entry& e, int32_t n) { return e.first < n; });
+  }
+  template <class V>
+  static auto find_in(V& v, int32_t name) -> decltype(&v.begin()->second) {
+    auto it = lower(v, name);
+    return it != v.end() && it->first == name ? &it->second : nullptr;
   }
   std::vector<Entry> v_;
 };
-
-void add_def(Defs& d, int32_t item) { d.add(item); }
-
-void merge_into(State& dst, const State& src) { dst.merge(src); }
 
 enum class ScopeKind { Module, Function, Class, Comprehension };
 
@@ -189,14 +184,14 @@ class DefUse {
     int32_t name = name_id(id_node);
     int32_t s = mode == Mode::Walrus ? non_comprehension(cs_) : cs_;
     if (scopes_[s].globals.count(name)) {
-      add_def(scopes_[0].cur[name], item);
+      scopes_[0].cur[name].add(item);
       return;
     }
     if (scopes_[s].nonlocals.count(name)) {
       for (int32_t p = scopes_[s].parent; p >= 0; p = scopes_[p].parent) {
         if (scopes_[p].kind != ScopeKind::Function) continue;
         if (Defs* d = scopes_[p].cur.find(name)) {
-          add_def(*d, item);
+          d->add(item);
           return;
         }
       }
@@ -549,13 +544,13 @@ class DefUse {
           if (!ts_node_is_null(body)) visit_block(body, depth + 1);
           State end = dead_ ? State{} : std::move(scopes_[cs_].cur);
           dead_ = false;
-          merge_into(end, conts_.back());
+          end.merge(conts_.back());
           return end;
         };
         State end = one_pass();
         if (!replay_) {  // loop-carried: run the body again from the merged head state
           State head = pre;
-          merge_into(head, end);
+          head.merge(end);
           scopes_[cs_].cur = std::move(head);
           replay_ = true;
           if (!is_for)
@@ -564,14 +559,14 @@ class DefUse {
           replay_ = false;
         }
         State head = pre;
-        merge_into(head, end);
+        head.merge(end);
         scopes_[cs_].cur = std::move(head);
         if (!ts_node_is_null(els)) {
           visit_clause(els, depth + 1);
           if (dead_) scopes_[cs_].cur.clear();
           dead_ = false;
         }
-        merge_into(scopes_[cs_].cur, exits_.back());  // `break` skips the else clause
+        scopes_[cs_].cur.merge(exits_.back());  // `break` skips the else clause
         exits_.pop_back();
         conts_.pop_back();
         return;
@@ -608,12 +603,12 @@ class DefUse {
           if (R_.c(a) & kBody) visit_block(a, depth + 1);
           else visit_clause(a, depth + 1);
           if (dead_) continue;  // ended in return / raise / break / continue
-          merge_into(out, scopes_[cs_].cur);
+          out.merge(scopes_[cs_].cur);
           live = true;
         }
         dead_ = false;
         if (!exhaustive) {
-          merge_into(out, pre);
+          out.merge(pre);
           live = true;
         }
         scopes_[cs_].cur = std::move(out);
@@ -635,7 +630,7 @@ class DefUse {
         dead_ = false;
         if (!ts_node_is_null(body)) visit_block(body, depth + 1);
         State any = scopes_[cs_].cur;  // an exception may come from anywhere in the body
-        merge_into(any, pre);
+        any.merge(pre);
         State out;
         bool live = false;
         if (!dead_) {
@@ -650,7 +645,7 @@ class DefUse {
           dead_ = false;
           visit_clause(h, depth + 1);
           if (dead_) continue;
-          merge_into(out, scopes_[cs_].cur);
+          out.merge(scopes_[cs_].cur);
           live = true;
         }
         dead_ = false;
@@ -687,11 +682,11 @@ class DefUse {
         return;
       }
       case DuRole::Break:
-        if (!exits_.empty()) merge_into(exits_.back(), scopes_[cs_].cur);
+        if (!exits_.empty()) exits_.back().merge(scopes_[cs_].cur);
         dead_ = true;
         return;
       case DuRole::Continue:
-        if (!conts_.empty()) merge_into(conts_.back(), scopes_[cs_].cur);
+        if (!conts_.empty()) conts_.back().merge(scopes_[cs_].cur);
         dead_ = true;
         return;
       case DuRole::Exit:
