@@ -16,7 +16,8 @@ export function analyzedRecordExtras(
     ...(cfg.dedup === 'minhash' && cfg.pairFilter !== 'off'
       ? { minhash: encodeMinhash(minhash(normalizePair(record))) }
       : {}),
-    ...(itemReject ? { itemReject: { reason: itemReject.reason, detail: itemReject.detail } } : {}),
+    // keys in sorted order: analyze writes the record with one JSON.stringify (see commitPart)
+    ...(itemReject ? { itemReject: { detail: itemReject.detail, reason: itemReject.reason } } : {}),
   };
 }
 

@@ -550,9 +550,7 @@ async function commitPart(c: ComputedPart, ctx: PartContext): Promise<PartMarker
       hash: pairHashOf(record),
       id: record.id,
       ...(alone ? { ifd: ifdOf(sc, alone[i]!) } : {}),
-      ...(extras.itemReject
-        ? { itemReject: { detail: extras.itemReject.detail, reason: extras.itemReject.reason } }
-        : {}),
+      ...(extras.itemReject ? { itemReject: extras.itemReject } : {}),
       items,
       line: record.source.line,
       ...(extras.minhash !== undefined ? { minhash: extras.minhash } : {}),
