@@ -11,13 +11,12 @@
  * loaded machine distorts less than wall time.
  */
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { PACKAGE_ROOT } from '../src/native.js';
 import type { CodeRecord } from '../src/types.js';
 import { analyzeStructure, StructurePool } from '../src/structure/index.js';
-import { median, medianBy } from './util.js';
+import { dataFiles, dataResponses, median, medianBy, SHARED_DATA_DIR } from './util.js';
 
 export interface StructureBenchOptions {
   workers?: number;
@@ -57,22 +56,13 @@ export interface StructureBenchResult {
   rounds: number;
 }
 
-function dataFiles(dir: string): string[] {
-  return readdirSync(dir)
-    .filter((f) => f.endsWith('.jsonl'))
-    .sort()
-    .map((f) => join(dir, f));
-}
-
 export async function benchStructure(opts: StructureBenchOptions = {}): Promise<StructureBenchResult> {
   const workers = opts.workers ?? 2;
   const repeat = opts.repeat ?? 3;
   const rounds = opts.rounds ?? 5;
-  const files = dataFiles(opts.dataDir ?? resolve(PACKAGE_ROOT, '..', 'shared', 'data'));
-  const responses: string[] = [];
-  for (const f of files)
-    for (const line of readFileSync(f, 'utf8').split('\n'))
-      if (line.trim()) responses.push((JSON.parse(line) as { response: string }).response);
+  const dir = opts.dataDir ?? SHARED_DATA_DIR;
+  const files = dataFiles(dir);
+  const responses = dataResponses(dir);
   const records: CodeRecord[] = [];
   for (let r = 0; r < repeat; r++)
     responses.forEach((response, i) =>

@@ -10,23 +10,16 @@
  * addon's `analyzeStructure` (columns, no decoding into objects) or its `parseOnly`. Prints the checksum of the
  * work done, so neither side can be optimized away.
  */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { PACKAGE_ROOT } from '../src/native.js';
+import { resolve } from 'node:path';
 import { analyzeColumns, nativeOptions, parseOnlyBatch, parseOnlyTotals } from '../src/structure/native.js';
+import { dataResponses } from './util.js';
 
 const side = process.argv[2];
 if (side !== 'structure' && side !== 'parse') {
   process.stderr.write('usage: node dist/bench/structure_callgrind.js structure|parse [data dir]\n');
   process.exit(2);
 }
-const dir = resolve(process.argv[3] ?? join(PACKAGE_ROOT, '..', 'shared', 'data'));
-const responses: string[] = [];
-for (const f of readdirSync(dir)
-  .filter((x) => x.endsWith('.jsonl'))
-  .sort())
-  for (const line of readFileSync(join(dir, f), 'utf8').split('\n'))
-    if (line.trim()) responses.push((JSON.parse(line) as { response: string }).response);
+const responses = dataResponses(process.argv[3] === undefined ? undefined : resolve(process.argv[3]));
 
 const opts = nativeOptions({});
 let checksum = 0;

@@ -1,30 +1,9 @@
-/**
- * Structure vs parse-only (issue 16): how much the structure stage costs beyond tree-sitter itself.
- * Called by the bench harness: `benchStructureParse()` returns figures; `node
- * dist/bench/structure_parse.js [rounds] [workers] [repeat]` prints them as JSON.
- *
- * The same records (../shared/data, repeated `repeat` times) on the same N worker threads, each
- * thread holding the same shard (record i → thread i mod N, handed over once before timing), run
- * through, per round:
- *   - structure:  `analyzeStructureBatch` (segments, items, def-use, reach, bridge, decoded to
- *                 objects), batches of 64;
- *   - native:     the addon's `analyzeStructure` alone (columns, no decoding into objects);
- *   - parse-only: the addon's `parseOnly` — the same segments, the same detection of untagged
- *                 blocks (its trial parses included) and one tree-sitter parse per itemized segment,
- *                 nothing else (native/core/structure.cc `parse_segments`, shared with the structure
- *                 call), same batches.
- * A round's time runs from handing the threads the order to the last thread's answer; the sides are
- * interleaved (their order rotates from round to round) and each figure is the median round.
- * ratio = structure seconds ÷ parse-only seconds (target ≤ 1.3). CPU seconds (all threads) beside.
- */
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { PACKAGE_ROOT } from '../src/native.js';
 import { analyzeColumns, analyzeStructureBatch, nativeOptions, parseOnlyBatch } from '../src/structure/native.js';
-import { median, medianBy } from './util.js';
+import { dataResponses, median, medianBy } from './util.js';
 
 export const STRUCTURE_PARSE_TARGET = 1.3;
 const SIDES = ['structure', 'native', 'parse'] as const;
@@ -66,15 +45,8 @@ export interface StructureParseResult {
   target: number;
 }
 
-function loadResponses(dir: string, repeat: number): string[] {
-  const files = readdirSync(dir)
-    .filter((f) => f.endsWith('.jsonl'))
-    .sort()
-    .map((f) => join(dir, f));
-  const one: string[] = [];
-  for (const f of files)
-    for (const line of readFileSync(f, 'utf8').split('\n'))
-      if (line.trim()) one.push((JSON.parse(line) as { response: string }).response);
+function loadResponses(dir: string | undefined, repeat: number): string[] {
+  const one = dataResponses(dir);
   const out: string[] = [];
   for (let r = 0; r < repeat; r++) out.push(...one);
   return out;
@@ -158,7 +130,7 @@ export async function benchStructureParse(opts: StructureParseOptions = {}): Pro
   const workers = opts.workers ?? 2;
   const rounds = opts.rounds ?? 5;
   const batchSize = opts.batchSize ?? 64;
-  const responses = loadResponses(opts.dataDir ?? resolve(PACKAGE_ROOT, '..', 'shared', 'data'), opts.repeat ?? 2);
+  const responses = loadResponses(opts.dataDir, opts.repeat ?? 2);
   const bytes = responses.reduce((a, r) => a + Buffer.byteLength(r, 'utf8'), 0);
   const shards: string[][] = Array.from({ length: workers }, () => []);
   responses.forEach((r, i) => shards[i % workers]!.push(r));

@@ -269,10 +269,24 @@ export async function generatedPool(work: WorkDir, records: number, seed: number
 /** The ../shared/data JSONL files, sorted. */
 export function sharedDataFiles(): string[] {
   if (!existsSync(SHARED_DATA_DIR)) return [];
-  return readdirSync(SHARED_DATA_DIR)
+  return dataFiles(SHARED_DATA_DIR);
+}
+
+/** The JSONL files of a data directory, sorted. */
+export function dataFiles(dir: string): string[] {
+  return readdirSync(dir)
     .filter((f) => f.endsWith('.jsonl'))
     .sort()
-    .map((f) => join(SHARED_DATA_DIR, f));
+    .map((f) => join(dir, f));
+}
+
+/** The `response` of every record of a data directory's JSONL files (default ../shared/data), in file order. */
+export function dataResponses(dir = SHARED_DATA_DIR): string[] {
+  const out: string[] = [];
+  for (const f of dataFiles(dir))
+    for (const line of readFileSync(f, 'utf8').split('\n'))
+      if (line.trim()) out.push((JSON.parse(line) as { response: string }).response);
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
