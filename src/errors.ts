@@ -23,6 +23,7 @@ export const ERROR_EXIT_CODES = {
   E_SLURM: 1,
   E_UNAVAILABLE: 1,
   E_ACCOUNTING: 1,
+  E_LOCKED: 1,
   E_INTERNAL: 1,
 } as const satisfies Record<`E_${string}`, 1 | 2>;
 

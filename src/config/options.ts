@@ -146,6 +146,16 @@ const TABLE = [
     group: 'Records',
   },
   {
+    key: 'waitLock',
+    kind: 'boolean',
+    default: false,
+    commands: PIPE,
+    help:
+      'when another run holds the output directory (or the analysis shard), wait for it instead of refusing ' +
+      '(default: refuse at once, naming the holder, so a duplicate job fails fast instead of idling)',
+    group: 'Records',
+  },
+  {
     key: 'resume',
     kind: 'boolean',
     default: true,

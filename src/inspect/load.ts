@@ -10,7 +10,7 @@
  *      re-encoded ids are checked against the written ones.
  * `rejected.jsonl` says which analyzed records `select` dropped, and why.
  */
-import { createReadStream, existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
@@ -27,6 +27,8 @@ import { cpLength } from '../tokenize/codepoints.js';
 import type { InspectItem, InspectSample, ItemStatus, RunInfo } from './types.js';
 import { itemLabel } from './labels.js';
 import { fnv1aInts } from '../util/hash.js';
+import { OWNED_FILES, STAGING_PREFIX } from '../output/commit.js';
+import { readOutputManifest, verifyOutput } from '../output/verify.js';
 
 const IGNORE = -100;
 
@@ -38,13 +40,12 @@ function isAnalysisDir(dir: string): boolean {
   }
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: manifest and analysis JSON are read untyped
-function readJson(path: string): Record<string, any> {
+/** A directory holding select's files or staging directory but no manifest (an interrupted or failed select). */
+function isInterruptedOutput(dir: string): boolean {
   try {
-    // biome-ignore lint/suspicious/noExplicitAny: manifest and analysis JSON are read untyped
-    return JSON.parse(readFileSync(path, 'utf8')) as Record<string, any>;
-  } catch (err) {
-    throw new CodeblockError(`cannot read ${path}: ${(err as Error).message}`, 'E_INPUT');
+    return readdirSync(dir).some((n) => n.startsWith(STAGING_PREFIX) || OWNED_FILES.includes(n));
+  } catch {
+    return false;
   }
 }
 
@@ -62,6 +63,8 @@ export function resolveRuns(dirs: readonly string[]): RunInfo[] {
     if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new CodeblockError(`not a directory: ${d}`, 'E_INPUT');
     if (existsSync(join(dir, 'manifest.json'))) outputs.push(dir);
     else if (isAnalysisDir(dir)) analyses.push(dir);
+    else if (isInterruptedOutput(dir))
+      readOutputManifest(dir); // refuses: an output without its manifest
     else
       throw new CodeblockError(
         `${d} is neither a codeblock output directory (manifest.json) nor an analysis directory (shard-*/): run ` +
@@ -74,9 +77,9 @@ export function resolveRuns(dirs: readonly string[]): RunInfo[] {
   // those of another output given (mode comparison over one analysis); the sample join checks ids
   const sibling = outputs.map((d) => join(d, 'analysis')).find(isAnalysisDir);
   for (const dir of outputs) {
-    const manifest = readJson(join(dir, 'manifest.json'));
-    if (!manifest.counts || !manifest.tokens || !manifest.config)
-      throw new CodeblockError(`${join(dir, 'manifest.json')} is not a codeblock manifest`, 'E_INPUT');
+    // every file the manifest lists must be there, of its size and sha256 (src/output/verify.ts)
+    // biome-ignore lint/suspicious/noExplicitAny: the manifest is read untyped below
+    const manifest = verifyOutput(dir) as Record<string, any>;
     const own = join(dir, 'analysis');
     const analysisDirs = isAnalysisDir(own) ? [own] : analyses.length ? analyses : sibling ? [sibling] : [];
     if (analysisDirs.length === 0) {

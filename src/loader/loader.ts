@@ -13,10 +13,9 @@
  * run resumed from a batch's `position` yields exactly the batches that were still to come.
  * Works in worker threads (piscina): plain fs reads, no native state.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { CodeblockError } from '../errors.js';
 import { FILE_NAMES } from '../output/types.js';
+import { readOutputManifest, verifyOutput, type VerifyLevel } from '../output/verify.js';
 import { permutation } from './shuffle.js';
 import { BinSource, ParquetSource, type PackRecord, type PackSource } from './sources.js';
 
@@ -31,10 +30,16 @@ export interface LoadPacksOptions {
   epoch?: number;
   /** Resume position: packs of this epoch's order already consumed (a batch's `position`). Default 0. */
   start?: number;
-  /** 'bin' or 'parquet'; default: bin when packs.idx exists, else parquet. */
+  /** 'bin' or 'parquet'; default: bin when the manifest lists packs.idx, else parquet. */
   format?: 'bin' | 'parquet';
   /** Drop a final batch smaller than batchSize. Default false. */
   dropLast?: boolean;
+  /**
+   * How the pack files are checked against manifest.json before reading: 'digest' (default) their sizes and
+   * sha256, 'size' their sizes only (faster on very large outputs). A directory without a manifest, a missing
+   * file or a mismatch is refused either way (docs/formats.md, "The manifest contract").
+   */
+  verify?: VerifyLevel;
   /** Parquet only: decoded tokens kept in the row-group cache (default 32M ≈ 256 MB). */
   parquetCacheTokens?: number;
 }
@@ -114,27 +119,42 @@ function assemble(recs: PackRecord[], indices: Uint32Array, batchIndex: number, 
   };
 }
 
+/** The files a pack format is read from. */
+const PACK_FILES = { bin: [FILE_NAMES.bin, FILE_NAMES.idx], parquet: [FILE_NAMES.parquet] } as const;
+
+/**
+ * Open the packs of an output directory after checking it against its manifest (src/output/verify.ts): refuses
+ * (E_FORMAT, one line) a directory without manifest.json, a listed file missing or of another size, a format the
+ * manifest does not list, and — at `verify: 'digest'`, the default — pack files whose sha256 differs.
+ */
 export async function openPackSource(
   dir: string,
   format?: 'bin' | 'parquet',
   parquetCacheTokens?: number,
+  verify: VerifyLevel = 'digest',
 ): Promise<PackSource> {
-  const fmt =
-    format ??
-    (existsSync(join(dir, FILE_NAMES.idx)) ? 'bin' : existsSync(join(dir, FILE_NAMES.parquet)) ? 'parquet' : undefined);
+  if (format !== undefined && format !== 'bin' && format !== 'parquet')
+    throw new RangeError(`format must be 'bin' or 'parquet', got ${String(format)}`);
+  const listed = new Set(readOutputManifest(dir).files.map((f) => f.path));
+  const fmt = format ?? (listed.has(FILE_NAMES.idx) ? 'bin' : listed.has(FILE_NAMES.parquet) ? 'parquet' : undefined);
   if (fmt === undefined)
     throw new CodeblockError(
-      `${dir} has neither ${FILE_NAMES.idx} nor ${FILE_NAMES.parquet}: not a codeblock output directory`,
+      `${dir} has no packs: its manifest lists neither ${FILE_NAMES.idx} nor ${FILE_NAMES.parquet} ` +
+        '(select with --format parquet or bin)',
       'E_FORMAT',
     );
+  verifyOutput(dir, { verify, files: PACK_FILES[fmt] });
   if (fmt === 'bin') return BinSource.open(dir);
-  if (fmt === 'parquet') return ParquetSource.open(dir, parquetCacheTokens);
-  throw new RangeError(`format must be 'bin' or 'parquet', got ${String(format)}`);
+  return ParquetSource.open(dir, parquetCacheTokens);
 }
 
 /** Number of packs in an output directory. */
-export async function countPacks(dir: string, format?: 'bin' | 'parquet'): Promise<number> {
-  const src = await openPackSource(dir, format);
+export async function countPacks(
+  dir: string,
+  format?: 'bin' | 'parquet',
+  verify: VerifyLevel = 'digest',
+): Promise<number> {
+  const src = await openPackSource(dir, format, undefined, verify);
   try {
     return src.numPacks;
   } finally {
@@ -148,7 +168,7 @@ export async function* loadPacks(dir: string, options: LoadPacksOptions): AsyncG
     throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
   const start = options.start ?? 0;
   if (!Number.isInteger(start) || start < 0) throw new RangeError(`start must be a non-negative integer, got ${start}`);
-  const src = await openPackSource(dir, options.format, options.parquetCacheTokens);
+  const src = await openPackSource(dir, options.format, options.parquetCacheTokens, options.verify);
   try {
     const n = src.numPacks;
     if (start > n) throw new RangeError(`start ${start} is past the end (${n} packs)`);

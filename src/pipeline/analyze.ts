@@ -7,6 +7,7 @@
  * its marker), so a killed run resumes at the first part without a marker (`--resume`, default).
  */
 import { mkdirSync, statSync, rmSync, readdirSync } from 'node:fs';
+import { lockDir, type DirLock } from '../util/dir-lock.js';
 import { join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
@@ -191,6 +192,7 @@ async function analyzePass(
   const openMs = scorer ? performance.now() - opened : 0;
   const pool = new StructurePool({ workers: cfg.workers });
   let committing: Promise<void> | undefined; // the part being committed (see flush)
+  let lock: DirLock | undefined; // this shard's lock (one writer per shard; other shards never wait on it)
   try {
     const config = analysisConfig(
       cfg,
@@ -202,6 +204,7 @@ async function analyzePass(
     hooks.live?.config(config);
     const dir = join(cfg.out, shardDirName(shard.index, shard.count));
     mkdirSync(dir, { recursive: true });
+    lock = await lockDir(dir, { wait: cfg.waitLock, what: `analyze shard ${shard.index}/${shard.count}` });
     // The shard is incomplete from now until its completion record is written (docs/scaling.md).
     removeCompletion(dir);
     for (const f of readdirSync(dir)) {
@@ -325,6 +328,7 @@ async function analyzePass(
     summary.scorer.busyMs = scorer?.totals.busyMs ?? 0;
     summary.scorer.wallMs = scorer?.totals.wallMs ?? 0;
     // The shard's last act: every part is committed.
+    lock.check();
     writeCompletion(dir, {
       format: COMPLETION_FORMAT,
       version: COMPLETION_VERSION,
@@ -339,6 +343,7 @@ async function analyzePass(
     return summary;
   } finally {
     await committing?.catch(() => undefined); // an error elsewhere: let the commit in flight finish or fail first
+    await lock?.release();
     await pool.destroy();
     await scorer?.close();
   }

@@ -8,7 +8,10 @@
  * does. The output is byte for byte that of `analyze` then `select`. An IFD cut ranks the whole analysis before
  * pass A, so with one the passes run one after the other.
  */
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { checkInputs } from '../io/index.js';
+import { withDirLock } from '../util/dir-lock.js';
 import { refuseScorerOptions, type CodeblockConfig } from '../config/index.js';
 import { ifdCutOf, refuseWithoutScores } from '../budget/rules.js';
 import { CodeblockError } from '../errors.js';
@@ -43,6 +46,22 @@ export async function run(inputs: readonly string[], cfg: CodeblockConfig, hooks
   // tokenizer.json (select's largest transient allocation) happens while memory is low, not on top of what the
   // analysis leaves for the garbage collector (peak RSS, docs/benchmarks.md).
   const tokenizer = await TargetTokenizer.load(cfg.tokenizer, { template: cfg.template });
+  // Unusable inputs stop the run before the output directory is made; then one run at a time holds it (its
+  // analysis and its select output), so another run never replaces the analysis select is reading.
+  await checkInputs(inputs);
+  const out = cfg.out;
+  mkdirSync(out, { recursive: true });
+  return withDirLock(out, { wait: cfg.waitLock, what: 'run' }, () =>
+    runLocked(inputs, { ...cfg, out }, tokenizer, hooks),
+  );
+}
+
+async function runLocked(
+  inputs: readonly string[],
+  cfg: CodeblockConfig & { out: string },
+  tokenizer: TargetTokenizer,
+  hooks: RunHooks,
+): Promise<RunResult> {
   const analysisDir = join(cfg.out, 'analysis');
   const analyzeCfg: CodeblockConfig = { ...cfg, out: analysisDir, shard: '0/1' };
   if (ifdCutOf(cfg)) {

@@ -16,7 +16,7 @@
  *   pack    native BFD over all sample lengths
  *   pass C  assemble packs (native) chunk by chunk from the spill, write Parquet / .bin
  */
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { CodeblockError } from '../errors.js';
 import { SELECT_KEYS, type CodeblockConfig } from '../config/index.js';
@@ -49,9 +49,10 @@ import { OutputWriter } from '../output/writer.js';
 import { encodedChunks } from './encoded-chunks.js';
 import { EncodingSpill } from './encoding-spill.js';
 import { ReachIndex } from './reach-index.js';
-import { isStaleTempFile } from '../output/formats.js';
 import { FILE_NAMES } from '../output/types.js';
-import { writeManifest } from '../output/manifest.js';
+import { buildManifest, manifestToJson } from '../output/manifest.js';
+import { commitStaged, prepareStaging } from '../output/commit.js';
+import { lockDir, type DirLock } from '../util/dir-lock.js';
 import { AtomicFile } from '../output/atomic.js';
 import type { OutputFile, SelectedSpan } from '../output/types.js';
 import type { Progress } from '../cli/progress.js';
@@ -419,14 +420,25 @@ async function packPass(run: SelectRun, spill: Spill, writer: OutputWriter): Pro
   return plan;
 }
 
-/** Temporary files of an earlier run that was killed before it could rename them; a fresh spill directory. */
-function prepareOutDir(outDir: string): string {
+/**
+ * Lock the output directory (src/util/dir-lock.ts), then, holding it, remove what killed runs left and make this
+ * run's staging directory (src/output/commit.ts) with its spill directory inside.
+ */
+async function prepareOutDir(
+  cfg: CodeblockConfig,
+  outDir: string,
+): Promise<{ lock: DirLock; staging: string; tmpDir: string }> {
   mkdirSync(outDir, { recursive: true });
-  for (const f of readdirSync(outDir)) if (isStaleTempFile(f)) rmSync(join(outDir, f), { force: true });
-  const tmpDir = join(outDir, '.codeblock-tmp');
-  rmSync(tmpDir, { recursive: true, force: true });
-  mkdirSync(tmpDir, { recursive: true });
-  return tmpDir;
+  const lock = await lockDir(outDir, { wait: cfg.waitLock, what: 'select' });
+  try {
+    const staging = prepareStaging(outDir);
+    const tmpDir = join(staging, 'spill');
+    mkdirSync(tmpDir);
+    return { lock, staging, tmpDir };
+  } catch (err) {
+    await lock.release();
+    throw err;
+  }
 }
 
 /** Run pass 2 over analysis directories into `outDir`. */
@@ -480,7 +492,7 @@ async function selectPass(
     progress: live ? undefined : hooks.progress, // live: analyze's progress is on screen until it is done
   };
 
-  const tmpDir = prepareOutDir(outDir);
+  const { lock, staging, tmpDir } = await prepareOutDir(cfg, outDir);
   const encodings = new EncodingSpill(join(tmpDir, 'encodings.spill'));
   const spill = new Spill(join(tmpDir, 'samples.spill'));
   const rejects = new RejectSpill(join(tmpDir, 'rejects.spill'));
@@ -508,7 +520,7 @@ async function selectPass(
     const { input, rejected, quarantined } = finished!.counts;
     const counts = { input, selected: 0, rejected, quarantined, ...(missing ? { missing: missing.records } : {}) };
     const parts = run.parts;
-    writer = new OutputWriter(outDir, { formats: cfg.format, maxLen: cfg.maxLen });
+    writer = new OutputWriter(staging, { formats: cfg.format, maxLen: cfg.maxLen });
     const masked = await maskPass(run, ex, plan, encodings, spill, rejects, writer);
     encodings.close();
     const packPlan = await packPass(run, spill, writer);
@@ -518,7 +530,7 @@ async function selectPass(
     for (const [reason, n] of Object.entries(rejects.counts)) bump(counts.rejected, reason, n);
     counts.selected = spill.ids.length;
     const summary = writer.close();
-    const extraFiles = await writeOutcomeFiles(outDir, parts, rejects.read());
+    const extraFiles = await writeOutcomeFiles(staging, parts, rejects.read());
     rejects.close();
     const tokens = {
       response: plan.responseTokens,
@@ -532,13 +544,14 @@ async function selectPass(
     };
     const selectConfig: Record<string, unknown> = {};
     for (const key of SELECT_KEYS) selectConfig[key] = cfg[key];
-    const { manifest } = writeManifest(outDir, {
+    const files = [...summary.files, ...extraFiles].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+    const manifest = buildManifest({
       version: version(),
       config: { analysis: analysisConfig, select: selectConfig },
       counts,
       tokens,
       packing: { packs: summary.packs, max_len: cfg.maxLen, tokens: summary.tokens },
-      files: [...summary.files, ...extraFiles].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+      files,
       extra: {
         selection: {
           budget_tokens: Math.round(plan.split.budgetTokens),
@@ -558,6 +571,10 @@ async function selectPass(
       },
     });
     rmSync(tmpDir, { recursive: true, force: true });
+    lock.check(); // still ours: nobody else has touched the directory
+    // the old manifest out, the new files in, codeblock's files the new manifest does not list out, the manifest last
+    commitStaged(outDir, staging, files, manifestToJson(manifest));
+    await lock.release();
     hooks.progress?.done();
     const efficiency = packingEfficiency(packPlan);
     const ratio = manifest.tokens.ratio;
@@ -582,7 +599,8 @@ async function selectPass(
     encodings.close();
     spill.close();
     rejects.close();
-    rmSync(tmpDir, { recursive: true, force: true });
+    rmSync(staging, { recursive: true, force: true });
+    await lock.release();
     throw err;
   }
 }
