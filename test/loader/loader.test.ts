@@ -6,11 +6,10 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import { OutputWriter } from '../../src/output/index.js';
 import { loadPacks, permutation, countPacks, type LoadPacksOptions, type PackBatch } from '../../src/loader/index.js';
 import { CodeblockError } from '../../src/errors.js';
 import type { Pack } from '../../src/types.js';
-import { makePacks } from '../output/packs-fixture.js';
+import { makePacks, writeOutputDir } from '../output/packs-fixture.js';
 import collect, { type WorkerSummary } from './loader-worker.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -23,9 +22,7 @@ const N = 23;
 before(() => {
   dir = mkdtempSync(join(tmpdir(), 'cb-load-'));
   packs = makePacks(42, N);
-  const w = new OutputWriter(dir, { formats: ['parquet', 'bin'], maxLen: 64, rowGroupPacks: 5 });
-  for (const p of packs) w.writePack(p);
-  w.close();
+  writeOutputDir(dir, packs, ['parquet', 'bin'], { rowGroupPacks: 5 });
 });
 after(() => rmSync(dir, { recursive: true, force: true }));
 

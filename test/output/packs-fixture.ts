@@ -1,4 +1,7 @@
-/** Seeded random packs for writer/loader tests (no tests here). */
+/** Seeded random packs and output directories for writer/loader tests (no tests here). */
+import { writeManifest } from '../../src/output/manifest.js';
+import { OutputWriter, type OutputSummary } from '../../src/output/writer.js';
+import type { OutputFormat } from '../../src/output/types.js';
 import type { Pack } from '../../src/types.js';
 import { mulberry32 } from '../../src/util/random.js';
 
@@ -41,4 +44,30 @@ export function makePacks(seed: number, count: number, maxLen = 64): Pack[] {
     });
   }
   return packs;
+}
+
+/**
+ * An output directory as select leaves it: `packs` written in `formats` and a manifest listing the files (sizes,
+ * sha256), so the readers (loadPacks, countPacks), which check the manifest, accept it.
+ */
+export function writeOutputDir(
+  dir: string,
+  packs: readonly Pack[],
+  formats: readonly OutputFormat[],
+  o: { maxLen?: number; rowGroupPacks?: number } = {},
+): OutputSummary {
+  const maxLen = o.maxLen ?? 64;
+  const w = new OutputWriter(dir, { formats, maxLen, rowGroupPacks: o.rowGroupPacks });
+  for (const p of packs) w.writePack(p);
+  const summary = w.close();
+  const samples = packs.reduce((a, p) => a + p.seqLens.length, 0);
+  writeManifest(dir, {
+    version: 'test',
+    config: {},
+    counts: { input: samples, selected: samples, rejected: {}, quarantined: 0 },
+    tokens: { response: 0, supervised: 0, supervised_code: 0, supervised_nl: 0 },
+    packing: { packs: summary.packs, max_len: maxLen, tokens: summary.tokens },
+    files: summary.files,
+  });
+  return summary;
 }

@@ -10,7 +10,7 @@ import { OutputWriter, ParquetPackWriter, parseBinIndex, FILE_NAMES, type Sample
 import { loadPacks } from '../../src/loader/index.js';
 import { CodeblockError } from '../../src/errors.js';
 import type { Pack } from '../../src/types.js';
-import { makePacks } from './packs-fixture.js';
+import { makePacks, writeOutputDir } from './packs-fixture.js';
 
 function tmp(): string {
   return mkdtempSync(join(tmpdir(), 'cb-out-'));
@@ -256,7 +256,7 @@ for p in packs])))
 test('bin/idx: a corrupt or truncated pair is a clear CodeblockError', async () => {
   const dir = tmp();
   try {
-    writeAll(dir, makePacks(8, 5), ['bin']);
+    writeOutputDir(dir, makePacks(8, 5), ['bin']);
     const idx = readFileSync(join(dir, FILE_NAMES.idx));
     assert.equal(parseBinIndex(idx).numPacks, 5);
     assert.throws(() => parseBinIndex(idx.subarray(0, idx.length - 8)), CodeblockError);
