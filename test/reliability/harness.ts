@@ -118,7 +118,10 @@ export function treeDiff(a: Map<string, string>, b: Map<string, string>): string
   return names.filter((n) => a.get(n) !== b.get(n)).map((n) => (!a.has(n) ? `+${n}` : !b.has(n) ? `-${n}` : `~${n}`));
 }
 
-/** Leftover temporary files (AtomicFile `.name.tmp-*`, select's `.codeblock-tmp/`) under `dir`. */
+/**
+ * Leftover temporary files (AtomicFile `.name.tmp-*`, select's staging directories `.codeblock-staging-<pid>-<n>`, a lock's
+ * holder file `.codeblock.lock.json`) under `dir`.
+ */
 export function leftovers(dir: string): string[] {
-  return [...treeBytes(dir).keys()].filter((p) => /(^|\/)\.[^/]*tmp/.test(p));
+  return [...treeBytes(dir).keys()].filter((p) => /(^|\/)(\.[^/]*tmp|\.codeblock-staging-|\.codeblock\.lock)/.test(p));
 }
