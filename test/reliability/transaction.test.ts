@@ -261,7 +261,7 @@ test('ENOSPC on a small tmpfs during a second select: the old output stays compl
   }
 });
 
-test('a second writer refuses naming the holder; stale temp files stay until the lock is held; --wait-lock waits', async () => {
+test('a second writer refuses naming the holder; stale temp files stay while it is held; --wait-lock waits', async () => {
   const out = copyOf('clean1', 'locked');
   const stray = '.packs.parquet.tmp-999999-0-0';
   writeFileSync(join(out, stray), 'half-written by the holder');
@@ -294,7 +294,7 @@ test('a second writer refuses naming the holder; stale temp files stay until the
   }
 });
 
-test('two select processes into one -o at once: one refuses naming the other or they run one after the other', async () => {
+test('two selects into one -o at once: one refuses naming the other, or they run one after the other', async () => {
   const out = join(work, 'race');
   const runOne = () =>
     new Promise<{ code: number | null; stderr: string }>((res) => {
@@ -341,7 +341,7 @@ test('stale locks: a dead holder on this host, or a lock not refreshed for the s
   assert.deepEqual(tree(b), clean.two);
 });
 
-test('analyze: one writer per shard; other shards of the same analysis never wait; the result equals one shard', async () => {
+test('analyze: one writer per shard; other shards never wait; two shards equal one', async () => {
   const a = join(work, 'sharded');
   const shard0 = join(a, shardDirName(0, 2));
   mkdirSync(shard0, { recursive: true });
