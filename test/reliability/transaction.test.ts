@@ -148,7 +148,7 @@ test("a second select with other formats removes the first one's files, keeps th
   assert.equal(await supervised(one, { format: 'parquet' }), manifestOf(one).tokens.supervised);
 });
 
-test('loadPacks and inspect refuse, in one line, no manifest / a missing file / another size / another sha256', async () => {
+test('loadPacks and inspect refuse in one line: no manifest, a missing file, another size or sha256', async () => {
   const rnd = mulberry32(2626);
   const cases: Array<{ name: string; damage: (d: string) => void; re: RegExp; format?: 'bin' | 'parquet' }> = [
     {
@@ -198,7 +198,7 @@ test('loadPacks and inspect refuse, in one line, no manifest / a missing file / 
   assert.match((await loadRefusal(join(work, 'damaged-size'), { format: 'parquet', verify: 'size' })).message, /bytes/);
 });
 
-test("SIGKILL at every step of a second select's commit: the old run or a refusal, never a mix; rerun = clean", async () => {
+test("SIGKILL at each step of a second select's commit: old run or refusal, never a mix; rerun = clean", async () => {
   const rnd = mulberry32(0x26);
   const points = ['staged', 'invalidated', 'moving', 'moved', 'cleaned'];
   for (let i = points.length - 1; i > 0; i--) {
@@ -261,7 +261,7 @@ test('ENOSPC on a small tmpfs during a second select: the old output stays compl
   }
 });
 
-test('a second writer refuses naming the holder; stale temp files stay while it is held; --wait-lock waits', async () => {
+test('a second writer refuses naming the holder; its temp files stay while held; --wait-lock waits', async () => {
   const out = copyOf('clean1', 'locked');
   const stray = '.packs.parquet.tmp-999999-0-0';
   writeFileSync(join(out, stray), 'half-written by the holder');
