@@ -119,8 +119,8 @@ export function treeDiff(a: Map<string, string>, b: Map<string, string>): string
 }
 
 /**
- * Leftover temporary files (AtomicFile `.name.tmp-*`, select's staging directories `.codeblock-staging-<pid>-<n>`, a lock's
- * holder file `.codeblock.lock.json`) under `dir`.
+ * Leftover temporary files under `dir`: AtomicFile `.name.tmp-*`, select's staging directories
+ * `.codeblock-staging-<pid>-<n>`, a lock's holder file `.codeblock.lock.json`.
  */
 export function leftovers(dir: string): string[] {
   return [...treeBytes(dir).keys()].filter((p) => /(^|\/)(\.[^/]*tmp|\.codeblock-staging-|\.codeblock\.lock)/.test(p));

@@ -129,7 +129,7 @@ function copyOf(which: 'clean1' | 'clean2', name: string): string {
   return dir;
 }
 
-test("a second select with other formats removes the first one's files, keeps the user's, equals a clean run", async () => {
+test("a second select with other formats removes the first one's files, keeps the user's; = clean run", async () => {
   const out = copyOf('clean1', 'mixed');
   writeFileSync(join(out, 'notes.txt'), 'mine\n');
   writeFileSync(join(out, 'packs.bin.bak'), 'mine too\n');
