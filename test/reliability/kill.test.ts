@@ -62,13 +62,26 @@ function markers(out: string): number {
   return n;
 }
 
-/** Bytes written so far to this process's temporary `name` (AtomicFile: `.<name>.tmp-<pid>-…`). */
+/** This process's staging directories in `out` (select writes there, then renames into `out`). */
+function stagingDirs(out: string, pid: number): string[] {
+  try {
+    return readdirSync(out)
+      .filter((f) => f.startsWith(`.codeblock-staging-${pid}-`))
+      .map((f) => join(out, f));
+  } catch {
+    return [];
+  }
+}
+
+/** Bytes written so far to this process's temporary `name` (AtomicFile: `.<name>.tmp-<pid>-…`, in its staging). */
 function tempBytes(out: string, name: string, pid: number): number {
   let n = 0;
-  try {
-    for (const f of readdirSync(out)) if (f.startsWith(`.${name}.tmp-${pid}-`)) n += statSync(join(out, f)).size;
-  } catch {
-    /* not there yet */
+  for (const d of stagingDirs(out, pid)) {
+    try {
+      for (const f of readdirSync(d)) if (f.startsWith(`.${name}.tmp-${pid}-`)) n += statSync(join(d, f)).size;
+    } catch {
+      /* not there yet, or renamed away */
+    }
   }
   return n;
 }
@@ -152,13 +165,18 @@ test('SIGKILL at ≥ 5 seeded points in analyze and select, each resumed: output
     const target = f * refBytes(file);
     attempts.push({
       point: `select pass ${pass}: ${file} ${(f * 100).toFixed(0)}% written`,
-      when: ({ out, pid, t0 }) => tempBytes(out, file, pid) >= target || newerThan(join(out, file), t0),
+      when: ({ out, pid, t0 }) =>
+        tempBytes(out, file, pid) >= target ||
+        newerThan(join(out, file), t0) ||
+        stagingDirs(out, pid).some((d) => existsSync(join(d, file))),
       delayMs: 0,
     });
   }
   attempts.push({
-    point: 'select: outcome files committed, manifest not yet',
-    when: ({ out, t0 }) => newerThan(join(out, 'rejected.jsonl'), t0),
+    point: 'select: outcome files committed in the staging directory, manifest not yet',
+    when: ({ out, pid, t0 }) =>
+      stagingDirs(out, pid).some((d) => existsSync(join(d, 'rejected.jsonl'))) ||
+      newerThan(join(out, 'rejected.jsonl'), t0),
     delayMs: 0,
   });
 
