@@ -7,7 +7,8 @@
  * holder file left by an earlier lock is never taken for the current one's).
  *
  * A lock is stale, and taken over with a one-line notice, when its holder is on this host and its process is gone
- * (a SIGKILLed run), or when its mtime was not refreshed for {@link LOCK_STALE_MS} (a holder on another host that
+ * (a SIGKILLed run), when it has no holder record 3 s after it was made (a run killed while taking it), or when
+ * its mtime was not refreshed for {@link LOCK_STALE_MS} (a holder on another host that
  * died, or a host that lost its filesystem). Otherwise a second writer refuses in one line naming the holder
  * (E_LOCKED), or, with `--wait-lock`, waits until the lock is free.
  *
@@ -36,6 +37,8 @@ export const LOCK_HOLDER = '.codeblock.lock.json';
 /** A lock whose mtime is older than this is stale (the holder refreshes it every LOCK_UPDATE_MS). */
 export const LOCK_STALE_MS = 60_000;
 export const LOCK_UPDATE_MS = 10_000;
+/** A lock directory with no holder record older than this was left by a run killed while taking it. */
+const START_GRACE_MS = 3_000;
 /** How often a waiting writer (--wait-lock) tries again. */
 const POLL_MS = 500;
 
@@ -186,7 +189,24 @@ export async function lockDir(dirIn: string, o: DirLockOptions): Promise<DirLock
       }
       continue;
     }
-    const who = current ? describeHolder(h) : 'holder not yet recorded: it is starting';
+    if (!current) {
+      // no holder record for this lock: its holder is starting (it writes the record right after mkdir), or it
+      // was killed in between. Give it START_GRACE_MS, then take the lock over.
+      const age = Date.now() - st.mtimeMs;
+      if (age < START_GRACE_MS) {
+        await sleep(100);
+        continue;
+      }
+      const secs = Math.round(age / 1000);
+      notice(`codeblock: took over the lock of ${dir} (no holder recorded for ${secs} s: a run killed while starting)`);
+      try {
+        rmdirSync(lockPath);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw fsError(dir, err);
+      }
+      continue;
+    }
+    const who = describeHolder(h);
     if (!o.wait) {
       throw new CodeblockError(
         `${dir} is locked by another codeblock run (${who}): wait for it to finish, or pass --wait-lock to wait`,

@@ -339,6 +339,16 @@ test('stale locks: a dead holder on this host, or a lock not refreshed for the s
   assert.equal(rb.status, 0, rb.stderr);
   assert.match(rb.stderr, /took over the stale lock of .*host node-elsewhere, pid 4242.*not refreshed for 1\d\d s/);
   assert.deepEqual(tree(b), clean.two);
+
+  // a run killed between making the lock directory and recording itself: no holder record, 10 s old
+  const c = copyOf('clean1', 'stale-unrecorded');
+  mkdirSync(join(c, LOCK_DIR));
+  const tenAgo = new Date(Date.now() - 10_000);
+  utimesSync(join(c, LOCK_DIR), tenAgo, tenAgo);
+  const rc = cli([...SEL2, '-o', c]);
+  assert.equal(rc.status, 0, rc.stderr);
+  assert.match(rc.stderr, /took over the lock of .* \(no holder recorded for \d+ s: a run killed while starting\)/);
+  assert.deepEqual(tree(c), clean.two);
 });
 
 test('analyze: one writer per shard; other shards never wait; two shards equal one', async () => {
