@@ -119,7 +119,8 @@ export function analysisConfig(
     minhashThreshold: cfg.minhashThreshold,
     granularity: cfg.granularity,
     blockMaxChars: cfg.blockMaxChars,
-    parseTimeoutMs: cfg.parseTimeoutMs,
+    workBudget: cfg.workBudget,
+    wallTimeoutMs: cfg.wallTimeoutMs,
     languages: resolveLanguages(cfg.languages),
     model: modelName,
     modelSha256,
@@ -213,7 +214,8 @@ async function analyzePass(
     const structureOpts: StructureOptions = {
       granularity: cfg.granularity,
       blockMaxCodePoints: cfg.blockMaxChars,
-      parseTimeoutMs: cfg.parseTimeoutMs,
+      workBudget: cfg.workBudget,
+      wallTimeoutMs: cfg.wallTimeoutMs,
       languages: resolveLanguages(cfg.languages),
     };
     const summary: AnalyzeSummary = {
@@ -358,7 +360,8 @@ function removePart(dir: string, base: string): void {
 }
 
 const STRUCTURE_DETAIL: Record<string, (cfg: CodeblockConfig) => string> = {
-  parse_timeout: (cfg) => `parsing exceeded the per-record budget of ${cfg.parseTimeoutMs} ms`,
+  work_budget: (cfg) => `structure analysis needed more than --work-budget ${cfg.workBudget} work units`,
+  wall_timeout: (cfg) => `structure analysis ran past the --wall-timeout-ms safety net of ${cfg.wallTimeoutMs} ms`,
   no_code: () => 'no code segment that parses',
   too_many_items: () => 'more coding items than the structure stage accepts (data-flow metrics grow quadratically)',
 };
