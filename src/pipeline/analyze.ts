@@ -13,6 +13,7 @@ import { gzip } from 'node:zlib';
 import { CodeblockError } from '../errors.js';
 import { parseShard, refuseScorerOptions, type CodeblockConfig } from '../config/index.js';
 import { checkInputs, readRecordBatches } from '../io/index.js';
+import { ShapeCheck } from '../io/shape.js';
 import { PairFilter, pairHashOf, type FilterVerdict } from '../select/filters.js';
 import { analyzeStructure, StructurePool } from '../structure/index.js';
 import type { StructureOptions } from '../structure/types.js';
@@ -275,9 +276,11 @@ async function analyzePass(
     };
 
     const batches = readRecordBatches(inputs, { preset: cfg.preset, maxLineBytes: cfg.maxLineBytes });
+    const shape = new ShapeCheck(inputs); // every shard sees every event: each refuses a wrong input alike
     for await (const batch of timedIterable('read', batches)) {
       let filterMs = 0;
       for (const ev of batch) {
+        shape.see(ev);
         if (ev.type === 'file_error') {
           summary.fileErrors.push({ file: ev.file, error: ev.error });
           // recorded in the part being read (or the next one), so select can report it in the manifest
@@ -310,6 +313,7 @@ async function analyzePass(
       }
       addStageTime('filters', filterMs);
     }
+    shape.check(); // an empty input, or a file of no preset's shape: one line, exit 1 (the shard stays incomplete)
     if (pendingErrors.length) {
       // a file error after the shard's last record (e.g. the damaged tail of the last file)
       if (!part)
