@@ -6,7 +6,7 @@
  * parts of `PART_RECORDS`; each part is committed atomically (data files renamed into place, then
  * its marker), so a killed run resumes at the first part without a marker (`--resume`, default).
  */
-import { mkdirSync, statSync, rmSync, readdirSync } from 'node:fs';
+import { statSync, rmSync, readdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
@@ -14,6 +14,7 @@ import { CodeblockError } from '../errors.js';
 import { parseShard, refuseScorerOptions, type CodeblockConfig } from '../config/index.js';
 import { checkInputs, readRecordBatches } from '../io/index.js';
 import { ShapeCheck } from '../io/shape.js';
+import { testPause } from '../util/interrupt.js';
 import { PairFilter, pairHashOf, type FilterVerdict } from '../select/filters.js';
 import { analyzeStructure, StructurePool } from '../structure/index.js';
 import type { StructureOptions } from '../structure/types.js';
@@ -55,6 +56,7 @@ import {
 } from '../analysis/completion.js';
 import { analyzedRecordExtras, deferredItemReject } from '../analysis/extras.js';
 import { addStageTime, stageMs, timedIterable } from '../util/timings.js';
+import { makeDir } from '../util/fs-errors.js';
 
 const gzipAsync = promisify(gzip);
 
@@ -203,7 +205,7 @@ async function analyzePass(
     const configHash = hashJson(config);
     hooks.live?.config(config);
     const dir = join(cfg.out, shardDirName(shard.index, shard.count));
-    mkdirSync(dir, { recursive: true });
+    makeDir(dir);
     // The shard is incomplete from now until its completion record is written (docs/scaling.md).
     removeCompletion(dir);
     for (const f of readdirSync(dir)) {
@@ -576,6 +578,7 @@ async function commitPart(c: ComputedPart, ctx: PartContext): Promise<PartMarker
   // Commit: data files first, marker last.
   const base = partBase(p.index);
   const recFile = new AtomicFile(join(ctx.dir, `${base}.records.jsonl.gz`));
+  await testPause('analyze-commit'); // a temporary part file exists here (tests of SIGINT)
   const lines: string[] = new Array(records.length);
   for (let i = 0; i < records.length; i++) {
     if (i > 0 && i % COMMIT_SLICE === 0) {

@@ -16,8 +16,9 @@
  *   pack    native BFD over all sample lengths
  *   pass C  assemble packs (native) chunk by chunk from the spill, write Parquet / .bin
  */
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { testPause } from '../util/interrupt.js';
 import { CodeblockError } from '../errors.js';
 import { SELECT_KEYS, type CodeblockConfig } from '../config/index.js';
 import {
@@ -63,6 +64,7 @@ import { RejectSpill } from './reject-spill.js';
 import type { RecordHandoff } from './record-handoff.js';
 import { isSaturated } from '../scoring/utility.js';
 import { addCount } from '../util/timings.js';
+import { makeDir } from '../util/fs-errors.js';
 
 const CHUNK = 256;
 const NO_SUPERVISION = 'no item or token of this sample scored above the global threshold';
@@ -421,11 +423,11 @@ async function packPass(run: SelectRun, spill: Spill, writer: OutputWriter): Pro
 
 /** Temporary files of an earlier run that was killed before it could rename them; a fresh spill directory. */
 function prepareOutDir(outDir: string): string {
-  mkdirSync(outDir, { recursive: true });
+  makeDir(outDir);
   for (const f of readdirSync(outDir)) if (isStaleTempFile(f)) rmSync(join(outDir, f), { force: true });
   const tmpDir = join(outDir, '.codeblock-tmp');
   rmSync(tmpDir, { recursive: true, force: true });
-  mkdirSync(tmpDir, { recursive: true });
+  makeDir(tmpDir);
   return tmpDir;
 }
 
@@ -484,6 +486,7 @@ async function selectPass(
   const encodings = new EncodingSpill(join(tmpDir, 'encodings.spill'));
   const spill = new Spill(join(tmpDir, 'samples.spill'));
   const rejects = new RejectSpill(join(tmpDir, 'rejects.spill'));
+  await testPause('select-spill'); // the spill files exist here (tests of SIGINT)
   let writer: OutputWriter | undefined;
   try {
     if (live && ifdCutOf(cfg)) {
