@@ -206,7 +206,7 @@ function pythonOnly(
       if (md === undefined) continue;
       const blocks = md.includes('```') || md.includes('~~~') ? t.fencedBlocks(md) : [];
       if (blocks.length === 0) {
-        if (!analyzeStructureBatch([md], { languages: ['python'], parseTimeoutMs: 0 })[0]!.ok) continue;
+        if (!analyzeStructureBatch([md], { languages: ['python'], wallTimeoutMs: 0 })[0]!.ok) continue;
         unfenced++;
         bare.push(md);
       } else if (blocks.every((b) => b.tag === 'python' || b.tag === 'py')) {

@@ -36,7 +36,8 @@ export interface NativeAddon {
    * else (the benchmark's parse-only limit); per record: status, segments parsed, bytes, tree nodes.
    */
   parseOnly(responses: readonly string[], opts?: Partial<NativeStructureOptions>): ParseOnlyColumns;
-  /** native/napi/structure.cc: reach and bridge of an item graph of `n` nodes with edges from[k]→to[k]. */
+  /** native/napi/structure.cc: reach and bridge of an item graph of `n` nodes with edges from[k]→to[k], and the
+   *  work units they cost. */
   graphMetrics(n: number, from: Int32Array, to: Int32Array): GraphMetrics;
 
   /** native/napi/pack.cc: majority-of-characters label mask of every token of a batch. */

@@ -10,6 +10,7 @@ export const ERROR_EXIT_CODES = {
   E_INPUT: 1,
   E_ANALYSIS: 1,
   E_FORMAT: 1,
+  E_OUTPUT: 1,
   E_MODEL: 1,
   E_MODEL_INPUTS: 1,
   E_MODEL_OUTPUTS: 1,

@@ -65,7 +65,10 @@ export type RejectReason =
   | 'judgement'
   | 'duplicate'
   | 'ifd'
-  | 'parse_timeout'
+  /** structure: the record's work units ran past --work-budget (deterministic) */
+  | 'work_budget'
+  /** structure: the outer wall-clock safety net --wall-timeout-ms ran out (depends on the machine) */
+  | 'wall_timeout'
   | 'context_overflow'
   | 'no_supervision'
   | 'pack_too_long'

@@ -62,7 +62,7 @@ class State {
 
   // Every name of `src` into this state, its definitions added to this state's.
   void merge(const State& src) {
-    if (src.v_.empty()) return;
+    if (src.v_.empty() || work_meter().charge(v_.size() + src.v_.size())) return;  // core/work.h
     if (v_.empty()) {
       v_ = src.v_;
       return;
@@ -70,6 +70,7 @@ class State {
     std::vector<Entry> out;
     out.reserve(v_.size() + src.v_.size());
     size_t i = 0, j = 0;
+    uint64_t defs = 0;  // definitions added: with the names, this merge's work units
     while (i < v_.size() || j < src.v_.size()) {
       if (j == src.v_.size() || (i < v_.size() && v_[i].first < src.v_[j].first)) {
         out.push_back(std::move(v_[i++]));
@@ -77,10 +78,13 @@ class State {
         out.push_back(src.v_[j++]);
       } else {
         out.push_back(std::move(v_[i++]));
-        for (int32_t x : src.v_[j++].second) out.back().second.add(x);
+        for (int32_t x : src.v_[j].second) out.back().second.add(x);
+        defs += static_cast<uint64_t>(src.v_[j].second.end() - src.v_[j].second.begin());
+        j++;
       }
     }
     v_ = std::move(out);
+    work_meter().charge(defs);
   }
 
  private:
@@ -205,7 +209,7 @@ class DefUse {
     if (item < 0) return;
     int32_t name = name_id(id_node);
     const Defs* defs = lookup(name);
-    if (!defs) return;
+    if (!defs || work_meter().charge(static_cast<uint64_t>(defs->end() - defs->begin()))) return;  // core/work.h
     for (int32_t d : *defs)
       if (d != item) edges_.emplace_back(d, item);
   }

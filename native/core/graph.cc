@@ -4,6 +4,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/work.h"
+
 namespace codeblock {
 
 void graph_metrics(int32_t n, const int32_t* from, const int32_t* to, int32_t m, double* reach, double* bridge) {
@@ -28,14 +30,19 @@ void graph_metrics(int32_t n, const int32_t* from, const int32_t* to, int32_t m,
   order.reserve(n);
   std::vector<double> bc(n, 0.0);
   std::fill(dist.begin(), dist.end(), -1);
+  // Each BFS charges its nodes and edges to this thread's work meter (core/work.h): inside a
+  // record's analysis, a stopped meter ends the loop (the record is rejected, these values unused).
+  WorkMeter& meter = work_meter();
   for (int32_t s = 0; s < n; s++) {
     if (off[s] == off[s + 1]) continue;  // no out-edges: reaches nothing, lies on no path from s
     order.clear();
     dist[s] = 0;
     sigma[s] = 1.0;
     order.push_back(s);
+    uint64_t scanned = 0;
     for (size_t h = 0; h < order.size(); h++) {  // BFS; `order` is the queue and the stack
       int32_t v = order[h];
+      scanned += static_cast<uint64_t>(off[v + 1] - off[v]);
       for (int32_t k = off[v]; k < off[v + 1]; k++) {
         int32_t w = adj[k];
         if (dist[w] < 0) {
@@ -45,6 +52,8 @@ void graph_metrics(int32_t n, const int32_t* from, const int32_t* to, int32_t m,
         if (dist[w] == dist[v] + 1) sigma[w] += sigma[v];
       }
     }
+    // the forward pass and the accumulation below each touch these nodes and edges once
+    if (meter.charge(2 * (order.size() + scanned))) break;
     if (n > 1) reach[s] = static_cast<double>(order.size() - 1) / static_cast<double>(n - 1);
     for (int32_t v : order) delta[v] = 0.0;
     for (size_t h = order.size(); h-- > 0;) {  // dependency accumulation in reverse BFS order

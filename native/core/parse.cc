@@ -1,5 +1,5 @@
 // The language tables resolved to symbol ids, the per-thread parser and the per-record parse
-// budget of the structure analysis (docs/structure.md, "Options": parse_timeout_ms).
+// work of each parse, charged to the record's work meter (core/work.h; docs/structure.md, "Work budget").
 #include <algorithm>
 #include <cstring>
 
@@ -152,12 +152,9 @@ bool progress_cb(TSParseState* st) {
     b->aborted_on_error = true;
     return true;
   }
-  if (!b->enabled) return false;
-  if (std::chrono::steady_clock::now() > b->deadline) {
-    b->hit = true;
-    return true;
-  }
-  return false;
+  // tree-sitter calls this once per 100 parser operations, counted from 0 at each parse: the same
+  // calls for the same text and grammar on any machine, so the charge is deterministic.
+  return work_meter().charge(100 * kParseOpUnits);
 }
 
 struct StringInput {
@@ -188,12 +185,15 @@ const Resolved& resolved(const LanguageTables* t) {
   return all.front();
 }
 
-// nullptr + budget.hit when the budget ran out (see structure_internal.h).
+// nullptr when the work meter stopped (see structure_internal.h).
 TreePtr parse(const Resolved& R, std::string_view text, Budget& budget) {
   thread_local ThreadParser tp;
   ts_parser_set_language(tp.p, R.lang);
   StringInput in{text.data(), static_cast<uint32_t>(text.size())};
   TSInput input{&in, read_cb, TSInputEncodingUTF8, nullptr};
+  // Each parse is charged its bytes (the lexer reads each at least once, and a long token is one
+  // parser operation however many bytes it spans) before the parser's own operations.
+  if (work_meter().charge(text.size() + kParseUnits)) return nullptr;
   TSParseOptions opts{&budget, progress_cb};
   TSTree* t = ts_parser_parse_with_options(tp.p, nullptr, input, opts);
   if (!t) ts_parser_reset(tp.p);

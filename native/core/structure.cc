@@ -24,16 +24,6 @@ inline bool hspace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '
 
 namespace structure {
 
-Budget record_budget(const StructureOptions& opt) {
-  Budget budget;
-  if (opt.parse_timeout_ms > 0) {
-    budget.enabled = true;
-    budget.deadline = std::chrono::steady_clock::now() +
-                      std::chrono::microseconds(static_cast<int64_t>(opt.parse_timeout_ms * 1000.0));
-  }
-  return budget;
-}
-
 bool parse_segments(std::string_view text, const StructureOptions& opt, Budget& budget,
                     std::vector<ParsedSegment>& segs) {
   const std::vector<const LanguageTables*>& langs = registered_languages();
@@ -79,7 +69,7 @@ bool parse_segments(std::string_view text, const StructureOptions& opt, Budget& 
       TreePtr t = parse(resolved(L), body, budget);
       budget.abort_on_error = false;
       if (!t) {
-        if (!(budget.aborted_on_error && !budget.hit)) timed_out = true;
+        if (!budget.aborted_on_error || work_meter().stopped()) timed_out = true;
         return false;  // not clean code of this language (or out of budget)
       }
       if (!L->accept_untagged(ts_tree_root_node(t.get()))) return false;
@@ -121,17 +111,40 @@ bool parse_segments(std::string_view text, const StructureOptions& opt, Budget& 
 
 RecordStatus parse_record(std::string_view text, const StructureOptions& opt, std::vector<ParsedSegment>& segs) {
   if (text.size() >= 0xFFFFFFF0u) return RecordStatus::NoCode;  // offsets are 32-bit
-  Budget budget = record_budget(opt);
-  return parse_segments(text, opt, budget, segs) ? RecordStatus::Ok : RecordStatus::ParseTimeout;
+  WorkMeter& meter = work_meter();
+  meter.start(opt.work_budget, opt.wall_timeout_ms);
+  Budget budget;
+  if (parse_segments(text, opt, budget, segs)) return RecordStatus::Ok;
+  return stop_status(meter);
+}
+
+RecordStatus stop_status(const WorkMeter& meter) {
+  return meter.wall ? RecordStatus::WallTimeout : RecordStatus::WorkBudget;
 }
 
 }  // namespace structure
 
-StructureResult analyze_structure(std::string_view text, const StructureOptions& opt) {
-  StructureResult res;
+namespace {
+
+// The work units charged to this thread's meter; the meter then goes back to unlimited (graphMetrics
+// and any later call outside a record must never see a stopped meter).
+uint64_t end_record() {
+  uint64_t used = work_meter().used;
+  work_meter().reset();
+  return used;
+}
+
+void analyze_record(std::string_view text, const StructureOptions& opt, StructureResult& res) {
+  const WorkMeter& meter = work_meter();
+  auto out_of_budget = [&] {
+    if (!meter.stopped()) return false;
+    res = StructureResult{};  // whatever was computed is partial: nothing of it goes out
+    res.status = stop_status(meter);
+    return true;
+  };
   std::vector<ParsedSegment> segs;
   res.status = parse_record(text, opt, segs);
-  if (res.status != RecordStatus::Ok) return res;
+  if (res.status != RecordStatus::Ok) return;
   const CodePointMap cpm(text);
 
   // Every itemized tree flattened once: from here on, every walk over its nodes (items, prose,
@@ -163,9 +176,10 @@ StructureResult analyze_structure(std::string_view text, const StructureOptions&
     collect_prose(R, root, s.b, prose);
   }
 
+  if (out_of_budget()) return;
   if (opt.max_items > 0 && items.size() > opt.max_items) {
     res.status = RecordStatus::TooLong;
-    return res;
+    return;
   }
 
   // Flags: overlap with ERROR ranges / MISSING points.
@@ -198,6 +212,7 @@ StructureResult analyze_structure(std::string_view text, const StructureOptions&
       if (s.L == L) trees.push_back(SegmentTree{ts_tree_root_node(s.tree.get()), s.b});
     if (!trees.empty()) def_use_edges(resolved(L), text, items, trees, edges);
   }
+  if (out_of_budget()) return;
   std::sort(edges.begin(), edges.end());
   edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
 
@@ -239,6 +254,7 @@ StructureResult analyze_structure(std::string_view text, const StructureOptions&
     res.items.push_back(o);
     if (!it.flags) any_code = true;
   }
+  if (out_of_budget()) return;
   res.edges = std::move(edges);
   std::sort(prose.begin(), prose.end());
   for (auto& p : prose) {
@@ -258,7 +274,16 @@ StructureResult analyze_structure(std::string_view text, const StructureOptions&
     graph_metrics(static_cast<int32_t>(n), from.data(), to.data(), static_cast<int32_t>(from.size()), res.reach.data(),
                   res.bridge.data());
   }
+  if (out_of_budget()) return;
   if (!any_code) res.status = RecordStatus::NoCode;
+}
+
+}  // namespace
+
+StructureResult analyze_structure(std::string_view text, const StructureOptions& opt) {
+  StructureResult res;
+  analyze_record(text, opt, res);
+  res.work = end_record();
   return res;
 }
 
@@ -266,6 +291,7 @@ ParseOnlyResult parse_only(std::string_view text, const StructureOptions& opt) {
   ParseOnlyResult res;
   std::vector<ParsedSegment> segs;
   res.status = parse_record(text, opt, segs);
+  res.work = end_record();
   if (res.status != RecordStatus::Ok) return res;
   for (const ParsedSegment& s : segs) {
     if (!s.L) continue;

@@ -8,7 +8,6 @@
 #pragma once
 #include <tree_sitter/api.h>
 
-#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -18,6 +17,7 @@
 
 #include "core/structure.h"
 #include "core/utf.h"
+#include "core/work.h"
 #include "lang/language.h"
 
 namespace codeblock {
@@ -96,10 +96,8 @@ const Resolved& resolved(const LanguageTables* t);
 
 // ---- Parsing under the per-record budget (parse.cc) ----
 
+// The work itself is charged to this thread's WorkMeter (core/work.h); the parse stops when it stops.
 struct Budget {
-  bool enabled = false;
-  std::chrono::steady_clock::time_point deadline;
-  bool hit = false;
   // Language detection of untagged blocks: give up as soon as every parse stack version is in
   // error recovery (the block cannot be accepted, and recovery is the slow part of parsing).
   bool abort_on_error = false;
@@ -111,7 +109,7 @@ struct TreeDeleter {
 };
 using TreePtr = std::unique_ptr<TSTree, TreeDeleter>;
 
-// Parses text with this thread's parser. nullptr when the budget ran out (budget.hit) or, with
+// Parses text with this thread's parser. nullptr when the work meter stopped or, with
 // budget.abort_on_error, when the text has a syntax error (budget.aborted_on_error).
 TreePtr parse(const Resolved& R, std::string_view text, Budget& budget);
 
@@ -124,9 +122,6 @@ struct ParsedSegment {
   TreePtr tree;             // set for every itemized segment once parse_segments returns true
 };
 
-// The per-record parse budget of opt.parse_timeout_ms, starting now.
-Budget record_budget(const StructureOptions& opt);
-
 // Segments of a record (find_fenced_blocks; untagged blocks detected among the allowed languages,
 // which parses them) with every itemized one parsed: the whole tree-sitter share of
 // analyze_structure, shared with parse_only. false when the budget ran out (segs then partial).
@@ -134,8 +129,12 @@ bool parse_segments(std::string_view text, const StructureOptions& opt, Budget& 
                     std::vector<ParsedSegment>& segs);
 
 // The first step of analyze_structure and parse_only alike: NoCode for a text too long for 32-bit
-// offsets, ParseTimeout when the record's budget ran out while parsing, else Ok with `segs` parsed.
+// offsets, WorkBudget / WallTimeout when the work meter (started here for the record) stopped while
+// parsing, else Ok with `segs` parsed.
 RecordStatus parse_record(std::string_view text, const StructureOptions& opt, std::vector<ParsedSegment>& segs);
+
+// WorkBudget or WallTimeout: why the meter stopped.
+RecordStatus stop_status(const WorkMeter& meter);
 
 // ---- Coding items and the ranges found with them (items.cc) ----
 

@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/work.h"
+
 namespace codeblock {
 
 // Where a walk goes after visiting a node.
@@ -49,8 +51,10 @@ TSFieldId WalkAt::field() const { return flat ? flat->field : ts_tree_cursor_cur
 template <class Visit>
 void cursor_walk(TSNode root, Visit&& visit) {
   TSTreeCursor cur = ts_tree_cursor_new(root);
+  WorkMeter& meter = work_meter();
   uint32_t depth = 0;
   for (;;) {
+    if (meter.charge(1)) break;  // out of budget: visit nothing more (core/work.h)
     Walk w = visit(WalkAt{&cur, depth});
     if (w == Walk::Into && ts_tree_cursor_goto_first_child(&cur)) {
       depth++;
@@ -115,8 +119,11 @@ struct FlatTree {
         if (nodes[mid].start < start) lo = mid + 1;
         else hi = mid;
       }
-    for (size_t i = lo; i < nodes.size() && (!by_start || nodes[i].start == start); i++)
+    WorkMeter& meter = work_meter();
+    for (size_t i = lo; i < nodes.size() && (!by_start || nodes[i].start == start); i++) {
+      if (meter.charge(1)) return UINT32_MAX;  // out of budget: walk() then visits nothing
       if (ts_node_eq(nodes[i].node, n)) return static_cast<uint32_t>(i);
+    }
     return UINT32_MAX;
   }
 
@@ -125,7 +132,9 @@ struct FlatTree {
   void walk_from(uint32_t root, Visit&& visit) const {
     const uint32_t stop = nodes[root].end, base = nodes[root].depth;
     uint32_t i = root;
+    WorkMeter& meter = work_meter();
     while (i < stop) {
+      if (meter.charge(1)) break;  // out of budget: visit nothing more (core/work.h)
       const FlatNode& n = nodes[i];
       Walk w = visit(WalkAt{nullptr, n.depth - base, &n});
       if (w == Walk::Into) i++;  // a leaf's next node in pre-order is its next sibling's (or an ancestor's)

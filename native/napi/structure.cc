@@ -9,6 +9,7 @@
 
 #include "args.h"
 #include "core/graph.h"
+#include "core/work.h"
 #include "lang/language.h"
 #include "modules.h"
 
@@ -32,11 +33,15 @@ StructureOptions StructureOptionsArg(const Napi::CallbackInfo& info, const std::
       throw Napi::RangeError::New(env, fn + ": blockMaxCodePoints / blockMaxLines must be >= 0");
     opt.block_max_code_points = static_cast<uint32_t>(bm);
     opt.block_max_lines = static_cast<uint32_t>(bl);
-    opt.parse_timeout_ms = NumberOpt(o, "structure", "parseTimeoutMs", opt.parse_timeout_ms);
+    double wb = NumberOpt(o, "structure", "workBudget", static_cast<double>(opt.work_budget));
+    if (!(wb >= 0 && wb <= 9007199254740991.0) || wb != static_cast<double>(static_cast<uint64_t>(wb)))
+      throw Napi::RangeError::New(env, fn + ": workBudget must be an integer >= 0");
+    opt.work_budget = static_cast<uint64_t>(wb);
+    opt.wall_timeout_ms = NumberOpt(o, "structure", "wallTimeoutMs", opt.wall_timeout_ms);
     double mi = NumberOpt(o, "structure", "maxItems", opt.max_items);
     if (!(mi >= 0 && mi <= 4294967295.0)) throw Napi::RangeError::New(env, fn + ": maxItems must be >= 0");
     opt.max_items = static_cast<uint32_t>(mi);
-    if (opt.parse_timeout_ms != opt.parse_timeout_ms) throw Napi::RangeError::New(env, fn + ": parseTimeoutMs is NaN");
+    if (opt.wall_timeout_ms != opt.wall_timeout_ms) throw Napi::RangeError::New(env, fn + ": wallTimeoutMs is NaN");
     Napi::Value lv = o.Get("languages");
     if (!lv.IsUndefined()) {
       if (!lv.IsArray()) throw Napi::TypeError::New(env, fn + ": languages must be an array of names");
@@ -73,7 +78,8 @@ std::vector<std::string> ResponsesArg(const Napi::CallbackInfo& info, const std:
 }
 
 // analyzeStructure(responses: string[], opts?: {granularity?: 0|1|2, blockMaxCodePoints?, blockMaxLines?,
-// parseTimeoutMs?, maxItems?, languages?: string[]}) → columns (see src/structure/native.ts for the layout).
+// workBudget?, wallTimeoutMs?, maxItems?, languages?: string[]}) → columns (see src/structure/native.ts for the
+// layout).
 Napi::Value AnalyzeStructure(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const std::vector<std::string> texts = ResponsesArg(info, "analyzeStructure");  // checks the array first
@@ -83,13 +89,14 @@ Napi::Value AnalyzeStructure(const Napi::CallbackInfo& info) {
   std::vector<int32_t> status(n), segOff(n + 1, 0), segStart, segEnd, segLang, itemOff(n + 1, 0), itemStart, itemEnd,
       itemKind, itemType, itemSegment, itemFlags, coreOff{0}, coreStart, coreEnd, edgeOff(n + 1, 0), edgeFrom, edgeTo,
       proseOff(n + 1, 0), proseStart, proseEnd;
-  std::vector<double> reach, bridge;
+  std::vector<double> reach, bridge, work(n);
   std::vector<std::string> langs, types;
   std::unordered_map<std::string, int32_t> langIdx;
   std::unordered_map<const char*, int32_t> typeIdx;  // grammar-owned static strings
   for (uint32_t r = 0; r < n; r++) {
     StructureResult res = analyze_structure(texts[r], opt);
     status[r] = static_cast<int32_t>(res.status);
+    work[r] = static_cast<double>(res.work);
     if (res.status == RecordStatus::Ok) {
       for (const SegmentOut& s : res.segments) {
         segStart.push_back(static_cast<int32_t>(s.start));
@@ -162,26 +169,28 @@ Napi::Value AnalyzeStructure(const Napi::CallbackInfo& info) {
   out.Set("proseEnd", CopyOut(env, proseEnd));
   out.Set("reach", CopyOut(env, reach));
   out.Set("bridge", CopyOut(env, bridge));
+  out.Set("work", CopyOut(env, work));
   return out;
 }
 
-// parseOnly(responses: string[], opts?: as analyzeStructure) → {count, status, segments, bytes, nodes}:
-// per record the status (0 ok, 1 no itemized segment, 2 parse timeout) and the itemized segments
-// parsed, their UTF-8 bytes and visible tree nodes (core/structure.h parse_only). The benchmark's
-// parse-only limit of the structure stage (bench/structure_parse.ts).
+// parseOnly(responses: string[], opts?: as analyzeStructure) → {count, status, segments, bytes, nodes, work}:
+// per record the status (0 ok, 1 no itemized segment, 2 work budget, 4 wall timeout), the itemized
+// segments parsed, their UTF-8 bytes, visible tree nodes and the parse's work units (core/structure.h parse_only). The
+// benchmark's parse-only limit of the structure stage (bench/structure_parse.ts).
 Napi::Value ParseOnly(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const std::vector<std::string> texts = ResponsesArg(info, "parseOnly");  // checks the array first
   const StructureOptions opt = StructureOptionsArg(info, "parseOnly");
   const size_t n = texts.size();
   std::vector<int32_t> status(n), segments(n);
-  std::vector<double> bytes(n), nodes(n);
+  std::vector<double> bytes(n), nodes(n), work(n);
   for (size_t r = 0; r < n; r++) {
     ParseOnlyResult p = parse_only(texts[r], opt);
     status[r] = static_cast<int32_t>(p.status);
     segments[r] = static_cast<int32_t>(p.segments);
     bytes[r] = static_cast<double>(p.bytes);
     nodes[r] = static_cast<double>(p.nodes);
+    work[r] = static_cast<double>(p.work);
   }
   Napi::Object out = Napi::Object::New(env);
   out.Set("count", Napi::Number::New(env, static_cast<double>(n)));
@@ -189,10 +198,12 @@ Napi::Value ParseOnly(const Napi::CallbackInfo& info) {
   out.Set("segments", CopyOut(env, segments));
   out.Set("bytes", CopyOut(env, bytes));
   out.Set("nodes", CopyOut(env, nodes));
+  out.Set("work", CopyOut(env, work));
   return out;
 }
 
-// graphMetrics(n, from: Int32Array, to: Int32Array) → {reach: Float64Array, bridge: Float64Array}
+// graphMetrics(n, from: Int32Array, to: Int32Array) → {reach: Float64Array, bridge: Float64Array, work: number}
+// (work: the units graph_metrics charges, core/work.h; src/graph/reference.ts counts the same)
 Napi::Value GraphMetrics(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   if (info.Length() < 3 || !info[0].IsNumber() || !info[1].IsTypedArray() || !info[2].IsTypedArray())
@@ -211,10 +222,14 @@ Napi::Value GraphMetrics(const Napi::CallbackInfo& info) {
     if (from[k] < 0 || from[k] >= n || to[k] < 0 || to[k] >= n)
       throw Napi::RangeError::New(env, "graphMetrics: edge endpoint out of range");
   std::vector<double> reach(n), bridge(n);
+  work_meter().reset();  // unlimited: only counts
   graph_metrics(n, from.Data(), to.Data(), static_cast<int32_t>(from.ElementLength()), reach.data(), bridge.data());
+  const double work = static_cast<double>(work_meter().used);
+  work_meter().reset();
   Napi::Object out = Napi::Object::New(env);
   out.Set("reach", CopyOut(env, reach));
   out.Set("bridge", CopyOut(env, bridge));
+  out.Set("work", Napi::Number::New(env, work));
   return out;
 }
 

@@ -61,8 +61,9 @@ inline std::string check_structure(std::string_view text, const StructureResult&
   const bool strict = valid_utf8(text);
   auto in_range = [&](uint32_t a, uint32_t b) { return a <= b && b <= len; };
   int st = static_cast<int>(r.status);
-  if (st < 0 || st > 3) return "status out of range";
-  if (r.status == RecordStatus::ParseTimeout || r.status == RecordStatus::TooLong) {
+  if (st < 0 || st > 4) return "status out of range";
+  if (r.status == RecordStatus::WorkBudget || r.status == RecordStatus::WallTimeout ||
+      r.status == RecordStatus::TooLong) {
     if (!r.items.empty() || !r.segments.empty()) return "rejected record with a result";
     return "";
   }

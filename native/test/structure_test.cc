@@ -153,9 +153,16 @@ int main(int argc, char** argv) {
     std::string big;
     for (int i = 0; i < 200000; i++) big += "x" + std::to_string(i) + " = (1, [2, {3: 4}])\n";
     o = StructureOptions{};
-    o.parse_timeout_ms = 1e-6;
+    o.work_budget = 100000;
+    o.wall_timeout_ms = 0;
     r = analyze_structure("```python\n" + big + "```\n", o);
-    EXPECT(r.status == RecordStatus::ParseTimeout && r.items.empty(), "parse timeout");
+    EXPECT(r.status == RecordStatus::WorkBudget && r.items.empty() && r.work > 100000, "work budget");
+    StructureResult again = analyze_structure("```python\n" + big + "```\n", o);
+    EXPECT(again.work == r.work, "work budget: the same count again");
+    o.work_budget = 0;
+    o.wall_timeout_ms = 1e-6;
+    r = analyze_structure("```python\n" + big + "```\n", o);
+    EXPECT(r.status == RecordStatus::WallTimeout && r.items.empty(), "wall timeout");
   }
   // Broken and odd input: invariants only.
   const char* odd[] = {

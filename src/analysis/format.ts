@@ -63,7 +63,7 @@ export interface AnalysisRecord {
   /** MinHash signature of the normalized pair (analyze --dedup minhash), for select's global near-duplicate pass. */
   minhash?: string;
   /**
-   * `--pair-filter off` only: why item modes reject this record (no_code, parse_timeout, too_many_items);
+   * `--pair-filter off` only: why item modes reject this record (no_code, work_budget, wall_timeout, too_many_items);
    * full and token modes keep it.
    */
   itemReject?: { reason: RejectReason; detail: string };

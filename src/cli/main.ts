@@ -8,6 +8,7 @@ import { version } from '../version.js';
 import { flagName, OPTIONS, optionsFor, type Command } from '../config/options.js';
 import { resolveConfig, type CodeblockConfig } from '../config/index.js';
 import { parseArgs } from './args.js';
+import { installInterruptHandler } from '../util/interrupt.js';
 
 interface CommandDef {
   summary: string;
@@ -166,6 +167,8 @@ export async function main(argv: string[]): Promise<number> {
         `\`codeblock ${cmd}\` takes no positional arguments (got "${parsed.positionals[0]}"); usage: ${def.usage}`,
       );
     if (def.needsOut && !cfg.out) throw new CodeblockError(`\`codeblock ${cmd}\` needs -o <out>; usage: ${def.usage}`);
+    // SIGINT: one line, this process's temporary files removed, exit 130 (src/util/interrupt.ts)
+    if (cmd === 'run' || cmd === 'analyze' || cmd === 'select') installInterruptHandler([cfg.out!]);
     return await def.run(parsed.positionals, cfg);
   } catch (err) {
     return reportError(err);

@@ -91,6 +91,26 @@ export function loadConfigFile(path: string): Partial<CodeblockConfig> {
  * Merge defaults, a config file and explicit overrides, validating the result.
  * Keys the command does not use are kept (a config file can serve several commands).
  */
+/**
+ * `parseTimeoutMs` (`--parse-timeout-ms`) is the old name of `wallTimeoutMs`: it was a wall-clock parse limit,
+ * and the deterministic limit is now `workBudget`. Taken as `wallTimeoutMs` (unless that is given too), with
+ * one line on stderr; it never reaches the resolved config (so it is not part of an analysis' identity).
+ */
+function deprecatedParseTimeout(
+  merged: Record<string, unknown>,
+  overrides: Record<string, unknown>,
+  fromFile: Record<string, unknown>,
+): void {
+  const v = merged.parseTimeoutMs;
+  delete merged.parseTimeoutMs;
+  if (v === undefined) return;
+  if (overrides.wallTimeoutMs === undefined && fromFile.wallTimeoutMs === undefined) merged.wallTimeoutMs = v;
+  process.stderr.write(
+    'codeblock: --parse-timeout-ms is deprecated: it is taken as --wall-timeout-ms (the wall-clock safety net); ' +
+      'the per-record limit is --work-budget (docs/structure.md)\n',
+  );
+}
+
 export function resolveConfig(
   command: Command,
   overrides: Partial<CodeblockConfig> = {},
@@ -99,6 +119,7 @@ export function resolveConfig(
   const fromFile = configFile ? loadConfigFile(configFile) : {};
   const merged = { ...defaultConfig(), ...fromFile } as Record<string, unknown>;
   for (const [k, v] of Object.entries(overrides)) if (v !== undefined) merged[k] = v;
+  deprecatedParseTimeout(merged, overrides, fromFile);
   const parsed = ConfigFileSchema.safeParse(merged);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

@@ -285,12 +285,33 @@ const TABLE = [
     group: 'Structure',
   },
   {
+    key: 'workBudget',
+    kind: 'integer',
+    min: 0,
+    default: 20_000_000,
+    commands: [...ANALYZE, 'items'],
+    help:
+      'per-record structure work budget in work units (parser operations, tree nodes, def-use and graph steps; ' +
+      'docs/structure.md): the same count on any machine, work_budget beyond it; 0 = unlimited',
+    group: 'Structure',
+  },
+  {
+    key: 'wallTimeoutMs',
+    kind: 'number',
+    min: 0,
+    default: 10_000,
+    commands: [...ANALYZE, 'items'],
+    help:
+      "outer wall-clock safety net per record's structure analysis, ms (wall_timeout beyond it; depends on the " +
+      'machine, so normally never reached: --work-budget is the limit); 0 = none',
+    group: 'Structure',
+  },
+  {
     key: 'parseTimeoutMs',
     kind: 'number',
-    min: 1,
-    default: 2000,
+    min: 0,
     commands: [...ANALYZE, 'items'],
-    help: 'per-record parse budget (parse_timeout beyond it)',
+    help: 'deprecated: the old name of --wall-timeout-ms (says so on stderr)',
     group: 'Structure',
   },
 

@@ -6,6 +6,12 @@
 export interface GraphMetrics {
   reach: Float64Array;
   bridge: Float64Array;
+  /**
+   * Work units of the computation (docs/structure.md, "Work budget"): per source with an out-edge,
+   * 2 × (nodes its BFS visits + their out-edges, duplicates and self-loops dropped). The structure
+   * stage charges exactly these to a record's work budget.
+   */
+  work: number;
 }
 
 export function referenceGraphMetrics(n: number, edges: ReadonlyArray<readonly [number, number]>): GraphMetrics {
@@ -13,6 +19,7 @@ export function referenceGraphMetrics(n: number, edges: ReadonlyArray<readonly [
   for (const [a, b] of edges) if (a !== b) succ[a]!.add(b);
   const reach = new Float64Array(n);
   const bc = new Float64Array(n);
+  let work = 0;
   for (let s = 0; s < n; s++) {
     const stack: number[] = [];
     const pred: number[][] = Array.from({ length: n }, () => []);
@@ -37,6 +44,7 @@ export function referenceGraphMetrics(n: number, edges: ReadonlyArray<readonly [
       }
     }
     reach[s] = n > 1 ? (stack.length - 1) / (n - 1) : 0;
+    if (succ[s]!.size > 0) for (const v of stack) work += 2 * (1 + succ[v]!.size);
     const delta = new Array<number>(n).fill(0);
     while (stack.length > 0) {
       const w = stack.pop()!;
@@ -46,5 +54,5 @@ export function referenceGraphMetrics(n: number, edges: ReadonlyArray<readonly [
   }
   const bridge = new Float64Array(n);
   if (n > 2) for (let i = 0; i < n; i++) bridge[i] = bc[i]! / ((n - 1) * (n - 2));
-  return { reach, bridge };
+  return { reach, bridge, work };
 }

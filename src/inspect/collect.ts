@@ -39,6 +39,9 @@ export interface Collected {
   totalSamples: number;
   /** The picked sample (terminal view), statuses final. */
   picked?: InspectSample;
+  /** With `pick: {id}`: every analyzed record of that id, in input order (picked is the first), statuses final.
+   *  Ids are not unique in every pool: inspect shows them all and says how many there are. */
+  matches?: InspectSample[];
   /** For each kept sample id (primary run), its view in every run (index = run). */
   compare: Map<string, Array<RunSampleView | undefined>>;
 }
@@ -100,6 +103,7 @@ export async function collect(runs: RunInfo[], options: CollectOptions = {}): Pr
   const compare = new Map<string, Array<RunSampleView | undefined>>();
   const kept: InspectSample[] = [];
   let picked: InspectSample | undefined;
+  const matches: InspectSample[] = [];
   let pickedKey = 0;
   let totalSamples = 0;
   const trackers: ThresholdTracker[] = [];
@@ -125,7 +129,10 @@ export async function collect(runs: RunInfo[], options: CollectOptions = {}): Pr
           if ('first' in p) {
             if (!picked || (picked.state !== 'selected' && s.state === 'selected')) picked = s;
           } else if ('id' in p) {
-            if (!picked && s.id === p.id) picked = s;
+            if (s.id === p.id) {
+              matches.push(s);
+              picked ??= s;
+            }
           } else if ('sample' in p) {
             const idx = run.kind === 'analysis' ? n : s.state === 'selected' ? written : -1;
             if (idx === p.sample) picked = s;
@@ -168,6 +175,7 @@ export async function collect(runs: RunInfo[], options: CollectOptions = {}): Pr
   }
   for (const s of kept) finalizeStatuses(s, runs[0]!, trackers[0]!);
   if (picked) finalizeStatuses(picked, runs[0]!, trackers[0]!);
+  for (const s of matches) if (s !== picked && !kept.includes(s)) finalizeStatuses(s, runs[0]!, trackers[0]!);
   const p = options.pick;
   if (p && !picked) {
     const run = runs[0]!;
@@ -194,7 +202,15 @@ export async function collect(runs: RunInfo[], options: CollectOptions = {}): Pr
       'E_INPUT',
     );
   }
-  return { runs, summaries, samples: kept, totalSamples, picked, compare };
+  return {
+    runs,
+    summaries,
+    samples: kept,
+    totalSamples,
+    picked,
+    compare,
+    ...(options.pick && 'id' in options.pick ? { matches } : {}),
+  };
 }
 
 export interface InspectOptions extends Omit<CollectOptions, 'scorer'> {

@@ -7,6 +7,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { threadId } from 'node:worker_threads';
+import { writing } from '../util/fs-errors.js';
 
 export interface WrittenFile {
   /** Absolute path of the committed file. */
@@ -29,7 +30,7 @@ export class AtomicFile {
   constructor(path: string, bufferBytes = 1 << 20) {
     this.path = path;
     this.tempPath = join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${threadId}-${counter++}`);
-    this.fd = openSync(this.tempPath, 'w');
+    this.fd = writing(path, () => openSync(this.tempPath, 'w'));
     this.buf = Buffer.allocUnsafe(bufferBytes);
   }
 
@@ -56,8 +57,10 @@ export class AtomicFile {
   }
 
   private writeAll(data: Uint8Array): void {
-    let off = 0;
-    while (off < data.byteLength) off += writeSync(this.fd!, data, off, data.byteLength - off);
+    writing(this.path, () => {
+      let off = 0;
+      while (off < data.byteLength) off += writeSync(this.fd!, data, off, data.byteLength - off);
+    });
   }
 
   private flush(): void {
@@ -73,10 +76,11 @@ export class AtomicFile {
   commit(): WrittenFile {
     if (this.fd === undefined) throw new Error(`AtomicFile ${this.path} is closed`);
     this.flush();
-    fsyncSync(this.fd);
-    closeSync(this.fd);
+    const fd = this.fd;
+    writing(this.path, () => fsyncSync(fd));
+    closeSync(fd);
     this.fd = undefined;
-    renameSync(this.tempPath, this.path);
+    writing(this.path, () => renameSync(this.tempPath, this.path));
     return { path: this.path, sha256: this.hash.digest('hex'), bytes: this.written };
   }
 

@@ -2,7 +2,6 @@
  * All writers of one output directory behind one object: packs go to parquet and/or bin, samples
  * to jsonl; every file is written under a temporary name and renamed on `close()`.
  */
-import { mkdirSync } from 'node:fs';
 import { addStageTime, timed } from '../util/timings.js';
 import { relative } from 'node:path';
 import type { Pack } from '../types.js';
@@ -10,6 +9,7 @@ import type { WrittenFile } from './atomic.js';
 import { FORMAT_TABLE, formatSpec, type FormatWriter } from './formats.js';
 import { validatePack } from './validate.js';
 import type { OutputFile, OutputFormat, SampleRow } from './types.js';
+import { makeDir } from '../util/fs-errors.js';
 
 export interface OutputWriterOptions {
   formats: readonly OutputFormat[];
@@ -54,7 +54,7 @@ export class OutputWriter {
     this.dir = dir;
     this.formats = formats;
     this.maxLen = options.maxLen;
-    mkdirSync(dir, { recursive: true });
+    makeDir(dir);
     try {
       const open = { maxLen: options.maxLen, rowGroupPacks: options.rowGroupPacks, createdBy: options.createdBy };
       for (const spec of FORMAT_TABLE) if (formats.includes(spec.name)) this.writers.push(spec.open(dir, open));

@@ -6,7 +6,7 @@
  * parts of `PART_RECORDS`; each part is committed atomically (data files renamed into place, then
  * its marker), so a killed run resumes at the first part without a marker (`--resume`, default).
  */
-import { mkdirSync, statSync, rmSync, readdirSync } from 'node:fs';
+import { statSync, rmSync, readdirSync } from 'node:fs';
 import { lockDir, type DirLock } from '../util/dir-lock.js';
 import { join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -14,6 +14,8 @@ import { gzip } from 'node:zlib';
 import { CodeblockError } from '../errors.js';
 import { parseShard, refuseScorerOptions, type CodeblockConfig } from '../config/index.js';
 import { checkInputs, readRecordBatches } from '../io/index.js';
+import { ShapeCheck } from '../io/shape.js';
+import { testPause } from '../util/interrupt.js';
 import { PairFilter, pairHashOf, type FilterVerdict } from '../select/filters.js';
 import { analyzeStructure, StructurePool } from '../structure/index.js';
 import type { StructureOptions } from '../structure/types.js';
@@ -55,6 +57,7 @@ import {
 } from '../analysis/completion.js';
 import { analyzedRecordExtras, deferredItemReject } from '../analysis/extras.js';
 import { addStageTime, stageMs, timedIterable } from '../util/timings.js';
+import { makeDir } from '../util/fs-errors.js';
 
 const gzipAsync = promisify(gzip);
 
@@ -120,7 +123,8 @@ export function analysisConfig(
     minhashThreshold: cfg.minhashThreshold,
     granularity: cfg.granularity,
     blockMaxChars: cfg.blockMaxChars,
-    parseTimeoutMs: cfg.parseTimeoutMs,
+    workBudget: cfg.workBudget,
+    wallTimeoutMs: cfg.wallTimeoutMs,
     languages: resolveLanguages(cfg.languages),
     model: modelName,
     modelSha256,
@@ -203,7 +207,7 @@ async function analyzePass(
     const configHash = hashJson(config);
     hooks.live?.config(config);
     const dir = join(cfg.out, shardDirName(shard.index, shard.count));
-    mkdirSync(dir, { recursive: true });
+    makeDir(dir);
     lock = await lockDir(dir, { wait: cfg.waitLock, what: `analyze shard ${shard.index}/${shard.count}` });
     // The shard is incomplete from now until its completion record is written (docs/scaling.md).
     removeCompletion(dir);
@@ -216,7 +220,8 @@ async function analyzePass(
     const structureOpts: StructureOptions = {
       granularity: cfg.granularity,
       blockMaxCodePoints: cfg.blockMaxChars,
-      parseTimeoutMs: cfg.parseTimeoutMs,
+      workBudget: cfg.workBudget,
+      wallTimeoutMs: cfg.wallTimeoutMs,
       languages: resolveLanguages(cfg.languages),
     };
     const summary: AnalyzeSummary = {
@@ -276,9 +281,11 @@ async function analyzePass(
     };
 
     const batches = readRecordBatches(inputs, { preset: cfg.preset, maxLineBytes: cfg.maxLineBytes });
+    const shape = new ShapeCheck(inputs); // every shard sees every event: each refuses a wrong input alike
     for await (const batch of timedIterable('read', batches)) {
       let filterMs = 0;
       for (const ev of batch) {
+        shape.see(ev);
         if (ev.type === 'file_error') {
           summary.fileErrors.push({ file: ev.file, error: ev.error });
           // recorded in the part being read (or the next one), so select can report it in the manifest
@@ -311,6 +318,7 @@ async function analyzePass(
       }
       addStageTime('filters', filterMs);
     }
+    shape.check(); // an empty input, or a file of no preset's shape: one line, exit 1 (the shard stays incomplete)
     if (pendingErrors.length) {
       // a file error after the shard's last record (e.g. the damaged tail of the last file)
       if (!part)
@@ -363,7 +371,8 @@ function removePart(dir: string, base: string): void {
 }
 
 const STRUCTURE_DETAIL: Record<string, (cfg: CodeblockConfig) => string> = {
-  parse_timeout: (cfg) => `parsing exceeded the per-record budget of ${cfg.parseTimeoutMs} ms`,
+  work_budget: (cfg) => `structure analysis needed more than --work-budget ${cfg.workBudget} work units`,
+  wall_timeout: (cfg) => `structure analysis ran past the --wall-timeout-ms safety net of ${cfg.wallTimeoutMs} ms`,
   no_code: () => 'no code segment that parses',
   too_many_items: () => 'more coding items than the structure stage accepts (data-flow metrics grow quadratically)',
 };
@@ -574,6 +583,7 @@ async function commitPart(c: ComputedPart, ctx: PartContext): Promise<PartMarker
   // Commit: data files first, marker last.
   const base = partBase(p.index);
   const recFile = new AtomicFile(join(ctx.dir, `${base}.records.jsonl.gz`));
+  await testPause('analyze-commit'); // a temporary part file exists here (tests of SIGINT)
   const lines: string[] = new Array(records.length);
   for (let i = 0; i < records.length; i++) {
     if (i > 0 && i % COMMIT_SLICE === 0) {

@@ -26,7 +26,7 @@ export interface ItemsHooks {
 /** The keys of a resolved config that `items` reads. */
 export type ItemsConfig = Pick<
   CodeblockConfig,
-  'preset' | 'maxLineBytes' | 'workers' | 'granularity' | 'blockMaxChars' | 'parseTimeoutMs'
+  'preset' | 'maxLineBytes' | 'workers' | 'granularity' | 'blockMaxChars' | 'workBudget' | 'wallTimeoutMs'
 > &
   Partial<Pick<CodeblockConfig, 'languages'>>;
 
@@ -62,7 +62,8 @@ export function items(
       workers: cfg.workers,
       granularity: cfg.granularity,
       blockMaxCodePoints: cfg.blockMaxChars,
-      parseTimeoutMs: cfg.parseTimeoutMs,
+      workBudget: cfg.workBudget,
+      wallTimeoutMs: cfg.wallTimeoutMs,
       languages: resolveLanguages(cfg.languages),
     })) {
       hooks.onRecord?.();

@@ -16,8 +16,9 @@
  *   pack    native BFD over all sample lengths
  *   pass C  assemble packs (native) chunk by chunk from the spill, write Parquet / .bin
  */
-import { mkdirSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { testPause } from '../util/interrupt.js';
 import { CodeblockError } from '../errors.js';
 import { SELECT_KEYS, type CodeblockConfig } from '../config/index.js';
 import {
@@ -64,6 +65,7 @@ import { RejectSpill } from './reject-spill.js';
 import type { RecordHandoff } from './record-handoff.js';
 import { isSaturated } from '../scoring/utility.js';
 import { addCount } from '../util/timings.js';
+import { makeDir } from '../util/fs-errors.js';
 
 const CHUNK = 256;
 const NO_SUPERVISION = 'no item or token of this sample scored above the global threshold';
@@ -428,12 +430,12 @@ async function prepareOutDir(
   cfg: CodeblockConfig,
   outDir: string,
 ): Promise<{ lock: DirLock; staging: string; tmpDir: string }> {
-  mkdirSync(outDir, { recursive: true });
+  makeDir(outDir);
   const lock = await lockDir(outDir, { wait: cfg.waitLock, what: 'select' });
   try {
     const staging = prepareStaging(outDir);
     const tmpDir = join(staging, 'spill');
-    mkdirSync(tmpDir);
+    makeDir(tmpDir);
     return { lock, staging, tmpDir };
   } catch (err) {
     await lock.release();
@@ -496,6 +498,7 @@ async function selectPass(
   const encodings = new EncodingSpill(join(tmpDir, 'encodings.spill'));
   const spill = new Spill(join(tmpDir, 'samples.spill'));
   const rejects = new RejectSpill(join(tmpDir, 'rejects.spill'));
+  await testPause('select-spill'); // the spill files exist here (tests of SIGINT)
   let writer: OutputWriter | undefined;
   try {
     if (live && ifdCutOf(cfg)) {

@@ -18,7 +18,7 @@ import { GRANULARITIES, ITEM_KINDS } from './types.js';
 /** Raw columns returned by the addon (and passed between worker threads). */
 export interface StructureColumns {
   count: number;
-  /** 0 ok, 1 no_code, 2 parse_timeout, 3 too_many_items. */
+  /** 0 ok, 1 no_code, 2 work_budget, 3 too_many_items, 4 wall_timeout. */
   status: Int32Array;
   segOffsets: Int32Array;
   segStart: Int32Array;
@@ -44,18 +44,31 @@ export interface StructureColumns {
   proseEnd: Int32Array;
   reach: Float64Array;
   bridge: Float64Array;
+  /** Work units each record was charged (docs/structure.md, "Work budget"), up to where it stopped. */
+  work: Float64Array;
 }
+
+/** The default per-record work budget (native/core/structure.h kDefaultWorkBudget is the same). */
+export const DEFAULT_WORK_BUDGET = 20_000_000;
+/** The default outer wall-clock safety net per record, ms. */
+export const DEFAULT_WALL_TIMEOUT_MS = 10_000;
 
 export interface NativeStructureOptions {
   granularity: 0 | 1 | 2;
   blockMaxCodePoints: number;
   blockMaxLines: number;
-  parseTimeoutMs: number;
+  workBudget: number;
+  wallTimeoutMs: number;
   maxItems: number;
   languages?: string[];
 }
 
-const REJECT: Record<number, StructureRejectReason> = { 1: 'no_code', 2: 'parse_timeout', 3: 'too_many_items' };
+const REJECT: Record<number, StructureRejectReason> = {
+  1: 'no_code',
+  2: 'work_budget',
+  3: 'too_many_items',
+  4: 'wall_timeout',
+};
 
 function nonNegative(name: string, v: unknown, dflt: number, max = 2 ** 32 - 1): number {
   if (v === undefined) return dflt;
@@ -86,7 +99,13 @@ export function nativeOptions(opts: StructureOptions = {}): NativeStructureOptio
     granularity: gi as 0 | 1 | 2,
     blockMaxCodePoints: Math.floor(nonNegative('blockMaxCodePoints', opts.blockMaxCodePoints, 1024)),
     blockMaxLines: Math.floor(nonNegative('blockMaxLines', opts.blockMaxLines, 32)),
-    parseTimeoutMs: nonNegative('parseTimeoutMs', opts.parseTimeoutMs, 1000, 1e9),
+    workBudget: Math.floor(nonNegative('workBudget', opts.workBudget, DEFAULT_WORK_BUDGET, Number.MAX_SAFE_INTEGER)),
+    wallTimeoutMs: nonNegative(
+      opts.wallTimeoutMs === undefined ? 'parseTimeoutMs' : 'wallTimeoutMs',
+      opts.wallTimeoutMs ?? opts.parseTimeoutMs,
+      DEFAULT_WALL_TIMEOUT_MS,
+      1e9,
+    ),
     maxItems: Math.floor(nonNegative('maxItems', opts.maxItems, 20000)),
     ...(opts.languages === undefined ? {} : { languages: languagesOption(opts.languages) }),
   };
@@ -98,7 +117,7 @@ export function nativeOptions(opts: StructureOptions = {}): NativeStructureOptio
  */
 export interface ParseOnlyColumns {
   count: number;
-  /** 0 ok, 1 no itemized segment, 2 parse_timeout. */
+  /** 0 ok, 1 no itemized segment, 2 work_budget, 4 wall_timeout. */
   status: Int32Array;
   /** Itemized segments parsed, per record. */
   segments: Int32Array;
@@ -106,6 +125,8 @@ export interface ParseOnlyColumns {
   bytes: Float64Array;
   /** Visible nodes of their trees (named and anonymous), per record. */
   nodes: Float64Array;
+  /** Work units of the parses (docs/structure.md, "Work budget"), per record. */
+  work: Float64Array;
 }
 
 /** Totals of a {@link parseOnlyBatch} call. */
@@ -114,6 +135,7 @@ export interface ParseOnlyTotals {
   segments: number;
   bytes: number;
   nodes: number;
+  /** Records stopped by the work budget or the wall-clock safety net. */
   timedOut: number;
 }
 
@@ -135,7 +157,7 @@ export function parseOnlyTotals(c: ParseOnlyColumns): ParseOnlyTotals {
     t.segments += c.segments[r]!;
     t.bytes += c.bytes[r]!;
     t.nodes += c.nodes[r]!;
-    if (c.status[r] === 2) t.timedOut++;
+    if (c.status[r] === 2 || c.status[r] === 4) t.timedOut++;
   }
   return t;
 }

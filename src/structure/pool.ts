@@ -70,6 +70,8 @@ export async function* analyzeStructure(
     granularity: opts.granularity,
     blockMaxCodePoints: opts.blockMaxCodePoints,
     blockMaxLines: opts.blockMaxLines,
+    workBudget: opts.workBudget,
+    wallTimeoutMs: opts.wallTimeoutMs,
     parseTimeoutMs: opts.parseTimeoutMs,
     maxItems: opts.maxItems,
     languages: opts.languages,

@@ -57,9 +57,11 @@ export interface StructureResult {
   prose: Array<[number, number]>;
 }
 
-/** no_code: no segment of an itemized language with a selectable item; parse_timeout: the per-record parse
- *  budget ran out; too_many_items: more items than `maxItems` (graph metrics are quadratic). */
-export type StructureRejectReason = 'no_code' | 'parse_timeout' | 'too_many_items';
+/** no_code: no segment of an itemized language with a selectable item; work_budget: the record's
+ *  structure analysis (parse, trees, def-use, graph) needed more work units than `workBudget`
+ *  (deterministic); wall_timeout: the outer wall-clock safety net `wallTimeoutMs` ran out first
+ *  (depends on the machine; normally never); too_many_items: more items than `maxItems`. */
+export type StructureRejectReason = 'no_code' | 'work_budget' | 'wall_timeout' | 'too_many_items';
 
 export interface StructureOptions {
   granularity?: Granularity;
@@ -67,7 +69,13 @@ export interface StructureOptions {
   blockMaxCodePoints?: number;
   /** block granularity: max lines of a whole-compound item (default 32). */
   blockMaxLines?: number;
-  /** Per-record parse budget in ms (all parses of one response); 0 = unlimited (default 1000). */
+  /** Per-record work budget in work units (docs/structure.md, "Work budget"): parse, trees, def-use and
+   *  graph together, the same count on any machine; past it `work_budget`. 0 = unlimited (default 20,000,000). */
+  workBudget?: number;
+  /** Outer wall-clock safety net per record, ms (the whole structure analysis); past it `wall_timeout`.
+   *  0 = none (default 10,000). */
+  wallTimeoutMs?: number;
+  /** @deprecated the old name of `wallTimeoutMs` (used when `wallTimeoutMs` is not given). */
   parseTimeoutMs?: number;
   /** Records with more items are rejected with `too_many_items`; 0 = unlimited (default 20000). */
   maxItems?: number;

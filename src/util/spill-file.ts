@@ -5,6 +5,7 @@
  */
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { CodeblockError } from '../errors.js';
+import { writing } from './fs-errors.js';
 
 export class SpillFile {
   private readonly fd: number;
@@ -12,7 +13,7 @@ export class SpillFile {
   private closed = false;
 
   constructor(readonly path: string) {
-    this.fd = openSync(path, 'w+');
+    this.fd = writing(path, () => openSync(path, 'w+'));
   }
 
   /** Bytes appended so far. */
@@ -23,8 +24,10 @@ export class SpillFile {
   /** Appends `len` bytes of `buf` from `offset`; returns the file position they start at. */
   append(buf: Uint8Array, offset = 0, len = buf.length - offset): number {
     const at = this.end;
-    let done = 0;
-    while (done < len) done += writeSync(this.fd, buf, offset + done, len - done, at + done);
+    writing(this.path, () => {
+      let done = 0;
+      while (done < len) done += writeSync(this.fd, buf, offset + done, len - done, at + done);
+    });
     this.end += len;
     return at;
   }

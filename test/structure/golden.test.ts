@@ -267,7 +267,7 @@ test('granularity: block keeps small compound statements whole; function keeps t
   );
 });
 
-test('parse budget: a pathological response is rejected with parse_timeout; deep nesting and 1 MB do not crash', () => {
+test('work budget: a pathological response is rejected with work_budget; deep nesting and 1 MB do not crash', () => {
   const deep = fence('python', `x = ${'['.repeat(10000)}${']'.repeat(10000)}\ny = x\n`);
   const deepIf = fence(
     'python',
@@ -275,13 +275,16 @@ test('parse budget: a pathological response is rejected with parse_timeout; deep
   );
   const broken = fence('python', Array.from({ length: 3000 }, (_, i) => `def f${i}(a, (b, [c, {d: e`).join('\n'));
   const big = fence('python', 'x = 1\n'.repeat(180_000));
-  const [d, di, b, g] = analyzeStructureBatch([deep, deepIf, broken, big], { parseTimeoutMs: 0, maxItems: 0 });
+  const [d, di, b, g] = analyzeStructureBatch([deep, deepIf, broken, big], { workBudget: 0, maxItems: 0 });
   assert.ok(d!.ok && d.result.items.length === 2 && d.result.edges.length === 1);
   assert.ok(di!.ok && di.result.items.length === 401);
   assert.ok(b!.ok || b!.reason === 'no_code');
   assert.ok(g!.ok && g.result.items.length === 180_000);
-  const [t] = analyzeStructureBatch([broken], { parseTimeoutMs: 0.001 });
-  assert.deepEqual(t, { ok: false, reason: 'parse_timeout' });
+  const [t] = analyzeStructureBatch([broken], { workBudget: 1000 });
+  assert.deepEqual(t, { ok: false, reason: 'work_budget' });
+  // the wall-clock safety net keeps its own reason (a 1 MB record takes far more than a microsecond)
+  const [w] = analyzeStructureBatch([big], { workBudget: 0, wallTimeoutMs: 0.001 });
+  assert.deepEqual(w, { ok: false, reason: 'wall_timeout' });
   // a long def-use chain over the item limit is rejected, not left to quadratic graph metrics
   const chain = fence('python', `x = 0\n${'x = x + 1\n'.repeat(2_500)}`);
   assert.deepEqual(analyzeStructureBatch([chain], { maxItems: 2_000 }), [{ ok: false, reason: 'too_many_items' }]);
@@ -294,6 +297,8 @@ test('bad arguments: TypeError / RangeError, never a crash', () => {
   assert.throws(() => analyzeStructureBatch([1 as unknown as string]), TypeError);
   assert.throws(() => analyzeStructureBatch(['x = 1'], { granularity: 'line' as 'block' }), RangeError);
   assert.throws(() => analyzeStructureBatch(['x = 1'], { parseTimeoutMs: -1 }), RangeError);
+  assert.throws(() => analyzeStructureBatch(['x = 1'], { wallTimeoutMs: -1 }), RangeError);
+  assert.throws(() => analyzeStructureBatch(['x = 1'], { workBudget: -1 }), RangeError);
   assert.throws(() => analyzeStructureBatch(['x = 1'], { blockMaxCodePoints: Number.NaN }), TypeError);
   assert.deepEqual(analyzeStructureBatch([]), []);
   assert.deepEqual(analyzeStructureBatch(['']), [{ ok: false, reason: 'no_code' }]);

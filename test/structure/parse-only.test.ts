@@ -112,11 +112,13 @@ test('parseOnly agrees with analyzeStructure on random markdown mixes', () => {
   );
 });
 
-test('parseOnly: the parse budget and the argument checks', () => {
+test('parseOnly: the work budget and the argument checks', () => {
   const big = `${F}python\n${'x = [1, 2, 3]\n'.repeat(200_000)}${F}\n`;
-  const p = parseOnlyBatch([big], { parseTimeoutMs: 0.001 });
+  const p = parseOnlyBatch([big], { workBudget: 5_000_000 });
   assert.equal(p.status[0], 2);
   assert.equal(parseOnlyTotals(p).timedOut, 1);
+  // stopped at the first progress callback past the budget: never more than one callback's units beyond it
+  assert.ok(p.work[0]! > 5_000_000 && p.work[0]! <= 5_000_000 + 5_000, `${p.work[0]}`);
   assert.throws(() => parseOnlyBatch('x' as unknown as string[]), TypeError);
   assert.throws(() => parseOnlyBatch([1 as unknown as string]), TypeError);
   assert.throws(() => parseOnlyBatch(['x'], { languages: ['klingon'] }), RangeError);

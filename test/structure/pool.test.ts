@@ -37,7 +37,8 @@ async function collect(it: AsyncGenerator<StructureOutcome>): Promise<unknown[]>
 
 test('same outcomes, same order, for 0 / 1 / 2 workers and any batch size', async () => {
   const recs = records(400);
-  // parseTimeoutMs: 0 — a wall-clock budget is the one thing that could differ between runs on a loaded machine
+  // parseTimeoutMs (now wallTimeoutMs): 0 — the wall-clock safety net is the one thing that could differ between
+  // runs on a loaded machine
   const inThread = await collect(analyzeStructure(recs, { workers: 0, batchSize: 50, parseTimeoutMs: 0 }));
   const one = await collect(analyzeStructure(recs, { workers: 1, batchSize: 7, parseTimeoutMs: 0 }));
   async function* asyncRecs() {

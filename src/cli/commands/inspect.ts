@@ -54,6 +54,17 @@ export async function inspectCommand(dirs: string[], cfg: CodeblockConfig): Prom
   const c = await inspect(dirs, { pick: pick ?? { first: true } });
   const color = useColor(process.stdout);
   process.stdout.write(`${renderSummary(c.summaries[0]!, { color })}\n\n`);
-  process.stdout.write(`${renderSample(c.picked!, c.runs[0]!, c.summaries[0], { color })}\n`);
+  // Duplicate ids: every record of that id, each named by its place in the input (never only the first, silently).
+  const shown = c.matches && c.matches.length > 1 ? c.matches : [c.picked!];
+  if (shown.length > 1)
+    process.stderr.write(
+      `inspect: ${shown.length} records have the id ${JSON.stringify(cfg.id)}; showing all of them, in input order ` +
+        `(ordinals ${shown.map((s) => s.ordinal).join(', ')})\n`,
+    );
+  for (const [k, s] of shown.entries()) {
+    if (shown.length > 1)
+      process.stdout.write(`── record ${k + 1} of ${shown.length} with this id: ordinal ${s.ordinal}\n`);
+    process.stdout.write(`${renderSample(s, c.runs[0]!, c.summaries[0], { color })}\n`);
+  }
   return 0;
 }
