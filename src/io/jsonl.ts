@@ -11,6 +11,7 @@ import type { InputFormat } from './format.js';
 import { LineSplitter, firstInvalidUtf8, isBlank, stripBom, type LineEvent } from './lines.js';
 import { detectPreset, noPresetError, normalize, typeName } from './presets.js';
 import type { ReadEvent, ReadState } from './events.js';
+import type { StreamDigest } from './digest.js';
 
 const READ_CHUNK = 1 << 20;
 
@@ -34,6 +35,8 @@ export async function* readJsonlFile(
   presetOpt: Preset | 'auto',
   maxLineBytes: number,
   state: ReadState,
+  /** Fed every byte of the file as it is read (the input fingerprint, src/io/digest.ts). */
+  digest?: StreamDigest,
 ): AsyncGenerator<ReadEvent[]> {
   const splitter = new LineSplitter(maxLineBytes);
   const lines: LineEvent[] = [];
@@ -119,6 +122,7 @@ export async function* readJsonlFile(
   try {
     if (format === 'jsonl') {
       for await (const chunk of createReadStream(file, { highWaterMark: READ_CHUNK })) {
+        digest?.update(chunk as Buffer);
         onChunk(chunk as Buffer);
         if (pending.length) yield take();
       }
@@ -126,7 +130,10 @@ export async function* readJsonlFile(
       const src = createReadStream(file, { highWaterMark: READ_CHUNK });
       const gunzip = createGunzip({ chunkSize: READ_CHUNK });
       src.on('error', (e) => gunzip.destroy(e));
-      src.on('data', (c) => (inBytes += (c as Buffer).length));
+      src.on('data', (c) => {
+        inBytes += (c as Buffer).length;
+        digest?.update(c as Buffer);
+      });
       src.pipe(gunzip);
       try {
         for await (const chunk of gunzip) {
@@ -141,7 +148,10 @@ export async function* readJsonlFile(
       const src = createReadStream(file, { highWaterMark: READ_CHUNK });
       const unzstd = nativeZstd();
       src.on('error', (e) => unzstd.destroy(e));
-      src.on('data', (c) => (inBytes += (c as Buffer).length));
+      src.on('data', (c) => {
+        inBytes += (c as Buffer).length;
+        digest?.update(c as Buffer);
+      });
       src.pipe(unzstd);
       try {
         for await (const chunk of unzstd) {
@@ -155,6 +165,7 @@ export async function* readJsonlFile(
       const dec = new Decompress((chunk) => onChunk(chunk));
       for await (const chunk of createReadStream(file, { highWaterMark: READ_CHUNK })) {
         inBytes += (chunk as Buffer).length;
+        digest?.update(chunk as Buffer);
         dec.push(chunk as Buffer);
         if (pending.length) yield take();
       }
