@@ -92,9 +92,9 @@ export interface PartMarker {
   ordinals: [number, number] | null;
   files: Array<{ path: string; sha256: string; bytes: number }>;
   /**
-   * sha256 of what the part was made from: each of its input units as read (record or quarantine entry, with
-   * ordinal, file, line and preset), its pair-filter verdicts and the file errors met (src/pipeline/analyze.ts).
-   * A resumed part is reused only when the same input gives the same digest.
+   * sha256 of what the part was made from: the source bytes of each of its input units (JSONL line, Parquet row)
+   * with its ordinal, line and preset, its pair-filter verdict, each quarantine entry and the file errors met
+   * (src/pipeline/analyze.ts). A resumed part is reused only when the same input gives the same digest.
    */
   inputSha256?: string;
   scorer: { model: string; modelSha256: string; tokens: number; paddedTokens: number };

@@ -37,6 +37,8 @@ export async function* readJsonlFile(
   state: ReadState,
   /** Fed every byte of the file as it is read (the input fingerprint, src/io/digest.ts). */
   digest?: StreamDigest,
+  /** Called with each input unit's ordinal and its line's bytes (valid during the call only; see ReadOptions). */
+  onUnit?: (ordinal: number, bytes: Uint8Array) => void,
 ): AsyncGenerator<ReadEvent[]> {
   const splitter = new LineSplitter(maxLineBytes);
   const lines: LineEvent[] = [];
@@ -52,7 +54,13 @@ export async function* readJsonlFile(
   };
 
   /** Turn one line into an event. `tail` marks the unterminated last line of a damaged stream. */
+  const NO_BYTES = new Uint8Array(0);
   const handleLine = (ev: LineEvent, tail: boolean): void => {
+    const first = state.ordinal;
+    unitOf(ev, tail);
+    if (onUnit && state.ordinal > first) onUnit(first, ev.kind === 'line' ? ev.bytes : NO_BYTES);
+  };
+  const unitOf = (ev: LineEvent, tail: boolean): void => {
     if (ev.kind === 'too_long') {
       quarantine(
         ev.line,

@@ -93,6 +93,8 @@ export async function* readParquetFile(
   state: ReadState,
   /** Fed every byte range the reader reads (the input fingerprint, src/io/digest.ts). */
   digest?: RangeDigest,
+  /** Called with each row's ordinal and its values as JSON (see ReadOptions.onUnit); not for schema errors. */
+  onUnit?: (ordinal: number, bytes: Uint8Array) => void,
 ): AsyncGenerator<ReadEvent[]> {
   let handle: Awaited<ReturnType<typeof fileAsyncBuffer>>;
   let metadata: FileMetaData;
@@ -169,6 +171,7 @@ export async function* readParquetFile(
           const row = groupStart + i;
           const ordinal = state.ordinal++;
           const obj = toPlain(rows[i]) as Record<string, unknown>;
+          onUnit?.(ordinal, Buffer.from(JSON.stringify(obj) ?? 'null'));
           if (obj === null || typeof obj !== 'object') {
             batch.push({
               type: 'quarantine',

@@ -25,6 +25,12 @@ export interface ReadOptions {
    * (no second pass; Parquet: of the byte ranges read). `analyze` records it as the input's fingerprint.
    */
   onFileDigest?: (file: string, digest: FileDigest) => void;
+  /**
+   * Called as each input unit is read, before its event is yielded, with its ordinal and its source bytes: a JSONL
+   * line (without its line ending; empty for a line over maxLineBytes, which is never buffered) or a Parquet row's
+   * values as JSON. The bytes are valid during the call only. `analyze` hashes them into its part digests.
+   */
+  onUnit?: (ordinal: number, bytes: Uint8Array) => void;
 }
 
 function checkOptions(opts: ReadOptions): { preset: Preset | 'auto'; maxLineBytes: number } {
@@ -65,8 +71,8 @@ export async function* readRecordBatches(
     const stream = onDigest && format !== 'parquet' ? new StreamDigest() : undefined;
     const gen =
       format === 'parquet'
-        ? readParquetFile(file, preset, state, ranges)
-        : readJsonlFile(file, format, preset, maxLineBytes, state, stream);
+        ? readParquetFile(file, preset, state, ranges, opts.onUnit)
+        : readJsonlFile(file, format, preset, maxLineBytes, state, stream, opts.onUnit);
     try {
       for await (const batch of gen) {
         signal?.throwIfAborted();

@@ -157,7 +157,7 @@ interface PendingPart {
   quarantined: QuarantineEntry[];
   /** Shard-local input positions in this part (records + quarantined). */
   inputs: number;
-  /** sha256 over the part's input units as read (and their verdicts): see PartMarker.inputSha256. */
+  /** sha256 over what the part's units are besides their bytes (ordinal, line, preset, verdict; see inputSha256). */
   digest: Hash;
   /** The finished digest (set at flush). */
   inputSha256?: string;
@@ -269,6 +269,8 @@ async function analyzePass(
     };
     const flush = async (p: PendingPart): Promise<void> => {
       if (p.inputErrors.length) p.digest.update(`E${JSON.stringify(p.inputErrors)}\n`);
+      p.digest.update(`B${unitBytes.get(p.index)?.digest('hex') ?? ''}\n`);
+      unitBytes.delete(p.index);
       p.inputSha256 = p.digest.digest('hex');
       const marker = cfg.resume ? readMarker(join(dir, `${partBase(p.index)}.json`)) : undefined;
       if (marker && marker.configHash === configHash) {
@@ -299,11 +301,23 @@ async function analyzePass(
       if (!m || m.configHash !== configHash) removePart(dir, f.replace(/\.json$/, ''));
     }
     const digests = new Map<string, FileDigest>();
+    // The source bytes of this shard's input units (JSONL lines, Parquet rows as JSON), hashed per part as the reader
+    // reads them (it runs a batch ahead of the parts, so the next part's hash may already be open).
+    const unitBytes = new Map<number, Hash>();
+    const onUnit = (ordinal: number, bytes: Uint8Array): void => {
+      if (ordinal % shard.count !== shard.index) return;
+      const index = Math.floor((ordinal - shard.index) / shard.count / PART_RECORDS);
+      let h = unitBytes.get(index);
+      if (!h) unitBytes.set(index, (h = createHash('sha256')));
+      h.update(`${ordinal}:${bytes.length}\n`);
+      h.update(bytes);
+    };
 
     const batches = readRecordBatches(names, {
       preset: cfg.preset,
       maxLineBytes: cfg.maxLineBytes,
       onFileDigest: (file, d) => digests.set(file, d),
+      onUnit,
     });
     for await (const batch of timedIterable('read', batches)) {
       let filterMs = 0;
@@ -329,10 +343,13 @@ async function analyzePass(
         local++;
         part.inputs++;
         if (pendingErrors.length) part.inputErrors.push(...pendingErrors.splice(0));
-        // What the part is made from, as read: the unit (content, ordinal, file, line, preset) and its verdict
-        // (exact duplicates depend on earlier records). Whether a resumed part is reused is decided on this digest.
+        // What the part is made from, besides its units' bytes (onUnit): ordinal, line and preset of each record and
+        // its pair-filter verdict (exact duplicates depend on earlier records), each quarantine entry. Whether a
+        // resumed part is reused is decided on this digest.
         if (ev.type === 'record') {
-          part.digest.update(`R${JSON.stringify(ev.record)}\t${verdict ? JSON.stringify(verdict) : ''}\n`);
+          const r = ev.record;
+          const v = verdict ? `${verdict.reason}\t${verdict.detail}` : '';
+          part.digest.update(`R${r.ordinal}\t${r.source.line}\t${r.preset}\t${v}\n`);
           part.records.push(ev.record);
           part.verdicts.push(verdict);
         } else {

@@ -195,7 +195,10 @@ describe('verified parts: select refuses damage in one line; analyze repairs exa
     writeFileSync(p, buf);
     selectRefuses(
       dir,
-      /^codeblock: analysis part damaged: shard 0\/1 part 1 in .*: part-000001\.records\.jsonl\.gz does not match the sha256 in its marker; run the same `codeblock analyze` command again/,
+      new RegExp(
+        '^codeblock: analysis part damaged: shard 0/1 part 1 in .*: part-000001\\.records\\.jsonl\\.gz does not ' +
+          'match the sha256 in its marker; run the same `codeblock analyze` command again',
+      ),
     );
     repairs(dir, 1, /part-000001\.records\.jsonl\.gz does not match the sha256 in its marker/);
   });
@@ -232,7 +235,8 @@ describe('verified parts: select refuses damage in one line; analyze repairs exa
     selectRefuses(
       dir,
       new RegExp(
-        `^codeblock: analysis is incomplete: shard 0/1 part 2 of 3 .*part-000002\\.records\\.jsonl\\.gz has ${keep} bytes, its marker says ${size}`,
+        '^codeblock: analysis is incomplete: shard 0/1 part 2 of 3 .*' +
+          `part-000002\\.records\\.jsonl\\.gz has ${keep} bytes, its marker says ${size}`,
       ),
     );
     repairs(dir, 2, new RegExp(`part-000002\\.records\\.jsonl\\.gz has ${keep} bytes, its marker says ${size}`));
