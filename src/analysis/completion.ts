@@ -17,9 +17,9 @@ export const COMPLETION_VERSION = 1;
 export interface InputFile {
   /** The input's name: its real path (src/analysis/input-name.ts), as every record of it says. */
   name: string;
-  /** Bytes hashed: the whole file (JSONL, .gz, .zst); the byte ranges read (Parquet). */
+  /** The file's size. */
   bytes: number;
-  /** sha256 of those bytes, computed while analyze read them (src/io/digest.ts). */
+  /** sha256 of its bytes (Parquet: of the byte ranges read), computed while analyze read them (src/io/digest.ts). */
   sha256: string;
 }
 

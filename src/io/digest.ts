@@ -9,7 +9,7 @@ import { stat } from 'node:fs/promises';
 
 /** What a file's fingerprint says: its size and the sha256 of its bytes. */
 export interface FileDigest {
-  /** Bytes hashed: the whole file (JSONL), or the bytes of every range the reader read (Parquet). */
+  /** The file's size. */
   bytes: number;
   sha256: string;
 }
@@ -40,16 +40,15 @@ export class StreamDigest {
 /** sha256 over the byte ranges a random-access reader read, in order of offset (each range once). */
 export class RangeDigest {
   private readonly ranges = new Map<string, string>();
-  private n = 0;
 
   add(start: number, bytes: Uint8Array): void {
     const key = `${start}+${bytes.length}`;
     if (this.ranges.has(key)) return;
     this.ranges.set(key, createHash('sha256').update(bytes).digest('hex'));
-    this.n += bytes.length;
   }
 
-  finish(): FileDigest {
+  /** The digest; `bytes` is the file's size (ranges may overlap: a reader reads a footer twice). */
+  async finish(file: string): Promise<FileDigest> {
     const keys = [...this.ranges.keys()].sort((a, b) => {
       const [sa, la] = a.split('+').map(Number) as [number, number];
       const [sb, lb] = b.split('+').map(Number) as [number, number];
@@ -57,6 +56,6 @@ export class RangeDigest {
     });
     const h = createHash('sha256');
     for (const k of keys) h.update(`${k}:${this.ranges.get(k)}\n`);
-    return { bytes: this.n, sha256: h.digest('hex') };
+    return { bytes: (await stat(file)).size, sha256: h.digest('hex') };
   }
 }

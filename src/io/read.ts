@@ -81,7 +81,7 @@ export async function* readRecordBatches(
     } finally {
       await gen.return(undefined);
     }
-    if (ranges) onDigest!(file, ranges.finish());
+    if (ranges) onDigest!(file, await ranges.finish(file));
     if (stream) onDigest!(file, await stream.finish(file));
   }
 }
