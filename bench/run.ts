@@ -14,9 +14,9 @@
  *   CODEBLOCK_BENCH_QUICK=1                          smoke-run sizes (≈1–2 min); results go to a temp file, docs
  *                                                    untouched
  *   CODEBLOCK_BENCH_SECTIONS=a,b                     run only these sections (structure, structure_parse, workers,
- *                                                    mask_pack, scoring, packing, memory, e2e, languages); the others
- *                                                    keep the figures of the results file they replace (marked
- *                                                    "carried")
+ *                                                    mask_pack, scoring, packing, memory, e2e, languages,
+ *                                                    integrity); the others keep the figures of the results file
+ *                                                    they replace (marked "carried")
  *   CODEBLOCK_BENCH_MEMORY_SIZES=10000,100000,300000 pool sizes of the memory section (`--scorer none`)
  *   CODEBLOCK_BENCH_E2E_RECORDS=N                    pool of the end-to-end section (`run --scorer none`; default
  *                                                    100000)
@@ -61,6 +61,7 @@ import { GROWTH_LIMIT, RSS_LIMIT_MB } from './memory.js';
 import type { LanguagesBenchResult } from './languages.js';
 import type { StructureParseResult } from './structure_parse.js';
 import type { E2EResult } from './e2e.js';
+import type { IntegrityResult } from './integrity.js';
 
 export const SECTIONS = [
   'structure',
@@ -72,6 +73,7 @@ export const SECTIONS = [
   'memory',
   'e2e',
   'languages',
+  'integrity',
 ] as const;
 export type SectionName = (typeof SECTIONS)[number];
 
@@ -189,6 +191,7 @@ type PackModule = typeof import('./pack.js');
 type LanguagesModule = typeof import('./languages.js');
 type StructureParseModule = typeof import('./structure_parse.js');
 type E2EModule = typeof import('./e2e.js');
+type IntegrityModule = typeof import('./integrity.js');
 
 export interface BenchResults {
   date: string;
@@ -204,6 +207,7 @@ export interface BenchResults {
   memory: Record<string, unknown>;
   e2e: Record<string, unknown>;
   languages: Record<string, unknown>;
+  integrity?: Record<string, unknown>;
   sections: Record<string, { status: string; seconds: number; error?: string; from?: string }>;
   total_seconds: number;
 }
@@ -413,6 +417,17 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
     });
   }
 
+  // ---- content verification (issue 26) -------------------------------------------------------------
+  let integrity: SectionOutcome<IntegrityResult> | undefined;
+  if (want('integrity')) {
+    const n = quick ? 2000 : 20_000;
+    integrity = await runSection(`integrity (hashing vs analyze --scorer none, ${n} records)`, async () => {
+      const m = await importSection<IntegrityModule>('./integrity.js');
+      const r = await m.benchIntegrity({ work, records: n, workers: o.workers, seed: o.seed });
+      return requireNumbers(r, ['ratio', 'analyze.seconds', 'hashing.seconds'], 'bench/integrity.ts');
+    });
+  }
+
   // ---- results -----------------------------------------------------------------------------------
   const ok = <T>(s: SectionOutcome<T> | undefined): T | undefined => (s?.status === 'ok' ? s.result : undefined);
   const sN = ok(structN);
@@ -425,6 +440,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
   const pk = ok(packing);
   const mem = ok(memory);
   const lg = ok(languages);
+  const ig = ok(integrity);
 
   const results: BenchResults = {
     date: new Date(started).toISOString(),
@@ -558,6 +574,14 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
       detail: lg ?? null,
       ...(languages && languages.status !== 'ok' ? { error: languages.error } : {}),
     },
+    integrity: {
+      ratio: sig(ig?.ratio) ?? null,
+      target: 0.03,
+      analyze_seconds: sig(ig?.analyze.seconds) ?? null,
+      hashing_seconds: sig(ig?.hashing.seconds) ?? null,
+      detail: ig ?? null,
+      ...(integrity && integrity.status !== 'ok' ? { error: integrity.error } : {}),
+    },
     sections: {
       structure: sectionMeta(structN),
       structure_parse: sectionMeta(structParse),
@@ -569,6 +593,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
       memory: sectionMeta(memory),
       e2e: sectionMeta(e2e),
       languages: sectionMeta(languages),
+      integrity: sectionMeta(integrity),
     },
     total_seconds: Math.round((Date.now() - started) / 100) / 10,
   };
@@ -624,6 +649,8 @@ export function summaryText(r: BenchResults): string {
         .map(([k, v]) => `${k} ${v ?? '–'}`)
         .join(', ') || 'n/a'
     })`,
+    `integrity.ratio        ${g(r.integrity ?? {}, 'ratio')}×  (target ≤ 0.03; input + part hashing ÷ analyze ` +
+      '--scorer none)',
     '',
   ].join('\n');
 }
@@ -732,6 +759,20 @@ function structureParseRow(sp: Record<string, any> | undefined, N: string): stri
     `${f(d?.structure.mbPerSec)} vs ${f(d?.parse.mbPerSec)} MB/s (${int(d?.records)} records of ../shared/data, ` +
     `${int(d?.parse.segments)} segments parsed); native call alone (no decoding into objects) ` +
     `${f(sp?.native_ratio)}×; CPU-time ratio ${f(sp?.cpu_ratio)}× | ≤ 1.3× | ${met(sp?.ratio, '<=', 1.3)} |`
+  );
+}
+
+/** The content-verification row (bench/integrity.ts). */
+function integrityRow(e: Record<string, any> | undefined, N: string): string {
+  const d = e?.detail as IntegrityResult | null | undefined;
+  const h = d?.hashing;
+  return (
+    `| Content verification: input file + part digests + part-file checks, ${int(d?.records)} generated records ` +
+    `| ${x(e?.ratio)} | \`analyze --scorer none\`, same pool, ${N} workers: its CPU seconds ÷ ${d?.cores ?? 'n/a'} ` +
+    `cores | ${f(e?.hashing_seconds, 3)} vs ${f(d ? d.analyze.cpu_seconds / d.cores : null, 4)} s (file ` +
+    `${f(h?.file_seconds, 2)}, parts ${f(h?.parts_seconds, 2)}, verify ${f(h?.verify_seconds, 2)} CPU s; ` +
+    `${int(d?.bytes)} input bytes; analyze wall ${f(e?.analyze_seconds, 4)} s: ${x(d?.ratio_to_wall)}) | ≤ 0.03× | ` +
+    `${met(e?.ratio, '<=', 0.03)} |`
   );
 }
 
@@ -960,6 +1001,7 @@ export function resultsMarkdown(r: BenchResults, resultsLink: string): string {
     );
   L.push(e2eRow(r.e2e as Record<string, any> | undefined, N));
   L.push(...languagesRows(r.languages as Record<string, any> | undefined, N));
+  L.push(integrityRow(r.integrity as Record<string, any> | undefined, N));
   L.push('');
   const carried = Object.entries(r.sections).filter(([, e]) => e.status === 'carried');
   if (carried.length) {
@@ -1102,7 +1144,7 @@ many processes) |
 | \`CODEBLOCK_BENCH_HEAP_CAP\` | off | \`records:MiB\`: one extra memory run under \`node --max-old-space-size=MiB\` \
 (does the live data fit?) |
 | \`CODEBLOCK_BENCH_SECTIONS\` | all | subset of \
-\`structure,structure_parse,workers,mask_pack,scoring,packing,memory,e2e,languages\`; \
+\`structure,structure_parse,workers,mask_pack,scoring,packing,memory,e2e,languages,integrity\`; \
 the rows of the others are carried from the results file it replaces |
 | \`CODEBLOCK_BENCH_QUICK=1\` | off | smoke-run sizes (1–2 min); writes to a temp file and leaves this page alone |
 | \`CODEBLOCK_BENCH_RESULTS\` / \`CODEBLOCK_BENCH_DOCS\` | bench/results.json / docs/benchmarks.md | outputs \
@@ -1122,6 +1164,7 @@ CODEBLOCK_BENCH_SECTIONS=languages npm run bench           # Python unchanged, t
 node dist/bench/languages.js 5 3                           # the same section alone, JSON on stdout (rounds)
 node dist/bench/scoring.js 256 1                           # scorer vs raw session.run (records, threads)
 node dist/bench/pack.js                                    # BFD on 1M lengths vs first-fit in order / TS BFD
+node dist/bench/integrity.js 20000 2                       # input + part hashing vs analyze --scorer none
 valgrind --tool=callgrind node dist/bench/structure_callgrind.js structure   # instructions (also: parse)
 
 # one memory point by hand: a seeded pool, then run in a child that prints its peak RSS at exit
@@ -1146,6 +1189,12 @@ How each figure is measured:
   itemized segment, nothing else (native/core/structure.cc \`parse_segments\`, shared by both calls).
   A round's time runs from handing out the order to the last thread's answer; 5 interleaved rounds,
   the order of the three sides rotating; ratio = structure median ÷ parse-only median (≤ 1.3).
+- **Content verification** — \`bench/integrity.ts\` (issue 26): \`analyze --scorer none\` of a 20,000-record
+  generated pool in a child under \`/usr/bin/time\`, against the hashing it contains, replayed in the parent on
+  the same bytes as the pipeline does it: each 1 MiB chunk hashed right after it is read (the input file
+  digest), the lines of it with their ordinal, line, preset and verdict into 1,024-unit part digests,
+  and every part file the child wrote hashed after its read (what select, run and resume check). CPU
+  seconds of the hashing ÷ (the child's CPU seconds ÷ cores); the ratio to its wall time beside it.
 - **End to end** — \`bench/e2e.ts\`: \`codeblock run --scorer none\` (default config, Parquet) on a
   \`codeblock gen --seed 1\` pool of 100,000 records in a fresh child; records/s = input records ÷
   its wall time. Limit, measured after it in the same run: \`parseOnly\` over the responses and raw

@@ -3,9 +3,9 @@
  * `analyze` as the shard's last act (and removed as its first), so its presence means every part
  * of the shard was committed. `select` checks it against the parts it finds (docs/scaling.md).
  */
-import { createHash } from 'node:crypto';
-import { closeSync, existsSync, openSync, readFileSync, readSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FileDigest } from '../io/digest.js';
 import { writeFileAtomic } from '../output/atomic.js';
 import { hashJson, type PartCounts } from './format.js';
 
@@ -15,12 +15,12 @@ export const COMPLETION_FORMAT = 'codeblock-analysis-shard';
 export const COMPLETION_VERSION = 1;
 
 export interface InputFile {
-  /** File name (no directory: the same input mounted elsewhere fingerprints alike). */
+  /** The input's name: its real path (src/analysis/input-name.ts), as every record of it says. */
   name: string;
+  /** The file's size. */
   bytes: number;
-  /** sha256 of the first and of the last MiB (the whole file when it is smaller). */
-  head: string;
-  tail: string;
+  /** sha256 of its bytes (Parquet: of the byte ranges read), computed while analyze read them (src/io/digest.ts). */
+  sha256: string;
 }
 
 export interface InputFingerprint {
@@ -39,35 +39,16 @@ export interface ShardCompletion {
   counts: PartCounts;
   /** Input units (records + quarantined) of the whole input, over all shards: every shard reads every file. */
   totalInput: number;
-  /** The hash in every part marker (the analysis config, inputs included). */
+  /** The hash in every part marker (the analysis config, input names included). */
   configHash: string;
   inputs: InputFingerprint;
 }
 
-const MIB = 1 << 20;
-
-function sha256Range(fd: number, start: number, length: number): string {
-  const buf = Buffer.alloc(length);
-  let got = 0;
-  while (got < length) {
-    const n = readSync(fd, buf, got, length - got, start + got);
-    if (n === 0) break;
-    got += n;
-  }
-  return createHash('sha256').update(buf.subarray(0, got)).digest('hex');
-}
-
-/** Names, sizes and first/last-MiB hashes of the input files (cheap for any size). */
-export function inputFingerprint(paths: readonly string[]): InputFingerprint {
-  const files = paths.map((p): InputFile => {
-    const bytes = statSync(p).size;
-    const fd = openSync(p, 'r');
-    try {
-      const n = Math.min(bytes, MIB);
-      return { name: basename(p), bytes, head: sha256Range(fd, 0, n), tail: sha256Range(fd, bytes - n, n) };
-    } finally {
-      closeSync(fd);
-    }
+/** The inputs' fingerprint from the digests the reader computed (a file it never read whole has none). */
+export function inputFingerprint(names: readonly string[], digests: ReadonlyMap<string, FileDigest>): InputFingerprint {
+  const files = names.map((name): InputFile => {
+    const d = digests.get(name);
+    return { name, bytes: d?.bytes ?? -1, sha256: d?.sha256 ?? 'unread' };
   });
   return { hash: hashJson(files), files };
 }

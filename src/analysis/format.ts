@@ -11,12 +11,12 @@
  * last), so a killed run leaves nothing half-written that a later run would trust.
  */
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
-import { createInterface } from 'node:readline';
+import { CodeblockError } from '../errors.js';
 import { openAnalysis } from './integrity.js';
 import type { ChatMessage, Preset, QuarantineReason, RejectReason } from '../types.js';
 
@@ -91,6 +91,12 @@ export interface PartMarker {
   /** Ordinal range covered (first..last input ordinal of this part's records). */
   ordinals: [number, number] | null;
   files: Array<{ path: string; sha256: string; bytes: number }>;
+  /**
+   * sha256 of what the part was made from: the source bytes of each of its input units (JSONL line, Parquet row)
+   * with its ordinal, line and preset, its pair-filter verdict, each quarantine entry and the file errors met
+   * (src/pipeline/analyze.ts). A resumed part is reused only when the same input gives the same digest.
+   */
+  inputSha256?: string;
   scorer: { model: string; modelSha256: string; tokens: number; paddedTokens: number };
   /**
    * Whole-file problems met while this part was read (e.g. a truncated .gz): records after them could not be counted.
@@ -230,17 +236,69 @@ export function listAnalysisParts(dirs: readonly string[]): AnalysisPart[] {
 
 const gunzipAsync = promisify(gunzip);
 
-/** The records file of one part (JSONL bytes), read and decompressed off the main thread (libuv's pool). */
-async function loadPartRecords(part: AnalysisPart): Promise<Buffer> {
-  // 4 MiB output chunks: a part (~3 MB of JSON) in one or two round trips, not 16 KB ones
-  return gunzipAsync(await readFile(part.recordsPath), { chunkSize: 1 << 22 });
+/** The one-line refusal for a part file that is missing or is not what its marker recorded. */
+export function damagedPart(part: AnalysisPart, file: string, why: string): CodeblockError {
+  const { index, count } = part.marker.shard;
+  return new CodeblockError(
+    `analysis part damaged: shard ${index}/${count} part ${part.marker.part} in ${part.dir}: ${file} ${why}; ` +
+      'run the same `codeblock analyze` command again (it re-analyzes only the damaged parts)',
+    'E_ANALYSIS',
+  );
 }
 
 /**
- * The analyzed records of `parts`, in order. Each part's file is read and decompressed whole, off the main
- * thread, while the records of the part before it are parsed and consumed (one part ahead: a few MB). Lines are
- * decoded one at a time: an ASCII line becomes a one-byte string, which JSON.parse reads faster, where decoding
- * the whole part at once makes every line two-byte as soon as one character is not ASCII.
+ * A part's data file, read whole and checked against the size and sha256 its marker recorded (the one read that
+ * every consumer makes: no second pass). Throws `damagedPart` when it is missing, unlisted or differs.
+ */
+export async function readPartFile(part: AnalysisPart, path: string): Promise<Buffer> {
+  const name = basename(path);
+  const entry = part.marker.files.find((f) => f.path === name);
+  if (!entry) throw damagedPart(part, name, 'is not listed in its marker');
+  let buf: Buffer;
+  try {
+    buf = await readFile(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw damagedPart(
+      part,
+      name,
+      code === 'ENOENT' ? 'is missing' : `cannot be read (${code ?? (e as Error).message})`,
+    );
+  }
+  if (buf.length !== entry.bytes)
+    throw damagedPart(part, name, `has ${buf.length} bytes, its marker says ${entry.bytes}`);
+  if (createHash('sha256').update(buf).digest('hex') !== entry.sha256) {
+    throw damagedPart(part, name, 'does not match the sha256 in its marker');
+  }
+  return buf;
+}
+
+/** The records file of one part (JSONL bytes), verified, then decompressed off the main thread (libuv's pool). */
+async function loadPartRecords(part: AnalysisPart): Promise<Buffer> {
+  const gz = await readPartFile(part, part.recordsPath);
+  try {
+    // 4 MiB output chunks: a part (~3 MB of JSON) in one or two round trips, not 16 KB ones
+    return await gunzipAsync(gz, { chunkSize: 1 << 22 });
+  } catch (e) {
+    throw damagedPart(part, basename(part.recordsPath), `cannot be decompressed (${(e as Error).message})`);
+  }
+}
+
+/** JSON.parse of one line of a part file; a line that does not parse is a damaged part, never a stack trace. */
+function parseLine<T>(part: AnalysisPart, path: string, buf: Buffer, at: number, end: number): T {
+  try {
+    return JSON.parse(buf.toString('utf8', at, end)) as T;
+  } catch {
+    throw damagedPart(part, basename(path), `holds a line that is not JSON at byte ${at}`);
+  }
+}
+
+/**
+ * The analyzed records of `parts`, in order, each part's file verified against its marker as it is read. Each
+ * part's file is read and decompressed whole, off the main thread, while the records of the part before it are
+ * parsed and consumed (one part ahead: a few MB). Lines are decoded one at a time: an ASCII line becomes a one-byte
+ * string, which JSON.parse reads faster, where decoding the whole part at once makes every line two-byte as soon as
+ * one character is not ASCII.
  */
 export async function* readPartsRecords(parts: readonly AnalysisPart[]): AsyncGenerator<AnalysisRecord> {
   let next = parts.length ? loadPartRecords(parts[0]!) : undefined;
@@ -248,19 +306,42 @@ export async function* readPartsRecords(parts: readonly AnalysisPart[]): AsyncGe
     const buf = await next!;
     next = i + 1 < parts.length ? loadPartRecords(parts[i + 1]!) : undefined;
     next?.catch(() => undefined); // awaited at the next part; never unhandled when the caller stops early
-    for (let at = 0; at < buf.length; ) {
-      let end = buf.indexOf(10, at);
-      if (end < 0) end = buf.length;
-      if (end > at) yield JSON.parse(buf.toString('utf8', at, end)) as AnalysisRecord;
-      at = end + 1;
-    }
+    yield* recordsOfBuffer(parts[i]!, buf);
   }
 }
 
-export async function* readPartOutcomes(part: AnalysisPart): AsyncGenerator<AnalysisOutcome> {
-  if (!existsSync(part.outcomesPath)) return;
-  const rl = createInterface({ input: createReadStream(part.outcomesPath), crlfDelay: Infinity });
-  for await (const line of rl) {
-    if (line) yield JSON.parse(line) as AnalysisOutcome;
+/** The records of a part's decompressed records file (already verified). */
+export function* recordsOfBuffer(part: AnalysisPart, buf: Buffer): Generator<AnalysisRecord> {
+  for (let at = 0; at < buf.length; ) {
+    let end = buf.indexOf(10, at);
+    if (end < 0) end = buf.length;
+    if (end > at) yield parseLine<AnalysisRecord>(part, part.recordsPath, buf, at, end);
+    at = end + 1;
   }
+}
+
+/** A part's rejected and quarantined records, its file verified against its marker as it is read. */
+export async function* readPartOutcomes(part: AnalysisPart): AsyncGenerator<AnalysisOutcome> {
+  const buf = await readPartFile(part, part.outcomesPath);
+  for (let at = 0; at < buf.length; ) {
+    let end = buf.indexOf(10, at);
+    if (end < 0) end = buf.length;
+    if (end > at) yield parseLine<AnalysisOutcome>(part, part.outcomesPath, buf, at, end);
+    at = end + 1;
+  }
+}
+
+/**
+ * Every data file of a committed part read and checked against its marker (resume, before it reuses a part): one
+ * read of each, no parse. With `records`, the part's analyzed records too (from the same read). Throws `damagedPart`.
+ */
+export async function verifyPart(part: AnalysisPart, opts: { records?: boolean } = {}): Promise<AnalysisRecord[]> {
+  for (const f of part.marker.files) {
+    const path = join(part.dir, f.path);
+    if (path !== part.recordsPath || !opts.records) await readPartFile(part, path);
+  }
+  if (!part.marker.files.some((f) => join(part.dir, f.path) === part.recordsPath)) {
+    throw damagedPart(part, basename(part.recordsPath), 'is not listed in its marker');
+  }
+  return opts.records ? [...recordsOfBuffer(part, await loadPartRecords(part))] : [];
 }

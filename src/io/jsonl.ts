@@ -11,6 +11,7 @@ import type { InputFormat } from './format.js';
 import { LineSplitter, firstInvalidUtf8, isBlank, stripBom, type LineEvent } from './lines.js';
 import { detectPreset, noPresetError, normalize, typeName } from './presets.js';
 import type { ReadEvent, ReadState } from './events.js';
+import type { StreamDigest } from './digest.js';
 
 const READ_CHUNK = 1 << 20;
 
@@ -34,6 +35,10 @@ export async function* readJsonlFile(
   presetOpt: Preset | 'auto',
   maxLineBytes: number,
   state: ReadState,
+  /** Fed every byte of the file as it is read (the input fingerprint, src/io/digest.ts). */
+  digest?: StreamDigest,
+  /** Called with each input unit's ordinal and its line's bytes (valid during the call only; see ReadOptions). */
+  onUnit?: (ordinal: number, bytes: Uint8Array) => void,
 ): AsyncGenerator<ReadEvent[]> {
   const splitter = new LineSplitter(maxLineBytes);
   const lines: LineEvent[] = [];
@@ -49,7 +54,13 @@ export async function* readJsonlFile(
   };
 
   /** Turn one line into an event. `tail` marks the unterminated last line of a damaged stream. */
+  const NO_BYTES = new Uint8Array(0);
   const handleLine = (ev: LineEvent, tail: boolean): void => {
+    const first = state.ordinal;
+    unitOf(ev, tail);
+    if (onUnit && state.ordinal > first) onUnit(first, ev.kind === 'line' ? ev.bytes : NO_BYTES);
+  };
+  const unitOf = (ev: LineEvent, tail: boolean): void => {
     if (ev.kind === 'too_long') {
       quarantine(
         ev.line,
@@ -119,6 +130,7 @@ export async function* readJsonlFile(
   try {
     if (format === 'jsonl') {
       for await (const chunk of createReadStream(file, { highWaterMark: READ_CHUNK })) {
+        digest?.update(chunk as Buffer);
         onChunk(chunk as Buffer);
         if (pending.length) yield take();
       }
@@ -126,7 +138,10 @@ export async function* readJsonlFile(
       const src = createReadStream(file, { highWaterMark: READ_CHUNK });
       const gunzip = createGunzip({ chunkSize: READ_CHUNK });
       src.on('error', (e) => gunzip.destroy(e));
-      src.on('data', (c) => (inBytes += (c as Buffer).length));
+      src.on('data', (c) => {
+        inBytes += (c as Buffer).length;
+        digest?.update(c as Buffer);
+      });
       src.pipe(gunzip);
       try {
         for await (const chunk of gunzip) {
@@ -141,7 +156,10 @@ export async function* readJsonlFile(
       const src = createReadStream(file, { highWaterMark: READ_CHUNK });
       const unzstd = nativeZstd();
       src.on('error', (e) => unzstd.destroy(e));
-      src.on('data', (c) => (inBytes += (c as Buffer).length));
+      src.on('data', (c) => {
+        inBytes += (c as Buffer).length;
+        digest?.update(c as Buffer);
+      });
       src.pipe(unzstd);
       try {
         for await (const chunk of unzstd) {
@@ -155,6 +173,7 @@ export async function* readJsonlFile(
       const dec = new Decompress((chunk) => onChunk(chunk));
       for await (const chunk of createReadStream(file, { highWaterMark: READ_CHUNK })) {
         inBytes += (chunk as Buffer).length;
+        digest?.update(chunk as Buffer);
         dec.push(chunk as Buffer);
         if (pending.length) yield take();
       }

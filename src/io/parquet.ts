@@ -15,6 +15,7 @@ import {
 import type { Preset } from '../types.js';
 import type { ReadEvent, ReadState } from './events.js';
 import { shortError } from './jsonl.js';
+import type { RangeDigest } from './digest.js';
 import { detectPresetFromKeys, noPresetError, normalize, requiredFields, typeName } from './presets.js';
 
 /** Decompressors beyond hyparquet's built-in SNAPPY (ZSTD is what most HF exports use besides SNAPPY). */
@@ -24,8 +25,11 @@ export const PARQUET_COMPRESSORS = {
   BROTLI: (input: Uint8Array): Uint8Array => new Uint8Array(brotliDecompressSync(input)),
 };
 
-/** An AsyncBuffer that reads byte ranges from an open file handle. */
-export async function fileAsyncBuffer(path: string): Promise<{ buffer: AsyncBuffer; close: () => Promise<void> }> {
+/** An AsyncBuffer that reads byte ranges from an open file handle (each range read fed to `digest`, if given). */
+export async function fileAsyncBuffer(
+  path: string,
+  digest?: RangeDigest,
+): Promise<{ buffer: AsyncBuffer; close: () => Promise<void> }> {
   const fh: FileHandle = await open(path, 'r');
   const { size } = await fh.stat();
   const buffer: AsyncBuffer = {
@@ -41,6 +45,7 @@ export async function fileAsyncBuffer(path: string): Promise<{ buffer: AsyncBuff
         if (bytesRead === 0) throw new Error(`unexpected end of file at byte ${start + off} (file is ${size} bytes)`);
         off += bytesRead;
       }
+      digest?.add(start, view);
       return ab;
     },
   };
@@ -86,11 +91,15 @@ export async function* readParquetFile(
   file: string,
   presetOpt: Preset | 'auto',
   state: ReadState,
+  /** Fed every byte range the reader reads (the input fingerprint, src/io/digest.ts). */
+  digest?: RangeDigest,
+  /** Called with each row's ordinal and its values as JSON (see ReadOptions.onUnit); not for schema errors. */
+  onUnit?: (ordinal: number, bytes: Uint8Array) => void,
 ): AsyncGenerator<ReadEvent[]> {
   let handle: Awaited<ReturnType<typeof fileAsyncBuffer>>;
   let metadata: FileMetaData;
   try {
-    handle = await fileAsyncBuffer(file);
+    handle = await fileAsyncBuffer(file, digest);
   } catch (e) {
     yield [{ type: 'file_error', file, error: shortError(`cannot open: ${(e as Error).message}`) }];
     return;
@@ -162,6 +171,7 @@ export async function* readParquetFile(
           const row = groupStart + i;
           const ordinal = state.ordinal++;
           const obj = toPlain(rows[i]) as Record<string, unknown>;
+          onUnit?.(ordinal, Buffer.from(JSON.stringify(obj) ?? 'null'));
           if (obj === null || typeof obj !== 'object') {
             batch.push({
               type: 'quarantine',

@@ -10,6 +10,7 @@ import { detectFormat, formatFromMagic, readHead, type InputFormat } from './for
 import { readJsonlFile, shortError } from './jsonl.js';
 import { LineSplitter, isBlank, stripBom, type LineEvent } from './lines.js';
 import { parquetInfo, readParquetFile } from './parquet.js';
+import { RangeDigest, StreamDigest, type FileDigest } from './digest.js';
 
 /** Default line limit: 32 MiB. A longer line is quarantined (`line_too_long`) without being buffered. */
 export const DEFAULT_MAX_LINE_BYTES = 32 * 1024 * 1024;
@@ -19,6 +20,17 @@ export interface ReadOptions {
   preset?: Preset | 'auto';
   maxLineBytes?: number;
   signal?: AbortSignal;
+  /**
+   * Called once per file that was read to its end, with the sha256 of its bytes, computed while they were read
+   * (no second pass; Parquet: of the byte ranges read). `analyze` records it as the input's fingerprint.
+   */
+  onFileDigest?: (file: string, digest: FileDigest) => void;
+  /**
+   * Called as each input unit is read, before its event is yielded, with its ordinal and its source bytes: a JSONL
+   * line (without its line ending; empty for a line over maxLineBytes, which is never buffered) or a Parquet row's
+   * values as JSON. The bytes are valid during the call only. `analyze` hashes them into its part digests.
+   */
+  onUnit?: (ordinal: number, bytes: Uint8Array) => void;
 }
 
 function checkOptions(opts: ReadOptions): { preset: Preset | 'auto'; maxLineBytes: number } {
@@ -54,10 +66,13 @@ export async function* readRecordBatches(
       yield [{ type: 'file_error', file, error: shortError(`cannot read: ${(e as Error).message}`) }];
       continue;
     }
+    const onDigest = opts.onFileDigest;
+    const ranges = onDigest && format === 'parquet' ? new RangeDigest() : undefined;
+    const stream = onDigest && format !== 'parquet' ? new StreamDigest() : undefined;
     const gen =
       format === 'parquet'
-        ? readParquetFile(file, preset, state)
-        : readJsonlFile(file, format, preset, maxLineBytes, state);
+        ? readParquetFile(file, preset, state, ranges, opts.onUnit)
+        : readJsonlFile(file, format, preset, maxLineBytes, state, stream, opts.onUnit);
     try {
       for await (const batch of gen) {
         signal?.throwIfAborted();
@@ -66,6 +81,8 @@ export async function* readRecordBatches(
     } finally {
       await gen.return(undefined);
     }
+    if (ranges) onDigest!(file, await ranges.finish(file));
+    if (stream) onDigest!(file, await stream.finish(file));
   }
 }
 

@@ -6,7 +6,8 @@
  * parts of `PART_RECORDS`; each part is committed atomically (data files renamed into place, then
  * its marker), so a killed run resumes at the first part without a marker (`--resume`, default).
  */
-import { statSync, rmSync, readdirSync } from 'node:fs';
+import { createHash, type Hash } from 'node:crypto';
+import { rmSync, readdirSync } from 'node:fs';
 import { lockDir, type DirLock } from '../util/dir-lock.js';
 import { join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -40,8 +41,8 @@ import {
   hashJson,
   partBase,
   readMarker,
-  readPartsRecords,
   shardDirName,
+  verifyPart,
   sortedMessage,
   type AnalysisItem,
   type AnalysisOutcome,
@@ -56,6 +57,8 @@ import {
   writeCompletion,
 } from '../analysis/completion.js';
 import { analyzedRecordExtras, deferredItemReject } from '../analysis/extras.js';
+import { inputName } from '../analysis/input-name.js';
+import type { FileDigest } from '../io/digest.js';
 import { addStageTime, stageMs, timedIterable } from '../util/timings.js';
 import { makeDir } from '../util/fs-errors.js';
 
@@ -69,6 +72,11 @@ export interface AnalyzeSummary {
   shard: { index: number; count: number };
   parts: number;
   resumedParts: number;
+  /**
+   * Parts a resume found but did not reuse, with why: their input changed, or a data file is missing or differs
+   * from its marker. They were analyzed again (the CLI prints one line each).
+   */
+  redoneParts: Array<{ part: number; why: string }>;
   counts: { input: number; analyzed: number; rejected: Record<string, number>; quarantined: number };
   /**
    * Reference-LM figures: tokens scored, batch padding, and time — `busyMs` the session spent running batches,
@@ -99,7 +107,11 @@ export interface LiveSink {
   records(records: AnalysisRecord[]): Promise<void>;
 }
 
-/** The analysis config: everything that changes analysis files (hashed into every part marker). */
+/**
+ * The analysis config: everything that changes analysis files (hashed into every part marker). Inputs are named
+ * (`inputName`: real paths, so every spelling of one file is one input); their content is checked part by part
+ * (`inputSha256` of each marker) and file by file (the completion record), as analyze reads them.
+ */
 export function analysisConfig(
   cfg: CodeblockConfig,
   inputs: readonly string[],
@@ -108,10 +120,7 @@ export function analysisConfig(
 ): Record<string, unknown> {
   return {
     analysisVersion: ANALYSIS_VERSION,
-    inputs: inputs.map((p) => {
-      const st = statSync(p);
-      return { path: p, bytes: st.size };
-    }),
+    inputs: inputs.map((p) => ({ path: inputName(p) })),
     preset: cfg.preset,
     maxLineBytes: cfg.maxLineBytes,
     pairFilter: cfg.pairFilter,
@@ -153,9 +162,22 @@ interface PendingPart {
   quarantined: QuarantineEntry[];
   /** Shard-local input positions in this part (records + quarantined). */
   inputs: number;
-  skip: boolean;
+  /** sha256 over what the part's units are besides their bytes (ordinal, line, preset, verdict; see inputSha256). */
+  digest: Hash;
+  /** The finished digest (set at flush). */
+  inputSha256?: string;
   inputErrors: Array<{ file: string; error: string }>;
 }
+
+const newPart = (index: number): PendingPart => ({
+  index,
+  records: [],
+  verdicts: [],
+  quarantined: [],
+  inputs: 0,
+  digest: createHash('sha256'),
+  inputErrors: [],
+});
 
 export async function analyze(
   inputs: readonly string[],
@@ -180,6 +202,8 @@ async function analyzePass(
   // --scorer none with options that only mean something to the LM (--ifd, --model, --q, …): refuse before any work
   refuseScorerOptions(cfg);
   await checkInputs(inputs);
+  // every spelling of a file (./pool.jsonl, pool.jsonl, a symlink) is one input, named by its real path
+  const names = inputs.map((p) => inputName(p));
   const shard = parseShard(cfg.shard);
   const modelDir = resolve(cfg.model ?? DEFAULT_MODEL_DIR);
   const opened = performance.now();
@@ -200,7 +224,7 @@ async function analyzePass(
   try {
     const config = analysisConfig(
       cfg,
-      inputs,
+      names,
       scorer?.model.sourceSha256 ?? 'none',
       scorer ? (cfg.model ? modelDir : 'default') : 'none',
     );
@@ -229,6 +253,7 @@ async function analyzePass(
       shard,
       parts: 0,
       resumedParts: 0,
+      redoneParts: [],
       counts: { input: 0, analyzed: 0, rejected: {}, quarantined: 0 },
       scorer: { tokens: 0, paddingFraction: 0, busyMs: 0, wallMs: 0, openMs },
       fileErrors: [],
@@ -251,17 +276,26 @@ async function analyzePass(
       hooks.onPart?.(index);
     };
     const flush = async (p: PendingPart): Promise<void> => {
-      const markerPath = join(dir, `${partBase(p.index)}.json`);
-      if (p.skip) {
+      if (p.inputErrors.length) p.digest.update(`E${JSON.stringify(p.inputErrors)}\n`);
+      p.digest.update(`B${unitBytes.get(p.index)?.digest('hex') ?? ''}\n`);
+      unitBytes.delete(p.index);
+      p.inputSha256 = p.digest.digest('hex');
+      const marker = cfg.resume ? readMarker(join(dir, `${partBase(p.index)}.json`)) : undefined;
+      if (marker && marker.configHash === configHash) {
+        // Reused only when its input is what it was made from and its files are what its marker recorded.
         await committing;
         committing = undefined;
-        const m = readMarker(markerPath)!;
-        if (hooks.live) await hooks.live.records(await readPart(dir, m));
-        addPartCounts(summary.counts, m);
-        summary.resumedParts++;
-        summary.parts++;
-        hooks.onPart?.(p.index);
-        return;
+        const why = await reusable(dir, marker, p.inputSha256, hooks.live);
+        if (typeof why !== 'string') {
+          if (hooks.live) await hooks.live.records(why);
+          addPartCounts(summary.counts, marker);
+          summary.resumedParts++;
+          summary.parts++;
+          hooks.onPart?.(p.index);
+          return;
+        }
+        summary.redoneParts.push({ part: p.index, why });
+        removePart(dir, partBase(p.index)); // marker first: never trusted again, whatever happens next
       }
       const computed = await computePart(p, ctx);
       await committing;
@@ -274,14 +308,26 @@ async function analyzePass(
       const m = readMarker(join(dir, f));
       if (!m || m.configHash !== configHash) removePart(dir, f.replace(/\.json$/, ''));
     }
-    const isDone = (index: number): boolean => {
-      if (!cfg.resume) return false;
-      const m = readMarker(join(dir, `${partBase(index)}.json`));
-      return m !== undefined && m.configHash === configHash;
+    const digests = new Map<string, FileDigest>();
+    // The source bytes of this shard's input units (JSONL lines, Parquet rows as JSON), hashed per part as the reader
+    // reads them (it runs a batch ahead of the parts, so the next part's hash may already be open).
+    const unitBytes = new Map<number, Hash>();
+    const onUnit = (ordinal: number, bytes: Uint8Array): void => {
+      if (ordinal % shard.count !== shard.index) return;
+      const index = Math.floor((ordinal - shard.index) / shard.count / PART_RECORDS);
+      let h = unitBytes.get(index);
+      if (!h) unitBytes.set(index, (h = createHash('sha256')));
+      h.update(`${ordinal}:${bytes.length}\n`);
+      h.update(bytes);
     };
 
-    const batches = readRecordBatches(inputs, { preset: cfg.preset, maxLineBytes: cfg.maxLineBytes });
-    const shape = new ShapeCheck(inputs); // every shard sees every event: each refuses a wrong input alike
+    const shape = new ShapeCheck(names); // every shard sees every event: each refuses a wrong input alike
+    const batches = readRecordBatches(names, {
+      preset: cfg.preset,
+      maxLineBytes: cfg.maxLineBytes,
+      onFileDigest: (file, d) => digests.set(file, d),
+      onUnit,
+    });
     for await (const batch of timedIterable('read', batches)) {
       let filterMs = 0;
       for (const ev of batch) {
@@ -302,18 +348,24 @@ async function analyzePass(
         const index = Math.floor(local / PART_RECORDS);
         if (!part || part.index !== index) {
           if (part) await flush(part);
-          part = { index, records: [], verdicts: [], quarantined: [], inputs: 0, skip: isDone(index), inputErrors: [] };
+          part = newPart(index);
         }
         local++;
         part.inputs++;
         if (pendingErrors.length) part.inputErrors.push(...pendingErrors.splice(0));
+        // What the part is made from, besides its units' bytes (onUnit): ordinal, line and preset of each record and
+        // its pair-filter verdict (exact duplicates depend on earlier records), each quarantine entry. Whether a
+        // resumed part is reused is decided on this digest.
         if (ev.type === 'record') {
-          // On resume the filter has still seen skipped records, so duplicate detection stays identical.
-          if (!part.skip) {
-            part.records.push(ev.record);
-            part.verdicts.push(verdict);
-          }
-        } else if (!part.skip) part.quarantined.push(ev.entry);
+          const r = ev.record;
+          const v = verdict ? `${verdict.reason}\t${verdict.detail}` : '';
+          part.digest.update(`R${r.ordinal}\t${r.source.line}\t${r.preset}\t${v}\n`);
+          part.records.push(ev.record);
+          part.verdicts.push(verdict);
+        } else {
+          part.digest.update(`Q${JSON.stringify(ev.entry)}\n`);
+          part.quarantined.push(ev.entry);
+        }
         progress?.tick();
       }
       addStageTime('filters', filterMs);
@@ -321,9 +373,8 @@ async function analyzePass(
     shape.check(); // an empty input, or a file of no preset's shape: one line, exit 1 (the shard stays incomplete)
     if (pendingErrors.length) {
       // a file error after the shard's last record (e.g. the damaged tail of the last file)
-      if (!part)
-        part = { index: 0, records: [], verdicts: [], quarantined: [], inputs: 0, skip: false, inputErrors: [] };
-      if (!part.skip) part.inputErrors.push(...pendingErrors.splice(0));
+      if (!part) part = newPart(0);
+      part.inputErrors.push(...pendingErrors.splice(0));
     }
     if (part) await flush(part);
     await committing;
@@ -345,7 +396,7 @@ async function analyzePass(
       counts: summary.counts,
       totalInput,
       configHash,
-      inputs: inputFingerprint(inputs),
+      inputs: inputFingerprint(names, digests),
     });
     progress?.done();
     return summary;
@@ -357,11 +408,27 @@ async function analyzePass(
   }
 }
 
-/** The analyzed records of a committed part, read back from its file (a part reused on resume, for `run`). */
-async function readPart(dir: string, marker: PartMarker): Promise<AnalysisRecord[]> {
-  const records: AnalysisRecord[] = [];
-  for await (const r of readPartsRecords([analysisPart(dir, marker)])) records.push(r);
-  return records;
+/**
+ * Whether a committed part can be reused: made from the same input (its marker's inputSha256) and every data file
+ * what its marker recorded (read and hashed). Its analyzed records when it can (`run` hands them on: read from the
+ * same verified bytes), else why not.
+ */
+async function reusable(
+  dir: string,
+  marker: PartMarker,
+  inputSha256: string,
+  live: LiveSink | undefined,
+): Promise<AnalysisRecord[] | string> {
+  if (marker.inputSha256 !== inputSha256) {
+    return marker.inputSha256 ? 'its input changed since it was analyzed' : 'its marker records no input digest';
+  }
+  try {
+    return await verifyPart(analysisPart(dir, marker), { records: live !== undefined });
+  } catch (e) {
+    if (!(e instanceof CodeblockError)) throw e;
+    const m = /: (part-\d+\.[^ ]+ [^;]+);/.exec(e.message);
+    return m ? m[1]! : e.message;
+  }
 }
 
 function removePart(dir: string, base: string): void {
@@ -624,6 +691,7 @@ async function commitPart(c: ComputedPart, ctx: PartContext): Promise<PartMarker
     counts: { input: p.inputs, analyzed: records.length, rejected, quarantined },
     ordinals: ords.length ? [ords.reduce((a, b) => Math.min(a, b)), ords.reduce((a, b) => Math.max(a, b))] : null,
     files: [recWritten, outWritten].map((f) => ({ path: relative(ctx.dir, f.path), sha256: f.sha256, bytes: f.bytes })),
+    inputSha256: p.inputSha256,
     scorer: {
       model: String(ctx.config.model),
       modelSha256: String(ctx.config.modelSha256),

@@ -8,7 +8,18 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  realpathSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -62,7 +73,13 @@ describe('select refuses a bad analysis', () => {
     assert.equal(rec.counts.input, 974 + 164);
     assert.equal(rec.totalInput, 974 + 164);
     const names = rec.inputs.files.map((f: { name: string }) => f.name);
-    assert.deepEqual(names, ['mbpp-markdown.jsonl', 'humaneval-markdown.jsonl']);
+    // named by real path (outside the working directory: absolute), as every record of them says
+    assert.deepEqual(names, [realpathSync(MBPP), realpathSync(HUMANEVAL)]);
+    for (const f of rec.inputs.files) assert.match(f.sha256, /^[0-9a-f]{64}$/);
+    assert.deepEqual(
+      rec.inputs.files.map((f: { bytes: number }) => f.bytes),
+      [statSync(MBPP).size, statSync(HUMANEVAL).size],
+    );
     const marker = JSON.parse(readFileSync(at('A', shard0, 'part-000000.json'), 'utf8'));
     assert.equal(rec.configHash, marker.configHash);
   });
