@@ -42,7 +42,6 @@ export class ShapeCheck {
       return;
     }
     if (!SHAPE_REASONS.has(ev.entry.reason)) return;
-    if (ev.entry.reason === 'missing_field' && !/no preset matches/.test(ev.entry.error)) return;
     s.shape++;
     s.first ??= { reason: ev.entry.reason, error: ev.entry.error };
     if (s.fields === undefined) {
@@ -71,7 +70,9 @@ export class ShapeCheck {
         ? `found fields [${s.fields}]`
         : s.first?.reason === 'bad_json'
           ? `its lines are not JSON${csvHeader(file)} (codeblock reads JSONL, .jsonl.gz, .jsonl.zst or Parquet)`
-          : 'its lines are not JSON objects';
+          : s.first?.reason === 'missing_field'
+            ? `its first record: ${s.first.error}`
+            : 'its lines are not JSON objects';
     const units = all.reduce((n, [, x]) => n + x.units, 0);
     throw new CodeblockError(
       `none of the ${units} input record(s) has the fields of any preset: ${JSON.stringify(file)}: ${found}; ` +

@@ -64,6 +64,19 @@ test('no record of any preset: CSV, JSONL with question/answer, Parquet of anoth
   }
 });
 
+test('an explicit --preset whose fields no record has: exit 1, one line naming the missing field', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cb-shape-'));
+  try {
+    const qa = join(dir, 'qa.jsonl');
+    writeFileSync(qa, `${JSON.stringify({ question: 'q', answer: RESPONSE })}\n`);
+    const r = cli(['analyze', qa, '-o', join(dir, 'out'), '--preset', 'magicoder', ...FAST_ANALYZE]);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(oneLine(r.stderr), /missing field "instruction" \(preset magicoder\).*--preset/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('an empty input says so (exit 1, one line), not "run codeblock analyze first"', () => {
   const dir = mkdtempSync(join(tmpdir(), 'cb-shape-'));
   try {
