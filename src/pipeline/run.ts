@@ -10,7 +10,7 @@
  */
 import { join } from 'node:path';
 import { refuseScorerOptions, type CodeblockConfig } from '../config/index.js';
-import { ifdCutOf, refuseWithoutScores } from '../budget/rules.js';
+import { configReadsPoolStats, ifdCutOf, refuseWithoutScores } from '../budget/rules.js';
 import { CodeblockError } from '../errors.js';
 import { analyze, type AnalyzeHooks, type AnalyzeSummary } from './analyze.js';
 import { select, type SelectHooks, type SelectSummary } from './select.js';
@@ -45,7 +45,8 @@ export async function run(inputs: readonly string[], cfg: CodeblockConfig, hooks
   const tokenizer = await TargetTokenizer.load(cfg.tokenizer, { template: cfg.template });
   const analysisDir = join(cfg.out, 'analysis');
   const analyzeCfg: CodeblockConfig = { ...cfg, out: analysisDir, shard: '0/1' };
-  if (ifdCutOf(cfg)) {
+  // an IFD cut and a score with pool statistics read the whole analysis before select's pass A: no overlap
+  if (ifdCutOf(cfg) || configReadsPoolStats(cfg)) {
     const a = await analyze(inputs, analyzeCfg, hooks.analyze);
     const selectHooks = { ...(hooks.afterAnalyze?.(a) ?? {}), tokenizer };
     const s = await timedAsync('select', () => select([analysisDir], cfg, selectHooks));

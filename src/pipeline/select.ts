@@ -37,7 +37,9 @@ import {
   chooseSpans,
   ifdCutOf,
   knobsOf,
+  readsPoolStats,
   refuseWithoutScores,
+  withPoolStats,
   type BudgetSplit,
 } from '../budget/rules.js';
 import { BudgetPlanner } from '../budget/plan.js';
@@ -486,10 +488,16 @@ async function selectPass(
   const rejects = new RejectSpill(join(tmpDir, 'rejects.spill'));
   let writer: OutputWriter | undefined;
   try {
-    if (live && ifdCutOf(cfg)) {
-      throw new CodeblockError('internal: an IFD cut reads the whole analysis before pass A', 'E_INTERNAL');
+    if (live && (ifdCutOf(cfg) || readsPoolStats(k))) {
+      const what = ifdCutOf(cfg) ? 'an IFD cut' : 'a score with pool statistics';
+      throw new CodeblockError(`internal: ${what} reads the whole analysis before pass A`, 'E_INTERNAL');
     }
     const ex = await ifdPass(run);
+    // the score's pool statistics (percentile tables, mean U): every analyzed record, in input order
+    if (readsPoolStats(k)) {
+      run.progress?.stage('select: pool statistics', run.analyzed);
+      run.k = await withPoolStats(k, () => orderedRecords(run.parts));
+    }
     const plan = await budgetPass(run, ex, encodings, live ? live.records.records() : orderedRecords(run.parts));
     if (live) {
       const after = await live.complete;
