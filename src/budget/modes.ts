@@ -83,7 +83,7 @@ export const MODE_TABLE = [
     needsScores: true,
     readsPool: true,
     withoutScores: { verdict: 'runs', reason: 'it ranks items by data flow alone (every item U = 1)' },
-    help: 'code items by U and data flow (--score-combine: the mean of their pool percentiles by default), prose tokens by GCE',
+    help: 'code items by U and data flow (--score-combine, docs/scoring.md "Item score"), prose tokens by GCE',
   },
   {
     name: 'full',

@@ -14,6 +14,7 @@ import { itemizedLanguages } from '../structure/languages.js';
 import type { BudgetGate } from './threshold.js';
 import type { AnalysisRecord } from '../analysis/format.js';
 import {
+  RANK_WITHIN_NAMES,
   REACH_NORM_NAMES,
   SCORE_COMBINE_NAMES,
   U_TRANSFORM_NAMES,
@@ -113,6 +114,7 @@ type KnobKeys =
   | 'lambdaReach'
   | 'lambdaBridge'
   | 'scoreCombine'
+  | 'rankWithin'
   | 'uTransform'
   | 'reachNorm'
   | 'uShrink'
@@ -135,6 +137,7 @@ export function knobsOf(
     lambdaReach: cfg.lambdaReach,
     lambdaBridge: cfg.lambdaBridge,
     combine: cfg.scoreCombine,
+    rankWithin: cfg.rankWithin,
     uTransform: cfg.uTransform,
     reachNorm: cfg.reachNorm,
     uShrink: cfg.uShrink,
@@ -179,6 +182,7 @@ export function knobsOfRecord(
       lambdaReach: num('lambdaReach'),
       lambdaBridge: num('lambdaBridge'),
       scoreCombine: choice('scoreCombine', SCORE_COMBINE_NAMES, V2.combine),
+      rankWithin: choice('rankWithin', RANK_WITHIN_NAMES, V2.rankWithin),
       uTransform: choice('uTransform', U_TRANSFORM_NAMES, V2.uTransform),
       reachNorm: choice('reachNorm', REACH_NORM_NAMES, V2.reachNorm),
       uShrink: recorded ? num('uShrink') : V2.uShrink,
@@ -202,10 +206,10 @@ export function readsPoolStats(k: Pick<SelectKnobs, 'mode'> & Parameters<typeof 
 export function configReadsPoolStats(
   cfg: Pick<
     CodeblockConfig,
-    'mode' | 'scoreCombine' | 'uTransform' | 'reachNorm' | 'uShrink' | 'lambdaReach' | 'lambdaBridge'
+    'mode' | 'scoreCombine' | 'rankWithin' | 'uTransform' | 'reachNorm' | 'uShrink' | 'lambdaReach' | 'lambdaBridge'
   >,
 ): boolean {
-  return readsPoolStats({ ...cfg, combine: cfg.scoreCombine });
+  return readsPoolStats({ ...cfg, combine: cfg.scoreCombine, rankWithin: cfg.rankWithin });
 }
 
 /**
@@ -214,7 +218,7 @@ export function configReadsPoolStats(
  */
 export async function withPoolStats(
   k: SelectKnobs,
-  records: () => AsyncIterable<Pick<AnalysisRecord, 'items'>>,
+  records: () => AsyncIterable<AnalysisRecord>,
 ): Promise<SelectKnobs> {
   if (!readsPoolStats(k)) return k;
   return { ...k, pool: await collectPoolStats(records, k, k.allowFlagged) };

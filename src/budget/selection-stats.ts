@@ -11,6 +11,15 @@
 import type { AnalysisItem, AnalysisRecord } from '../analysis/format.js';
 import { classifyExpression } from '../inspect/labels.js';
 
+/** What the kind of an item is read from. */
+export type KindItem = Pick<AnalysisItem, 'start' | 'end' | 'type' | 'flags'>;
+/** What the kinds of a record's items are read from. */
+export interface KindRecord {
+  segments: AnalysisRecord['segments'];
+  response: string;
+  items: readonly KindItem[];
+}
+
 /** The statement kinds of the mix, in display order. */
 export const STATEMENT_KINDS = ['def', 'import', 'assignment', 'condition', 'return', 'call', 'loop', 'other'] as const;
 export type StatementKind = (typeof STATEMENT_KINDS)[number];
@@ -388,12 +397,12 @@ export function statementKind(lang: string, type: string, text: string): Stateme
 }
 
 /** Language (segment tag) of each item of a record: the segment holding its start ('' when none does). */
-export function itemLanguages(rec: Pick<AnalysisRecord, 'segments' | 'items'>): string[] {
+export function itemLanguages(rec: Pick<KindRecord, 'segments' | 'items'>): string[] {
   return rec.items.map((it) => rec.segments.find((s) => s.start <= it.start && it.start < s.end)?.lang ?? '');
 }
 
 /** Statement kind of every item of a record. */
-export function recordStatementKinds(rec: Pick<AnalysisRecord, 'segments' | 'items' | 'response'>): StatementKind[] {
+export function recordStatementKinds(rec: KindRecord): StatementKind[] {
   const langs = itemLanguages(rec);
   const cps = rec.items.length ? Array.from(rec.response) : [];
   return rec.items.map((it, i) => statementKind(langs[i]!, it.type, cps.slice(it.start, it.end).join('')));
@@ -453,7 +462,7 @@ export class SelectionStatsBuilder {
 
   constructor(private readonly allowFlagged = false) {}
 
-  add(rec: Pick<AnalysisRecord, 'segments' | 'items' | 'response'>, selected: Iterable<number>): void {
+  add(rec: KindRecord, selected: Iterable<number>): void {
     const kinds = recordStatementKinds(rec);
     const first = firstItem(rec.items);
     for (let i = 0; i < rec.items.length; i++) {

@@ -11,6 +11,8 @@ import { OUTPUT_FORMATS, formatsHelp } from '../output/formats.js';
 import { PRESETS, presetsHelp } from '../io/presets.js';
 import { DEVICES } from '../scoring/devices.js';
 import {
+  RANK_WITHIN_HELP,
+  RANK_WITHIN_NAMES,
   REACH_NORM_HELP,
   REACH_NORM_NAMES,
   SCORE_COMBINE_HELP,
@@ -437,9 +439,19 @@ const TABLE = [
     select: true,
     kind: 'string',
     choices: SCORE_COMBINE_NAMES,
-    default: 'rank-mean',
+    default: 'fisher',
     commands: SELECT,
     help: `how U and the data-flow term F make an item's score: ${SCORE_COMBINE_HELP}`,
+    group: 'Selection',
+  },
+  {
+    key: 'rankWithin',
+    select: true,
+    kind: 'string',
+    choices: RANK_WITHIN_NAMES,
+    default: 'kind',
+    commands: SELECT,
+    help: `which items a percentile rank compares an item with: ${RANK_WITHIN_HELP}`,
     group: 'Selection',
   },
   {
@@ -449,7 +461,7 @@ const TABLE = [
     choices: U_TRANSFORM_NAMES,
     default: 'pct',
     commands: SELECT,
-    help: `the U part of the score (--score-combine product; rank-mean always ranks): ${U_TRANSFORM_HELP}`,
+    help: `the U part under --score-combine product (fisher and rank-mean always rank): ${U_TRANSFORM_HELP}`,
     group: 'Selection',
   },
   {

@@ -57,7 +57,13 @@ test('modes: candidates follow each entry (unit, score function, prose share)', 
   const { rec, text, enc } = twoItemRecord(0.5);
   const limits = { minItems: 0, maxItems: 0, allowFlagged: false };
   // v2's score definition (no pool statistics): the score functions run on one record
-  const v2 = { scoreCombine: V2.combine, uTransform: V2.uTransform, reachNorm: V2.reachNorm, uShrink: V2.uShrink };
+  const v2 = {
+    scoreCombine: V2.combine,
+    rankWithin: V2.rankWithin,
+    uTransform: V2.uTransform,
+    reachNorm: V2.reachNorm,
+    uShrink: V2.uShrink,
+  };
   const cfg = { lambdaReach: 0.5, lambdaBridge: 0.25, ...v2, ...limits, nlRatio: 0.1, seed: 3 };
   for (const m of MODE_TABLE) {
     const k: SelectKnobs = knobsOf({ ...cfg, mode: m.name }, 0.7);
@@ -83,7 +89,13 @@ test('modes: candidates follow each entry (unit, score function, prose share)', 
 
 test('rules: budget split per unit, and --min-items / --max-items', () => {
   const limits = { minItems: 0, maxItems: 0, allowFlagged: false };
-  const v2 = { scoreCombine: V2.combine, uTransform: V2.uTransform, reachNorm: V2.reachNorm, uShrink: V2.uShrink };
+  const v2 = {
+    scoreCombine: V2.combine,
+    rankWithin: V2.rankWithin,
+    uTransform: V2.uTransform,
+    reachNorm: V2.reachNorm,
+    uShrink: V2.uShrink,
+  };
   const base = { lambdaReach: 0.5, lambdaBridge: 0.5, ...v2, ...limits, nlRatio: 0.25, seed: 0 };
   const split = (mode: (typeof MODES)[number], forced: number) =>
     budgetSplit(knobsOf({ ...base, mode }, 0.7), 0.1, 1000, forced);
