@@ -194,7 +194,8 @@ test('issue #29: the default codeblock selection supervises bodies, not openers;
   console.log(
     `issue #29 on ${file} (${LM_RECORDS} records): ${s.selectedItems} items, bodies ` +
       `${bodyShare(s.selected).toFixed(3)} vs pool ${bodyShare(s.pool).toFixed(3)} ` +
-      `(ratio ${bodyRatio(s).toFixed(2)}), first items ${firstShare(s).toFixed(3)}, Jaccard with U-only ${j.toFixed(3)}`,
+      `(ratio ${bodyRatio(s).toFixed(2)}), first items ${firstShare(s).toFixed(3)}, ` +
+      `Jaccard with U-only ${j.toFixed(3)}`,
   );
   assert.ok(s.selectedItems >= 50, `selected items ${s.selectedItems}`);
   assert.ok(bodyRatio(s) >= 0.5, `bodies ${bodyShare(s.selected)} against the pool's ${bodyShare(s.pool)}`);
