@@ -141,7 +141,11 @@ export function runKnobs(run: RunInfo): SelectKnobs {
 export async function loadRunKnobs(run: RunInfo): Promise<SelectKnobs> {
   let k = pooledKnobs.get(run);
   if (!k) {
-    k = await withPoolStats(runKnobs(run), () => orderedRecords(listAnalysisParts(run.analysisDirs)));
+    const base = runKnobs(run);
+    // token and response modes show the first item mode's scores (inspectItems): that score's statistics
+    const scoring = isItemMode(base.mode) ? base : { ...base, mode: firstItemMode() };
+    const { pool } = await withPoolStats(scoring, () => orderedRecords(listAnalysisParts(run.analysisDirs)));
+    k = pool ? { ...base, pool } : base;
     pooledKnobs.set(run, k);
   }
   return k;
