@@ -36,7 +36,7 @@ import { resolveConfig, type CodeblockConfig } from '../src/config/index.js';
 import { listAnalysisParts, type AnalysisRecord } from '../src/analysis/format.js';
 import { orderedRecords } from '../src/analysis/ordered.js';
 import { candidatesOf, type SelectKnobs } from '../src/budget/candidates.js';
-import { analysisLanguages, analysisQ, chooseSpans, knobsOf } from '../src/budget/rules.js';
+import { analysisLanguages, analysisQ, chooseSpans, knobsOf, withPoolStats } from '../src/budget/rules.js';
 import { BudgetPlanner } from '../src/budget/plan.js';
 import { BudgetGate } from '../src/budget/threshold.js';
 import { labelMask } from '../src/masks/index.js';
@@ -327,7 +327,10 @@ export async function benchMaskPack(opts: MaskPackBenchOptions): Promise<MaskPac
   const tok = await TargetTokenizer.load(sCfg.tokenizer, { template: sCfg.template });
   // as select: the end-of-turn tokens are supervised (--supervise-eos, default on)
   const eot = sCfg.superviseEos ? tok.specialIds : undefined;
-  const k = knobsOf(sCfg, analysisQ(analysisConfig), analysisLanguages(analysisConfig), eot);
+  // as select: the score's pool statistics come from every analyzed record first
+  const k = await withPoolStats(knobsOf(sCfg, analysisQ(analysisConfig), analysisLanguages(analysisConfig), eot), () =>
+    orderedRecords(parts),
+  );
   // records as select sees them after its global duplicate filter (and item modes' no-code rejections)
   const records: AnalysisRecord[] = [];
   const dedup = new GlobalDedup(analysisConfig);

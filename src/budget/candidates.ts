@@ -15,11 +15,12 @@ import { gceFromLogprob } from '../scoring/utility.js';
 import { markupIntervals } from './markup.js';
 import { modeSpec, type Mode } from './modes.js';
 import { isEligible, itemLimits } from './rules.js';
+import type { PoolStats, ScoreDef } from './score-def.js';
 
-export interface SelectKnobs {
+export interface SelectKnobs extends ScoreDef {
   mode: Mode;
-  lambdaReach: number;
-  lambdaBridge: number;
+  /** Pool statistics of the score definition (src/budget/score-def.ts), once collected. */
+  pool?: PoolStats;
   minItems: number;
   maxItems: number;
   allowFlagged: boolean;

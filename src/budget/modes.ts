@@ -14,6 +14,8 @@
  * usesNl   prose tokens compete for the `nlRatio` share of the budget (scored by GCE)
  * needsScores  the score reads the reference LM's scores (item utility / token log-prob): a
  *          token without a log-prob is then no candidate
+ * readsPool  the score follows the score definition (--score-combine, --u-transform, --reach-norm, --u-shrink,
+ *          src/budget/score-def.ts), which may read pool statistics: select and inspect collect them first
  * withoutScores  what the mode does on an analysis made with `--scorer none` (every item U = 1, no
  *          log-probs): `runs`, or `refuses` (select stops with a usage error instead of ranking by
  *          nothing); `reason` says why, in a few words (it goes into the refusal and docs/config.md)
@@ -21,14 +23,15 @@
 import type { AnalysisRecord } from '../analysis/format.js';
 import { gceFromLogprob } from '../scoring/utility.js';
 import { seededUniform } from '../util/hash.js';
+import { codeblockItemScore, utilityItemScore, type PoolStats, type ScoreDef } from './score-def.js';
 
 export type ModeUnit = 'items' | 'tokens' | 'response';
 
 /** The knobs a score function may read. */
-export interface ScoreKnobs {
-  lambdaReach: number;
-  lambdaBridge: number;
+export interface ScoreKnobs extends ScoreDef {
   seed: number;
+  /** Pool statistics the score definition reads (src/budget/score-def.ts); absent when it reads none. */
+  pool?: PoolStats;
   /** GCE exponent the analysis used. */
   q: number;
 }
@@ -54,6 +57,7 @@ export interface ModeSpec {
   readonly score: (a: ScoreArgs) => number;
   readonly usesNl: boolean;
   readonly needsScores: boolean;
+  readonly readsPool: boolean;
   readonly withoutScores: WithoutScores;
   /** One line for --help and docs/config.md. */
   readonly help: string;
@@ -74,14 +78,12 @@ export const MODE_TABLE = [
   {
     name: 'codeblock',
     unit: 'items',
-    score: ({ rec, index, knobs }) => {
-      const it = rec.items[index]!;
-      return dataflowScore(it.u, it.reach, it.bridge, knobs.lambdaReach, knobs.lambdaBridge);
-    },
+    score: ({ rec, index, knobs }) => codeblockItemScore(rec, index, knobs, knobs.pool),
     usesNl: true,
     needsScores: true,
+    readsPool: true,
     withoutScores: { verdict: 'runs', reason: 'it ranks items by data flow alone (every item U = 1)' },
-    help: 'code items by U·(1 + λr·Reach + λb·Bridge), prose tokens by GCE',
+    help: 'code items by U and data flow (--score-combine, docs/scoring.md "Item score"), prose tokens by GCE',
   },
   {
     name: 'full',
@@ -89,20 +91,22 @@ export const MODE_TABLE = [
     score: () => 1,
     usesNl: false,
     needsScores: false,
+    readsPool: false,
     withoutScores: { verdict: 'runs', reason: 'it supervises the whole response' },
     help: 'the whole response (ordinary SFT; no budget)',
   },
   {
     name: 'items-no-dataflow',
     unit: 'items',
-    score: ({ rec, index }) => rec.items[index]!.u,
+    score: ({ rec, index, knobs }) => utilityItemScore(rec, index, knobs, knobs.pool),
     usesNl: true,
     needsScores: true,
+    readsPool: true,
     withoutScores: {
       verdict: 'refuses',
       reason: 'it ranks items by U alone, and without scores every item has U = 1, so it would keep input order',
     },
-    help: 'code items by utility U alone, prose tokens by GCE',
+    help: 'code items by utility U alone (shrunk and ranked as in codeblock), prose tokens by GCE',
   },
   {
     name: 'random-items',
@@ -110,6 +114,7 @@ export const MODE_TABLE = [
     score: ({ rec, index, knobs }) => seededUniform(knobs.seed, rec.id, index),
     usesNl: true,
     needsScores: false,
+    readsPool: false,
     withoutScores: { verdict: 'runs', reason: 'it ranks items at random' },
     help: 'code items at random (seeded), prose tokens by GCE',
   },
@@ -119,6 +124,7 @@ export const MODE_TABLE = [
     score: ({ logp, knobs }) => gceFromLogprob(logp, knobs.q),
     usesNl: false,
     needsScores: true,
+    readsPool: false,
     withoutScores: { verdict: 'refuses', reason: 'it ranks single response tokens by the GCE of their LM log-probs' },
     help: 'single response tokens by GCE',
   },
@@ -128,6 +134,7 @@ export const MODE_TABLE = [
     score: ({ rec, index, knobs }) => seededUniform(knobs.seed, rec.id, index),
     usesNl: false,
     needsScores: false,
+    readsPool: false,
     withoutScores: { verdict: 'runs', reason: 'it ranks tokens at random' },
     help: 'single response tokens at random (seeded)',
   },
@@ -150,6 +157,11 @@ export function modeSpec(mode: string): ModeSpec {
 /** Whether `name` is a mode of the table. */
 export function isMode(name: string): name is Mode {
   return BY_NAME.has(name);
+}
+
+/** Whether a mode's score reads the score definition's pool statistics (when the definition needs any). */
+export function modeReadsPool(mode: string): boolean {
+  return BY_NAME.get(mode)?.readsPool === true;
 }
 
 /** Whether a mode's budget unit is code items (the item modes). */

@@ -9,9 +9,19 @@ import { findOption } from '../config/options.js';
 import type { SelectedSpan } from '../output/types.js';
 import type { RecordCandidates, SelectKnobs } from './candidates.js';
 import { CodeblockError } from '../errors.js';
-import { MODES, isMode, modeSpec, modesWithoutScores, type Mode } from './modes.js';
+import { MODES, isMode, modeReadsPool, modeSpec, modesWithoutScores, type Mode } from './modes.js';
 import { itemizedLanguages } from '../structure/languages.js';
 import type { BudgetGate } from './threshold.js';
+import type { AnalysisRecord } from '../analysis/format.js';
+import {
+  RANK_WITHIN_NAMES,
+  REACH_NORM_NAMES,
+  SCORE_COMBINE_NAMES,
+  U_TRANSFORM_NAMES,
+  V2,
+  collectPoolStats,
+  needsPoolStats,
+} from './score-def.js';
 
 /** Default of an OPTIONS entry (the one place defaults live). */
 export function optionDefault<T>(key: string): T {
@@ -99,7 +109,20 @@ export function refuseWithoutScores(
 }
 
 /** The selection knobs of a config. Modes that do not use prose give it no share. */
-type KnobKeys = 'mode' | 'lambdaReach' | 'lambdaBridge' | 'minItems' | 'maxItems' | 'allowFlagged' | 'nlRatio' | 'seed';
+type KnobKeys =
+  | 'mode'
+  | 'lambdaReach'
+  | 'lambdaBridge'
+  | 'scoreCombine'
+  | 'rankWithin'
+  | 'uTransform'
+  | 'reachNorm'
+  | 'uShrink'
+  | 'minItems'
+  | 'maxItems'
+  | 'allowFlagged'
+  | 'nlRatio'
+  | 'seed';
 
 export function knobsOf(
   cfg: Pick<CodeblockConfig, KnobKeys>,
@@ -113,6 +136,11 @@ export function knobsOf(
     mode: cfg.mode,
     lambdaReach: cfg.lambdaReach,
     lambdaBridge: cfg.lambdaBridge,
+    combine: cfg.scoreCombine,
+    rankWithin: cfg.rankWithin,
+    uTransform: cfg.uTransform,
+    reachNorm: cfg.reachNorm,
+    uShrink: cfg.uShrink,
     minItems: cfg.minItems,
     maxItems: cfg.maxItems,
     allowFlagged: cfg.allowFlagged,
@@ -124,7 +152,8 @@ export function knobsOf(
 
 /**
  * Knobs of a recorded run (manifest `config.select` / `config.analysis`): keys missing from the
- * record take their OPTIONS default.
+ * record take their OPTIONS default, except the score definition of a run recorded before it had one
+ * (no `scoreCombine`): that run scored by v2's definition (src/budget/score-def.ts V2).
  */
 export function knobsOfRecord(
   select: Record<string, unknown> | undefined,
@@ -136,6 +165,12 @@ export function knobsOfRecord(
     return typeof v === 'number' && Number.isFinite(v) ? v : optionDefault<number>(key);
   };
   const mode = (typeof sel.mode === 'string' ? sel.mode : optionDefault<string>('mode')) as Mode;
+  const recorded = typeof sel.scoreCombine === 'string';
+  const choice = <T extends string>(key: string, names: readonly string[], v2: T): T => {
+    const v = sel[key];
+    if (!recorded) return v2;
+    return (typeof v === 'string' && names.includes(v) ? v : optionDefault<string>(key)) as T;
+  };
   if (!isMode(mode)) {
     const known = MODES.join(', ');
     const msg = `the run was selected with mode "${mode}", which this codeblock does not know (known: ${known})`;
@@ -146,6 +181,11 @@ export function knobsOfRecord(
       mode,
       lambdaReach: num('lambdaReach'),
       lambdaBridge: num('lambdaBridge'),
+      scoreCombine: choice('scoreCombine', SCORE_COMBINE_NAMES, V2.combine),
+      rankWithin: choice('rankWithin', RANK_WITHIN_NAMES, V2.rankWithin),
+      uTransform: choice('uTransform', U_TRANSFORM_NAMES, V2.uTransform),
+      reachNorm: choice('reachNorm', REACH_NORM_NAMES, V2.reachNorm),
+      uShrink: recorded ? num('uShrink') : V2.uShrink,
       minItems: num('minItems'),
       maxItems: num('maxItems'),
       allowFlagged: typeof sel.allowFlagged === 'boolean' ? sel.allowFlagged : optionDefault<boolean>('allowFlagged'),
@@ -155,6 +195,33 @@ export function knobsOfRecord(
     analysisQ(analysis),
     analysisLanguages(analysis),
   );
+}
+
+/** Whether the run's scores read pool statistics (a pre-pass over the whole analysis before pass A). */
+export function readsPoolStats(k: Pick<SelectKnobs, 'mode'> & Parameters<typeof needsPoolStats>[0]): boolean {
+  return modeReadsPool(k.mode) && needsPoolStats(k);
+}
+
+/** The config's knobs as {@link readsPoolStats} reads them. */
+export function configReadsPoolStats(
+  cfg: Pick<
+    CodeblockConfig,
+    'mode' | 'scoreCombine' | 'rankWithin' | 'uTransform' | 'reachNorm' | 'uShrink' | 'lambdaReach' | 'lambdaBridge'
+  >,
+): boolean {
+  return readsPoolStats({ ...cfg, combine: cfg.scoreCombine, rankWithin: cfg.rankWithin });
+}
+
+/**
+ * The knobs with the pool statistics their score reads (src/budget/score-def.ts), counted over `records()` — every
+ * analyzed record, in input order; the knobs themselves when the score reads none.
+ */
+export async function withPoolStats(
+  k: SelectKnobs,
+  records: () => AsyncIterable<AnalysisRecord>,
+): Promise<SelectKnobs> {
+  if (!readsPoolStats(k)) return k;
+  return { ...k, pool: await collectPoolStats(records, k, k.allowFlagged) };
 }
 
 export interface BudgetSplit {

@@ -10,6 +10,16 @@ import { MODES, modesHelp, type Mode } from '../budget/modes.js';
 import { OUTPUT_FORMATS, formatsHelp } from '../output/formats.js';
 import { PRESETS, presetsHelp } from '../io/presets.js';
 import { DEVICES } from '../scoring/devices.js';
+import {
+  RANK_WITHIN_HELP,
+  RANK_WITHIN_NAMES,
+  REACH_NORM_HELP,
+  REACH_NORM_NAMES,
+  SCORE_COMBINE_HELP,
+  SCORE_COMBINE_NAMES,
+  U_TRANSFORM_HELP,
+  U_TRANSFORM_NAMES,
+} from '../budget/score-def.js';
 
 export type Command = 'run' | 'analyze' | 'select' | 'items' | 'inspect' | 'bench' | 'gen';
 /** Commands an option can belong to: the generic commands plus `submit` (its scheduler flags). */
@@ -442,7 +452,7 @@ const TABLE = [
     min: 0,
     default: 0.5,
     commands: SELECT,
-    help: 'Score = U * (1 + lambdaReach*Reach + lambdaBridge*Bridge)',
+    help: 'weight of reach R in the data-flow term F = lambdaReach*R + lambdaBridge*B (docs/scoring.md, "Item score")',
     group: 'Selection',
   },
   {
@@ -452,7 +462,60 @@ const TABLE = [
     min: 0,
     default: 0.5,
     commands: SELECT,
-    help: 'see --lambda-reach',
+    help: 'weight of bridge B in the data-flow term (see --lambda-reach)',
+    group: 'Selection',
+  },
+  {
+    key: 'scoreCombine',
+    select: true,
+    kind: 'string',
+    choices: SCORE_COMBINE_NAMES,
+    default: 'fisher',
+    commands: SELECT,
+    help: `how U and the data-flow term F make an item's score: ${SCORE_COMBINE_HELP}`,
+    group: 'Selection',
+  },
+  {
+    key: 'rankWithin',
+    select: true,
+    kind: 'string',
+    choices: RANK_WITHIN_NAMES,
+    default: 'kind',
+    commands: SELECT,
+    help: `which items a percentile rank compares an item with: ${RANK_WITHIN_HELP}`,
+    group: 'Selection',
+  },
+  {
+    key: 'uTransform',
+    select: true,
+    kind: 'string',
+    choices: U_TRANSFORM_NAMES,
+    default: 'pct',
+    commands: SELECT,
+    help: `the U part under --score-combine product (fisher and rank-mean always rank): ${U_TRANSFORM_HELP}`,
+    group: 'Selection',
+  },
+  {
+    key: 'reachNorm',
+    select: true,
+    kind: 'string',
+    choices: REACH_NORM_NAMES,
+    default: 'log',
+    commands: SELECT,
+    help: `how reach R and bridge B enter the data-flow term: ${REACH_NORM_HELP}`,
+    group: 'Selection',
+  },
+  {
+    key: 'uShrink',
+    select: true,
+    kind: 'number',
+    min: 0,
+    default: 4,
+    commands: SELECT,
+    help:
+      "pseudo-count K: U' = (nCore*U + K*mean U) / (nCore + K) shrinks the utility of items with few core tokens " +
+      'toward the pool mean (0 = off). The definition before issue #29: --score-combine product --u-transform raw ' +
+      '--reach-norm pairs --u-shrink 0',
     group: 'Selection',
   },
   {

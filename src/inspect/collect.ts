@@ -6,7 +6,14 @@ import { createReadStream, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { CodeblockError } from '../errors.js';
-import { finalizeStatuses, recordedThreshold, resolveRuns, runKnobs, runSamples, ThresholdTracker } from './load.js';
+import {
+  finalizeStatuses,
+  loadRunKnobs,
+  recordedThreshold,
+  resolveRuns,
+  runSamples,
+  ThresholdTracker,
+} from './load.js';
 import { SummaryBuilder, type RunSummary } from './summary.js';
 import type { InspectSample, RunInfo } from './types.js';
 
@@ -111,7 +118,7 @@ export async function collect(runs: RunInfo[], options: CollectOptions = {}): Pr
 
   for (let r = 0; r < runs.length; r++) {
     const run = runs[r]!;
-    const tracker = new ThresholdTracker(runKnobs(run), recordedThreshold(run));
+    const tracker = new ThresholdTracker(await loadRunKnobs(run), recordedThreshold(run));
     trackers.push(tracker);
     const sb = new SummaryBuilder(run, tracker);
     let n = 0;

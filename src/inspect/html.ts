@@ -13,6 +13,7 @@
  *
  * Elements the browser test reads carry `data-k` (summary values) and `data-t` (tokens).
  */
+import { STATEMENT_KINDS, bodyShare, kindShares } from '../budget/selection-stats.js';
 import type { Collected, RunSampleView } from './collect.js';
 import { STATUS_TEXT, type InspectSample, type ItemStatus } from './types.js';
 import { barsSvg, esc, histogramSvg } from './svg.js';
@@ -124,6 +125,26 @@ function summaryTable(sums: RunSummary[]): string {
       'run item threshold (score)',
       'utility.threshold',
       (s) => (s.utility.threshold ? s.utility.threshold.value.toFixed(4) : '–'),
+    ],
+    ...STATEMENT_KINDS.map((kind): [string, string, (s: RunSummary) => string] => [
+      `selected items: ${kind} (pool)`,
+      `kinds.${kind}`,
+      (s) => (s.kinds ? `${pct(kindShares(s.kinds.selected)[kind])} (${pct(kindShares(s.kinds.pool)[kind])})` : '–'),
+    ]),
+    [
+      'selected items: bodies — returns, conditions, calls (pool)',
+      'kinds.bodies',
+      (s) => (s.kinds ? `${pct(bodyShare(s.kinds.selected))} (${pct(bodyShare(s.kinds.pool))})` : '–'),
+    ],
+    [
+      'selected items opening their response (pool)',
+      'kinds.first',
+      (s) => {
+        const k = s.kinds;
+        if (!k) return '–';
+        const share = (a: number, b: number) => pct(b ? a / b : 0);
+        return `${share(k.selectedFirst, k.selectedItems)} (${share(k.poolFirst, k.poolItems)})`;
+      },
     ],
     ['item U: median [IQR]', 'utility.median', (s) => uMedian(s.utility)],
     [

@@ -20,7 +20,7 @@ import { chunked, orderedRecords } from '../analysis/ordered.js';
 import { itemScore, type SelectKnobs } from '../budget/candidates.js';
 import { scoreBin } from '../budget/threshold.js';
 import { firstItemMode, isItemMode, modeSpec } from '../budget/modes.js';
-import { defaultMode, isEligible, itemLimits, knobsOfRecord } from '../budget/rules.js';
+import { defaultMode, isEligible, itemLimits, knobsOfRecord, withPoolStats } from '../budget/rules.js';
 import { gceFromLogprob } from '../scoring/utility.js';
 import { TargetTokenizer } from '../tokenize/target.js';
 import { cpLength } from '../tokenize/codepoints.js';
@@ -127,10 +127,31 @@ export function runAnalysisConfig(run: RunInfo): Record<string, unknown> {
   return config;
 }
 
-/** Selection knobs of a run: its manifest's select config (analysis-only: the defaults), its analysis config. */
+const pooledKnobs = new WeakMap<RunInfo, SelectKnobs>();
+
+/**
+ * Selection knobs of a run: its manifest's select config (analysis-only: the defaults), its analysis config, and
+ * the pool statistics its score reads once {@link loadRunKnobs} collected them.
+ */
 export function runKnobs(run: RunInfo): SelectKnobs {
+  const pooled = pooledKnobs.get(run);
+  if (pooled) return pooled;
   const select = (run.manifest?.config as { select?: Record<string, unknown> } | undefined)?.select;
   return knobsOfRecord(select, runAnalysisConfig(run));
+}
+
+/** {@link runKnobs} with the pool statistics of the run's score (read once per run, as select reads them). */
+export async function loadRunKnobs(run: RunInfo): Promise<SelectKnobs> {
+  let k = pooledKnobs.get(run);
+  if (!k) {
+    const base = runKnobs(run);
+    // token and response modes show the first item mode's scores (inspectItems): that score's statistics
+    const scoring = isItemMode(base.mode) ? base : { ...base, mode: firstItemMode() };
+    const { pool } = await withPoolStats(scoring, () => orderedRecords(listAnalysisParts(run.analysisDirs)));
+    k = pool ? { ...base, pool } : base;
+    pooledKnobs.set(run, k);
+  }
+  return k;
 }
 
 interface Rejection {
@@ -363,7 +384,7 @@ export interface SampleStreamOptions {
  * (statuses are provisional until `finalizeStatuses`).
  */
 export async function* runSamples(run: RunInfo, options: SampleStreamOptions = {}): AsyncGenerator<InspectSample> {
-  const knobs = runKnobs(run);
+  const knobs = await loadRunKnobs(run);
   const parts = listAnalysisParts(run.analysisDirs);
   if (run.kind === 'analysis') {
     for await (const rec of orderedRecords(parts)) {

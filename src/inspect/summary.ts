@@ -9,6 +9,7 @@ import { isItemMode } from '../budget/modes.js';
 import type { InspectSample, ItemStatus, RunInfo } from './types.js';
 import { finalizeStatuses, runAnalysisConfig, type ThresholdTracker } from './load.js';
 import { growFloat32, growFloat64 } from '../util/grow.js';
+import { SelectionStatsBuilder, type SelectionStats } from '../budget/selection-stats.js';
 
 export interface TypeShare {
   /** Item label (assignment, call, def header, …). */
@@ -91,6 +92,11 @@ export interface RunSummary {
   supervisedHistogram: Histogram;
   byType: TypeShare[];
   utility: UtilityView;
+  /**
+   * Statement-kind mix of the selected items against the pool's selectable items, and how many of each open
+   * their response (src/budget/selection-stats.ts). Item modes' outputs only.
+   */
+  kinds?: SelectionStats;
 }
 
 /** The bin of `v` in equal-width `edges`: edges[b] ≤ v < edges[b+1]; the last bin is closed, outliers clamp. */
@@ -182,12 +188,14 @@ export class SummaryBuilder {
   private readonly itemScores = growFloat64();
   private noCore = 0;
   private scoreIsU = true;
+  private readonly kinds: SelectionStatsBuilder;
 
   constructor(
     readonly run: RunInfo,
     tracker: ThresholdTracker,
   ) {
     this.tracker = tracker;
+    this.kinds = new SelectionStatsBuilder(tracker.knobs.allowFlagged);
   }
 
   add(s: InspectSample): void {
@@ -225,6 +233,11 @@ export class SummaryBuilder {
         t.supervised += it.supervised;
       }
     }
+    if (s.items.length)
+      this.kinds.add(
+        s,
+        s.items.filter((it) => it.status === 'selected').map((it) => it.index),
+      );
     // code vs prose share of the response
     if (s.tokens) {
       countShare(s.tokens, s.segments, (c) => (c ? this.code++ : this.prose++));
@@ -270,6 +283,7 @@ export class SummaryBuilder {
         (a, b) => b.supervised - a.supervised || b.items - a.items || (a.type < b.type ? -1 : 1),
       ),
       utility: this.utility(),
+      ...(this.run.kind === 'output' && isItemMode(this.tracker.knobs.mode) ? { kinds: this.kinds.finish() } : {}),
     };
   }
 

@@ -8,6 +8,7 @@
  * stdout); without colour, supervised text is wrapped in « », so the view still says everything.
  * Control characters of the data are shown as visible symbols, never sent to the terminal.
  */
+import { STATEMENT_KINDS, bodyShare, kindShares, type SelectionStats } from '../budget/selection-stats.js';
 import { STATUS_TEXT, type InspectSample, type ItemStatus, type RunInfo } from './types.js';
 import { binOf, SATURATION, type Histogram, type RunSummary, type UtilityView } from './summary.js';
 import { isItemMode } from '../budget/modes.js';
@@ -295,8 +296,23 @@ export function renderSummary(sum: RunSummary, opts: TerminalOptions): string {
   out.push(
     `items: ${sum.items.total} (${st})${sum.threshold !== undefined ? `; threshold ${fmt(sum.threshold, 4)}` : ''}`,
   );
+  if (sum.kinds) out.push('', ...renderKinds(sum.kinds));
   out.push('', ...renderUtility(sum, opts));
   return out.join('\n');
+}
+
+/** Statement-kind mix of the selected items against the pool's, and the share that opens its response. */
+export function renderKinds(k: SelectionStats): string[] {
+  const sel = kindShares(k.selected);
+  const pool = kindShares(k.pool);
+  const row = (name: string, a: string, b: string) => `  ${name.padEnd(12)} ${a.padStart(9)} ${b.padStart(9)}`;
+  return [
+    `statement kinds: ${k.selectedItems} selected items against ${k.poolItems} selectable items of the pool`,
+    row('', 'selected', 'pool'),
+    ...STATEMENT_KINDS.map((kind) => row(kind, pct(sel[kind], 1), pct(pool[kind], 1))),
+    row('bodies', pct(bodyShare(k.selected), 1), pct(bodyShare(k.pool), 1)) + '  (returns, conditions, calls)',
+    row('first item', pct(k.selectedFirst, k.selectedItems), pct(k.poolFirst, k.poolItems)) + '  (opens its response)',
+  ];
 }
 
 /** Widest bar of a text histogram, in █ characters. */

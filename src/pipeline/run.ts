@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { checkInputs } from '../io/index.js';
 import { withDirLock } from '../util/dir-lock.js';
 import { refuseScorerOptions, type CodeblockConfig } from '../config/index.js';
-import { ifdCutOf, refuseWithoutScores } from '../budget/rules.js';
+import { configReadsPoolStats, ifdCutOf, refuseWithoutScores } from '../budget/rules.js';
 import { CodeblockError } from '../errors.js';
 import { analyze, type AnalyzeHooks, type AnalyzeSummary } from './analyze.js';
 import { select, type SelectHooks, type SelectSummary } from './select.js';
@@ -64,7 +64,8 @@ async function runLocked(
 ): Promise<RunResult> {
   const analysisDir = join(cfg.out, 'analysis');
   const analyzeCfg: CodeblockConfig = { ...cfg, out: analysisDir, shard: '0/1' };
-  if (ifdCutOf(cfg)) {
+  // an IFD cut and a score with pool statistics read the whole analysis before select's pass A: no overlap
+  if (ifdCutOf(cfg) || configReadsPoolStats(cfg)) {
     const a = await analyze(inputs, analyzeCfg, hooks.analyze);
     const selectHooks = { ...(hooks.afterAnalyze?.(a) ?? {}), tokenizer };
     const s = await timedAsync('select', () => select([analysisDir], cfg, selectHooks));

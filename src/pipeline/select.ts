@@ -38,7 +38,9 @@ import {
   chooseSpans,
   ifdCutOf,
   knobsOf,
+  readsPoolStats,
   refuseWithoutScores,
+  withPoolStats,
   type BudgetSplit,
 } from '../budget/rules.js';
 import { BudgetPlanner } from '../budget/plan.js';
@@ -64,6 +66,7 @@ import { outcomeJsonLine, rejection } from './outcomes.js';
 import { RejectSpill } from './reject-spill.js';
 import type { RecordHandoff } from './record-handoff.js';
 import { isSaturated } from '../scoring/utility.js';
+import { RankTable, discrimination, flowTerm, shrunkU, type Discrimination } from '../budget/score-def.js';
 import { addCount } from '../util/timings.js';
 import { makeDir } from '../util/fs-errors.js';
 
@@ -199,6 +202,8 @@ interface BudgetPlan {
   reach: ReachIndex;
   /** Items of the packable pool, and those with a saturated U (scored, mean-reduced analyses only). */
   utility?: { items: number; saturated: number };
+  /** Mode codeblock on a scored analysis: does U discriminate against the data-flow factor? */
+  discrimination?: Discrimination;
 }
 
 /** Pass A: samples that cannot be packed out, every candidate's score and token cost into the plan, the cuts. */
@@ -213,6 +218,8 @@ async function budgetPass(
   const reach = new ReachIndex();
   const ac = run.analysisConfig;
   const utility = ac.scorer !== 'none' && (ac.reduce ?? 'mean') === 'mean' ? { items: 0, saturated: 0 } : undefined;
+  // U′ and the data-flow term F of the item candidates (mode codeblock, scored analyses): the discrimination check
+  const parts = ac.scorer !== 'none' && k.mode === 'codeblock' ? { u: new RankTable(), f: new RankTable() } : undefined;
   progress?.stage('select: budget', run.analyzed);
   const pick = (chunk: AnalysisRecord[]): AnalysisRecord[] =>
     chunk.filter((r) => !(ex.excluded.has(r.ordinal) || (!ex.ifdCut && exclude(run, ex.excluded, r))));
@@ -228,6 +235,14 @@ async function budgetPass(
         continue;
       }
       const cands = candidatesOf(keep[i]!, enc, k);
+      if (parts) {
+        const rec = keep[i]!;
+        for (const c of [...cands.forced, ...cands.items]) {
+          const it = rec.items[c.item]!;
+          parts.u.add(shrunkU(it, k, k.pool));
+          parts.f.add(flowTerm(it, rec.items.length, k));
+        }
+      }
       const best = planner.add(cands);
       reach.add(keep[i]!.ordinal, best);
       encodings.push(keep[i]!.ordinal, enc); // pass B reads it back instead of tokenizing again
@@ -252,6 +267,7 @@ async function budgetPass(
     tokenCandidates: planner.tokenHist.count,
     reach,
     ...(utility ? { utility } : {}),
+    ...(parts ? { discrimination: discrimination(parts.u.freeze(), parts.f.freeze(), k, k.pool) } : {}),
   };
 }
 
@@ -501,10 +517,16 @@ async function selectPass(
   await testPause('select-spill'); // the spill files exist here (tests of SIGINT)
   let writer: OutputWriter | undefined;
   try {
-    if (live && ifdCutOf(cfg)) {
-      throw new CodeblockError('internal: an IFD cut reads the whole analysis before pass A', 'E_INTERNAL');
+    if (live && (ifdCutOf(cfg) || readsPoolStats(k))) {
+      const what = ifdCutOf(cfg) ? 'an IFD cut' : 'a score with pool statistics';
+      throw new CodeblockError(`internal: ${what} reads the whole analysis before pass A`, 'E_INTERNAL');
     }
     const ex = await ifdPass(run);
+    // the score's pool statistics (percentile tables, mean U): every analyzed record, in input order
+    if (readsPoolStats(k)) {
+      run.progress?.stage('select: pool statistics', run.analyzed);
+      run.k = await withPoolStats(k, () => orderedRecords(run.parts));
+    }
     const plan = await budgetPass(run, ex, encodings, live ? live.records.records() : orderedRecords(run.parts));
     if (live) {
       const after = await live.complete;
@@ -567,6 +589,8 @@ async function selectPass(
           token_threshold: cutThreshold(plan.tokenCut),
           token_candidates: plan.tokenCandidates,
           ...(plan.utility ? { saturated_items: plan.utility.saturated, scored_items: plan.utility.items } : {}),
+          ...(run.k.pool ? { pool_items: run.k.pool.items, pool_u_mean: run.k.pool.uMean } : {}),
+          ...(plan.discrimination ? { discrimination: discriminationRecord(plan.discrimination) } : {}),
         },
         tokenizer: tok.description,
         input_errors: inputErrors(parts),
@@ -584,10 +608,11 @@ async function selectPass(
     const partial = missing ? { missing: missing.what } : {};
     const warnings: string[] = [];
     const u = plan.utility;
+    const weak = plan.discrimination?.problem;
     if (u && u.items > 0 && u.saturated > u.items / 2) {
       const share = ((100 * u.saturated) / u.items).toFixed(0);
       warnings.push(`reference LM does not discriminate; use --model (${share}% of items have U within 5% of 1/q)`);
-    }
+    } else if (weak) warnings.push(`reference LM does not discriminate; use --model (${weak})`);
     return {
       outDir,
       counts,
@@ -613,6 +638,17 @@ function inputErrors(parts: readonly AnalysisPart[]): Array<{ file: string; erro
   const seen = new Map<string, { file: string; error: string }>();
   for (const p of parts) for (const e of p.marker.inputErrors ?? []) seen.set(`${e.file}\u0000${e.error}`, e);
   return [...seen.keys()].sort().map((k) => seen.get(k)!);
+}
+
+/** The discrimination check as the manifest records it (rounded to 1e-6; null for a value that is not finite). */
+function discriminationRecord(d: Discrimination): Record<string, number | string | null> {
+  const r = (x: number | undefined) =>
+    x === undefined ? undefined : Number.isFinite(x) ? Math.round(x * 1e6) / 1e6 : null;
+  const out: Record<string, number | string | null> = { u_log_iqr: r(d.uLogIqr) ?? null };
+  if (d.uUpper !== undefined) out.u_upper = r(d.uUpper) ?? null;
+  if (d.flowUpper !== undefined) out.flow_upper = r(d.flowUpper) ?? null;
+  if (d.problem) out.problem = d.problem;
+  return out;
 }
 
 /** Lowest score a cut can take (null when nothing or everything is cut). */

@@ -5,6 +5,10 @@
  *     response tokens of the packable pool) is within ±0.1 percentage point of --budget on each file, at
  *     --max-len 2048 and 512, with the LM scorer (the default model; the first 300 records of each file, to
  *     keep the suite short) and with --scorer none (whole files);
+ *   - issue #29's acceptance on evol-instruct (LM-scored, the first 300 records): the default codeblock selection
+ *     supervises bodies (returns, conditions, calls) at least half as often as the pool has them, draws at most a
+ *     quarter of its items from the first statement of a response, and overlaps items-no-dataflow at a Jaccard in
+ *     [0.15, 0.85]; v2's definition does not;
  *   - informative NL tokens are prose: none touches markdown markup (checked here with this file's own
  *     rules: fence lines, backticks, pipes, emphasis, heading/bullet markers, link brackets) and at least 95%
  *     are word-like.
@@ -16,6 +20,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyze, resolveConfig, select } from '../../src/index.js';
 import { MODE_TABLE } from '../../src/budget/modes.js';
+import {
+  SelectionStatsBuilder,
+  bodyRatio,
+  bodyShare,
+  firstShare,
+  itemKey,
+  jaccard,
+} from '../../src/budget/selection-stats.js';
+import { resolveRuns, runSamples } from '../../src/inspect/load.js';
 import { SHARED_DATA } from '../helpers/cli.js';
 import { PACKAGE_ROOT } from '../../src/native.js';
 import { pathToFileURL } from 'node:url';
@@ -151,4 +164,61 @@ test('the default reference LM discriminates (issue #14 figures, on the LM-score
     console.log(`mbpp selected item scores: ${JSON.stringify(cv)}`);
     assert.ok(cv.items > 0 && cv.cv >= 0.01, `CV ${cv.cv} over ${cv.items} items [≥ 0.15]`);
   }
+});
+
+test('issue #29: the default codeblock selection supervises bodies, not openers; both parts count', async (t) => {
+  const file = 'evol-instruct-code-r1.jsonl';
+  const a = lmAnalyses[file];
+  if (!a) {
+    t.skip('../shared/data/evol-instruct-code-r1.jsonl is absent');
+    return;
+  }
+  // selected items read back from the written samples (inspect's reader), kinds from the statement-kind table
+  const picked = async (mode: 'codeblock' | 'items-no-dataflow') => {
+    const out = join(work, `issue29-${mode}`);
+    await select([a], resolveConfig('select', { out, mode, format: ['jsonl'], progress: false }));
+    const [run] = resolveRuns([out, a]);
+    const b = new SelectionStatsBuilder();
+    const keys = new Set<string>();
+    for await (const s of runSamples(run!)) {
+      const sel = s.state === 'selected' ? s.items.filter((it) => it.supervised > 0).map((it) => it.index) : [];
+      b.add(s, sel);
+      for (const i of sel) keys.add(itemKey(s.id, i));
+    }
+    return { stats: b.finish(), keys };
+  };
+  const cb = await picked('codeblock');
+  const u = await picked('items-no-dataflow');
+  const s = cb.stats;
+  const j = jaccard(cb.keys, u.keys);
+  console.log(
+    `issue #29 on ${file} (${LM_RECORDS} records): ${s.selectedItems} items, bodies ` +
+      `${bodyShare(s.selected).toFixed(3)} vs pool ${bodyShare(s.pool).toFixed(3)} ` +
+      `(ratio ${bodyRatio(s).toFixed(2)}), first items ${firstShare(s).toFixed(3)}, ` +
+      `Jaccard with U-only ${j.toFixed(3)}`,
+  );
+  assert.ok(s.selectedItems >= 50, `selected items ${s.selectedItems}`);
+  assert.ok(bodyRatio(s) >= 0.5, `bodies ${bodyShare(s.selected)} against the pool's ${bodyShare(s.pool)}`);
+  assert.ok(firstShare(s) <= 0.25, `first items ${firstShare(s)}`);
+  assert.ok(j >= 0.15 && j <= 0.85, `Jaccard with items-no-dataflow ${j}`);
+  // and v2's definition, which the issue measured, fails all three here too (the test can fail)
+  const v2 = join(work, 'issue29-v2');
+  await select(
+    [a],
+    resolveConfig('select', {
+      out: v2,
+      format: ['jsonl'],
+      progress: false,
+      scoreCombine: 'product',
+      uTransform: 'raw',
+      reachNorm: 'pairs',
+      uShrink: 0,
+    }),
+  );
+  const [run] = resolveRuns([v2, a]);
+  const b = new SelectionStatsBuilder();
+  for await (const x of runSamples(run!))
+    b.add(x, x.state === 'selected' ? x.items.filter((it) => it.supervised > 0).map((it) => it.index) : []);
+  const old = b.finish();
+  assert.ok(bodyRatio(old) < 0.5 && firstShare(old) > 0.25, `v2: bodies ${bodyRatio(old)}, first ${firstShare(old)}`);
 });

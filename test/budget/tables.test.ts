@@ -13,6 +13,7 @@ import { PACKAGE_ROOT } from '../../src/native.js';
 import { findOption } from '../../src/config/options.js';
 import { MODE_TABLE, MODES, modeSpec, type ModeUnit } from '../../src/budget/modes.js';
 import { recordCandidates, type SelectKnobs } from '../../src/budget/candidates.js';
+import { V2 } from '../../src/budget/score-def.js';
 import { budgetSplit, itemLimits, knobsOf, knobsOfRecord } from '../../src/budget/rules.js';
 import { FORMAT_TABLE, OUTPUT_FORMATS, OUTPUT_DIR_FILES, isStaleTempFile } from '../../src/output/formats.js';
 import { OutputWriter } from '../../src/output/writer.js';
@@ -55,7 +56,15 @@ test('modes: option choices, --help and docs/config.md come from the table', () 
 test('modes: candidates follow each entry (unit, score function, prose share)', () => {
   const { rec, text, enc } = twoItemRecord(0.5);
   const limits = { minItems: 0, maxItems: 0, allowFlagged: false };
-  const cfg = { lambdaReach: 0.5, lambdaBridge: 0.25, ...limits, nlRatio: 0.1, seed: 3 };
+  // v2's score definition (no pool statistics): the score functions run on one record
+  const v2 = {
+    scoreCombine: V2.combine,
+    rankWithin: V2.rankWithin,
+    uTransform: V2.uTransform,
+    reachNorm: V2.reachNorm,
+    uShrink: V2.uShrink,
+  };
+  const cfg = { lambdaReach: 0.5, lambdaBridge: 0.25, ...v2, ...limits, nlRatio: 0.1, seed: 3 };
   for (const m of MODE_TABLE) {
     const k: SelectKnobs = knobsOf({ ...cfg, mode: m.name }, 0.7);
     assert.equal(k.nlRatio, m.usesNl ? 0.1 : 0, `${m.name}: nlRatio`);
@@ -80,7 +89,14 @@ test('modes: candidates follow each entry (unit, score function, prose share)', 
 
 test('rules: budget split per unit, and --min-items / --max-items', () => {
   const limits = { minItems: 0, maxItems: 0, allowFlagged: false };
-  const base = { lambdaReach: 0.5, lambdaBridge: 0.5, ...limits, nlRatio: 0.25, seed: 0 };
+  const v2 = {
+    scoreCombine: V2.combine,
+    rankWithin: V2.rankWithin,
+    uTransform: V2.uTransform,
+    reachNorm: V2.reachNorm,
+    uShrink: V2.uShrink,
+  };
+  const base = { lambdaReach: 0.5, lambdaBridge: 0.5, ...v2, ...limits, nlRatio: 0.25, seed: 0 };
   const split = (mode: (typeof MODES)[number], forced: number) =>
     budgetSplit(knobsOf({ ...base, mode }, 0.7), 0.1, 1000, forced);
   assert.deepEqual(split('codeblock', 10), { budgetTokens: 100, nlBudget: 25, itemBudget: 65, eosTokens: 0 });
@@ -121,12 +137,18 @@ test('rules: budget split per unit, and --min-items / --max-items', () => {
 });
 
 test('rules: a recorded run takes missing knobs from the OPTIONS defaults', () => {
-  const k = knobsOfRecord({ mode: 'random-items', minItems: 2 }, {});
+  const k = knobsOfRecord({ mode: 'random-items', minItems: 2, scoreCombine: 'rank-mean' }, {});
   assert.equal(k.mode, 'random-items');
   assert.equal(k.minItems, 2);
   for (const key of ['lambdaReach', 'lambdaBridge', 'maxItems', 'nlRatio', 'seed', 'allowFlagged'] as const) {
     assert.equal(k[key], findOption(key)!.default, key);
   }
+  assert.equal(k.combine, 'rank-mean');
+  for (const key of ['uTransform', 'reachNorm', 'uShrink'] as const)
+    assert.equal(k[key], findOption(key)!.default, key);
+  // a run recorded before the score definition existed scored by v2's
+  const old = knobsOfRecord({ mode: 'codeblock' }, {});
+  assert.deepEqual([old.combine, old.uTransform, old.reachNorm, old.uShrink], ['product', 'raw', 'pairs', 0]);
   assert.equal(k.q, findOption('q')!.default);
   assert.throws(() => knobsOfRecord({ mode: 'no-such-mode' }, {}), /does not know/);
 });

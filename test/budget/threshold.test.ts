@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { BudgetGate, ScoreHistogram, scoreBin } from '../../src/budget/threshold.js';
 import { recordCandidates, type SelectKnobs } from '../../src/budget/candidates.js';
+import { V2 } from '../../src/budget/score-def.js';
 import { seededUniform } from '../../src/util/hash.js';
 import { twoItemRecord } from '../helpers/two-item-record.js';
 
@@ -72,6 +73,7 @@ function knobs(over: Partial<SelectKnobs> = {}): SelectKnobs {
     mode: 'codeblock',
     lambdaReach: 0.5,
     lambdaBridge: 0.5,
+    ...V2,
     minItems: 0,
     maxItems: 0,
     allowFlagged: false,

@@ -38,10 +38,13 @@ function ok(r: { status: number | null; stderr: string }, what: string): void {
   assert.equal(r.status, 0, `${what} failed:\n${r.stderr}`);
 }
 
+/** v2's score definition, U·(1 + λr·Reach + λb·Bridge): the score checks below recompute it from the records. */
+const V2_FLAGS = ['--score-combine', 'product', '--u-transform', 'raw', '--reach-norm', 'pairs', '--u-shrink', '0'];
+
 let ready = false;
 function fixture(): void {
   if (ready) return;
-  ok(cli(['run', POOL, '-o', outA, '--workers', '1', '--format', 'parquet,jsonl']), 'run');
+  ok(cli(['run', POOL, '-o', outA, '--workers', '1', '--format', 'parquet,jsonl', ...V2_FLAGS]), 'run');
   // the same selection without samples.jsonl: inspect must re-derive it from the parquet labels
   cpSync(outA, outP, { recursive: true });
   rmSync(join(outP, 'samples.jsonl'));
@@ -378,6 +381,7 @@ interface RawItem {
   u: number;
   reach: number;
   bridge: number;
+  flags: string[];
 }
 
 /** Every item of an analysis directory, straight from its gzipped record files (no codeblock reader). */
@@ -502,7 +506,7 @@ test('U distribution: histogram, median/IQR, saturation equal a direct count ove
 test('U distribution: a mode that ranks by U alone marks the threshold in its U bin', async () => {
   fixture();
   const outU = join(work, 'u');
-  ok(cli(['select', analysis, '-o', outU, '--mode', 'items-no-dataflow', '--format', 'jsonl']), 'select');
+  ok(cli(['select', analysis, '-o', outU, '--mode', 'items-no-dataflow', '--format', 'jsonl', ...V2_FLAGS]), 'select');
   const m = JSON.parse(readFileSync(join(outU, 'manifest.json'), 'utf8'));
   const T = m.selection.item_threshold as number;
   const q = m.config.analysis.q as number;
@@ -525,7 +529,7 @@ test('U distribution: an analysis with --scorer none says so in one line instead
   const anaN = join(work, 'n-analysis');
   const outN = join(work, 'n');
   ok(cli(['analyze', POOL, '-o', anaN, ...FAST_ANALYZE]), 'analyze --scorer none');
-  ok(cli(['select', anaN, '-o', outN, '--format', 'jsonl']), 'select');
+  ok(cli(['select', anaN, '-o', outN, '--format', 'jsonl', ...V2_FLAGS]), 'select');
   const items = rawItems(anaN);
   assert.ok(items.length > 0 && items.every((it) => it.u === 1), 'every U is 1 without a scorer');
   const line = "item utility U: not scored (analysis --scorer none): every item's U is 1, no U histogram";
@@ -549,4 +553,36 @@ test('U distribution: an analysis with --scorer none says so in one line instead
   const printed = printedHistograms(renderSummary(c.summaries[0]!, { color: false })).get('score');
   assert.deepEqual(printed?.counts, want.counts);
   assert.deepEqual(printed?.marked, [directBin(want.edges, T)]);
+});
+
+test("statement kinds: inspect shows the selected items' kind mix and first-item share against the pool", async () => {
+  fixture();
+  const outD = join(work, 'default-def');
+  ok(cli(['select', analysis, '-o', outD, '--format', 'jsonl']), 'select (default score definition)');
+  const m = JSON.parse(readFileSync(join(outD, 'manifest.json'), 'utf8'));
+  assert.equal(m.config.select.scoreCombine, 'fisher');
+  assert.ok(m.selection.pool_items > 0);
+  const c = await collect(resolveRuns([outD, analysis]));
+  const sum = c.summaries[0]!;
+  const k = sum.kinds!;
+  assert.ok(k, 'an item mode output has a kind mix');
+  // the pool is every unflagged item of the analysis; the selected items are the summary's selected ones
+  const items = rawItems(analysis);
+  assert.equal(k.poolItems, items.filter((it) => it.flags.length === 0).length);
+  assert.equal(m.selection.pool_items, k.poolItems);
+  assert.equal(k.selectedItems, sum.items.status.selected ?? 0);
+  const total = (x: Record<string, number>) => Object.values(x).reduce((a, b) => a + b, 0);
+  assert.equal(total(k.pool), k.poolItems);
+  assert.equal(total(k.selected), k.selectedItems);
+  assert.ok(k.selectedFirst <= k.selectedItems && k.poolFirst <= k.poolItems);
+  const text = renderSummary(sum, { color: false });
+  assert.match(text, /^statement kinds: \d+ selected items against \d+ selectable items of the pool$/m);
+  assert.match(text, /^ {2}first item +[\d.]+% +[\d.]+% {2}\(opens its response\)$/m);
+  assert.match(text, /^ {2}bodies +[\d.]+% +[\d.]+%/m);
+  const html = renderReport(c);
+  for (const key of ['kinds.def', 'kinds.return', 'kinds.bodies', 'kinds.first'])
+    assert.ok(html.includes(`data-k="${key}"`), key);
+  // an analysis directory alone has no selection: no kind mix
+  const a = await collect(resolveRuns([analysis]));
+  assert.equal(a.summaries[0]!.kinds, undefined);
 });
