@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -45,9 +45,15 @@ let ready = false;
 function fixture(): void {
   if (ready) return;
   ok(cli(['run', POOL, '-o', outA, '--workers', '1', '--format', 'parquet,jsonl', ...V2_FLAGS]), 'run');
-  // the same selection without samples.jsonl: inspect must re-derive it from the parquet labels
+  // the same selection without samples.jsonl: inspect must re-derive it from the parquet labels (select with
+  // --format parquet replaces the copied output and removes its samples.jsonl; a file deleted by hand would be
+  // refused as missing from the manifest)
   cpSync(outA, outP, { recursive: true });
-  rmSync(join(outP, 'samples.jsonl'));
+  ok(
+    cli(['select', join(outP, 'analysis'), '-o', outP, '--workers', '1', '--format', 'parquet', ...V2_FLAGS]),
+    'select parquet',
+  );
+  assert.ok(!existsSync(join(outP, 'samples.jsonl')));
   ok(cli(['select', analysis, '-o', outG, '--mode', 'token-gce', '--format', 'jsonl']), 'select token-gce');
   ready = true;
 }
