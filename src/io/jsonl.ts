@@ -9,7 +9,7 @@ import { Decompress } from 'fzstd';
 import type { Preset } from '../types.js';
 import type { InputFormat } from './format.js';
 import { LineSplitter, firstInvalidUtf8, isBlank, stripBom, type LineEvent } from './lines.js';
-import { detectPreset, noPresetError, normalize, typeName } from './presets.js';
+import { applyFields, detectPreset, noPresetError, normalize, typeName, type FieldMap } from './presets.js';
 import type { ReadEvent, ReadState } from './events.js';
 
 const READ_CHUNK = 1 << 20;
@@ -34,6 +34,7 @@ export async function* readJsonlFile(
   presetOpt: Preset | 'auto',
   maxLineBytes: number,
   state: ReadState,
+  fields?: FieldMap,
 ): AsyncGenerator<ReadEvent[]> {
   const splitter = new LineSplitter(maxLineBytes);
   const lines: LineEvent[] = [];
@@ -86,7 +87,15 @@ export async function* readJsonlFile(
       quarantine(ev.line, 'not_an_object', `line is a JSON ${typeName(obj)}, not an object`);
       return;
     }
-    const rec = obj as Record<string, unknown>;
+    let rec = obj as Record<string, unknown>;
+    if (fields) {
+      const m = applyFields(rec, fields);
+      if (!m.ok) {
+        quarantine(ev.line, m.reason, m.error, m.id);
+        return;
+      }
+      rec = m.obj;
+    }
     if (!preset) {
       preset = detectPreset(rec);
       if (!preset) {
