@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { CodeblockError } from '../errors.js';
 import { parseShard, refuseScorerOptions, type CodeblockConfig } from '../config/index.js';
-import { checkInputs, readRecordBatches } from '../io/index.js';
+import { checkInputs, countInput, readRecordBatches } from '../io/index.js';
 import { PairFilter, pairHashOf, type FilterVerdict } from '../select/filters.js';
 import { analyzeStructure, StructurePool } from '../structure/index.js';
 import type { StructureOptions } from '../structure/types.js';
@@ -109,6 +109,7 @@ export function analysisConfig(
       return { path: p, bytes: st.size };
     }),
     preset: cfg.preset,
+    ...(cfg.fields ? { fields: cfg.fields } : {}),
     maxLineBytes: cfg.maxLineBytes,
     pairFilter: cfg.pairFilter,
     maxResponseChars: cfg.maxResponseChars,
@@ -191,6 +192,7 @@ async function analyzePass(
   const openMs = scorer ? performance.now() - opened : 0;
   const pool = new StructurePool({ workers: cfg.workers });
   let committing: Promise<void> | undefined; // the part being committed (see flush)
+  const counting = new AbortController(); // the progress bar's count of the input (below)
   try {
     const config = analysisConfig(
       cfg,
@@ -227,6 +229,17 @@ async function analyzePass(
     };
     const progress = hooks.progress;
     progress?.stage(`analyze shard ${shard.index}/${shard.count}`);
+    if (progress?.active) {
+      // The bar's total: the input's records (Parquet: its metadata; JSONL: one streaming pass beside the run),
+      // this shard's share of them (ordinal % count === index). Only for a bar on a terminal.
+      countInput(inputs, { maxLineBytes: cfg.maxLineBytes, signal: counting.signal }).then(
+        (n) => {
+          if (!counting.signal.aborted)
+            progress.setTotal(n > shard.index ? Math.floor((n - shard.index - 1) / shard.count) + 1 : 0);
+        },
+        () => undefined, // no total: the bar shows count and rate only
+      );
+    }
 
     let local = 0; // shard-local input position
     let totalInput = 0; // input units of every shard (for the completion record)
@@ -272,7 +285,11 @@ async function analyzePass(
       return m !== undefined && m.configHash === configHash;
     };
 
-    const batches = readRecordBatches(inputs, { preset: cfg.preset, maxLineBytes: cfg.maxLineBytes });
+    const batches = readRecordBatches(inputs, {
+      preset: cfg.preset,
+      fields: cfg.fields,
+      maxLineBytes: cfg.maxLineBytes,
+    });
     for await (const batch of timedIterable('read', batches)) {
       let filterMs = 0;
       for (const ev of batch) {
@@ -338,6 +355,7 @@ async function analyzePass(
     progress?.done();
     return summary;
   } finally {
+    counting.abort();
     await committing?.catch(() => undefined); // an error elsewhere: let the commit in flight finish or fail first
     await pool.destroy();
     await scorer?.close();
