@@ -10,7 +10,7 @@ export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 /** The prebuilt addon inside the package (prebuildify's naming; src/native.ts loads it after build/Release). */
 export const PREBUILT_DIR = join(ROOT, 'prebuilds', 'linux-x64');
 export const PREBUILT = join(PREBUILT_DIR, 'codeblock.napi.glibc.node');
-export const DOCS = 'docs/install.md in the codeblock package';
+export const DOCS = 'docs/install.md in the codeblock-sft package';
 
 /** One line on stderr, then exit 1. */
 export function fail(message) {
@@ -40,11 +40,12 @@ export function loadError(file) {
 
 /** Run `cmake-js compile --out <out> ...extra` in the package root; exits with one line when it cannot. */
 export function compile(out, extra = []) {
-  const deps = spawnSync(process.execPath, [join(ROOT, 'scripts', 'native-deps.cjs'), 'check'], { stdio: 'inherit' });
-  if (deps.status !== 0) process.exit(1);
   if (!onPath('cmake')) {
     fail(`cannot compile the addon: cmake is not on PATH (it needs cmake and a C/C++ compiler; see ${DOCS})`);
   }
+  // tree-sitter and the grammars are devDependencies: fetched (npm pack) where they are not installed.
+  const deps = spawnSync(process.execPath, [join(ROOT, 'scripts', 'native-deps.cjs'), 'fetch'], { stdio: 'inherit' });
+  if (deps.status !== 0) process.exit(1);
   const require = createRequire(join(ROOT, 'package.json'));
   const cmakeJsDir = dirname(require.resolve('cmake-js/package.json'));
   const bin = JSON.parse(readFileSync(join(cmakeJsDir, 'package.json'), 'utf8')).bin;

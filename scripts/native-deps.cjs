@@ -5,26 +5,33 @@
 //   node scripts/native-deps.cjs cmake          CMake set() commands (CMakeLists.txt includes them)
 //   node scripts/native-deps.cjs gyp-ts-sources | gyp-ts-includes | gyp-napi-includes   one path a line
 //   node scripts/native-deps.cjs check          exit 1 with one line naming what is missing
+//   node scripts/native-deps.cjs fetch          fetch the C sources that are not installed (below)
 //   node scripts/native-deps.cjs json           everything, for people and tests
+// tree-sitter and the grammars are devDependencies: a checkout has them, a consumer install does not (the
+// prebuilt addon needs none of them, and tree-sitter's own Node binding would compile for a minute). A consumer's
+// from-source build fetches their pinned tarballs with `npm pack` (npm registry or cache; no install scripts run)
+// into build-deps/node_modules/, which the resolution below also searches.
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
 
 const ROOT = path.resolve(__dirname, '..');
+/** Where `fetch` unpacks source packages that are not installed (build-*\/ is outside the package's files). */
+const FETCHED = path.join(ROOT, 'build-deps');
 
 class MissingDep extends Error {}
 
 /** Directory of an installed package, found from ROOT with Node's own resolution. */
 function packageDir(name) {
   try {
-    return path.dirname(require.resolve(`${name}/package.json`, { paths: [ROOT] }));
+    return path.dirname(require.resolve(`${name}/package.json`, { paths: [ROOT, FETCHED] }));
   } catch (err) {
     if (err.code !== 'ERR_PACKAGE_PATH_NOT_EXPORTED') {
       throw new MissingDep(`${name} is not installed (not resolvable from ${ROOT})`);
     }
   }
   // package.json not exported: resolve the entry point and walk up to the package's own package.json.
-  let dir = path.dirname(require.resolve(name, { paths: [ROOT] }));
+  let dir = path.dirname(require.resolve(name, { paths: [ROOT, FETCHED] }));
   for (;;) {
     const pj = path.join(dir, 'package.json');
     if (fs.existsSync(pj) && JSON.parse(fs.readFileSync(pj, 'utf8')).name === name) return dir;
@@ -43,7 +50,7 @@ function grammarList() {
   const file = path.join(ROOT, 'native', 'grammars.json');
   const { grammars } = JSON.parse(fs.readFileSync(file, 'utf8'));
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-  const declared = { ...pkg.dependencies, ...pkg.optionalDependencies };
+  const declared = { ...pkg.dependencies, ...pkg.devDependencies };
   const seen = new Set();
   for (const g of grammars) {
     if (!/^[a-z_][a-z0-9_]*$/.test(g.language ?? '')) {
@@ -81,18 +88,70 @@ function resolveAll() {
   return out;
 }
 
+/** The source packages (tree-sitter + every grammar's package) with the exact versions package.json pins. */
+function sourcePackages() {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  const pinned = { ...pkg.dependencies, ...pkg.devDependencies };
+  const names = ['tree-sitter', ...new Set(grammarList().map((g) => g.package))];
+  return names.map((name) => ({ name, version: pinned[name] }));
+}
+
+function installed(name) {
+  try {
+    packageDir(name);
+    return true;
+  } catch (err) {
+    if (err instanceof MissingDep) return false;
+    throw err;
+  }
+}
+
+/** `npm pack` the pinned source packages that are not installed, and unpack them under FETCHED/node_modules. */
+function fetchSources() {
+  const { spawnSync } = require('node:child_process');
+  const missing = sourcePackages().filter((p) => !installed(p.name));
+  if (!missing.length) return;
+  const tarballs = path.join(FETCHED, 'tarballs');
+  fs.mkdirSync(tarballs, { recursive: true });
+  process.stderr.write(`codeblock: fetching the C sources of ${missing.map((p) => p.name).join(', ')} (npm pack)\n`);
+  // Inside an npm lifecycle script npm_execpath is npm's own CLI; elsewhere use npm from PATH.
+  const npm = process.env.npm_execpath && /npm-cli\.js$/.test(process.env.npm_execpath);
+  const specs = missing.map((p) => `${p.name}@${p.version}`);
+  const args = ['pack', ...specs, '--pack-destination', tarballs, '--json', '--ignore-scripts'];
+  const r = npm
+    ? spawnSync(process.execPath, [process.env.npm_execpath, ...args], { encoding: 'utf8' })
+    : spawnSync('npm', args, { encoding: 'utf8', shell: process.platform === 'win32' });
+  if (r.status !== 0) {
+    const why =
+      `${r.stderr ?? ''}${r.error?.message ?? ''}`.split('\n').find((l) => /error|ERR/.test(l)) ?? `exit ${r.status}`;
+    throw new MissingDep(`npm pack ${specs.join(' ')} failed: ${why.trim()}`);
+  }
+  const packed = JSON.parse(r.stdout);
+  for (const p of missing) {
+    const file = packed.find((x) => x.name === p.name && x.version === p.version)?.filename;
+    if (!file) throw new MissingDep(`npm pack did not give ${p.name}@${p.version}`);
+    const dir = path.join(FETCHED, 'node_modules', p.name);
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.mkdirSync(dir, { recursive: true });
+    const t = spawnSync('tar', ['xzf', path.join(tarballs, file), '-C', dir, '--strip-components=1']);
+    if (t.status !== 0) throw new MissingDep(`cannot unpack ${file}: ${t.stderr}`);
+  }
+  fs.rmSync(tarballs, { recursive: true, force: true }); // npm's cache keeps them
+}
+
 const allSources = (d) => [...d.treeSitter.sources, ...d.grammars.flatMap((g) => g.sources)];
 const cm = (s) => `"${s.replace(/\\/g, '/').replace(/"/g, '\\"')}"`;
 
 function main(cmd) {
   let d;
   try {
+    if (cmd === 'fetch') fetchSources();
     d = resolveAll();
   } catch (err) {
     if (!(err instanceof MissingDep)) throw err;
     process.stderr.write(
-      `codeblock: cannot build the addon from source: ${err.message}; ` +
-        'reinstall with a C/C++ compiler on PATH so the optional tree-sitter packages install (docs/install.md)\n',
+      `codeblock: cannot build the addon from source: ${err.message} ` +
+        '(the sources come from the npm registry or cache; docs/install.md)\n',
     );
     process.exit(1);
   }
@@ -120,13 +179,14 @@ function main(cmd) {
       lines.push(d.nodeApiHeaders, d.nodeAddonApi, d.treeSitter.include);
       break;
     case 'check':
+    case 'fetch':
       break;
     case 'json':
       lines.push(JSON.stringify(d, null, 2));
       break;
     default:
       process.stderr.write(
-        'usage: node scripts/native-deps.cjs cmake|gyp-ts-sources|gyp-ts-includes|gyp-napi-includes|check|json\n',
+        'usage: node scripts/native-deps.cjs cmake|gyp-ts-sources|gyp-ts-includes|gyp-napi-includes|check|fetch|json\n',
       );
       process.exit(2);
   }

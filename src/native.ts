@@ -37,7 +37,7 @@ export function native(): NativeAddon {
   const path = addonPath();
   if (!existsSync(path)) {
     throw new CodeblockError(
-      `native addon not built (${path} missing): run \`npm rebuild codeblock\` (in a checkout: \`npm run ` +
+      `native addon not built (${path} missing): run \`npm rebuild codeblock-sft\` (in a checkout: \`npm run ` +
         `build:native\`); see docs/install.md`,
       'E_NATIVE',
     );

@@ -5,6 +5,7 @@
 import { readFileSync, existsSync, statSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { CodeblockError } from '../errors.js';
+import { fieldsText, parseFields, presetForFields } from '../io/presets.js';
 import {
   CONFIG_OPTIONS,
   ConfigFileSchema,
@@ -87,6 +88,16 @@ export function loadConfigFile(path: string): Partial<CodeblockConfig> {
   return parsed.data as Partial<CodeblockConfig>;
 }
 
+/** `--fields` implies a preset; an explicit other `--preset` is refused (one line, E_USAGE). */
+function readPresetFor(cfg: CodeblockConfig): void {
+  const map = parseFields(cfg.fields);
+  const implied = map && presetForFields(map);
+  if (implied && cfg.preset !== 'auto' && cfg.preset !== implied) {
+    const msg = `--fields ${fieldsText(map!)} reads records as preset ${implied}, not ${cfg.preset}: drop one of them`;
+    throw new CodeblockError(msg, 'E_USAGE');
+  }
+}
+
 /**
  * Merge defaults, a config file and explicit overrides, validating the result.
  * Keys the command does not use are kept (a config file can serve several commands).
@@ -128,6 +139,7 @@ export function resolveConfig(
   }
   void optionsFor(command);
   const cfg = parsed.data as unknown as CodeblockConfig;
+  readPresetFor(cfg); // the reader checks them too (library callers of readRecords); here they fail before any work
   const given = Object.keys(overrides).filter((k) => (overrides as Record<string, unknown>)[k] !== undefined);
   SOURCES.set(cfg, { file: configFile, fromFile: new Set(Object.keys(fromFile)), fromFlags: new Set(given) });
   return cfg;
@@ -186,7 +198,10 @@ export function refuseScorerOptions(cfg: CodeblockConfig): void {
 }
 
 /** Parse "i/n" (or "auto" from Slurm / Kubernetes indexed jobs). */
-export function parseShard(spec: string, env: NodeJS.ProcessEnv = process.env): { index: number; count: number } {
+export function parseShard(
+  spec: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): { index: number; count: number } {
   let s = spec;
   if (spec === 'auto') {
     if (env.SLURM_ARRAY_TASK_ID !== undefined && env.CODEBLOCK_SHARD_COUNT !== undefined) {

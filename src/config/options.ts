@@ -137,6 +137,15 @@ const TABLE = [
     group: 'Records',
   },
   {
+    key: 'fields',
+    kind: 'string',
+    commands: READ,
+    help:
+      "the record's own field names, ROLE=FIELD pairs: prompt/response (strings or message lists) or messages, " +
+      'plus system and id, e.g. prompt=question,response=answer (JSONL and Parquet; sets the preset)',
+    group: 'Records',
+  },
+  {
     key: 'maxLineBytes',
     kind: 'integer',
     min: 1024,

@@ -301,7 +301,7 @@ export interface SbatchOptions {
   /** sbatch executable; default "sbatch" from PATH. */
   sbatch?: string;
   /** Environment of sbatch (and, with Slurm's default --export=ALL, of the jobs). */
-  env?: NodeJS.ProcessEnv;
+  env?: Readonly<Record<string, string | undefined>>;
   /** Per-sbatch-call time limit; default 120 s. */
   timeoutMs?: number;
 }

@@ -9,7 +9,7 @@ import { Decompress } from 'fzstd';
 import type { Preset } from '../types.js';
 import type { InputFormat } from './format.js';
 import { LineSplitter, firstInvalidUtf8, isBlank, stripBom, type LineEvent } from './lines.js';
-import { detectPreset, noPresetError, normalize, typeName } from './presets.js';
+import { applyFields, detectPreset, noPresetError, normalize, typeName, type FieldMap } from './presets.js';
 import type { ReadEvent, ReadState } from './events.js';
 import type { StreamDigest } from './digest.js';
 
@@ -35,6 +35,7 @@ export async function* readJsonlFile(
   presetOpt: Preset | 'auto',
   maxLineBytes: number,
   state: ReadState,
+  fields?: FieldMap,
   /** Fed every byte of the file as it is read (the input fingerprint, src/io/digest.ts). */
   digest?: StreamDigest,
   /** Called with each input unit's ordinal and its line's bytes (valid during the call only; see ReadOptions). */
@@ -97,7 +98,15 @@ export async function* readJsonlFile(
       quarantine(ev.line, 'not_an_object', `line is a JSON ${typeName(obj)}, not an object`);
       return;
     }
-    const rec = obj as Record<string, unknown>;
+    let rec = obj as Record<string, unknown>;
+    if (fields) {
+      const m = applyFields(rec, fields);
+      if (!m.ok) {
+        quarantine(ev.line, m.reason, m.error, m.id);
+        return;
+      }
+      rec = m.obj;
+    }
     if (!preset) {
       preset = detectPreset(rec);
       if (!preset) {

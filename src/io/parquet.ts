@@ -16,7 +16,18 @@ import type { Preset } from '../types.js';
 import type { ReadEvent, ReadState } from './events.js';
 import { shortError } from './jsonl.js';
 import type { RangeDigest } from './digest.js';
-import { detectPresetFromKeys, noPresetError, normalize, requiredFields, typeName } from './presets.js';
+import {
+  applyFields,
+  detectPresetFromKeys,
+  fieldsText,
+  mapKeys,
+  missingMapped,
+  noPresetError,
+  normalize,
+  requiredFields,
+  typeName,
+  type FieldMap,
+} from './presets.js';
 
 /** Decompressors beyond hyparquet's built-in SNAPPY (ZSTD is what most HF exports use besides SNAPPY). */
 export const PARQUET_COMPRESSORS = {
@@ -91,6 +102,7 @@ export async function* readParquetFile(
   file: string,
   presetOpt: Preset | 'auto',
   state: ReadState,
+  fields?: FieldMap,
   /** Fed every byte range the reader reads (the input fingerprint, src/io/digest.ts). */
   digest?: RangeDigest,
   /** Called with each row's ordinal and its values as JSON (see ReadOptions.onUnit); not for schema errors. */
@@ -111,11 +123,17 @@ export async function* readParquetFile(
       yield [{ type: 'file_error', file, error: shortError(`not a readable Parquet file: ${(e as Error).message}`) }];
       return;
     }
-    const columns = parquetSchema(metadata).children.map((c) => c.element.name);
+    const fileColumns = parquetSchema(metadata).children.map((c) => c.element.name);
+    const columns = fields ? mapKeys(fileColumns, fields) : fileColumns;
     const numRows = Number(metadata.num_rows);
     const preset = presetOpt === 'auto' ? detectPresetFromKeys(columns) : presetOpt;
     let schemaError: string | undefined;
-    if (!preset) schemaError = `Parquet schema: ${noPresetError(columns)}`;
+    const unmapped = fields ? missingMapped(fileColumns, fields) : [];
+    if (unmapped.length) {
+      schemaError =
+        `Parquet schema lacks column${unmapped.length > 1 ? 's' : ''} ${unmapped.map((m) => `"${m}"`).join(', ')} ` +
+        `named by --fields ${fieldsText(fields!)} (columns: ${fileColumns.join(', ')})`;
+    } else if (!preset) schemaError = `Parquet schema: ${noPresetError(columns)}`;
     else {
       const missing = missingColumns(preset, columns);
       if (missing.length) {
@@ -170,7 +188,7 @@ export async function* readParquetFile(
         for (let i = 0; i < rows.length; i++) {
           const row = groupStart + i;
           const ordinal = state.ordinal++;
-          const obj = toPlain(rows[i]) as Record<string, unknown>;
+          let obj = toPlain(rows[i]) as Record<string, unknown>;
           onUnit?.(ordinal, Buffer.from(JSON.stringify(obj) ?? 'null'));
           if (obj === null || typeof obj !== 'object') {
             batch.push({
@@ -178,6 +196,15 @@ export async function* readParquetFile(
               entry: { file, line: row, reason: 'not_an_object', error: `row is ${typeName(obj)}`, ordinal },
             });
             continue;
+          }
+          if (fields) {
+            const m = applyFields(obj, fields);
+            if (!m.ok) {
+              const entry = { file, line: row, reason: m.reason, error: m.error, ordinal };
+              batch.push({ type: 'quarantine', entry: m.id === undefined ? entry : { ...entry, id: m.id } });
+              continue;
+            }
+            obj = m.obj;
           }
           const n = normalize(obj, preset!, { file, line: row, ordinal });
           if (n.ok) batch.push({ type: 'record', record: n.record });

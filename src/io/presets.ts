@@ -10,10 +10,16 @@
  *  - `messages`  `messages: [{role, content}]` (OpenAI / HF chat) or ShareGPT `conversations:
  *                [{from, value}]`; the LAST assistant turn is the response, the turns before it are the
  *                prompt, turns after it are dropped (counted in `meta.dropped_turns`).
+ *  - `trl`       TRL's prompt-completion layout: `prompt` / `completion`, both strings (standard) or both message
+ *                lists (conversational: `prompt` the turns before the answer, `completion` the assistant turn);
+ *                the completion's last assistant turn is the response, its turns before that join the prompt.
+ *
+ * `--fields` (parseFields / applyFields) renames a record's own fields onto these names before detection.
  *
  * In every preset, a top-level string `system` field becomes a leading system turn, and every field
  * not consumed goes to `meta`.
  */
+import { CodeblockError } from '../errors.js';
 import type { ChatMessage, CodeRecord, QuarantineReason } from '../types.js';
 
 export type Normalized =
@@ -139,6 +145,14 @@ export const PRESET_TABLE = [
       const response = turns[last]!.content;
       return { ok: true, prompt: turns.slice(0, last), response, consumed: [r.key], extraMeta, ownSystem: true };
     },
+  },
+  {
+    name: 'trl',
+    detectOrder: 4,
+    detect: (has) => has.has('prompt') && has.has('completion'),
+    required: ['prompt', 'completion'],
+    expects: 'prompt/completion, strings or message lists',
+    fields: (obj) => trlFields(obj),
   },
 ] as const satisfies readonly PresetSpec[];
 
@@ -319,7 +333,15 @@ function chatTurns(
     }
     return { ok: false, reason: 'missing_field', error: 'missing field "messages" (preset messages)' };
   }
-  const list = obj[key] as unknown[];
+  const turns = parseTurns(key, obj[key] as unknown[]);
+  return turns.ok ? { ok: true, key, turns: turns.turns } : turns;
+}
+
+/** A list of chat turns (`{role, content}` or ShareGPT `{from, value}`), named `key` in errors. */
+function parseTurns(
+  key: string,
+  list: readonly unknown[],
+): { ok: true; turns: ChatMessage[] } | { ok: false; reason: QuarantineReason; error: string } {
   const turns: ChatMessage[] = [];
   for (let i = 0; i < list.length; i++) {
     const t = list[i];
@@ -359,5 +381,154 @@ function chatTurns(
     }
     turns.push({ role, content: wellFormed(content) });
   }
-  return { ok: true, key, turns };
+  return { ok: true, turns };
+}
+
+/** TRL prompt-completion: both strings, or both message lists (the `trl` preset). */
+function trlFields(obj: Record<string, unknown>): PresetFields {
+  const { prompt, completion } = obj;
+  for (const [k, v] of [
+    ['prompt', prompt],
+    ['completion', completion],
+  ] as const) {
+    if (v === undefined || v === null)
+      return { ok: false, reason: 'missing_field', error: `missing field "${k}" (preset trl)` };
+    if (typeof v !== 'string' && !Array.isArray(v)) {
+      const error = `field "${k}" must be a string or a list of messages, got ${typeName(v)} (preset trl)`;
+      return { ok: false, reason: 'wrong_type', error };
+    }
+  }
+  const consumed = ['prompt', 'completion'];
+  if (typeof prompt === 'string' && typeof completion === 'string') {
+    return {
+      ok: true,
+      prompt: [{ role: 'user', content: wellFormed(prompt) }],
+      response: wellFormed(completion),
+      consumed,
+    };
+  }
+  if (!Array.isArray(prompt) || !Array.isArray(completion)) {
+    const error = 'fields "prompt" and "completion" must both be strings or both be message lists (preset trl)';
+    return { ok: false, reason: 'wrong_type', error };
+  }
+  const p = parseTurns('prompt', prompt);
+  if (!p.ok) return p;
+  const c = parseTurns('completion', completion);
+  if (!c.ok) return c;
+  let last = -1;
+  for (let i = c.turns.length - 1; i >= 0 && last < 0; i--) if (c.turns[i]!.role === 'assistant') last = i;
+  if (last < 0) return { ok: false, reason: 'missing_field', error: 'no assistant turn in "completion" (preset trl)' };
+  const extraMeta: Record<string, unknown> = {};
+  if (last < c.turns.length - 1) extraMeta.dropped_turns = c.turns.length - 1 - last;
+  const turns = [...p.turns, ...c.turns.slice(0, last)];
+  return { ok: true, prompt: turns, response: c.turns[last]!.content, consumed, extraMeta, ownSystem: true };
+}
+
+/**
+ * `--fields`: which of a record's own fields play which part, e.g. `prompt=question,response=answer`.
+ * Grammar: comma-separated `ROLE=FIELD` pairs, each ROLE at most once, FIELD a non-empty column/key name without
+ * `,` or `=`. ROLEs and the name each renames to (so the presets above, auto-detected, read them):
+ */
+export const FIELD_ROLES = {
+  /** a string (one user turn) or a message list (the turns before the answer) */
+  prompt: 'prompt',
+  /** a string, or a message list whose last assistant turn is the answer (with `prompt`: the trl preset) */
+  response: 'completion',
+  /** one chat list, `{role, content}` or `{from, value}` turns (the messages preset) */
+  messages: 'messages',
+  system: 'system',
+  id: 'id',
+} as const;
+export type FieldRole = keyof typeof FIELD_ROLES;
+/** role → the record's field name */
+export type FieldMap = Partial<Record<FieldRole, string>>;
+
+/** Parse and check a `--fields` value; one-line CodeblockError (E_USAGE) on anything wrong. */
+export function parseFields(spec: string | FieldMap | undefined): FieldMap | undefined {
+  if (spec === undefined || spec === '') return undefined;
+  const bad = (why: string): never => {
+    throw new CodeblockError(
+      `--fields: ${why} (expected ROLE=FIELD[,ROLE=FIELD…], e.g. prompt=question,response=answer)`,
+      'E_USAGE',
+    );
+  };
+  const pairs: [string, unknown][] =
+    typeof spec === 'string'
+      ? spec.split(',').map((p) => {
+          const eq = p.indexOf('=');
+          if (eq < 0) bad(`"${p}" is not ROLE=FIELD`);
+          return [p.slice(0, eq).trim(), p.slice(eq + 1).trim()];
+        })
+      : Object.entries(spec);
+  const roles = Object.keys(FIELD_ROLES) as FieldRole[];
+  const map: FieldMap = {};
+  const sources = new Set<string>();
+  for (const [role, field] of pairs) {
+    if (!roles.includes(role as FieldRole)) bad(`unknown role "${role}" (roles: ${roles.join(', ')})`);
+    if (typeof field !== 'string' || field === '' || /[,=]/.test(field)) bad(`role "${role}" needs a field name`);
+    if (map[role as FieldRole] !== undefined) bad(`role "${role}" given twice`);
+    if (sources.has(field as string)) bad(`field "${field}" given for two roles`);
+    sources.add(field as string);
+    map[role as FieldRole] = field as string;
+  }
+  const has = (r: FieldRole) => map[r] !== undefined;
+  if (has('messages') && (has('prompt') || has('response'))) bad('"messages" excludes "prompt" and "response"');
+  if (has('prompt') !== has('response') && !has('messages')) bad('"prompt" and "response" go together');
+  return map;
+}
+
+/** The preset a mapping reads as: `messages` for a messages role, `trl` for prompt/response, else none. */
+export function presetForFields(map: FieldMap): Preset | undefined {
+  if (map.messages !== undefined) return 'messages';
+  if (map.prompt !== undefined) return 'trl';
+  return undefined;
+}
+
+/** A mapping as `--fields` text (for error messages). */
+export function fieldsText(map: FieldMap): string {
+  return Object.entries(map)
+    .map(([r, f]) => `${r}=${f}`)
+    .join(',');
+}
+
+/** The names a record's keys (or a Parquet file's columns) have after the mapping. */
+export function mapKeys(keys: readonly string[], map: FieldMap): string[] {
+  const renamed = new Map(Object.entries(map).map(([role, field]) => [field, FIELD_ROLES[role as FieldRole]]));
+  const targets = new Set<string>(renamed.values());
+  // a field already named like a target that is not itself mapped is replaced by the mapped one
+  return keys.filter((k) => renamed.has(k) || !targets.has(k)).map((k) => renamed.get(k) ?? k);
+}
+
+/** Fields of the mapping that `keys` lack (the required roles: all but system and id). */
+export function missingMapped(keys: readonly string[], map: FieldMap): string[] {
+  const have = new Set(keys);
+  return Object.entries(map)
+    .filter(([role, field]) => role !== 'system' && role !== 'id' && !have.has(field))
+    .map(([, field]) => field);
+}
+
+/** Rename one record's fields under the mapping; a missing mapped field quarantines it (one line). */
+export function applyFields(
+  obj: Record<string, unknown>,
+  map: FieldMap,
+): { ok: true; obj: Record<string, unknown> } | { ok: false; reason: QuarantineReason; error: string; id?: string } {
+  const missing = missingMapped(
+    Object.keys(obj).filter((k) => obj[k] !== undefined && obj[k] !== null),
+    map,
+  );
+  if (missing.length) {
+    const error = `missing field ${missing.map((m) => `"${m}"`).join(', ')} (--fields ${fieldsText(map)})`;
+    const id = obj[map.id ?? 'id'];
+    const known = typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id)) ? String(id) : undefined;
+    return { ok: false, reason: 'missing_field', error, ...(known === undefined ? {} : { id: known }) };
+  }
+  const renamed = new Map(Object.entries(map).map(([role, field]) => [field, FIELD_ROLES[role as FieldRole]]));
+  const targets = new Set<string>(renamed.values());
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(obj)) {
+    const to = renamed.get(k);
+    if (to !== undefined) out[to] = obj[k];
+    else if (!targets.has(k)) out[k] = obj[k]; // a field already named like a target is replaced by the mapped one
+  }
+  return { ok: true, obj: out };
 }

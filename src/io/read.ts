@@ -11,6 +11,7 @@ import { readJsonlFile, shortError } from './jsonl.js';
 import { LineSplitter, isBlank, stripBom, type LineEvent } from './lines.js';
 import { parquetInfo, readParquetFile } from './parquet.js';
 import { RangeDigest, StreamDigest, type FileDigest } from './digest.js';
+import { fieldsText, parseFields, presetForFields, type FieldMap } from './presets.js';
 
 /** Default line limit: 32 MiB. A longer line is quarantined (`line_too_long`) without being buffered. */
 export const DEFAULT_MAX_LINE_BYTES = 32 * 1024 * 1024;
@@ -18,6 +19,8 @@ export const DEFAULT_MAX_LINE_BYTES = 32 * 1024 * 1024;
 export interface ReadOptions {
   /** A preset for every file, or 'auto' (default): detected per file from its first good record / its columns. */
   preset?: Preset | 'auto';
+  /** `--fields`: the record's own field names for prompt/response/messages/system/id (src/io/presets.ts). */
+  fields?: string | FieldMap;
   maxLineBytes?: number;
   signal?: AbortSignal;
   /**
@@ -33,16 +36,23 @@ export interface ReadOptions {
   onUnit?: (ordinal: number, bytes: Uint8Array) => void;
 }
 
-function checkOptions(opts: ReadOptions): { preset: Preset | 'auto'; maxLineBytes: number } {
-  const preset = opts.preset ?? 'auto';
+function checkOptions(opts: ReadOptions): { preset: Preset | 'auto'; fields?: FieldMap; maxLineBytes: number } {
+  let preset = opts.preset ?? 'auto';
   if (preset !== 'auto' && !PRESETS.includes(preset)) {
     throw new CodeblockError(`unknown preset "${String(preset)}" (expected auto, ${PRESETS.join(', ')})`, 'E_USAGE');
   }
+  const fields = parseFields(opts.fields);
+  const implied = fields && presetForFields(fields);
+  if (implied && preset !== 'auto' && preset !== implied) {
+    const msg = `--fields ${fieldsText(fields!)} reads records as preset ${implied}, not ${preset}: drop one of them`;
+    throw new CodeblockError(msg, 'E_USAGE');
+  }
+  if (implied) preset = implied;
   const maxLineBytes = opts.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   if (!Number.isSafeInteger(maxLineBytes) || maxLineBytes < 1) {
     throw new RangeError(`maxLineBytes must be a positive integer, got ${String(maxLineBytes)}`);
   }
-  return { preset, maxLineBytes };
+  return { preset, fields, maxLineBytes };
 }
 
 /**
@@ -54,7 +64,7 @@ export async function* readRecordBatches(
   paths: readonly string[],
   opts: ReadOptions = {},
 ): AsyncGenerator<ReadEvent[]> {
-  const { preset, maxLineBytes } = checkOptions(opts);
+  const { preset, fields, maxLineBytes } = checkOptions(opts);
   const state: ReadState = { ordinal: 0 };
   const signal = opts.signal;
   for (const file of paths) {
@@ -71,8 +81,8 @@ export async function* readRecordBatches(
     const stream = onDigest && format !== 'parquet' ? new StreamDigest() : undefined;
     const gen =
       format === 'parquet'
-        ? readParquetFile(file, preset, state, ranges, opts.onUnit)
-        : readJsonlFile(file, format, preset, maxLineBytes, state, stream, opts.onUnit);
+        ? readParquetFile(file, preset, state, fields, ranges, opts.onUnit)
+        : readJsonlFile(file, format, preset, maxLineBytes, state, fields, stream, opts.onUnit);
     try {
       for await (const batch of gen) {
         signal?.throwIfAborted();

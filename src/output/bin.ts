@@ -156,7 +156,8 @@ export interface BinIndex {
   numSupervised: Int32Array;
 }
 
-export function parseBinIndex(buf: Buffer, what = 'packs.idx'): BinIndex {
+export function parseBinIndex(bytes: Uint8Array, what = 'packs.idx'): BinIndex {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const bad = (msg: string) => new CodeblockError(`${what}: ${msg}`, 'E_FORMAT');
   if (buf.length < BIN_HEADER_BYTES || buf.toString('latin1', 0, 8) !== BIN_MAGIC)
     throw bad('not a codeblock index (bad magic)');

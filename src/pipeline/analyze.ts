@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { CodeblockError } from '../errors.js';
 import { parseShard, refuseScorerOptions, type CodeblockConfig } from '../config/index.js';
-import { checkInputs, readRecordBatches } from '../io/index.js';
+import { checkInputs, countInput, readRecordBatches } from '../io/index.js';
 import { ShapeCheck } from '../io/shape.js';
 import { testPause } from '../util/interrupt.js';
 import { PairFilter, pairHashOf, type FilterVerdict } from '../select/filters.js';
@@ -122,6 +122,7 @@ export function analysisConfig(
     analysisVersion: ANALYSIS_VERSION,
     inputs: inputs.map((p) => ({ path: inputName(p) })),
     preset: cfg.preset,
+    ...(cfg.fields ? { fields: cfg.fields } : {}),
     maxLineBytes: cfg.maxLineBytes,
     pairFilter: cfg.pairFilter,
     maxResponseChars: cfg.maxResponseChars,
@@ -221,6 +222,7 @@ async function analyzePass(
   const pool = new StructurePool({ workers: cfg.workers });
   let committing: Promise<void> | undefined; // the part being committed (see flush)
   let lock: DirLock | undefined; // this shard's lock (one writer per shard; other shards never wait on it)
+  const counting = new AbortController(); // the progress bar's count of the input (below)
   try {
     const config = analysisConfig(
       cfg,
@@ -260,6 +262,17 @@ async function analyzePass(
     };
     const progress = hooks.progress;
     progress?.stage(`analyze shard ${shard.index}/${shard.count}`);
+    if (progress?.active) {
+      // The bar's total: the input's records (Parquet: its metadata; JSONL: one streaming pass beside the run),
+      // this shard's share of them (ordinal % count === index). Only for a bar on a terminal.
+      countInput(inputs, { maxLineBytes: cfg.maxLineBytes, signal: counting.signal }).then(
+        (n) => {
+          if (!counting.signal.aborted)
+            progress.setTotal(n > shard.index ? Math.floor((n - shard.index - 1) / shard.count) + 1 : 0);
+        },
+        () => undefined, // no total: the bar shows count and rate only
+      );
+    }
 
     let local = 0; // shard-local input position
     let totalInput = 0; // input units of every shard (for the completion record)
@@ -324,6 +337,7 @@ async function analyzePass(
     const shape = new ShapeCheck(names); // every shard sees every event: each refuses a wrong input alike
     const batches = readRecordBatches(names, {
       preset: cfg.preset,
+      fields: cfg.fields,
       maxLineBytes: cfg.maxLineBytes,
       onFileDigest: (file, d) => digests.set(file, d),
       onUnit,
@@ -401,6 +415,7 @@ async function analyzePass(
     progress?.done();
     return summary;
   } finally {
+    counting.abort();
     await committing?.catch(() => undefined); // an error elsewhere: let the commit in flight finish or fail first
     await lock?.release();
     await pool.destroy();

@@ -28,7 +28,7 @@ export type ItemsConfig = Pick<
   CodeblockConfig,
   'preset' | 'maxLineBytes' | 'workers' | 'granularity' | 'blockMaxChars' | 'workBudget' | 'wallTimeoutMs'
 > &
-  Partial<Pick<CodeblockConfig, 'languages'>>;
+  Partial<Pick<CodeblockConfig, 'languages' | 'fields'>>;
 
 /**
  * One {@link ItemsLine} per analyzed record, in input order; `counts` fills in while iterating.
@@ -44,7 +44,11 @@ export function items(
     counts.rejected[reason] = (counts.rejected[reason] ?? 0) + 1;
   };
   async function* records(): AsyncGenerator<CodeRecord> {
-    for await (const ev of readRecords(inputs, { preset: cfg.preset, maxLineBytes: cfg.maxLineBytes })) {
+    for await (const ev of readRecords(inputs, {
+      preset: cfg.preset,
+      fields: cfg.fields,
+      maxLineBytes: cfg.maxLineBytes,
+    })) {
       if (ev.type === 'file_error') counts.fileErrors.push(`${ev.file}: ${ev.error}`);
       else if (ev.type === 'quarantine') {
         counts.input++;

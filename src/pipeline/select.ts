@@ -424,7 +424,7 @@ async function packPass(run: SelectRun, spill: Spill, writer: OutputWriter): Pro
     const n = plan.rejected.length;
     throw new CodeblockError(`internal: packer rejected ${n} samples that were checked against maxLen`, 'E_INTERNAL');
   }
-  run.progress?.stage('select: packs', plan.packStarts.length - 1);
+  run.progress?.stage('select: packs', plan.packStarts.length - 1, 'packs');
   const read = (s: number, ids: Int32Array, sup: Uint8Array, at: number): void => spill.read(s, ids, sup, at);
   for (const { batch, members } of assembleInChunks(plan, lens, read, PACK_CHUNK)) {
     for (const pack of packViews(
@@ -602,7 +602,7 @@ async function selectPass(
     // the old manifest out, the new files in, codeblock's files the new manifest does not list out, the manifest last
     commitStaged(outDir, staging, files, manifestToJson(manifest));
     await lock.release();
-    hooks.progress?.done();
+    run.progress?.done(); // the pass's own bar (in `run`, the one afterAnalyze gave), so the summary starts a line
     const efficiency = packingEfficiency(packPlan);
     const ratio = manifest.tokens.ratio;
     const partial = missing ? { missing: missing.what } : {};

@@ -632,10 +632,9 @@ export function meanNll(logprob: ArrayLike<number>): number | null {
 }
 
 const cudaHelp = () =>
-  `onnxruntime-node does not ship the CUDA provider libraries: install libonnxruntime_providers_cuda.so + ` +
-  `libonnxruntime_providers_shared.so matching onnxruntime ${ort.env.versions.common} (with CUDA 12 + cuDNN 9) into ` +
-  `node_modules/onnxruntime-node/bin/napi-v*/${process.platform}/${process.arch}/ — see docs/scoring.md — or ` +
-  'use --device cpu';
+  `onnxruntime-node ${ort.env.versions.common} downloads its CUDA provider at install when asked: reinstall with ` +
+  '`ONNXRUNTIME_NODE_INSTALL=cuda12 npm install codeblock-sft` (or `ONNXRUNTIME_NODE_INSTALL=cuda12 npm rebuild ' +
+  'onnxruntime-node`); it needs CUDA 12.x and cuDNN 9 on the loader path (docs/scoring.md) — or use --device cpu';
 
 /** Fail fast (one line, before ONNX Runtime logs its own loader errors) when the CUDA provider is absent. */
 function checkCudaProvider(): void {

@@ -27,7 +27,7 @@ const vulkanLoader = (): boolean =>
   );
 
 for (const [device, code, name] of [
-  ['cuda', 'E_CUDA', /CUDA execution provider unavailable/],
+  ['cuda', 'E_CUDA', /CUDA execution provider unavailable.*ONNXRUNTIME_NODE_INSTALL=cuda12 npm install codeblock-sft/],
   ['webgpu', 'E_WEBGPU', /WebGPU unavailable/],
 ] as const) {
   test(`--device ${device}: runs on the device, or fails in one line and writes nothing`, () => {

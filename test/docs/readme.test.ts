@@ -1,6 +1,6 @@
 /**
  * The README's library sample is executed, so the documentation cannot rot: the ```ts block that
- * imports from 'codeblock' runs (as the package's own self-reference) against a real output dir.
+ * imports from 'codeblock-sft' runs (as the package's own self-reference) against a real output dir.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -15,7 +15,7 @@ test("README's loader sample runs against `codeblock run` output", () => {
   const readme = readFileSync(join(PACKAGE_ROOT, 'README.md'), 'utf8');
   const blocks = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)]
     .map((m) => m[1]!)
-    .filter((b) => b.includes("from 'codeblock'"));
+    .filter((b) => b.includes("from 'codeblock-sft'"));
   assert.equal(blocks.length, 1, 'one library sample in the README');
   const out = mkdtempSync(join(tmpdir(), 'cb-readme-'));
   const r = cli(['run', join(EXAMPLES, 'pool.jsonl'), '-o', out, '--format', 'parquet,bin']);

@@ -113,8 +113,8 @@ test('Parquet with the wrong schema: every row quarantined as bad_schema, naming
       filename: f,
       columnData: [
         { name: 'id', data: ['a', 'b', 'c', 'd', 'e'], type: 'STRING' },
-        { name: 'prompt', data: ['1', '2', '3', '4', '5'], type: 'STRING' },
-        { name: 'completion', data: ['1', '2', '3', '4', '5'], type: 'STRING' },
+        { name: 'question', data: ['1', '2', '3', '4', '5'], type: 'STRING' },
+        { name: 'answer', data: ['1', '2', '3', '4', '5'], type: 'STRING' },
       ],
       rowGroupSize: 2,
     });
@@ -125,7 +125,7 @@ test('Parquet with the wrong schema: every row quarantined as bad_schema, naming
       got.quarantine.map((q) => [q.line, q.reason, q.ordinal]),
       [0, 1, 2, 3, 4].map((i) => [i, 'bad_schema', i]),
     );
-    assert.match(got.quarantine[0]!.error, /no preset matches the record's fields \[id, prompt, completion\]/);
+    assert.match(got.quarantine[0]!.error, /no preset matches the record's fields \[id, question, answer\]/);
     assert.deepEqual(
       got.records.map((r) => [r.ordinal, r.id]),
       [[5, `${after}:1`]],

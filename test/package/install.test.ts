@@ -1,12 +1,14 @@
 /**
- * codeblock as a dependency of someone else's project (docs/install.md), end to end and outside the repo:
+ * codeblock-sft as a dependency of someone else's project (docs/install.md), end to end and outside the repo:
  * `npm pack` a copy of the checkout (tracked and untracked-not-ignored files, as a fresh clone has them), check
  * the tarball's contents, then install it into two consumer projects from the npm registry (cache):
- *   A. no cmake and no compiler on PATH, onnxruntime-node's postinstall denied through `allowScripts`: the
- *      prebuilt addon is used; `npx codeblock run`, an ESM and a CommonJS script, and a TypeScript file that
- *      type-checks against the shipped types;
- *   B. CODEBLOCK_BUILD_FROM_SOURCE=1 with the compiler, ONNXRUNTIME_NODE_INSTALL=skip: the addon is compiled from
- *      the hoisted tree-sitter sources and gives the same output bytes as A.
+ *   A. the README's line (ONNXRUNTIME_NODE_INSTALL=skip) with no cmake and no compiler on PATH: nothing is
+ *      compiled, at most 5 `npm warn` lines, the prebuilt addon is used; `npx codeblock run`, an ESM and a CommonJS
+ *      script, and a TypeScript file that type-checks against the shipped types without @types/node and without
+ *      skipLibCheck; the tarball's and node_modules' sizes are the ones docs/install.md states;
+ *   B. CODEBLOCK_BUILD_FROM_SOURCE=1 with the compiler, onnxruntime-node's script denied through `allowScripts`:
+ *      the C sources (tree-sitter and the grammars, devDependencies) are fetched with `npm pack`, the addon is
+ *      compiled from them and gives the same output bytes as A.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -34,12 +36,51 @@ import { SHARED_DATA } from '../helpers/cli.js';
 const ROOT = PACKAGE_ROOT;
 const DATA = join(SHARED_DATA, 'humaneval-markdown.jsonl');
 const POOL = join(ROOT, 'examples', 'pool.jsonl');
-const PKG = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string; files: string[] };
+const PKG = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+  name: string;
+  version: string;
+  files: string[];
+};
 const PREBUILT = 'prebuilds/linux-x64/codeblock.napi.glibc.node';
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 const COMPILERS = ['cc', 'c++', 'gcc', 'g++', 'clang', 'clang++', 'cmake', 'make', 'ninja'];
 /** The documented ceiling for the tarball (docs/install.md gives the measured size). */
 const MAX_TARBALL_BYTES = 18 * 1024 * 1024; // 14 grammars in the prebuilt addon + the 14.3 MB reference LM
+
+/**
+ * The sizes docs/install.md states, in the one sentence that states them:
+ * "**<t> MB tarball, <n> files**; … `node_modules` … **<m> MB** … **<o> MB** with `--omit=optional`".
+ */
+function documentedSizes(): { tarballMB: number; files: number; nodeModulesMB: number; omitOptionalMB: number } {
+  const doc = readFileSync(join(ROOT, 'docs', 'install.md'), 'utf8');
+  const m =
+    /\*\*([\d.]+) MB tarball, (\d+) files\*\*[^*]*\*\*(\d+) MB\*\*[^*]*\*\*(\d+) MB\*\* with `--omit=optional`/.exec(
+      doc,
+    );
+  assert.ok(m, 'docs/install.md states the tarball and node_modules sizes');
+  return { tarballMB: Number(m[1]), files: Number(m[2]), nodeModulesMB: Number(m[3]), omitOptionalMB: Number(m[4]) };
+}
+
+/** Bytes of the regular files under `dir` (symlinks not followed), as `du --apparent-size -b` counts them. */
+function treeBytes(dir: string): number {
+  let n = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) n += treeBytes(p);
+    else if (e.isFile()) n += lstatSync(p).size;
+  }
+  return n;
+}
+
+const MB = 1e6;
+/** |measured − documented| within this share of the documented figure. */
+const SIZE_TOLERANCE = 0.05;
+function nearDoc(measured: number, documented: number, what: string): void {
+  assert.ok(
+    Math.abs(measured - documented) <= SIZE_TOLERANCE * documented,
+    `${what}: measured ${measured}, docs/install.md says ${documented} (update the docs)`,
+  );
+}
 
 interface Run {
   status: number | null;
@@ -143,7 +184,7 @@ const MAPPED_ADDON = `
   (await import('node:fs')).readFileSync('/proc/self/maps', 'utf8').split('\\n')
     .map((l) => l.slice(l.indexOf('/'))).find((p) => /codeblock[^/]*\\.node$/.test(p))`;
 
-const ESM_SCRIPT = `import { run, loadPacks, resolveConfig } from 'codeblock';
+const ESM_SCRIPT = `import { run, loadPacks, resolveConfig } from 'codeblock-sft';
 import { readFileSync } from 'node:fs';
 const [cliOut, pool, libOut] = process.argv.slice(2);
 async function read(dir) {
@@ -163,7 +204,7 @@ console.log(JSON.stringify({
 }));
 `;
 
-const CJS_SCRIPT = `const { loadPacks, CodeblockError } = require('codeblock');
+const CJS_SCRIPT = `const { loadPacks, CodeblockError } = require('codeblock-sft');
 (async () => {
   let packs = 0;
   for await (const b of loadPacks(process.argv[2], { batchSize: 3 })) packs += b.packIndices.length;
@@ -171,7 +212,7 @@ const CJS_SCRIPT = `const { loadPacks, CodeblockError } = require('codeblock');
 })();
 `;
 
-const TS_GOOD = `import { run, loadPacks, resolveConfig, type PackBatch, type CodeblockConfig } from 'codeblock';
+const TS_GOOD = `import { run, loadPacks, resolveConfig, type PackBatch, type CodeblockConfig } from 'codeblock-sft';
 const cfg: CodeblockConfig = resolveConfig('run', { out: 'out', scorer: 'none' });
 export async function main(): Promise<number> {
   const r = await run(['in.jsonl'], cfg);
@@ -186,11 +227,11 @@ export async function main(): Promise<number> {
 `;
 
 /** Must not type-check: proves the types are real (an `any` import would accept it). */
-const TS_BAD = `import { loadPacks } from 'codeblock';
+const TS_BAD = `import { loadPacks } from 'codeblock-sft';
 export const x = loadPacks('out', { batchSize: 'eight' });
 `;
 
-test('npm install codeblock in a consumer project: prebuilt without a compiler, from source with one', {
+test('npm install codeblock-sft in a consumer project: prebuilt without a compiler, from source with one', {
   timeout: 1_500_000,
 }, async (t) => {
   assert.ok(existsSync(DATA), `${DATA} missing (../shared/data beside the checkout)`);
@@ -206,7 +247,7 @@ test('npm install codeblock in a consumer project: prebuilt without a compiler, 
       const src = join(tmp, 'src');
       copyCheckout(src);
       ok(sh('npm', ['pack', '--pack-destination', tmp], src, env), 'npm pack');
-      tarball = join(tmp, `codeblock-${PKG.version}.tgz`);
+      tarball = join(tmp, `${PKG.name}-${PKG.version}.tgz`);
       assert.ok(existsSync(tarball), `${tarball} missing`);
       lap('packed');
       const dry = sh('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], src, env);
@@ -245,6 +286,9 @@ test('npm install codeblock in a consumer project: prebuilt without a compiler, 
       const size = statSync(tarball).size;
       t.diagnostic(`tarball ${size} bytes, ${listing.length} files`);
       assert.ok(size < MAX_TARBALL_BYTES, `tarball is ${size} bytes`);
+      const doc = documentedSizes();
+      nearDoc(size / MB, doc.tarballMB, 'tarball MB');
+      nearDoc(listing.length, doc.files, 'tarball files');
     });
 
     await t.test('the prebuilt addon needs glibc ≤ 2.18 and libgcc_s only (no libstdc++)', () => {
@@ -267,30 +311,42 @@ test('npm install codeblock in a consumer project: prebuilt without a compiler, 
     await t.test('consumer A: npm install without cmake or a compiler uses the prebuilt addon', () => {
       for (const c of COMPILERS) assert.equal(which(c, nocc), undefined, `${c} is still on the test PATH`);
       mkdirSync(a);
-      writeFileSync(
-        join(a, 'package.json'),
-        JSON.stringify(
-          {
-            name: 'consumer-a',
-            version: '1.0.0',
-            private: true,
-            allowScripts: { 'onnxruntime-node': false },
-          },
-          null,
-          2,
-        ),
-      );
+      writeFileSync(join(a, 'package.json'), JSON.stringify({ name: 'consumer-a', version: '1.0.0', private: true }));
+      // README: ONNXRUNTIME_NODE_INSTALL=skip npm install codeblock-sft (here the tarball in its place)
       const out = ok(
         sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--foreground-scripts', tarball], a, {
           ...env,
           PATH: nocc,
+          ONNXRUNTIME_NODE_INSTALL: 'skip',
         }),
         'npm install (no compiler)',
       );
       lap('consumer A installed');
       assert.match(out, new RegExp(`codeblock: using the prebuilt addon ${PREBUILT.replace(/\./g, '\\.')}`));
-      assert.doesNotMatch(out, /compiling the addon|nuget|Unknown project config/);
-      assert.ok(!existsSync(join(a, 'node_modules', 'codeblock', 'build')), 'nothing was compiled');
+      assert.doesNotMatch(out, /compiling the addon|nuget|Unknown project config|gyp (info|ERR)/);
+      const warns = out.split('\n').filter((l) => /^npm warn/i.test(l));
+      t.diagnostic(`${warns.length} npm warn line(s)${warns.length ? `:\n${warns.join('\n')}` : ''}`);
+      assert.ok(warns.length <= 5, `${warns.length} npm warn lines:\n${warns.join('\n')}`);
+      // no native compile: no codeblock build/, no tree-sitter binding, no node-gyp output anywhere
+      const nm = join(a, 'node_modules');
+      assert.ok(!existsSync(join(nm, PKG.name, 'build')), 'nothing was compiled');
+      for (const p of ['tree-sitter', 'tree-sitter-python', 'cmake-js/node_modules/tree-sitter']) {
+        assert.ok(!existsSync(join(nm, p)), `${p} is installed: only a build from source needs it`);
+      }
+      const built = sh('find', [nm, '-path', '*/build/Release/*.node'], a, env).stdout.trim();
+      assert.equal(built, '', `compiled at install: ${built}`);
+      // sizes, as docs/install.md states them (the optional packages are what --omit=optional leaves out)
+      const lock = JSON.parse(readFileSync(join(nm, '.package-lock.json'), 'utf8')) as {
+        packages: Record<string, { optional?: boolean }>;
+      };
+      const total = treeBytes(nm);
+      const optional = Object.entries(lock.packages)
+        .filter(([p, v]) => v.optional && existsSync(join(a, p)))
+        .reduce((n, [p]) => n + treeBytes(join(a, p)), 0);
+      t.diagnostic(`node_modules ${total} bytes, ${total - optional} without the optional packages`);
+      const doc = documentedSizes();
+      nearDoc(total / MB, doc.nodeModulesMB, 'node_modules MB');
+      nearDoc((total - optional) / MB, doc.omitOptionalMB, 'node_modules MB with --omit=optional');
     });
 
     await t.test('consumer A: npx codeblock run, ESM and CommonJS scripts, TypeScript types', () => {
@@ -304,7 +360,7 @@ test('npm install codeblock in a consumer project: prebuilt without a compiler, 
           .split('\n')
           .pop()!,
       );
-      assert.equal(esm.addon, join(a, 'node_modules', 'codeblock', PREBUILT), 'the prebuilt addon is what loads');
+      assert.equal(esm.addon, join(a, 'node_modules', PKG.name, PREBUILT), 'the prebuilt addon is what loads');
       assert.equal(esm.cli.packs, esm.cliManifest.packing.packs);
       assert.equal(esm.cli.supervised, esm.cliManifest.tokens.supervised);
       assert.equal(esm.cliManifest.counts.input, 164);
@@ -326,8 +382,7 @@ test('npm install codeblock in a consumer project: prebuilt without a compiler, 
             strict: true,
             noEmit: true,
             skipLibCheck: false,
-            types: ['node'],
-            typeRoots: [join(ROOT, 'node_modules', '@types')],
+            types: [], // no @types/node: the consumer has none, and codeblock-sft's declarations need none
           },
           files: ['consumer.ts', 'consumer-bad.ts'],
         }),
@@ -335,8 +390,8 @@ test('npm install codeblock in a consumer project: prebuilt without a compiler, 
       writeFileSync(join(a, 'consumer.ts'), TS_GOOD);
       writeFileSync(join(a, 'consumer-bad.ts'), TS_BAD);
       const tsc = sh(process.execPath, [TSC, '-p', 'tsconfig.json'], a, aEnv);
-      // skipLibCheck off, so codeblock's shipped declarations are checked too; only the tokenizers dependency's
-      // own broken ones are excused (docs/install.md: consumers need skipLibCheck for those).
+      // skipLibCheck off, so codeblock-sft's shipped declarations are checked too; only the tokenizers dependency's
+      // own broken ones are excused (docs/install.md).
       const errors = tsc.out
         .split('\n')
         .filter((l) => /error TS\d+/.test(l))
@@ -347,18 +402,14 @@ test('npm install codeblock in a consumer project: prebuilt without a compiler, 
     });
 
     await t.test('consumer A: forcing a compile without the sources or a compiler refuses in one line', () => {
-      const dir = join(a, 'node_modules', 'codeblock');
+      const dir = join(a, 'node_modules', PKG.name);
       const r = sh('node', ['scripts/install.mjs'], dir, { ...env, PATH: nocc, CODEBLOCK_BUILD_FROM_SOURCE: '1' });
       assert.equal(r.status, 1, r.out);
-      assert.match(r.out, /^codeblock: compiling the addon from source \(CODEBLOCK_BUILD_FROM_SOURCE=1\)\n/);
-      // tree-sitter, an optional dependency, is left out where its own binding cannot build (no compiler and
-      // its prebuilt binding needs a newer libstdc++); where it installed, the missing cmake stops the compile.
-      assert.match(
+      assert.equal(
         r.out,
-        new RegExp(
-          '\\ncodeblock: (cannot build the addon from source: tree-sitter is not ' +
-            'installed|cannot compile the addon: cmake is not on PATH)[^\\n]*\\n$',
-        ),
+        'codeblock: compiling the addon from source (CODEBLOCK_BUILD_FROM_SOURCE=1)\n' +
+          'codeblock: cannot compile the addon: cmake is not on PATH (it needs cmake and a C/C++ compiler; see ' +
+          'docs/install.md in the codeblock-sft package)\n',
       );
       const bad = sh('node', ['scripts/install.mjs'], dir, { ...env, CODEBLOCK_BUILD_FROM_SOURCE: 'yes' });
       assert.equal(bad.status, 1);
@@ -366,35 +417,44 @@ test('npm install codeblock in a consumer project: prebuilt without a compiler, 
     });
 
     const b = join(tmp, 'consumer-b');
-    await t.test('consumer B: CODEBLOCK_BUILD_FROM_SOURCE=1 compiles from the installed sources, same bytes', (st) => {
+    await t.test('consumer B: CODEBLOCK_BUILD_FROM_SOURCE=1 compiles from fetched sources, same bytes', () => {
       mkdirSync(b);
-      writeFileSync(join(b, 'package.json'), JSON.stringify({ name: 'consumer-b', version: '1.0.0', private: true }));
-      const bEnv = { ...env, CODEBLOCK_BUILD_FROM_SOURCE: '1', ONNXRUNTIME_NODE_INSTALL: 'skip' };
+      // docs/install.md's other way to keep onnxruntime-node from downloading: allowScripts (npm 11.19+)
+      const consumer = {
+        name: 'consumer-b',
+        version: '1.0.0',
+        private: true,
+        allowScripts: { 'onnxruntime-node': false },
+      };
+      writeFileSync(join(b, 'package.json'), JSON.stringify(consumer));
+      const bEnv = { ...env, CODEBLOCK_BUILD_FROM_SOURCE: '1' };
       const out = ok(
         sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--foreground-scripts', tarball], b, bEnv),
         'npm install (from source)',
       );
       lap('consumer B installed');
       assert.match(out, /codeblock: compiling the addon from source \(CODEBLOCK_BUILD_FROM_SOURCE=1\)/);
+      assert.match(out, /codeblock: fetching the C sources of tree-sitter, tree-sitter-python, .* \(npm pack\)/);
       assert.match(out, /codeblock: built build\/Release\/codeblock\.node/);
-      const pkgDir = join(b, 'node_modules', 'codeblock');
-      // npm nests codeblock's tree-sitter when the grammars' older peer ranges (^0.21, ^0.22) would conflict
-      // at the top level; the build resolves it the way Node does, wherever it is.
-      const nested = join(pkgDir, 'node_modules', 'tree-sitter');
-      const tsDir = existsSync(nested) ? nested : join(b, 'node_modules', 'tree-sitter');
-      st.diagnostic(`tree-sitter ${existsSync(nested) ? 'nested under codeblock' : 'hoisted'}`);
+      assert.doesNotMatch(out, /nuget/);
+      const pkgDir = join(b, 'node_modules', PKG.name);
+      assert.ok(!existsSync(join(b, 'node_modules', 'tree-sitter')), 'tree-sitter is not installed, only fetched');
+      const fetched = join(pkgDir, 'build-deps', 'node_modules');
       const deps = readFileSync(join(pkgDir, 'build', 'native-deps.cmake'), 'utf8');
-      const lib = join(tsDir, 'vendor', 'tree-sitter', 'lib', 'src', 'lib.c');
+      const lib = join(fetched, 'tree-sitter', 'vendor', 'tree-sitter', 'lib', 'src', 'lib.c');
       assert.ok(deps.includes(`"${lib}"`), deps);
-      const grammar = (dir: string) => `"${join(dir, 'node_modules', 'tree-sitter-python', 'src', 'parser.c')}"`;
-      assert.ok(deps.includes(grammar(b)) || deps.includes(grammar(pkgDir)), deps); // hoisted or nested
+      assert.ok(deps.includes(`"${join(fetched, 'tree-sitter-python', 'src', 'parser.c')}"`), deps);
 
       ok(sh('npx', ['codeblock', 'run', DATA, '-o', 'out'], b, env), 'npx codeblock run');
       lap('consumer B ran');
       const mapped = ok(
         sh(
           'node',
-          ['--input-type=module', '-e', `import { native } from 'codeblock'; native(); console.log(${MAPPED_ADDON});`],
+          [
+            '--input-type=module',
+            '-e',
+            `import { native } from '${PKG.name}'; native(); console.log(${MAPPED_ADDON});`,
+          ],
           b,
           env,
         ),
@@ -409,9 +469,9 @@ test('npm install codeblock in a consumer project: prebuilt without a compiler, 
     });
 
     await t.test('consumer B: a prebuilt addon that does not load falls back to compiling', () => {
-      const pkgDir = join(b, 'node_modules', 'codeblock');
+      const pkgDir = join(b, 'node_modules', PKG.name);
       writeFileSync(join(pkgDir, PREBUILT), 'not an ELF file');
-      const out = ok(sh('npm', ['rebuild', 'codeblock', '--foreground-scripts'], b, env), 'npm rebuild codeblock');
+      const out = ok(sh('npm', ['rebuild', PKG.name, '--foreground-scripts'], b, env), 'npm rebuild codeblock-sft');
       assert.match(out, /codeblock: compiling the addon from source \(the prebuilt addon does not load here \(.+\)\)/);
       assert.match(out, /codeblock: built build\/Release\/codeblock\.node/);
     });

@@ -20,7 +20,10 @@ import { version } from '../../version.js';
 export const REPORT_SAMPLES = 500;
 
 /** ANSI colours only for a terminal, and never with NO_COLOR set (https://no-color.org). */
-export function useColor(stream: NodeJS.WriteStream, env: NodeJS.ProcessEnv = process.env): boolean {
+export function useColor(
+  stream: { isTTY?: boolean },
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): boolean {
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
   if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false') return true;
   return stream.isTTY === true && env.TERM !== 'dumb';
