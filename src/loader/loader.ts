@@ -3,7 +3,8 @@
  *
  *   for await (const b of loadPacks('out', { batchSize: 8, shuffle: true, seed: 1 })) {
  *     b.input_ids, b.labels, b.position_ids   // flat: the batch's packs concatenated
- *     b.seq_lens, b.cu_seqlens                // every sample of the batch; no attention across them
+ *     b.seq_lengths, b.cu_seq_lens_q/_k       // every sample of the batch; no attention across them
+ *     b.max_length_q/_k                       // flash-attention varlen kwargs, named as transformers names them
  *     b.num_supervised                        // per pack; b.total_supervised for loss normalization
  *     save(b.position)                        // resume later with { start: position }
  *   }
@@ -13,12 +14,10 @@
  * run resumed from a batch's `position` yields exactly the batches that were still to come.
  * Works in worker threads (piscina): plain fs reads, no native state.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { CodeblockError } from '../errors.js';
-import { FILE_NAMES } from '../output/types.js';
+import { FORMAT_TABLE, PACK_FORMATS, presentFormat, type FormatSpec, type PackFormat } from '../output/formats.js';
 import { permutation } from './shuffle.js';
-import { BinSource, ParquetSource, type PackRecord, type PackSource } from './sources.js';
+import type { PackRecord, PackSource } from './sources.js';
 
 export interface LoadPacksOptions {
   /** Packs per batch. */
@@ -31,8 +30,8 @@ export interface LoadPacksOptions {
   epoch?: number;
   /** Resume position: packs of this epoch's order already consumed (a batch's `position`). Default 0. */
   start?: number;
-  /** 'bin' or 'parquet'; default: bin when packs.idx exists, else parquet. */
-  format?: 'bin' | 'parquet';
+  /** A format the loader reads ('bin', 'parquet'); default: bin when its files are there, else parquet. */
+  format?: PackFormat;
   /** Drop a final batch smaller than batchSize. Default false. */
   dropLast?: boolean;
   /** Parquet only: decoded tokens kept in the row-group cache (default 32M ≈ 256 MB). */
@@ -52,10 +51,17 @@ export interface PackBatch {
   labels: Int32Array;
   /** Restart at 0 at every sample. */
   position_ids: Int32Array;
-  /** Sample lengths of every pack, in order. */
-  seq_lens: Int32Array;
-  /** Prefix sums of seq_lens (length samples + 1): flash-attention varlen boundaries in input_ids. */
-  cu_seqlens: Int32Array;
+  /** Sample lengths of every pack, in order (TRL's `seq_lengths`). */
+  seq_lengths: Int32Array;
+  /**
+   * Prefix sums of seq_lengths (length samples + 1): the flash-attention varlen boundaries in input_ids, under
+   * transformers' names (`FlashAttentionKwargs`, `DataCollatorWithFlattening`). `cu_seq_lens_k` is the same array.
+   */
+  cu_seq_lens_q: Int32Array;
+  cu_seq_lens_k: Int32Array;
+  /** The longest sample of the batch (transformers' `max_length_q` / `max_length_k`). */
+  max_length_q: number;
+  max_length_k: number;
   /** Prefix sums of the pack lengths (length packs + 1): pack p is input_ids[pack_offsets[p] : pack_offsets[p+1]]. */
   pack_offsets: Int32Array;
   /** Supervised tokens per pack. */
@@ -73,8 +79,9 @@ function assemble(recs: PackRecord[], indices: Uint32Array, batchIndex: number, 
   const input_ids = new Int32Array(tokens);
   const labels = new Int32Array(tokens);
   const position_ids = new Int32Array(tokens);
-  const seq_lens = new Int32Array(samples);
-  const cu_seqlens = new Int32Array(samples + 1);
+  const seq_lengths = new Int32Array(samples);
+  const cu = new Int32Array(samples + 1);
+  let maxLength = 0;
   const pack_offsets = new Int32Array(recs.length + 1);
   const num_supervised = new Int32Array(recs.length);
   let t = 0;
@@ -88,12 +95,13 @@ function assemble(recs: PackRecord[], indices: Uint32Array, batchIndex: number, 
     for (const len of r.seqLens) {
       for (let k = 0; k < len; k++) position_ids[u + k] = k;
       u += len;
-      seq_lens[s] = len;
-      cu_seqlens[s + 1] = cu_seqlens[s]! + len;
+      seq_lengths[s] = len;
+      cu[s + 1] = cu[s]! + len;
+      if (len > maxLength) maxLength = len;
       s++;
     }
     if (u - t !== r.inputIds.length)
-      throw new CodeblockError(`pack ${indices[p]}: seq_lens sum to ${u - t}, not ${r.inputIds.length}`, 'E_FORMAT');
+      throw new CodeblockError(`pack ${indices[p]}: seq_lengths sum to ${u - t}, not ${r.inputIds.length}`, 'E_FORMAT');
     t += r.inputIds.length;
     pack_offsets[p + 1] = t;
     num_supervised[p] = r.numSupervised;
@@ -106,34 +114,46 @@ function assemble(recs: PackRecord[], indices: Uint32Array, batchIndex: number, 
     input_ids,
     labels,
     position_ids,
-    seq_lens,
-    cu_seqlens,
+    seq_lengths,
+    cu_seq_lens_q: cu,
+    cu_seq_lens_k: cu,
+    max_length_q: maxLength,
+    max_length_k: maxLength,
     pack_offsets,
     num_supervised,
     total_supervised: total,
   };
 }
 
+/**
+ * Open the packs of an output directory in `format`, or (none given) in the format the formats table prefers
+ * among those whose files are there (src/output/formats.ts, `loader.rank`: bin, then parquet).
+ */
 export async function openPackSource(
   dir: string,
-  format?: 'bin' | 'parquet',
+  format?: PackFormat,
   parquetCacheTokens?: number,
 ): Promise<PackSource> {
-  const fmt =
-    format ??
-    (existsSync(join(dir, FILE_NAMES.idx)) ? 'bin' : existsSync(join(dir, FILE_NAMES.parquet)) ? 'parquet' : undefined);
-  if (fmt === undefined)
-    throw new CodeblockError(
-      `${dir} has neither ${FILE_NAMES.idx} nor ${FILE_NAMES.parquet}: not a codeblock output directory`,
-      'E_FORMAT',
-    );
-  if (fmt === 'bin') return BinSource.open(dir);
-  if (fmt === 'parquet') return ParquetSource.open(dir, parquetCacheTokens);
-  throw new RangeError(`format must be 'bin' or 'parquet', got ${String(format)}`);
+  let spec: FormatSpec | undefined;
+  if (format !== undefined) {
+    spec = (FORMAT_TABLE as readonly FormatSpec[]).find((f) => f.name === format && f.loader);
+    if (!spec)
+      throw new RangeError(`format must be ${PACK_FORMATS.map((f) => `'${f}'`).join(' or ')}, got ${String(format)}`);
+  } else {
+    spec = presentFormat(dir, 'loader');
+    if (!spec) {
+      const files = (FORMAT_TABLE as readonly FormatSpec[])
+        .filter((f) => f.loader)
+        .map((f) => f.files.join(' + '))
+        .join(' nor ');
+      throw new CodeblockError(`${dir} has neither ${files}: not a codeblock output directory with packs`, 'E_FORMAT');
+    }
+  }
+  return spec.loader!.open(dir, { parquetCacheTokens });
 }
 
 /** Number of packs in an output directory. */
-export async function countPacks(dir: string, format?: 'bin' | 'parquet'): Promise<number> {
+export async function countPacks(dir: string, format?: PackFormat): Promise<number> {
   const src = await openPackSource(dir, format);
   try {
     return src.numPacks;
