@@ -152,12 +152,12 @@ def _check_count(out_dir, manifest, what, got, want_path):
         raise ManifestError(f"{out_dir}: {got} {what}, {MANIFEST} says {want} ({'.'.join(want_path)}): {AGAIN}")
 
 
-def _pyarrow(what):
+def _pyarrow(what, other):
     try:
         import pyarrow.parquet as pq
     except ImportError:
-        raise MissingDependencyError(f"reading {what} needs pyarrow (pip install pyarrow), which is not installed; "
-                                     "or read the bin/jsonl format") from None
+        raise MissingDependencyError(f"reading {what} needs pyarrow, which is not installed (pip install pyarrow); "
+                                     f"or read format={other!r} if the output has it") from None
     return pq
 
 
@@ -250,7 +250,7 @@ class Packs:
 
     def _open_parquet(self):
         name = FORMAT_FILES["parquet"][0]
-        pq = _pyarrow(name)
+        pq = _pyarrow(name, "bin")
         path = os.path.join(self.out_dir, name)
         schema_names = pq.read_schema(path).names
         lens = "seq_lengths" if "seq_lengths" in schema_names else "seq_lens"  # seq_lens: files before the rename
@@ -354,7 +354,7 @@ class Samples:
         path = os.path.join(out_dir, name)
         rows = []
         if self.format == "samples":
-            pq = _pyarrow(name)
+            pq = _pyarrow(name, "jsonl")
             table = pq.read_table(path, columns=["input_ids", "labels", "id"])
             for a, b, c in zip(*(table.column(k).to_pylist() for k in ("input_ids", "labels", "id"))):
                 rows.append((c, a, b))

@@ -22,8 +22,14 @@ from . import IGNORE_INDEX, open_packs, open_samples
 __all__ = ["PackDataset", "SampleDataset", "collate_varlen"]
 
 
+_NP = {torch.int64: np.int64, torch.int32: np.int32}
+
+
 def _t(a, dtype):
-    return torch.as_tensor(np.asarray(a), dtype=dtype)
+    if isinstance(a, torch.Tensor):
+        return a.to(dtype)
+    # a copy: memmap views (bin) are read-only, which torch warns about
+    return torch.from_numpy(np.array(a, dtype=_NP[dtype]))
 
 
 class PackDataset(torch.utils.data.Dataset):
