@@ -327,9 +327,9 @@ export async function* runSamples(run: RunInfo, options: SampleStreamOptions = {
   if (!format) {
     const all = FORMAT_TABLE as readonly FormatSpec[];
     const readable = all.filter((f) => f.inspect).map((f) => f.files[0]);
-    const unreadable = all.filter((f) => !f.inspect).map((f) => `${f.files.join(' + ')} (--format ${f.name})`);
+    const unreadable = all.filter((f) => !f.inspect).map((f) => `--format ${f.name}'s ${f.files.join(' + ')}`);
     throw new CodeblockError(
-      `${run.dir} has none of ${readable.join(', ')} (${unreadable.join(', ')} carries no sample ids): re-run ` +
+      `${run.dir} has none of ${readable.join(', ')} (${unreadable.join(', ')}: no sample ids): re-run ` +
         `select with --format ${all
           .filter((f) => f.inspect)
           .map((f) => f.name)
