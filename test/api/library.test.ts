@@ -104,7 +104,7 @@ test('config: defaults, config files and overrides, from the option table', () =
   const budget = OPTIONS.find((o) => o.key === 'budget')!;
   assert.deepEqual([budget.kind, budget.default, budget.group], ['number', 0.019, 'Selection']);
   assert.ok(MODES.includes('random-tokens'));
-  assert.deepEqual([...FORMATS], ['parquet', 'bin', 'jsonl']);
+  assert.deepEqual([...FORMATS], ['parquet', 'bin', 'samples', 'jsonl']);
   // docs:end
   const help = cli(['select', '--help']).stdout;
   for (const m of MODES) assert.ok(help.includes(m), `--help lists mode ${m}`);
