@@ -2,6 +2,8 @@
 # System packages the test suite uses as independent truth or tooling (Debian):
 #   python3-beniget / python3-numpy (def-use truth, .bin read-back; used via /usr/bin/python3),
 #   python3-torch / python3-onnx (tools/ablate: the --quick ablation run and its gradient check),
+#   python3-venv / python3-setuptools / python3-wheel (test/python: the offline `pip install ./python` of the reader;
+#   Debian 12 has no python3-pyarrow, so the reader's Parquet paths are skipped, counted, where pyarrow is absent),
 #   clang + libclang-rt-14-dev (sanitizer and libFuzzer builds), zstd (.zst fixtures), cmake/g++ (the addon),
 #   clang-format (scripts/lint-native.sh),
 #   openjdk-17-jdk-headless + openjdk-17-source, golang-go (tools/truth: javac / go truth, JDK sources corpus),
@@ -15,6 +17,9 @@ have_py beniget || need+=(python3-beniget)
 have_py numpy || need+=(python3-numpy)
 have_py torch || need+=(python3-torch)
 have_py onnx || need+=(python3-onnx)
+have_py ensurepip || need+=(python3-venv)
+have_py setuptools || need+=(python3-setuptools)
+have_py wheel || need+=(python3-wheel)
 # torch's BLAS: Debian's default reference BLAS is ~7x slower than OpenBLAS for the ablation's matmuls
 [ -e /usr/lib/x86_64-linux-gnu/openblas-pthread/libblas.so.3 ] || need+=(libopenblas0-pthread)
 command -v clang++ >/dev/null 2>&1 || need+=(clang)

@@ -2,19 +2,20 @@
  * Read what inspect shows: the analysis records of a run (items, utilities, reach, bridge, edges)
  * joined with the training samples `select` wrote (which tokens are supervised).
  *
- * Where supervision comes from, in order of preference:
- *   1. samples.jsonl (`--format …,jsonl`): text, offsets and labels of every written sample, in
+ * Where supervision comes from: the format the formats table (src/output/formats.ts, `inspect`) ranks first
+ * among those written:
+ *   - 'lines' (samples.jsonl, `--format …,jsonl`): text, offsets and labels of every written sample, in
  *      input order — joined in lockstep with the analysis records.
- *   2. packs.parquet: the labels of every sample (by `sample_ids`); the token offsets come from
- *      re-encoding the conversation with the run's target tokenizer (manifest config), and the
+ *   - 'ids' (packs.parquet, samples.parquet): the labels of every sample by record id; the token offsets come
+ *      from re-encoding the conversation with the run's target tokenizer (manifest config), and the
  *      re-encoded ids are checked against the written ones.
  * `rejected.jsonl` says which analyzed records `select` dropped, and why.
  */
 import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
 import { CodeblockError } from '../errors.js';
+import { FORMAT_TABLE, presentFormat, type FormatSpec } from '../output/formats.js';
 import { listAnalysisParts, type AnalysisRecord } from '../analysis/format.js';
 import { chunked, orderedRecords } from '../analysis/ordered.js';
 import { itemScore, type SelectKnobs } from '../budget/candidates.js';
@@ -171,55 +172,6 @@ async function readSelectRejections(dir: string): Promise<Map<number, Rejection>
     // Analysis-stage rejections never reach the analysis records, so looked up by an analysis record's
     // ordinal this finds only select's own rejections, whatever their reason (docs/pipeline.md).
     out.set(r.ordinal, { reason: r.reason, detail: r.detail ?? '' });
-  }
-  return out;
-}
-
-interface PackedSample {
-  hash: number;
-  length: number;
-  /** Positions (within the sample) of supervised tokens. */
-  supervised: Int32Array;
-}
-
-/** Every sample of packs.parquet: id → its supervised positions (sparse; ~2% of tokens). */
-async function readParquetSupervision(path: string): Promise<Map<string, PackedSample[]>> {
-  const file = await asyncBufferFromFile(path);
-  const meta = await parquetMetadataAsync(file);
-  const out = new Map<string, PackedSample[]>();
-  let row = 0;
-  for (const rg of meta.row_groups) {
-    const n = Number(rg.num_rows);
-    const rows = (await parquetReadObjects({
-      file,
-      metadata: meta,
-      rowStart: row,
-      rowEnd: row + n,
-      columns: ['input_ids', 'labels', 'seq_lens', 'sample_ids'],
-    })) as {
-      input_ids: number[];
-      labels: number[];
-      seq_lens: number[];
-      sample_ids: string[];
-    }[];
-    row += n;
-    for (const r of rows) {
-      let t0 = 0;
-      r.seq_lens.forEach((len, j) => {
-        const sup: number[] = [];
-        for (let t = 0; t < len; t++) if (r.labels[t0 + t] !== IGNORE) sup.push(t);
-        const id = r.sample_ids[j]!;
-        const entry = {
-          hash: fnv1aInts(r.input_ids.slice(t0, t0 + len)),
-          length: len,
-          supervised: Int32Array.from(sup),
-        };
-        const list = out.get(id);
-        if (list) list.push(entry);
-        else out.set(id, [entry]);
-        t0 += len;
-      });
-    }
   }
   return out;
 }
@@ -395,8 +347,22 @@ export async function* runSamples(run: RunInfo, options: SampleStreamOptions = {
     return;
   }
   const rejections = await readSelectRejections(run.dir);
-  const samplesPath = join(run.dir, 'samples.jsonl');
-  const parquetPath = join(run.dir, 'packs.parquet');
+  const format = presentFormat(run.dir, 'inspect');
+  if (!format) {
+    const all = FORMAT_TABLE as readonly FormatSpec[];
+    const readable = all.filter((f) => f.inspect).map((f) => f.files[0]);
+    const unreadable = all.filter((f) => !f.inspect).map((f) => `--format ${f.name}'s ${f.files.join(' + ')}`);
+    throw new CodeblockError(
+      `${run.dir} has none of ${readable.join(', ')} (${unreadable.join(', ')}: no sample ids): re-run ` +
+        `select with --format ${all
+          .filter((f) => f.inspect)
+          .map((f) => f.name)
+          .join(' or ')} to inspect it`,
+      'E_INPUT',
+    );
+  }
+  const inspectSpec = format.inspect!;
+  const path = join(run.dir, format.files[0]!);
   // biome-ignore lint/suspicious/noExplicitAny: manifest and analysis JSON are read untyped
   const sel = (run.manifest!.config.select ?? {}) as Record<string, any>;
   let tokenizer: TargetTokenizer | undefined;
@@ -422,7 +388,8 @@ export async function* runSamples(run: RunInfo, options: SampleStreamOptions = {
     return s;
   };
 
-  if (existsSync(samplesPath)) {
+  if (inspectSpec.kind === 'lines') {
+    const samplesPath = path;
     const rl = createInterface({ input: createReadStream(samplesPath), crlfDelay: Infinity })[Symbol.asyncIterator]();
     let lineNo = 0;
     for await (const rec of orderedRecords(parts)) {
@@ -478,20 +445,13 @@ export async function* runSamples(run: RunInfo, options: SampleStreamOptions = {
     return;
   }
 
-  if (!existsSync(parquetPath)) {
-    throw new CodeblockError(
-      `${run.dir} has neither samples.jsonl nor packs.parquet (packs.bin carries no sample ids): re-run select ` +
-        'with --format parquet or --format jsonl to inspect it',
-      'E_INPUT',
-    );
-  }
   if (!tokenizer)
     throw new CodeblockError(
-      `inspecting ${parquetPath} needs the target tokenizer of that run, which does not load ` +
+      `inspecting ${path} needs the target tokenizer of that run, which does not load ` +
         `(${tokenizerError}); re-run select with --format jsonl to inspect without it`,
       'E_INPUT',
     );
-  const packed = await readParquetSupervision(parquetPath);
+  const packed = await inspectSpec.read(path);
   for await (const chunk of chunked(orderedRecords(parts), 128)) {
     const keep = chunk.filter((r) => !rejections.has(r.ordinal));
     const encs = await tokenizer.renderAndEncode(keep.map((r) => ({ prompt: r.prompt, response: r.response })));
@@ -508,7 +468,7 @@ export async function* runSamples(run: RunInfo, options: SampleStreamOptions = {
       const at = list ? list.findIndex((p) => p.hash === h && p.length === enc.ids.length) : -1;
       if (at < 0) {
         throw new CodeblockError(
-          `sample ${rec.id} is not in ${parquetPath} as the run's tokenizer encodes it (tokenizer or template ` +
+          `sample ${rec.id} is not in ${path} as the run's tokenizer encodes it (tokenizer or template ` +
             'changed since select?); re-run select with --format jsonl to inspect it',
           'E_INPUT',
         );

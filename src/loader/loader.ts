@@ -3,7 +3,8 @@
  *
  *   for await (const b of loadPacks('out', { batchSize: 8, shuffle: true, seed: 1 })) {
  *     b.input_ids, b.labels, b.position_ids   // flat: the batch's packs concatenated
- *     b.seq_lens, b.cu_seqlens                // every sample of the batch; no attention across them
+ *     b.seq_lengths, b.cu_seq_lens_q/_k       // every sample of the batch; no attention across them
+ *     b.max_length_q/_k                       // flash-attention varlen kwargs, named as transformers names them
  *     b.num_supervised                        // per pack; b.total_supervised for loss normalization
  *     save(b.position)                        // resume later with { start: position }
  *   }
@@ -14,10 +15,10 @@
  * Works in worker threads (piscina): plain fs reads, no native state.
  */
 import { CodeblockError } from '../errors.js';
-import { FILE_NAMES } from '../output/types.js';
 import { readOutputManifest, verifyOutput, type VerifyLevel } from '../output/verify.js';
+import { FORMAT_TABLE, PACK_FORMATS, listedFormat, type FormatSpec, type PackFormat } from '../output/formats.js';
 import { permutation } from './shuffle.js';
-import { BinSource, ParquetSource, type PackRecord, type PackSource } from './sources.js';
+import type { PackRecord, PackSource } from './sources.js';
 
 export interface LoadPacksOptions {
   /** Packs per batch. */
@@ -30,8 +31,9 @@ export interface LoadPacksOptions {
   epoch?: number;
   /** Resume position: packs of this epoch's order already consumed (a batch's `position`). Default 0. */
   start?: number;
-  /** 'bin' or 'parquet'; default: bin when the manifest lists packs.idx, else parquet. */
-  format?: 'bin' | 'parquet';
+  /** A format the loader reads ('bin', 'parquet'); default: the formats table's preferred one (bin, then parquet)
+   *  among those the manifest lists. */
+  format?: PackFormat;
   /** Drop a final batch smaller than batchSize. Default false. */
   dropLast?: boolean;
   /**
@@ -57,10 +59,17 @@ export interface PackBatch {
   labels: Int32Array;
   /** Restart at 0 at every sample. */
   position_ids: Int32Array;
-  /** Sample lengths of every pack, in order. */
-  seq_lens: Int32Array;
-  /** Prefix sums of seq_lens (length samples + 1): flash-attention varlen boundaries in input_ids. */
-  cu_seqlens: Int32Array;
+  /** Sample lengths of every pack, in order (TRL's `seq_lengths`). */
+  seq_lengths: Int32Array;
+  /**
+   * Prefix sums of seq_lengths (length samples + 1): the flash-attention varlen boundaries in input_ids, under
+   * transformers' names (`FlashAttentionKwargs`, `DataCollatorWithFlattening`). `cu_seq_lens_k` is the same array.
+   */
+  cu_seq_lens_q: Int32Array;
+  cu_seq_lens_k: Int32Array;
+  /** The longest sample of the batch (transformers' `max_length_q` / `max_length_k`). */
+  max_length_q: number;
+  max_length_k: number;
   /** Prefix sums of the pack lengths (length packs + 1): pack p is input_ids[pack_offsets[p] : pack_offsets[p+1]]. */
   pack_offsets: Int32Array;
   /** Supervised tokens per pack. */
@@ -78,8 +87,9 @@ function assemble(recs: PackRecord[], indices: Uint32Array, batchIndex: number, 
   const input_ids = new Int32Array(tokens);
   const labels = new Int32Array(tokens);
   const position_ids = new Int32Array(tokens);
-  const seq_lens = new Int32Array(samples);
-  const cu_seqlens = new Int32Array(samples + 1);
+  const seq_lengths = new Int32Array(samples);
+  const cu = new Int32Array(samples + 1);
+  let maxLength = 0;
   const pack_offsets = new Int32Array(recs.length + 1);
   const num_supervised = new Int32Array(recs.length);
   let t = 0;
@@ -93,12 +103,13 @@ function assemble(recs: PackRecord[], indices: Uint32Array, batchIndex: number, 
     for (const len of r.seqLens) {
       for (let k = 0; k < len; k++) position_ids[u + k] = k;
       u += len;
-      seq_lens[s] = len;
-      cu_seqlens[s + 1] = cu_seqlens[s]! + len;
+      seq_lengths[s] = len;
+      cu[s + 1] = cu[s]! + len;
+      if (len > maxLength) maxLength = len;
       s++;
     }
     if (u - t !== r.inputIds.length)
-      throw new CodeblockError(`pack ${indices[p]}: seq_lens sum to ${u - t}, not ${r.inputIds.length}`, 'E_FORMAT');
+      throw new CodeblockError(`pack ${indices[p]}: seq_lengths sum to ${u - t}, not ${r.inputIds.length}`, 'E_FORMAT');
     t += r.inputIds.length;
     pack_offsets[p + 1] = t;
     num_supervised[p] = r.numSupervised;
@@ -111,49 +122,52 @@ function assemble(recs: PackRecord[], indices: Uint32Array, batchIndex: number, 
     input_ids,
     labels,
     position_ids,
-    seq_lens,
-    cu_seqlens,
+    seq_lengths,
+    cu_seq_lens_q: cu,
+    cu_seq_lens_k: cu,
+    max_length_q: maxLength,
+    max_length_k: maxLength,
     pack_offsets,
     num_supervised,
     total_supervised: total,
   };
 }
 
-/** The files a pack format is read from. */
-const PACK_FILES = { bin: [FILE_NAMES.bin, FILE_NAMES.idx], parquet: [FILE_NAMES.parquet] } as const;
-
 /**
- * Open the packs of an output directory after checking it against its manifest (src/output/verify.ts): refuses
- * (E_FORMAT, one line) a directory without manifest.json, a listed file missing or of another size, a format the
- * manifest does not list, and — at `verify: 'digest'`, the default — pack files whose sha256 differs.
+ * Open the packs of an output directory after checking it against its manifest (src/output/verify.ts), in `format`
+ * or (none given) in the format the formats table prefers among those the manifest lists (src/output/formats.ts,
+ * `loader.rank`: bin, then parquet). Refuses (E_FORMAT, one line) a directory without manifest.json, a listed file
+ * missing or of another size, a format the manifest does not list, and — at `verify: 'digest'`, the default — pack
+ * files whose sha256 differs.
  */
 export async function openPackSource(
   dir: string,
-  format?: 'bin' | 'parquet',
+  format?: PackFormat,
   parquetCacheTokens?: number,
   verify: VerifyLevel = 'digest',
 ): Promise<PackSource> {
-  if (format !== undefined && format !== 'bin' && format !== 'parquet')
-    throw new RangeError(`format must be 'bin' or 'parquet', got ${String(format)}`);
+  const loaders = (FORMAT_TABLE as readonly FormatSpec[]).filter((f) => f.loader);
+  let spec: FormatSpec | undefined;
+  if (format !== undefined) {
+    spec = loaders.find((f) => f.name === format);
+    if (!spec)
+      throw new RangeError(`format must be ${PACK_FORMATS.map((f) => `'${f}'`).join(' or ')}, got ${String(format)}`);
+  }
   const listed = new Set(readOutputManifest(dir).files.map((f) => f.path));
-  const fmt = format ?? (listed.has(FILE_NAMES.idx) ? 'bin' : listed.has(FILE_NAMES.parquet) ? 'parquet' : undefined);
-  if (fmt === undefined)
+  spec ??= listedFormat(listed, 'loader');
+  if (!spec) {
+    const files = loaders.map((f) => f.files.join(' + ')).join(' nor ');
     throw new CodeblockError(
-      `${dir} has no packs: its manifest lists neither ${FILE_NAMES.idx} nor ${FILE_NAMES.parquet} ` +
-        '(select with --format parquet or bin)',
+      `${dir} has no packs: its manifest lists neither ${files} (select with --format parquet or bin)`,
       'E_FORMAT',
     );
-  verifyOutput(dir, { verify, files: PACK_FILES[fmt] });
-  if (fmt === 'bin') return BinSource.open(dir);
-  return ParquetSource.open(dir, parquetCacheTokens);
+  }
+  verifyOutput(dir, { verify, files: spec.files });
+  return spec.loader!.open(dir, { parquetCacheTokens });
 }
 
 /** Number of packs in an output directory. */
-export async function countPacks(
-  dir: string,
-  format?: 'bin' | 'parquet',
-  verify: VerifyLevel = 'digest',
-): Promise<number> {
+export async function countPacks(dir: string, format?: PackFormat, verify: VerifyLevel = 'digest'): Promise<number> {
   const src = await openPackSource(dir, format, undefined, verify);
   try {
     return src.numPacks;

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
 import { CodeblockError } from '../errors.js';
 import { parseBinIndex, type BinIndex } from '../output/bin.js';
+import { seqLengthsColumn } from '../output/parquet.js';
 import { FILE_NAMES } from '../output/types.js';
 
 export interface PackRecord {
@@ -87,7 +88,8 @@ export class BinSource implements PackSource {
           let got = 0;
           while (got < bytes) {
             const { bytesRead } = await this.fh.read(buf, got, bytes - got, 8 * t0 + got);
-            if (bytesRead === 0) throw new CodeblockError(`packs.bin ended early reading pack ${i}`, 'E_FORMAT');
+            if (bytesRead === 0)
+              throw new CodeblockError(`${FILE_NAMES.bin} ended early reading pack ${i}`, 'E_FORMAT');
             got += bytesRead;
           }
           return {
@@ -124,6 +126,8 @@ export class ParquetSource implements PackSource {
     private readonly meta: FileMeta,
     private readonly groupStarts: number[],
     private readonly cacheTokens: number,
+    /** `seq_lengths`, or `seq_lens` in files written before the rename. */
+    private readonly lensColumn: string,
   ) {}
 
   static async open(dir: string, cacheTokens = 32 * 1024 * 1024): Promise<ParquetSource> {
@@ -137,12 +141,13 @@ export class ParquetSource implements PackSource {
       throw new CodeblockError(`cannot read ${path}: ${(err as Error).message}`, 'E_FORMAT');
     }
     const names = new Set(meta.schema.map((s) => s.name));
-    for (const c of ['input_ids', 'labels', 'seq_lens', 'num_supervised']) {
+    const lens = seqLengthsColumn(names) ?? 'seq_lengths';
+    for (const c of ['input_ids', 'labels', lens, 'num_supervised']) {
       if (!names.has(c)) throw new CodeblockError(`${path} has no column ${c}: not a codeblock pack file`, 'E_FORMAT');
     }
     const starts = [0];
     for (const rg of meta.row_groups) starts.push(starts[starts.length - 1]! + Number(rg.num_rows));
-    return new ParquetSource(file, meta, starts, cacheTokens);
+    return new ParquetSource(file, meta, starts, cacheTokens, lens);
   }
 
   get numPacks(): number {
@@ -177,12 +182,12 @@ export class ParquetSource implements PackSource {
       metadata: this.meta,
       rowStart: this.groupStarts[g]!,
       rowEnd: this.groupStarts[g + 1]!,
-      columns: ['input_ids', 'labels', 'seq_lens', 'num_supervised'],
-    })) as { input_ids: number[]; labels: number[]; seq_lens: number[]; num_supervised: bigint | number }[];
+      columns: ['input_ids', 'labels', this.lensColumn, 'num_supervised'],
+    })) as Array<{ input_ids: number[]; labels: number[]; num_supervised: bigint | number } & Record<string, number[]>>;
     const recs = rows.map((r) => ({
       inputIds: Int32Array.from(r.input_ids),
       labels: Int32Array.from(r.labels),
-      seqLens: Int32Array.from(r.seq_lens),
+      seqLens: Int32Array.from(r[this.lensColumn]!),
       numSupervised: Number(r.num_supervised),
     }));
     let tokens = 0;

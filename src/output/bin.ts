@@ -1,9 +1,10 @@
 /**
- * Memory-mappable `.bin` + `.idx` (layout version 1, all little-endian; see docs/formats.md).
+ * Memory-mappable `packs.cbpk` + `packs.cbpk.idx` (layout version 1, all little-endian; see docs/formats.md).
+ * Our own layout (magic CBLKIDX), not a Megatron indexed dataset (MMIDIDX `.bin`/`.idx`): hence its file names.
  *
- * packs.bin — int32 values; pack i occupies elements [2·T_i, 2·T_{i+1}) where T = token_offsets:
+ * packs.cbpk — int32 values; pack i occupies elements [2·T_i, 2·T_{i+1}) where T = token_offsets:
  *   its input_ids (len_i = T_{i+1} − T_i values) followed by its labels (len_i values).
- * packs.idx —
+ * packs.cbpk.idx —
  *   0   8  magic "CBLKIDX\0"
  *   8   4  u32 version (1)
  *   12  4  u32 header_bytes (64)
@@ -15,10 +16,10 @@
  *   48  8  u64 bin_bytes (= 8·N)
  *   56  8  reserved (0)
  *   64     u64 token_offsets[P+1]   (token_offsets[0] = 0, token_offsets[P] = N)
- *          u64 sample_offsets[P+1]  (pack i's samples are seq_lens[sample_offsets[i] : sample_offsets[i+1]])
- *          i32 seq_lens[S], zero-padded to a multiple of 8 bytes
+ *          u64 sample_offsets[P+1]  (pack i's samples are seq_lengths[sample_offsets[i] : sample_offsets[i+1]])
+ *          i32 seq_lengths[S], zero-padded to a multiple of 8 bytes
  *          i32 num_supervised[P], zero-padded to a multiple of 8 bytes
- * position_ids are not stored: they restart at 0 at every sample (derive them from seq_lens).
+ * position_ids are not stored: they restart at 0 at every sample (derive them from seq_lengths).
  */
 import { endianness } from 'node:os';
 import type { Pack } from '../types.js';
@@ -156,7 +157,7 @@ export interface BinIndex {
   numSupervised: Int32Array;
 }
 
-export function parseBinIndex(bytes: Uint8Array, what = 'packs.idx'): BinIndex {
+export function parseBinIndex(bytes: Uint8Array, what = 'packs.cbpk.idx'): BinIndex {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const bad = (msg: string) => new CodeblockError(`${what}: ${msg}`, 'E_FORMAT');
   if (buf.length < BIN_HEADER_BYTES || buf.toString('latin1', 0, 8) !== BIN_MAGIC)

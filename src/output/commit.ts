@@ -6,7 +6,7 @@
  *
  *   1. the old manifest.json is moved away (the output is now "incomplete": readers refuse it);
  *   2. the new files are renamed into place;
- *   3. codeblock-owned files the new manifest does not list are removed (e.g. packs.bin/.idx of an
+ *   3. codeblock-owned files the new manifest does not list are removed (e.g. packs.cbpk/.cbpk.idx of an
  *      earlier `--format bin` run), never any other file;
  *   4. manifest.json is written last (temporary name, fsync, rename, fsync of the directory).
  *

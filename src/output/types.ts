@@ -31,11 +31,26 @@ export interface OutputFile {
   bytes: number;
 }
 
-/** Fixed file names inside an output directory. */
+/**
+ * A written sample as inspect sees it in a format that carries no offsets (packs.parquet, samples.parquet): a hash
+ * and the length of its input_ids (to match the re-encoded conversation) and its supervised token positions.
+ */
+export interface SampleSupervision {
+  hash: number;
+  length: number;
+  /** Positions (within the sample) of supervised tokens. */
+  supervised: Int32Array;
+}
+
+/**
+ * Fixed file names inside an output directory. The bin format's files are `packs.cbpk` + `packs.cbpk.idx`: our own
+ * layout (docs/formats.md), not a Megatron indexed dataset, so not named like one (`.bin` / `.idx`).
+ */
 export const FILE_NAMES = {
   parquet: 'packs.parquet',
-  bin: 'packs.bin',
-  idx: 'packs.idx',
+  bin: 'packs.cbpk',
+  idx: 'packs.cbpk.idx',
+  samples: 'samples.parquet',
   jsonl: 'samples.jsonl',
   manifest: 'manifest.json',
   rejected: 'rejected.jsonl',

@@ -2,7 +2,7 @@
  * File-system errors at the write sites, in one place (issue 26, case 8; docs/troubleshooting.md E_OUTPUT):
  * a failed open, write, fsync, rename or mkdir of an output becomes one line that names the path the
  * user knows (the final file, not its temporary name) and what went wrong, e.g.
- * `cannot write "out/packs.bin": no space left on device (ENOSPC)`.
+ * `cannot write "out/packs.cbpk": no space left on device (ENOSPC)`.
  */
 import { mkdirSync } from 'node:fs';
 import { CodeblockError } from '../errors.js';

@@ -104,7 +104,7 @@ test('config: defaults, config files and overrides, from the option table', () =
   const budget = OPTIONS.find((o) => o.key === 'budget')!;
   assert.deepEqual([budget.kind, budget.default, budget.group], ['number', 0.019, 'Selection']);
   assert.ok(MODES.includes('random-tokens'));
-  assert.deepEqual([...FORMATS], ['parquet', 'bin', 'jsonl']);
+  assert.deepEqual([...FORMATS], ['parquet', 'bin', 'samples', 'jsonl']);
   // docs:end
   const help = cli(['select', '--help']).stdout;
   for (const m of MODES) assert.ok(help.includes(m), `--help lists mode ${m}`);
@@ -118,7 +118,7 @@ test('extension tables: modes, formats, presets, languages', () => {
     MODE_TABLE.map((m) => m.name),
     [...MODES],
   );
-  assert.ok(FORMAT_TABLE.find((f) => f.name === 'bin')!.files.includes('packs.idx'));
+  assert.ok(FORMAT_TABLE.find((f) => f.name === 'bin')!.files.includes('packs.cbpk.idx'));
   assert.deepEqual(
     PRESET_TABLE.map((p) => p.name),
     [...PRESETS],
@@ -173,7 +173,7 @@ test('pipeline: analyze then select (the two passes on their own)', async () => 
   // mode full supervises every response token, and each sample's end-of-turn token (--supervise-eos)
   assert.equal(sel.tokens.supervised, sel.tokens.response + sel.tokens.supervised_eos);
   assert.equal(sel.tokens.supervised_eos, sel.counts.selected);
-  assert.ok(existsSync(join(s, 'packs.bin')) && existsSync(join(s, 'manifest.json')));
+  assert.ok(existsSync(join(s, 'packs.cbpk')) && existsSync(join(s, 'manifest.json')));
   // docs:end
   assert.equal(summary.counts.analyzed, sel.counts.selected + (sel.counts.rejected.pack_too_long ?? 0));
 });
@@ -311,7 +311,7 @@ test('loading packs: loadPacks and countPacks over run output', async () => {
   for await (const batch of loadPacks(out, { batchSize: 4, shuffle: true, seed: 1 })) {
     packs += batch.packIndices.length;
     assert.equal(batch.input_ids.length, batch.labels.length);
-    assert.equal(batch.cu_seqlens.at(-1), batch.input_ids.length);
+    assert.equal(batch.cu_seq_lens_q.at(-1), batch.input_ids.length);
   }
   assert.equal(packs, total);
   // docs:end

@@ -33,6 +33,8 @@ const outA = join(work, 'a'); // `run`: codeblock, parquet + jsonl, analysis in 
 const analysis = join(outA, 'analysis');
 const outP = join(work, 'p'); // same selection, parquet only
 const outG = join(work, 'g'); // token-gce, jsonl
+const outS = join(work, 's'); // same selection, samples.parquet only (--format samples)
+const outB = join(work, 'b'); // same selection, bin only (no sample ids: inspect refuses it)
 
 function ok(r: { status: number | null; stderr: string }, what: string): void {
   assert.equal(r.status, 0, `${what} failed:\n${r.stderr}`);
@@ -55,6 +57,8 @@ function fixture(): void {
   );
   assert.ok(!existsSync(join(outP, 'samples.jsonl')));
   ok(cli(['select', analysis, '-o', outG, '--mode', 'token-gce', '--format', 'jsonl']), 'select token-gce');
+  ok(cli(['select', analysis, '-o', outS, '--workers', '1', '--format', 'samples']), 'select samples');
+  ok(cli(['select', analysis, '-o', outB, '--workers', '1', '--format', 'bin']), 'select bin');
   ready = true;
 }
 
@@ -133,6 +137,30 @@ test('the parquet route (re-encoded offsets + pack labels) agrees with the sampl
     assert.deepEqual(p[i]!.supervised, a[i]!.supervised, a[i]!.id);
     assert.equal(p[i]!.numSupervised, a[i]!.numSupervised);
   }
+});
+
+test('the samples.parquet route (per-sample output, found through the formats table) agrees too', async () => {
+  fixture();
+  const a = await all([outA]);
+  const s = await all([outS, analysis]);
+  assert.equal(s.length, a.length);
+  let selected = 0;
+  for (let i = 0; i < a.length; i++) {
+    assert.equal(s[i]!.id, a[i]!.id);
+    assert.equal(s[i]!.state, a[i]!.state);
+    assert.deepEqual(s[i]!.tokens, a[i]!.tokens, a[i]!.id);
+    assert.deepEqual(s[i]!.supervised, a[i]!.supervised, a[i]!.id);
+    if (a[i]!.state === 'selected') selected++;
+  }
+  assert.ok(selected > 10);
+  // bin only: no sample ids; the refusal names what inspect reads, from the table
+  await assert.rejects(
+    () => all([outB, analysis]),
+    new RegExp(
+      "has none of packs\\.parquet, samples\\.parquet, samples\\.jsonl \\(--format bin's packs\\.cbpk \\+ " +
+        'packs\\.cbpk\\.idx: no sample ids\\): re-run select with --format parquet or samples or jsonl',
+    ),
+  );
 });
 
 test('items marked selected are exactly the spans select recorded, wholly supervised; the rest say why', async () => {

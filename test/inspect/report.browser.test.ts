@@ -51,13 +51,13 @@ async function supervisedBySample(parquet: string): Promise<Map<string, number>>
   const conn = await inst.connect();
   try {
     const r = await conn.runAndReadAll(
-      `SELECT sample_ids, seq_lens, labels FROM read_parquet('${parquet.replace(/'/g, "''")}')`,
+      `SELECT sample_ids, seq_lengths, labels FROM read_parquet('${parquet.replace(/'/g, "''")}')`,
     );
     const out = new Map<string, number>();
-    for (const row of r.getRowObjectsJS() as Array<{ sample_ids: string[]; seq_lens: number[]; labels: number[] }>) {
+    for (const row of r.getRowObjectsJS() as Array<{ sample_ids: string[]; seq_lengths: number[]; labels: number[] }>) {
       let t0 = 0;
       row.sample_ids.forEach((id, j) => {
-        const len = Number(row.seq_lens[j]);
+        const len = Number(row.seq_lengths[j]);
         let n = 0;
         for (let t = t0; t < t0 + len; t++) if (Number(row.labels[t]) !== -100) n++;
         out.set(id, n);

@@ -32,7 +32,7 @@ export default async function collect(task: { dir: string; options: LoadPacksOpt
     s.inputIds.push(...b.input_ids);
     s.labels.push(...b.labels);
     s.positionIds.push(...b.position_ids);
-    s.cuSeqlens.push(Array.from(b.cu_seqlens));
+    s.cuSeqlens.push(Array.from(b.cu_seq_lens_q));
     s.supervised += b.total_supervised;
   }
   return s;

@@ -1,12 +1,21 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import { loadPacks, permutation, countPacks, type LoadPacksOptions, type PackBatch } from '../../src/loader/index.js';
+import { OutputWriter } from '../../src/output/index.js';
+import {
+  loadPacks,
+  permutation,
+  countPacks,
+  openPackSource,
+  type LoadPacksOptions,
+  type PackBatch,
+} from '../../src/loader/index.js';
+import { BinSource, ParquetSource } from '../../src/loader/sources.js';
 import { CodeblockError } from '../../src/errors.js';
 import type { Pack } from '../../src/types.js';
 import { makePacks, writeOutputDir } from '../output/packs-fixture.js';
@@ -48,12 +57,19 @@ function expectBatch(b: PackBatch) {
     sel.flatMap((p) => Array.from(p.positionIds)),
   );
   assert.deepEqual(
-    Array.from(b.seq_lens),
+    Array.from(b.seq_lengths),
     sel.flatMap((p) => Array.from(p.seqLens)),
   );
   const cu = [0];
-  for (const l of b.seq_lens) cu.push(cu[cu.length - 1]! + l);
-  assert.deepEqual(Array.from(b.cu_seqlens), cu);
+  for (const l of b.seq_lengths) cu.push(cu[cu.length - 1]! + l);
+  // transformers' flash-attention kwargs: int32 boundaries, the longest sample
+  assert.ok(b.cu_seq_lens_q instanceof Int32Array && b.cu_seq_lens_k instanceof Int32Array);
+  assert.deepEqual(Array.from(b.cu_seq_lens_q), cu);
+  assert.deepEqual(Array.from(b.cu_seq_lens_k), cu);
+  assert.equal(b.cu_seq_lens_q.at(-1), b.input_ids.length);
+  const longest = Math.max(...sel.flatMap((p) => Array.from(p.seqLens)));
+  assert.equal(b.max_length_q, longest);
+  assert.equal(b.max_length_k, longest);
   assert.deepEqual(
     Array.from(b.num_supervised),
     sel.map((p) => p.numSupervised),
@@ -160,6 +176,67 @@ test('bad options and missing inputs are clear errors', async () => {
     }, CodeblockError);
   } finally {
     rmSync(empty, { recursive: true, force: true });
+  }
+});
+
+test('the formats table picks the format: bin when there, else parquet; a non-pack format is refused', async () => {
+  const only = mkdtempSync(join(tmpdir(), 'cb-load-pq-'));
+  try {
+    const w = new OutputWriter(only, { formats: ['parquet', 'samples'], maxLen: 64, rowGroupPacks: 5 });
+    for (const p of packs) w.writePack(p);
+    w.close();
+    // both present: bin (rank 0) is read; parquet alone: parquet
+    const both = await openPackSource(dir);
+    const one = await openPackSource(only);
+    assert.ok(both instanceof BinSource && one instanceof ParquetSource);
+    await both.close();
+    await one.close();
+    const viaBin = await all({ batchSize: 23 });
+    assert.equal(viaBin[0]!.packIndices.length, N);
+    const parquetOnly: PackBatch[] = [];
+    for await (const b of loadPacks(only, { batchSize: 23 })) parquetOnly.push(b);
+    assert.deepEqual(Array.from(parquetOnly[0]!.input_ids), Array.from(viaBin[0]!.input_ids));
+    await assert.rejects(async () => {
+      for await (const _ of loadPacks(only, { batchSize: 1, format: 'bin' })) void _;
+    }, CodeblockError);
+    await assert.rejects(async () => {
+      // biome-ignore lint/suspicious/noExplicitAny: a format the loader does not read, as a JS caller could pass it
+      for await (const _ of loadPacks(only, { batchSize: 1, format: 'samples' as any })) void _;
+    }, /format must be 'parquet' or 'bin'/);
+  } finally {
+    rmSync(only, { recursive: true, force: true });
+  }
+});
+
+test('a packs.parquet written before seq_lengths (column seq_lens) still loads', async () => {
+  const old = mkdtempSync(join(tmpdir(), 'cb-load-old-'));
+  try {
+    const { ParquetWriter } = await import('hyparquet-writer');
+    const { ByteWriter } = await import('hyparquet-writer');
+    const { PARQUET_SCHEMA } = await import('../../src/output/parquet.js');
+    const schema = PARQUET_SCHEMA.map((e) => (e.name === 'seq_lengths' ? { ...e, name: 'seq_lens' } : e));
+    const bw = new ByteWriter();
+    const pw = new ParquetWriter({ writer: bw, schema, codec: 'SNAPPY' });
+    pw.write({
+      columnData: [
+        { name: 'input_ids', data: packs.map((p) => Array.from(p.inputIds)) },
+        { name: 'labels', data: packs.map((p) => Array.from(p.labels)) },
+        { name: 'position_ids', data: packs.map((p) => Array.from(p.positionIds)) },
+        { name: 'seq_lens', data: packs.map((p) => Array.from(p.seqLens)) },
+        { name: 'num_supervised', data: packs.map((p) => BigInt(p.numSupervised)) },
+        { name: 'sample_ids', data: packs.map((p) => [...p.sampleIds]) },
+      ],
+    });
+    pw.finish();
+    writeFileSync(join(old, 'packs.parquet'), new Uint8Array(bw.getBuffer()));
+    const got: PackBatch[] = [];
+    for await (const b of loadPacks(old, { batchSize: 7 })) got.push(b);
+    assert.deepEqual(
+      got.flatMap((b) => Array.from(b.seq_lengths)),
+      packs.flatMap((p) => Array.from(p.seqLens)),
+    );
+  } finally {
+    rmSync(old, { recursive: true, force: true });
   }
 });
 

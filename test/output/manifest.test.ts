@@ -23,7 +23,7 @@ function input(): ManifestInput {
     packing: { packs: 4, max_len: 2048, tokens: 8000 },
     files: [
       { path: 'packs.parquet', sha256: sha('b'), bytes: 10 },
-      { path: 'packs.bin', sha256: sha('a'), bytes: 20 },
+      { path: 'packs.cbpk', sha256: sha('a'), bytes: 20 },
     ],
     extra: { selection: { threshold: 0.5, items: 12 } },
   };
@@ -44,7 +44,7 @@ test('manifest: schema, derived ratios, stable key order, sorted reasons and fil
   assert.deepEqual(Object.keys(m.counts.rejected), ['duplicate', 'empty', 'no_code']);
   assert.deepEqual(
     m.files.map((f) => f.path),
-    ['packs.bin', 'packs.parquet'],
+    ['packs.cbpk', 'packs.parquet'],
   );
   assert.equal(m.tokens.ratio, 0.019);
   assert.equal(m.packing.efficiency, 8000 / (4 * 2048));

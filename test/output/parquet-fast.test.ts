@@ -10,6 +10,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { parquetReadObjects } from 'hyparquet';
 import { ParquetPackWriter } from '../../src/output/index.js';
+import { SampleParquetWriter } from '../../src/output/samples.js';
+import type { SampleRow } from '../../src/output/types.js';
 import type { Pack } from '../../src/types.js';
 import { mulberry32 } from '../../src/util/random.js';
 
@@ -87,6 +89,53 @@ test('parquet: a row group with an empty list (no valid pack has one) takes the 
     const fast = write(join(dir, 'f.parquet'), packs, 256, false, false);
     const generic = write(join(dir, 'g.parquet'), packs, 256, true, false);
     assert.ok(fast.equals(generic));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('parquet: samples.parquet, direct path = generic path byte for byte, and reads back', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cb-pq-fast-'));
+  try {
+    let compared = 0;
+    for (const [seed, n, rg] of [
+      [11, 1, 256],
+      [12, 50, 7],
+      [13, 300, 256],
+    ] as const) {
+      const rows: SampleRow[] = randomPacks(seed, n).map((p, i) => ({
+        id: p.sampleIds[0]!,
+        text: 'x'.repeat(p.inputIds.length),
+        inputIds: p.inputIds,
+        labels: p.labels,
+        offsets: Int32Array.from({ length: 2 * p.inputIds.length }, (_, k) => (k + 1) >> 1),
+        selected: i % 2 ? [] : [{ start: 0, end: 1, kind: 'item' as const, score: 0.5 }],
+      }));
+      const files = [false, true].map((generic) => {
+        const path = join(dir, `s${seed}-${generic}.parquet`);
+        const w = new SampleParquetWriter(path, { rowGroupRows: rg, generic });
+        for (const r of rows) w.write(r);
+        w.close();
+        return readFileSync(path);
+      });
+      assert.ok(files[0]!.equals(files[1]!), `seed ${seed}: ${files[0]!.length} vs ${files[1]!.length} bytes differ`);
+      compared++;
+      const back = (await parquetReadObjects({ file: new Uint8Array(files[0]!).buffer })) as Array<{
+        input_ids: number[];
+        labels: number[];
+        attention_mask: number[];
+        id: string;
+      }>;
+      assert.equal(back.length, n);
+      back.forEach((b, i) => {
+        assert.equal(b.id, rows[i]!.id);
+        assert.deepEqual(b.input_ids, Array.from(rows[i]!.inputIds));
+        assert.deepEqual(b.labels, Array.from(rows[i]!.labels));
+        assert.equal(b.attention_mask.length, b.input_ids.length);
+        assert.ok(b.attention_mask.every((m) => m === 1));
+      });
+    }
+    assert.equal(compared, 3);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,22 +1,32 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, truncateSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { OutputWriter, ParquetPackWriter, parseBinIndex, FILE_NAMES, type SampleRow } from '../../src/output/index.js';
+import {
+  OutputWriter,
+  ParquetPackWriter,
+  parseBinIndex,
+  FILE_NAMES,
+  type OutputFormat,
+  type SampleRow,
+} from '../../src/output/index.js';
 import { loadPacks } from '../../src/loader/index.js';
 import { CodeblockError } from '../../src/errors.js';
 import type { Pack } from '../../src/types.js';
 import { makePacks, writeOutputDir } from './packs-fixture.js';
+import { PACKAGE_ROOT } from '../../src/native.js';
+
+const PYTHON = '/usr/bin/python3';
 
 function tmp(): string {
   return mkdtempSync(join(tmpdir(), 'cb-out-'));
 }
 
-function writeAll(dir: string, packs: Pack[], formats: ('parquet' | 'bin' | 'jsonl')[], rowGroupPacks = 4) {
+function writeAll(dir: string, packs: Pack[], formats: OutputFormat[], rowGroupPacks = 4) {
   const w = new OutputWriter(dir, { formats, maxLen: 64, rowGroupPacks });
   for (const p of packs) w.writePack(p);
   return w.close();
@@ -54,7 +64,7 @@ test('parquet: DuckDB reads back every column of every pack, in order, with stan
         'input_ids:INTEGER[]',
         'labels:INTEGER[]',
         'position_ids:INTEGER[]',
-        'seq_lens:INTEGER[]',
+        'seq_lengths:INTEGER[]',
         'num_supervised:BIGINT',
         'sample_ids:VARCHAR[]',
       ],
@@ -63,7 +73,7 @@ test('parquet: DuckDB reads back every column of every pack, in order, with stan
       input_ids: number[];
       labels: number[];
       position_ids: number[];
-      seq_lens: number[];
+      seq_lengths: number[];
       num_supervised: bigint;
       sample_ids: string[];
       rn: bigint;
@@ -74,7 +84,7 @@ test('parquet: DuckDB reads back every column of every pack, in order, with stan
       assert.deepEqual(row.input_ids, Array.from(p.inputIds));
       assert.deepEqual(row.labels, Array.from(p.labels));
       assert.deepEqual(row.position_ids, Array.from(p.positionIds));
-      assert.deepEqual(row.seq_lens, Array.from(p.seqLens));
+      assert.deepEqual(row.seq_lengths, Array.from(p.seqLens));
       assert.equal(Number(row.num_supervised), p.numSupervised);
       assert.deepEqual(row.sample_ids, p.sampleIds);
     });
@@ -145,7 +155,7 @@ test('outputs are byte-identical for identical input, summary sha256 matches the
       assert.equal(bytes.length, f.bytes);
       assert.deepEqual(bytes, readFileSync(join(b, f.path)));
     }
-    assert.deepEqual(readdirSync(a).sort(), ['packs.bin', 'packs.idx', 'packs.parquet']);
+    assert.deepEqual(readdirSync(a).sort(), ['packs.cbpk', 'packs.cbpk.idx', 'packs.parquet']);
   } finally {
     rmSync(a, { recursive: true, force: true });
     rmSync(b, { recursive: true, force: true });
@@ -182,59 +192,36 @@ test('a bad pack is refused with a clear error and abort leaves no file behind',
   }
 });
 
-test('bin/idx: numpy (/usr/bin/python3) memmaps the files with the documented layout and gets the same packs', () => {
+test('bin: the Python reader (python/codeblock_sft, numpy) memmaps the files and gets the same packs', (t) => {
+  const probe = spawnSync(PYTHON, ['-c', 'import numpy'], { encoding: 'utf8' });
+  if (probe.status !== 0) {
+    t.skip(`${PYTHON} has no numpy (apt-get install python3-numpy)`);
+    return;
+  }
   const dir = tmp();
   try {
     const packs = makePacks(21, 12);
     writeAll(dir, packs, ['bin']);
-    // The reader below is the snippet of docs/formats.md.
+    // OutputWriter alone writes no manifest: verify=False (the manifest checks are test/python/reader.test.ts's)
     const script = `
 import json, sys
-import numpy as np
-
-def load_codeblock_bin(prefix):
-    idx = np.fromfile(prefix + ".idx", dtype=np.uint8)
-    assert bytes(idx[:8]) == b"CBLKIDX\\x00", "bad magic"
-    version, header_bytes = (int(x) for x in np.frombuffer(idx[8:16], dtype="<u4"))
-    assert version == 1
-    num_packs, num_tokens, num_samples = (int(x) for x in np.frombuffer(idx[16:40], dtype="<u8"))
-    max_len, layout = (int(x) for x in np.frombuffer(idx[40:48], dtype="<u4"))
-    pos = header_bytes
-    token_offsets = np.frombuffer(idx, dtype="<u8", count=num_packs + 1, offset=pos); pos += 8 * (num_packs + 1)
-    sample_offsets = np.frombuffer(idx, dtype="<u8", count=num_packs + 1, offset=pos); pos += 8 * (num_packs + 1)
-    seq_lens = np.frombuffer(idx, dtype="<i4", count=num_samples, offset=pos); pos += 4 * num_samples; pos += (-pos) % 8
-    num_supervised = np.frombuffer(idx, dtype="<i4", count=num_packs, offset=pos)
-    data = np.memmap(prefix + ".bin", dtype="<i4", mode="r")
-    assert data.shape[0] == 2 * num_tokens
-    packs = []
-    for i in range(num_packs):
-        a, b = int(token_offsets[i]), int(token_offsets[i + 1])
-        n = b - a
-        input_ids = data[2 * a : 2 * a + n]
-        labels = data[2 * a + n : 2 * a + 2 * n]
-        sl = seq_lens[int(sample_offsets[i]) : int(sample_offsets[i + 1])]
-        position_ids = np.concatenate([np.arange(l, dtype=np.int32) for l in sl])
-        packs.append(dict(input_ids=input_ids, labels=labels, position_ids=position_ids, seq_lens=sl,
-                          num_supervised=int(num_supervised[i])))
-    return max_len, packs
-
-max_len, packs = load_codeblock_bin(sys.argv[1])
-for p in packs:
-    assert int((p["labels"] != -100).sum()) == p["num_supervised"]
-print(json.dumps(dict(max_len=max_len, packs=[{k: (v.tolist() if hasattr(v, "tolist") else v) for k, v in p.items()} \
-for p in packs])))
+import codeblock_sft
+ps = codeblock_sft.open_packs(sys.argv[1], format="bin", verify=False, validate=True)
+out = [{k: (v.tolist() if hasattr(v, "tolist") else v) for k, v in p.items()} for p in ps]
+print(json.dumps(dict(max_len=ps.max_len, packs=out)))
 `;
-    const scriptPath = join(dir, 'read.py');
-    writeFileSync(scriptPath, script);
-    const out = JSON.parse(
-      execFileSync('/usr/bin/python3', [scriptPath, join(dir, 'packs')], { encoding: 'utf8' }),
-    ) as {
+    const r = spawnSync(PYTHON, ['-c', script, dir], {
+      encoding: 'utf8',
+      env: { ...process.env, PYTHONPATH: join(PACKAGE_ROOT, 'python') },
+    });
+    assert.equal(r.status, 0, r.stderr);
+    const out = JSON.parse(r.stdout) as {
       max_len: number;
       packs: {
         input_ids: number[];
         labels: number[];
         position_ids: number[];
-        seq_lens: number[];
+        seq_lengths: number[];
         num_supervised: number;
       }[];
     };
@@ -245,7 +232,7 @@ for p in packs])))
       assert.deepEqual(q.input_ids, Array.from(p.inputIds));
       assert.deepEqual(q.labels, Array.from(p.labels));
       assert.deepEqual(q.position_ids, Array.from(p.positionIds));
-      assert.deepEqual(q.seq_lens, Array.from(p.seqLens));
+      assert.deepEqual(q.seq_lengths, Array.from(p.seqLens));
       assert.equal(q.num_supervised, p.numSupervised);
     });
   } finally {
@@ -253,7 +240,7 @@ for p in packs])))
   }
 });
 
-test('bin/idx: a corrupt or truncated pair is a clear CodeblockError', async () => {
+test('bin: a corrupt or truncated packs.cbpk / packs.cbpk.idx pair is a clear CodeblockError', async () => {
   const dir = tmp();
   try {
     writeOutputDir(dir, makePacks(8, 5), ['bin']);
@@ -317,6 +304,65 @@ test('jsonl: one line per sample with the documented keys, offsets as [s,e] pair
     });
     // code point offsets: [5,8) is " 😀\r" sliced by code points (Array.from iterates code points)
     assert.equal(Array.from(text).slice(5, 8).join(''), ' 😀\r');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('samples: one Parquet row per sample (input_ids, labels, attention_mask, id) = samples.jsonl', async () => {
+  const dir = tmp();
+  try {
+    const w = new OutputWriter(dir, { formats: ['samples', 'jsonl'], maxLen: 64, rowGroupPacks: 2 });
+    assert.equal(w.wantsSamples, true);
+    const text = 'héllo 😀\r\nwörld';
+    const rows: SampleRow[] = [];
+    for (let i = 0; i < 5; i++) {
+      const n = 3 + i;
+      const inputIds = Int32Array.from({ length: n }, (_, k) => 1000 * i + k);
+      const labels = inputIds.map((v, k) => (k > 0 && (k + i) % 2 === 0 ? v : -100));
+      const offsets = new Int32Array(2 * n);
+      for (let k = 0; k < n; k++) {
+        offsets[2 * k] = Math.min(k, 14);
+        offsets[2 * k + 1] = Math.min(k + 1, 14);
+      }
+      rows.push({ id: `r:${i}${i === 3 ? '-ünï' : ''}`, text, inputIds, labels, offsets, selected: [] });
+    }
+    for (const r of rows) w.writeSample(r);
+    assert.throws(() => w.writeSample({ ...rows[0]!, labels: Int32Array.from([-100, 7, -100]) }), /neither -100/);
+    const s = w.close();
+    assert.deepEqual(
+      s.files.map((f) => f.path),
+      ['samples.jsonl', 'samples.parquet'],
+    );
+    assert.equal(s.jsonlSamples, 5, 'samples.parquet rows are not counted as jsonl lines');
+    const file = join(dir, FILE_NAMES.samples);
+    const types = await duck<{ column_name: string; column_type: string }>(
+      `DESCRIBE SELECT * FROM read_parquet('${file}')`,
+    );
+    assert.deepEqual(
+      types.map((t) => `${t.column_name}:${t.column_type}`),
+      ['input_ids:INTEGER[]', 'labels:INTEGER[]', 'attention_mask:INTEGER[]', 'id:VARCHAR'],
+    );
+    const got = await duck<{ input_ids: number[]; labels: number[]; attention_mask: number[]; id: string }>(
+      `SELECT * FROM read_parquet('${file}', file_row_number = true) ORDER BY file_row_number`,
+    );
+    const lines = readFileSync(join(dir, FILE_NAMES.jsonl), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string; input_ids: number[]; labels: number[] });
+    assert.equal(got.length, 5);
+    got.forEach((row, i) => {
+      assert.equal(row.id, rows[i]!.id);
+      assert.equal(row.id, lines[i]!.id);
+      assert.deepEqual(row.input_ids, lines[i]!.input_ids);
+      assert.deepEqual(row.labels, lines[i]!.labels);
+      assert.deepEqual(row.labels, Array.from(rows[i]!.labels));
+      assert.deepEqual(row.attention_mask, new Array(rows[i]!.inputIds.length).fill(1));
+    });
+    const groups = await duck<{ n: bigint }>(
+      `SELECT count(DISTINCT row_group_id) AS n FROM parquet_metadata('${file}')`,
+    );
+    assert.equal(Number(groups[0]!.n), 3, 'rowGroupPacks rows per row group');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -70,7 +70,14 @@ test('analyze + select on the example pool: manifest adds up and the budget hold
   // 41 records: 0.1 pp is 6 tokens, less than half an item, so the pool is coarse (the ±0.1 pp figure is tested
   // on ../shared/data in test/budget/shared-data.test.ts)
   assert.ok(Math.abs(m.tokens.ratio - 0.019) <= 0.005, `ratio ${m.tokens.ratio}`);
-  for (const f of ['packs.parquet', 'packs.bin', 'packs.idx', 'samples.jsonl', 'rejected.jsonl', 'quarantine.jsonl'])
+  for (const f of [
+    'packs.parquet',
+    'packs.cbpk',
+    'packs.cbpk.idx',
+    'samples.jsonl',
+    'rejected.jsonl',
+    'quarantine.jsonl',
+  ])
     assert.ok(existsSync(join(out, f)), f);
   // rejected.jsonl + quarantine.jsonl list every record that was not selected
   const rejLines = readFileSync(join(out, 'rejected.jsonl'), 'utf8').split('\n').filter(Boolean).length;

@@ -11,7 +11,7 @@
  * Kill points are chosen from progress the test can observe, so they land whatever the machine speed:
  * analyze — after the k-th part marker appears (k = 0, 1, 2) plus a seeded delay; select — pass A
  * (after the `analyze:` summary line plus a seeded delay), pass B and pass C (when a seeded fraction of
- * samples.jsonl / packs.bin, measured against the reference run, is written under the process's
+ * samples.jsonl / packs.cbpk, measured against the reference run, is written under the process's
  * temporary name), and between the outcome files and the manifest.
  */
 import { test } from 'node:test';
@@ -159,7 +159,7 @@ test('SIGKILL at ≥ 5 seeded points in analyze and select, each resumed: output
   });
   for (const [file, pass] of [
     ['samples.jsonl', 'B (masks)'],
-    ['packs.bin', 'C (packs)'],
+    ['packs.cbpk', 'C (packs)'],
   ] as const) {
     const f = 0.1 + 0.8 * rnd();
     const target = f * refBytes(file);

@@ -111,8 +111,8 @@ before(() => {
   clean.two = tree(join(work, 'clean2'));
   assert.deepEqual(Object.keys(clean.one).sort(), [
     'manifest.json',
-    'packs.bin',
-    'packs.idx',
+    'packs.cbpk',
+    'packs.cbpk.idx',
     'packs.parquet',
     'quarantine.jsonl',
     'rejected.jsonl',
@@ -134,13 +134,14 @@ test("a second select with other formats removes the first one's files, keeps th
   writeFileSync(join(out, 'notes.txt'), 'mine\n');
   writeFileSync(join(out, 'packs.bin.bak'), 'mine too\n');
   cliOk([...SEL2, '-o', out]);
-  for (const f of ['packs.bin', 'packs.idx', 'packs.parquet']) assert.ok(!existsSync(join(out, f)), `${f} is left`);
+  for (const f of ['packs.cbpk', 'packs.cbpk.idx', 'packs.parquet'])
+    assert.ok(!existsSync(join(out, f)), `${f} is left`);
   assert.equal(readFileSync(join(out, 'notes.txt'), 'utf8'), 'mine\n');
   assert.equal(readFileSync(join(out, 'packs.bin.bak'), 'utf8'), 'mine too\n');
   assert.deepEqual(tree(out, ['notes.txt', 'packs.bin.bak']), clean.two);
   assertAccounting(out);
   const err = await loadRefusal(out, { format: 'bin' });
-  assert.match(err.message, /packs\.bin is not listed in manifest\.json/);
+  assert.match(err.message, /packs\.cbpk(\.idx)? is not listed in manifest\.json/);
   assert.match((await loadRefusal(out)).message, /has no packs/);
   // and the first output read back: the packs hold exactly the manifest's supervised tokens
   const one = join(work, 'clean1');
@@ -158,8 +159,8 @@ test('loadPacks and inspect refuse in one line: no manifest, a missing file, ano
     },
     {
       name: 'missing file',
-      damage: (d) => rmSync(join(d, 'packs.bin')),
-      re: /packs\.bin is listed in manifest\.json but missing/,
+      damage: (d) => rmSync(join(d, 'packs.cbpk')),
+      re: /packs\.cbpk is listed in manifest\.json but missing/,
       format: 'bin',
     },
     {
@@ -171,13 +172,13 @@ test('loadPacks and inspect refuse in one line: no manifest, a missing file, ano
     {
       name: 'digest differs (one byte flipped, same size)',
       damage: (d) => {
-        const p = join(d, 'packs.bin');
+        const p = join(d, 'packs.cbpk');
         const b = readFileSync(p);
         const at = Math.floor(rnd() * b.length);
         b[at] = b[at]! ^ 0x01;
         writeFileSync(p, b);
       },
-      re: /packs\.bin does not match its sha256 in manifest\.json/,
+      re: /packs\.cbpk does not match its sha256 in manifest\.json/,
       format: 'bin',
     },
   ];

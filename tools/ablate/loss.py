@@ -28,7 +28,7 @@ IGNORE = -100
 
 
 def collate(rows, pad_id, device="cpu"):
-    """Rows (dicts with input_ids, labels, position_ids, seq_lens) padded to the longest: tensors [B, T].
+    """Rows (dicts with input_ids, labels, position_ids, seq_lengths) padded to the longest: tensors [B, T].
 
     A row is a pack (several samples, segment ids 0..k-1) or one sample; padding has segment -1,
     label -100, position 0 and token pad_id.
@@ -44,7 +44,7 @@ def collate(rows, pad_id, device="cpu"):
         ids[b, :n] = r["input_ids"]
         lab[b, :n] = r["labels"]
         pos[b, :n] = r["position_ids"]
-        lens = r.get("seq_lens")
+        lens = r.get("seq_lengths", r.get("seq_lens"))
         lens = [n] if lens is None else [int(x) for x in lens]
         seg[b, :n] = np.repeat(np.arange(len(lens)), lens)
     t = lambda a: torch.from_numpy(a).to(device)  # noqa: E731
