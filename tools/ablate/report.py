@@ -285,6 +285,13 @@ def reading(res):
              f" ({res['model']['params']:,} parameters); both are small LMs trained on non-`../shared/data` "
              "corpora, the pool is one data set, and the arms train for few steps: these are statements about "
              "this setup, not about the paper's scale.")
+    h = res.get("heldout") or {}
+    ce_s, ce_t = h.get("scorer", {}).get("ce"), h.get("trained", {}).get("ce")
+    if ce_s and ce_t and ce_t > ce_s + 0.5:
+        L.append(f"- The trained model is much weaker than the scorer (held-out CE {h['trained']['ce']:.2f} against "
+                 f"{h['scorer']['ce']:.2f} nats/token): fine-tuning mostly teaches it what any code teaches, so "
+                 "the arms' differences say little about selection for a model that already knows code. A stronger "
+                 "second model: tools/ablate/second-model-full.json (tools/ablate/README.md).")
     L.append(f"- {n} seeds: a paired t-test with {n - 1} degrees of freedom needs large, consistent differences; "
              "'not significant' here is not 'equal'.")
     return L
