@@ -201,6 +201,8 @@ def banner(res):
     diff = []
     for k in res.get("given") or []:
         v, dv = s.get(k, (res.get("split") or {}).get(k)), d.get(k)
+        if k == "seeds":
+            v = len(s["seeds"])
         if k == "lrs":
             v = ",".join(f"{x:g}" for x in s["lrs"])
             dv = ",".join(f"{x:g}" for x in sorted(float(y) for y in str(dv).split(",") if y))
