@@ -2,9 +2,10 @@
 
     /usr/bin/python3 tools/ablate/report.py ablate-out/results.json [docs/ablation.md]
 
-The SVGs go to img/ beside the markdown file: ablation-nll.svg (NLL per arm, mean ± std over
-seeds, one panel per eval set, the untrained model as a dashed line) and ablation-loss.svg (training
-loss per arm, seed mean, against the fraction of the run).
+The SVGs go to img/ beside the markdown file, named after it: <stem>-nll.svg (NLL per arm at its chosen
+learning rate, mean ± std over seeds, one panel per test set, the untrained model as a dashed line) and
+<stem>-loss.svg (training loss per arm at its chosen lr, seed mean, against the fraction of the run).
+A run whose sizes differ from run.py's defaults gets a banner that lists them: it is not the experiment.
 """
 import json
 import math
@@ -14,19 +15,6 @@ from html import escape
 
 COLORS = ["#1f77b4", "#aec7e8", "#17becf", "#d62728", "#ff9896", "#2ca02c", "#98df8a", "#9467bd", "#8c564b",
           "#e377c2", "#7f7f7f", "#bcbd22"]
-
-ARM_TEXT = {
-    "full": "every response token + end-of-turn (ordinary SFT), full step count",
-    "full-short": "`full` at the sparse step count (same compute as the sparse arms)",
-    "full-pf-off": "`full` on the `--pair-filter off` analysis (no pair filters), full step count",
-    "codeblock": "code items by U·(1 + λr·Reach + λb·Bridge) + prose by GCE, default budget",
-    "codeblock-pf-off": "`codeblock` on the `--pair-filter off` analysis",
-    "items-no-dataflow": "code items by utility U alone (no reach / bridge)",
-    "random-items": "code items at random (selection seed = training seed)",
-    "token-gce": "single response tokens by GCE",
-    "random-tokens": "single response tokens at random (selection seed = training seed)",
-}
-
 
 FULL_COMMAND = ("/usr/bin/python3 tools/ablate/run.py --pool ../shared/data/evol-instruct-code-r1.jsonl "
                 "--out ablate-out")
@@ -45,7 +33,7 @@ def fmt_p(p):
 # -- SVG ------------------------------------------------------------------------------------------
 def svg_nll(res):
     arms = list(res["arms"])
-    sets = list(res["eval"])
+    sets = list(res["test_sets"])
     row_h, top, left, pw, gap = 22, 46, 150, 300, 40
     h = top + row_h * len(arms) + 44
     w = left + len(sets) * (pw + gap) + 10
@@ -53,7 +41,8 @@ def svg_nll(res):
            'font-family="sans-serif" font-size="12">',
            f'<rect width="{w}" height="{h}" fill="white"/>',
            f'<text x="{w / 2}" y="16" text-anchor="middle" font-size="14">Code-token NLL per arm '
-           f'(nats/token, mean ± std over {len(res["sizes"]["seeds"])} seeds; dashed: untrained)</text>']
+           f'(nats/token, mean ± std over {len(res["sizes"]["seeds"])} seeds at each arm\'s chosen lr; '
+           'dashed: untrained)</text>']
     for si, s in enumerate(sets):
         x0 = left + si * (pw + gap)
         vals = []
@@ -147,131 +136,44 @@ def svg_loss(res):
     return "\n".join(out) + "\n"
 
 
-# -- markdown -------------------------------------------------------------------------------------
-def reading(res):
-    sets = list(res["eval"])
-    arms = res["arms"]
-    n = len(res["sizes"]["seeds"])
-    lines = []
-    if res["quick"]:
-        head = f"first {res['pool_records']} records of " if res.get("pool_records") else ""
-        lines.append(f"This is a `--quick` smoke run ({head}{res['pool']}, {res['sizes']['full_steps']} full steps, "
-                     f"{n} seeds, {' + '.join(str(res['eval'][s]['samples']) for s in sets)} eval samples): it shows "
-                     "that the harness runs end to end and learns; its numbers say nothing about which arm is "
-                     "better.")
-        lines.append("")
-        q = res.get("quick_checks") or {}
-        if q.get("full_pooled"):
-            lines.append(f"Pooled over the eval sets, `full`'s code-token NLL went from {q['untrained_pooled']:.4f} "
-                         "(untrained) to " + ", ".join(f"{v:.4f}" for v in q["full_pooled"]) + " (per seed); the "
-                         "quick checks " + ("passed." if not q.get("failures")
-                                             else "FAILED: " + "; ".join(q["failures"])))
-            lines.append("")
-    # arms that trained on exactly what an earlier arm trained on (same loss curves and NLLs for every seed)
-    twins = {}
-    names = list(arms)
-    for i, a in enumerate(names):
-        for b in names[:i]:
-            if b not in twins and arms[a]["steps"] == arms[b]["steps"] and all(
-                    ra["loss_curve"] == rb["loss_curve"] and ra["nll"] == rb["nll"]
-                    for ra, rb in zip(arms[a]["runs"], arms[b]["runs"])):
-                twins[a] = b
-                break
-    if not res["quick"]:
-        pooled = {a: sum(arms[a]["nll"][x]["mean"] * res["eval"][x]["code_tokens"] for x in sets)
-                  / max(1, sum(res["eval"][x]["code_tokens"] for x in sets)) for a in arms}
-        base = sum(res["untrained"][x] * res["eval"][x]["code_tokens"] for x in sets) / max(
-            1, sum(res["eval"][x]["code_tokens"] for x in sets))
-        better = [a for a in arms if pooled[a] < base]
-        worse = [a for a in arms if pooled[a] >= base]
-        lines.append(f"**Headline.** Pooled over both eval sets (token-weighted), the untrained model's code-token "
-                     f"NLL is {base:.4f}. Arms below it after training: "
-                     + (", ".join(f"`{a}` ({pooled[a]:.4f})" for a in sorted(better, key=pooled.get)) or "none")
-                     + "; at or above it: "
-                     + (", ".join(f"`{a}` ({pooled[a]:.4f})" for a in sorted(worse, key=pooled.get)) or "none")
-                     + ".")
-        lines.append("")
-        sparse = [a for a in arms if arms[a]["mode"] != "full"]
-        if sparse and all(pooled[a] >= base for a in sparse):
-            def first_loss(a):
-                runs = arms[a]["runs"]
-                return sum(r["loss_curve"][0] for r in runs) / max(1, len(runs))
-            lo_s, hi_s = min(first_loss(a) for a in sparse), max(first_loss(a) for a in sparse)
-            full_first = first_loss("full") if "full" in arms else float("nan")
-            best_sparse = min(sparse, key=pooled.get)
-            lines.append(
-                "Every sparse arm ends above the untrained model, so at this scale the paper's claim (sparse "
-                "supervision trains as well as full SFT) is **not reproduced**. What the numbers show: with "
-                f"{arms[sparse[0]]['steps']} steps at the full arm's learning rate and ~2% of the tokens supervised, "
-                f"each update is driven by few, hard tokens (the sparse arms' first training loss is {lo_s:.1f}–"
-                f"{hi_s:.1f} nats per supervised token, `full`'s {full_first:.1f}), and it moves the whole next-token "
-                "distribution the eval measures. The harness does not tune a learning rate or a step count per arm, "
-                "so this is one setting, not the best each arm could do. "
-                f"The least harmful sparse arm is `{best_sparse}` ({pooled[best_sparse]:.4f})"
-                + (": the selection signal (items the reference LM finds hard, ranked by data flow) hurts more than "
-                   "items at random here." if best_sparse.startswith("random") else "."))
-            lines.append("")
-    for a, b in twins.items():
-        why = ("on this pool the pair filters reject nothing that this mode would keep, so " if a == f"{b}-pf-off"
-               else "")
-        lines.append(f"`{a}` trained on exactly the packs of `{b}` (identical loss curves and NLLs for every seed): "
-                     f"{why}the two arms are one measurement shown twice.")
-        lines.append("")
-    for s in sets:
-        ranked = sorted(arms, key=lambda a: arms[a]["nll"][s]["mean"])
-        u = res["untrained"][s]
-        lines.append(f"- **{s}** (untrained {u:.4f}): best {ranked[0]} ({arms[ranked[0]]['nll'][s]['mean']:.4f}), "
-                     f"worst {ranked[-1]} ({arms[ranked[-1]]['nll'][s]['mean']:.4f}); order "
-                     + " < ".join(ranked) + ".")
-        sig = [a for a in arms if (arms[a]["vs_full"] or {}).get(s) and arms[a]["vs_full"][s]["p"] is not None
-               and arms[a]["vs_full"][s]["p"] < 0.05]
-        better = [a for a in sig if arms[a]["vs_full"][s]["mean_diff"] < 0]
-        worse = [a for a in sig if arms[a]["vs_full"][s]["mean_diff"] > 0]
-        lines.append(f"  Paired against `full` (p < 0.05, {n} seeds): lower NLL — {', '.join(better) or 'none'}; "
-                     f"higher — {', '.join(worse) or 'none'}; the rest are within seed noise.")
-        cb, rnd = arms.get("codeblock"), arms.get("random-items")
-        if cb and rnd:
-            d = cb["nll"][s]["mean"] - rnd["nll"][s]["mean"]
-            noise = math.hypot(cb["nll"][s]["std"], rnd["nll"][s]["std"])
-            lines.append(f"  `codeblock` − `random-items`: {d:+.4f} (seed std of the difference ≈ {noise:.4f}); "
-                         f"`codeblock` − `full-short` (same steps): "
-                         f"{cb['nll'][s]['mean'] - arms['full-short']['nll'][s]['mean']:+.4f}."
-                         if "full-short" in arms else
-                         f"  `codeblock` − `random-items`: {d:+.4f} (seed std of the difference ≈ {noise:.4f}).")
-    lines.append("")
-    lines.append(f"With {n} seeds a paired t-test has {n - 1} degree{'s' if n != 2 else ''} of freedom: only "
-                 "large, consistent differences reach p < 0.05, and 9 arms × 2 eval sets are compared without a "
-                 "multiple-testing "
-                 "correction. The model is the small default reference LM (not a code LLM), the pool is small and "
-                 "every sparse arm sees 1/10 of full's steps, so these are statements about this setup, not about "
-                 "the paper's.")
-    return lines
-
-
-def default_sizes(d, tokens_per_s=3500, eval_s=20, fixed_min=6):
-    """The arithmetic behind the default sizes (run.py DEFAULTS), for 90 min on 2 CPU cores."""
+def default_sizes(d, tokens_per_s=None, eval_s=None):
+    """The arithmetic behind the default sizes (run.py DEFAULTS), for about 90 min on 2 CPU cores."""
     if not d:
         return ""
+    tokens_per_s = tokens_per_s or DEFAULT_RATES["tokens_per_s"]
+    eval_s = eval_s or DEFAULT_RATES["eval_s"]
+    lrs = [x for x in str(d["lrs"]).split(",") if x]
     sp = max(1, round(d["full_steps"] * d["sparse_ratio"]))
-    steps = d["seeds"] * (2 * d["full_steps"] + 7 * sp)
-    tokens = steps * d["batch_packs"] * d["max_len"]
-    runs = d["seeds"] * 9
+    n_arms = 5  # run.py DEFAULT_ARMS: full + 4 sparse-step arms (full-short, codeblock, items-no-dataflow,
+    #             random-items)
+    steps = d["seeds"] * len(lrs) * (d["full_steps"] + (n_arms - 1) * sp)
+    tokens = steps * d["batch_packs"] * d["max_len"] * DEFAULT_RATES["fill"]
+    runs = d["seeds"] * len(lrs) * n_arms
     train_min = tokens / tokens_per_s / 60
-    eval_min = (runs + 1) * eval_s / 60
-    return (f"Default sizes (`run.py` without `--quick`), chosen for 90 min on 2 CPU cores: {d['seeds']} seeds × "
-            f"(2 full-step arms × {d['full_steps']} steps + 7 sparse-step arms × {sp} steps) = {steps:,} steps of "
-            f"{d['batch_packs']} packs × ≤{d['max_len']} tokens ≈ {tokens / 1e6:.1f}M tokens. The retrained default "
-            "model (3.56M parameters) trains at 1.5–2k tokens/s on one thread shared with another job (bf16 autocast, "
-            "4 layers, d 224, 1024-token packs, one pack per micro-batch, measured); two free threads are taken as "
-            f"≈{tokens_per_s / 1000:.1f}k tokens/s: ≈{train_min:.0f} min of training, plus {runs + 1} evaluations "
-            f"of the ~1,140 MBPP + HumanEval samples (≈{eval_s} s each, ≈{eval_min:.0f} min; the old 0.9M-parameter "
-            "model took 16 s on one shared thread with 16k-token batches, the default 2k-token ones are ~2× "
-            "faster), two LM-scored analyses of the 1,966-record pool (the old model "
-            f"scored 300 records in 13.5 s) and 12 selects (≈{fixed_min} min together): "
-            f"≈{train_min + eval_min + fixed_min:.0f} min, leaving room for a slower machine. Every size is a flag "
-            "(`--full-steps`, `--batch-packs`, `--seeds`, `--max-len`, `--eval-max`, …); run.py logs each run's "
-            "wall time and an estimate of what is left, and "
-            "caches finished runs in OUT/runs/ (a re-run with the same sizes resumes).")
+    eval_min = (runs + 2) * eval_s / 60
+    fixed = DEFAULT_RATES["fixed_min"]
+    return (f"Default sizes (`run.py` without size flags), chosen for about 90 min on 2 CPU cores: {len(lrs)} lrs × "
+            f"{d['seeds']} seeds × (`full` {d['full_steps']} steps + {n_arms - 1} sparse-step arms × {sp} steps) = "
+            f"{steps:,} steps of {d['batch_packs']} packs of ≤ {d['max_len']} tokens (≈{DEFAULT_RATES['fill']:.0%} "
+            f"full) ≈ {tokens / 1e6:.1f}M tokens; at the {tokens_per_s / 1000:.1f}k tokens/s "
+            f"{DEFAULT_RATES['rate_note']} "
+            f"≈ {train_min:.0f} min of training, plus {runs + 2} evaluations of the four eval sets (≈{eval_s} s "
+            "each, "
+            f"{DEFAULT_RATES['eval_note']}: ≈{eval_min:.0f} min) and ≈{fixed} min of analyses, selects and checks: "
+            f"≈{train_min + eval_min + fixed:.0f} min. Every size is a flag (`--lrs`, `--seeds`, `--full-steps`, "
+            "`--batch-packs`, `--pool-records`, `--slice-max`, `--eval-max`, …); run.py logs each run and an "
+            "estimate "
+            "of what is left, and caches finished runs in OUT/runs/: a killed run resumes where it stopped when the "
+            "same command is run again.")
+
+
+# measured rates behind default_sizes (tools/ablate/README.md says where they come from)
+DEFAULT_RATES = dict(tokens_per_s=6000, fill=0.9, eval_s=8, fixed_min=6,
+                     rate_note="assumed for the 1.05M-parameter second model on 2 free threads (the 3.57M-parameter "
+                               "default model trained at a measured 3.4k tokens/s there, issue #17's run; a third of "
+                               "the parameters, discounted for the fixed per-token costs)",
+                     eval_note="the 3.57M model evaluated MBPP + HumanEval in a measured 7.4 s per run; the pool "
+                               "slices add 300 records, the smaller model runs faster")
 
 
 def source_line(res):
@@ -285,137 +187,336 @@ def source_line(res):
         f", {res['finished']}." if res.get("finished") else ".")
 
 
-def markdown(res, img_rel):
-    sets = list(res["eval"])
-    s, m, rt, w = res["sizes"], res["model"], res["runtime"], res["wall"]
-    L = ["# Ablation: the paper's experiment in miniature (issue #17)", "",
-         "<!-- generated by tools/ablate/run.py (tools/ablate/report.py) from results.json; do not edit -->", ""]
+# -- markdown -------------------------------------------------------------------------------------
+def ms(m, d=4):
+    return f"{m['mean']:.{d}f} ± {m['std']:.{d}f}" if m else "—"
+
+
+def banner(res):
+    """A run that is not the experiment says so first."""
     if res["quick"]:
-        L += ["> **`--quick` smoke run, not the experiment.** The experiment is the full-size run (its command is",
-              "> under *Reproduce*). This page shows the report's shape and the harness's checks.", ""]
-    L += [f"Each arm selects supervision from the same pool with `codeblock select`, fine-tunes the default "
-          f"reference LM ({m['params']:,} parameters: {m['n_layer']} layers, d {m['hidden_size']}, "
-          f"{m['num_attention_heads']} heads, {m['vocab_size']} ids) on the packs from its ONNX weights, and is "
-          f"scored by the per-token NLL of the canonical solutions' code tokens of "
-          + " and ".join(f"`{res['eval'][x]['file']}`" for x in sets) + ". Lower is better.", "",
-          source_line(res), "",
-          "## Results", "",
-          "| arm | steps | supervised tokens | " + " | ".join(f"{x} NLL | Δ vs full (paired) | p" for x in sets) + " |",
-          "| --- | ---: | ---: | " + " | ".join("---: | ---: | ---:" for _ in sets) + " |",
-          "| untrained | 0 | — | " + " | ".join(f"{res['untrained'][x]:.4f} | — | —" for x in sets) + " |"]
+        return ["> **`--quick` smoke run, not the experiment.** It shows the report's shape and the harness's checks;",
+                "> its numbers say nothing about which arm is better. The experiment: " + f"`{FULL_COMMAND}`.", ""]
+    d, s = res.get("defaults") or {}, res["sizes"]
+    diff = []
+    for k in res.get("given") or []:
+        v, dv = s.get(k, (res.get("split") or {}).get(k)), d.get(k)
+        if k == "seeds":
+            v = len(s["seeds"])
+        if k == "lrs":
+            v = ",".join(f"{x:g}" for x in s["lrs"])
+            dv = ",".join(f"{x:g}" for x in sorted(float(y) for y in str(dv).split(",") if y))
+        if k in ("threads", "workers", "eval_batch_tokens", "micro_packs"):
+            continue
+        if str(v) != str(dv):
+            diff.append(f"{k.replace('_', '-')} {v} (default {dv})")
+    arms_default = [a for a in res["arms"]] == ["full", "full-short", "codeblock", "items-no-dataflow",
+                                                 "random-items"]
+    if not diff and arms_default:
+        return []
+    what = []
+    if diff:
+        what.append("sizes " + "; ".join(diff))
+    if not arms_default:
+        what.append("arms " + ", ".join(f"`{a}`" for a in res["arms"]))
+    return [f"> **Reduced run, not the default experiment** ({' — '.join(what)}). Its figures are what this run "
+            f"measured, at these sizes; the experiment is `{FULL_COMMAND}` (docs/ablation.md).", ""]
+
+
+def best_lr_edge(res, a):
+    lrs = res["sizes"]["lrs"]
+    lr = res["arms"][a]["chosen_lr"]
+    return len(lrs) > 1 and (lr == min(lrs) or lr == max(lrs))
+
+
+def reading(res):
+    arms, sets, comps = res["arms"], res["test_sets"], res["comparisons"]
+    n = len(res["sizes"]["seeds"])
+    lrs = res["sizes"]["lrs"]
+    L = []
+    sig = [c for c in comps if c["rejected"]]
+    L.append(f"**Family.** {len(comps)} paired comparisons ({len({(c['a'], c['b']) for c in comps})} arm pairs × "
+             f"{len(sets)} test sets), each arm at its own validation-chosen lr, {n} seeds; Holm's correction at "
+             "family-wise α = 0.05.")
+    L.append("")
+    if sig:
+        L.append("**Differences that survive Holm's correction:**")
+        L.append("")
+        for c in sig:
+            L.append(f"- `{c['a']}` {'<' if c['mean_diff'] < 0 else '>'} `{c['b']}` on {c['set']}: "
+                     f"{c['mean_diff']:+.4f} nats/token (lower in {c['lower_in']}/{c['n']} seeds, Holm p "
+                     f"{fmt_p(c['p_holm'])}).")
+    else:
+        L.append("**No difference survives Holm's correction** at these sizes: every comparison below is within "
+                 "seed noise once the family is accounted for.")
+    L.append("")
+    # does the direction of each comparison depend on the lr? (both arms at the same lr, seed means)
+    L.append("**Does the direction depend on the learning rate?** For each compared pair, the sign of "
+             "mean NLL(a) − NLL(b) with both arms at the same lr, per test set (descriptive; not in the family):")
+    L.append("")
+    L.append("| a − b | " + " | ".join(sets) + " |")
+    L.append("| --- | " + " | ".join("---" for _ in sets) + " |")
+    for x, y in dict.fromkeys((c["a"], c["b"]) for c in comps):
+        cells = []
+        for sname in sets:
+            sg = []
+            for k in arms[x]["grid"]:
+                if k in arms[y]["grid"]:
+                    d = arms[x]["grid"][k]["nll"][sname]["mean"] - arms[y]["grid"][k]["nll"][sname]["mean"]
+                    sg.append(f"{k}: {d:+.3f}")
+            cells.append(", ".join(sg))
+        L.append(f"| `{x}` − `{y}` | " + " | ".join(cells) + " |")
+    L.append("")
+    L.append("## What it does and does not show")
+    L.append("")
+    edge = [a for a in arms if best_lr_edge(res, a)]
+    L.append("- **It does show** how each arm does at the learning rate its own validation slice prefers, with the "
+             "seed-paired differences and a correction for testing many pairs; and, per statement kind, which "
+             "kinds of code tokens an arm's training moved.")
+    L.append("- **It does not show** a ranking at any single learning rate: the lr-by-lr table above is "
+             "descriptive, and a difference seen at one lr only is not a finding. "
+             + (f"The chosen lr of {', '.join(f'`{a}`' for a in edge)} is at the edge of the grid "
+                f"({', '.join(f'{x:g}' for x in lrs)}): its best lr may lie outside it, so its figures are a bound."
+                if edge else "Every chosen lr is inside the grid."))
+    L.append("- Mean NLL over all code tokens weights statement kinds by how often each occurs in the eval set "
+             "(the kind table gives the shares); an arm that supervises mostly one kind can win or lose the mean "
+             "on that kind alone — read the kind table before the mean.")
+    who = ("**the scorer itself** (not a fair setup)" if res["scorer"]["same_as_trained"]
+           else "a second model, not the scorer")
+    L.append(f"- The trained model is {who}"
+             f" ({res['model']['params']:,} parameters); both are small LMs trained on non-`../shared/data` "
+             "corpora, the pool is one data set, and the arms train for few steps: these are statements about "
+             "this setup, not about the paper's scale.")
+    h = res.get("heldout") or {}
+    ce_s, ce_t = h.get("scorer", {}).get("ce"), h.get("trained", {}).get("ce")
+    if ce_s and ce_t and ce_t > ce_s + 0.5:
+        L.append(f"- The trained model is much weaker than the scorer (held-out CE {h['trained']['ce']:.2f} against "
+                 f"{h['scorer']['ce']:.2f} nats/token): fine-tuning mostly teaches it what any code teaches, so "
+                 "the arms' differences say little about selection for a model that already knows code. A stronger "
+                 "second model: tools/ablate/second-model-full.json (tools/ablate/README.md).")
+    L.append(f"- {n} seeds: a paired t-test with {n - 1} degrees of freedom needs large, consistent differences; "
+             "'not significant' here is not 'equal'.")
+    return L
+
+
+def markdown(res, img_rel, stem):
+    sets = res["test_sets"]
+    allsets = list(res["eval"])
+    s, m, rt, w = res["sizes"], res["model"], res["runtime"], res["wall"]
+    lrs = s["lrs"]
+    L = ["# Ablation: the paper's experiment in miniature, with a fair protocol (issues #17, #29)", "",
+         "<!-- generated by tools/ablate/run.py (tools/ablate/report.py) from results.json; do not edit -->", ""]
+    L += banner(res)
+    sc = res["scorer"]
+    L += [f"The pool `{res['pool']}`" + (f" (its first {res['pool_records']} records)" if res.get("pool_records")
+                                            else "")
+          + f" is split by a hash of each record into train ({res['split']['counts']['train']}), val "
+          f"({res['split']['counts']['val']}) and test ({res['split']['counts']['test']}). Each arm selects "
+          f"supervision from the train part with `codeblock select` (the selection scored by `{sc['dir']}`), "
+          + ("fine-tunes **the scorer itself**" if sc["same_as_trained"] else "fine-tunes **another model**")
+          + f", `{m['dir']}` ({m['params']:,} parameters: {m['n_layer']} layers, d "
+          f"{m['hidden_size']}), at each learning rate of the grid ({', '.join(f'{x:g}' for x in lrs)}) and "
+          f"{len(s['seeds'])} seeds, and is scored by the per-token NLL of code tokens. Each arm's lr is the one "
+          "with the lowest mean NLL on the **val** slice; results are reported at that lr on the **test** slice "
+          "of the pool and on " + " and ".join(f"`{res['eval'][x]['file']}`" for x in sets if x != "pool-test")
+          + ", which choose nothing. Lower is better.", "", source_line(res), ""]
+    if sc["same_as_trained"]:
+        L += ["> **The trained model is the scorer** (`--train-model-dir` = `--model-dir`): the arms train on the "
+              "tokens their own model found hardest. Not the fair setup.", ""]
+    # lr grid
+    L += ["## Learning-rate grid (validation: pool-val)", "",
+          "| arm | steps | " + " | ".join(f"lr {x:g}" for x in lrs) + " | chosen |",
+          "| --- | ---: | " + " | ".join("---:" for _ in lrs) + " | ---: |",
+          "| untrained | 0 | " + " | ".join(f"{res['untrained']['pool-val']:.4f}" for _ in lrs) + " | — |"]
     for a, arm in res["arms"].items():
         cells = []
-        for x in sets:
-            nl, vf = arm["nll"][x], (arm["vs_full"] or {}).get(x)
-            cells.append(f"{nl['mean']:.4f} ± {nl['std']:.4f}")
-            cells.append(f"{vf['mean_diff']:+.4f} ± {vf['std_diff']:.4f} ({vf['lower_in']}/{vf['n']} lower)"
-                         if vf else "—")
-            cells.append(fmt_p(vf["p"]) if vf else "—")
-        L.append(f"| `{a}` | {arm['steps']} | {arm['data']['supervised']:,} | " + " | ".join(cells) + " |")
-    L += ["", "Mean ± sample std over seeds " + ", ".join(str(x) for x in s["seeds"]) + ". Δ: per seed, NLL(arm) − "
-          "NLL(`full`) with the same seed; mean ± std of those differences, how many seeds the arm is lower in, and "
-          "the two-sided paired t-test's p.", "",
-          f"![Code-token NLL per arm]({img_rel}/ablation-nll.svg)", "",
-          f"![Training loss per arm]({img_rel}/ablation-loss.svg)", "",
-          "The training loss is the CE over each arm's own supervised tokens: sparse arms supervise different, "
-          "usually harder tokens, so the curves show that each arm learns, not which is better.", "",
-          "## Reading", ""]
+        for x in lrs:
+            g = arm["grid"].get(f"{x:g}")
+            v = ms(g["nll"]["pool-val"]) if g else "—"
+            cells.append(f"**{v}**" if g and g["lr"] == arm["chosen_lr"] else v)
+        L.append(f"| `{a}` | {arm['steps']} | " + " | ".join(cells) + f" | {arm['chosen_lr']:g} |")
+    L += ["", f"Code-token NLL of the val slice ({res['eval']['pool-val']['samples']} samples, "
+          f"{res['eval']['pool-val']['code_tokens']:,} code tokens), mean ± std over seeds "
+          + ", ".join(str(x) for x in s["seeds"]) + "; bold: the chosen lr (lowest mean).", ""]
+    # results at the chosen lr
+    L += ["## Results at each arm's chosen learning rate", "",
+          "| arm | lr | steps | supervised tokens | " + " | ".join(f"{x} NLL" for x in sets) + " |",
+          "| --- | ---: | ---: | ---: | " + " | ".join("---:" for _ in sets) + " |",
+          "| untrained (trained model) | — | 0 | — | " + " | ".join(f"{res['untrained'][x]:.4f}" for x in sets)
+          + " |",
+          f"| scorer `{sc['dir']}` (not trained) | — | — | — | "
+          + " | ".join(f"{res['untrained_scorer'][x]:.4f}" for x in sets) + " |"]
+    for a, arm in res["arms"].items():
+        L.append(f"| `{a}` | {arm['chosen_lr']:g} | {arm['steps']} | {arm['data']['supervised']:,} | "
+                 + " | ".join(ms(arm["nll"][x]) for x in sets) + " |")
+    L += ["", f"![Code-token NLL per arm]({img_rel}/{stem}-nll.svg)", "",
+          "Every lr, every test set (mean ± std over seeds; descriptive):", "",
+          "| arm | lr | " + " | ".join(sets) + " |", "| --- | ---: | " + " | ".join("---:" for _ in sets) + " |"]
+    for a, arm in res["arms"].items():
+        for k, g in arm["grid"].items():
+            mark = " (chosen)" if g["lr"] == arm["chosen_lr"] else ""
+            L.append(f"| `{a}` | {k}{mark} | " + " | ".join(ms(g["nll"][x]) for x in sets) + " |")
+    # comparisons
+    L += ["", "## Paired comparisons, Holm-corrected", "",
+          "| a − b | test set | lr a / b | mean Δ ± std | a lower in | t | p | Holm p | < 0.05 after Holm |",
+          "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | --- |"]
+    for c in res["comparisons"]:
+        L.append(f"| `{c['a']}` − `{c['b']}` | {c['set']} | {c['lr_a']:g} / {c['lr_b']:g} | "
+                 f"{c['mean_diff']:+.4f} ± {c['std_diff']:.4f} | {c['lower_in']}/{c['n']} | "
+                 f"{fmt(c['t'], 2)} | {fmt_p(c['p'])} | {fmt_p(c['p_holm'])} | "
+                 f"{'**yes**' if c['rejected'] else 'no'} |")
+    L += ["", "Δ per seed = NLL(a) − NLL(b), same seed, each arm at its chosen lr; two-sided paired t; Holm's "
+          "step-down over every row of this table (tools/ablate/stats.py, checked against hand-computed values by "
+          "test_stats.py).", "", "## Reading", ""]
     L += reading(res)
-    L += ["", "## Arms", "",
+    # statement kinds
+    L += ["", "## By statement kind", "",
+          "Each code token takes the kind of the statement that encloses it (tools/ablate/kinds.py: Python's `ast`, "
+          "independent of codeblock's items; a compound statement owns its header, e.g. `def …:` or `if …:`; "
+          "`unparsed`: blocks `ast` cannot parse, e.g. other languages). Code-token NLL per kind, each arm at its "
+          "chosen lr (mean over seeds); the share row is the kind's fraction of the set's scored tokens.", ""]
+    for x in sets:
+        kt = res["eval"][x]["kind_tokens"]
+        tot = max(1, sum(kt.values()))
+        kinds = [k for k in res["kinds"] if kt.get(k, 0) > 0]
+        L += [f"**{x}**", "", "| arm | " + " | ".join(kinds) + " |",
+              "| --- | " + " | ".join("---:" for _ in kinds) + " |",
+              "| share | " + " | ".join(f"{100 * kt[k] / tot:.1f}%" for k in kinds) + " |",
+              "| untrained | " + " | ".join(fmt(res["untrained_kind"]["trained"][x].get(k), 3) for k in kinds) + " |"]
+        for a, arm in res["arms"].items():
+            L.append(f"| `{a}` | " + " | ".join(
+                fmt(arm["nll_kind"][x][k]["mean"], 3) if k in arm["nll_kind"][x] else "—" for k in kinds) + " |")
+        L.append("")
+    # the two models
+    d = res.get("distance")
+    mm, sm = m.get("meta") or {}, sc.get("meta") or {}
+    L += ["## The scorer and the trained model", "",
+          "| | scorer | trained model |", "| --- | --- | --- |",
+          f"| directory | `{sc['dir']}` | `{m['dir']}` |",
+          f"| parameters | {sm['params']:,} | {m['params']:,} |" if isinstance(sm.get("params"), int) else
+          f"| parameters | — | {m['params']:,} |",
+          f"| training steps (tools/train) | {sm.get('train_steps', '—')} | {mm.get('train_steps', '—')} |",
+          f"| held-out CE of the training corpus's val split (nats/token){' ¹' if res.get('heldout') else ''} | "
+          f"{fmt((res.get('heldout') or {}).get('scorer', {}).get('ce'), 3)} | "
+          f"{fmt((res.get('heldout') or {}).get('trained', {}).get('ce'), 3)} |"]
+    for x in allsets:
+        L.append(f"| code-token NLL, {x} | {res['untrained_scorer'][x]:.4f} | {res['untrained'][x]:.4f} |")
+    L.append("")
+    if d:
+        L += [f"On the train split ({d['tokens']:,} response tokens, {d['items']:,} items, each analysed by both "
+              "models with the same tokenizer): per-token log-p Pearson "
+              f"{fmt(d['logp_pearson'], 3)}, Spearman {fmt(d['logp_spearman'], 3)} (mean log-p "
+              f"{fmt(d['mean_logp_scorer'], 3)} "
+              f"scorer, {fmt(d['mean_logp_trainer'], 3)} trained model); item utility U: Spearman "
+              f"{fmt(d['u_spearman'], 3)}, and the top {100 * d['top_frac']:.0f}% of items by U overlap at Jaccard "
+              f"{d['u_top_jaccard']:.3f}. The two agree on which tokens are easy, but the trained model does not "
+              "see the scorer's ranking of items as its own: it is not mining its own hardest tokens."
+              if (d.get("u_top_jaccard") or 0) < 0.9 else "", ""]
+        if (d.get("u_top_jaccard") or 0) >= 0.9:
+            L[-2] = (f"Per-token log-p Spearman {fmt(d['logp_spearman'], 3)}, item-U Spearman "
+                     f"{fmt(d['u_spearman'], 3)}, "
+                     f"top-{100 * d['top_frac']:.0f}% Jaccard {d['u_top_jaccard']:.3f}: the two models rank items "
+                     "almost "
+                     "alike.")
+    h = res.get("heldout")
+    if h:
+        L += [f"¹ tools/ablate/heldout_ce.py: {h['windows']} evenly spaced {h['seq_len']}-token windows "
+              f"({h['tokens']:,} tokens) of {h['split']}, both models from their ONNX weights.", ""]
+    L += ["The trained model's recipe: tools/ablate/second-model.json (tools/train with another seed, a smaller "
+          "network and fewer steps; tools/ablate/README.md, 'The second model').", ""]
+    # arms
+    L += ["## Arms", "",
           "| arm | select | analysis | steps | samples | packs | pack tokens | supervised | ratio | of which eos |",
           "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     for a, arm in res["arms"].items():
-        d = arm["data"]
-        L.append(f"| `{a}` | `--mode {arm['mode']}` | pair filter {arm['pair_filter']} | {arm['steps']} | "
-                 f"{d['selected']:,} | {d['packs']:,} | {d['tokens']:,} | {d['supervised']:,} | "
-                 f"{100 * d['ratio']:.2f}% | {d['supervised_eos']:,} |")
-    L += [""] + [f"- `{a}`: {ARM_TEXT.get(a, '')}" for a in res["arms"]]
-    L += ["", "## Method", "",
+        dd = arm["data"]
+        L.append(f"| `{a}` | `{' '.join(arm['select'])}` | pair filter {arm['pair_filter']} | {arm['steps']} | "
+                 f"{dd['selected']:,} | {dd['packs']:,} | {dd['tokens']:,} | {dd['supervised']:,} | "
+                 f"{100 * dd['ratio']:.2f}% | {dd['supervised_eos']:,} |")
+    L += [""] + [f"- `{a}`: {arm['text']}" for a, arm in res["arms"].items()]
+    L += ["", "A new arm is one `ARMS` entry in tools/ablate/run.py (name, `codeblock select` arguments, analysis, "
+          "step count), or `--arm NAME='SELECT ARGS'` on the command line; `--compare A:B,…` sets the family.", "",
+          "## Method", "",
+          f"- **Split.** Each record of the pool goes to val (hash < {res['split']['val_frac']}), test (< "
+          f"{res['split']['val_frac'] + res['split']['test_frac']:.2f}) or train by sha256 of its line, so "
+          "duplicates stay together; only train is analysed, selected and trained on. At most "
+          f"{res['split']['slice_max'] or 'all'} records of val and of test are evaluated.",
           f"- **Packs.** `bin/codeblock select … --format bin --max-len {s['max_len']} --tokenizer "
-          f"{m['dir']}/tokenizer.json --template {res['template']}`: the target tokenizer is the trained model's "
-          "own. Its only special token is `<|endoftext|>`, so the template frames a conversation the way the "
-          "model's corpus and the scorer do — `<|endoftext|>` + prompt turns, each followed by `\\n` + the "
-          "response + `<|endoftext|>`; the trailing `<|endoftext|>` is the end-of-turn token select supervises "
-          "(`--supervise-eos`). A Qwen-style ChatML template would tokenize `<|im_start|>` / `<|im_end|>` as "
-          "plain text (no such ids), leaving no end-of-turn token. Read with `tools/ablate/packs.py` (numpy.memmap "
-          "of the layout in docs/formats.md, every invariant checked).",
+          f"{m['dir']}/tokenizer.json --template {res['template']}` (the scorer's tokenizer: the same file). The "
+          "template frames a conversation as `<|endoftext|>` + prompt + `\\n` + response + `<|endoftext|>`, the "
+          "trailing `<|endoftext|>` being the end-of-turn token select supervises.",
           "- **Model.** `tools/ablate/model.py`: tools/train/model.py's GPT with block-diagonal causal attention per "
-          "sample of a pack (segments from `seq_lens`) and `position_ids` restarting per sample; weights from "
-          "`model.onnx`'s initializers, shape from `config.json`.",
-          "- **Loss** (`tools/ablate/loss.py`): Σ CE over supervised tokens (label at t predicted from t−1; labels "
-          "are not pre-shifted) ÷ the number of supervised tokens of the optimizer step, across its "
-          "gradient-accumulation micro-batches.",
-          f"- **Optimizer.** AdamW (β 0.9/0.95, weight decay {s['weight_decay']}), lr {s['lr']}, linear warm-up over "
-          f"{100 * s['warmup_frac']:.0f}% of the steps, cosine to {100 * s['min_lr_ratio']:.0f}%, grad clip "
-          f"{s['grad_clip']}; {s['batch_packs']} packs per step in micro-batches of {s['micro_packs']}; every run "
-          "starts from the ONNX weights; the seed sets the pack order (and torch's RNG; the model has no dropout).",
-          f"- **Steps.** `full`, `full-pf-off`: {s['full_steps']}; every sparse arm and `full-short`: "
-          f"{s['sparse_steps']} (= {s['sparse_ratio']} × full, as in the paper).",
-          "- **Eval.** Each eval file goes through `codeblock analyze --scorer none --pair-filter off` and `select "
-          f"--mode full --format jsonl --max-len {m['max_position_embeddings']}` with the same tokenizer and "
-          "template (prompt = the task, response = the canonical solution in a ```python fence). NLL is averaged "
-          "over the tokens whose code-point range lies inside a fenced code block's content (the lines between "
-          "the fences; prose, fence lines and `<|endoftext|>` excluded), each predicted from everything before "
-          "it. A code block that starts by restating the prompt verbatim (HumanEval's responses: the signature "
-          "and docstring, then the canonical solution) counts from after the restated prompt, so copying it is "
-          "not scored.", ""]
-    L += ["| eval set | records | evaluated | code tokens | prompt restated (not scored) | not evaluated |",
-          "| --- | ---: | ---: | ---: | ---: | --- |"]
+          "sample of a pack and positions restarting per sample; weights from the trained model's `model.onnx`.",
+          "- **Loss** (`tools/ablate/loss.py`): Σ CE over supervised tokens ÷ supervised tokens of the optimizer "
+          "step, across its micro-batches.",
+          f"- **Optimizer.** AdamW (β 0.9/0.95, weight decay {s['weight_decay']}), lr from the grid, linear warm-up "
+          f"over {100 * s['warmup_frac']:.0f}% of the steps, cosine to {100 * s['min_lr_ratio']:.0f}%, grad clip "
+          f"{s['grad_clip']}; {s['batch_packs']} packs per step; every run starts from the trained model's ONNX "
+          "weights; the seed sets the pack order (and the random arms' selection).",
+          f"- **Steps.** full-step arms {s['full_steps']}; sparse arms and `full-short` {s['sparse_steps']} "
+          f"(= {s['sparse_ratio']} × full).",
+          "- **Eval.** Each set goes through `codeblock analyze --scorer none --pair-filter off` and `select --mode "
+          "full --format jsonl` with the same tokenizer and template. NLL is averaged over the tokens inside a "
+          "fenced code block's content (prose, fence lines and `<|endoftext|>` excluded); a block that restates "
+          "the prompt verbatim (HumanEval) counts from after it.", ""]
+    L += ["| eval set | role | records | evaluated | code tokens | prompt restated (not scored) | not evaluated |",
+          "| --- | --- | ---: | ---: | ---: | ---: | --- |"]
     for x, e in res["eval"].items():
         rej = ", ".join(f"{k} {v}" for k, v in sorted(e["rejected"].items())) or "—"
-        L.append(f"| {x} | {e['records']} | {e['samples']} | {e['code_tokens']:,} | {e.get('prompt_echoes', 0)} | "
-                 f"{rej} |")
+        role = "chooses the lr" if x == "pool-val" else "test"
+        L.append(f"| {x} | {role} | {e['records']} | {e['samples']} | {e['code_tokens']:,} | "
+                 f"{e.get('prompt_echoes', 0)} | {rej} |")
     c = res["checks"]
     L += ["", "## Checks (run before training, on this run's packs)", "",
-          f"- Gradients, float64, `full` packs: packed (block-diagonal) vs the same samples unpacked, max abs diff "
+          f"- Gradients, float64, `full` packs: packed vs unpacked max abs diff "
           f"{c['grad_full']['grad_max_diff_unpacked']:.1e}; vs one micro-batch per pack "
-          f"{c['grad_full']['grad_max_diff_micro']:.1e} ({c['grad_full']['packs']} packs, "
-          f"{c['grad_full']['samples']} samples; tolerance 1e-5). Control with attention across samples: "
+          f"{c['grad_full']['grad_max_diff_micro']:.1e} (tolerance 1e-5); control with attention across samples "
           f"{c['grad_full']['grad_max_diff_cross_attention_control']:.1e}."]
     if "grad_codeblock" in c:
         L.append(f"- Same on `codeblock` packs: {c['grad_codeblock']['grad_max_diff_unpacked']:.1e} / "
                  f"{c['grad_codeblock']['grad_max_diff_micro']:.1e}.")
-    L += [f"- The torch model from the ONNX initializers reproduces the log-probs `analyze`'s ONNX scorer stored, "
-          f"max abs diff {c['logprobs']['logp_max_diff']:.1e} over {c['logprobs']['logp_matched']} response tokens of "
-          f"{c['logprobs']['logp_samples']} samples.", "",
+    L += [f"- The torch model reproduces the log-probs `analyze`'s ONNX scorer stored, max abs diff "
+          f"{c['logprobs']['logp_max_diff']:.1e} over {c['logprobs']['logp_matched']} response tokens.", "",
           "## Sizes and wall time", "",
           f"Measured on this run: device {rt['device']}"
           + (f" ({rt['cpu']})" if rt.get("cpu") and rt["device"] == "cpu" else "")
           + f", autocast {rt['autocast']}, {rt['threads']} torch thread(s), torch {rt['torch']}.", "",
           "| phase | wall |", "| --- | ---: |"]
-    n_an = len({a["pair_filter"] for a in res["arms"].values()})
-    for k, label in (("analyze_s", f"analyze (LM scoring) ×{n_an}"),
+    for k, label in (("analyze_s", "analyze (scorer)"), ("distance_s", "analyze (trained model) + distance"),
                      ("select_s", "select, every arm"), ("checks_s", "gradient + log-prob checks"),
                      ("eval_prep_s", "eval sets + untrained eval"), ("train_eval_s", "training + eval, every run"),
                      ("total_s", "total")):
-        L.append(f"| {label} | {w[k] / 60:.1f} min ({w[k]:.0f} s) |")
-    runs = [r for a in res["arms"].values() for r in a["runs"]]
+        if k in w:
+            L.append(f"| {label} | {w[k] / 60:.1f} min ({w[k]:.0f} s) |")
+    runs = [r for a in res["arms"].values() for g in a["grid_runs"].values() for r in g]
     tok = sum(r["train_tokens"] for r in runs)
     tr = sum(r["train_s"] for r in runs)
     ev = sum(r["eval_s"] for r in runs)
-    L += ["", f"{len(runs)} runs, {tok:,} pack tokens trained ({tok / max(tr, 1e-9):,.0f} tokens/s), "
-          f"{tr / 60:.1f} min training, {ev / 60:.1f} min evaluation ({ev / max(len(runs), 1):.1f} s per run).", "",
-          default_sizes(res.get("defaults")), "",
+    L += ["", f"{len(runs)} runs (cached ones count with the time they took when run), {tok:,} pack tokens trained "
+          f"({tok / max(tr, 1e-9):,.0f} tokens/s), {tr / 60:.1f} min training, {ev / 60:.1f} min evaluation "
+          f"({ev / max(len(runs), 1):.1f} s per run).", "", default_sizes(res.get("defaults")), "",
           "## Reproduce", "", "```sh", "npx tsc -p tsconfig.json   # dist/ for bin/codeblock",
-          *([FULL_COMMAND + "   # the experiment (default sizes)", res["command"] + "   # this page"] if res["quick"]
-            else [res["command"]]),
-          "```", "",
-          "Files: OUT/results.json (every figure above, per-run loss curves), OUT/packs/<arm>/ (manifest.json, "
-          "packs.bin/.idx), OUT/runs/<arm>-seed<s>.json. The gradient check alone: `/usr/bin/python3 "
-          "tools/ablate/test_grad.py`.", ""]
+          FULL_COMMAND + "   # the experiment (default sizes; resumable: re-run the same command)"]
+    if res["command"].split("run.py ", 1)[-1] != FULL_COMMAND.split("run.py ", 1)[-1]:
+        L.append(res["command"] + "   # this page")
+    L += ["```", "",
+          "Files: OUT/results.json (every figure above, per-run loss curves), OUT/split/, OUT/packs/<arm>/, "
+          "OUT/runs/<arm>-lr<lr>-seed<s>.json (the cache). The checks alone: `/usr/bin/python3 "
+          "tools/ablate/test_grad.py`, `/usr/bin/python3 tools/ablate/test_stats.py`.", ""]
     return "\n".join(L)
 
 
 def write(res, md_path):
     d = os.path.dirname(os.path.abspath(md_path))
+    stem = os.path.splitext(os.path.basename(md_path))[0]
     img = os.path.join(d, "img")
     os.makedirs(img, exist_ok=True)
-    with open(os.path.join(img, "ablation-nll.svg"), "w") as f:
+    with open(os.path.join(img, f"{stem}-nll.svg"), "w") as f:
         f.write(svg_nll(res))
-    with open(os.path.join(img, "ablation-loss.svg"), "w") as f:
+    with open(os.path.join(img, f"{stem}-loss.svg"), "w") as f:
         f.write(svg_loss(res))
     with open(md_path, "w") as f:
-        f.write(markdown(res, "img"))
+        f.write(markdown(res, "img", stem))
 
 
 if __name__ == "__main__":

@@ -1,6 +1,10 @@
 """Train the default scorer LM on the tokenized stdlib corpus (see encode_corpus.mjs).
 
 Usage: /usr/bin/python3 tools/train/train.py [workDir=/tmp/codeblock-train] [--resume] [--until=STEP]
+                                            [--train-overrides=FILE.json]
+--train-overrides: a JSON object merged over config.json's "train" (another seed, fewer steps: the ablation
+harness's second model, tools/ablate/second-model.json), its "model" object over config.json's "model"; the
+merged settings are written to <work>/train_overrides.json (export.py needs the same --layers/--d-model/...).
 Writes <work>/ckpt.pt (and <work>/log.jsonl). Reproducible: seed + config.json + filelist.txt.
 One invocation stops after max_wall_seconds; --resume continues from <work>/ckpt.pt on the same
 step-based LR schedule (up to max_steps), with the data sampler re-seeded by (seed, step). A checkpoint
@@ -17,10 +21,21 @@ from model import build
 
 cfg = json.load(open(os.path.join(here, "config.json")))
 tc = cfg["train"]
+overrides = next((a.split("=", 1)[1] for a in sys.argv[1:] if a.startswith("--train-overrides=")), None)
+if overrides:
+    ov = json.load(open(overrides))
+    unknown = sorted(set(ov) - set(tc) - {"note", "model"}) + sorted(set(ov.get("model", {})) - set(cfg["model"]))
+    if unknown:
+        raise SystemExit(f"--train-overrides: unknown keys {unknown}")
+    tc = {**tc, **{k: v for k, v in ov.items() if k not in ("note", "model")}}
+    cfg["model"] = {**cfg["model"], **ov.get("model", {})}
 args = [a for a in sys.argv[1:] if not a.startswith("--")]
 resume = "--resume" in sys.argv
 until = next((int(a.split("=", 1)[1]) for a in sys.argv[1:] if a.startswith("--until=")), None)
 work = args[0] if args else "/tmp/codeblock-train"
+if overrides:
+    os.makedirs(work, exist_ok=True)
+    json.dump({"train": tc, "model": cfg["model"]}, open(os.path.join(work, "train_overrides.json"), "w"), indent=1)
 torch.set_num_threads(tc["num_threads"])
 torch.manual_seed(tc["seed"])
 rng = np.random.default_rng(tc["seed"])
