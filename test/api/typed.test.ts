@@ -45,10 +45,14 @@ test('every option with a default is set in defaultConfig(); scheduler flags are
 test('SELECT_KEYS are the options that change select output, and all are select options', () => {
   const select = new Set(optionsFor('select').map((o) => o.key));
   for (const k of SELECT_KEYS) assert.ok(select.has(k), k);
-  for (const k of ['out', 'workers', 'progress', 'config', 'printConfig']) {
+  for (const k of ['out', 'workers', 'progress', 'config', 'printConfig', 'waitLock']) {
     assert.ok(!(SELECT_KEYS as readonly string[]).includes(k), `${k} does not change select output`);
   }
-  assert.equal(SELECT_KEYS.length, 16);
+  // the score definition's knobs change which items win (docs/scoring.md)
+  for (const k of ['scoreCombine', 'rankWithin', 'uTransform', 'reachNorm', 'uShrink']) {
+    assert.ok((SELECT_KEYS as readonly string[]).includes(k), `${k} changes select output`);
+  }
+  assert.equal(SELECT_KEYS.length, 21);
 });
 
 test('submit --help lists every scheduler flag of the table', () => {
