@@ -42,13 +42,10 @@ export const BODY_KINDS: readonly StatementKind[] = ['return', 'condition', 'cal
 /** `expr`: an expression statement, classified by its text (assignment, call, return). */
 type Entry = StatementKind | 'expr';
 
-const DEF = 'def';
 const IMPORT = 'import';
 const ASSIGN = 'assignment';
-const COND = 'condition';
 const RETURN = 'return';
 const CALL = 'call';
-const LOOP = 'loop';
 
 /** Node types of one language by kind (a node type appears once). */
 type KindLists = Partial<Record<Entry, readonly string[]>>;

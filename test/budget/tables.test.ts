@@ -203,6 +203,7 @@ test('presets: option choices come from the table; each entry detects, requires 
         { role: 'assistant', content: 'a' },
       ],
     },
+    trl: { prompt: 'q', completion: 'a' },
   };
   assert.deepEqual(Object.keys(samples).sort(), [...PRESETS].sort(), 'a sample for every preset');
   for (const p of PRESET_TABLE) {

@@ -57,8 +57,8 @@ function fixture(): void {
   );
   assert.ok(!existsSync(join(outP, 'samples.jsonl')));
   ok(cli(['select', analysis, '-o', outG, '--mode', 'token-gce', '--format', 'jsonl']), 'select token-gce');
-  ok(cli(['select', analysis, '-o', outS, '--workers', '1', '--format', 'samples']), 'select samples');
-  ok(cli(['select', analysis, '-o', outB, '--workers', '1', '--format', 'bin']), 'select bin');
+  ok(cli(['select', analysis, '-o', outS, '--workers', '1', '--format', 'samples', ...V2_FLAGS]), 'select samples');
+  ok(cli(['select', analysis, '-o', outB, '--workers', '1', '--format', 'bin', ...V2_FLAGS]), 'select bin');
   ready = true;
 }
 

@@ -7,7 +7,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parquetWriteFile } from 'hyparquet-writer';
 import { loadPacks } from '../../src/index.js';
@@ -106,10 +106,14 @@ test('TRL layouts (strings, message lists) and --fields copies of evol-instruct-
         `${what}: labels`,
       );
     }
-    // Without the mapping the question/answer copy matches no preset: every record is quarantined, none packed.
+    // Without the mapping the question/answer copy matches no preset: a wrong input, refused in one line that
+    // names the fields found and --fields (src/io/shape.ts), exit 1, no output written.
     const r = cli(['run', qa, '-o', join(dir, 'out-unmapped'), ...FAST_ANALYZE]);
-    const m = JSON.parse(readFileSync(join(dir, 'out-unmapped', 'manifest.json'), 'utf8'));
-    assert.equal(m.counts.quarantined, recs.length, r.stderr);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /question/);
+    assert.match(r.stderr, /--fields/);
+    assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    assert.ok(!existsSync(join(dir, 'out-unmapped', 'manifest.json')));
   } finally {
     cleanup();
   }

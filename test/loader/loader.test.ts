@@ -6,7 +6,6 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { Piscina } from 'piscina';
-import { OutputWriter } from '../../src/output/index.js';
 import {
   loadPacks,
   permutation,
@@ -19,6 +18,8 @@ import { BinSource, ParquetSource } from '../../src/loader/sources.js';
 import { CodeblockError } from '../../src/errors.js';
 import type { Pack } from '../../src/types.js';
 import { makePacks, writeOutputDir } from '../output/packs-fixture.js';
+import { writeManifest } from '../../src/output/manifest.js';
+import { createHash } from 'node:crypto';
 import collect, { type WorkerSummary } from './loader-worker.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -182,9 +183,7 @@ test('bad options and missing inputs are clear errors', async () => {
 test('the formats table picks the format: bin when there, else parquet; a non-pack format is refused', async () => {
   const only = mkdtempSync(join(tmpdir(), 'cb-load-pq-'));
   try {
-    const w = new OutputWriter(only, { formats: ['parquet', 'samples'], maxLen: 64, rowGroupPacks: 5 });
-    for (const p of packs) w.writePack(p);
-    w.close();
+    writeOutputDir(only, packs, ['parquet', 'samples'], { rowGroupPacks: 5 });
     // both present: bin (rank 0) is read; parquet alone: parquet
     const both = await openPackSource(dir);
     const one = await openPackSource(only);
@@ -228,7 +227,22 @@ test('a packs.parquet written before seq_lengths (column seq_lens) still loads',
       ],
     });
     pw.finish();
-    writeFileSync(join(old, 'packs.parquet'), new Uint8Array(bw.getBuffer()));
+    const bytes = new Uint8Array(bw.getBuffer());
+    writeFileSync(join(old, 'packs.parquet'), bytes);
+    // its manifest, as select wrote it then (readers check the files against it)
+    const file = {
+      path: 'packs.parquet',
+      bytes: bytes.length,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+    };
+    writeManifest(old, {
+      version: 'test',
+      config: {},
+      counts: { input: 0, selected: 0, rejected: {}, quarantined: 0 },
+      tokens: { response: 0, supervised: 0, supervised_code: 0, supervised_nl: 0 },
+      packing: { packs: packs.length, max_len: 64, tokens: 0 },
+      files: [file],
+    });
     const got: PackBatch[] = [];
     for await (const b of loadPacks(old, { batchSize: 7 })) got.push(b);
     assert.deepEqual(
