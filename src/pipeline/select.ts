@@ -594,6 +594,11 @@ async function selectPass(
         },
         tokenizer: tok.description,
         input_errors: inputErrors(parts),
+        // always present, so a reader sees the outer wall-clock safety net's count even when it is 0 (normally)
+        structure_limits: {
+          wall_timeout: counts.rejected.wall_timeout ?? 0,
+          work_budget: counts.rejected.work_budget ?? 0,
+        },
         ...(missing ? { missing: missing.what } : {}),
       },
     });
