@@ -557,6 +557,7 @@ async function selectPass(
     const summary = writer.close();
     const extraFiles = await writeOutcomeFiles(staging, parts, rejects.read());
     rejects.close();
+    await testPause('select-staged'); // every new file is in the staging directory, nothing committed (SIGINT tests)
     const tokens = {
       response: plan.responseTokens,
       supervised: masked.supervised,
