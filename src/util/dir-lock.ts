@@ -18,9 +18,11 @@ import {
   closeSync,
   fsyncSync,
   openSync,
+  readdirSync,
   readFileSync,
   renameSync,
   rmdirSync,
+  rmSync,
   statSync,
   unlinkSync,
   writeSync,
@@ -106,9 +108,12 @@ function alive(pid: number): boolean {
   }
 }
 
+/** Written while the lock is held: a holder record's temporary of a run killed while writing it is stale. */
 function writeHolder(dir: string, h: LockHolder): void {
   const path = join(dir, LOCK_HOLDER);
   const tmp = `${path}.tmp-${process.pid}`;
+  for (const name of readdirSync(dir))
+    if (name.startsWith(`${LOCK_HOLDER}.tmp-`)) rmSync(join(dir, name), { force: true });
   const fd = openSync(tmp, 'w');
   try {
     writeSync(fd, `${JSON.stringify(h)}\n`);
