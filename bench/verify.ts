@@ -21,6 +21,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { loadPacks } from '../src/loader/index.js';
+import { FILE_NAMES } from '../src/output/types.js';
 import { verifyOutput } from '../src/output/verify.js';
 import { PACKAGE_ROOT } from '../src/native.js';
 import { BENCH_DIST_DIR, generatedPool, log, median, WorkDir } from './util.js';
@@ -126,13 +127,13 @@ export async function benchVerify(opts: {
   const selectRatio = verifySeconds / (sel.cpu / cores);
 
   const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
-  const bytesOf = (names: string[]): number =>
+  const bytesOf = (names: readonly string[]): number =>
     (manifest.files as { path: string; bytes: number }[])
       .filter((f) => names.includes(f.path))
       .reduce((a, f) => a + f.bytes, 0);
   const load = {} as VerifyResult['load'];
   for (const format of ['bin', 'parquet'] as const) {
-    const files = format === 'bin' ? ['packs.bin', 'packs.idx'] : ['packs.parquet'];
+    const files = format === 'bin' ? [FILE_NAMES.bin, FILE_NAMES.idx] : [FILE_NAMES.parquet];
     const check = (verify: 'digest' | 'size'): number => {
       const t = performance.now();
       verifyOutput(out, { verify, files });
