@@ -15,8 +15,8 @@
  *                                                    untouched
  *   CODEBLOCK_BENCH_SECTIONS=a,b                     run only these sections (structure, structure_parse, workers,
  *                                                    mask_pack, scoring, packing, memory, e2e, languages,
- *                                                    integrity); the others keep the figures of the results file
- *                                                    they replace (marked "carried")
+ *                                                    integrity, verify); the others keep the figures of the
+ *                                                    results file they replace (marked "carried")
  *   CODEBLOCK_BENCH_MEMORY_SIZES=10000,100000,300000 pool sizes of the memory section (`--scorer none`)
  *   CODEBLOCK_BENCH_E2E_RECORDS=N                    pool of the end-to-end section (`run --scorer none`; default
  *                                                    100000)
@@ -62,6 +62,7 @@ import type { LanguagesBenchResult } from './languages.js';
 import type { StructureParseResult } from './structure_parse.js';
 import type { E2EResult } from './e2e.js';
 import type { IntegrityResult } from './integrity.js';
+import type { VerifyResult } from './verify.js';
 
 export const SECTIONS = [
   'structure',
@@ -74,6 +75,7 @@ export const SECTIONS = [
   'e2e',
   'languages',
   'integrity',
+  'verify',
 ] as const;
 export type SectionName = (typeof SECTIONS)[number];
 
@@ -192,6 +194,7 @@ type LanguagesModule = typeof import('./languages.js');
 type StructureParseModule = typeof import('./structure_parse.js');
 type E2EModule = typeof import('./e2e.js');
 type IntegrityModule = typeof import('./integrity.js');
+type VerifyModule = typeof import('./verify.js');
 
 export interface BenchResults {
   date: string;
@@ -208,6 +211,7 @@ export interface BenchResults {
   e2e: Record<string, unknown>;
   languages: Record<string, unknown>;
   integrity?: Record<string, unknown>;
+  verify?: Record<string, unknown>;
   sections: Record<string, { status: string; seconds: number; error?: string; from?: string }>;
   total_seconds: number;
 }
@@ -428,6 +432,20 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
     });
   }
 
+  // ---- verifying what is read (issue 26): part files in select, the manifest in loadPacks -------------
+  let verify: SectionOutcome<VerifyResult> | undefined;
+  if (want('verify')) {
+    const n = quick ? 1000 : 10_000;
+    verify = await runSection(
+      `verify (part checks in select, manifest digest in loadPacks, ${n} records)`,
+      async () => {
+        const m = await importSection<VerifyModule>('./verify.js');
+        const r = await m.benchVerify({ work, records: n, workers: o.workers, seed: o.seed });
+        return requireNumbers(r, ['select.ratio', 'load.bin.ratio', 'load.parquet.ratio'], 'bench/verify.ts');
+      },
+    );
+  }
+
   // ---- results -----------------------------------------------------------------------------------
   const ok = <T>(s: SectionOutcome<T> | undefined): T | undefined => (s?.status === 'ok' ? s.result : undefined);
   const sN = ok(structN);
@@ -441,6 +459,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
   const mem = ok(memory);
   const lg = ok(languages);
   const ig = ok(integrity);
+  const vf = ok(verify);
 
   const results: BenchResults = {
     date: new Date(started).toISOString(),
@@ -582,6 +601,14 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
       detail: ig ?? null,
       ...(integrity && integrity.status !== 'ok' ? { error: integrity.error } : {}),
     },
+    verify: {
+      select_ratio: sig(vf?.select.ratio) ?? null,
+      load_bin_ratio: sig(vf?.load.bin.ratio) ?? null,
+      load_parquet_ratio: sig(vf?.load.parquet.ratio) ?? null,
+      target: 0.05,
+      detail: vf ?? null,
+      ...(verify && verify.status !== 'ok' ? { error: verify.error } : {}),
+    },
     sections: {
       structure: sectionMeta(structN),
       structure_parse: sectionMeta(structParse),
@@ -594,6 +621,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
       e2e: sectionMeta(e2e),
       languages: sectionMeta(languages),
       integrity: sectionMeta(integrity),
+      verify: sectionMeta(verify),
     },
     total_seconds: Math.round((Date.now() - started) / 100) / 10,
   };
@@ -651,6 +679,9 @@ export function summaryText(r: BenchResults): string {
     })`,
     `integrity.ratio        ${g(r.integrity ?? {}, 'ratio')}×  (target ≤ 0.03; input + part hashing ÷ analyze ` +
       '--scorer none)',
+    `verify.select_ratio    ${g(r.verify ?? {}, 'select_ratio')}×  (target ≤ 0.05; part-file sha256 checks ÷ select)`,
+    `verify.load_ratio      bin ${g(r.verify ?? {}, 'load_bin_ratio')}×, parquet ` +
+      `${g(r.verify ?? {}, 'load_parquet_ratio')}×  (target ≤ 0.05; loadPacks digest check ÷ one epoch)`,
     '',
   ].join('\n');
 }
@@ -774,6 +805,33 @@ function integrityRow(e: Record<string, any> | undefined, N: string): string {
     `${int(d?.bytes)} input bytes; analyze wall ${f(e?.analyze_seconds, 4)} s: ${x(d?.ratio_to_wall)}) | ≤ 0.03× | ` +
     `${met(e?.ratio, '<=', 0.03)} |`
   );
+}
+
+/** The verification rows (bench/verify.ts): part checks in select, the manifest digest check in loadPacks. */
+function verifyRows(e: Record<string, any> | undefined, N: string): string[] {
+  const d = e?.detail as VerifyResult | null | undefined;
+  const s = d?.select;
+  const rows = [
+    `| Part verification in \`select\`: sha256 of every part file at each read, ${int(d?.records)} generated ` +
+      `records | ${x(e?.select_ratio)} | \`select --format parquet,bin\` of the same analysis (${N} workers): its ` +
+      `CPU seconds ÷ ${d?.cores ?? 'n/a'} cores | ${f(s?.verify_seconds, 3)} vs ` +
+      `${f(s ? s.cpu_seconds / d!.cores : null, 4)} s (${int(s?.reads)} reads of ${int(s?.part_files)} part files, ` +
+      `${int(s?.part_bytes)} bytes; select wall ${f(s?.seconds, 4)} s) | ≤ 0.05× | ` +
+      `${met(e?.select_ratio, '<=', 0.05)} |`,
+  ];
+  for (const fmt of ['bin', 'parquet'] as const) {
+    const l = d?.load[fmt];
+    const key = `load_${fmt}_ratio`;
+    rows.push(
+      `| Manifest verification in \`loadPacks\` (\`${fmt}\`): the check at \`verify: 'digest'\` − at \`'size'\`, ` +
+        `${int(l?.bytes)} bytes hashed once per call | ${x(e?.[key])} | one shuffled epoch (${int(l?.packs)} ` +
+        `packs, batch 8) at \`verify: 'size'\` | ${f(l ? l.check_digest_ms - l.check_size_ms : null, 3)} vs ` +
+        `${f(l?.size_ms, 3)} ms (check ${f(l?.check_digest_ms, 3)} vs ${f(l?.check_size_ms, 3)} ms; whole epoch ` +
+        `at \`'digest'\` ${f(l?.digest_ms, 3)} ms; medians of ${d?.rounds ?? 'n/a'} interleaved rounds) | ≤ 0.05× | ` +
+        `${met(e?.[key], '<=', 0.05)} |`,
+    );
+  }
+  return rows;
 }
 
 /** The end-to-end row (bench/e2e.ts). */
@@ -1002,6 +1060,7 @@ export function resultsMarkdown(r: BenchResults, resultsLink: string): string {
   L.push(e2eRow(r.e2e as Record<string, any> | undefined, N));
   L.push(...languagesRows(r.languages as Record<string, any> | undefined, N));
   L.push(integrityRow(r.integrity as Record<string, any> | undefined, N));
+  L.push(...verifyRows(r.verify as Record<string, any> | undefined, N));
   L.push('');
   const carried = Object.entries(r.sections).filter(([, e]) => e.status === 'carried');
   if (carried.length) {
@@ -1144,7 +1203,7 @@ many processes) |
 | \`CODEBLOCK_BENCH_HEAP_CAP\` | off | \`records:MiB\`: one extra memory run under \`node --max-old-space-size=MiB\` \
 (does the live data fit?) |
 | \`CODEBLOCK_BENCH_SECTIONS\` | all | subset of \
-\`structure,structure_parse,workers,mask_pack,scoring,packing,memory,e2e,languages,integrity\`; \
+\`structure,structure_parse,workers,mask_pack,scoring,packing,memory,e2e,languages,integrity,verify\`; \
 the rows of the others are carried from the results file it replaces |
 | \`CODEBLOCK_BENCH_QUICK=1\` | off | smoke-run sizes (1–2 min); writes to a temp file and leaves this page alone |
 | \`CODEBLOCK_BENCH_RESULTS\` / \`CODEBLOCK_BENCH_DOCS\` | bench/results.json / docs/benchmarks.md | outputs \
@@ -1165,6 +1224,7 @@ node dist/bench/languages.js 5 3                           # the same section al
 node dist/bench/scoring.js 256 1                           # scorer vs raw session.run (records, threads)
 node dist/bench/pack.js                                    # BFD on 1M lengths vs first-fit in order / TS BFD
 node dist/bench/integrity.js 20000 2                       # input + part hashing vs analyze --scorer none
+node dist/bench/verify.js 10000 2                          # part checks in select, loadPacks digest vs size
 valgrind --tool=callgrind node dist/bench/structure_callgrind.js structure   # instructions (also: parse)
 
 # one memory point by hand: a seeded pool, then run in a child that prints its peak RSS at exit
@@ -1195,6 +1255,16 @@ How each figure is measured:
   digest), the lines of it with their ordinal, line, preset and verdict into 1,024-unit part digests,
   and every part file the child wrote hashed after its read (what select, run and resume check). CPU
   seconds of the hashing ÷ (the child's CPU seconds ÷ cores); the ratio to its wall time beside it.
+- **Verifying what is read** — \`bench/verify.ts\` (issue 26): \`select --format parquet,bin\` of the
+  \`analyze --scorer none\` analysis of a 10,000-record generated pool, in a child under \`/usr/bin/time\`
+  that counts its reads of each part file (\`bench/verify-reads.ts\`, a \`--import\` preload); the cost is
+  those reads × one sha256 of each file, timed in the parent, ÷ (select's CPU seconds ÷ cores). Then one
+  shuffled epoch of \`loadPacks\` over that output (batch 8, \`verify: 'size'\`) against the manifest
+  check it makes first (\`verifyOutput\`) timed alone at \`verify: 'digest'\` and at \`'size'\`, per
+  format, interleaved rounds, median wall times: ratio = (digest check − size check) ÷ epoch. \`bin\`'s
+  epoch is positional reads with no decoding, so one sha256 pass over the same bytes (~700 MB/s) is a quarter of
+  it and misses the 5% target; it is paid once per \`loadPacks\` call, not per epoch of a long training run, and
+  \`verify: 'size'\` opts out (docs/formats.md).
 - **End to end** — \`bench/e2e.ts\`: \`codeblock run --scorer none\` (default config, Parquet) on a
   \`codeblock gen --seed 1\` pool of 100,000 records in a fresh child; records/s = input records ÷
   its wall time. Limit, measured after it in the same run: \`parseOnly\` over the responses and raw

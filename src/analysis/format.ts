@@ -250,7 +250,12 @@ export function damagedPart(part: AnalysisPart, file: string, why: string): Code
  * A part's data file, read whole and checked against the size and sha256 its marker recorded (the one read that
  * every consumer makes: no second pass). Throws `damagedPart` when it is missing, unlisted or differs.
  */
-export async function readPartFile(part: AnalysisPart, path: string): Promise<Buffer> {
+export async function readPartFile(part: AnalysisPart, path: string): Promise<Uint8Array> {
+  return readPartBytes(part, path);
+}
+
+/** readPartFile as a Buffer (internal: the public types name no Node-only type). */
+async function readPartBytes(part: AnalysisPart, path: string): Promise<Buffer> {
   const name = basename(path);
   const entry = part.marker.files.find((f) => f.path === name);
   if (!entry) throw damagedPart(part, name, 'is not listed in its marker');
@@ -275,7 +280,7 @@ export async function readPartFile(part: AnalysisPart, path: string): Promise<Bu
 
 /** The records file of one part (JSONL bytes), verified, then decompressed off the main thread (libuv's pool). */
 async function loadPartRecords(part: AnalysisPart): Promise<Buffer> {
-  const gz = await readPartFile(part, part.recordsPath);
+  const gz = await readPartBytes(part, part.recordsPath);
   try {
     // 4 MiB output chunks: a part (~3 MB of JSON) in one or two round trips, not 16 KB ones
     return await gunzipAsync(gz, { chunkSize: 1 << 22 });
@@ -311,7 +316,8 @@ export async function* readPartsRecords(parts: readonly AnalysisPart[]): AsyncGe
 }
 
 /** The records of a part's decompressed records file (already verified). */
-export function* recordsOfBuffer(part: AnalysisPart, buf: Buffer): Generator<AnalysisRecord> {
+export function* recordsOfBuffer(part: AnalysisPart, bytes: Uint8Array): Generator<AnalysisRecord> {
+  const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   for (let at = 0; at < buf.length; ) {
     let end = buf.indexOf(10, at);
     if (end < 0) end = buf.length;
@@ -322,7 +328,7 @@ export function* recordsOfBuffer(part: AnalysisPart, buf: Buffer): Generator<Ana
 
 /** A part's rejected and quarantined records, its file verified against its marker as it is read. */
 export async function* readPartOutcomes(part: AnalysisPart): AsyncGenerator<AnalysisOutcome> {
-  const buf = await readPartFile(part, part.outcomesPath);
+  const buf = await readPartBytes(part, part.outcomesPath);
   for (let at = 0; at < buf.length; ) {
     let end = buf.indexOf(10, at);
     if (end < 0) end = buf.length;

@@ -557,6 +557,7 @@ async function selectPass(
     const summary = writer.close();
     const extraFiles = await writeOutcomeFiles(staging, parts, rejects.read());
     rejects.close();
+    await testPause('select-staged'); // every new file is in the staging directory, nothing committed (SIGINT tests)
     const tokens = {
       response: plan.responseTokens,
       supervised: masked.supervised,
@@ -594,6 +595,11 @@ async function selectPass(
         },
         tokenizer: tok.description,
         input_errors: inputErrors(parts),
+        // always present, so a reader sees the outer wall-clock safety net's count even when it is 0 (normally)
+        structure_limits: {
+          wall_timeout: counts.rejected.wall_timeout ?? 0,
+          work_budget: counts.rejected.work_budget ?? 0,
+        },
         ...(missing ? { missing: missing.what } : {}),
       },
     });

@@ -18,9 +18,11 @@ import {
   closeSync,
   fsyncSync,
   openSync,
+  readdirSync,
   readFileSync,
   renameSync,
   rmdirSync,
+  rmSync,
   statSync,
   unlinkSync,
   writeSync,
@@ -29,6 +31,7 @@ import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import lockfile from 'proper-lockfile';
 import { CodeblockError } from '../errors.js';
+import { onInterrupt } from './interrupt.js';
 
 /** The lock directory's name inside the locked directory. */
 export const LOCK_DIR = '.codeblock.lock';
@@ -105,9 +108,12 @@ function alive(pid: number): boolean {
   }
 }
 
+/** Written while the lock is held: a holder record's temporary of a run killed while writing it is stale. */
 function writeHolder(dir: string, h: LockHolder): void {
   const path = join(dir, LOCK_HOLDER);
   const tmp = `${path}.tmp-${process.pid}`;
+  for (const name of readdirSync(dir))
+    if (name.startsWith(`${LOCK_HOLDER}.tmp-`)) rmSync(join(dir, name), { force: true });
   const fd = openSync(tmp, 'w');
   try {
     writeSync(fd, `${JSON.stringify(h)}\n`);
@@ -229,13 +235,20 @@ export async function lockDir(dirIn: string, o: DirLockOptions): Promise<DirLock
     await release().catch(() => undefined);
     throw fsError(dir, err);
   }
-  entry.release = async () => {
+  const forgetHolder = (): void => {
     try {
       const h = readHolder(dir);
       if (h && h.pid === process.pid && h.ino === ino) unlinkSync(join(dir, LOCK_HOLDER));
     } catch {
       /* gone */
     }
+  };
+  // SIGINT exits at once: the holder record goes with this process (proper-lockfile removes the lock directory
+  // itself on exit), so an interrupted run leaves no lock file behind
+  const unregister = onInterrupt(forgetHolder);
+  entry.release = async () => {
+    unregister();
+    forgetHolder();
     await release().catch(() => undefined); // a compromised lock is released already
   };
   held.set(dir, entry);

@@ -4,8 +4,9 @@
  * What is committed stays (analysis parts, a previous complete output): the same command resumes from it.
  *
  * Temporary files are found by name, so worker threads need no registration: every codeblock temporary
- * file carries `.tmp-<pid>` (output/atomic.ts, the analysis parts, the completion record), and select's
- * spills live in `<out>/.codeblock-tmp`. Other temporaries register a cleanup with {@link onInterrupt}.
+ * file carries `.tmp-<pid>` (output/atomic.ts, the analysis parts, the completion record), select stages its
+ * new output (spills included) in `<out>/.codeblock-staging-<pid>-<n>/` (output/commit.ts STAGING_PREFIX), and
+ * older spills live in `<out>/.codeblock-tmp`. Other temporaries register a cleanup with {@link onInterrupt}.
  */
 import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,7 +19,10 @@ export function onInterrupt(fn: () => void): () => void {
   return () => cleanups.delete(fn);
 }
 
-/** Removes, under `dir` (a few levels deep), this process's `.tmp-<pid>` files and select's `.codeblock-tmp`. */
+/**
+ * Removes, under `dir` (a few levels deep), this process's `.tmp-<pid>` files, its select staging directories
+ * (`.codeblock-staging-<pid>-<n>`) and select's `.codeblock-tmp`.
+ */
 export function removeOwnTemporaries(dir: string, pid = process.pid, depth = 4): void {
   let names: string[];
   try {
@@ -27,9 +31,10 @@ export function removeOwnTemporaries(dir: string, pid = process.pid, depth = 4):
     return;
   }
   const mine = `.tmp-${pid}`;
+  const staging = `.codeblock-staging-${pid}-`; // output/commit.ts STAGING_PREFIX (util does not import output)
   for (const name of names) {
     const path = join(dir, name);
-    if (name === '.codeblock-tmp' || name.includes(`${mine}-`) || name.endsWith(mine)) {
+    if (name === '.codeblock-tmp' || name.startsWith(staging) || name.includes(`${mine}-`) || name.endsWith(mine)) {
       rmSync(path, { recursive: true, force: true });
       continue;
     }

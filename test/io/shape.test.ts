@@ -115,6 +115,8 @@ test('a mixed input (some records of a preset) keeps its per-record quarantines 
     const manifest = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     assert.equal(manifest.counts.input, 4);
     assert.equal(manifest.counts.quarantined, 2);
+    const rejected = Object.values(manifest.counts.rejected as Record<string, number>).reduce((a, b) => a + b, 0);
+    assert.equal(manifest.counts.selected + rejected + manifest.counts.quarantined, 4, 'counts add up');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

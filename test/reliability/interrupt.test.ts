@@ -1,7 +1,10 @@
 /**
  * SIGINT (issue 26, case 8; docs/reliability.md "Interrupted runs"): analyze, select and run print one line,
- * remove their temporary files and exit 130; the same command then completes, and run's output equals a
- * clean run's byte for byte. The signal is sent at a known point (CODEBLOCK_TEST_PAUSE_AT, src/util/interrupt.ts).
+ * remove their temporary files (staging directory and lock included) and exit 130; a complete output already
+ * there is left untouched; the same command then completes, its counts add up to the input's records, and
+ * run's output equals a clean run's byte for byte. The signal is sent at known points (CODEBLOCK_TEST_PAUSE_AT,
+ * src/util/interrupt.ts): analyze with a temporary part file, select with its spills, select with every new
+ * file staged but nothing committed (the commit itself is synchronous: a signal waits until it is done).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -11,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, cli, FAST_ANALYZE, SHARED_DATA } from '../helpers/cli.js';
 import { PACKAGE_ROOT } from '../../src/native.js';
+import { assertAccounting, readOutcomes, treeBytes, treeDiff } from './harness.js';
 
 const INPUT = join(SHARED_DATA, 'humaneval-markdown.jsonl');
 
@@ -53,7 +57,7 @@ function assertInterrupted(r: { code: number | null; stderr: string }, out: stri
   const lines = r.stderr.trim().split('\n');
   assert.equal(lines.at(-1), 'codeblock: interrupted; run the same command again to resume', what);
   assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
-  const temps = tree(out).filter((p) => /\.tmp-|\.codeblock-tmp/.test(p));
+  const temps = tree(out).filter((p) => /\.tmp-|\.codeblock-tmp|\.codeblock-staging-|\.codeblock\.lock/.test(p));
   assert.deepEqual(temps, [], `${what}: temporary files left`);
 }
 
@@ -75,13 +79,33 @@ test('SIGINT in analyze, select, run: one line, no temporaries left, exit 130; t
     assertInterrupted(await interruptAt(selectArgs, 'select-spill'), sel, 'select');
     assert.equal(cli(selectArgs).status, 0);
     assert.ok(existsSync(join(sel, 'manifest.json')), 'select completed');
+    const inputRecords = readFileSync(INPUT, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '').length;
+    const accounted = (out: string, what: string): void => {
+      const o = readOutcomes(out);
+      assertAccounting(o, what);
+      assert.equal(o.manifest.counts.input, inputRecords, `${what}: counts.input = the input's records`);
+    };
+    accounted(sel, 'select');
 
-    // run, interrupted in its analyze and then in its select; the third time it completes, equal to a clean run
+    // a second select over that complete output (other budget), interrupted with every new file staged: the
+    // old output is untouched, byte for byte; the same command then replaces it
+    const before = treeBytes(sel);
+    const select2 = [...selectArgs, '--budget', '0.05'];
+    assertInterrupted(await interruptAt(select2, 'select-staged'), sel, 'select (staged)');
+    assert.deepEqual(treeDiff(treeBytes(sel), before), [], 'the old output is untouched');
+    assert.equal(cli(select2).status, 0);
+    accounted(sel, 'select (budget 0.05)');
+
+    // run, interrupted in its analyze, in its select, with its output staged; then it completes, equal to a clean run
     const run = join(dir, 'run');
     const runArgs = ['run', INPUT, '-o', run, ...FAST_ANALYZE];
     assertInterrupted(await interruptAt(runArgs, 'analyze-commit'), run, 'run (analyze)');
     assertInterrupted(await interruptAt(runArgs, 'select-spill'), run, 'run (select)');
+    assertInterrupted(await interruptAt(runArgs, 'select-staged'), run, 'run (staged)');
     assert.equal(cli(runArgs).status, 0);
+    accounted(run, 'run');
     const files = (d: string): string[] => tree(d).filter((p) => !p.startsWith('analysis'));
     assert.deepEqual(files(run), files(clean));
     for (const f of files(clean).filter((p) => !statSync(join(clean, p)).isDirectory()))

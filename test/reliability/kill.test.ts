@@ -17,11 +17,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BIN, cli, EXAMPLES } from '../helpers/cli.js';
-import { leftovers, treeBytes, treeDiff } from './harness.js';
+import { assertAccounting, leftovers, readOutcomes, treeBytes, treeDiff } from './harness.js';
 import { mulberry32 } from '../../src/util/random.js';
 
 const work = mkdtempSync(join(tmpdir(), 'cb-kill-'));
@@ -210,6 +210,10 @@ test('SIGKILL at ≥ 5 seeded points in analyze and select, each resumed: output
     [],
     `temporary files of killed runs are left behind after the resumed run completed:\n${log.join('\n')}`,
   );
+  // nothing lost: the resumed output accounts for every generated record
+  const o = readOutcomes(out);
+  assertAccounting(o, 'after kills');
+  assert.equal(o.manifest.counts.input, 2300);
 });
 
 test('SIGKILL while the embedded LM is scoring, then a resumed run: byte-identical to a clean run', async () => {
@@ -238,4 +242,10 @@ test('SIGKILL while the embedded LM is scoring, then a resumed run: byte-identic
     new Map([...m].filter(([p]) => !/(^|\/)\.[^/]*tmp/.test(p)));
   assert.deepEqual(treeDiff(visible(treeBytes(refOut)), visible(treeBytes(out))), []);
   assert.deepEqual(leftovers(out), [], 'temporary files of the killed run are left behind');
+  const o = readOutcomes(out);
+  assertAccounting(o, 'after the LM kill');
+  const lines = readFileSync(pool, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '').length;
+  assert.equal(o.manifest.counts.input, lines);
 });

@@ -1,16 +1,18 @@
 /**
  * Write failures name the path (issue 26, case 8; docs/troubleshooting.md E_OUTPUT): ENOSPC on a small tmpfs,
- * a read-only tmpfs (EROFS: as root, chmod 555 does not stop a write) and an output path under a file
- * (ENOTDIR) each end in one line that names the path, exit 1, no stack. The tmpfs cases need mount(8)
- * (root); elsewhere they are skipped and counted as skips.
+ * a read-only tmpfs (EROFS), a directory the user may not write (EACCES: chmod 555; as root, which chmod does not
+ * stop, the CLI runs as uid/gid 65534) and an output path under a file (ENOTDIR) each end in one line that names
+ * the path, exit 1, no stack. The tmpfs cases need mount(8) (root); elsewhere they are skipped and counted as
+ * skips.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cli, FAST_ANALYZE, SHARED_DATA } from '../helpers/cli.js';
+import { BIN, cli, FAST_ANALYZE, SHARED_DATA } from '../helpers/cli.js';
+import { PACKAGE_ROOT } from '../../src/native.js';
 
 const INPUT = join(SHARED_DATA, 'humaneval-markdown.jsonl');
 
@@ -28,7 +30,7 @@ function oneLine(r: { status: number | null; stderr: string }, what: string): st
   return lines[0]!;
 }
 
-test('ENOSPC, a read-only file system and a path under a file: one line naming the path, exit 1', async (t) => {
+test('ENOSPC, EACCES, a read-only file system, a path under a file: one line naming the path, exit 1', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'cb-wfail-'));
   try {
     const an = join(dir, 'analysis');
@@ -41,6 +43,24 @@ test('ENOSPC, a read-only file system and a path under a file: one line naming t
     const l1 = oneLine(cli(['select', an, '-o', under, '--no-progress']), 'under a file');
     assert.ok(l1.includes(JSON.stringify(under)), l1);
     assert.match(l1, /ENOTDIR/);
+
+    await t.test('EACCES: a directory the user may not write', () => {
+      chmodSync(dir, 0o755); // mkdtemp's 0700 would hide the analysis from uid 65534
+      const locked = join(dir, 'locked');
+      mkdirSync(locked, { mode: 0o555 });
+      chmodSync(locked, 0o555);
+      const out = join(locked, 'out');
+      const root = process.getuid?.() === 0;
+      const r = spawnSync(process.execPath, [BIN, 'select', an, '-o', out, '--no-progress'], {
+        cwd: PACKAGE_ROOT,
+        env: { ...process.env, CI: 'true', HOME: dir },
+        encoding: 'utf8',
+        ...(root ? { uid: 65534, gid: 65534 } : {}),
+      });
+      const line = oneLine({ status: r.status, stderr: r.stderr }, 'EACCES');
+      assert.ok(line.includes(JSON.stringify(out)), line);
+      assert.match(line, /permission denied \(EACCES\)$/);
+    });
 
     await t.test('ENOSPC on a 64 KiB tmpfs', (st) => {
       const small = join(dir, 'small');
