@@ -15,7 +15,7 @@ import { createReadStream, existsSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { CodeblockError } from '../errors.js';
-import { FORMAT_TABLE, presentFormat, type FormatSpec } from '../output/formats.js';
+import { FORMAT_TABLE, listedFormat, type FormatSpec } from '../output/formats.js';
 import { listAnalysisParts, type AnalysisRecord } from '../analysis/format.js';
 import { chunked, orderedRecords } from '../analysis/ordered.js';
 import { itemScore, type SelectKnobs } from '../budget/candidates.js';
@@ -347,7 +347,9 @@ export async function* runSamples(run: RunInfo, options: SampleStreamOptions = {
     return;
   }
   const rejections = await readSelectRejections(run.dir);
-  const format = presentFormat(run.dir, 'inspect');
+  // among the files the (verified) manifest lists, as loadPacks chooses (docs/formats.md, "The manifest contract")
+  const listed = new Set<string>((run.manifest?.files ?? []).map((f: { path: string }) => f.path));
+  const format = listedFormat(listed, 'inspect');
   if (!format) {
     const all = FORMAT_TABLE as readonly FormatSpec[];
     const readable = all.filter((f) => f.inspect).map((f) => f.files[0]);

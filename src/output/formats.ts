@@ -5,7 +5,6 @@
  * (src/loader) and inspect (src/inspect/load.ts) read each format: they look formats up here, never by file name.
  * Adding a format = one entry here plus its writer (docs/architecture.md, "Add an output format").
  */
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { BinSource, ParquetSource, type PackSource } from '../loader/sources.js';
 import type { Pack } from '../types.js';
@@ -159,20 +158,6 @@ export function formatSpec(name: string): FormatSpec {
   const f = (FORMAT_TABLE as readonly FormatSpec[]).find((x) => x.name === name);
   if (!f) throw new RangeError(`unknown output format '${name}' (known: ${OUTPUT_FORMATS.join(', ')})`);
   return f;
-}
-
-/**
- * The format `use` reads from output directory `dir` when none is asked for: among the table entries it reads,
- * the one of lowest rank whose files are all there. Undefined when there is none.
- */
-export function presentFormat(dir: string, use: 'loader' | 'inspect'): FormatSpec | undefined {
-  let best: FormatSpec | undefined;
-  for (const f of FORMAT_TABLE as readonly FormatSpec[]) {
-    const reader = f[use];
-    if (!reader || !f.files.every((name) => existsSync(join(dir, name)))) continue;
-    if (!best || reader.rank < best[use]!.rank) best = f;
-  }
-  return best;
 }
 
 /**
