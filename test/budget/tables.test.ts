@@ -26,6 +26,15 @@ import { twoItemRecord } from '../helpers/two-item-record.js';
 const UNITS: readonly ModeUnit[] = ['items', 'tokens', 'response'];
 const docs = readFileSync(join(PACKAGE_ROOT, 'docs', 'config.md'), 'utf8');
 
+/** v2's score definition as select knobs (no pool statistics: the score functions run on one record). */
+const V2_KNOBS = {
+  scoreCombine: V2.combine,
+  rankWithin: V2.rankWithin,
+  uTransform: V2.uTransform,
+  reachNorm: V2.reachNorm,
+  uShrink: V2.uShrink,
+};
+
 test('modes: every entry has a score function, a unit, its flags and a one-line help', () => {
   assert.ok(MODE_TABLE.length > 0);
   for (const m of MODE_TABLE) {
@@ -56,15 +65,7 @@ test('modes: option choices, --help and docs/config.md come from the table', () 
 test('modes: candidates follow each entry (unit, score function, prose share)', () => {
   const { rec, text, enc } = twoItemRecord(0.5);
   const limits = { minItems: 0, maxItems: 0, allowFlagged: false };
-  // v2's score definition (no pool statistics): the score functions run on one record
-  const v2 = {
-    scoreCombine: V2.combine,
-    rankWithin: V2.rankWithin,
-    uTransform: V2.uTransform,
-    reachNorm: V2.reachNorm,
-    uShrink: V2.uShrink,
-  };
-  const cfg = { lambdaReach: 0.5, lambdaBridge: 0.25, ...v2, ...limits, nlRatio: 0.1, seed: 3 };
+  const cfg = { lambdaReach: 0.5, lambdaBridge: 0.25, ...V2_KNOBS, ...limits, nlRatio: 0.1, seed: 3 };
   for (const m of MODE_TABLE) {
     const k: SelectKnobs = knobsOf({ ...cfg, mode: m.name }, 0.7);
     assert.equal(k.nlRatio, m.usesNl ? 0.1 : 0, `${m.name}: nlRatio`);
@@ -89,14 +90,7 @@ test('modes: candidates follow each entry (unit, score function, prose share)', 
 
 test('rules: budget split per unit, and --min-items / --max-items', () => {
   const limits = { minItems: 0, maxItems: 0, allowFlagged: false };
-  const v2 = {
-    scoreCombine: V2.combine,
-    rankWithin: V2.rankWithin,
-    uTransform: V2.uTransform,
-    reachNorm: V2.reachNorm,
-    uShrink: V2.uShrink,
-  };
-  const base = { lambdaReach: 0.5, lambdaBridge: 0.5, ...v2, ...limits, nlRatio: 0.25, seed: 0 };
+  const base = { lambdaReach: 0.5, lambdaBridge: 0.5, ...V2_KNOBS, ...limits, nlRatio: 0.25, seed: 0 };
   const split = (mode: (typeof MODES)[number], forced: number) =>
     budgetSplit(knobsOf({ ...base, mode }, 0.7), 0.1, 1000, forced);
   assert.deepEqual(split('codeblock', 10), { budgetTokens: 100, nlBudget: 25, itemBudget: 65, eosTokens: 0 });

@@ -4,10 +4,10 @@
  * switch clauses. Each record ends analyzed or rejected with a reason under the parse budget; nothing
  * crashes, and the same input gives the same answer in a worker thread.
  */
+import { memRecords } from '../helpers/mem-records.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analyzeStructure, analyzeStructureBatch } from '../../src/structure/index.js';
-import type { CodeRecord } from '../../src/types.js';
 
 const fence = (tag: string, body: string) => `Here:\n\`\`\`${tag}\n${body}\n\`\`\`\n`;
 
@@ -67,15 +67,7 @@ test('hostile non-Python input: analyzed or rejected with a reason within the wo
   });
   console.log(`# ${CASES.length} records in ${wall.toFixed(0)} ms`);
   // The same answers from a worker thread (parser state is per thread).
-  const recs: CodeRecord[] = texts.map((response, i) => ({
-    id: `h${i}`,
-    ordinal: i,
-    source: { file: 'mem', line: i + 1 },
-    preset: 'magicoder',
-    prompt: [],
-    response,
-    meta: {},
-  }));
+  const recs = memRecords(texts, 'h');
   const viaPool: string[] = [];
   for await (const o of analyzeStructure(recs, { workers: 1, wallTimeoutMs: 0 }))
     viaPool.push(o.ok ? `ok:${o.result.items.length}` : o.reason);

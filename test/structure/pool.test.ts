@@ -1,4 +1,5 @@
 /** Parallel streaming API: order-preserving, identical output whatever the worker count / batch size. */
+import { memRecords } from '../helpers/mem-records.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CodeRecord } from '../../src/types.js';
@@ -18,15 +19,7 @@ function records(n: number): CodeRecord[] {
       .map((s) => s.response),
     ...extra,
   ];
-  return responses.map((response, i) => ({
-    id: `r${i}`,
-    ordinal: i,
-    source: { file: 'mem', line: i + 1 },
-    preset: 'magicoder',
-    prompt: [],
-    response,
-    meta: {},
-  }));
+  return memRecords(responses);
 }
 
 async function collect(it: AsyncGenerator<StructureOutcome>): Promise<unknown[]> {

@@ -4,13 +4,13 @@
  * default budget affects no record of ../shared/data nor of a generated pool; the hostile inputs are
  * rejected with work_budget after a bounded number of work units (asserted on counts, never on time).
  */
+import { memRecords } from '../helpers/mem-records.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CodeRecord } from '../../src/types.js';
 import { readRecords } from '../../src/io/read.js';
 import { generatePool } from '../../src/gen/index.js';
 import { analyzeStructure } from '../../src/structure/index.js';
@@ -24,18 +24,6 @@ async function responses(files: string[]): Promise<string[]> {
   const out: string[] = [];
   for await (const ev of readRecords(files, {})) if (ev.type === 'record') out.push(ev.record.response);
   return out;
-}
-
-function asRecords(texts: string[]): CodeRecord[] {
-  return texts.map((response, i) => ({
-    id: `r${i}`,
-    ordinal: i,
-    source: { file: 'mem', line: i + 1 },
-    preset: 'magicoder',
-    prompt: [],
-    response,
-    meta: {},
-  }));
 }
 
 /** Per record: status and work units, in order, from one native call per 64 records. */
@@ -111,7 +99,7 @@ test('a tiny budget: the same outcomes and work counts across runs, threads and 
 
   const outcomes = async (workers: number): Promise<string[]> => {
     const out: string[] = [];
-    for await (const o of analyzeStructure(asRecords(texts), {
+    for await (const o of analyzeStructure(memRecords(texts), {
       workers,
       batchSize: 7,
       workBudget: tiny,
