@@ -85,6 +85,9 @@ ARMS = [
         analysis="off", steps="full"),
     arm("codeblock", ["--mode", "codeblock"], "`codeblock select`'s default: code items by its selection score + "
         "prose by GCE, default budget"),
+    arm("codeblock-v2", ["--mode", "codeblock", "--score-combine", "product", "--u-transform", "raw",
+                         "--reach-norm", "pairs", "--u-shrink", "0"],
+        "`codeblock` with version two's score (U x (1 + reach/(n-1)) x (1 + bridge), raw U, no shrinkage)"),
     arm("codeblock-pf-off", ["--mode", "codeblock"], "`codeblock` on the `--pair-filter off` analysis",
         analysis="off"),
     arm("items-no-dataflow", ["--mode", "items-no-dataflow"], "code items by utility U alone (no reach / bridge)"),
@@ -95,10 +98,10 @@ ARMS = [
         "training seed)", per_seed=True),
 ]
 ARM_NAMES = [x["name"] for x in ARMS]
-DEFAULT_ARMS = ["full", "full-short", "codeblock", "items-no-dataflow", "random-items"]
+DEFAULT_ARMS = ["full", "full-short", "codeblock", "codeblock-v2", "items-no-dataflow", "random-items"]
 # the family of paired comparisons (a − b, same seed, each at its chosen lr) on every test set; Holm over all
 COMPARISONS = [("codeblock", "random-items"), ("codeblock", "full-short"), ("codeblock", "items-no-dataflow"),
-               ("items-no-dataflow", "random-items"), ("random-items", "full-short")]
+               ("codeblock", "codeblock-v2"), ("items-no-dataflow", "random-items"), ("random-items", "full-short")]
 
 # micro_packs 1 and eval_batch_tokens 2048 are the fastest per token on CPU (measured: 1 pack per micro-batch
 # trains 1.3x faster than 4); on CUDA, unless given, a step is one micro-batch and eval batches 64k tokens.
