@@ -53,50 +53,52 @@ int bash_untagged_score(std::string_view t) {
   return s;
 }
 
+CODEBLOCK_RULE(named_rule("bash-accept", bash_accept_untagged));
+CODEBLOCK_RULE(named_rule("bash-score", bash_untagged_score));
+
 LanguageTables bash_tables() {
   LanguageTables t{};
   t.name = "bash";
   t.language = tree_sitter_bash;
   t.fence_aliases = {"bash", "sh", "shell", "zsh", "ksh", "shell-script", "shellscript"};
-  t.simple_statements = {
+  t.items.simple_statements = {
       "command", "variable_assignment",  "variable_assignments", "declaration_command", "unset_command", "pipeline",
       "list",    "redirected_statement", "negated_command",      "test_command",        "subshell"};
-  t.compound_statements = {"if_statement",    "for_statement",  "c_style_for_statement",
-                           "while_statement", "case_statement", "function_definition"};
-  t.clauses = {"elif_clause", "else_clause", "case_item"};
-  t.bodies = {"program", "do_group", "compound_statement"};
-  t.decorated_wrapper = "redirected_statement";  // `while ...; done < file`: the loop's items
-  t.decorated_field = "body";
-  t.header_terminator = "then";
-  t.definition_items = {"function_definition"};
-  t.expression_statement = nullptr;
-  t.string_literals = {"string", "raw_string", "ansi_c_string", "translated_string", "heredoc_body"};
-  t.comments = {"comment"};
-  t.delimiters = {"(", ")", "{", "}", ";", ";;", "\"", "'", "`"};
-  t.non_core_tokens = {};
-  t.roles = {{"variable_name", DuRole::Identifier}, {"word", DuRole::Identifier}};
-  t.target_containers = {};
-  t.parameter_containers = {};
-  t.accept_untagged = bash_accept_untagged;
-  t.maybe_untagged = nullptr;
+  t.items.compound_statements = {"if_statement",    "for_statement",  "c_style_for_statement",
+                                 "while_statement", "case_statement", "function_definition"};
+  t.items.clauses = {"elif_clause", "else_clause", "case_item"};
+  t.items.bodies = {"program", "do_group", "compound_statement"};
+  t.items.decorated_wrapper = "redirected_statement";  // `while ...; done < file`: the loop's items
+  t.items.decorated_field = "body";
+  t.items.header_terminator = "then";
+  t.items.definition_items = {"function_definition"};
+  t.items.expression_statement = nullptr;
+  t.items.string_literals = {"string", "raw_string", "ansi_c_string", "translated_string", "heredoc_body"};
+  t.items.comments = {"comment"};
+  t.items.delimiters = {"(", ")", "{", "}", ";", ";;", "\"", "'", "`"};
+  t.items.non_core_tokens = {};
+  t.defuse.roles = {{"variable_name", DuRole::Identifier}, {"word", DuRole::Identifier}};
+  t.defuse.target_containers = {};
+  t.defuse.parameter_containers = {};
+  t.detect.accept_rule = "bash-accept";
   t.display_name = "Bash";
-  t.scoping = Scoping::Lexical;
-  t.body_open = "do";
-  t.body_open_more = {"{"};
-  t.header_through_terminator = true;  // elif cmd; then
-  t.block_lambdas = {};
-  t.header_fields = {"condition", "variable", "value", "initializer", "update"};
-  t.scopes = {{"function_definition", LexScope::Function}};
-  t.declarations = {{"variable_assignment", "name", DeclTarget::Assign},
-                    {"declaration_command", nullptr, DeclTarget::Local},
-                    {"for_statement", "variable", DeclTarget::Assign},
-                    {"function_definition", "name", DeclTarget::Enclosing}};
-  t.members = {};
-  t.declarator_wrappers = {"variable_assignment"};
-  t.function_scoped = {};
-  t.hoisted = {};
-  t.local_names = {};
-  t.untagged_score = bash_untagged_score;
+  t.defuse.scoping = Scoping::Lexical;
+  t.items.body_open = "do";
+  t.items.body_open_more = {"{"};
+  t.items.header_through_terminator = true;  // elif cmd; then
+  t.items.block_lambdas = {};
+  t.items.header_fields = {"condition", "variable", "value", "initializer", "update"};
+  t.defuse.scopes = {{"function_definition", LexScope::Function}};
+  t.defuse.declarations = {{"variable_assignment", "name", DeclTarget::Assign},
+                           {"declaration_command", nullptr, DeclTarget::Local},
+                           {"for_statement", "variable", DeclTarget::Assign},
+                           {"function_definition", "name", DeclTarget::Enclosing}};
+  t.defuse.members = {};
+  t.defuse.declarator_wrappers = {"variable_assignment"};
+  t.defuse.function_scoped = {};
+  t.defuse.hoisted = {};
+  t.defuse.local_names = {};
+  t.detect.score_rule = "bash-score";
   return t;
 }
 

@@ -6,9 +6,6 @@
 namespace codeblock {
 namespace {
 
-bool never_untagged(TSNode) { return false; }
-bool never_maybe(std::string_view) { return false; }
-
 // Test-only language (docs/languages.md): Python's grammar and tables under another name, reachable
 // only through its own fence tag. It lets tests prove that nothing outside the registry assumes
 // Python. Registered only when CODEBLOCK_TEST_LANGUAGES=1.
@@ -16,8 +13,7 @@ LanguageTables make_test_language() {
   LanguageTables t = kPythonTables;
   t.name = "cbtest";
   t.fence_aliases = {"cbtest", "cbtest-alias"};
-  t.accept_untagged = never_untagged;
-  t.maybe_untagged = never_maybe;
+  t.detect = DetectionPart{};  // never detected: reachable only by its tag
   t.display_name = "CbTest";
   t.test_only = true;
   return t;
