@@ -3,12 +3,75 @@
 #include "lang/detect.h"
 
 #include <algorithm>
+#include <cstring>
 #include <utility>
 
 #include "core/structure_internal.h"
 
 namespace codeblock {
 namespace structure {
+
+namespace {
+
+bool cue_hits(const DetectCue& c, std::string_view t) {
+  switch (c.kind) {
+    case Cue::LineStart:
+      return detect::line_starts(t, c.words);
+    case Cue::LineIs:
+      return detect::line_is(t, c.words);
+    case Cue::Shebang:
+      return t.compare(0, 2, "#!") == 0 && detect::signals(t.substr(0, t.find('\n')), c.words) > 0;
+    default:
+      return detect::signals(t, c.words) > 0;
+  }
+}
+
+// Hits of the counting cues (Each counts each word found), weighted; distinctive: only the distinctive ones.
+int counted(const DetectionPart& d, std::string_view t, bool distinctive) {
+  int s = 0;
+  for (const DetectCue& c : d.cues) {
+    if (distinctive && !c.distinctive) continue;
+    if (c.kind == Cue::Each) s += c.weight * detect::signals(t, c.words);
+    else if (c.kind == Cue::Any || c.kind == Cue::LineStart || c.kind == Cue::LineIs)
+      s += cue_hits(c, t) ? c.weight : 0;
+  }
+  return s;
+}
+
+// The shared-feature score of one scored candidate (lang/parts/detection.h, "shared lexical features").
+int candidate_score(const LanguageTables* L, const Resolved& R, std::string_view t) {
+  const DetectionPart& d = L->detect;
+  for (const DetectCue& c : d.cues)
+    if ((c.kind == Cue::Decide || c.kind == Cue::Shebang) && cue_hits(c, t)) return c.weight;
+  if (R.prefilter && !R.prefilter(t)) return 0;
+  for (const DetectCue& c : d.cues) {
+    if (c.kind == Cue::Require && !cue_hits(c, t)) return 0;
+    if (c.kind == Cue::Veto && cue_hits(c, t)) return 0;
+  }
+  int s = counted(d, t, false) + (R.score ? R.score(t) : 0);
+  int mine = -1;  // distinctive hits, computed once when needed
+  if (d.family) {
+    mine = counted(d, t, true);
+    bool earlier = true;  // registry order: members before L win ties
+    for (const LanguageTables* o : registered_languages()) {
+      if (o == L) {
+        earlier = false;
+        continue;
+      }
+      if (!o->detect.family || std::strcmp(o->detect.family, d.family) != 0) continue;
+      int theirs = counted(o->detect, t, true);
+      if (theirs > mine || (earlier && theirs == mine)) return 0;
+    }
+  }
+  if (d.bonus_from > 0 && s >= d.bonus_from) s++;
+  if (d.cap_without_distinctive >= 0) {
+    if (mine < 0) mine = counted(d, t, true);
+    if (mine == 0 && s > d.cap_without_distinctive) s = d.cap_without_distinctive;
+  }
+  return s >= d.min_score ? s : 0;
+}
+
+}  // namespace
 
 void resolve_detection(const PartResolver& P, const DetectionPart& d) {
   Resolved& R = P.R;
@@ -43,7 +106,7 @@ const LanguageTables* detect_language(std::string_view body, const std::vector<b
   };
   for (size_t li = 0; li < langs.size() && !found && !timed_out; li++) {
     const Resolved& R = resolved(langs[li]);
-    if (!allowed[li] || !R.accept || R.score) continue;
+    if (!allowed[li] || !R.accept || !langs[li]->detect.gate) continue;
     if (!R.prefilter || R.prefilter(body)) try_language(langs[li], R);
   }
   if (found || timed_out) return found;
@@ -52,8 +115,8 @@ const LanguageTables* detect_language(std::string_view body, const std::vector<b
   cands.clear();
   for (size_t li = 0; li < langs.size(); li++) {
     const Resolved& R = resolved(langs[li]);
-    if (!allowed[li] || !R.accept || !R.score) continue;
-    int score = R.score(body);
+    if (!allowed[li] || !R.accept || langs[li]->detect.gate) continue;
+    int score = candidate_score(langs[li], R, body);
     if (score > 0) cands.emplace_back(-score, li);
   }
   std::stable_sort(cands.begin(), cands.end());

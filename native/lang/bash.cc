@@ -13,48 +13,9 @@
 namespace codeblock {
 namespace {
 
-// True when some line is exactly one of the words (after blanks, before blanks / `;` / a comment).
-bool line_is(std::string_view text, std::initializer_list<const char*> words) {
-  size_t i = 0, n = text.size();
-  while (i < n) {
-    size_t j = i;
-    while (j < n && (text[j] == ' ' || text[j] == '\t')) j++;
-    size_t e = j;
-    while (e < n && text[e] != '\n') e++;
-    size_t k = e;
-    while (k > j && (text[k - 1] == ' ' || text[k - 1] == '\t' || text[k - 1] == '\r' || text[k - 1] == ';')) k--;
-    std::string_view line = text.substr(j, k - j);
-    for (const char* w : words)
-      if (line == w) return true;
-    i = e + 1;
-  }
-  return false;
-}
-
 bool bash_accept_untagged(TSNode root) { return detect::clean_with_statement(root); }
 
-// Almost any text parses as shell, so only strong signals count: a shell shebang decides; else one point
-// for each of: a line that is `fi` / `done` / `esac`, a `$(`, a line starting with a common command.
-// A score of 1 ties with Python and comes after every other language (registry order).
-int bash_untagged_score(std::string_view t) {
-  if (t.compare(0, 2, "#!") == 0) {
-    std::string_view first = t.substr(0, t.find('\n'));
-    for (const char* sh : {"bash", "/sh", " sh", "zsh", "ksh", "dash"})
-      if (first.find(sh) != std::string_view::npos) return 6;
-  }
-  int s = 0;
-  if (line_is(t, {"fi", "done", "esac", "then", "do"})) s++;
-  if (t.find("$(") != std::string_view::npos) s++;
-  if (detect::line_starts(
-          t, {"sudo ",   "apt ",   "apt-get ", "npm ",    "npx ",    "pip ",   "pip3 ",      "echo ",
-              "export ", "yarn ",  "pnpm ",    "brew ",   "curl ",   "wget ",  "git clone ", "git checkout ",
-              "cd ",     "mkdir ", "chmod ",   "docker ", "source ", "conda ", "cargo ",     "go install "}))
-    s++;
-  return s;
-}
-
 CODEBLOCK_RULE(named_rule("bash-accept", bash_accept_untagged));
-CODEBLOCK_RULE(named_rule("bash-score", bash_untagged_score));
 
 LanguageTables bash_tables() {
   LanguageTables t{};
@@ -98,12 +59,21 @@ LanguageTables bash_tables() {
   t.defuse.function_scoped = {};
   t.defuse.hoisted = {};
   t.defuse.local_names = {};
-  t.detect.score_rule = "bash-score";
+  // Almost any text parses as shell, so only strong signals count: a shell shebang decides; else one point for
+  // each of: a line that is `fi` / `done` / `esac`, a `$(`, a line starting with a common command. A score of 1
+  // ties with Python and comes after every other language (registry order).
+  t.detect.cues = {{Cue::Shebang, 6, {"bash", "/sh", " sh", "zsh", "ksh", "dash"}},
+                   {Cue::LineIs, 1, {"fi", "done", "esac", "then", "do"}},
+                   {Cue::Any, 1, {"$("}},
+                   {Cue::LineStart, 1, {"sudo ",  "apt ",    "apt-get ",   "npm ",          "npx ",   "pip ",
+                                        "pip3 ",  "echo ",   "export ",    "yarn ",         "pnpm ",  "brew ",
+                                        "curl ",  "wget ",   "git clone ", "git checkout ", "cd ",    "mkdir ",
+                                        "chmod ", "docker ", "source ",    "conda ",        "cargo ", "go install "}}};
   return t;
 }
 
 }  // namespace
 
-const LanguageTables kBashTables = bash_tables();
+extern const LanguageTables kBashTables = bash_tables();
 
 }  // namespace codeblock

@@ -20,21 +20,9 @@ bool c_accept_untagged(TSNode root) {
   return false;
 }
 
-int c_untagged_score(std::string_view t) {
-  int s = detect::signals(
-      t, {"printf(",   "malloc(", "free(",     "sizeof(",        "->",      "NULL",     "int main(", "char *",
-          "return 0;", "scanf(",  "fprintf(",  "typedef struct", "struct ", "typedef ", "perror(",   "exit(",
-          "strlen(",   "strcpy(", "unsigned ", "size_t"});
-  if (detect::line_starts(t, {"#include", "#define", "#ifndef", "#ifdef", "#pragma"})) s += 2;
-  // a function definition at the start of a line (`void f(...) {`, `int main() {`)
-  if (detect::line_starts(t, {"void ", "int ", "char ", "float ", "double ", "static ", "struct "})) s++;
-  return s;
-}
-
 }  // namespace
 
 CODEBLOCK_RULE(named_rule("c-accept", c_accept_untagged));
-CODEBLOCK_RULE(named_rule("c-score", c_untagged_score));
 
 LanguageTables c_like_tables() {
   LanguageTables t{};
@@ -93,13 +81,19 @@ LanguageTables c_like_tables() {
                                   "function_declarator", "parenthesized_declarator", "attributed_declarator"};
   t.defuse.function_scoped = {};
   t.defuse.hoisted = {};
-  t.detect.score_rule = "c-score";
+  t.detect.cues = {{Cue::Each, 1, {"printf(",  "malloc(",        "free(",   "sizeof(",   "->",
+                                   "NULL",     "int main(",      "char *",  "return 0;", "scanf(",
+                                   "fprintf(", "typedef struct", "struct ", "typedef ",  "perror(",
+                                   "exit(",    "strlen(",        "strcpy(", "unsigned ", "size_t"}},
+                   {Cue::LineStart, 2, {"#include", "#define", "#ifndef", "#ifdef", "#pragma"}},
+                   // a function definition at the start of a line (`void f(...) {`, `int main() {`)
+                   {Cue::LineStart, 1, {"void ", "int ", "char ", "float ", "double ", "static ", "struct "}}};
   t.defuse.parameter_lists = {"parameter_list"};
   t.defuse.in_place_bodies = true;
   t.items.block_lambda_tail = true;
   return t;
 }
 
-const LanguageTables kCTables = c_like_tables();
+extern const LanguageTables kCTables = c_like_tables();
 
 }  // namespace codeblock

@@ -11,18 +11,6 @@
 namespace codeblock {
 namespace {
 
-// C++ only on C++ signals: C code stays C (C comes first in the registry).
-int cpp_untagged_score(std::string_view t) {
-  int s =
-      detect::signals(t, {"std::", "cout", "cin >>", "template <", "template<", "nullptr", "::", "#include <iostream>",
-                          "#include <vector>", "#include <string>", "public:", "private:", "auto "});
-  if (s == 0) return 0;
-  if (detect::line_starts(t, {"#include", "class ", "namespace ", "using namespace", "template"})) s += 2;
-  return s + 1;
-}
-
-CODEBLOCK_RULE(named_rule("cpp-score", cpp_untagged_score));
-
 LanguageTables make_cpp() {
   LanguageTables t = c_like_tables();
   t.name = "cpp";
@@ -64,12 +52,20 @@ LanguageTables make_cpp() {
        {"lambda_expression", "declarator", DeclTarget::Enclosing},
        {"for_range_loop", "declarator", DeclTarget::Block},
        {"catch_clause", "parameters", DeclTarget::Block}});
-  t.detect.score_rule = "cpp-score";
+  // C++ only on C++ signals: C code stays C (C comes first in the registry).
+  t.detect.cues = {{Cue::Each,
+                    1,
+                    {"std::", "cout", "cin >>", "template <", "template<", "nullptr", "::", "#include <iostream>",
+                     "#include <vector>", "#include <string>", "public:", "private:", "auto "},
+                    true},
+                   {Cue::LineStart, 2, {"#include", "class ", "namespace ", "using namespace", "template"}}};
+  t.detect.bonus_from = 1;
+  t.detect.cap_without_distinctive = 0;
   return t;
 }
 
 }  // namespace
 
-const LanguageTables kCppTables = make_cpp();
+extern const LanguageTables kCppTables = make_cpp();
 
 }  // namespace codeblock

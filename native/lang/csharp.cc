@@ -21,18 +21,7 @@ bool csharp_accept_untagged(TSNode root) {
       {"invocation_expression", "assignment_expression", "postfix_unary_expression", "await_expression"});
 }
 
-// C# signals (detect.h), zero where Java's outnumber them or JavaScript's are there (`var x = ...;` and
-// `console.log(x);` parse as C# too); `=> ` and `var ` count only beside another signal.
-int csharp_untagged_score(std::string_view t) {
-  if (detect::signals(t, {"console.", "===", "function", "const ", "let ", "document.", "require("}) > 0) return 0;
-  int s = detect::csharp_only_signals(t);
-  if (s == 0 || detect::java_only_signals(t) >= s) return 0;
-  s += detect::signals(t, {"var ", "=> ", "public static "});
-  return s >= 2 ? s + 1 : 1;
-}
-
 CODEBLOCK_RULE(named_rule("csharp-accept", csharp_accept_untagged));
-CODEBLOCK_RULE(named_rule("csharp-score", csharp_untagged_score));
 
 LanguageTables csharp_tables() {
   LanguageTables t{};
@@ -174,12 +163,22 @@ LanguageTables csharp_tables() {
                       "delegate_declaration",  "class_declaration",  "struct_declaration",
                       "interface_declaration", "record_declaration", "enum_declaration",
                       "property_declaration",  "event_declaration",  "enum_member_declaration"};
-  t.detect.score_rule = "csharp-score";
+  t.detect.family = "java-csharp";  // see java.cc
+  t.detect.cues = {{Cue::Veto, 0, {"console.", "===", "function", "const ", "let ", "document.", "require("}},
+                   {Cue::Each,
+                    1,
+                    {"Console.", "string ", "bool ", "using System", "namespace ", "{ get;", "get; set;", "foreach (",
+                     ".Length", "static void Main(", "string[]", "decimal ", "async Task", "public override ", "Array.",
+                     ".Count", "Dictionary<", "List<string>"},
+                    true},
+                   {Cue::LineStart, 1, {"using System", "namespace ", "[Serializable]", "[HttpGet", "[Test"}, true},
+                   {Cue::Each, 1, {"var ", "=> ", "public static "}}};
+  t.detect.bonus_from = 2;
   return t;
 }
 
 }  // namespace
 
-const LanguageTables kCSharpTables = csharp_tables();
+extern const LanguageTables kCSharpTables = csharp_tables();
 
 }  // namespace codeblock

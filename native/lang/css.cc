@@ -70,10 +70,7 @@ bool has_rule_line(std::string_view t) {
 
 // Strong signals only: a rule line (`.a > p {`) and a declaration line (`color: red;`). Score 2: ahead of
 // Python; JavaScript / Python code does not parse cleanly as CSS, so it falls through.
-int css_untagged_score(std::string_view t) {
-  if (t.find('{') == std::string_view::npos || t.find('}') == std::string_view::npos) return 0;
-  return has_rule_line(t) && has_declaration_line(t) ? 2 : 0;
-}
+int css_untagged_score(std::string_view t) { return has_rule_line(t) && has_declaration_line(t) ? 2 : 0; }
 
 // Only custom properties and @keyframes names bind.
 bool css_binds_name(TSNode id, std::string_view name) {
@@ -126,6 +123,7 @@ LanguageTables css_tables() {
   // the whole stylesheet sees every custom property and @keyframes name
   t.defuse.hoisted = {"rule_set",           "block",   "declaration",     "keyframes_statement", "media_statement",
                       "supports_statement", "at_rule", "scope_statement", "keyframe_block",      "keyframe_block_list"};
+  t.detect.cues = {{Cue::Require, 0, {"{"}}, {Cue::Require, 0, {"}"}}};
   t.detect.score_rule = "css-score";
   t.defuse.binds_rule = "css-binds";
   return t;
@@ -133,6 +131,6 @@ LanguageTables css_tables() {
 
 }  // namespace
 
-const LanguageTables kCssTables = css_tables();
+extern const LanguageTables kCssTables = css_tables();
 
 }  // namespace codeblock

@@ -23,15 +23,7 @@ bool go_accept_untagged(TSNode root) {
   return false;
 }
 
-int go_untagged_score(std::string_view t) {
-  int s = detect::signals(
-      t, {":= ", "fmt.", "func (", "err != nil", "[]string", "map[string]", "chan ", "go func", "defer ", "nil {"});
-  if (detect::line_starts(t, {"package ", "func "})) s += 2;
-  return t.find('{') == std::string_view::npos ? 0 : s;
-}
-
 CODEBLOCK_RULE(named_rule("go-accept", go_accept_untagged));
-CODEBLOCK_RULE(named_rule("go-score", go_untagged_score));
 
 LanguageTables go_tables() {
   LanguageTables t{};
@@ -105,7 +97,12 @@ LanguageTables go_tables() {
   // the top level's declarations are visible in the whole file (only source_file holds them as direct children)
   t.defuse.hoisted = {"function_declaration", "var_declaration", "const_declaration", "type_declaration",
                       "import_declaration",   "var_spec_list",   "import_spec_list"};
-  t.detect.score_rule = "go-score";
+  t.detect.cues = {
+      {Cue::Require, 0, {"{"}},
+      {Cue::Each,
+       1,
+       {":= ", "fmt.", "func (", "err != nil", "[]string", "map[string]", "chan ", "go func", "defer ", "nil {"}},
+      {Cue::LineStart, 2, {"package ", "func "}}};
   t.defuse.declare_after = {"short_var_declaration", "var_spec",          "const_spec",
                             "range_clause",          "receive_statement", "type_switch_statement"};
   t.defuse.redeclare_reuses = {"short_var_declaration"};
@@ -117,6 +114,6 @@ LanguageTables go_tables() {
 
 }  // namespace
 
-const LanguageTables kGoTables = go_tables();
+extern const LanguageTables kGoTables = go_tables();
 
 }  // namespace codeblock

@@ -19,17 +19,7 @@ bool java_accept_untagged(TSNode root) {
                                  {"method_invocation", "assignment_expression", "update_expression"});
 }
 
-int java_untagged_score(std::string_view t) {
-  int s = detect::java_only_signals(t);
-  if (detect::csharp_only_signals(t) > s) return 0;
-  if (detect::line_starts(t, {"public class ", "public interface ", "public static ", "private static ", "public ",
-                              "private ", "protected "}))
-    s++;
-  return s >= 2 ? s + 1 : s > 0 ? 1 : 0;
-}
-
 CODEBLOCK_RULE(named_rule("java-accept", java_accept_untagged));
-CODEBLOCK_RULE(named_rule("java-score", java_untagged_score));
 
 LanguageTables java_tables() {
   LanguageTables t{};
@@ -161,12 +151,25 @@ LanguageTables java_tables() {
                       "enum_constant"};
   t.defuse.function_names = {{"method_declaration", "name", false}, {"method_invocation", "name", false}};
   t.defuse.qualified_names = {"scoped_type_identifier"};
-  t.detect.score_rule = "java-score";
+  // Java and C# share `public class`, `static void`, `int[]`: their distinctive cues decide between them.
+  t.detect.family = "java-csharp";
+  t.detect.cues = {{Cue::Each,
+                    1,
+                    {"System.out.", "System.err.",  "String[]",   "boolean ", "@Override", " extends ", " implements ",
+                     " throws ",    "import java.", "ArrayList<", "HashMap<", "HashSet<",  ".length()", "new Scanner(",
+                     "System.in",   "String ",      ".equals(",   "Integer",  ".size()",   ".length;",  ".length)"},
+                    true},
+                   {Cue::LineStart, 1, {"import java", "import javax", "package "}, true},
+                   {Cue::LineStart,
+                    1,
+                    {"public class ", "public interface ", "public static ", "private static ", "public ", "private ",
+                     "protected "}}};
+  t.detect.bonus_from = 2;
   return t;
 }
 
 }  // namespace
 
-const LanguageTables kJavaTables = java_tables();
+extern const LanguageTables kJavaTables = java_tables();
 
 }  // namespace codeblock

@@ -15,17 +15,7 @@ bool js_accept_untagged(TSNode root) {
       {"call_expression", "assignment_expression", "augmented_assignment_expression", "await_expression"});
 }
 
-// `console.log(` weighs two: Python (tried first on a tie) parses `console.log(x)` too.
-int js_untagged_score(std::string_view t) {
-  int s = detect::signals(
-      t, {"console.", "=>", "===", "!==", "document.", "window.", "require(", "module.exports", "addEventListener",
-          "function(", "function (", ".then(", "async ", "await ", "console.log(", "fetch(", "JSON."});
-  if (detect::line_starts(t, {"const ", "let ", "var ", "function ", "import ", "export ", "class "})) s += 2;
-  return s;
-}
-
 CODEBLOCK_RULE(named_rule("javascript-accept", js_accept_untagged));
-CODEBLOCK_RULE(named_rule("javascript-score", js_untagged_score));
 
 LanguageTables javascript_like_tables() {
   LanguageTables t{};
@@ -105,7 +95,13 @@ LanguageTables javascript_like_tables() {
   t.defuse.function_scoped = {"variable_declaration"};
   t.defuse.hoisted = {"function_declaration", "generator_function_declaration", "class_declaration",
                       "export_statement"};
-  t.detect.score_rule = "javascript-score";
+  // `console.log(` weighs two: Python (tried first on a tie) parses `console.log(x)` too.
+  t.detect.cues = {
+      {Cue::Each,
+       1,
+       {"console.", "=>", "===", "!==", "document.", "window.", "require(", "module.exports", "addEventListener",
+        "function(", "function (", ".then(", "async ", "await ", "console.log(", "fetch(", "JSON."}},
+      {Cue::LineStart, 2, {"const ", "let ", "var ", "function ", "import ", "export ", "class "}}};
   t.items.member_terminators = {";"};         // `x = 1;` in a class body: the `;` is the body's
   t.items.leading_siblings = {"decorator"};   // TypeScript puts a method's decorators in the class body
   t.defuse.pattern_pairs = {"pair_pattern"};  // { key: target }
@@ -113,6 +109,6 @@ LanguageTables javascript_like_tables() {
   return t;
 }
 
-const LanguageTables kJavaScriptTables = javascript_like_tables();
+extern const LanguageTables kJavaScriptTables = javascript_like_tables();
 
 }  // namespace codeblock

@@ -43,19 +43,4 @@ const std::vector<const LanguageTables*>& registered_languages();
 // Find by canonical name or fence alias (lower-case); nullptr when not registered.
 const LanguageTables* find_language(std::string_view tag);
 
-extern const LanguageTables kPythonTables;
-extern const LanguageTables kJavaScriptTables;
-extern const LanguageTables kGoTables;
-extern const LanguageTables kRustTables;
-extern const LanguageTables kPhpTables;
-extern const LanguageTables kRubyTables;
-extern const LanguageTables kBashTables;
-extern const LanguageTables kJavaTables;
-extern const LanguageTables kCSharpTables;
-extern const LanguageTables kCTables;
-extern const LanguageTables kCppTables;
-extern const LanguageTables kTypeScriptTables;
-extern const LanguageTables kTsxTables;
-extern const LanguageTables kCssTables;
-
 }  // namespace codeblock

@@ -35,40 +35,15 @@ bool php_accept_untagged(TSNode root) {
 }
 
 // `<?php` decides; without it, a `$name` and two PHP signals.
-int php_untagged_score(std::string_view t) {
-  if (t.find("<?php") != std::string_view::npos) return 6;
-  bool dollar = false;
-  for (size_t i = 0; i + 1 < t.size() && !dollar; i++)
-    dollar = t[i] == '$' && (std::isalpha(static_cast<unsigned char>(t[i + 1])) || t[i + 1] == '_');
-  if (!dollar) return 0;
-  int s = detect::signals(t, {"$this->",
-                              "->",
-                              "echo ",
-                              "public function",
-                              "private function",
-                              "protected function",
-                              "array(",
-                              "foreach (",
-                              "=> $",
-                              "$_POST",
-                              "$_GET",
-                              "$_SERVER",
-                              "namespace ",
-                              "::class",
-                              "new ",
-                              "?>",
-                              "function ",
-                              "print_r(",
-                              "($",
-                              "var_dump(",
-                              "strlen($",
-                              "count($"});
-  if (detect::line_starts(t, {"$"})) s += 2;  // `$name = ...;`: a PHP statement, rare elsewhere
-  return s >= 2 ? s + 1 : 0;
+// A `$name` variable somewhere: PHP code has one (or `<?php`, which decides before this).
+bool php_has_variable(std::string_view t) {
+  for (size_t i = 0; i + 1 < t.size(); i++)
+    if (t[i] == '$' && (std::isalpha(static_cast<unsigned char>(t[i + 1])) || t[i + 1] == '_')) return true;
+  return false;
 }
 
 CODEBLOCK_RULE(named_rule("php-accept", php_accept_untagged));
-CODEBLOCK_RULE(named_rule("php-score", php_untagged_score));
+CODEBLOCK_RULE(named_rule("php-variable", php_has_variable));
 
 LanguageTables php_tables() {
   LanguageTables t{};
@@ -156,12 +131,40 @@ LanguageTables php_tables() {
   t.defuse.hoisted = {"function_definition", "class_declaration", "interface_declaration", "trait_declaration",
                       "enum_declaration"};
   t.defuse.local_names = {"variable_name"};
-  t.detect.score_rule = "php-score";
+  t.detect.prefilter_rule = "php-variable";
+  t.detect.cues = {{Cue::Decide, 6, {"<?php"}},
+                   {Cue::Each,
+                    1,
+                    {"$this->",
+                     "->",
+                     "echo ",
+                     "public function",
+                     "private function",
+                     "protected function",
+                     "array(",
+                     "foreach (",
+                     "=> $",
+                     "$_POST",
+                     "$_GET",
+                     "$_SERVER",
+                     "namespace ",
+                     "::class",
+                     "new ",
+                     "?>",
+                     "function ",
+                     "print_r(",
+                     "($",
+                     "var_dump(",
+                     "strlen($",
+                     "count($"}},
+                   {Cue::LineStart, 2, {"$"}}};  // `$name = ...;`: a PHP statement, rare elsewhere
+  t.detect.bonus_from = 2;
+  t.detect.min_score = 2;
   return t;
 }
 
 }  // namespace
 
-const LanguageTables kPhpTables = php_tables();
+extern const LanguageTables kPhpTables = php_tables();
 
 }  // namespace codeblock

@@ -206,12 +206,13 @@ LanguageTables python_tables() {
   t.display_name = "Python";
   t.defuse.scoping = Scoping::Python;
   t.detect.accept_rule = "python-accept";
+  t.detect.gate = true;  // tried before every scored language (docs/languages.md)
   t.detect.prefilter_rule = "python-prefilter";
   return t;
 }
 
 }  // namespace
 
-const LanguageTables kPythonTables = python_tables();
+extern const LanguageTables kPythonTables = python_tables();
 
 }  // namespace codeblock

@@ -4,6 +4,23 @@
 #include "lang/language.h"
 
 namespace codeblock {
+
+// The languages, each defined in its own native/lang/<lang>.cc.
+extern const LanguageTables kPythonTables;
+extern const LanguageTables kJavaScriptTables;
+extern const LanguageTables kGoTables;
+extern const LanguageTables kRustTables;
+extern const LanguageTables kPhpTables;
+extern const LanguageTables kRubyTables;
+extern const LanguageTables kBashTables;
+extern const LanguageTables kJavaTables;
+extern const LanguageTables kCSharpTables;
+extern const LanguageTables kCTables;
+extern const LanguageTables kCppTables;
+extern const LanguageTables kTypeScriptTables;
+extern const LanguageTables kTsxTables;
+extern const LanguageTables kCssTables;
+
 namespace {
 
 // Test-only language (docs/languages.md): Python's grammar and tables under another name, reachable

@@ -190,6 +190,6 @@ LanguageTables ruby_tables() {
 
 }  // namespace
 
-const LanguageTables kRubyTables = ruby_tables();
+extern const LanguageTables kRubyTables = ruby_tables();
 
 }  // namespace codeblock

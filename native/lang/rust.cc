@@ -25,15 +25,7 @@ bool rust_accept_untagged(TSNode root) {
   return false;
 }
 
-int rust_untagged_score(std::string_view t) {
-  int s = detect::signals(t, {"let mut ", "println!", "-> ", "&self", "::new(", "Vec<", "&str", ".unwrap()", "impl ",
-                              "#[derive(", "Option<", "Result<"});
-  if (detect::line_starts(t, {"fn ", "pub fn ", "use std::", "impl "})) s += 2;
-  return t.find('{') == std::string_view::npos ? 0 : s;
-}
-
 CODEBLOCK_RULE(named_rule("rust-accept", rust_accept_untagged));
-CODEBLOCK_RULE(named_rule("rust-score", rust_untagged_score));
 
 LanguageTables rust_tables() {
   LanguageTables t{};
@@ -144,7 +136,12 @@ LanguageTables rust_tables() {
                       "extern_crate_declaration"};
   // (use declarations are not hoisted: they bind through scoped_identifier wrappers, which hoisting would walk
   // whole; function bodies see them anyway, as they are resolved after the enclosing scope)
-  t.detect.score_rule = "rust-score";
+  t.detect.cues = {{Cue::Require, 0, {"{"}},
+                   {Cue::Each,
+                    1,
+                    {"let mut ", "println!", "-> ", "&self", "::new(", "Vec<", "&str", ".unwrap()", "impl ",
+                     "#[derive(", "Option<", "Result<"}},
+                   {Cue::LineStart, 2, {"fn ", "pub fn ", "use std::", "impl "}}};
   t.defuse.declare_after = {"let_declaration", "let_condition", "for_expression"};
   t.defuse.blank_name = "_";
   t.defuse.no_uses = {"label", "lifetime", "macro_rule", "attribute_item", "inner_attribute_item"};
@@ -154,6 +151,6 @@ LanguageTables rust_tables() {
 
 }  // namespace
 
-const LanguageTables kRustTables = rust_tables();
+extern const LanguageTables kRustTables = rust_tables();
 
 }  // namespace codeblock

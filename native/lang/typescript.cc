@@ -10,40 +10,10 @@
 namespace codeblock {
 namespace {
 
-// Signals of TypeScript beyond JavaScript: type annotations and declarations JavaScript has not.
-int ts_signals(std::string_view t) {
-  int s = detect::signals(t, {": string", ": number", ": boolean", ": void", ": any", ": unknown", ": never",
-                              "?: ", "readonly ", " as const", "implements ", ": Promise<", "<T>", "<T,", ": Record<",
-                              "): string", "): number", "): boolean", "): void"});
-  if (detect::line_starts(t, {"interface ", "export interface ", "type ", "export type ", "enum ", "export enum ",
-                              "declare ", "namespace ", "abstract class ", "export abstract class "}))
-    s += 2;
-  return s;
-}
-
-// Above JavaScript on code with TypeScript signals (JavaScript cannot parse it); below it otherwise, so that
-// plain JavaScript stays JavaScript (TypeScript parses it too).
-int ts_untagged_score(std::string_view t) {
-  int ts = ts_signals(t);
-  int js = js_untagged_score(t);
-  if (ts > 0) return js + ts + 1;
-  return js > 0 ? 1 : 0;
-}
-
-// TSX: TypeScript with JSX elements. Registered after TypeScript, whose parse fails on JSX.
-int tsx_untagged_score(std::string_view t) {
-  int ts = ts_signals(t);
-  if (ts == 0 || detect::signals(t, {"/>", "</"}) == 0) return 0;
-  return js_untagged_score(t) + ts + 1;
-}
-
 template <class T>
 void append(std::vector<T>& v, std::initializer_list<T> more) {
   v.insert(v.end(), more.begin(), more.end());
 }
-
-CODEBLOCK_RULE(named_rule("typescript-score", ts_untagged_score));
-CODEBLOCK_RULE(named_rule("tsx-score", tsx_untagged_score));
 
 LanguageTables typescript_like_tables(bool tsx) {
   LanguageTables t = javascript_like_tables();
@@ -111,13 +81,30 @@ LanguageTables typescript_like_tables(bool tsx) {
   append(t.defuse.hoisted,
          {"interface_declaration", "type_alias_declaration", "enum_declaration", "abstract_class_declaration",
           "internal_module", "module", "function_signature", "ambient_declaration"});
-  t.detect.score_rule = tsx ? "tsx-score" : "typescript-score";
+  // JavaScript's cues plus TypeScript's distinctive ones (type annotations and declarations JavaScript has not):
+  // above JavaScript on code with them (JavaScript cannot parse it); below it otherwise (capped at 1), so that
+  // plain JavaScript stays JavaScript (TypeScript parses it too). TSX: only with JSX elements and TypeScript
+  // cues (it is registered after TypeScript, whose parse fails on JSX).
+  t.detect.cues.push_back(
+      {Cue::Each,
+       1,
+       {": string", ": number", ": boolean", ": void", ": any", ": unknown", ": never", "?: ", "readonly ", " as const",
+        "implements ", ": Promise<", "<T>", "<T,", ": Record<", "): string", "): number", "): boolean", "): void"},
+       true});
+  t.detect.cues.push_back({Cue::LineStart,
+                           2,
+                           {"interface ", "export interface ", "type ", "export type ", "enum ", "export enum ",
+                            "declare ", "namespace ", "abstract class ", "export abstract class "},
+                           true});
+  t.detect.bonus_from = 1;
+  t.detect.cap_without_distinctive = tsx ? 0 : 1;
+  if (tsx) t.detect.cues.push_back({Cue::Require, 0, {"/>", "</"}});
   return t;
 }
 
 }  // namespace
 
-const LanguageTables kTypeScriptTables = typescript_like_tables(false);
-const LanguageTables kTsxTables = typescript_like_tables(true);
+extern const LanguageTables kTypeScriptTables = typescript_like_tables(false);
+extern const LanguageTables kTsxTables = typescript_like_tables(true);
 
 }  // namespace codeblock
