@@ -332,6 +332,34 @@ const CSS: KindLists = {
 };
 
 /** Node-type lists per registered language (segment tag). */
+const SWIFT: KindLists = {
+  def: [
+    'function_declaration',
+    'init_declaration',
+    'deinit_declaration',
+    'class_declaration',
+    'protocol_declaration',
+    'subscript_declaration',
+    'protocol_function_declaration',
+    'typealias_declaration',
+    'associatedtype_declaration',
+  ],
+  import: ['import_declaration'],
+  assignment: ['property_declaration', 'protocol_property_declaration', 'assignment', 'enum_entry'],
+  // return, break, continue and throw are one node type in tree-sitter-swift
+  return: ['control_transfer_statement'],
+  call: ['call_expression', 'try_expression', 'await_expression', 'macro_invocation'],
+  condition: [
+    'if_statement',
+    'guard_statement',
+    'switch_statement',
+    'switch_entry',
+    'while_statement',
+    'repeat_while_statement',
+  ],
+  loop: ['for_statement'],
+};
+
 const LANGUAGE_KINDS: Record<string, KindLists> = {
   python: PYTHON,
   javascript: JAVASCRIPT,
@@ -347,6 +375,7 @@ const LANGUAGE_KINDS: Record<string, KindLists> = {
   ruby: RUBY,
   bash: BASH,
   css: CSS,
+  swift: SWIFT,
 };
 
 /** Text of an expression statement that makes it an import (a call in these languages). */
