@@ -1,9 +1,13 @@
 // Internals shared by the structure analysis files (see docs/structure.md):
-//   parse.cc     the language tables resolved to symbol ids, the per-thread parser, the parse budget
-//   items.cc     coding items, core logic ranges, prose ranges, ERROR / MISSING ranges
-//   defuse.cc    item-level def-use edges
-//   structure.cc analyze_structure(): segments, flags, whole-line spans, output in code points;
-//                parse_only(): the same segments and parses, nothing else
+//   parse.cc           a language resolved to symbol ids (each capability part by its own file below), the
+//                      per-thread parser, the parse budget
+//   detect.cc          the detection part: the language of untagged blocks and bare responses
+//   items.cc           the items part: coding items, core logic ranges, prose ranges, ERROR / MISSING ranges
+//                      (items_braced.cc: bodies opened by a token)
+//   defuse_resolve.cc  the def-use part resolved; defuse.cc / defuse_lexical.cc: item-level def-use edges
+//   inject.cc          the injections part: ranges of a host tree holding another language's code
+//   structure.cc       analyze_structure(): segments, flags, whole-line spans, output in code points;
+//                      parse_only(): the same segments and parses, nothing else
 // Not part of the addon's interface: only native/core includes this.
 #pragma once
 #include <tree_sitter/api.h>
