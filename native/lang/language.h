@@ -238,6 +238,14 @@ struct LanguageTables {
   // The declaration targets that bind (nullptr: every one); a refused target is a use instead. CSS: only
   // custom properties (`--x: 1`) and @keyframes names bind, `color: red` declares nothing.
   bool (*binds_name)(TSNode id, std::string_view name) = nullptr;
+  // --- optional rules added for SQL (every default is off; other languages are unaffected) ---
+  // block_lambdas are parenthesised queries (SQL's subquery and CTE): a simple statement holding them splits into
+  // a header through the first one's body_open token, the text inside each (from its first to its last named
+  // child) as an item of its own (split again at the queries inside it), and clause items from each closing token
+  // through the next body_open token or the statement's end (when that holds a core token).
+  bool paren_query_bodies = false;
+  // Names are compared case-insensitively (ASCII; SQL's unquoted identifiers).
+  bool fold_case_names = false;
 };
 
 // Registered languages (immutable tables), in detection order. The test-only entries join them when
@@ -260,5 +268,6 @@ extern const LanguageTables kCppTables;
 extern const LanguageTables kTypeScriptTables;
 extern const LanguageTables kTsxTables;
 extern const LanguageTables kCssTables;
+extern const LanguageTables kSqlTables;
 
 }  // namespace codeblock
