@@ -10,7 +10,6 @@
 #include "core/structure_internal.h"
 #include "core/tree_walk.h"
 #include "core/utf.h"
-#include "lang/detect.h"
 #include "lang/language.h"
 
 namespace codeblock {
@@ -38,7 +37,6 @@ bool parse_segments(std::string_view text, const StructureOptions& opt, Budget& 
       if (langs[li] == L) return allowed[li] ? L : nullptr;
     return nullptr;
   };
-  std::vector<std::pair<int, size_t>> cands;
   for (RawSegment& rs : find_fenced_blocks(text)) {
     std::string_view body = text.substr(rs.start, rs.end - rs.start);
     if (!rs.tag.empty()) {
@@ -55,46 +53,9 @@ bool parse_segments(std::string_view text, const StructureOptions& opt, Budget& 
         break;
       }
     if (blank) continue;
-    const LanguageTables* found = nullptr;
     TreePtr tree;
-    // First the languages with a yes/no pre-check (`maybe_untagged`, no score: Python), in registry
-    // order: a clean parse they accept decides at once, so Python code is Python exactly as before
-    // other languages were registered. Then the scored candidates, by lexical score, registry order
-    // breaking ties; the first clean parse the language accepts wins (docs/languages.md). A sentence
-    // line (prose) rules out every clean parse: the scored candidates are not parsed then.
     bool timed_out = false;
-    auto try_language = [&](const LanguageTables* L) {
-      budget.abort_on_error = true;
-      budget.aborted_on_error = false;
-      TreePtr t = parse(resolved(L), body, budget);
-      budget.abort_on_error = false;
-      if (!t) {
-        if (!budget.aborted_on_error || work_meter().stopped()) timed_out = true;
-        return false;  // not clean code of this language (or out of budget)
-      }
-      if (!L->accept_untagged(ts_tree_root_node(t.get()))) return false;
-      found = L;
-      tree = std::move(t);
-      return true;
-    };
-    for (size_t li = 0; li < langs.size() && !found && !timed_out; li++) {
-      const LanguageTables* L = langs[li];
-      if (!allowed[li] || L->untagged_score) continue;
-      if (!L->maybe_untagged || L->maybe_untagged(body)) try_language(L);
-    }
-    if (!found && !timed_out) {
-      cands.clear();
-      bool prose_line = detect::has_prose_line(body);
-      for (size_t li = 0; li < langs.size() && !prose_line; li++) {
-        const LanguageTables* L = langs[li];
-        if (!allowed[li] || !L->untagged_score) continue;
-        int score = L->untagged_score(body);
-        if (score > 0) cands.emplace_back(-score, li);
-      }
-      std::stable_sort(cands.begin(), cands.end());
-      for (const auto& c : cands)
-        if (try_language(langs[c.second]) || timed_out) break;
-    }
+    const LanguageTables* found = detect_language(body, allowed, budget, tree, timed_out);
     if (timed_out) return false;
     if (found) segs.push_back(ParsedSegment{rs.start, rs.end, found->name, found, std::move(tree)});
     else if (rs.fenced) segs.push_back(ParsedSegment{rs.start, rs.end, "unknown", nullptr, nullptr});
@@ -193,7 +154,7 @@ void analyze_record(std::string_view text, const StructureOptions& opt, Structur
   std::sort(missing.begin(), missing.end());
   for (RawItem& it : items) {
     if (!std::strcmp(it.type, "ERROR")) it.flags |= kFlagError;
-    for (const char* bad : segs[it.segment].L->invalid_statements)  // the item's own language
+    for (const char* bad : segs[it.segment].L->items.invalid_statements)  // the item's own language
       if (!std::strcmp(it.type, bad)) it.flags |= kFlagError;
     auto m = std::lower_bound(merged.begin(), merged.end(), std::make_pair(it.e, uint32_t{0}));
     if (m != merged.begin()) {

@@ -64,6 +64,9 @@ int sql_untagged_score(std::string_view t) {
   return has_word_ci(t, {"FROM", "WHERE", "JOIN", "VALUES", "SET", "TABLE", "VIEW", "INDEX"}) ? 3 : 0;
 }
 
+CODEBLOCK_RULE(named_rule("sql-accept", sql_accept_untagged));
+CODEBLOCK_RULE(named_rule("sql-score", sql_untagged_score));
+
 LanguageTables sql_tables() {
   LanguageTables t{};
   t.name = "sql";
@@ -73,53 +76,52 @@ LanguageTables sql_tables() {
                      "hql",     "mariadb", "oracle",     "sparksql", "bigquery",  "snowflake"};
   // every statement is one item through its `;` (member_terminators); a transaction's statements are items of
   // their own, and so are its BEGIN and COMMIT / ROLLBACK keywords
-  t.simple_statements = {"statement", "keyword_begin", "keyword_commit", "keyword_rollback", "block"};
-  t.compound_statements = {};
-  t.clauses = {};
-  t.bodies = {"transaction"};
-  t.decorated_wrapper = nullptr;
-  t.decorated_field = nullptr;
-  t.header_terminator = nullptr;
-  t.definition_items = {};
-  t.expression_statement = nullptr;
-  t.string_literals = {};
-  t.comments = {"comment", "marginalia"};
-  t.delimiters = {"(", ")", ",", ";", "."};
-  t.non_core_tokens = {};
-  t.roles = {{"identifier", DuRole::Identifier}};
-  t.target_containers = {};
-  t.parameter_containers = {};
-  t.accept_untagged = sql_accept_untagged;
-  t.maybe_untagged = nullptr;
+  t.items.simple_statements = {"statement", "keyword_begin", "keyword_commit", "keyword_rollback", "block"};
+  t.items.compound_statements = {};
+  t.items.clauses = {};
+  t.items.bodies = {"transaction"};
+  t.items.decorated_wrapper = nullptr;
+  t.items.decorated_field = nullptr;
+  t.items.header_terminator = nullptr;
+  t.items.definition_items = {};
+  t.items.expression_statement = nullptr;
+  t.items.string_literals = {};
+  t.items.comments = {"comment", "marginalia"};
+  t.items.delimiters = {"(", ")", ",", ";", "."};
+  t.items.non_core_tokens = {};
+  t.defuse.roles = {{"identifier", DuRole::Identifier}};
+  t.defuse.target_containers = {};
+  t.defuse.parameter_containers = {};
+  t.detect.accept_rule = "sql-accept";
   t.display_name = "SQL";
-  t.scoping = Scoping::Lexical;
-  t.body_open = "(";
-  t.block_lambdas = {"subquery", "cte"};
-  t.header_fields = {};
-  t.scopes = {{"statement", LexScope::Block}, {"subquery", LexScope::Block}};
-  t.declarations = {{"create_table", nullptr, DeclTarget::Function},
-                    {"create_view", nullptr, DeclTarget::Function},
-                    {"create_materialized_view", nullptr, DeclTarget::Function},
-                    {"create_function", nullptr, DeclTarget::Function},
-                    {"cte", nullptr, DeclTarget::Block},
-                    {"relation", "alias", DeclTarget::Block}};
-  t.members = {{"field", "name", false},
-               {"column_definition", "name", false},
-               {"term", "alias", false},
-               {"column", "name", false},
-               {"constraint", "name", false}};
-  t.declarator_wrappers = {"object_reference"};
-  t.function_scoped = {};
-  t.hoisted = {"from", "join", "relation", "update"};  // aliases are visible in the whole statement
-  t.untagged_score = sql_untagged_score;
-  t.member_terminators = {";"};
-  t.paren_query_bodies = true;
-  t.fold_case_names = true;
+  t.defuse.scoping = Scoping::Lexical;
+  t.items.body_open = "(";
+  t.items.block_lambdas = {"subquery", "cte"};
+  t.items.header_fields = {};
+  t.defuse.scopes = {{"statement", LexScope::Block}, {"subquery", LexScope::Block}};
+  t.defuse.declarations = {{"create_table", nullptr, DeclTarget::Function},
+                           {"create_view", nullptr, DeclTarget::Function},
+                           {"create_materialized_view", nullptr, DeclTarget::Function},
+                           {"create_function", nullptr, DeclTarget::Function},
+                           {"cte", nullptr, DeclTarget::Block},
+                           {"relation", "alias", DeclTarget::Block}};
+  t.defuse.members = {{"field", "name", false},
+                      {"column_definition", "name", false},
+                      {"term", "alias", false},
+                      {"column", "name", false},
+                      {"constraint", "name", false}};
+  t.defuse.declarator_wrappers = {"object_reference"};
+  t.defuse.function_scoped = {};
+  t.defuse.hoisted = {"from", "join", "relation", "update"};  // aliases are visible in the whole statement
+  t.detect.score_rule = "sql-score";                          // case-insensitive keywords: cues match as written
+  t.items.member_terminators = {";"};
+  t.items.paren_query_bodies = true;
+  t.defuse.fold_case_names = true;
   return t;
 }
 
 }  // namespace
 
-const LanguageTables kSqlTables = sql_tables();
+extern const LanguageTables kSqlTables = sql_tables();
 
 }  // namespace codeblock
