@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "core/structure_internal.h"
 #include "core/tree_walk.h"
@@ -85,7 +86,16 @@ class LexicalDefUse {
   }
 
   // The id of a name; names in the function namespace get ids of their own.
+  // The ASCII lower-case form of t (DefUsePart::fold_case_names), kept alive in folded_.
+  std::string_view folded(std::string_view t) {
+    if (std::none_of(t.begin(), t.end(), [](char ch) { return ch >= 'A' && ch <= 'Z'; })) return t;
+    std::string low(t);
+    for (char& ch : low)
+      if (ch >= 'A' && ch <= 'Z') ch = static_cast<char>(ch - 'A' + 'a');
+    return *folded_.insert(std::move(low)).first;
+  }
   int32_t name_id(std::string_view t, bool fn = false) {
+    if (R_.t->defuse.fold_case_names) t = folded(t);
     auto it = names_.find(t);
     int32_t id;
     if (it != names_.end()) {
@@ -473,6 +483,7 @@ class LexicalDefUse {
   std::vector<Deferred> deferred_;
   std::vector<Task> st_;
   std::unordered_map<std::string_view, int32_t> names_;
+  std::unordered_set<std::string> folded_;  // lower-cased names (fold_case_names)
   int32_t cs_ = 0;
   uint32_t base_ = 0;
 };

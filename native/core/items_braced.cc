@@ -231,6 +231,86 @@ void extract_items_braced(const Resolved& R, TSNode root, uint32_t base, int32_t
       return Walk::Into;
     });
   };
+  // ItemsPart::paren_query_bodies: a simple statement holding parenthesised queries (block_lambdas) splits at
+  // them; false when s holds none. Iterative (one frame per open query), pieces added in source order.
+  struct Frame {
+    TSNode node;               // the statement, or a query inside it
+    std::vector<TSNode> kids;  // the outermost queries inside node, in order
+    size_t next;
+    uint32_t from, to;  // the next piece's start; the frame's end
+    bool top;
+  };
+  std::vector<Frame> frames;
+  auto inner_queries = [&](TSNode q, std::vector<TSNode>& kids) {
+    walk(q, [&](const WalkAt& at) {
+      if (at.depth > 0 && R.flag(R.is_block_lambda, at.node())) {
+        kids.push_back(at.node());
+        return Walk::Over;
+      }
+      return Walk::Into;
+    });
+  };
+  auto has_core = [&](TSNode n, uint32_t b, uint32_t e) {  // from n: not the whole statement at every depth
+    ByteRanges r;
+    core_ranges(R, n, base, base + b, base + e, r);
+    return !r.empty();
+  };
+  // The item type of a statement of a paren_query_bodies language: its first named child that is not a comment
+  // (SQL's statement wraps select / insert / create_table ...).
+  auto query_type = [&](TSNode s) {
+    uint32_t k = ts_node_named_child_count(s);
+    for (uint32_t i = 0; i < k; i++) {
+      TSNode c = ts_node_named_child(s, i);
+      if (!(R.c(c) & kComment)) return ts_node_type(c);
+    }
+    return ts_node_type(s);
+  };
+  auto split_queries = [&](TSNode s) -> bool {
+    frames.clear();
+    frames.push_back(Frame{s, {}, 0, ts_node_start_byte(s), ts_node_end_byte(s), true});
+    inner_queries(s, frames.back().kids);
+    if (frames.back().kids.empty()) return false;
+    while (!frames.empty()) {
+      Frame& f = frames.back();
+      if (f.next == f.kids.size()) {  // the rest after the last query: a clause when it holds a core token
+        if (f.from < f.to && has_core(f.node, f.from, f.to))
+          add(f.from, f.to, ItemKind::Clause, f.top ? query_type(s) : ts_node_type(f.node), f.node);
+        frames.pop_back();
+        continue;
+      }
+      TSNode p = f.kids[f.next++];
+      uint32_t open = 0, close = ts_node_end_byte(p), ib = 0, ie = 0;
+      bool opened = false, inner = false;
+      for_children(p, [&](TSNode c, TSFieldId) {
+        if (!ts_node_is_named(c)) {
+          if (!opened && R.flag(R.is_body_open, c) && !ts_node_is_missing(c)) {
+            opened = true;
+            open = ts_node_end_byte(c);
+          } else if (opened && !ts_node_is_missing(c) && ts_node_end_byte(c) > ts_node_start_byte(c)) {
+            close = ts_node_start_byte(c);  // the last token after the opening one: `)`
+          }
+          return;
+        }
+        if (!opened || (R.c(c) & kComment)) return;
+        if (!inner) ib = ts_node_start_byte(c);
+        inner = true;
+        ie = ts_node_end_byte(c);
+      });
+      if (!opened) continue;  // no parenthesis: part of the piece around it
+      bool first = f.top && f.from == ts_node_start_byte(s);
+      add(f.from, open, first ? ItemKind::Header : ItemKind::Clause, first ? query_type(s) : ts_node_type(p), p);
+      f.from = close;
+      if (!inner) continue;
+      Frame g{p, {}, 0, ib, ie, false};
+      inner_queries(p, g.kids);
+      if (g.kids.empty()) {
+        add(ib, ie, ItemKind::Simple, ts_node_type(p), p);
+        continue;
+      }
+      frames.push_back(std::move(g));  // f is not used after this
+    }
+    return true;
+  };
   std::vector<TSNode> bodies;
   auto stmt = [&](TSNode s, bool inside_def) {
     uint16_t cs = R.c(s);
@@ -329,6 +409,11 @@ void extract_items_braced(const Resolved& R, TSNode root, uint32_t base, int32_t
     if (!(cs & kSimple)) {
       if (!R.t->items.expression_bodies || !ts_node_is_named(s)) return;
       if (ts_node_child_count(s) == 1 && (R.c(ts_node_child(s, 0)) & kDelim)) return;  // a stray `;`
+    }
+    if (R.t->items.paren_query_bodies) {
+      if (opt.granularity == Granularity::Statement && split_queries(s)) return;
+      add(ts_node_start_byte(s), ts_node_end_byte(s), ItemKind::Simple, query_type(s), s);
+      return;
     }
     bodies.clear();
     if (opt.granularity == Granularity::Statement) lambda_bodies(s, bodies);

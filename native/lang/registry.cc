@@ -21,6 +21,7 @@ extern const LanguageTables kTypeScriptTables;
 extern const LanguageTables kTsxTables;
 extern const LanguageTables kCssTables;
 extern const LanguageTables kSwiftTables;
+extern const LanguageTables kSqlTables;
 
 namespace {
 
@@ -46,7 +47,8 @@ const std::vector<const LanguageTables*>& registered_languages() {
     std::vector<const LanguageTables*> v = {&kPythonTables, &kJavaScriptTables, &kTypeScriptTables, &kTsxTables,
                                             &kJavaTables,   &kCTables,          &kCppTables,        &kCSharpTables,
                                             &kGoTables,     &kRustTables,       &kPhpTables,        &kRubyTables,
-                                            &kBashTables,   &kCssTables,        &kSwiftTables};
+                                            &kBashTables,   &kCssTables,        &kSwiftTables,
+                                            &kSqlTables};
     const char* env = std::getenv("CODEBLOCK_TEST_LANGUAGES");
     if (env && std::strcmp(env, "1") == 0) v.push_back(&test_language);
     return v;

@@ -331,7 +331,14 @@ const CSS: KindLists = {
   assignment: ['declaration'],
 };
 
-/** Node-type lists per registered language (segment tag). */
+// SQL: an item's type is its statement's first node (select, insert, create_table, ...; a WITH statement's
+// keyword_with), or cte / subquery for the clause items of a statement split at its queries.
+const SQL: KindLists = {
+  def: ['create_table', 'create_view', 'create_materialized_view', 'create_function', 'create_index', 'alter_table'],
+  assignment: ['insert', 'update', 'delete'],
+  call: ['select', 'set_operation', 'keyword_with', 'cte', 'subquery'],
+};
+
 const SWIFT: KindLists = {
   def: [
     'function_declaration',
@@ -360,6 +367,7 @@ const SWIFT: KindLists = {
   loop: ['for_statement'],
 };
 
+/** Node-type lists per registered language (segment tag). */
 const LANGUAGE_KINDS: Record<string, KindLists> = {
   python: PYTHON,
   javascript: JAVASCRIPT,
@@ -376,6 +384,7 @@ const LANGUAGE_KINDS: Record<string, KindLists> = {
   bash: BASH,
   css: CSS,
   swift: SWIFT,
+  sql: SQL,
 };
 
 /** Text of an expression statement that makes it an import (a call in these languages). */

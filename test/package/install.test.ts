@@ -45,7 +45,7 @@ const PREBUILT = 'prebuilds/linux-x64/codeblock.napi.glibc.node';
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
 const COMPILERS = ['cc', 'c++', 'gcc', 'g++', 'clang', 'clang++', 'cmake', 'make', 'ninja'];
 /** The documented ceiling for the tarball (docs/install.md gives the measured size). */
-const MAX_TARBALL_BYTES = 18 * 1024 * 1024; // 14 grammars in the prebuilt addon + the 14.3 MB reference LM
+const MAX_TARBALL_BYTES = 18 * 1024 * 1024; // 15 grammars in the prebuilt addon + the 14.3 MB reference LM
 
 /**
  * The sizes docs/install.md states, in the one sentence that states them:

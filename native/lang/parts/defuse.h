@@ -161,6 +161,8 @@ struct DefUsePart {
   // Named rule (native/lang/rules.h, kind BindsRule) deciding which declaration targets bind (nullptr: every
   // one); a refused target is a use instead. CSS "css-binds": only custom properties and @keyframes names.
   const char* binds_rule = nullptr;
+  // Names are compared case-insensitively (ASCII; SQL's unquoted identifiers).
+  bool fold_case_names = false;
 };
 
 }  // namespace codeblock

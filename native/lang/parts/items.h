@@ -66,6 +66,13 @@ struct ItemsPart {
   std::vector<const char*> statement_wrappers;
   // A compound statement with no body part (`declare module "m";`, a bodiless declaration) is one simple item.
   bool bodiless_compound_simple = false;
+  // block_lambdas are parenthesised queries (SQL's subquery and cte): a simple statement holding them splits into
+  // a header through the first one's body_open token, the text inside each (its first to its last named child
+  // after that token) as an item of its own, split again at the queries inside it, and clause items from each
+  // closing token through the next body_open token, or through the statement's end when that holds a core token.
+  // Item types: the statement's first named child (SQL's `statement` wraps select / insert / ...), the query's
+  // type for the pieces inside.
+  bool paren_query_bodies = false;
 };
 
 }  // namespace codeblock
