@@ -58,6 +58,18 @@ struct WorkMeter {
   // Adds n units; true when the record's analysis must stop.
   bool charge(uint64_t n) { return (used += n) > stop_at && trip(); }
 
+  // Charges up to n units as n calls of charge(1) would, the one that stops included; returns how many
+  // of those calls passed (n unless the analysis must stop). One addition unless it crosses stop_at.
+  uint64_t charge_each(uint64_t n) {
+    if (!stopped() && n <= stop_at - used) {
+      used += n;
+      return n;
+    }
+    for (uint64_t i = 0; i < n; i++)
+      if (charge(1)) return i;
+    return n;
+  }
+
  private:
   bool check_clock() {
     if (stopped()) return true;
