@@ -7,6 +7,7 @@
 #pragma once
 #include <tree_sitter/api.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
@@ -76,8 +77,12 @@ struct FlatTree {
   const TSTree* tree = nullptr;
   const FlatNode* nodes = nullptr;  // count of them, in storage
   uint32_t count = 0;
-  bool by_start = true;  // start bytes never decrease in pre-order (else index_of scans)
+  bool by_start = true;  // start bytes never decrease in pre-order
   std::vector<FlatNode> storage;
+  // index_of's table: node id -> index (open addressing, a power of two at least twice count; empty:
+  // UINT32_MAX), and per node the units a lookup charges (below).
+  std::vector<uint32_t> slots;
+  std::vector<uint32_t> units;
   CbFlatStack stack{nullptr, 0};
 
   FlatTree() = default;
@@ -89,6 +94,8 @@ struct FlatTree {
         count(o.count),
         by_start(o.by_start),
         storage(std::move(o.storage)),
+        slots(std::move(o.slots)),
+        units(std::move(o.units)),
         stack(o.stack) {
     o.nodes = nullptr;
     o.count = 0;
@@ -111,24 +118,53 @@ struct FlatTree {
     by_start = true;
     for (uint32_t i = 1; i < count && by_start; i++)
       if (nodes[i].start < nodes[i - 1].start) by_start = false;
+    // A lookup is one hash probe, but charges what the scan it replaced did (core/work.h): 1 + the
+    // nodes before it that start at the same byte (by_start), else 1 + its index. So the work counts,
+    // and the outcomes at any budget, stay those of the scan, without its quadratic time when many
+    // nodes start at one byte (a 95K-term `a+a+…` chain).
+    if (units.size() < count) units.resize(count);
+    for (uint32_t i = 0; i < count; i++)
+      units[i] = !by_start ? i + 1 : i > 0 && nodes[i].start == nodes[i - 1].start ? units[i - 1] + 1 : 1;
+    size_t cap = 16;
+    while (cap < 2 * size_t{count}) cap *= 2;
+    slots.assign(cap, UINT32_MAX);
+    for (uint32_t i = 0; i < count; i++) {
+      size_t h = slot_of(nodes[i].node.id, cap);
+      while (slots[h] != UINT32_MAX) h = (h + 1) & (cap - 1);
+      slots[h] = i;
+    }
   }
 
-  // Index of node n (a visible node of this tree), or UINT32_MAX.
+  static size_t slot_of(const void* id, size_t cap) {
+    uint64_t x = reinterpret_cast<uintptr_t>(id);
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    return static_cast<size_t>(x) & (cap - 1);
+  }
+
+  // Index of node n (a visible node of this tree), or UINT32_MAX (also when out of budget).
   uint32_t index_of(TSNode n) const {
-    const uint32_t start = ts_node_start_byte(n);
-    size_t lo = 0, hi = count;
-    if (by_start)
-      while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (nodes[mid].start < start) lo = mid + 1;
-        else hi = mid;
+    if (n.tree != tree || slots.empty()) return UINT32_MAX;
+    uint32_t found = UINT32_MAX;
+    for (size_t h = slot_of(n.id, slots.size()); slots[h] != UINT32_MAX; h = (h + 1) & (slots.size() - 1))
+      if (ts_node_eq(nodes[slots[h]].node, n)) {
+        found = slots[h];
+        break;
       }
-    WorkMeter& meter = work_meter();
-    for (size_t i = lo; i < count && (!by_start || nodes[i].start == start); i++) {
-      if (meter.charge(1)) return UINT32_MAX;  // out of budget: walk() then visits nothing
-      if (ts_node_eq(nodes[i].node, n)) return static_cast<uint32_t>(i);
+    uint64_t charge;
+    if (found != UINT32_MAX) charge = units[found];
+    else if (!by_start) charge = count;  // the scan's miss: every node
+    else {                               // the scan's miss: every node that starts at n's byte
+      const uint32_t start = ts_node_start_byte(n);
+      auto lo =
+          std::lower_bound(nodes, nodes + count, start, [](const FlatNode& a, uint32_t s) { return a.start < s; });
+      auto hi = std::upper_bound(lo, nodes + count, start, [](uint32_t s, const FlatNode& a) { return s < a.start; });
+      charge = static_cast<uint64_t>(hi - lo);
     }
-    return UINT32_MAX;
+    // out of budget: walk() then visits nothing
+    if (work_meter().charge_each(charge) < charge) return UINT32_MAX;
+    return found;
   }
 
   // The walk of the subtree at index `root` (see walk()).
