@@ -663,8 +663,8 @@ export function summaryText(r: BenchResults): string {
   };
   const mem = r.memory.peak_rss_mb as Record<string, number | null>;
   return [
-    `structure.ratio        ${g(r.structure, 'ratio')}×  (target ≥ ${STRUCTURE_PEER_TARGET}; ${g(r.structure, 'records_per_s')} ` +
-      `records/s vs Python ${g(r.structure, 'python_records_per_s')})`,
+    `structure.ratio        ${g(r.structure, 'ratio')}×  (target ≥ ${STRUCTURE_PEER_TARGET}; ` +
+      `${g(r.structure, 'records_per_s')} records/s vs Python ${g(r.structure, 'python_records_per_s')})`,
     `structure_parse.ratio  ${g(r.structure_parse ?? {}, 'ratio')}×  (target ≤ 1.3; structure ÷ tree-sitter ` +
       'parse-only)',
     `workers.scaling        ${g(r.workers, 'scaling')}×  (target ≥ ${0.8 * Number(r.config.workers)})`,
