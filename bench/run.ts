@@ -64,6 +64,12 @@ import type { E2EResult } from './e2e.js';
 import type { IntegrityResult } from './integrity.js';
 import type { VerifyResult } from './verify.js';
 
+/**
+ * The structure row's floor against the Python peer, in-process (issue 30: the floor is ≥ 4×; the ≥ 10×
+ * this row printed before is retired).
+ */
+const STRUCTURE_PEER_TARGET = 4;
+
 export const SECTIONS = [
   'structure',
   'structure_parse',
@@ -657,8 +663,8 @@ export function summaryText(r: BenchResults): string {
   };
   const mem = r.memory.peak_rss_mb as Record<string, number | null>;
   return [
-    `structure.ratio        ${g(r.structure, 'ratio')}×  (target ≥ 10; ${g(r.structure, 'records_per_s')} ` +
-      `records/s vs Python ${g(r.structure, 'python_records_per_s')})`,
+    `structure.ratio        ${g(r.structure, 'ratio')}×  (target ≥ ${STRUCTURE_PEER_TARGET}; ` +
+      `${g(r.structure, 'records_per_s')} records/s vs Python ${g(r.structure, 'python_records_per_s')})`,
     `structure_parse.ratio  ${g(r.structure_parse ?? {}, 'ratio')}×  (target ≤ 1.3; structure ÷ tree-sitter ` +
       'parse-only)',
     `workers.scaling        ${g(r.workers, 'scaling')}×  (target ≥ ${0.8 * Number(r.config.workers)})`,
@@ -973,8 +979,8 @@ export function resultsMarkdown(r: BenchResults, resultsLink: string): string {
     `| Structure (segments, items, def-use, reach, bridge), ${N} workers | ${x(s.ratio)} | Python \`ast\` + ` +
       `beniget, ${N} processes, same records | ${int(s.records_per_s)} vs ${int(s.python_records_per_s)} ` +
       `records/s (${int(s.records)} records of ` +
-      `../shared/data)${typeof s.cpu_ratio === 'number' ? `; CPU-time ratio ${f(s.cpu_ratio)}×` : ''} | ≥ 10× | ` +
-      `${met(s.ratio, '>=', 10)} |`,
+      `../shared/data)${typeof s.cpu_ratio === 'number' ? `; CPU-time ratio ${f(s.cpu_ratio)}×` : ''} | ` +
+      `≥ ${STRUCTURE_PEER_TARGET}× | ${met(s.ratio, '>=', STRUCTURE_PEER_TARGET)} |`,
   );
   L.push(structureParseRow(r.structure_parse as Record<string, any> | undefined, N));
   L.push(

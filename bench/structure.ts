@@ -48,7 +48,7 @@ export interface StructureBenchResult {
     rejected: number;
   };
   python: PythonRound;
-  /** codeblock records/s ÷ Python records/s, wall clock (target ≥ 10). */
+  /** codeblock records/s ÷ Python records/s, wall clock (target ≥ 4: bench/run.ts STRUCTURE_PEER_TARGET). */
   ratio: number;
   /** Python CPU seconds ÷ codeblock CPU seconds (all threads / processes): less sensitive to a loaded machine. */
   cpuRatio: number;

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # C++ format check of native/ against .clang-format (Debian package clang-format).
-# Usage: scripts/lint-native.sh [--fix] [path...]   (default: every .cc / .h under native/)
+# Usage: scripts/lint-native.sh [--fix] [path...]   (default: every .cc / .c / .h under native/)
 #   --fix  rewrite the files in place instead of failing on them
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -15,7 +15,7 @@ if [ -z "$fmt" ]; then
   echo "lint-native: clang-format not found (install the Debian package clang-format, or set CLANG_FORMAT)" >&2
   exit 1
 fi
-mapfile -t files < <(find "${@:-native}" -type f \( -name '*.cc' -o -name '*.h' \) | sort)
+mapfile -t files < <(find "${@:-native}" -type f \( -name '*.cc' -o -name '*.c' -o -name '*.h' \) | sort)
 if [ ${#files[@]} -eq 0 ]; then
   echo "lint-native: no C++ files under ${*:-native}" >&2
   exit 1

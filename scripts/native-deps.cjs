@@ -69,7 +69,11 @@ function resolveAll() {
   const out = {
     treeSitter: {
       package: tsDir,
-      sources: [requireFile(path.join(runtime, 'src', 'lib.c'), 'tree-sitter runtime')],
+      // the runtime, and our one C file that reads its internals (native/ts/flat_tree.c: built with it)
+      sources: [
+        requireFile(path.join(runtime, 'src', 'lib.c'), 'tree-sitter runtime'),
+        path.join(ROOT, 'native', 'ts', 'flat_tree.c'),
+      ],
       include: path.join(runtime, 'include'),
       privateInclude: path.join(runtime, 'src'),
     },

@@ -1,16 +1,18 @@
 // The one tree walk of the structure code (docs/structure.md): every subtree scan and every loop
 // over a node's children goes through walk() (iterative, no recursion). analyze_structure flattens
-// each parsed tree once (FlatTree, one cursor walk) and walk() then steps through that array: the
-// cursor steps were most of the structure stage's cost beyond parsing (bench/structure_parse.ts).
-// Outside a FlatScope a walk moves a cursor, which costs an allocation, so loops over the few
-// children of one statement may use ts_node_named_child(i).
+// each parsed tree once (FlatTree: one pass over tree-sitter's subtrees, native/ts/flat_tree.c) and
+// walk() then steps through that array: cursor steps were most of the structure stage's cost beyond
+// parsing (bench/structure_parse.ts). Outside a FlatScope a walk moves a cursor, which costs an
+// allocation, so loops over the few children of one statement may use ts_node_named_child(i).
 #pragma once
 #include <tree_sitter/api.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <vector>
 
 #include "core/work.h"
+#include "ts/flat_tree.h"
 
 namespace codeblock {
 
@@ -21,7 +23,10 @@ enum class Walk : uint8_t {
   Out,   // past its children and its later siblings, on to its parent's next sibling
 };
 
-struct FlatNode;
+// One visible node of a flattened tree (FlatTree below): node, start (ts_node_start_byte), end (index
+// one past the node's subtree), parent (index of the parent; the root: itself), depth (below the
+// tree's root), field (in its parent, as the cursor reports it).
+using FlatNode = CbFlatNode;
 
 // Where a walk is. depth: levels below the walk's root (0 = the root itself). node() and field()
 // ask the cursor (or read the flattened tree), so a visit pays only for what it reads.
@@ -29,23 +34,10 @@ struct WalkAt {
   const TSTreeCursor* cursor;
   uint32_t depth;
   const FlatNode* flat = nullptr;
-  inline TSNode node() const;
+  TSNode node() const { return flat ? flat->node : ts_tree_cursor_current_node(cursor); }
   // Field id of the node in its parent (0 = none).
-  inline TSFieldId field() const;
+  TSFieldId field() const { return flat ? flat->field : ts_tree_cursor_current_field_id(cursor); }
 };
-
-// One visible node of a flattened tree (FlatTree below).
-struct FlatNode {
-  TSNode node;
-  uint32_t start;   // ts_node_start_byte
-  uint32_t end;     // index one past the node's subtree
-  uint32_t parent;  // index of the parent (the root: itself)
-  uint32_t depth;   // below the tree's root
-  TSFieldId field;  // in its parent, as the cursor reports it
-};
-
-TSNode WalkAt::node() const { return flat ? flat->node : ts_tree_cursor_current_node(cursor); }
-TSFieldId WalkAt::field() const { return flat ? flat->field : ts_tree_cursor_current_field_id(cursor); }
 
 // The cursor walk (see walk() below).
 template <class Visit>
@@ -77,54 +69,102 @@ void cursor_walk(TSNode root, Visit&& visit) {
   ts_tree_cursor_delete(&cur);
 }
 
-// A tree's visible nodes in the pre-order of the cursor walk, built by one such walk. While a
+// A tree's visible nodes in the pre-order of the cursor walk, built in one pass (cb_flatten). While a
 // FlatScope holds it, walk() over any of its nodes steps through this array instead of moving a
 // cursor (the same visits, fields and depths; a cursor step costs far more than an array step).
+// The arrays are kept between builds (structure.cc reuses one per segment and thread).
 struct FlatTree {
   const TSTree* tree = nullptr;
-  std::vector<FlatNode> nodes;
-  bool by_start = true;        // start bytes never decrease in pre-order (else index_of scans)
-  std::vector<uint32_t> open;  // build(): index of the open node at each depth (kept for reuse)
+  const FlatNode* nodes = nullptr;  // count of them, in storage
+  uint32_t count = 0;
+  bool by_start = true;  // start bytes never decrease in pre-order
+  std::vector<FlatNode> storage;
+  // index_of's table: node id -> index (open addressing, a power of two at least twice count; empty:
+  // UINT32_MAX), and per node the units a lookup charges (below).
+  std::vector<uint32_t> slots;
+  std::vector<uint32_t> units;
+  CbFlatStack stack{nullptr, 0};
+
+  FlatTree() = default;
+  FlatTree(const FlatTree&) = delete;
+  FlatTree& operator=(const FlatTree&) = delete;
+  FlatTree(FlatTree&& o) noexcept
+      : tree(o.tree),
+        nodes(o.nodes),
+        count(o.count),
+        by_start(o.by_start),
+        storage(std::move(o.storage)),
+        slots(std::move(o.slots)),
+        units(std::move(o.units)),
+        stack(o.stack) {
+    o.nodes = nullptr;
+    o.count = 0;
+    o.stack = CbFlatStack{nullptr, 0};
+  }
+  ~FlatTree() { cb_flat_stack_free(&stack); }
 
   void build(TSNode root) {
     tree = root.tree;
-    nodes.clear();
-    nodes.reserve(ts_node_descendant_count(root));  // O(1): exactly the nodes the walk visits
+    uint32_t n = ts_node_descendant_count(root);  // O(1): exactly the nodes of the walk
+    if (storage.size() < n) storage.resize(n);
+    n = cb_flatten(root, storage.data(), static_cast<uint32_t>(storage.size()), &stack);
+    if (n > storage.size()) {  // never (the count is exact), but never written past either
+      storage.resize(n);
+      n = cb_flatten(root, storage.data(), n, &stack);
+    }
+    nodes = storage.data();
+    // 1 unit per node flattened, as one cursor step each (core/work.h): out of budget, the rest unlisted
+    count = static_cast<uint32_t>(work_meter().charge_each(n));
     by_start = true;
-    open.clear();
-    cursor_walk(root, [&](const WalkAt& at) {
-      TSNode n = at.node();
-      const uint32_t i = static_cast<uint32_t>(nodes.size());
-      open.resize(at.depth);
-      const uint32_t start = ts_node_start_byte(n);
-      if (!nodes.empty() && start < nodes.back().start) by_start = false;
-      nodes.push_back(
-          FlatNode{n, start, i + 1, at.depth ? open[at.depth - 1] : i, at.depth, at.depth ? at.field() : TSFieldId{0}});
-      open.push_back(i);
-      return Walk::Into;
-    });
-    for (size_t i = nodes.size(); i-- > 1;) {
-      FlatNode& p = nodes[nodes[i].parent];
-      if (nodes[i].end > p.end) p.end = nodes[i].end;
+    for (uint32_t i = 1; i < count && by_start; i++)
+      if (nodes[i].start < nodes[i - 1].start) by_start = false;
+    // A lookup is one hash probe, but charges what the scan it replaced did (core/work.h): 1 + the
+    // nodes before it that start at the same byte (by_start), else 1 + its index. So the work counts,
+    // and the outcomes at any budget, stay those of the scan, without its quadratic time when many
+    // nodes start at one byte (a 95K-term `a+a+…` chain).
+    if (units.size() < count) units.resize(count);
+    for (uint32_t i = 0; i < count; i++)
+      units[i] = !by_start ? i + 1 : i > 0 && nodes[i].start == nodes[i - 1].start ? units[i - 1] + 1 : 1;
+    size_t cap = 16;
+    while (cap < 2 * size_t{count}) cap *= 2;
+    slots.assign(cap, UINT32_MAX);
+    for (uint32_t i = 0; i < count; i++) {
+      size_t h = slot_of(nodes[i].node.id, cap);
+      while (slots[h] != UINT32_MAX) h = (h + 1) & (cap - 1);
+      slots[h] = i;
     }
   }
 
-  // Index of node n (a visible node of this tree), or UINT32_MAX.
+  static size_t slot_of(const void* id, size_t cap) {
+    uint64_t x = reinterpret_cast<uintptr_t>(id);
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    return static_cast<size_t>(x) & (cap - 1);
+  }
+
+  // Index of node n (a visible node of this tree), or UINT32_MAX (also when out of budget).
   uint32_t index_of(TSNode n) const {
-    const uint32_t start = ts_node_start_byte(n);
-    size_t lo = 0, hi = nodes.size();
-    if (by_start)
-      while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (nodes[mid].start < start) lo = mid + 1;
-        else hi = mid;
+    if (n.tree != tree || slots.empty()) return UINT32_MAX;
+    uint32_t found = UINT32_MAX;
+    for (size_t h = slot_of(n.id, slots.size()); slots[h] != UINT32_MAX; h = (h + 1) & (slots.size() - 1))
+      if (ts_node_eq(nodes[slots[h]].node, n)) {
+        found = slots[h];
+        break;
       }
-    WorkMeter& meter = work_meter();
-    for (size_t i = lo; i < nodes.size() && (!by_start || nodes[i].start == start); i++) {
-      if (meter.charge(1)) return UINT32_MAX;  // out of budget: walk() then visits nothing
-      if (ts_node_eq(nodes[i].node, n)) return static_cast<uint32_t>(i);
+    uint64_t charge;
+    if (found != UINT32_MAX) charge = units[found];
+    else if (!by_start) charge = count;  // the scan's miss: every node
+    else {                               // the scan's miss: every node that starts at n's byte
+      const uint32_t start = ts_node_start_byte(n);
+      auto lo =
+          std::lower_bound(nodes, nodes + count, start, [](const FlatNode& a, uint32_t s) { return a.start < s; });
+      auto hi = std::upper_bound(lo, nodes + count, start, [](uint32_t s, const FlatNode& a) { return s < a.start; });
+      charge = static_cast<uint64_t>(hi - lo);
     }
-    return UINT32_MAX;
+    // out of budget: walk() then visits nothing
+    if (work_meter().charge_each(charge) < charge) return UINT32_MAX;
+    return found;
   }
 
   // The walk of the subtree at index `root` (see walk()).

@@ -8,8 +8,9 @@
 //     the steps below (bench: the 270K-character nested call, docs/structure.md), so a unit is a
 //     few nanoseconds of CPU whichever stage spends it; and each parse, before it starts, its
 //     text's bytes plus kParseUnits (the parser's set-up, and the lexer's pass over the bytes);
-//   - trees: 1 unit per node flattened (FlatTree::build), per node a walk visits and per node
-//     FlatTree::index_of scans (core/tree_walk.h);
+//   - trees: 1 unit per node flattened (FlatTree::build), per node a walk visits and, per node
+//     FlatTree::index_of looks up, 1 + the nodes before it that start at the same byte (what the scan
+//     it replaced by a hash probe visited: the counts stay those of earlier versions; core/tree_walk.h);
 //   - def-use: 1 unit per reaching definition a use looks at and per name a merge of two states
 //     touches (core/defuse.cc, core/defuse_lexical.cc);
 //   - graph: 1 unit per node and per edge each Brandes BFS visits (core/graph.cc).
@@ -57,6 +58,18 @@ struct WorkMeter {
 
   // Adds n units; true when the record's analysis must stop.
   bool charge(uint64_t n) { return (used += n) > stop_at && trip(); }
+
+  // Charges up to n units as n calls of charge(1) would, the one that stops included; returns how many
+  // of those calls passed (n unless the analysis must stop). One addition unless it crosses stop_at.
+  uint64_t charge_each(uint64_t n) {
+    if (!stopped() && n <= stop_at - used) {
+      used += n;
+      return n;
+    }
+    for (uint64_t i = 0; i < n; i++)
+      if (charge(1)) return i;
+    return n;
+  }
 
  private:
   bool check_clock() {

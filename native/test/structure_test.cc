@@ -5,12 +5,16 @@
 #include "core/structure.h"
 
 #include <cstdio>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "core/structure_internal.h"
+#include "core/tree_walk.h"
+#include "lang/language.h"
 #include "test/structure_check.h"
 
 using namespace codeblock;
@@ -44,6 +48,49 @@ void check_all(const std::string& name, const std::string& text) {
     EXPECT(broken.empty(), what + ": " + broken);
     EXPECT(test::same_structure(a, b), what + ": not deterministic");
   }
+}
+
+// FlatTree (one pass over tree-sitter's subtrees, native/ts/flat_tree.c) lists exactly the nodes, fields,
+// depths, parents and subtree ends of a TSTreeCursor walk: the text parsed as every registered language
+// (clean trees and error-recovery trees alike: aliases, extras, hidden nodes, fields inherited through them).
+size_t flat_checked = 0;
+void check_flatten(const std::string& name, const std::string& text) {
+  for (const LanguageTables* L : registered_languages()) {
+    work_meter().reset();
+    structure::Budget budget;
+    structure::TreePtr tree = structure::parse(structure::resolved(L), text, budget);
+    if (!tree) continue;
+    TSNode root = ts_tree_root_node(tree.get());
+    std::vector<FlatNode> want;
+    std::vector<uint32_t> open;
+    cursor_walk(root, [&](const WalkAt& at) {
+      const uint32_t i = static_cast<uint32_t>(want.size());
+      open.resize(at.depth);
+      TSNode n = at.node();
+      want.push_back(FlatNode{n, ts_node_start_byte(n), i + 1, at.depth ? open[at.depth - 1] : i, at.depth,
+                              at.depth ? at.field() : TSFieldId{0}});
+      open.push_back(i);
+      return Walk::Into;
+    });
+    for (size_t i = want.size(); i-- > 1;) {
+      FlatNode& p = want[want[i].parent];
+      if (want[i].end > p.end) p.end = want[i].end;
+    }
+    FlatTree flat;
+    flat.build(root);
+    const std::string what = name + " as " + L->name;
+    EXPECT(flat.count == want.size(), what + ": " + std::to_string(flat.count) + " vs " + std::to_string(want.size()));
+    for (size_t i = 0; i < want.size() && i < flat.count; i++) {
+      const FlatNode &a = flat.nodes[i], &b = want[i];
+      bool same = ts_node_eq(a.node, b.node) && !std::memcmp(a.node.context, b.node.context, sizeof a.node.context) &&
+                  a.start == b.start && a.end == b.end && a.parent == b.parent && a.depth == b.depth &&
+                  a.field == b.field;
+      EXPECT(same, what + ": node " + std::to_string(i) + " (" + ts_node_type(b.node) + ")");
+      if (!same) break;
+    }
+    flat_checked += want.size();
+  }
+  work_meter().reset();
 }
 
 std::vector<std::string> types(const StructureResult& r) {
@@ -179,17 +226,59 @@ int main(int argc, char** argv) {
       "```python\ntry:\n    pass\nfinally:\n    raise\n```\n```javascript\nlet x = 1;\n```\n",
       "```python\n\xff\xfe\x80 = 1\n```\n",
   };
-  for (size_t i = 0; i < sizeof(odd) / sizeof(odd[0]); i++) check_all("odd " + std::to_string(i), odd[i]);
+  for (size_t i = 0; i < sizeof(odd) / sizeof(odd[0]); i++) {
+    check_all("odd " + std::to_string(i), odd[i]);
+    check_flatten("odd " + std::to_string(i), odd[i]);
+  }
+  // Each language's own constructs (fields through hidden nodes, aliases, extras), clean and broken.
+  const char* snippets[] = {
+      "import os\n@dec(x=1)\nclass A(B, metaclass=M):\n    def f(self, a: int = 2, *b, **c) -> str:\n"
+      "        return [y for y in a if y] or {k: v for k, v in c.items()}\n",
+      "const f = async ({a, b: [c, ...d]}, e = 1) => { for (const [k, v] of m) { x?.y?.(k); } };\n"
+      "class A extends B { #p = 1; static get q() { return this.#p; } }\nlabel: while (1) break label;\n",
+      "interface I<T extends U> { a?: T; (x: number): void }\ntype M = { [K in keyof T]-?: T[K] };\n"
+      "function g<T>(this: Window, x: T | null): asserts x is T {}\nenum E { A = 1, B }\n",
+      "package p; import java.util.*; @Deprecated public class A<T> extends B implements C {\n"
+      "  int[] a = {1, 2}; A() { super(); } <U> U f(T t) throws E { return switch (t) { case X -> y; default -> z; }; "
+      "} }\n",
+      "#include <stdio.h>\n#define M(x) ((x) + 1)\nstruct S { int a : 3; }; typedef int (*fp)(int);\n"
+      "int main(int argc, char **argv) { int a[2] = {[0] = 1}; return M(a[0]) ? 0 : 1; }\n",
+      "template <typename T> class A : public B<T> { public: A() : x_(0) {} auto f() const -> int override; };\n"
+      "namespace n { using std::vector; } int main() { auto l = [&](int x) mutable { return x; }; }\n",
+      "package main\nimport (\"fmt\"; m \"math\")\nfunc (r *R) F[T any](a, b int, c ...T) (x int, err error) {\n"
+      "\tswitch v := y.(type) { case int: fmt.Println(v) }\n\tgo func() { ch <- 1 }()\n\treturn\n}\n",
+      "use std::io; #[derive(Debug)] struct S<'a, T: Clone> { a: &'a T }\n"
+      "impl<T> Tr for S<T> where T: Copy { fn f(&self) -> Option<i32> { match x { Some(y) if y > 0 => y, _ => 0 } } "
+      "}\n",
+      "namespace N { public record R(int A); class C<T> where T : new() { int P { get; init; } "
+      "async Task F() { var q = from x in xs where x > 0 select x; await G(); } } }\n",
+      "<?php namespace A; use B\\C; class D extends E { public function f(int $a = 1): ?int { return $a ?? null; } }\n"
+      "$x = fn($y) => $y * 2; echo \"v: {$x(1)}\";\n",
+      "#!/bin/bash\nf() { local a=\"$1\"; for i in \"${@:2}\"; do echo \"$i\" | grep -q x && break; done; }\n"
+      "case $x in a|b) y=$(( x + 1 ));; esac\ncat <<EOF\n$y\nEOF\n",
+      "module M; class A < B; attr_reader :x; def f(a, *b, k: 1, &c) = a.map { |v| v * 2 }; end; end\n"
+      "x = [1, 2].each_with_object({}) do |(i, j), h| h[i] = j end unless y\n",
+      "@media (max-width: 10px) { .a > b:not(.c)::before, #d[e=\"f\"] { color: rgb(1, 2, 3) !important; } }\n"
+      "@import url(\"x.css\"); :root { --v: calc(1px + 2%); }\n",
+  };
+  for (const char* sn : snippets) {
+    const std::string t(sn);
+    check_flatten(t.substr(0, 24), t);
+    check_flatten(t.substr(0, 24) + " (broken)", t.substr(0, t.size() / 2) + ")}{" + t.substr(t.size() / 2 + 3));
+  }
   for (int i = 1; i < argc; i++) {
     std::ifstream in(argv[i], std::ios::binary);
     std::stringstream ss;
     ss << in.rdbuf();
     check_all(argv[i], ss.str());
+    check_flatten(argv[i], ss.str());
   }
+  EXPECT(flat_checked > 50000, "flattened nodes compared: " + std::to_string(flat_checked));
   if (failures) {
     std::fprintf(stderr, "structure_test: %d failure(s)\n", failures);
     return 1;
   }
-  std::printf("structure_test: all native structure tests passed (%d input files)\n", argc - 1);
+  std::printf("structure_test: all native structure tests passed (%d input files; %zu flattened nodes compared)\n",
+              argc - 1, flat_checked);
   return 0;
 }

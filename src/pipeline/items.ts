@@ -4,7 +4,7 @@
  */
 import type { CodeblockConfig } from '../config/index.js';
 import { checkInputs, readRecords } from '../io/index.js';
-import { analyzeStructure, itemsLine, type ItemsLine } from '../structure/index.js';
+import { analyzeStructure, analyzeStructureText, itemsLine, type ItemsLine } from '../structure/index.js';
 import { resolveLanguages } from '../structure/languages.js';
 import type { CodeRecord } from '../types.js';
 
@@ -30,15 +30,11 @@ export type ItemsConfig = Pick<
 > &
   Partial<Pick<CodeblockConfig, 'languages' | 'fields'>>;
 
-/**
- * One {@link ItemsLine} per analyzed record, in input order; `counts` fills in while iterating.
- * Inputs are checked before the first line (a missing file throws E_INPUT).
- */
-export function items(
+/** The records `items` reads (empty responses counted as rejected, never analyzed) and its counts. */
+function itemsInput(
   inputs: readonly string[],
   cfg: ItemsConfig,
-  hooks: ItemsHooks = {},
-): { lines: AsyncGenerator<ItemsLine>; counts: ItemsCounts } {
+): { records: () => AsyncGenerator<CodeRecord>; counts: ItemsCounts; bump: (reason: string) => void } {
   const counts: ItemsCounts = { input: 0, analyzed: 0, rejected: {}, quarantined: 0, fileErrors: [] };
   const bump = (reason: string): void => {
     counts.rejected[reason] = (counts.rejected[reason] ?? 0) + 1;
@@ -60,16 +56,33 @@ export function items(
       }
     }
   }
+  return { records, counts, bump };
+}
+
+function structureOptionsOf(cfg: ItemsConfig) {
+  return {
+    workers: cfg.workers,
+    granularity: cfg.granularity,
+    blockMaxCodePoints: cfg.blockMaxChars,
+    workBudget: cfg.workBudget,
+    wallTimeoutMs: cfg.wallTimeoutMs,
+    languages: resolveLanguages(cfg.languages),
+  };
+}
+
+/**
+ * One {@link ItemsLine} per analyzed record, in input order; `counts` fills in while iterating.
+ * Inputs are checked before the first line (a missing file throws E_INPUT).
+ */
+export function items(
+  inputs: readonly string[],
+  cfg: ItemsConfig,
+  hooks: ItemsHooks = {},
+): { lines: AsyncGenerator<ItemsLine>; counts: ItemsCounts } {
+  const { records, counts, bump } = itemsInput(inputs, cfg);
   async function* lines(): AsyncGenerator<ItemsLine> {
     await checkInputs(inputs);
-    for await (const o of analyzeStructure(records(), {
-      workers: cfg.workers,
-      granularity: cfg.granularity,
-      blockMaxCodePoints: cfg.blockMaxChars,
-      workBudget: cfg.workBudget,
-      wallTimeoutMs: cfg.wallTimeoutMs,
-      languages: resolveLanguages(cfg.languages),
-    })) {
+    for await (const o of analyzeStructure(records(), structureOptionsOf(cfg))) {
       hooks.onRecord?.();
       if (!o.ok) {
         bump(o.reason);
@@ -80,4 +93,28 @@ export function items(
     }
   }
   return { lines: lines(), counts };
+}
+
+/**
+ * {@link items} as JSON text: chunks of whole lines, each line `JSON.stringify` of the {@link ItemsLine}
+ * `items` yields (the same bytes), written by the structure workers. `codeblock items` prints these.
+ */
+export function itemsJsonl(
+  inputs: readonly string[],
+  cfg: ItemsConfig,
+  hooks: ItemsHooks = {},
+): { chunks: AsyncGenerator<string>; counts: ItemsCounts } {
+  const { records, counts, bump } = itemsInput(inputs, cfg);
+  async function* chunks(): AsyncGenerator<string> {
+    await checkInputs(inputs);
+    for await (const batch of analyzeStructureText(records(), structureOptionsOf(cfg))) {
+      for (const reason of batch.rejected) {
+        hooks.onRecord?.();
+        if (reason === null) counts.analyzed++;
+        else bump(reason);
+      }
+      if (batch.text) yield batch.text;
+    }
+  }
+  return { chunks: chunks(), counts };
 }

@@ -11,7 +11,7 @@ export {
   type ParseOnlyTotals,
   type StructureColumns,
 } from './native.js';
-export { StructurePool, analyzeStructure } from './pool.js';
+export { StructurePool, analyzeStructure, analyzeStructureText, type ItemsTextBatch } from './pool.js';
 export { codePointIndex, codePointLength, sliceCodePoints } from './offsets.js';
 export { itemsLine } from './items.js';
 export { registeredLanguages, itemizedLanguages, findLanguage, type LanguageInfo } from './languages.js';

@@ -170,12 +170,17 @@ export function analyzeColumns(responses: readonly string[], opts: NativeStructu
   return native().analyzeStructure(responses, opts);
 }
 
+/** The rejection reason of a nonzero `StructureColumns.status` code. */
+export function rejectReason(status: number): StructureRejectReason {
+  return REJECT[status] ?? 'no_code';
+}
+
 const FLAG_LISTS: ItemFlag[][] = [[], ['error'], ['missing'], ['error', 'missing']];
 
 /** Decodes record `r` of a batch's columns. */
 export function decodeRecord(c: StructureColumns, r: number): BatchOutcome {
   const st = c.status[r]!;
-  if (st !== 0) return { ok: false, reason: REJECT[st] ?? 'no_code' };
+  if (st !== 0) return { ok: false, reason: rejectReason(st) };
   const segments = [];
   const s0 = c.segOffsets[r]!;
   for (let s = s0; s < c.segOffsets[r + 1]!; s++)

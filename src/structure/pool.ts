@@ -6,8 +6,15 @@
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import type { CodeRecord } from '../types.js';
-import { analyzeColumns, decodeRecord, nativeOptions, type StructureColumns } from './native.js';
-import type { BatchOutcome, StructureOptions, StructureOutcome, StructurePoolOptions } from './types.js';
+import { analyzeColumns, decodeRecord, nativeOptions, rejectReason, type StructureColumns } from './native.js';
+import type {
+  BatchOutcome,
+  StructureOptions,
+  StructureOutcome,
+  StructurePoolOptions,
+  StructureRejectReason,
+} from './types.js';
+import { itemsText, type ItemsText } from './worker.js';
 
 const WORKER_URL = new URL('./worker.js', import.meta.url);
 
@@ -43,6 +50,13 @@ export class StructurePool {
     return (await this.#pool.run({ responses, opts: nopts })) as StructureColumns;
   }
 
+  /** Analyzes one batch and writes its `codeblock items` lines on the worker (in-thread when workers = 0). */
+  async runItemsText(responses: string[], ids: string[], opts: StructureOptions = {}): Promise<ItemsText> {
+    const nopts = nativeOptions(opts);
+    if (!this.#pool) return itemsText(analyzeColumns(responses, nopts), ids);
+    return (await this.#pool.run({ responses, opts: nopts, ids })) as ItemsText;
+  }
+
   /** Analyzes one batch; result i belongs to responses[i]. */
   async run(responses: string[], opts: StructureOptions = {}): Promise<BatchOutcome[]> {
     const c = await this.runColumns(responses, opts);
@@ -56,17 +70,9 @@ export class StructurePool {
   }
 }
 
-/**
- * Streams records through the pool and yields one outcome per record, in input order, with at most
- * `2 × workers` batches in flight (bounded memory). Pass `pool` to reuse one; otherwise a pool is
- * created and destroyed here.
- */
-export async function* analyzeStructure(
-  records: AsyncIterable<CodeRecord> | Iterable<CodeRecord>,
-  opts: StructurePoolOptions & { pool?: StructurePool } = {},
-): AsyncGenerator<StructureOutcome, void, undefined> {
-  const batchSize = intOption('batchSize', opts.batchSize, 64, 1, 1 << 20);
-  const sopts: StructureOptions = {
+/** The structure options of {@link StructurePoolOptions}. */
+function structureOptions(opts: StructurePoolOptions): StructureOptions {
+  return {
     granularity: opts.granularity,
     blockMaxCodePoints: opts.blockMaxCodePoints,
     blockMaxLines: opts.blockMaxLines,
@@ -76,29 +82,31 @@ export async function* analyzeStructure(
     maxItems: opts.maxItems,
     languages: opts.languages,
   };
+}
+
+/**
+ * Streams records through the pool in batches, `run` on each, and yields each batch with its result,
+ * in input order, with at most `2 × workers` batches in flight (bounded memory). Pass `pool` to reuse
+ * one; otherwise a pool is created and destroyed here.
+ */
+async function* batchesInOrder<T>(
+  records: AsyncIterable<CodeRecord> | Iterable<CodeRecord>,
+  opts: StructurePoolOptions & { pool?: StructurePool },
+  run: (pool: StructurePool, batch: CodeRecord[], sopts: StructureOptions) => Promise<T>,
+): AsyncGenerator<{ records: CodeRecord[]; result: T }, void, undefined> {
+  const batchSize = intOption('batchSize', opts.batchSize, 64, 1, 1 << 20);
+  const sopts = structureOptions(opts);
   nativeOptions(sopts); // validate before starting threads
   const own = opts.pool === undefined;
   const pool = opts.pool ?? new StructurePool({ workers: opts.workers });
   const maxInFlight = Math.max(1, pool.workers * 2);
-  type Pending = { records: CodeRecord[]; columns: Promise<StructureColumns> };
+  type Pending = { records: CodeRecord[]; result: Promise<T> };
   const inflight: Pending[] = [];
   const submit = (batch: CodeRecord[]): void => {
-    const columns = pool.runColumns(
-      batch.map((r) => r.response),
-      sopts,
-    );
-    columns.catch(() => undefined); // surfaced when awaited, in order
-    inflight.push({ records: batch, columns });
+    const result = run(pool, batch, sopts);
+    result.catch(() => undefined); // surfaced when awaited, in order
+    inflight.push({ records: batch, result });
   };
-  function* emit(p: Pending, c: StructureColumns): Generator<StructureOutcome> {
-    for (let i = 0; i < p.records.length; i++) {
-      const record = p.records[i]!;
-      const o = decodeRecord(c, i);
-      yield o.ok
-        ? { ok: true, id: record.id, record, result: o.result }
-        : { ok: false, id: record.id, record, reason: o.reason };
-    }
-  }
   try {
     let batch: CodeRecord[] = [];
     for await (const rec of records) {
@@ -110,16 +118,73 @@ export async function* analyzeStructure(
         batch = [];
         while (inflight.length >= maxInFlight) {
           const p = inflight.shift()!;
-          yield* emit(p, await p.columns);
+          yield { records: p.records, result: await p.result };
         }
       }
     }
     if (batch.length > 0) submit(batch);
     while (inflight.length > 0) {
       const p = inflight.shift()!;
-      yield* emit(p, await p.columns);
+      yield { records: p.records, result: await p.result };
     }
   } finally {
     if (own) await pool.destroy();
+  }
+}
+
+/**
+ * Streams records through the pool and yields one outcome per record, in input order, with at most
+ * `2 × workers` batches in flight (bounded memory). Pass `pool` to reuse one; otherwise a pool is
+ * created and destroyed here.
+ */
+export async function* analyzeStructure(
+  records: AsyncIterable<CodeRecord> | Iterable<CodeRecord>,
+  opts: StructurePoolOptions & { pool?: StructurePool } = {},
+): AsyncGenerator<StructureOutcome, void, undefined> {
+  const batches = batchesInOrder(records, opts, (pool, batch, sopts) =>
+    pool.runColumns(
+      batch.map((r) => r.response),
+      sopts,
+    ),
+  );
+  for await (const { records: recs, result: c } of batches)
+    for (let i = 0; i < recs.length; i++) {
+      const record = recs[i]!;
+      const o = decodeRecord(c, i);
+      yield o.ok
+        ? { ok: true, id: record.id, record, result: o.result }
+        : { ok: false, id: record.id, record, reason: o.reason };
+    }
+}
+
+/** One batch of {@link analyzeStructureText}: its records, and the `codeblock items` lines of those analyzed. */
+export interface ItemsTextBatch {
+  records: CodeRecord[];
+  /** Per record: null (analyzed: its line is in `text`) or the rejection reason. */
+  rejected: Array<StructureRejectReason | null>;
+  /** One `JSON.stringify(itemsLine(id, result))` line per analyzed record, in order, each ending in `\n`. */
+  text: string;
+}
+
+/**
+ * {@link analyzeStructure} for `codeblock items`: the workers write each batch's JSON lines (the same
+ * bytes as `JSON.stringify(itemsLine(...))` of each outcome), so the main thread only routes text.
+ */
+export async function* analyzeStructureText(
+  records: AsyncIterable<CodeRecord> | Iterable<CodeRecord>,
+  opts: StructurePoolOptions & { pool?: StructurePool } = {},
+): AsyncGenerator<ItemsTextBatch, void, undefined> {
+  const batches = batchesInOrder(records, opts, (pool, batch, sopts) =>
+    pool.runItemsText(
+      batch.map((r) => r.response),
+      batch.map((r) => r.id),
+      sopts,
+    ),
+  );
+  for await (const { records: recs, result } of batches) {
+    const rejected: Array<StructureRejectReason | null> = [];
+    for (let i = 0; i < recs.length; i++)
+      rejected.push(result.status[i] === 0 ? null : rejectReason(result.status[i]!));
+    yield { records: recs, rejected, text: result.text };
   }
 }

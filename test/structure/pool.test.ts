@@ -6,6 +6,8 @@ import type { CodeRecord } from '../../src/types.js';
 import {
   analyzeStructure,
   analyzeStructureBatch,
+  analyzeStructureText,
+  itemsLine,
   StructurePool,
   type StructureOutcome,
 } from '../../src/structure/index.js';
@@ -60,6 +62,37 @@ test('same outcomes, same order, for 0 / 1 / 2 workers and any batch size', asyn
   assert.equal(tail[0]!.reason, 'no_code');
   assert.equal(tail[1]!.reason, undefined); // JavaScript is itemized
   assert.equal(tail[2]!.reason, undefined);
+});
+
+test('items text from the workers: the JSON of itemsLine of each analyzed outcome, the same rejections', async () => {
+  const recs = records(300);
+  const want: string[] = [];
+  const reasons: Array<string | null> = [];
+  for await (const o of analyzeStructure(recs, { workers: 0, batchSize: 64, wallTimeoutMs: 0, workBudget: 30_000 })) {
+    if (o.ok) want.push(`${JSON.stringify(itemsLine(o.id, o.result))}\n`);
+    reasons.push(o.ok ? null : o.reason);
+  }
+  assert.ok(want.length > 100 && reasons.some((r) => r === 'work_budget') && reasons.some((r) => r === 'no_code'));
+  for (const [workers, batchSize] of [
+    [0, 64],
+    [2, 13],
+  ] as const) {
+    let text = '';
+    const got: Array<string | null> = [];
+    const ids: string[] = [];
+    for await (const b of analyzeStructureText(recs, { workers, batchSize, wallTimeoutMs: 0, workBudget: 30_000 })) {
+      assert.equal(b.rejected.length, b.records.length);
+      text += b.text;
+      got.push(...b.rejected);
+      ids.push(...b.records.map((r) => r.id));
+    }
+    assert.equal(text, want.join(''), `${workers} workers`);
+    assert.deepEqual(got, reasons, `${workers} workers`);
+    assert.deepEqual(
+      ids,
+      recs.map((r) => r.id),
+    );
+  }
 });
 
 test('a shared pool can be reused; bad records and options are TypeError / RangeError', async () => {

@@ -1,6 +1,6 @@
 import type { CodeblockConfig } from '../../config/index.js';
 import { checkInputs } from '../../io/index.js';
-import { items } from '../../pipeline/items.js';
+import { itemsJsonl } from '../../pipeline/items.js';
 import { Progress } from '../progress.js';
 import { formatCounts } from '../report.js';
 
@@ -8,7 +8,8 @@ import { formatCounts } from '../report.js';
 export async function itemsCommand(inputs: string[], cfg: CodeblockConfig): Promise<number> {
   await checkInputs(inputs);
   const progress = new Progress('items', { enabled: cfg.progress });
-  const { lines, counts } = items(inputs, cfg, { onRecord: () => progress.tick() });
+  // the structure workers write the JSON lines (pipeline/items.ts itemsJsonl): the main thread routes text
+  const { chunks, counts } = itemsJsonl(inputs, cfg, { onRecord: () => progress.tick() });
   const out = process.stdout;
   let buf = '';
   const flush = async (): Promise<void> => {
@@ -17,8 +18,8 @@ export async function itemsCommand(inputs: string[], cfg: CodeblockConfig): Prom
     buf = '';
     if (!ok) await new Promise<void>((r) => out.once('drain', () => r()));
   };
-  for await (const line of lines) {
-    buf += `${JSON.stringify(line)}\n`;
+  for await (const text of chunks) {
+    buf += text;
     if (buf.length > 1 << 16) await flush();
   }
   await flush();
