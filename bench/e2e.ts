@@ -49,7 +49,20 @@ export interface E2EResult {
   records: number;
   workers: number;
   cores: number;
-  pipeline: { seconds: number; records_per_s: number; exit: number | null; error?: string };
+  pipeline: {
+    seconds: number;
+    records_per_s: number;
+    exit: number | null;
+    error?: string;
+    /** CPU seconds of the run, every thread, and of its main thread alone (null when not reported). */
+    cpu_seconds: number | null;
+    main_cpu_seconds: number | null;
+  };
+  /**
+   * The limit's CPU seconds ÷ the run's: the wall ratio the run would reach if its work kept every core busy.
+   * Unlike the wall ratio it does not move with other load on a shared machine.
+   */
+  cpu_ratio: number | null;
   limit: {
     records_per_s: number;
     /** (parse CPU + encode CPU) ÷ cores. */
@@ -161,6 +174,8 @@ export async function benchE2E(opts: E2EOptions): Promise<E2EResult> {
     seconds: r.seconds,
     records_per_s: opts.records / r.seconds,
     exit: r.code,
+    cpu_seconds: r.cpuSeconds,
+    main_cpu_seconds: r.mainCpuSeconds,
     ...(r.code !== 0 ? { error: `exit ${r.code ?? r.signal}: ${r.stderrTail.slice(-400)}` } : {}),
   };
   if (r.code !== 0) throw new Error(`codeblock run failed: ${pipeline.error}`);
@@ -174,6 +189,7 @@ export async function benchE2E(opts: E2EOptions): Promise<E2EResult> {
     pipeline,
     limit,
     ratio: pipeline.records_per_s / limit.records_per_s,
+    cpu_ratio: r.cpuSeconds ? (limit.parse.cpu_seconds + limit.encode.cpu_seconds) / r.cpuSeconds : null,
     target: E2E_TARGET,
     stages,
     counts,

@@ -849,7 +849,9 @@ function e2eRow(e: Record<string, any> | undefined, N: string): string {
     `${int(d?.limit.charged_records)} ` +
     `records the pair filters keep, CPU seconds added ÷ ${d?.cores ?? 'n/a'} cores | ` +
     `${int(e?.records_per_s)} vs ${int(e?.limit_records_per_s)} records/s (run ${f(d?.pipeline.seconds, 4)} s wall; ` +
-    `limit: parse ${f(d?.limit.parse.cpu_seconds)} + encode ${f(d?.limit.encode.cpu_seconds)} CPU s) | ≥ 0.6× | ` +
+    `limit: parse ${f(d?.limit.parse.cpu_seconds)} + encode ${f(d?.limit.encode.cpu_seconds)} CPU s; ` +
+    `run ${f(d?.pipeline.cpu_seconds)} CPU s, main thread ${f(d?.pipeline.main_cpu_seconds)}: ` +
+    `limit CPU ÷ run CPU ${x(d?.cpu_ratio)}) | ≥ 0.6× | ` +
     `${met(e?.ratio, '>=', 0.6)} |`
   );
 }
@@ -862,6 +864,7 @@ const E2E_STAGES: Array<[string, string]> = [
   ['analysis_write', 'analyze: analysis records built, gzip, committed'],
   ['handoff_full', 'analyze: commits waiting on select pass A (the hand-off of 2 parts full)'],
   ['handoff_wait', 'select: pass A waiting for analyze to commit its next part'],
+  ['pool_stats', "select: the score's pool statistics (parts counted on worker threads)"],
   ['analysis_read', 'select: analysis files read (gunzip + JSON, every pass)'],
   ['dedup', 'select: global dedup'],
   ['candidates', 'select: candidates (passes A and B)'],

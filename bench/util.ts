@@ -309,22 +309,35 @@ export interface ChildRun {
   ruMaxRssMb: number | null;
   /** Highest VmHWM seen while polling /proc/<pid>/status from the parent (MiB): a cross-check. */
   polledHwmMb: number | null;
+  /** CPU seconds of the child, every thread (user + system), and of its main thread alone; null if not reported. */
+  cpuSeconds: number | null;
+  mainCpuSeconds: number | null;
   stderrTail: string;
 }
 
 /** Marker line a bench child prints on stderr at exit (see bench/memory.ts child mode). */
 export const RSS_MARKER = 'CODEBLOCK_BENCH_PEAK_RSS ';
 
-/** The marker line: `CODEBLOCK_BENCH_PEAK_RSS vmhwm_kb=<n|-> maxrss_kb=<n>`. */
+/**
+ * The marker line: `CODEBLOCK_BENCH_PEAK_RSS vmhwm_kb=<n|-> maxrss_kb=<n> cpu_s=<s> main_cpu_s=<s|->`: peak RSS,
+ * the process's CPU seconds (every thread, user + system) and the calling (main) thread's alone.
+ */
 export function peakRssLine(): string {
   let hwm = '-';
+  let main = '-';
   try {
     const m = /^VmHWM:\s+(\d+)\s+kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
     if (m) hwm = m[1]!;
+    // /proc/thread-self/stat: utime and stime (fields 14 and 15) in clock ticks (USER_HZ, 100 on Linux)
+    const st = readFileSync('/proc/thread-self/stat', 'utf8');
+    const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
+    main = ((Number(f[11]) + Number(f[12])) / 100).toFixed(2);
   } catch {
     /* not Linux */
   }
-  return `${RSS_MARKER}vmhwm_kb=${hwm} maxrss_kb=${process.resourceUsage().maxRSS}`;
+  const cpu = process.cpuUsage();
+  const cpuS = ((cpu.user + cpu.system) / 1e6).toFixed(2);
+  return `${RSS_MARKER}vmhwm_kb=${hwm} maxrss_kb=${process.resourceUsage().maxRSS} cpu_s=${cpuS} main_cpu_s=${main}`;
 }
 
 function vmHwmKb(pid: number): number | null {
@@ -369,6 +382,7 @@ export function runNodeChild(
       clearInterval(poll);
       if (timer) clearTimeout(timer);
       const m = new RegExp(`${RSS_MARKER}vmhwm_kb=(\\d+|-) maxrss_kb=(\\d+)`).exec(stderr);
+      const cpuM = new RegExp(`${RSS_MARKER}.* cpu_s=([\\d.]+) main_cpu_s=([\\d.]+|-)`).exec(stderr);
       resolvePromise({
         code,
         signal,
@@ -376,6 +390,8 @@ export function runNodeChild(
         peakRssMb: m && m[1] !== '-' ? Number(m[1]) / 1024 : null,
         ruMaxRssMb: m ? Number(m[2]) / 1024 : null,
         polledHwmMb: hwm ? hwm / 1024 : null,
+        cpuSeconds: cpuM ? Number(cpuM[1]) : null,
+        mainCpuSeconds: cpuM && cpuM[2] !== '-' ? Number(cpuM[2]) : null,
         stderrTail: stderr
           .split('\n')
           .filter((l) => l && !l.startsWith(RSS_MARKER))

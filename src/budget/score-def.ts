@@ -121,6 +121,16 @@ export class RankTable {
     this.n++;
   }
 
+  /** A frozen table of counted bins (bin → items). */
+  static ofBins(counts: ReadonlyMap<number, number>): RankTable {
+    const t = new RankTable();
+    for (const [b, c] of counts) {
+      t.counts!.set(b, c);
+      t.n += c;
+    }
+    return t.freeze();
+  }
+
   /** Ends counting: the table is sorted once. */
   freeze(): this {
     const entries = [...this.counts!.entries()].sort((a, b) => a[0] - b[0]);
@@ -271,6 +281,89 @@ export function utilityItemScore(rec: AnalysisRecord, index: number, d: ScoreDef
 const U_SCALE = 1e5;
 
 /**
+ * Pool statistics counted piece by piece: the U sum of the shrinkage target (first read), then each stratum's bins
+ * (second read). Counts are integers, so pieces counted apart (select counts each analysis part on a worker:
+ * src/pipeline/pool-stats.ts) and merged in any order give the same statistics as one count in input order.
+ */
+export class PoolCounts {
+  uSum = 0;
+  uN = 0;
+  items = 0;
+  /** stratum → [U′ bin → items, F bin → items] */
+  readonly strata = new Map<string, [Map<number, number>, Map<number, number>]>();
+
+  /** First read (only when `d.uShrink > 0`): the pool's U sum, exact in integers (U_SCALE). */
+  addU(r: AnalysisRecord, allowFlagged: boolean): void {
+    for (const it of r.items)
+      if ((allowFlagged || it.flags.length === 0) && it.nCore > 0) {
+        this.uSum += Math.round(it.u * U_SCALE);
+        this.uN++;
+      }
+  }
+
+  /** Second read: each selectable item's U′ (shrunk toward `uMean`) and F, binned by stratum. */
+  addItems(r: AnalysisRecord, d: ScoreDef, allowFlagged: boolean, uMean: number): void {
+    const partial: PoolStats = { uMean, strata: new Map(), items: 0 };
+    const n = r.items.length;
+    for (let i = 0; i < n; i++) {
+      const it = r.items[i]!;
+      if (!(allowFlagged || it.flags.length === 0)) continue;
+      this.items++;
+      const key = stratumOf(r, i, d);
+      let st = this.strata.get(key);
+      if (!st) this.strata.set(key, (st = [new Map(), new Map()]));
+      bump(st[0], scoreBin(shrunkU(it, d, partial)));
+      bump(st[1], scoreBin(flowTerm(it, n, d)));
+    }
+  }
+
+  /** Adds counts made elsewhere (plain data: {@link toJSON} of another PoolCounts). */
+  merge(o: PoolCountsData): void {
+    this.uSum += o.uSum;
+    this.uN += o.uN;
+    this.items += o.items;
+    for (const [key, u, f] of o.strata) {
+      let st = this.strata.get(key);
+      if (!st) this.strata.set(key, (st = [new Map(), new Map()]));
+      for (const [b, c] of u) bump(st[0], b, c);
+      for (const [b, c] of f) bump(st[1], b, c);
+    }
+  }
+
+  toJSON(): PoolCountsData {
+    return {
+      uSum: this.uSum,
+      uN: this.uN,
+      items: this.items,
+      strata: [...this.strata].map(([key, [u, f]]) => [key, [...u], [...f]]),
+    };
+  }
+
+  get uMean(): number {
+    return this.uN ? this.uSum / this.uN / U_SCALE : 0;
+  }
+
+  /** The statistics, with the mean U the second read used. */
+  stats(uMean: number): PoolStats {
+    const strata = new Map<string, Stratum>();
+    for (const [key, [u, f]] of this.strata) strata.set(key, { u: RankTable.ofBins(u), flow: RankTable.ofBins(f) });
+    return { uMean, strata, items: this.items };
+  }
+}
+
+/** {@link PoolCounts} as plain data (what a worker hands back). */
+export interface PoolCountsData {
+  uSum: number;
+  uN: number;
+  items: number;
+  strata: Array<[string, Array<[number, number]>, Array<[number, number]>]>;
+}
+
+function bump(m: Map<number, number>, b: number, c = 1): void {
+  m.set(b, (m.get(b) ?? 0) + c);
+}
+
+/**
  * Pool statistics over every selectable item of `records` (read twice: the mean U first when shrinkage needs it,
  * then the tables). `records()` must give the same records each call.
  */
@@ -279,40 +372,12 @@ export async function collectPoolStats(
   d: ScoreDef,
   allowFlagged: boolean,
 ): Promise<PoolStats> {
-  const selectable = (it: AnalysisItem) => allowFlagged || it.flags.length === 0;
-  let uMean = 0;
-  if (d.uShrink > 0) {
-    let sum = 0;
-    let n = 0;
-    for await (const r of records())
-      for (const it of r.items)
-        if (selectable(it) && it.nCore > 0) {
-          sum += Math.round(it.u * U_SCALE);
-          n++;
-        }
-    uMean = n ? sum / n / U_SCALE : 0;
-  }
-  const strata = new Map<string, Stratum>();
-  const partial: PoolStats = { uMean, strata, items: 0 };
-  let items = 0;
-  for await (const r of records()) {
-    const n = r.items.length;
-    for (let i = 0; i < n; i++) {
-      const it = r.items[i]!;
-      if (!selectable(it)) continue;
-      items++;
-      const key = stratumOf(r, i, d);
-      let st = strata.get(key);
-      if (!st) strata.set(key, (st = { u: new RankTable(), flow: new RankTable() }));
-      st.u.add(shrunkU(it, d, partial));
-      st.flow.add(flowTerm(it, n, d));
-    }
-  }
-  for (const st of strata.values()) {
-    st.u.freeze();
-    st.flow.freeze();
-  }
-  return { uMean, strata, items };
+  const first = new PoolCounts();
+  if (d.uShrink > 0) for await (const r of records()) first.addU(r, allowFlagged);
+  const uMean = d.uShrink > 0 ? first.uMean : 0;
+  const counts = new PoolCounts();
+  for await (const r of records()) counts.addItems(r, d, allowFlagged, uMean);
+  return counts.stats(uMean);
 }
 
 /** Where the budget selects: the top 5% of items (the default budget takes about that share of the pool's items). */

@@ -18,10 +18,24 @@ import { checkInputs, countInput, readRecordBatches } from '../io/index.js';
 import { ShapeCheck } from '../io/shape.js';
 import { testPause } from '../util/interrupt.js';
 import { PairFilter, pairHashOf, type FilterVerdict } from '../select/filters.js';
+import { nativeOptions } from '../structure/native.js';
 import { analyzeStructure, StructurePool } from '../structure/index.js';
 import type { StructureOptions } from '../structure/types.js';
 import { rejectedRecord } from './outcomes.js';
-import { displayName, itemizedLanguages, languageList, resolveLanguages } from '../structure/languages.js';
+import { itemizedLanguages, resolveLanguages } from '../structure/languages.js';
+import {
+  analysisRecordOf,
+  Classifier,
+  isStructured,
+  recordConfig,
+  round5,
+  unitUtilities,
+  unscored,
+  type BuiltBatch,
+  type RecordConfig,
+  type Structured,
+} from './part-records.js';
+import { records as buildRecords, type RecordsTask } from './analyze-worker.js';
 import {
   Scorer,
   DEFAULT_MODEL_DIR,
@@ -43,8 +57,6 @@ import {
   readMarker,
   shardDirName,
   verifyPart,
-  sortedMessage,
-  type AnalysisItem,
   type AnalysisOutcome,
   type AnalysisRecord,
   type PartMarker,
@@ -56,7 +68,6 @@ import {
   removeCompletion,
   writeCompletion,
 } from '../analysis/completion.js';
-import { analyzedRecordExtras, deferredItemReject } from '../analysis/extras.js';
 import { inputName } from '../analysis/input-name.js';
 import type { FileDigest } from '../io/digest.js';
 import { addStageTime, stageMs, timedIterable } from '../util/timings.js';
@@ -66,6 +77,11 @@ const gzipAsync = promisify(gzip);
 
 /** Records per committed part (the unit of resume). */
 export const PART_RECORDS = 1024;
+/**
+ * Parts computed or committed at once: the reader goes on with the next part while these are in the structure
+ * stage (workers) or being committed (in part order).
+ */
+const PARTS_IN_FLIGHT = 2;
 
 export interface AnalyzeSummary {
   dir: string;
@@ -152,9 +168,6 @@ function promptText(rec: CodeRecord): string {
   return rec.prompt.map((m) => m.content).join('\n');
 }
 
-// `|| 0`: never -0, which JSON writes as 0, so a record handed to select in memory (run) equals the one read back
-const round5 = (x: number): number | null => (Number.isFinite(x) ? Math.round(x * 1e5) / 1e5 || 0 : null);
-
 interface PendingPart {
   index: number;
   records: CodeRecord[];
@@ -219,8 +232,13 @@ async function analyzePass(
           ...hooks.scorerOptions,
         });
   const openMs = scorer ? performance.now() - opened : 0;
-  const pool = new StructurePool({ workers: cfg.workers });
-  let committing: Promise<void> | undefined; // the part being committed (see flush)
+  const pool = new StructurePool({ workers: cfg.workers, worker: new URL('./analyze-worker.js', import.meta.url) });
+  // Parts computed and committed, oldest first (see flush); the scorer's parts go through it one at a time.
+  const inflight: Array<Promise<void>> = [];
+  let scoring: Promise<unknown> = Promise.resolve();
+  const settle = async (): Promise<void> => {
+    while (inflight.length) await inflight.shift();
+  };
   let lock: DirLock | undefined; // this shard's lock (one writer per shard; other shards never wait on it)
   const counting = new AbortController(); // the progress bar's count of the input (below)
   try {
@@ -278,10 +296,22 @@ async function analyzePass(
     let totalInput = 0; // input units of every shard (for the completion record)
     const pendingErrors: Array<{ file: string; error: string }> = [];
     let part: PendingPart | undefined;
-    const ctx: PartContext = { dir, shard, config, configHash, scorer, pool, structureOpts, cfg, live: hooks.live };
-    // Two parts in flight: part p is committed (records built, gzip, files renamed) while part p+1 is read and in
-    // the structure stage and the scorer. Commits stay in part order; a commit's failure surfaces at the next
-    // flush (or at the end), before anything later is committed.
+    const recordCfg = recordConfig(cfg, [...(structureOpts.languages ?? itemizedLanguages())]);
+    const ctx: PartContext = {
+      dir,
+      shard,
+      config,
+      configHash,
+      scorer,
+      pool,
+      structureOpts,
+      cfg,
+      recordCfg,
+      live: hooks.live,
+    };
+    // PARTS_IN_FLIGHT parts in flight: part p is committed (records built, gzip, files renamed) while part p+1 is in
+    // the structure stage (and the scorer) and part p+2 is read. Commits stay in part order; a failure surfaces at a
+    // later flush (or at the end), before anything later is committed.
     const committed = (m: PartMarker, index: number): void => {
       addPartCounts(summary.counts, m);
       summary.scorer.tokens += m.scorer.tokens;
@@ -296,8 +326,7 @@ async function analyzePass(
       const marker = cfg.resume ? readMarker(join(dir, `${partBase(p.index)}.json`)) : undefined;
       if (marker && marker.configHash === configHash) {
         // Reused only when its input is what it was made from and its files are what its marker recorded.
-        await committing;
-        committing = undefined;
+        await settle();
         const why = await reusable(dir, marker, p.inputSha256, hooks.live);
         if (typeof why !== 'string') {
           if (hooks.live) await hooks.live.records(why);
@@ -310,11 +339,21 @@ async function analyzePass(
         summary.redoneParts.push({ part: p.index, why });
         removePart(dir, partBase(p.index)); // marker first: never trusted again, whatever happens next
       }
-      const computed = await computePart(p, ctx);
-      await committing;
-      const next = commitPart(computed, ctx).then((m) => committed(m, p.index));
-      next.catch(() => undefined); // awaited at the next flush or at the end
-      committing = next;
+      while (inflight.length >= PARTS_IN_FLIGHT) await inflight.shift();
+      const previous = inflight.at(-1);
+      let computed: Promise<ComputedPart>;
+      if (ctx.scorer || ctx.live) {
+        computed = scoring.then(() => computePart(p, ctx));
+        scoring = computed.catch(() => undefined);
+      } else computed = computePart(p, ctx); // worker tasks only: any number of parts may queue
+      computed.catch(() => undefined); // surfaced through the commit below
+      const next = (async () => {
+        const c = await computed;
+        await previous;
+        committed(await commitPart(c, ctx), p.index);
+      })();
+      next.catch(() => undefined); // awaited at a later flush or at the end
+      inflight.push(next);
     };
     // Parts of another config can never be reused: drop them now so no stale part outlives this run.
     for (const f of readdirSync(dir).filter((x) => /^part-\d+\.json$/.test(x))) {
@@ -391,8 +430,7 @@ async function analyzePass(
       part.inputErrors.push(...pendingErrors.splice(0));
     }
     if (part) await flush(part);
-    await committing;
-    committing = undefined;
+    await settle();
     // Parts beyond the end of the input (an earlier run over a longer input) are stale.
     for (const f of readdirSync(dir).filter((x) => /^part-\d+\.json$/.test(x))) {
       if (Number(f.slice(5, -5)) >= summary.parts) removePart(dir, f.replace(/\.json$/, ''));
@@ -416,7 +454,8 @@ async function analyzePass(
     return summary;
   } finally {
     counting.abort();
-    await committing?.catch(() => undefined); // an error elsewhere: let the commit in flight finish or fail first
+    // an error elsewhere: let the parts in flight finish or fail first
+    await Promise.allSettled(inflight);
     await lock?.release();
     await pool.destroy();
     await scorer?.close();
@@ -452,31 +491,10 @@ function removePart(dir: string, base: string): void {
     rmSync(join(dir, base + suffix), { force: true });
 }
 
-const STRUCTURE_DETAIL: Record<string, (cfg: CodeblockConfig) => string> = {
-  work_budget: (cfg) => `structure analysis needed more than --work-budget ${cfg.workBudget} work units`,
-  wall_timeout: (cfg) => `structure analysis ran past the --wall-timeout-ms safety net of ${cfg.wallTimeoutMs} ms`,
-  no_code: () => 'no code segment that parses',
-  too_many_items: () => 'more coding items than the structure stage accepts (data-flow metrics grow quadratically)',
-};
-
 function ifdOf(conditioned: RecordScores, unconditioned: RecordScores): number | null {
   const c = meanNll(conditioned.logprob);
   const u = meanNll(unconditioned.logprob);
   return c !== null && u !== null && u > 0 ? round5(c / u) : null;
-}
-
-function unscored(id: string): RecordScores {
-  return {
-    id,
-    status: 'ok',
-    notes: [],
-    start: new Uint32Array(0),
-    end: new Uint32Array(0),
-    logprob: new Float32Array(0),
-    ids: new Int32Array(0),
-    promptTokens: 0,
-    promptTokensDropped: 0,
-  };
 }
 
 interface PartContext {
@@ -488,23 +506,29 @@ interface PartContext {
   pool: StructurePool;
   structureOpts: StructureOptions;
   cfg: CodeblockConfig;
+  /** What the record functions read of cfg (src/pipeline/part-records.ts). */
+  recordCfg: RecordConfig;
   live: LiveSink | undefined;
 }
 
 /** A part after structure and scoring, before its analysis records are built and committed. */
-interface ComputedPart {
-  part: PendingPart;
-  outcomes: AnalysisOutcome[];
-  structured: Structured[];
-  scores: RecordScores[];
-  alone: RecordScores[] | undefined;
-}
+type ComputedPart =
+  | {
+      part: PendingPart;
+      outcomes: AnalysisOutcome[];
+      structured: Structured[];
+      scores: RecordScores[];
+      alone: RecordScores[] | undefined;
+    }
+  | {
+      part: PendingPart;
+      outcomes: AnalysisOutcome[];
+      /** `--scorer none`: the workers built and serialized the records (batches in order). */
+      built: BuiltBatch[];
+    };
 
-type Structured = {
-  record: CodeRecord;
-  result: import('../structure/types.js').StructureResult;
-  itemReject?: FilterVerdict;
-};
+/** Records per worker task of the `--scorer none` path (the structure stage's batch). */
+const BUILD_BATCH = 64;
 
 /** Records between two yields of commitPart to the event loop (so the next part's structure keeps its workers fed). */
 const COMMIT_SLICE = 64;
@@ -532,42 +556,32 @@ async function computePart(p: PendingPart, ctx: PartContext): Promise<ComputedPa
     if (v) outcomes.push(rejectedRecord(r, v.reason, v.detail));
     else survivors.push(r);
   }
-  // Structure on the worker pool, in order. A record needs a segment of a registered language.
-  const itemized = new Set(ctx.structureOpts.languages ?? itemizedLanguages());
-  const codeNames = languageList([...itemized].map(displayName));
-  const structured: Structured[] = [];
-  const keepAll = ctx.cfg.pairFilter === 'off';
   // the previous part's commit runs in this part's awaits: its main-thread time is charged to analysis_write only
   let overlapped = stageMs('analysis_write');
   const tStructure = performance.now();
+  if (!ctx.scorer && !ctx.live) {
+    // --scorer none: each batch's records are built and serialized where its structure is computed (a worker)
+    const nopts = nativeOptions(ctx.structureOpts);
+    const tasks: Array<Promise<BuiltBatch>> = [];
+    for (let i = 0; i < survivors.length; i += BUILD_BATCH) {
+      const batch = survivors.slice(i, i + BUILD_BATCH);
+      const task: RecordsTask = { records: batch, hashes: batch.map(pairHashOf), opts: nopts, cfg: ctx.recordCfg };
+      const t = ctx.pool.runNamed<BuiltBatch>('records', task) ?? Promise.resolve().then(() => buildRecords(task));
+      t.catch(() => undefined); // awaited below, in order
+      tasks.push(t);
+    }
+    const built: BuiltBatch[] = [];
+    for (const t of tasks) built.push(await t);
+    addStageTime('structure', performance.now() - tStructure - (stageMs('analysis_write') - overlapped));
+    return { part: p, outcomes, built };
+  }
+  // Structure on the worker pool, in order. A record needs a segment of a registered language.
+  const classifier = new Classifier(ctx.recordCfg);
+  const structured: Structured[] = [];
   for await (const o of analyzeStructure(survivors, { ...ctx.structureOpts, pool: ctx.pool })) {
-    if (!o.ok && keepAll) {
-      // --pair-filter off: kept for full and token modes; item modes reject it in select
-      structured.push(deferredItemReject(o.record, o.reason, STRUCTURE_DETAIL[o.reason](ctx.cfg)));
-      continue;
-    }
-    if (!o.ok) {
-      outcomes.push(rejectedRecord(o.record, o.reason, STRUCTURE_DETAIL[o.reason](ctx.cfg)));
-      continue;
-    }
-    const codeLangs = [...new Set(o.result.segments.filter((s) => itemized.has(s.lang)).map((s) => s.lang))];
-    const selectable = o.result.items.some((it) => it.flags.length === 0);
-    if (codeLangs.length === 0 || o.result.items.length === 0 || (!selectable && !ctx.cfg.allowFlagged)) {
-      const langs = [...new Set(o.result.segments.map((s) => s.lang))];
-      const detail =
-        codeLangs.length === 0
-          ? `no ${codeNames} code segment${langs.length ? ` (found: ${langs.join(', ')})` : ''}`
-          : o.result.items.length === 0
-            ? `${languageList(codeLangs.map(displayName))} segment(s) without statements`
-            : 'every code item touches a parse error';
-      if (keepAll) {
-        structured.push({ record: o.record, result: o.result, itemReject: { reason: 'no_code', detail } });
-        continue;
-      }
-      outcomes.push(rejectedRecord(o.record, 'no_code', detail));
-      continue;
-    }
-    structured.push({ record: o.record, result: o.result });
+    const c = classifier.classify(o);
+    if (isStructured(c)) structured.push(c);
+    else outcomes.push(c);
   }
   addStageTime('structure', performance.now() - tStructure - (stageMs('analysis_write') - overlapped));
   // Reference-LM scores.
@@ -598,88 +612,64 @@ async function computePart(p: PendingPart, ctx: PartContext): Promise<ComputedPa
  * while the next part is in the structure stage, so it hands the event loop back every COMMIT_SLICE records.
  */
 async function commitPart(c: ComputedPart, ctx: PartContext): Promise<PartMarker> {
-  const { part: p, outcomes, structured, scores, alone } = c;
+  const { part: p, outcomes } = c;
   let tWrite = performance.now(); // analysis records built, compressed and committed (main-thread time)
-  const records: AnalysisRecord[] = [];
+  let text: Buffer;
+  let analyzed = 0;
   let scoredTokens = 0;
-  for (let i = 0; i < structured.length; i++) {
-    if (i > 0 && i % COMMIT_SLICE === 0) {
-      addStageTime('analysis_write', performance.now() - tWrite);
-      await yieldToLoop();
-      tWrite = performance.now();
+  let records: AnalysisRecord[] | undefined;
+  if ('built' in c) {
+    // the workers built and serialized the records: their lines, joined in order
+    const chunks: Uint8Array[] = [];
+    for (const b of c.built) {
+      chunks.push(b.lines);
+      analyzed += b.analyzed;
+      for (const o of b.outcomes) outcomes.push(o);
     }
-    const { record, result } = structured[i]!;
-    const sc = scores[i]!;
-    if (sc.status !== 'ok') {
-      outcomes.push(rejectedRecord(record, 'context_overflow', 'response longer than the scorer context'));
-      continue;
+    text = Buffer.concat(chunks);
+    outcomes.sort((a, b) => a.ordinal - b.ordinal);
+  } else {
+    const { structured, scores, alone } = c;
+    records = [];
+    for (let i = 0; i < structured.length; i++) {
+      if (i > 0 && i % COMMIT_SLICE === 0) {
+        addStageTime('analysis_write', performance.now() - tWrite);
+        await yieldToLoop();
+        tWrite = performance.now();
+      }
+      const s = structured[i]!;
+      const sc = scores[i]!;
+      if (sc.status !== 'ok') {
+        outcomes.push(rejectedRecord(s.record, 'context_overflow', 'response longer than the scorer context'));
+        continue;
+      }
+      const utils = ctx.scorer
+        ? itemUtilities(sc, s.result.items, { q: ctx.cfg.q, reduce: ctx.cfg.reduce })
+        : unitUtilities(s.result);
+      scoredTokens += sc.start.length;
+      const ifd = alone ? ifdOf(sc, alone[i]!) : undefined;
+      records.push(analysisRecordOf(s, sc, utils, ifd, pairHashOf(s.record), ctx.recordCfg));
     }
-    // --scorer none: every item gets utility 1 (ranking by data flow alone).
-    const utils = ctx.scorer
-      ? itemUtilities(sc, result.items, { q: ctx.cfg.q, reduce: ctx.cfg.reduce })
-      : result.items.map((it) => ({ utility: 1, coreTokens: it.core.length }));
-    // keys in sorted order, here and below (see the record)
-    const items: AnalysisItem[] = result.items.map((it, k) => ({
-      bridge: round5(result.bridge[k]!) ?? 0,
-      core: it.core,
-      end: it.end,
-      flags: it.flags,
-      kind: it.kind as AnalysisItem['kind'],
-      nCore: utils[k]!.coreTokens,
-      reach: round5(result.reach[k]!) ?? 0,
-      start: it.start,
-      type: it.type,
-      u: round5(utils[k]!.utility ?? 0) ?? 0,
-    }));
-    const spans: number[] = new Array(sc.start.length * 2);
-    for (let t = 0; t < sc.start.length; t++) {
-      spans[2 * t] = sc.start[t]!;
-      spans[2 * t + 1] = sc.end[t]!;
+    records.sort((a, b) => a.ordinal - b.ordinal);
+    outcomes.sort((a, b) => a.ordinal - b.ordinal);
+    analyzed = records.length;
+    const lines: string[] = new Array(records.length);
+    for (let i = 0; i < records.length; i++) {
+      if (i > 0 && i % COMMIT_SLICE === 0) {
+        addStageTime('analysis_write', performance.now() - tWrite);
+        await yieldToLoop();
+        tWrite = performance.now();
+      }
+      lines[i] = `${JSON.stringify(records[i])}\n`;
     }
-    scoredTokens += sc.start.length;
-    // Keys in sorted order at every level (the prompt's messages too): the line is then one JSON.stringify call,
-    // byte for byte what stableStringify writes (test/analysis/canonical-lines.test.ts holds every line to it).
-    const extras = analyzedRecordExtras(record, ctx.cfg, structured[i]!.itemReject);
-    records.push({
-      edges: result.edges,
-      file: record.source.file,
-      hash: pairHashOf(record),
-      id: record.id,
-      ...(alone ? { ifd: ifdOf(sc, alone[i]!) } : {}),
-      ...(extras.itemReject ? { itemReject: extras.itemReject } : {}),
-      items,
-      line: record.source.line,
-      ...(extras.minhash !== undefined ? { minhash: extras.minhash } : {}),
-      ...(sc.notes.length ? { notes: [...sc.notes] } : {}),
-      ordinal: record.ordinal,
-      preset: record.preset,
-      prompt: record.prompt.map(sortedMessage),
-      response: record.response,
-      scorer: { logp: Array.from(sc.logprob, (x) => round5(x)), spans },
-      segments: result.segments.map((g) => ({ end: g.end, lang: g.lang, start: g.start })),
-    });
+    text = Buffer.from(lines.join(''), 'utf8');
   }
-  records.sort((a, b) => a.ordinal - b.ordinal);
-  outcomes.sort((a, b) => a.ordinal - b.ordinal);
-
-  // Commit: data files first, marker last.
+  // Commit: data files first, marker last. The whole part in one gzip call, on libuv's pool (a stream written line
+  // by line cost the main thread 2 s per 100K records in zlib's per-chunk bookkeeping). Level 1: analysis files are
+  // intermediate; level 6 made gzip the serial step of a commit (2.1x slower, files 18% smaller on LM-scored records)
   const base = partBase(p.index);
   const recFile = new AtomicFile(join(ctx.dir, `${base}.records.jsonl.gz`));
   await testPause('analyze-commit'); // a temporary part file exists here (tests of SIGINT)
-  const lines: string[] = new Array(records.length);
-  for (let i = 0; i < records.length; i++) {
-    if (i > 0 && i % COMMIT_SLICE === 0) {
-      addStageTime('analysis_write', performance.now() - tWrite);
-      await yieldToLoop();
-      tWrite = performance.now();
-    }
-    lines[i] = `${JSON.stringify(records[i])}\n`;
-  }
-  // The whole part in one gzip call, on libuv's pool: the main thread only joins the lines (a stream written line
-  // by line cost it 2 s per 100K records in zlib's per-chunk bookkeeping). Level 1: analysis files are
-  // intermediate; level 6 made gzip the serial step of a commit (2.1x slower, files 18% smaller on LM-scored records)
-  const text = Buffer.from(lines.join(''), 'utf8');
-  lines.length = 0;
   addStageTime('analysis_write', performance.now() - tWrite);
   const gz = await gzipAsync(text, { level: 1 });
   tWrite = performance.now();
@@ -703,7 +693,7 @@ async function commitPart(c: ComputedPart, ctx: PartContext): Promise<PartMarker
     part: p.index,
     configHash: ctx.configHash,
     config: ctx.config,
-    counts: { input: p.inputs, analyzed: records.length, rejected, quarantined },
+    counts: { input: p.inputs, analyzed, rejected, quarantined },
     ordinals: ords.length ? [ords.reduce((a, b) => Math.min(a, b)), ords.reduce((a, b) => Math.max(a, b))] : null,
     files: [recWritten, outWritten].map((f) => ({ path: relative(ctx.dir, f.path), sha256: f.sha256, bytes: f.bytes })),
     inputSha256: p.inputSha256,
@@ -724,6 +714,6 @@ async function commitPart(c: ComputedPart, ctx: PartContext): Promise<PartMarker
   writeFileAtomic(join(ctx.dir, `${base}.json`), `${JSON.stringify(marker, null, 1)}\n`);
   addStageTime('analysis_write', performance.now() - tWrite);
   // run: the committed records go on to select's pass A (waits while its hand-off is full)
-  if (ctx.live) await ctx.live.records(records);
+  if (ctx.live) await ctx.live.records(records ?? []);
   return marker;
 }

@@ -40,7 +40,6 @@ import {
   knobsOf,
   readsPoolStats,
   refuseWithoutScores,
-  withPoolStats,
   type BudgetSplit,
 } from '../budget/rules.js';
 import { BudgetPlanner } from '../budget/plan.js';
@@ -63,6 +62,7 @@ import { version } from '../version.js';
 import { growFloat64, growInt32 } from '../util/grow.js';
 import { SpillFile } from '../util/spill-file.js';
 import { outcomeJsonLine, rejection } from './outcomes.js';
+import { poolStatsOfParts } from './pool-stats.js';
 import { RejectSpill } from './reject-spill.js';
 import type { RecordHandoff } from './record-handoff.js';
 import { isSaturated } from '../scoring/utility.js';
@@ -525,7 +525,7 @@ async function selectPass(
     // the score's pool statistics (percentile tables, mean U): every analyzed record, in input order
     if (readsPoolStats(k)) {
       run.progress?.stage('select: pool statistics', run.analyzed);
-      run.k = await withPoolStats(k, () => orderedRecords(run.parts));
+      run.k = await poolStatsOfParts(k, run.parts, cfg.workers);
     }
     const plan = await budgetPass(run, ex, encodings, live ? live.records.records() : orderedRecords(run.parts));
     if (live) {

@@ -30,12 +30,16 @@ export class StructurePool {
   readonly workers: number;
   readonly #pool: Piscina | undefined;
 
-  constructor(opts: { workers?: number } = {}) {
+  /**
+   * `worker`: another worker module (a URL), whose default export is this one's structure task
+   * (src/structure/worker.ts) and whose named exports {@link runNamed} calls.
+   */
+  constructor(opts: { workers?: number; worker?: URL } = {}) {
     this.workers = intOption('workers', opts.workers, availableParallelism(), 0, 1024);
     this.#pool =
       this.workers > 0
         ? new Piscina({
-            filename: WORKER_URL.href,
+            filename: (opts.worker ?? WORKER_URL).href,
             minThreads: this.workers,
             maxThreads: this.workers,
             idleTimeout: 60_000,
@@ -55,6 +59,11 @@ export class StructurePool {
     const nopts = nativeOptions(opts);
     if (!this.#pool) return itemsText(analyzeColumns(responses, nopts), ids);
     return (await this.#pool.run({ responses, opts: nopts, ids })) as ItemsText;
+  }
+
+  /** Runs the worker module's export `name` on a worker; undefined when the pool has no workers (workers = 0). */
+  runNamed<T>(name: string, task: unknown): Promise<T> | undefined {
+    return this.#pool ? (this.#pool.run(task, { name }) as Promise<T>) : undefined;
   }
 
   /** Analyzes one batch; result i belongs to responses[i]. */

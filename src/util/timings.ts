@@ -29,6 +29,8 @@ export const STAGES = [
   'select',
   /** run: select's pass A waiting for analyze's next part */
   'handoff_wait',
+  /** select's pre-pass for a score with pool statistics, on worker threads (src/pipeline/pool-stats.ts) */
+  'pool_stats',
   'analysis_read',
   'dedup',
   'candidates',
@@ -141,7 +143,16 @@ export function* timedIterableSync<T>(stage: Stage, it: Iterable<T>): Generator<
 export function stageTimings(): Record<Stage | 'select_other', StageTime> {
   const out = {} as Record<Stage | 'select_other', StageTime>;
   for (const s of STAGES) out[s] = { seconds: ms[s] / 1000, calls: calls[s] };
-  const inner: Stage[] = ['handoff_wait', 'analysis_read', 'dedup', 'candidates', 'masks', 'pack', 'write'];
+  const inner: Stage[] = [
+    'handoff_wait',
+    'pool_stats',
+    'analysis_read',
+    'dedup',
+    'candidates',
+    'masks',
+    'pack',
+    'write',
+  ];
   const other = ms.select - inner.reduce((a, s) => a + ms[s], 0);
   out.select_other = { seconds: Math.max(0, other) / 1000, calls: calls.select };
   return out;
