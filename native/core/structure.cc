@@ -20,6 +20,60 @@ using namespace structure;
 
 inline bool hspace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; }
 
+// A lead-in line of prose too short for a sentence line: a capital letter first, a `:` last, two or more
+// words of letters only ("Here is the corrected code:", "Example usage:").
+bool lead_in_line(std::string_view l) {
+  if (l.size() < 4 || l[0] < 'A' || l[0] > 'Z' || l.back() != ':') return false;
+  int words = 1;
+  for (size_t k = 0; k + 1 < l.size(); k++) {
+    char c = l[k];
+    if (c == ' ') {
+      if (k + 1 < l.size() && l[k + 1] != ' ') words++;
+      continue;
+    }
+    bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '\'' || c == '-' || c == ',';
+    if (!letter) return false;
+  }
+  return words >= 2;
+}
+
+// The candidate code runs of a fence-less response that is not code as a whole (docs/languages.md,
+// "Bare-code responses"): maximal runs of lines holding no prose line (a sentence line of
+// detect::has_prose_line, which never matches an indented line, or a lead-in line), blank lines trimmed
+// from both ends. [b, e) bytes of `t`, in order.
+std::vector<std::pair<uint32_t, uint32_t>> bare_code_runs(std::string_view t) {
+  std::vector<std::pair<uint32_t, uint32_t>> runs;
+  uint32_t n = static_cast<uint32_t>(t.size()), i = 0;
+  uint32_t rb = 0, re = 0;  // current run: first and one-past-last non-blank line bytes
+  bool open = false;
+  auto close = [&] {
+    if (open && re > rb) runs.emplace_back(rb, re);
+    open = false;
+  };
+  while (i < n) {
+    uint32_t e = i;
+    while (e < n && t[e] != '\n') e++;
+    std::string_view l = t.substr(i, e - i);
+    while (!l.empty() && hspace(l.back())) l.remove_suffix(1);
+    uint32_t next = e < n ? e + 1 : n;
+    bool blank = true;
+    for (char c : l)
+      if (!hspace(c)) blank = false;
+    if (!blank) {
+      if (detect::has_prose_line(l) || lead_in_line(l)) {
+        close();
+      } else {
+        if (!open) rb = i;
+        open = true;
+        re = e;  // through the line's last byte (its newline is not code)
+      }
+    }
+    i = next;
+  }
+  close();
+  return runs;
+}
+
 }  // namespace
 
 namespace structure {
@@ -39,39 +93,51 @@ bool parse_segments(std::string_view text, const StructureOptions& opt, Budget& 
     return nullptr;
   };
   std::vector<std::pair<int, size_t>> cands;
-  for (RawSegment& rs : find_fenced_blocks(text)) {
-    std::string_view body = text.substr(rs.start, rs.end - rs.start);
-    if (!rs.tag.empty()) {
-      if (rs.end <= rs.start) continue;
-      const LanguageTables* L = find_allowed(rs.tag);
-      segs.push_back(ParsedSegment{rs.start, rs.end, L ? std::string(L->name) : rs.tag, L, nullptr});
-      continue;
-    }
-    // untagged fence, or the whole fence-less response: is it code in a registered language?
-    bool blank = true;
-    for (char c : body)
-      if (!hspace(c) && c != '\n') {
-        blank = false;
-        break;
-      }
-    if (blank) continue;
-    const LanguageTables* found = nullptr;
-    TreePtr tree;
-    // First the languages with a yes/no pre-check (`maybe_untagged`, no score: Python), in registry
-    // order: a clean parse they accept decides at once, so Python code is Python exactly as before
-    // other languages were registered. Then the scored candidates, by lexical score, registry order
-    // breaking ties; the first clean parse the language accepts wins (docs/languages.md). A sentence
-    // line (prose) rules out every clean parse: the scored candidates are not parsed then.
+  std::vector<std::pair<uint32_t, uint32_t>> hosted;
+  // Is `body` code in an allowed language? First the languages with a yes/no pre-check (`maybe_untagged`,
+  // no score: Python), in registry order: a clean parse they accept decides at once, so Python code is
+  // Python exactly as before other languages were registered. Then the scored candidates, by lexical score,
+  // registry order breaking ties; the first clean parse the language accepts wins (docs/languages.md). A
+  // sentence line (prose) rules out every clean parse: the scored candidates are not parsed then.
+  // false: out of budget.
+  auto detect_code = [&](std::string_view body, const LanguageTables*& found, TreePtr& tree) {
+    found = nullptr;
+    tree.reset();
     bool timed_out = false;
-    auto try_language = [&](const LanguageTables* L) {
+    auto clean_parse = [&](const LanguageTables* L, std::string_view code) {
       budget.abort_on_error = true;
       budget.aborted_on_error = false;
-      TreePtr t = parse(resolved(L), body, budget);
+      TreePtr t = parse(resolved(L), code, budget);
       budget.abort_on_error = false;
-      if (!t) {
-        if (!budget.aborted_on_error || work_meter().stopped()) timed_out = true;
-        return false;  // not clean code of this language (or out of budget)
+      if (!t && (!budget.aborted_on_error || work_meter().stopped())) timed_out = true;
+      return t;  // nullptr: not clean code of this language (or out of budget)
+    };
+    auto try_language = [&](const LanguageTables* L) {
+      if (L->hosted_ranges) {  // PHP with inline HTML: every piece of PHP clean, one of them accepted
+        hosted.clear();
+        L->hosted_ranges(body, hosted);
+        if (!hosted.empty()) {
+          bool accepted = false;
+          uint32_t at = 0;
+          for (size_t k = 0; k <= hosted.size(); k++) {
+            uint32_t end = k < hosted.size() ? hosted[k].first : static_cast<uint32_t>(body.size());
+            std::string_view piece = body.substr(at, end - at);
+            bool blank_piece = true;
+            for (char c : piece)
+              if (!hspace(c) && c != '\n') blank_piece = false;
+            if (!blank_piece) {
+              TreePtr t = clean_parse(L, piece);
+              if (!t) return false;
+              if (L->accept_untagged(ts_tree_root_node(t.get()))) accepted = true;
+            }
+            if (k < hosted.size()) at = hosted[k].second;
+          }
+          if (accepted) found = L;  // parsed again piece by piece (split_hosted)
+          return accepted;
+        }
       }
+      TreePtr t = clean_parse(L, body);
+      if (!t) return false;
       if (!L->accept_untagged(ts_tree_root_node(t.get()))) return false;
       found = L;
       tree = std::move(t);
@@ -95,10 +161,46 @@ bool parse_segments(std::string_view text, const StructureOptions& opt, Budget& 
       for (const auto& c : cands)
         if (try_language(langs[c.second]) || timed_out) break;
     }
-    if (timed_out) return false;
+    return !timed_out;
+  };
+  for (RawSegment& rs : find_fenced_blocks(text)) {
+    std::string_view body = text.substr(rs.start, rs.end - rs.start);
+    if (!rs.tag.empty()) {
+      if (rs.end <= rs.start) continue;
+      const LanguageTables* L = find_allowed(rs.tag);
+      segs.push_back(ParsedSegment{rs.start, rs.end, L ? std::string(L->name) : rs.tag, L, nullptr});
+      continue;
+    }
+    // untagged fence, or the whole fence-less response: is it code in a registered language?
+    bool blank = true;
+    for (char c : body)
+      if (!hspace(c) && c != '\n') {
+        blank = false;
+        break;
+      }
+    if (blank) continue;
+    const LanguageTables* found = nullptr;
+    TreePtr tree;
+    if (!detect_code(body, found, tree)) return false;
     if (found) segs.push_back(ParsedSegment{rs.start, rs.end, found->name, found, std::move(tree)});
     else if (rs.fenced) segs.push_back(ParsedSegment{rs.start, rs.end, "unknown", nullptr, nullptr});
+    else {
+      // A fence-less response that is not code as a whole: its runs of lines between prose lines
+      // (bare_code_runs) are code where detection finds their language; the rest is prose.
+      for (const auto& [b, e] : bare_code_runs(body)) {
+        bool whole = true;  // the run is the whole response, detected above already
+        for (uint32_t k = 0; k < body.size() && whole; k++)
+          if ((k < b || k >= e) && !hspace(body[k]) && body[k] != '\n') whole = false;
+        if (whole) break;
+        if (!detect_code(body.substr(b, e - b), found, tree)) return false;
+        if (found) segs.push_back(ParsedSegment{rs.start + b, rs.start + e, found->name, found, std::move(tree)});
+      }
+    }
   }
+
+  // PHP's inline HTML: pieces of their own (inject.cc).
+  split_hosted(
+      text, [&](const char* name) { return find_allowed(name); }, segs);
 
   // Parse the tagged itemized segments (untagged ones were parsed by detection).
   for (ParsedSegment& s : segs) {
@@ -106,7 +208,9 @@ bool parse_segments(std::string_view text, const StructureOptions& opt, Budget& 
     s.tree = parse(resolved(s.L), text.substr(s.b, s.e - s.b), budget);
     if (!s.tree) return false;
   }
-  return true;
+  // Code embedded in markup (HTML <script>, PHP's inline HTML): segments of their own (inject.cc).
+  return inject_segments(
+      text, [&](const char* name) { return find_allowed(name); }, budget, segs);
 }
 
 RecordStatus parse_record(std::string_view text, const StructureOptions& opt, std::vector<ParsedSegment>& segs) {
@@ -176,6 +280,13 @@ void analyze_record(std::string_view text, const StructureOptions& opt, Structur
     collect_prose(R, root, s.b, prose);
   }
 
+  // Injected segments lie inside their host's range: the items of both, in text order.
+  bool injected = false;
+  for (const ParsedSegment& s : segs)
+    if (s.host >= 0) injected = true;
+  if (injected)
+    std::stable_sort(items.begin(), items.end(), [](const RawItem& a, const RawItem& b) { return a.b < b.b; });
+
   if (out_of_budget()) return;
   if (opt.max_items > 0 && items.size() > opt.max_items) {
     res.status = RecordStatus::TooLong;
@@ -216,8 +327,32 @@ void analyze_record(std::string_view text, const StructureOptions& opt, Structur
   std::sort(edges.begin(), edges.end());
   edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
 
-  // Output in code points.
-  for (const ParsedSegment& s : segs) res.segments.push_back(SegmentOut{cpm(s.b), cpm(s.e), s.lang, s.L != nullptr});
+  // Output in code points. Output segments are disjoint and in text order: a host with injections is cut
+  // into the pieces around them (piece_of: each parsed segment's pieces, by first byte).
+  std::vector<std::vector<std::pair<uint32_t, int32_t>>> piece_of(segs.size());
+  for (size_t si = 0; si < segs.size(); si++) {
+    const ParsedSegment& s = segs[si];
+    if (s.host >= 0) continue;
+    uint32_t at = s.b;
+    auto piece = [&](size_t owner, uint32_t b, uint32_t e) {
+      if (e <= b) return;
+      piece_of[owner].emplace_back(b, static_cast<int32_t>(res.segments.size()));
+      res.segments.push_back(SegmentOut{cpm(b), cpm(e), segs[owner].lang, segs[owner].L != nullptr});
+    };
+    size_t ci = si + 1;
+    for (; ci < segs.size() && segs[ci].host == static_cast<int32_t>(si); ci++) {
+      piece(si, at, segs[ci].b);
+      piece(ci, segs[ci].b, segs[ci].e);
+      at = segs[ci].e;
+    }
+    piece(si, at, s.e);
+  }
+  auto out_segment = [&](int32_t si, uint32_t b) {
+    const auto& ps = piece_of[si];
+    size_t k = 0;
+    while (k + 1 < ps.size() && ps[k + 1].first <= b) k++;
+    return ps.empty() ? -1 : ps[k].second;
+  };
   bool any_code = false;
   res.items.reserve(items.size());
   uint32_t prev_end = 0;
@@ -244,7 +379,7 @@ void analyze_record(std::string_view text, const StructureOptions& opt, Structur
     o.end = cpm(e);
     o.kind = it.kind;
     o.type = it.type;
-    o.segment = it.segment;
+    o.segment = out_segment(it.segment, it.b);
     o.flags = it.flags;
     o.core_begin = static_cast<uint32_t>(res.core.size());
     ByteRanges core;

@@ -9,6 +9,7 @@
 #include <tree_sitter/api.h>
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -120,6 +121,7 @@ struct ParsedSegment {
   std::string lang;         // as SegmentOut::lang
   const LanguageTables* L;  // nullptr: not itemized (unregistered, not allowed, or untagged non-code)
   TreePtr tree;             // set for every itemized segment once parse_segments returns true
+  int32_t host = -1;        // an injection (core/inject.cc): the index of the segment it lies in
 };
 
 // Segments of a record (find_fenced_blocks; untagged blocks detected among the allowed languages,
@@ -127,6 +129,17 @@ struct ParsedSegment {
 // analyze_structure, shared with parse_only. false when the budget ran out (segs then partial).
 bool parse_segments(std::string_view text, const StructureOptions& opt, Budget& budget,
                     std::vector<ParsedSegment>& segs);
+
+// Injections (inject.cc). split_hosted, before parsing: a segment with hosted text (PHP's inline HTML) is
+// cut into pieces of its language and of the host-only language (`itemized` gives the language a piece
+// is itemized as; nullptr: left out, unitemized code). inject_segments, after parsing: each host-only
+// segment (HTML) is followed by its injected segments (parsed when `itemized` returns their language, else
+// unitemized code) and is itself never itemized. Segments stay in text order, each host followed by the
+// injections inside it (ParsedSegment::host). false when the budget ran out.
+void split_hosted(std::string_view text, const std::function<const LanguageTables*(const char*)>& itemized,
+                  std::vector<ParsedSegment>& segs);
+bool inject_segments(std::string_view text, const std::function<const LanguageTables*(const char*)>& itemized,
+                     Budget& budget, std::vector<ParsedSegment>& segs);
 
 // The first step of analyze_structure and parse_only alike: NoCode for a text too long for 32-bit
 // offsets, WorkBudget / WallTimeout when the work meter (started here for the record) stopped while

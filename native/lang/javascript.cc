@@ -21,6 +21,11 @@ int js_untagged_score(std::string_view t) {
       t, {"console.", "=>", "===", "!==", "document.", "window.", "require(", "module.exports", "addEventListener",
           "function(", "function (", ".then(", "async ", "await ", "console.log(", "fetch(", "JSON."});
   if (detect::line_starts(t, {"const ", "let ", "var ", "function ", "import ", "export ", "class "})) s += 2;
+  // Mongo shell calls (`db.users.find({...}).sort(...)`): JavaScript with no other signal
+  if (detect::line_starts(t, {"db."}) &&
+      detect::signals(t, {".find(", ".findOne(", ".aggregate(", ".insert", ".update", ".delete", ".remove(", ".count",
+                          ".createIndex(", ".distinct(", ".drop("}) > 0)
+    s += 2;
   return s;
 }
 

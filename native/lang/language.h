@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace codeblock {
@@ -92,6 +93,18 @@ struct MemberEntry {
 struct RoleEntry {
   const char* type;
   DuRole role;
+};
+
+// Injections (docs/languages.md, "Injections"): code of another language embedded in a node of this one (HTML
+// `<script>` bodies are JavaScript). The `content` child of an `element` node is a segment of `language` (a
+// canonical name; code, unitemized, when that language is not itemized). admits: nullptr, or false to leave one
+// element alone (`<script type="text/template">`). An element whose content is not closed (an unterminated
+// `<script>`) injects nothing.
+struct InjectionRule {
+  const char* element;
+  const char* content;
+  const char* language;
+  bool (*admits)(TSNode element, std::string_view text) = nullptr;
 };
 
 struct LanguageTables {
@@ -238,6 +251,18 @@ struct LanguageTables {
   // The declaration targets that bind (nullptr: every one); a refused target is a use instead. CSS: only
   // custom properties (`--x: 1`) and @keyframes names bind, `color: red` declares nothing.
   bool (*binds_name)(TSNode id, std::string_view name) = nullptr;
+  // --- injections (every default is off; core/inject.cc) ---
+  // A host-only language (HTML): its segments are never itemized; they are cut around their injections, which
+  // are segments of their own (the markup pieces keep this language's tag, code that is never itemized).
+  bool host_only = false;
+  std::vector<InjectionRule> injections = {};
+  // Text of a host-only language inside this one's segments (PHP's inline HTML, outside `<?php ... ?>`):
+  // hosted_ranges appends its non-blank [begin, end) byte ranges, in order, disjoint. The segment is cut there
+  // (core/inject.cc): each range is a segment of `hosted_language` (a host-only language's canonical name, so
+  // its injections become segments of their own), each piece between them a segment of this language, parsed
+  // on its own (def-use runs across a language's segments in order, so names still flow between the pieces).
+  void (*hosted_ranges)(std::string_view text, std::vector<std::pair<uint32_t, uint32_t>>& out) = nullptr;
+  const char* hosted_language = nullptr;
 };
 
 // Registered languages (immutable tables), in detection order. The test-only entries join them when
@@ -260,5 +285,6 @@ extern const LanguageTables kCppTables;
 extern const LanguageTables kTypeScriptTables;
 extern const LanguageTables kTsxTables;
 extern const LanguageTables kCssTables;
+extern const LanguageTables kHtmlTables;
 
 }  // namespace codeblock

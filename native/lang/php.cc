@@ -67,6 +67,59 @@ int php_untagged_score(std::string_view t) {
   return s >= 2 ? s + 1 : 0;
 }
 
+// Inline HTML of a PHP segment: with an open tag (`<?php`, `<?=`) anywhere, the text before the first one and
+// after each `?>` up to the next open tag (or the end). Strings, `/* */` comments and heredocs... are skipped
+// as PHP skips them: a `?>` in a quoted string does not close PHP mode, one in a `//` or `#` comment does.
+// Without an open tag the segment is all PHP (php_only), whatever it holds.
+void php_inline_html(std::string_view t, std::vector<std::pair<uint32_t, uint32_t>>& out) {
+  auto open_tag = [&](size_t from, size_t& len) {
+    for (size_t i = t.find("<?", from); i != std::string_view::npos; i = t.find("<?", i + 1)) {
+      if (t.compare(i, 5, "<?php") == 0 || t.compare(i, 5, "<?PHP") == 0) {
+        len = 5;
+        return i;
+      }
+      if (t.compare(i, 3, "<?=") == 0) {
+        len = 3;
+        return i;
+      }
+    }
+    return std::string_view::npos;
+  };
+  auto blank = [&](size_t b, size_t e) {
+    for (size_t k = b; k < e; k++)
+      if (!std::isspace(static_cast<unsigned char>(t[k]))) return false;
+    return true;
+  };
+  size_t len = 0;
+  size_t i = open_tag(0, len);
+  if (i == std::string_view::npos) return;
+  if (!blank(0, i)) out.emplace_back(0, static_cast<uint32_t>(i));
+  i += len;
+  const size_t n = t.size();
+  while (i < n) {  // in PHP mode
+    char c = t[i];
+    if (c == '\'' || c == '"' || c == '`') {
+      for (i++; i < n && t[i] != c; i++)
+        if (t[i] == '\\') i++;
+      i++;
+    } else if (c == '/' && i + 1 < n && t[i + 1] == '*') {
+      size_t e = t.find("*/", i + 2);
+      i = e == std::string_view::npos ? n : e + 2;
+    } else if (c == '#' || (c == '/' && i + 1 < n && t[i + 1] == '/')) {
+      while (i < n && t[i] != '\n' && t.compare(i, 2, "?>") != 0) i++;
+    } else if (c == '?' && i + 1 < n && t[i + 1] == '>') {
+      size_t b = i + 2;
+      size_t next = open_tag(b, len);
+      size_t e = next == std::string_view::npos ? n : next;
+      if (!blank(b, e)) out.emplace_back(static_cast<uint32_t>(b), static_cast<uint32_t>(e));
+      if (next == std::string_view::npos) return;
+      i = next + len;
+    } else {
+      i++;
+    }
+  }
+}
+
 LanguageTables php_tables() {
   LanguageTables t{};
   t.name = "php";
@@ -155,6 +208,9 @@ LanguageTables php_tables() {
                "enum_declaration"};
   t.local_names = {"variable_name"};
   t.untagged_score = php_untagged_score;
+  // inline HTML (text outside `<?php ... ?>`): its <script> and <style> bodies are JavaScript and CSS segments
+  t.hosted_ranges = php_inline_html;
+  t.hosted_language = "html";
   return t;
 }
 

@@ -21,7 +21,7 @@ import { PairFilter, pairHashOf, type FilterVerdict } from '../select/filters.js
 import { analyzeStructure, StructurePool } from '../structure/index.js';
 import type { StructureOptions } from '../structure/types.js';
 import { rejectedRecord } from './outcomes.js';
-import { displayName, itemizedLanguages, languageList, resolveLanguages } from '../structure/languages.js';
+import { displayName, itemizedLanguages, itemizedOf, languageList, resolveLanguages } from '../structure/languages.js';
 import {
   Scorer,
   DEFAULT_MODEL_DIR,
@@ -533,7 +533,7 @@ async function computePart(p: PendingPart, ctx: PartContext): Promise<ComputedPa
     else survivors.push(r);
   }
   // Structure on the worker pool, in order. A record needs a segment of a registered language.
-  const itemized = new Set(ctx.structureOpts.languages ?? itemizedLanguages());
+  const itemized = itemizedOf(ctx.structureOpts.languages ?? itemizedLanguages());
   const codeNames = languageList([...itemized].map(displayName));
   const structured: Structured[] = [];
   const keepAll = ctx.cfg.pairFilter === 'off';

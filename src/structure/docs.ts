@@ -14,7 +14,7 @@ export function languageTableMarkdown(): string {
     .map(
       (l, i) =>
         `| ${i + 1} | ${l.displayName} | \`${l.name}\` | ${l.fenceAliases.map((a) => `\`${a}\``).join(', ')} | ` +
-        `${l.braced ? 'opened by a token' : 'indentation'} | [${l.name}](languages/${l.name}.md) |`,
+        `${l.hostOnly ? 'none (host of injections)' : l.braced ? 'opened by a token' : 'indentation'} | [${l.name}](languages/${l.name}.md) |`,
     );
   return [
     START,
