@@ -23,6 +23,18 @@ inline bool hspace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '
 // A lead-in line of prose too short for a sentence line: a capital letter first, a `:` last, two or more
 // words of letters only ("Here is the corrected code:", "Example usage:").
 bool lead_in_line(std::string_view l) {
+  // a label: `1:`, `2.`-style numbers or one capitalized word, with an optional number (`Output:`, `Step 2:`)
+  if (!l.empty() && l.back() == ':' && l.size() <= 16) {
+    size_t k = 0;
+    if (l[0] >= 'A' && l[0] <= 'Z') {
+      for (k = 1; k < l.size() && l[k] >= 'a' && l[k] <= 'z'; k++) {
+      }
+      if (k < l.size() && l[k] == ' ') k++;
+    }
+    size_t d = k;
+    while (d < l.size() && l[d] >= '0' && l[d] <= '9') d++;
+    if (d + 1 == l.size() && (d > k || k > 1)) return true;
+  }
   if (l.size() < 4 || l[0] < 'A' || l[0] > 'Z' || l.back() != ':') return false;
   int words = 1;
   for (size_t k = 0; k + 1 < l.size(); k++) {
@@ -37,18 +49,30 @@ bool lead_in_line(std::string_view l) {
   return words >= 2;
 }
 
+// A formula or label line of prose: a capitalized word (letters only), then `=` or `:` ("Sum = 10 * 11",
+// "Area = π * r^2", "Input: a = 5"), valid Python as it may be.
+bool formula_line(std::string_view l) {
+  size_t k = 0;
+  while (k < l.size() && (l[k] == ' ' || l[k] == '\t')) k++;
+  if (k >= l.size() || l[k] < 'A' || l[k] > 'Z') return false;
+  while (k < l.size() && ((l[k] >= 'a' && l[k] <= 'z') || (l[k] >= 'A' && l[k] <= 'Z'))) k++;
+  while (k < l.size() && l[k] == ' ') k++;
+  return k < l.size() && (l[k] == '=' || l[k] == ':') && (k + 1 >= l.size() || l[k + 1] != '=');
+}
+
 // The candidate code runs of a fence-less response that is not code as a whole (docs/languages.md,
 // "Bare-code responses"): maximal runs of lines holding no prose line (a sentence line of
 // detect::has_prose_line, which never matches an indented line, or a lead-in line), blank lines trimmed
-// from both ends. [b, e) bytes of `t`, in order.
+// from both ends, except runs made only of formula lines. [b, e) bytes of `t`, in order.
 std::vector<std::pair<uint32_t, uint32_t>> bare_code_runs(std::string_view t) {
   std::vector<std::pair<uint32_t, uint32_t>> runs;
   uint32_t n = static_cast<uint32_t>(t.size()), i = 0;
   uint32_t rb = 0, re = 0;  // current run: first and one-past-last non-blank line bytes
-  bool open = false;
+  bool open = false, formulas = true;
   auto close = [&] {
-    if (open && re > rb) runs.emplace_back(rb, re);
+    if (open && re > rb && !formulas) runs.emplace_back(rb, re);
     open = false;
+    formulas = true;
   };
   while (i < n) {
     uint32_t e = i;
@@ -65,6 +89,7 @@ std::vector<std::pair<uint32_t, uint32_t>> bare_code_runs(std::string_view t) {
       } else {
         if (!open) rb = i;
         open = true;
+        if (!formula_line(l)) formulas = false;
         re = e;  // through the line's last byte (its newline is not code)
       }
     }

@@ -33,7 +33,9 @@ LanguageTables javascript_like_tables() {
   LanguageTables t{};
   t.name = "javascript";
   t.language = tree_sitter_javascript;
-  t.fence_aliases = {"javascript", "js", "jsx", "node", "nodejs", "mjs", "cjs", "javascriptreact", "es6", "ecmascript"};
+  t.fence_aliases = {
+      "javascript",      "js",  "jsx",        "node",    "nodejs", "mjs",    "cjs",
+      "javascriptreact", "es6", "ecmascript", "mongodb", "mongo",  "mongosh"};  // the Mongo shell is JavaScript
   t.simple_statements = {"expression_statement", "lexical_declaration", "variable_declaration", "using_declaration",
                          "return_statement",     "throw_statement",     "break_statement",      "continue_statement",
                          "debugger_statement",   "import_statement",    "export_statement",     "field_definition"};
