@@ -288,9 +288,9 @@ class DefUse {
         } else if (R_.flag_of(R_.is_dotted, sym)) {
           if (ts_node_named_child_count(x) == 1) {
             TSNode id = ts_node_named_child(x, 0);
-            if (R_.t->pattern_wildcard &&
+            if (R_.t->defuse.pattern_wildcard &&
                 text_.substr(base_ + ts_node_start_byte(id), ts_node_end_byte(id) - ts_node_start_byte(id)) ==
-                    R_.t->pattern_wildcard)
+                    R_.t->defuse.pattern_wildcard)
               continue;
             define(id, Mode::Kill);
           } else {
@@ -743,7 +743,7 @@ class DefUse {
 
 void def_use_edges(const Resolved& R, std::string_view text, const std::vector<RawItem>& items,
                    const std::vector<SegmentTree>& segments, std::vector<std::pair<int32_t, int32_t>>& edges) {
-  if (R.t->scoping == Scoping::Lexical) {
+  if (R.t->defuse.scoping == Scoping::Lexical) {
     lexical_def_use_edges(R, text, items, segments, edges);
     return;
   }

@@ -1,4 +1,4 @@
-// Item-level def-use for block-scoped languages (LanguageTables::scoping == Scoping::Lexical):
+// Item-level def-use for block-scoped languages (DefUsePart::scoping == Scoping::Lexical):
 // name binding. Every identifier use links the item declaring the name it resolves to (innermost
 // enclosing scope first) to the item using it (docs/structure.md, "Def-use"; independent truth:
 // each language's compiler, test/structure/lexical-truth.test.ts). Scopes, declarations, member
@@ -19,7 +19,7 @@ namespace structure {
 namespace {
 
 constexpr int32_t kFnName = 1 << 30;    // name-id bit of the function namespace
-constexpr int32_t kTypeName = 1 << 29;  // name-key bit of the type namespace (LanguageTables::type_namespace)
+constexpr int32_t kTypeName = 1 << 29;  // name-key bit of the type namespace (DefUsePart::type_namespace)
 
 class LexicalDefUse {
  public:
@@ -96,13 +96,13 @@ class LexicalDefUse {
     }
     return fn ? id | kFnName : id;
   }
-  // A declaration target the language binds (LanguageTables::binds_name).
-  bool binds(TSNode id) const { return !R_.t->binds_name || R_.t->binds_name(id, name_text(id)); }
+  // A declaration target the language binds (DefUsePart::binds_rule).
+  bool binds(TSNode id) const { return !R_.binds || R_.binds(id, name_text(id)); }
   std::string_view name_text(TSNode n) const {
     uint32_t s = base_ + ts_node_start_byte(n), e = base_ + ts_node_end_byte(n);
     return text_.substr(s, e - s);
   }
-  bool blank(std::string_view t) const { return R_.t->blank_name && t == R_.t->blank_name; }
+  bool blank(std::string_view t) const { return R_.t->defuse.blank_name && t == R_.t->defuse.blank_name; }
 
   // Is the child in field f of x a name in the function namespace?
   bool fn_name(TSNode x, TSFieldId f) const {
@@ -126,7 +126,7 @@ class LexicalDefUse {
     int32_t item = item_at(at);
     if (item < 0) return;
     int32_t key = name_id(t, fn) | (type ? kTypeName : 0);
-    if (R_.t->keep_first_declaration) scopes_[scope].names.emplace(key, Binding{item, local});
+    if (R_.t->defuse.keep_first_declaration) scopes_[scope].names.emplace(key, Binding{item, local});
     else scopes_[scope].names[key] = Binding{item, local};
   }
 
@@ -146,7 +146,7 @@ class LexicalDefUse {
     define(id, scope);
   }
 
-  bool is_local_name(TSNode id) const { return R_.t->local_names.empty() || R_.flag(R_.is_local_name, id); }
+  bool is_local_name(TSNode id) const { return R_.t->defuse.local_names.empty() || R_.flag(R_.is_local_name, id); }
 
   // The binding a name resolves to from scope `from` (nullptr: none). Past an Isolated scope, local
   // variables of the scopes around it are not seen.
@@ -167,7 +167,7 @@ class LexicalDefUse {
     if (blank(t)) return;
     int32_t key = name_id(t, fn) | (R_.flag(R_.is_type_name, id) ? kTypeName : 0);
     const Binding* b = lookup(key, from);
-    if (!b && R_.t->type_namespace) b = lookup(key ^ kTypeName, from);  // the other name space
+    if (!b && R_.t->defuse.type_namespace) b = lookup(key ^ kTypeName, from);  // the other name space
     if (b && b->item != item) edges_.emplace_back(b->item, item);
   }
   void use(TSNode id) { use(id, cs_); }
@@ -211,7 +211,7 @@ class LexicalDefUse {
   void open_scope(TSNode n) {
     uint8_t k = R_.scope_kind[ts_node_symbol(n) < R_.scope_kind.size() ? ts_node_symbol(n) : 0];
     bool fn_body = false;
-    if (!R_.t->redeclare_reuses.empty() && cs_ >= 0 && scopes_[cs_].kind == LexScope::Function) {
+    if (!R_.t->defuse.redeclare_reuses.empty() && cs_ >= 0 && scopes_[cs_].kind == LexScope::Function) {
       TSNode p = ts_node_parent(n);
       fn_body = !ts_node_is_null(p) && ts_node_eq(ts_node_child_by_field_id(p, R_.f_body), n);
     }
@@ -238,7 +238,7 @@ class LexicalDefUse {
 
   // Declares now (no uses) the names a hoisted declaration binds in the current scope.
   void hoist(TSNode n) {
-    if (R_.t->hoisted.empty()) return;
+    if (R_.t->defuse.hoisted.empty()) return;
     for_named_children(n, [&](TSNode c) {
       if (R_.flag(R_.is_hoisted, c)) hoist_declaration(c, 0);
     });
@@ -338,7 +338,7 @@ class LexicalDefUse {
         if ((d.field && d.field != f) || !applies(d, x)) continue;
         if (d.target == DeclTarget::Enclosing) {
           if (outer >= 0) {  // declared where the scope node was met
-            if (!R_.t->parameter_lists.empty()) st_.push_back({Op::VisitSig, c, 0});
+            if (!R_.t->defuse.parameter_lists.empty()) st_.push_back({Op::VisitSig, c, 0});
             return;
           }
           st_.push_back({Op::Declare, c, cs_, DeclTarget::Enclosing, fn});
@@ -455,7 +455,7 @@ class LexicalDefUse {
       });
     }
     if (function_kind(static_cast<LexScope>(k - 1)) &&
-        (!R_.t->in_place_bodies || scopes_[cs_].kind == LexScope::Class)) {
+        (!R_.t->defuse.in_place_bodies || scopes_[cs_].kind == LexScope::Class)) {
       deferred_.push_back(Deferred{x, cs_, base_, var_mode});
       return;
     }

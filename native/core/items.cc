@@ -58,6 +58,36 @@ struct LineInfo {
 
 }  // namespace
 
+void resolve_items(const PartResolver& P, const ItemsPart& it) {
+  Resolved& R = P.R;
+  const uint32_t count = P.count;
+  for (auto* v : {&R.is_decorated, &R.is_expr_stmt, &R.is_body_open, &R.is_clause_kw, &R.is_block_lambda,
+                  &R.is_member_term, &R.is_leading, &R.is_stmt_wrapper})
+    v->assign(count, 0);
+  P.mark(it.simple_statements, kSimple);
+  P.mark(it.compound_statements, kCompound);
+  P.mark(it.clauses, kClause);
+  P.mark(it.bodies, kBody);
+  P.mark(it.definition_items, kDefinition);
+  P.mark(it.string_literals, kString);
+  P.mark(it.comments, kComment);
+  P.mark(it.delimiters, kDelim);
+  P.mark(it.non_core_tokens, kNonCore);
+  if (it.header_terminator) P.mark({it.header_terminator}, kHeaderEnd);
+  P.flag(it.decorated_wrapper, R.is_decorated);
+  P.flag(it.expression_statement, R.is_expr_stmt);
+  P.flag(it.body_open, R.is_body_open);
+  P.flags(it.body_open_more, R.is_body_open);
+  P.flags(it.clause_keywords, R.is_clause_kw);
+  P.flags(it.block_lambdas, R.is_block_lambda);
+  P.flags(it.member_terminators, R.is_member_term);
+  P.flags(it.leading_siblings, R.is_leading);
+  P.flags(it.statement_wrappers, R.is_stmt_wrapper);
+  R.f_decorated = it.decorated_field ? P.field(it.decorated_field) : 0;
+  for (const char* h : it.header_fields)
+    if (TSFieldId f = P.field(h)) R.header_fields.push_back(f);
+}
+
 void extract_items(const Resolved& R, TSNode root, uint32_t base, int32_t seg, std::string_view text,
                    const CodePointMap& cpm, const StructureOptions& opt, std::vector<RawItem>& out) {
   if (R.braced()) {

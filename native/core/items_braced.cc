@@ -25,7 +25,7 @@ uint32_t body_open_end(const Resolved& R, TSNode body) {
     if (ts_node_is_named(c)) break;
     if (R.flag(R.is_body_open, c) && !ts_node_is_missing(c)) return ts_node_end_byte(c);
   }
-  if (!R.t->body_open_more.empty()) {
+  if (!R.t->items.body_open_more.empty()) {
     for (TSNode p = ts_node_prev_sibling(body); !ts_node_is_null(p); p = ts_node_prev_sibling(p))
       if (!(R.c(p) & kComment) && ts_node_end_byte(p) > ts_node_start_byte(p)) return ts_node_end_byte(p);
   }
@@ -65,7 +65,7 @@ TSNode lambda_body(const Resolved& R, TSNode x) {
 // Index of the header terminator token among n's children when every child before it is header
 // (LanguageTables::header_through_terminator), else -1.
 int64_t terminator_index(const Resolved& R, TSNode n) {
-  if (!R.t->header_through_terminator) return -1;
+  if (!R.t->items.header_through_terminator) return -1;
   uint32_t k = ts_node_child_count(n);
   for (uint32_t i = 0; i < k; i++) {
     TSNode c = ts_node_child(n, i);
@@ -85,7 +85,7 @@ uint32_t braced_header_end(const Resolved& R, TSNode n, bool* bodiless = nullptr
   bool have_term = false, done = false;
   // the terminator ends clause headers (`case x:`), not a loop's `for (T x : xs)`; Bash (whose
   // headers run through the terminator, `if cmd; then`) also compound ones
-  const bool term_counts = (R.c(n) & kClause) != 0 || R.t->header_through_terminator;
+  const bool term_counts = (R.c(n) & kClause) != 0 || R.t->items.header_through_terminator;
   int64_t term = terminator_index(R, n), i = -1;
   walk(n, [&](const WalkAt& at) {  // one cursor over the children: linear in their number
     if (at.depth == 0) return Walk::Into;
@@ -176,7 +176,7 @@ void extract_items_braced(const Resolved& R, TSNode root, uint32_t base, int32_t
   // keyword token opens a clause item through what follows it.
   auto parts = [&](TSNode n, bool inside_def) {
     bool kw = false, after_term = false;
-    bool clause_exprs = R.t->expression_bodies && (R.c(n) & kClause);
+    bool clause_exprs = R.t->items.expression_bodies && (R.c(n) & kClause);
     uint32_t kw_start = 0, kw_end = 0;
     int64_t term = terminator_index(R, n), i = -1;
     for_children(n, [&](TSNode c, TSFieldId f) {
@@ -215,7 +215,7 @@ void extract_items_braced(const Resolved& R, TSNode root, uint32_t base, int32_t
   };
   // Bodies of the block lambdas inside a simple statement, in order (not those nested in them).
   auto lambda_bodies = [&](TSNode s, std::vector<TSNode>& bodies) {
-    if (R.t->block_lambdas.empty()) return;
+    if (R.t->items.block_lambdas.empty()) return;
     walk(s, [&](const WalkAt& at) {
       TSNode x = at.node();
       // a block lambda first: a type can be both (C's struct_specifier; Java/C# switch expressions; an
@@ -265,7 +265,7 @@ void extract_items_braced(const Resolved& R, TSNode root, uint32_t base, int32_t
         bool is_def = (R.c(d) & kDefinition) != 0;
         bool bodiless = false;
         uint32_t he = braced_header_end(R, d, &bodiless);
-        if (bodiless && R.t->bodiless_compound_simple) {
+        if (bodiless && R.t->items.bodiless_compound_simple) {
           add(ts_node_start_byte(s), ts_node_end_byte(s), ItemKind::Simple, ts_node_type(d), s);
           return;
         }
@@ -309,7 +309,7 @@ void extract_items_braced(const Resolved& R, TSNode root, uint32_t base, int32_t
       bool is_def = (cs & kDefinition) != 0;
       bool bodiless = false;
       uint32_t he = braced_header_end(R, s, &bodiless);
-      if (bodiless && R.t->bodiless_compound_simple) {
+      if (bodiless && R.t->items.bodiless_compound_simple) {
         add(ts_node_start_byte(s), ts_node_end_byte(s), ItemKind::Simple, ts_node_type(s), s);
         return;
       }
@@ -327,7 +327,7 @@ void extract_items_braced(const Resolved& R, TSNode root, uint32_t base, int32_t
     if (ts_node_end_byte(s) <= ts_node_start_byte(s)) return;  // zero-width (MISSING)
     // not a statement (a stray expression in a body), unless expressions are statements (Rust's tail value)
     if (!(cs & kSimple)) {
-      if (!R.t->expression_bodies || !ts_node_is_named(s)) return;
+      if (!R.t->items.expression_bodies || !ts_node_is_named(s)) return;
       if (ts_node_child_count(s) == 1 && (R.c(ts_node_child(s, 0)) & kDelim)) return;  // a stray `;`
     }
     bodies.clear();
@@ -344,7 +344,7 @@ void extract_items_braced(const Resolved& R, TSNode root, uint32_t base, int32_t
     }
     // the rest after the last body (`}).catch(handle);`, C's `} Box;`): a clause when it holds a core
     // logic token (not `});`)
-    if (R.t->block_lambda_tail) {
+    if (R.t->items.block_lambda_tail) {
       ByteRanges tail;
       core_ranges(R, s, base, base + from, base + ts_node_end_byte(s), tail);
       if (!tail.empty()) add(from, ts_node_end_byte(s), ItemKind::Clause, ts_node_type(s), s);
@@ -371,7 +371,8 @@ void extract_items_braced(const Resolved& R, TSNode root, uint32_t base, int32_t
             out[before].node = w.node;
             leading = false;
           }
-          if (out.size() == before + 1 && out[before].kind == ItemKind::Simple && !R.t->member_terminators.empty()) {
+          if (out.size() == before + 1 && out[before].kind == ItemKind::Simple &&
+              !R.t->items.member_terminators.empty()) {
             TSNode nx = ts_node_next_sibling(s);
             if (!ts_node_is_null(nx) && !ts_node_is_named(nx) && R.flag(R.is_member_term, nx) &&
                 !ts_node_is_missing(nx) && ts_node_end_byte(nx) > ts_node_start_byte(nx))

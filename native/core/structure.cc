@@ -117,77 +117,6 @@ bool parse_segments(std::string_view text, const StructureOptions& opt, Budget& 
       if (langs[li] == L) return allowed[li] ? L : nullptr;
     return nullptr;
   };
-  std::vector<std::pair<int, size_t>> cands;
-  std::vector<std::pair<uint32_t, uint32_t>> hosted;
-  // Is `body` code in an allowed language? First the languages with a yes/no pre-check (`maybe_untagged`,
-  // no score: Python), in registry order: a clean parse they accept decides at once, so Python code is
-  // Python exactly as before other languages were registered. Then the scored candidates, by lexical score,
-  // registry order breaking ties; the first clean parse the language accepts wins (docs/languages.md). A
-  // sentence line (prose) rules out every clean parse: the scored candidates are not parsed then.
-  // false: out of budget.
-  auto detect_code = [&](std::string_view body, const LanguageTables*& found, TreePtr& tree) {
-    found = nullptr;
-    tree.reset();
-    bool timed_out = false;
-    auto clean_parse = [&](const LanguageTables* L, std::string_view code) {
-      budget.abort_on_error = true;
-      budget.aborted_on_error = false;
-      TreePtr t = parse(resolved(L), code, budget);
-      budget.abort_on_error = false;
-      if (!t && (!budget.aborted_on_error || work_meter().stopped())) timed_out = true;
-      return t;  // nullptr: not clean code of this language (or out of budget)
-    };
-    auto try_language = [&](const LanguageTables* L) {
-      if (L->hosted_ranges) {  // PHP with inline HTML: every piece of PHP clean, one of them accepted
-        hosted.clear();
-        L->hosted_ranges(body, hosted);
-        if (!hosted.empty()) {
-          bool accepted = false;
-          uint32_t at = 0;
-          for (size_t k = 0; k <= hosted.size(); k++) {
-            uint32_t end = k < hosted.size() ? hosted[k].first : static_cast<uint32_t>(body.size());
-            std::string_view piece = body.substr(at, end - at);
-            bool blank_piece = true;
-            for (char c : piece)
-              if (!hspace(c) && c != '\n') blank_piece = false;
-            if (!blank_piece) {
-              TreePtr t = clean_parse(L, piece);
-              if (!t) return false;
-              if (L->accept_untagged(ts_tree_root_node(t.get()))) accepted = true;
-            }
-            if (k < hosted.size()) at = hosted[k].second;
-          }
-          if (accepted) found = L;  // parsed again piece by piece (split_hosted)
-          return accepted;
-        }
-      }
-      TreePtr t = clean_parse(L, body);
-      if (!t) return false;
-      if (!L->accept_untagged(ts_tree_root_node(t.get()))) return false;
-      found = L;
-      tree = std::move(t);
-      return true;
-    };
-    for (size_t li = 0; li < langs.size() && !found && !timed_out; li++) {
-      const LanguageTables* L = langs[li];
-      if (!allowed[li] || L->untagged_score) continue;
-      if (!L->maybe_untagged || L->maybe_untagged(body)) try_language(L);
-    }
-    if (!found && !timed_out) {
-      cands.clear();
-      bool prose_line = detect::has_prose_line(body);
-      for (size_t li = 0; li < langs.size() && !prose_line; li++) {
-        const LanguageTables* L = langs[li];
-        if (!allowed[li] || !L->untagged_score) continue;
-        int score = L->untagged_score(body);
-        if (score > 0) cands.emplace_back(-score, li);
-      }
-      std::stable_sort(cands.begin(), cands.end());
-      for (const auto& c : cands)
-        if (try_language(langs[c.second]) || timed_out) break;
-    }
-    return !timed_out;
-  };
   for (RawSegment& rs : find_fenced_blocks(text)) {
     std::string_view body = text.substr(rs.start, rs.end - rs.start);
     if (!rs.tag.empty()) {
@@ -204,9 +133,10 @@ bool parse_segments(std::string_view text, const StructureOptions& opt, Budget& 
         break;
       }
     if (blank) continue;
-    const LanguageTables* found = nullptr;
     TreePtr tree;
-    if (!detect_code(body, found, tree)) return false;
+    bool timed_out = false;
+    const LanguageTables* found = detect_language(body, allowed, budget, tree, timed_out);
+    if (timed_out) return false;
     if (found) segs.push_back(ParsedSegment{rs.start, rs.end, found->name, found, std::move(tree)});
     else if (rs.fenced) segs.push_back(ParsedSegment{rs.start, rs.end, "unknown", nullptr, nullptr});
     else {
@@ -217,15 +147,16 @@ bool parse_segments(std::string_view text, const StructureOptions& opt, Budget& 
         for (uint32_t k = 0; k < body.size() && whole; k++)
           if ((k < b || k >= e) && !hspace(body[k]) && body[k] != '\n') whole = false;
         if (whole) break;
-        if (!detect_code(body.substr(b, e - b), found, tree)) return false;
+        found = detect_language(body.substr(b, e - b), allowed, budget, tree, timed_out);
+        if (timed_out) return false;
         if (found) segs.push_back(ParsedSegment{rs.start + b, rs.start + e, found->name, found, std::move(tree)});
       }
     }
   }
 
   // PHP's inline HTML: pieces of their own (inject.cc).
-  split_hosted(
-      text, [&](const char* name) { return find_allowed(name); }, segs);
+  auto itemized = [&](const char* name) { return find_allowed(name); };
+  split_hosted(text, itemized, segs);
 
   // Parse the tagged itemized segments (untagged ones were parsed by detection).
   for (ParsedSegment& s : segs) {
@@ -233,9 +164,8 @@ bool parse_segments(std::string_view text, const StructureOptions& opt, Budget& 
     s.tree = parse(resolved(s.L), text.substr(s.b, s.e - s.b), budget);
     if (!s.tree) return false;
   }
-  // Code embedded in markup (HTML <script>, PHP's inline HTML): segments of their own (inject.cc).
-  return inject_segments(
-      text, [&](const char* name) { return find_allowed(name); }, budget, segs);
+  // Code embedded in markup (HTML <script> and <style>): segments of their own (inject.cc).
+  return inject_segments(text, itemized, budget, segs);
 }
 
 RecordStatus parse_record(std::string_view text, const StructureOptions& opt, std::vector<ParsedSegment>& segs) {
@@ -329,7 +259,7 @@ void analyze_record(std::string_view text, const StructureOptions& opt, Structur
   std::sort(missing.begin(), missing.end());
   for (RawItem& it : items) {
     if (!std::strcmp(it.type, "ERROR")) it.flags |= kFlagError;
-    for (const char* bad : segs[it.segment].L->invalid_statements)  // the item's own language
+    for (const char* bad : segs[it.segment].L->items.invalid_statements)  // the item's own language
       if (!std::strcmp(it.type, bad)) it.flags |= kFlagError;
     auto m = std::lower_bound(merged.begin(), merged.end(), std::make_pair(it.e, uint32_t{0}));
     if (m != merged.begin()) {

@@ -9,6 +9,7 @@
 #include <tree_sitter/api.h>
 
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <memory>
 #include <string>
@@ -73,8 +74,18 @@ struct Resolved {
   std::vector<std::vector<TSFieldId>> function_names;  // by symbol: fields naming a function (own namespace)
   std::vector<uint8_t> is_qualified;                   // by symbol: named children after the first are members
   std::vector<TSFieldId> header_fields;
+  BindsRule binds = nullptr;  // DefUsePart::binds_rule
+  // detection (detect.cc): DetectionPart's rules
+  AcceptRule accept = nullptr;
+  PrefilterRule prefilter = nullptr;
+  ScoreRule score = nullptr;
+  // injections (inject.cc): by symbol, 1 + the index of the host's InjectionEntry (0: not a host)
+  std::vector<uint16_t> injection_host;
+  HostedRule hosted = nullptr;               // InjectionPart::hosted_rule
+  CostRule cost = nullptr;                   // LanguageTables::parse_cost_rule (parse.cc)
+  const LanguageTables* hosted_L = nullptr;  // InjectionPart::hosted_language (a host-only language)
   TSFieldId f_declarator = 0, f_pattern = 0, f_path = 0;
-  bool braced() const { return t->body_open != nullptr; }
+  bool braced() const { return t->items.body_open != nullptr; }
   bool is_header_field(TSFieldId f) const {
     for (TSFieldId h : header_fields)
       if (h == f) return true;
@@ -91,6 +102,42 @@ struct Resolved {
   DuRole r_of(TSSymbol s) const { return s < role.size() ? role[s] : DuRole::None; }
   static bool flag_of(const std::vector<uint8_t>& v, TSSymbol s) { return s < v.size() && v[s]; }
 };
+
+// Resolution helpers for the capability parts: node-type and field names of R.lang to ids.
+struct PartResolver {
+  Resolved& R;
+  uint32_t count;  // symbols of R.lang
+  // OR `bit` into R.cls of every symbol named in names.
+  void mark(const std::vector<const char*>& names, uint16_t bit) const;
+  // Set v[symbol] = 1 for every symbol of that name (nullptr: none); v has `count` entries.
+  void flag(const char* name, std::vector<uint8_t>& v) const;
+  void flags(const std::vector<const char*>& names, std::vector<uint8_t>& v) const;
+  // Every symbol of that node-type name.
+  template <class F>
+  void each_symbol(const char* type, F&& fn) const {
+    for (uint32_t s = 0; s < count; s++) {
+      const char* nm = ts_language_symbol_name(R.lang, static_cast<TSSymbol>(s));
+      if (nm && std::strcmp(nm, type) == 0) fn(s);
+    }
+  }
+  TSFieldId field(const char* f) const;  // 0: the grammar has no such field
+  // The function of the named rule (lang/rules.h) of the kind `member` (&NamedRule::accept, ...); nullptr for
+  // a nullptr name. Aborts on an unregistered name or a rule of another kind (a registry bug).
+  template <class F>
+  F rule(const char* name, F NamedRule::*member) const {
+    if (!name) return nullptr;
+    const NamedRule* r = find_rule(name);
+    if (!r || !(r->*member)) bad_rule(name);
+    return r->*member;
+  }
+  [[noreturn]] void bad_rule(const char* name) const;
+};
+
+// Each capability part resolved by its own engine file into R (called once per language by parse.cc).
+void resolve_items(const PartResolver& P, const ItemsPart& part);           // items.cc
+void resolve_defuse(const PartResolver& P, const DefUsePart& part);         // defuse_resolve.cc
+void resolve_detection(const PartResolver& P, const DetectionPart& part);   // detect.cc
+void resolve_injections(const PartResolver& P, const InjectionPart& part);  // inject.cc
 
 // The resolved tables of a registered language (built once for all of them, thread-safe).
 const Resolved& resolved(const LanguageTables* t);
@@ -114,6 +161,25 @@ using TreePtr = std::unique_ptr<TSTree, TreeDeleter>;
 // budget.abort_on_error, when the text has a syntax error (budget.aborted_on_error).
 TreePtr parse(const Resolved& R, std::string_view text, Budget& budget);
 
+// ---- Detection of untagged blocks (detect.cc) ----
+
+// The language of an untagged fence / fence-less response `body` among the languages allowed (by registry
+// index), with its tree in `tree`; nullptr when none. timed_out: the work meter stopped (the caller stops).
+const LanguageTables* detect_language(std::string_view body, const std::vector<bool>& allowed, Budget& budget,
+                                      TreePtr& tree, bool& timed_out);
+
+// ---- Injections (inject.cc) ----
+
+// A range of a host segment's tree holding code of another registered language (lang/parts/injections.h).
+struct Injection {
+  uint32_t b, e;            // absolute raw bytes
+  const LanguageTables* L;  // the embedded language (registered; not checked against --languages here)
+};
+
+// The injected ranges of one host tree (root, parsed from text[base, ...)), appended to out in tree order.
+// Does nothing (and walks nothing) for a language with no injection entries.
+void find_injections(const Resolved& R, TSNode root, uint32_t base, std::string_view text, std::vector<Injection>& out);
+
 // ---- The segments of a record, parsed (structure.cc) ----
 
 struct ParsedSegment {
@@ -121,25 +187,26 @@ struct ParsedSegment {
   std::string lang;         // as SegmentOut::lang
   const LanguageTables* L;  // nullptr: not itemized (unregistered, not allowed, or untagged non-code)
   TreePtr tree;             // set for every itemized segment once parse_segments returns true
-  int32_t host = -1;        // an injection (core/inject.cc): the index of the segment it lies in
+  int32_t host = -1;        // an injection: the index of the host-only segment it lies in (inject_segments)
 };
+
+// Injections in a record's segments (inject.cc), in two steps.
+// split_hosted, before parsing: a segment of a language with hosted text (PHP's inline HTML) is cut into pieces
+// of its language and pieces of the host-only language; `itemized` gives a language as itemized here (nullptr:
+// left out of --languages: the piece is unitemized code).
+// inject_segments, after parsing: each host-only segment (HTML) is never itemized and is followed by its
+// injected segments, parsed when `itemized` returns their language (else unitemized code). Segments stay in
+// text order, each host followed by the injections inside it. false when the budget ran out.
+void split_hosted(std::string_view text, const std::function<const LanguageTables*(const char*)>& itemized,
+                  std::vector<ParsedSegment>& segs);
+bool inject_segments(std::string_view text, const std::function<const LanguageTables*(const char*)>& itemized,
+                     Budget& budget, std::vector<ParsedSegment>& segs);
 
 // Segments of a record (find_fenced_blocks; untagged blocks detected among the allowed languages,
 // which parses them) with every itemized one parsed: the whole tree-sitter share of
 // analyze_structure, shared with parse_only. false when the budget ran out (segs then partial).
 bool parse_segments(std::string_view text, const StructureOptions& opt, Budget& budget,
                     std::vector<ParsedSegment>& segs);
-
-// Injections (inject.cc). split_hosted, before parsing: a segment with hosted text (PHP's inline HTML) is
-// cut into pieces of its language and of the host-only language (`itemized` gives the language a piece
-// is itemized as; nullptr: left out, unitemized code). inject_segments, after parsing: each host-only
-// segment (HTML) is followed by its injected segments (parsed when `itemized` returns their language, else
-// unitemized code) and is itself never itemized. Segments stay in text order, each host followed by the
-// injections inside it (ParsedSegment::host). false when the budget ran out.
-void split_hosted(std::string_view text, const std::function<const LanguageTables*(const char*)>& itemized,
-                  std::vector<ParsedSegment>& segs);
-bool inject_segments(std::string_view text, const std::function<const LanguageTables*(const char*)>& itemized,
-                     Budget& budget, std::vector<ParsedSegment>& segs);
 
 // The first step of analyze_structure and parse_only alike: NoCode for a text too long for 32-bit
 // offsets, WorkBudget / WallTimeout when the work meter (started here for the record) stopped while
@@ -189,7 +256,7 @@ struct SegmentTree {
 
 // Def-use edges (def item, use item) over one language's segments, in order, appended to edges
 // (unsorted, may repeat). items: every item of the record, sorted by position.
-// Python scoping (defuse.cc) or lexical binding (defuse_lexical.cc), by R.t->scoping.
+// Python scoping (defuse.cc) or lexical binding (defuse_lexical.cc), by R.t->defuse.scoping.
 void def_use_edges(const Resolved& R, std::string_view text, const std::vector<RawItem>& items,
                    const std::vector<SegmentTree>& segments, std::vector<std::pair<int32_t, int32_t>>& edges);
 void lexical_def_use_edges(const Resolved& R, std::string_view text, const std::vector<RawItem>& items,

@@ -70,10 +70,7 @@ bool has_rule_line(std::string_view t) {
 
 // Strong signals only: a rule line (`.a > p {`) and a declaration line (`color: red;`). Score 2: ahead of
 // Python; JavaScript / Python code does not parse cleanly as CSS, so it falls through.
-int css_untagged_score(std::string_view t) {
-  if (t.find('{') == std::string_view::npos || t.find('}') == std::string_view::npos) return 0;
-  return has_rule_line(t) && has_declaration_line(t) ? 2 : 0;
-}
+int css_untagged_score(std::string_view t) { return has_rule_line(t) && has_declaration_line(t) ? 2 : 0; }
 
 // Only custom properties and @keyframes names bind.
 bool css_binds_name(TSNode id, std::string_view name) {
@@ -82,53 +79,58 @@ bool css_binds_name(TSNode id, std::string_view name) {
   return std::strcmp(type, "property_name") == 0 && name.size() > 2 && name[0] == '-' && name[1] == '-';
 }
 
+CODEBLOCK_RULE(named_rule("css-accept", css_accept_untagged));
+CODEBLOCK_RULE(named_rule("css-score", css_untagged_score));
+CODEBLOCK_RULE(named_rule("css-binds", css_binds_name));
+
 LanguageTables css_tables() {
   LanguageTables t{};
   t.name = "css";
   t.language = tree_sitter_css;
   t.fence_aliases = {"css"};
-  t.simple_statements = {"declaration", "import_statement", "charset_statement", "namespace_statement",
-                         "postcss_statement"};
-  t.compound_statements = {"rule_set", "media_statement", "keyframes_statement", "supports_statement",
-                           "at_rule",  "scope_statement", "keyframe_block"};
-  t.clauses = {};
-  t.bodies = {"block", "keyframe_block_list"};
-  t.decorated_wrapper = nullptr;
-  t.decorated_field = nullptr;
-  t.header_terminator = nullptr;
-  t.definition_items = {};
-  t.expression_statement = nullptr;
-  t.string_literals = {"string_value"};
-  t.comments = {"comment", "js_comment"};
-  t.delimiters = {"{", "}", "(", ")", ";", ",", ":"};
-  t.non_core_tokens = {};
-  t.roles = {{"property_name", DuRole::Identifier},
-             {"plain_value", DuRole::Identifier},
-             {"keyframes_name", DuRole::Identifier}};
-  t.target_containers = {};
-  t.parameter_containers = {};
-  t.accept_untagged = css_accept_untagged;
-  t.maybe_untagged = nullptr;
+  t.items.simple_statements = {"declaration", "import_statement", "charset_statement", "namespace_statement",
+                               "postcss_statement"};
+  t.items.compound_statements = {"rule_set", "media_statement", "keyframes_statement", "supports_statement",
+                                 "at_rule",  "scope_statement", "keyframe_block"};
+  t.items.clauses = {};
+  t.items.bodies = {"block", "keyframe_block_list"};
+  t.items.decorated_wrapper = nullptr;
+  t.items.decorated_field = nullptr;
+  t.items.header_terminator = nullptr;
+  t.items.definition_items = {};
+  t.items.expression_statement = nullptr;
+  t.items.string_literals = {"string_value"};
+  t.items.comments = {"comment", "js_comment"};
+  t.items.delimiters = {"{", "}", "(", ")", ";", ",", ":"};
+  t.items.non_core_tokens = {};
+  t.defuse.roles = {{"property_name", DuRole::Identifier},
+                    {"plain_value", DuRole::Identifier},
+                    {"keyframes_name", DuRole::Identifier}};
+  t.defuse.target_containers = {};
+  t.defuse.parameter_containers = {};
+  t.detect.accept_rule = "css-accept";
   t.display_name = "CSS";
-  t.scoping = Scoping::Lexical;
-  t.body_open = "{";
-  t.block_lambdas = {};
-  t.header_fields = {};
-  t.scopes = {};
-  t.declarations = {{"declaration", nullptr, DeclTarget::Block}, {"keyframes_statement", nullptr, DeclTarget::Block}};
-  t.members = {};
-  t.declarator_wrappers = {};
-  t.function_scoped = {};
+  t.defuse.scoping = Scoping::Lexical;
+  t.items.body_open = "{";
+  t.items.block_lambdas = {};
+  t.items.header_fields = {};
+  t.defuse.scopes = {};
+  t.defuse.declarations = {{"declaration", nullptr, DeclTarget::Block},
+                           {"keyframes_statement", nullptr, DeclTarget::Block}};
+  t.defuse.members = {};
+  t.defuse.declarator_wrappers = {};
+  t.defuse.function_scoped = {};
   // the whole stylesheet sees every custom property and @keyframes name
-  t.hoisted = {"rule_set",           "block",   "declaration",     "keyframes_statement", "media_statement",
-               "supports_statement", "at_rule", "scope_statement", "keyframe_block",      "keyframe_block_list"};
-  t.untagged_score = css_untagged_score;
-  t.binds_name = css_binds_name;
+  t.defuse.hoisted = {"rule_set",           "block",   "declaration",     "keyframes_statement", "media_statement",
+                      "supports_statement", "at_rule", "scope_statement", "keyframe_block",      "keyframe_block_list"};
+  t.detect.cues = {{Cue::Require, 0, {"{"}}, {Cue::Require, 0, {"}"}}};
+  t.detect.score_rule = "css-score";
+  t.defuse.binds_rule = "css-binds";
   return t;
 }
 
 }  // namespace
 
-const LanguageTables kCssTables = css_tables();
+extern const LanguageTables kCssTables = css_tables();
 
 }  // namespace codeblock

@@ -11,15 +11,20 @@ namespace codeblock {
 namespace detect {
 
 // Number of the signal strings that occur in text (each counted once).
-inline int signals(std::string_view text, std::initializer_list<const char*> words) {
+template <class Words = std::initializer_list<const char*>>
+int signals(std::string_view text, const Words& words) {
   int n = 0;
   for (const char* w : words)
     if (text.find(w) != std::string_view::npos) n++;
   return n;
 }
+inline int signals(std::string_view text, std::initializer_list<const char*> words) {
+  return signals<std::initializer_list<const char*>>(text, words);
+}
 
 // True when some line starts (after blanks) with one of the prefixes.
-inline bool line_starts(std::string_view text, std::initializer_list<const char*> prefixes) {
+template <class Words = std::initializer_list<const char*>>
+bool line_starts(std::string_view text, const Words& prefixes) {
   size_t i = 0, n = text.size();
   while (i < n) {
     size_t j = i;
@@ -30,6 +35,29 @@ inline bool line_starts(std::string_view text, std::initializer_list<const char*
     }
     while (j < n && text[j] != '\n') j++;
     i = j + 1;
+  }
+  return false;
+}
+
+inline bool line_starts(std::string_view text, std::initializer_list<const char*> prefixes) {
+  return line_starts<std::initializer_list<const char*>>(text, prefixes);
+}
+
+// True when some line is exactly one of the words (after blanks, before blanks / `\r` / `;`).
+template <class Words>
+bool line_is(std::string_view text, const Words& words) {
+  size_t i = 0, n = text.size();
+  while (i < n) {
+    size_t j = i;
+    while (j < n && (text[j] == ' ' || text[j] == '\t')) j++;
+    size_t e = j;
+    while (e < n && text[e] != '\n') e++;
+    size_t k = e;
+    while (k > j && (text[k - 1] == ' ' || text[k - 1] == '\t' || text[k - 1] == '\r' || text[k - 1] == ';')) k--;
+    std::string_view line = text.substr(j, k - j);
+    for (const char* w : words)
+      if (line == w) return true;
+    i = e + 1;
   }
   return false;
 }
@@ -90,25 +118,6 @@ inline bool has_prose_line(std::string_view text) {
     if (!code && words >= 6 && letters * 10 >= static_cast<int>(l.size()) * 8) return true;
   }
   return false;
-}
-
-// Signals of Java that C# code rarely has, and of C# that Java code rarely has (both share `public class`,
-// `static void`, `int[]`); each language's score is zero where the other's signals outnumber its own.
-inline int java_only_signals(std::string_view t) {
-  int s = detect::signals(
-      t, {"System.out.", "System.err.",  "String[]",   "boolean ", "@Override", " extends ", " implements ",
-          " throws ",    "import java.", "ArrayList<", "HashMap<", "HashSet<",  ".length()", "new Scanner(",
-          "System.in",   "String ",      ".equals(",   "Integer",  ".size()",   ".length;",  ".length)"});
-  if (detect::line_starts(t, {"import java", "import javax", "package "})) s++;
-  return s;
-}
-
-inline int csharp_only_signals(std::string_view t) {
-  int s = detect::signals(t, {"Console.", "string ", "bool ", "using System", "namespace ", "{ get;", "get; set;",
-                              "foreach (", ".Length", "static void Main(", "string[]", "decimal ", "async Task",
-                              "public override ", "Array.", ".Count", "Dictionary<", "List<string>"});
-  if (detect::line_starts(t, {"using System", "namespace ", "[Serializable]", "[HttpGet", "[Test"})) s++;
-  return s;
 }
 
 }  // namespace detect

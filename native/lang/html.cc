@@ -6,6 +6,8 @@
 
 #include <cctype>
 #include <cstring>
+#include <string>
+#include <vector>
 
 #include "lang/detect.h"
 
@@ -40,11 +42,12 @@ std::string script_type(TSNode element, std::string_view text) {
 }
 
 // A <script> is JavaScript without a type, or with a JavaScript MIME type or `module` (`text/template`,
-// `application/ld+json`, `text/x-handlebars` are not).
-bool script_is_javascript(TSNode element, std::string_view text) {
+// `application/ld+json`, `text/x-handlebars` are not code to itemize).
+const char* html_script_language(TSNode element, std::string_view text) {
   std::string t = script_type(element, text);
-  return t.empty() || t == "module" || t == "text/javascript" || t == "application/javascript" ||
-         t == "text/ecmascript" || t == "application/ecmascript" || t == "text/babel" || t == "text/jsx";
+  bool js = t.empty() || t == "module" || t == "text/javascript" || t == "application/javascript" ||
+            t == "text/ecmascript" || t == "application/ecmascript" || t == "text/babel" || t == "text/jsx";
+  return js ? "javascript" : nullptr;
 }
 
 // A clean parse whose top level is elements (a document or a fragment), with no text outside them.
@@ -73,36 +76,86 @@ int html_untagged_score(std::string_view t) {
       if (std::tolower(static_cast<unsigned char>(s[j])) != p[j]) return false;
     return true;
   };
-  if (starts_ci("<!doctype html") || starts_ci("<html")) return 8;
-  if (s.empty() || s[0] != '<' || t.find("</") == std::string_view::npos) return 0;
-  if (t.find("<?php") != std::string_view::npos) return 0;
+  if (starts_ci("<!doctype html") || starts_ci("<html")) return 8;  // the cues' Require / Veto apply first
+  if (s.empty() || s[0] != '<') return 0;
   return 3 + detect::signals(t, {"<script", "<style", "<div", "<body", "<head", "<p>", "<form", "<table", "<ul"});
 }
+
+// What tree-sitter-html's external scanner costs beyond the parser's operations: it walks its stack of open
+// tags on every token, so N nested unclosed tags cost ~N² (measured: 10,000 nested `<span><b>` take seconds
+// while the parser counts ~5M units). Estimated lexically: every tag costs the depth of the open-tag stack at
+// it (void and self-closed tags push nothing, an end tag pops, `<p>`/`<li>`/`<td>`... close a sibling of their
+// kind as HTML does; <script>/<style> bodies are skipped), two units per open tag.
+uint64_t html_parse_cost(std::string_view t) {
+  static const char* const kVoid[] = {"area",  "base", "br",   "col",   "embed",  "hr",    "img",
+                                      "input", "link", "meta", "param", "source", "track", "wbr"};
+  static const char* const kSelfClosing[] = {"p", "li", "dt", "dd", "td", "th", "tr", "option"};
+  std::vector<std::string> stack;
+  uint64_t cost = 0;
+  size_t i = 0, n = t.size();
+  auto name_at = [&](size_t k) {
+    std::string nm;
+    while (k < n && (std::isalnum(static_cast<unsigned char>(t[k])) || t[k] == '-' || t[k] == ':'))
+      nm.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(t[k++]))));
+    return nm;
+  };
+  while ((i = t.find('<', i)) != std::string_view::npos) {
+    i++;
+    if (i >= n) break;
+    if (t[i] == '/') {
+      std::string nm = name_at(i + 1);
+      cost += 2 * stack.size();
+      for (size_t k = stack.size(); k > 0; k--)
+        if (stack[k - 1] == nm) {
+          stack.resize(k - 1);
+          break;
+        }
+      continue;
+    }
+    if (!std::isalpha(static_cast<unsigned char>(t[i]))) continue;
+    std::string nm = name_at(i);
+    cost += 2 * stack.size();
+    size_t close = t.find('>', i);
+    bool self_closed = close != std::string_view::npos && close > i && t[close - 1] == '/';
+    bool is_void = false;
+    for (const char* v : kVoid) is_void = is_void || nm == v;
+    if (nm == "script" || nm == "style") {  // raw text: skip to its end tag
+      size_t e = t.find(nm == "script" ? "</script" : "</style", i);
+      i = e == std::string_view::npos ? n : e;
+      continue;
+    }
+    if (is_void || self_closed) continue;
+    for (const char* s : kSelfClosing)
+      if (nm == s && !stack.empty() && stack.back() == nm) stack.pop_back();
+    stack.push_back(std::move(nm));
+  }
+  return cost;
+}
+
+CODEBLOCK_RULE(named_rule("html-cost", html_parse_cost));
+CODEBLOCK_RULE(named_rule("html-script", html_script_language));
+CODEBLOCK_RULE(named_rule("html-accept", html_accept_untagged));
+CODEBLOCK_RULE(named_rule("html-score", html_untagged_score));
 
 LanguageTables html_tables() {
   LanguageTables t{};
   t.name = "html";
   t.language = tree_sitter_html;
+  t.parse_cost_rule = "html-cost";
   t.fence_aliases = {"html", "htm", "xhtml", "html5"};
-  t.decorated_wrapper = nullptr;
-  t.decorated_field = nullptr;
-  t.header_terminator = nullptr;
-  t.expression_statement = nullptr;
-  t.comments = {"comment"};
-  t.accept_untagged = html_accept_untagged;
-  t.maybe_untagged = nullptr;
   t.display_name = "HTML";
-  t.scoping = Scoping::Lexical;
-  t.body_open = nullptr;
-  t.untagged_score = html_untagged_score;
-  t.host_only = true;
-  t.injections = {{"script_element", "raw_text", "javascript", script_is_javascript},
-                  {"style_element", "raw_text", "css", nullptr}};
+  t.items.comments = {"comment"};
+  t.detect.accept_rule = "html-accept";
+  t.detect.score_rule = "html-score";
+  t.detect.cues = {{Cue::Require, 0, {"</"}}, {Cue::Veto, 0, {"<?php", "<?="}}};
+  // host-only: the markup is never itemized; <script> (JavaScript by its type) and <style> bodies are segments
+  t.inject.entries = {{"script_element", "raw_text", nullptr, "html-script"}, {"style_element", "raw_text", "css"}};
+  t.inject.itemize_host = false;
   return t;
 }
 
 }  // namespace
 
-const LanguageTables kHtmlTables = html_tables();
+extern const LanguageTables kHtmlTables = html_tables();
 
 }  // namespace codeblock

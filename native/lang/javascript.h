@@ -9,5 +9,4 @@ namespace codeblock {
 LanguageTables javascript_like_tables();
 // JavaScript's untagged-detection rules, for the languages that extend its tables.
 bool js_accept_untagged(TSNode root);
-int js_untagged_score(std::string_view text);
 }  // namespace codeblock

@@ -35,37 +35,15 @@ bool php_accept_untagged(TSNode root) {
 }
 
 // `<?php` decides; without it, a `$name` and two PHP signals.
-int php_untagged_score(std::string_view t) {
-  if (t.find("<?php") != std::string_view::npos) return 6;
-  bool dollar = false;
-  for (size_t i = 0; i + 1 < t.size() && !dollar; i++)
-    dollar = t[i] == '$' && (std::isalpha(static_cast<unsigned char>(t[i + 1])) || t[i + 1] == '_');
-  if (!dollar) return 0;
-  int s = detect::signals(t, {"$this->",
-                              "->",
-                              "echo ",
-                              "public function",
-                              "private function",
-                              "protected function",
-                              "array(",
-                              "foreach (",
-                              "=> $",
-                              "$_POST",
-                              "$_GET",
-                              "$_SERVER",
-                              "namespace ",
-                              "::class",
-                              "new ",
-                              "?>",
-                              "function ",
-                              "print_r(",
-                              "($",
-                              "var_dump(",
-                              "strlen($",
-                              "count($"});
-  if (detect::line_starts(t, {"$"})) s += 2;  // `$name = ...;`: a PHP statement, rare elsewhere
-  return s >= 2 ? s + 1 : 0;
+// A `$name` variable somewhere: PHP code has one (or `<?php`, which decides before this).
+bool php_has_variable(std::string_view t) {
+  for (size_t i = 0; i + 1 < t.size(); i++)
+    if (t[i] == '$' && (std::isalpha(static_cast<unsigned char>(t[i + 1])) || t[i + 1] == '_')) return true;
+  return false;
 }
+
+CODEBLOCK_RULE(named_rule("php-accept", php_accept_untagged));
+CODEBLOCK_RULE(named_rule("php-variable", php_has_variable));
 
 // Inline HTML of a PHP segment: with an open tag (`<?php`, `<?=`) anywhere, the text before the first one and
 // after each `?>` up to the next open tag (or the end). Strings, `/* */` comments and heredocs... are skipped
@@ -120,102 +98,132 @@ void php_inline_html(std::string_view t, std::vector<std::pair<uint32_t, uint32_
   }
 }
 
+CODEBLOCK_RULE(named_rule("php-inline-html", php_inline_html));
+
 LanguageTables php_tables() {
   LanguageTables t{};
   t.name = "php";
   t.language = tree_sitter_php_only;
   t.fence_aliases = {"php", "php3", "php4", "php5", "php7", "php8", "phtml"};
-  t.simple_statements = {"expression_statement",
-                         "echo_statement",
-                         "return_statement",
-                         "break_statement",
-                         "continue_statement",
-                         "global_declaration",
-                         "function_static_declaration",
-                         "unset_statement",
-                         "exit_statement",
-                         "goto_statement",
-                         "named_label_statement",
-                         "const_declaration",
-                         "namespace_use_declaration",
-                         "declare_statement",
-                         "property_declaration",
-                         "use_declaration",
-                         "enum_case"};
-  t.compound_statements = {"if_statement",       "for_statement",         "foreach_statement", "while_statement",
-                           "do_statement",       "switch_statement",      "try_statement",     "function_definition",
-                           "class_declaration",  "interface_declaration", "trait_declaration", "enum_declaration",
-                           "method_declaration", "namespace_definition"};
-  t.clauses = {"else_clause",    "else_if_clause", "catch_clause",
-               "finally_clause", "case_statement", "default_statement"};
-  t.bodies = {"compound_statement",    "declaration_list", "switch_block",
-              "enum_declaration_list", "colon_block",      "program"};
-  t.decorated_wrapper = nullptr;
-  t.decorated_field = nullptr;
-  t.header_terminator = nullptr;  // `case 1:` ends at its last token anyway; `function f(): int` has a `:`
-  t.definition_items = {"function_definition",   "method_declaration", "class_declaration",
-                        "interface_declaration", "trait_declaration",  "enum_declaration"};
-  t.expression_statement = nullptr;
-  t.string_literals = {"string", "encapsed_string", "heredoc", "nowdoc", "shell_command_expression"};
-  t.comments = {"comment"};
-  t.delimiters = {"(", ")", "[", "]", "{", "}", ",", ";", "->", "?->", "::", "\"", "'"};
-  t.non_core_tokens = {"php_tag", "?>"};
-  t.roles = {{"variable_name", DuRole::Identifier}, {"name", DuRole::Identifier}};
-  t.target_containers = {"formal_parameters", "list_literal", "pair", "by_ref", "qualified_name"};
-  t.parameter_containers = {};
-  t.accept_untagged = php_accept_untagged;
-  t.maybe_untagged = nullptr;
+  t.items.simple_statements = {"expression_statement",
+                               "echo_statement",
+                               "return_statement",
+                               "break_statement",
+                               "continue_statement",
+                               "global_declaration",
+                               "function_static_declaration",
+                               "unset_statement",
+                               "exit_statement",
+                               "goto_statement",
+                               "named_label_statement",
+                               "const_declaration",
+                               "namespace_use_declaration",
+                               "declare_statement",
+                               "property_declaration",
+                               "use_declaration",
+                               "enum_case"};
+  t.items.compound_statements = {
+      "if_statement",      "for_statement",    "foreach_statement",   "while_statement",     "do_statement",
+      "switch_statement",  "try_statement",    "function_definition", "class_declaration",   "interface_declaration",
+      "trait_declaration", "enum_declaration", "method_declaration",  "namespace_definition"};
+  t.items.clauses = {"else_clause",    "else_if_clause", "catch_clause",
+                     "finally_clause", "case_statement", "default_statement"};
+  t.items.bodies = {"compound_statement",    "declaration_list", "switch_block",
+                    "enum_declaration_list", "colon_block",      "program"};
+  t.items.decorated_wrapper = nullptr;
+  t.items.decorated_field = nullptr;
+  t.items.header_terminator = nullptr;  // `case 1:` ends at its last token anyway; `function f(): int` has a `:`
+  t.items.definition_items = {"function_definition",   "method_declaration", "class_declaration",
+                              "interface_declaration", "trait_declaration",  "enum_declaration"};
+  t.items.expression_statement = nullptr;
+  t.items.string_literals = {"string", "encapsed_string", "heredoc", "nowdoc", "shell_command_expression"};
+  t.items.comments = {"comment"};
+  t.items.delimiters = {"(", ")", "[", "]", "{", "}", ",", ";", "->", "?->", "::", "\"", "'"};
+  t.items.non_core_tokens = {"php_tag", "?>"};
+  t.defuse.roles = {{"variable_name", DuRole::Identifier}, {"name", DuRole::Identifier}};
+  t.defuse.target_containers = {"formal_parameters", "list_literal", "pair", "by_ref", "qualified_name"};
+  t.defuse.parameter_containers = {};
+  t.detect.accept_rule = "php-accept";
   t.display_name = "PHP";
-  t.scoping = Scoping::Lexical;
-  t.body_open = "{";
-  t.body_open_more = {":"};  // if (...): ... endif;
-  t.block_lambdas = {"anonymous_function"};
-  t.header_fields = {"initialize", "condition", "update"};
-  t.scopes = {{"function_definition", LexScope::Isolated}, {"method_declaration", LexScope::Isolated},
-              {"anonymous_function", LexScope::Isolated},  {"arrow_function", LexScope::Function},
-              {"declaration_list", LexScope::Class},       {"enum_declaration_list", LexScope::Class}};
-  t.declarations = {{"function_definition", "name", DeclTarget::Enclosing},
-                    {"method_declaration", "name", DeclTarget::Enclosing},
-                    {"class_declaration", "name", DeclTarget::Enclosing},
-                    {"interface_declaration", "name", DeclTarget::Enclosing},
-                    {"trait_declaration", "name", DeclTarget::Enclosing},
-                    {"enum_declaration", "name", DeclTarget::Enclosing},
-                    {"function_definition", "parameters", DeclTarget::Local},
-                    {"method_declaration", "parameters", DeclTarget::Local},
-                    {"anonymous_function", "parameters", DeclTarget::Local},
-                    {"arrow_function", "parameters", DeclTarget::Local},
-                    {"anonymous_function_use_clause", nullptr, DeclTarget::Capture},
-                    {"assignment_expression", "left", DeclTarget::Assign},
-                    {"reference_assignment_expression", "left", DeclTarget::Assign},
-                    {"augmented_assignment_expression", "left", DeclTarget::Assign},
-                    {"foreach_statement", nullptr, DeclTarget::Assign},
-                    {"catch_clause", "name", DeclTarget::Local},
-                    {"global_declaration", nullptr, DeclTarget::Global},
-                    {"function_static_declaration", nullptr, DeclTarget::Local},
-                    {"namespace_use_clause", nullptr, DeclTarget::Block},
-                    {"const_element", nullptr, DeclTarget::Block}};
-  t.members = {{"member_access_expression", "name", false},
-               {"nullsafe_member_access_expression", "name", false},
-               {"member_call_expression", "name", false},
-               {"nullsafe_member_call_expression", "name", false},
-               {"scoped_call_expression", "name", false},
-               {"scoped_property_access_expression", "name", false},
-               {"argument", "name", false}};
-  t.declarator_wrappers = {"simple_parameter", "variadic_parameter", "property_promotion_parameter",
-                           "static_variable_declaration"};
-  t.function_scoped = {};
-  t.hoisted = {"function_definition", "class_declaration", "interface_declaration", "trait_declaration",
-               "enum_declaration"};
-  t.local_names = {"variable_name"};
-  t.untagged_score = php_untagged_score;
-  // inline HTML (text outside `<?php ... ?>`): its <script> and <style> bodies are JavaScript and CSS segments
-  t.hosted_ranges = php_inline_html;
-  t.hosted_language = "html";
+  t.defuse.scoping = Scoping::Lexical;
+  t.items.body_open = "{";
+  t.items.body_open_more = {":"};  // if (...): ... endif;
+  t.items.block_lambdas = {"anonymous_function"};
+  t.items.header_fields = {"initialize", "condition", "update"};
+  t.defuse.scopes = {{"function_definition", LexScope::Isolated}, {"method_declaration", LexScope::Isolated},
+                     {"anonymous_function", LexScope::Isolated},  {"arrow_function", LexScope::Function},
+                     {"declaration_list", LexScope::Class},       {"enum_declaration_list", LexScope::Class}};
+  t.defuse.declarations = {{"function_definition", "name", DeclTarget::Enclosing},
+                           {"method_declaration", "name", DeclTarget::Enclosing},
+                           {"class_declaration", "name", DeclTarget::Enclosing},
+                           {"interface_declaration", "name", DeclTarget::Enclosing},
+                           {"trait_declaration", "name", DeclTarget::Enclosing},
+                           {"enum_declaration", "name", DeclTarget::Enclosing},
+                           {"function_definition", "parameters", DeclTarget::Local},
+                           {"method_declaration", "parameters", DeclTarget::Local},
+                           {"anonymous_function", "parameters", DeclTarget::Local},
+                           {"arrow_function", "parameters", DeclTarget::Local},
+                           {"anonymous_function_use_clause", nullptr, DeclTarget::Capture},
+                           {"assignment_expression", "left", DeclTarget::Assign},
+                           {"reference_assignment_expression", "left", DeclTarget::Assign},
+                           {"augmented_assignment_expression", "left", DeclTarget::Assign},
+                           {"foreach_statement", nullptr, DeclTarget::Assign},
+                           {"catch_clause", "name", DeclTarget::Local},
+                           {"global_declaration", nullptr, DeclTarget::Global},
+                           {"function_static_declaration", nullptr, DeclTarget::Local},
+                           {"namespace_use_clause", nullptr, DeclTarget::Block},
+                           {"const_element", nullptr, DeclTarget::Block}};
+  t.defuse.members = {{"member_access_expression", "name", false},
+                      {"nullsafe_member_access_expression", "name", false},
+                      {"member_call_expression", "name", false},
+                      {"nullsafe_member_call_expression", "name", false},
+                      {"scoped_call_expression", "name", false},
+                      {"scoped_property_access_expression", "name", false},
+                      {"argument", "name", false}};
+  t.defuse.declarator_wrappers = {"simple_parameter", "variadic_parameter", "property_promotion_parameter",
+                                  "static_variable_declaration"};
+  t.defuse.function_scoped = {};
+  t.defuse.hoisted = {"function_definition", "class_declaration", "interface_declaration", "trait_declaration",
+                      "enum_declaration"};
+  t.defuse.local_names = {"variable_name"};
+  t.detect.prefilter_rule = "php-variable";
+  t.detect.cues = {{Cue::Decide, 6, {"<?php"}},
+                   {Cue::Each,
+                    1,
+                    {"$this->",
+                     "->",
+                     "echo ",
+                     "public function",
+                     "private function",
+                     "protected function",
+                     "array(",
+                     "foreach (",
+                     "=> $",
+                     "$_POST",
+                     "$_GET",
+                     "$_SERVER",
+                     "namespace ",
+                     "::class",
+                     "new ",
+                     "?>",
+                     "function ",
+                     "print_r(",
+                     "($",
+                     "var_dump(",
+                     "strlen($",
+                     "count($"}},
+                   {Cue::LineStart, 2, {"$"}}};  // `$name = ...;`: a PHP statement, rare elsewhere
+  t.detect.bonus_from = 2;
+  t.detect.min_score = 2;
+  // inline HTML (text outside `<?php ... ?>`): HTML segments, whose <script> and <style> bodies are JavaScript
+  // and CSS segments
+  t.inject.hosted_rule = "php-inline-html";
+  t.inject.hosted_language = "html";
   return t;
 }
 
 }  // namespace
 
-const LanguageTables kPhpTables = php_tables();
+extern const LanguageTables kPhpTables = php_tables();
 
 }  // namespace codeblock

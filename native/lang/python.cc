@@ -113,105 +113,106 @@ bool python_maybe_untagged(std::string_view t) {
   return any;
 }
 
+CODEBLOCK_RULE(named_rule("python-accept", python_accept_untagged));
+CODEBLOCK_RULE(named_rule("python-prefilter", python_maybe_untagged));
+
+LanguageTables python_tables() {
+  LanguageTables t{};
+  t.name = "python";
+  t.language = tree_sitter_python;
+  t.fence_aliases = {"python", "py", "python3", "py3", "python2", "py2", "ipython", "ipython3", "gyp", "sage"};
+  t.items.simple_statements = {
+      "expression_statement",  "return_statement",        "delete_statement",   "raise_statement",
+      "pass_statement",        "break_statement",         "continue_statement", "import_statement",
+      "import_from_statement", "future_import_statement", "global_statement",   "nonlocal_statement",
+      "exec_statement",        "print_statement",         "assert_statement",   "type_alias_statement"};
+  t.items.compound_statements = {"if_statement",     "for_statement",        "while_statement",
+                                 "try_statement",    "with_statement",       "function_definition",
+                                 "class_definition", "decorated_definition", "match_statement"};
+  t.items.clauses = {"elif_clause",         "else_clause",    "except_clause",
+                     "except_group_clause", "finally_clause", "case_clause"};
+  t.items.bodies = {"block"};
+  t.items.decorated_wrapper = "decorated_definition";
+  t.items.decorated_field = "definition";
+  t.items.header_terminator = ":";
+  t.items.definition_items = {"function_definition", "class_definition", "decorated_definition"};
+  t.items.expression_statement = "expression_statement";
+  t.items.string_literals = {"string", "concatenated_string"};
+  t.items.comments = {"comment"};
+  t.items.delimiters = {"(", ")", "[", "]", "{", "}", ",", ":", ";", "."};
+  t.items.non_core_tokens = {"line_continuation", "\\"};
+  t.defuse.roles = {
+      {"identifier", DuRole::Identifier},
+      {"function_definition", DuRole::FunctionScope},
+      {"lambda", DuRole::LambdaScope},
+      {"class_definition", DuRole::ClassScope},
+      {"list_comprehension", DuRole::Comprehension},
+      {"set_comprehension", DuRole::Comprehension},
+      {"dictionary_comprehension", DuRole::Comprehension},
+      {"generator_expression", DuRole::Comprehension},
+      {"for_in_clause", DuRole::ComprehensionFor},
+      {"assignment", DuRole::Assign},
+      {"augmented_assignment", DuRole::AugAssign},
+      {"named_expression", DuRole::NamedExpr},
+      {"for_statement", DuRole::ForLoop},
+      {"while_statement", DuRole::WhileLoop},
+      {"if_statement", DuRole::Branch},
+      {"match_statement", DuRole::Branch},
+      {"try_statement", DuRole::Try},
+      {"as_pattern", DuRole::AsPattern},
+      {"except_clause", DuRole::ExceptClause},
+      {"except_group_clause", DuRole::ExceptClause},
+      {"import_statement", DuRole::Import},
+      {"import_from_statement", DuRole::ImportFrom},
+      {"future_import_statement", DuRole::None},
+      {"global_statement", DuRole::Global},
+      {"nonlocal_statement", DuRole::Nonlocal},
+      {"attribute", DuRole::Attribute},
+      {"keyword_argument", DuRole::KeywordArgument},
+      {"case_pattern", DuRole::CapturePattern},
+      {"splat_pattern", DuRole::CapturePattern},
+      {"break_statement", DuRole::Break},
+      {"continue_statement", DuRole::Continue},
+      {"return_statement", DuRole::Exit},
+      {"raise_statement", DuRole::Exit},
+  };
+  t.defuse.target_containers = {"pattern_list",
+                                "tuple_pattern",
+                                "list_pattern",
+                                "tuple",
+                                "list",
+                                "parenthesized_expression",
+                                "list_splat_pattern",
+                                "list_splat",
+                                "as_pattern_target",
+                                "expression_list",
+                                "pattern"};
+  t.defuse.parameter_containers = {"parameters",
+                                   "lambda_parameters",
+                                   "default_parameter",
+                                   "typed_parameter",
+                                   "typed_default_parameter",
+                                   "list_splat_pattern",
+                                   "dictionary_splat_pattern",
+                                   "tuple_pattern"};
+  t.defuse.else_clause = "else_clause";
+  t.defuse.finally_clause = "finally_clause";
+  t.defuse.dotted_name = "dotted_name";
+  t.defuse.aliased_import = "aliased_import";
+  t.defuse.pattern_keyword = {"keyword_pattern"};
+  t.defuse.pattern_class = {"class_pattern"};
+  t.defuse.pattern_wildcard = "_";
+  t.items.invalid_statements = {"print_statement", "exec_statement"};
+  t.display_name = "Python";
+  t.defuse.scoping = Scoping::Python;
+  t.detect.accept_rule = "python-accept";
+  t.detect.gate = true;  // tried before every scored language (docs/languages.md)
+  t.detect.prefilter_rule = "python-prefilter";
+  return t;
+}
+
 }  // namespace
 
-const LanguageTables kPythonTables = {
-    /*name*/ "python",
-    /*language*/ tree_sitter_python,
-    /*fence_aliases*/ {"python", "py", "python3", "py3", "python2", "py2", "ipython", "ipython3", "gyp", "sage"},
-    /*simple_statements*/
-    {"expression_statement", "return_statement", "delete_statement", "raise_statement", "pass_statement",
-     "break_statement", "continue_statement", "import_statement", "import_from_statement", "future_import_statement",
-     "global_statement", "nonlocal_statement", "exec_statement", "print_statement", "assert_statement",
-     "type_alias_statement"},
-    /*compound_statements*/
-    {"if_statement", "for_statement", "while_statement", "try_statement", "with_statement", "function_definition",
-     "class_definition", "decorated_definition", "match_statement"},
-    /*clauses*/ {"elif_clause", "else_clause", "except_clause", "except_group_clause", "finally_clause", "case_clause"},
-    /*bodies*/ {"block"},
-    /*decorated_wrapper*/ "decorated_definition",
-    /*decorated_field*/ "definition",
-    /*header_terminator*/ ":",
-    /*definition_items*/ {"function_definition", "class_definition", "decorated_definition"},
-    /*expression_statement*/ "expression_statement",
-    /*string_literals*/ {"string", "concatenated_string"},
-    /*comments*/ {"comment"},
-    /*delimiters*/ {"(", ")", "[", "]", "{", "}", ",", ":", ";", "."},
-    /*non_core_tokens*/ {"line_continuation", "\\"},
-    /*roles*/
-    {
-        {"identifier", DuRole::Identifier},
-        {"function_definition", DuRole::FunctionScope},
-        {"lambda", DuRole::LambdaScope},
-        {"class_definition", DuRole::ClassScope},
-        {"list_comprehension", DuRole::Comprehension},
-        {"set_comprehension", DuRole::Comprehension},
-        {"dictionary_comprehension", DuRole::Comprehension},
-        {"generator_expression", DuRole::Comprehension},
-        {"for_in_clause", DuRole::ComprehensionFor},
-        {"assignment", DuRole::Assign},
-        {"augmented_assignment", DuRole::AugAssign},
-        {"named_expression", DuRole::NamedExpr},
-        {"for_statement", DuRole::ForLoop},
-        {"while_statement", DuRole::WhileLoop},
-        {"if_statement", DuRole::Branch},
-        {"match_statement", DuRole::Branch},
-        {"try_statement", DuRole::Try},
-        {"as_pattern", DuRole::AsPattern},
-        {"except_clause", DuRole::ExceptClause},
-        {"except_group_clause", DuRole::ExceptClause},
-        {"import_statement", DuRole::Import},
-        {"import_from_statement", DuRole::ImportFrom},
-        {"future_import_statement", DuRole::None},
-        {"global_statement", DuRole::Global},
-        {"nonlocal_statement", DuRole::Nonlocal},
-        {"attribute", DuRole::Attribute},
-        {"keyword_argument", DuRole::KeywordArgument},
-        {"case_pattern", DuRole::CapturePattern},
-        {"splat_pattern", DuRole::CapturePattern},
-        {"break_statement", DuRole::Break},
-        {"continue_statement", DuRole::Continue},
-        {"return_statement", DuRole::Exit},
-        {"raise_statement", DuRole::Exit},
-    },
-    /*target_containers*/
-    {"pattern_list", "tuple_pattern", "list_pattern", "tuple", "list", "parenthesized_expression", "list_splat_pattern",
-     "list_splat", "as_pattern_target", "expression_list", "pattern"},
-    /*parameter_containers*/
-    {"parameters", "lambda_parameters", "default_parameter", "typed_parameter", "typed_default_parameter",
-     "list_splat_pattern", "dictionary_splat_pattern", "tuple_pattern"},
-    /*else_clause*/ "else_clause",
-    /*finally_clause*/ "finally_clause",
-    /*dotted_name*/ "dotted_name",
-    /*aliased_import*/ "aliased_import",
-    /*pattern_keyword*/ {"keyword_pattern"},
-    /*pattern_class*/ {"class_pattern"},
-    /*pattern_wildcard*/ "_",
-    /*accept_untagged*/ python_accept_untagged,
-    /*maybe_untagged*/ python_maybe_untagged,
-    /*invalid_statements*/ {"print_statement", "exec_statement"},
-    /*display_name*/ "Python",
-    /*test_only*/ false,
-    /*scoping*/ Scoping::Python,
-    /*body_open*/ nullptr,
-    /*clause_keywords*/ {},
-    /*block_lambdas*/ {},
-    /*header_fields*/ {},
-    /*scopes*/ {},
-    /*declarations*/ {},
-    /*members*/ {},
-    /*declarator_wrappers*/ {},
-    /*function_scoped*/ {},
-    /*hoisted*/ {},
-    /*untagged_score*/ nullptr,
-    /*body_open_more*/ {},
-    /*header_through_terminator*/ false,
-    /*local_names*/ {},
-    /*function_names*/ {},
-    /*qualified_names*/ {},
-    /*parameter_lists*/ {},
-    /*in_place_bodies*/ false,
-    /*block_lambda_tail*/ false,
-};
+extern const LanguageTables kPythonTables = python_tables();
 
 }  // namespace codeblock

@@ -4,10 +4,25 @@
 #include "lang/language.h"
 
 namespace codeblock {
-namespace {
 
-bool never_untagged(TSNode) { return false; }
-bool never_maybe(std::string_view) { return false; }
+// The languages, each defined in its own native/lang/<lang>.cc.
+extern const LanguageTables kPythonTables;
+extern const LanguageTables kJavaScriptTables;
+extern const LanguageTables kGoTables;
+extern const LanguageTables kRustTables;
+extern const LanguageTables kPhpTables;
+extern const LanguageTables kRubyTables;
+extern const LanguageTables kBashTables;
+extern const LanguageTables kJavaTables;
+extern const LanguageTables kCSharpTables;
+extern const LanguageTables kCTables;
+extern const LanguageTables kCppTables;
+extern const LanguageTables kTypeScriptTables;
+extern const LanguageTables kTsxTables;
+extern const LanguageTables kCssTables;
+extern const LanguageTables kHtmlTables;
+
+namespace {
 
 // Test-only language (docs/languages.md): Python's grammar and tables under another name, reachable
 // only through its own fence tag. It lets tests prove that nothing outside the registry assumes
@@ -16,8 +31,7 @@ LanguageTables make_test_language() {
   LanguageTables t = kPythonTables;
   t.name = "cbtest";
   t.fence_aliases = {"cbtest", "cbtest-alias"};
-  t.accept_untagged = never_untagged;
-  t.maybe_untagged = never_maybe;
+  t.detect = DetectionPart{};  // never detected: reachable only by its tag
   t.display_name = "CbTest";
   t.test_only = true;
   return t;

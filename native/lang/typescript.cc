@@ -10,33 +10,6 @@
 namespace codeblock {
 namespace {
 
-// Signals of TypeScript beyond JavaScript: type annotations and declarations JavaScript has not.
-int ts_signals(std::string_view t) {
-  int s = detect::signals(t, {": string", ": number", ": boolean", ": void", ": any", ": unknown", ": never",
-                              "?: ", "readonly ", " as const", "implements ", ": Promise<", "<T>", "<T,", ": Record<",
-                              "): string", "): number", "): boolean", "): void"});
-  if (detect::line_starts(t, {"interface ", "export interface ", "type ", "export type ", "enum ", "export enum ",
-                              "declare ", "namespace ", "abstract class ", "export abstract class "}))
-    s += 2;
-  return s;
-}
-
-// Above JavaScript on code with TypeScript signals (JavaScript cannot parse it); below it otherwise, so that
-// plain JavaScript stays JavaScript (TypeScript parses it too).
-int ts_untagged_score(std::string_view t) {
-  int ts = ts_signals(t);
-  int js = js_untagged_score(t);
-  if (ts > 0) return js + ts + 1;
-  return js > 0 ? 1 : 0;
-}
-
-// TSX: TypeScript with JSX elements. Registered after TypeScript, whose parse fails on JSX.
-int tsx_untagged_score(std::string_view t) {
-  int ts = ts_signals(t);
-  if (ts == 0 || detect::signals(t, {"/>", "</"}) == 0) return 0;
-  return js_untagged_score(t) + ts + 1;
-}
-
 template <class T>
 void append(std::vector<T>& v, std::initializer_list<T> more) {
   v.insert(v.end(), more.begin(), more.end());
@@ -49,71 +22,90 @@ LanguageTables typescript_like_tables(bool tsx) {
   t.display_name = tsx ? "TSX" : "TypeScript";
   if (tsx) t.fence_aliases = {"tsx", "typescriptreact"};
   else t.fence_aliases = {"typescript", "ts", "mts", "cts"};
+  t.detect.score_rule = nullptr;  // the Mongo shell rule is JavaScript's only
   // --- items ---
-  append(t.simple_statements, {"type_alias_declaration", "import_alias", "function_signature", "ambient_declaration",
-                               "public_field_definition", "abstract_method_signature", "method_signature",
-                               "index_signature", "property_signature", "call_signature", "construct_signature"});
-  append(t.compound_statements,
+  append(t.items.simple_statements,
+         {"type_alias_declaration", "import_alias", "function_signature", "ambient_declaration",
+          "public_field_definition", "abstract_method_signature", "method_signature", "index_signature",
+          "property_signature", "call_signature", "construct_signature"});
+  append(t.items.compound_statements,
          {"interface_declaration", "enum_declaration", "abstract_class_declaration", "internal_module", "module"});
-  append(t.bodies, {"interface_body", "enum_body"});
-  append(t.definition_items, {"abstract_class_declaration", "interface_declaration", "enum_declaration"});
-  t.statement_wrappers = {"ambient_declaration"};  // declare const / function / class / module / global
-  t.bodiless_compound_simple = true;               // declare module "m";
-  t.member_terminators = {";", ","};               // class members, interface members
+  append(t.items.bodies, {"interface_body", "enum_body"});
+  append(t.items.definition_items, {"abstract_class_declaration", "interface_declaration", "enum_declaration"});
+  t.items.statement_wrappers = {"ambient_declaration"};  // declare const / function / class / module / global
+  t.items.bodiless_compound_simple = true;               // declare module "m";
+  t.items.member_terminators = {";", ","};               // class members, interface members
   // `namespace A {}` in statement position parses as an expression statement holding internal_module
-  append(t.block_lambdas, {"internal_module"});
+  append(t.items.block_lambdas, {"internal_module"});
   // --- def-use ---
-  append(t.roles, {{"type_identifier", DuRole::Identifier}});
-  t.type_namespace = "type_identifier";  // `type X` and `const X` are two names; a class is found as both
-  append(t.scopes, {{"function_signature", LexScope::Function},
-                    {"method_signature", LexScope::Function},
-                    {"abstract_method_signature", LexScope::Function},
-                    {"call_signature", LexScope::Function},
-                    {"construct_signature", LexScope::Function},
-                    {"function_type", LexScope::Function},
-                    {"constructor_type", LexScope::Function},
-                    // type parameters and the names of index signatures / mapped types / infer stay inside
-                    {"class_declaration", LexScope::Block},
-                    {"abstract_class_declaration", LexScope::Block},
-                    {"class", LexScope::Block},
-                    {"interface_declaration", LexScope::Block},
-                    {"type_alias_declaration", LexScope::Block},
-                    {"index_signature", LexScope::Block},
-                    {"conditional_type", LexScope::Block}});
-  append(t.declarations, {{"interface_declaration", "name", DeclTarget::Enclosing},
-                          {"type_alias_declaration", "name", DeclTarget::Enclosing},
-                          {"abstract_class_declaration", "name", DeclTarget::Enclosing},
-                          {"enum_declaration", "name", DeclTarget::Enclosing},
-                          {"internal_module", "name", DeclTarget::Enclosing},
-                          {"module", "name", DeclTarget::Enclosing},
-                          {"function_signature", "name", DeclTarget::Enclosing},
-                          {"function_signature", "parameters", DeclTarget::Block},
-                          {"method_signature", "parameters", DeclTarget::Block},
-                          {"abstract_method_signature", "parameters", DeclTarget::Block},
-                          {"call_signature", "parameters", DeclTarget::Block},
-                          {"construct_signature", "parameters", DeclTarget::Block},
-                          {"function_type", "parameters", DeclTarget::Block},
-                          {"constructor_type", "parameters", DeclTarget::Block},
-                          {"type_parameter", "name", DeclTarget::Block},
-                          {"index_signature", "name", DeclTarget::Block},
-                          {"mapped_type_clause", "name", DeclTarget::Block},
-                          {"infer_type", nullptr, DeclTarget::Block},
-                          {"import_alias", nullptr, DeclTarget::Block},
-                          {"import_require_clause", nullptr, DeclTarget::Block}});
+  append(t.defuse.roles, {{"type_identifier", DuRole::Identifier}});
+  t.defuse.type_namespace = "type_identifier";  // `type X` and `const X` are two names; a class is found as both
+  append(t.defuse.scopes, {{"function_signature", LexScope::Function},
+                           {"method_signature", LexScope::Function},
+                           {"abstract_method_signature", LexScope::Function},
+                           {"call_signature", LexScope::Function},
+                           {"construct_signature", LexScope::Function},
+                           {"function_type", LexScope::Function},
+                           {"constructor_type", LexScope::Function},
+                           // type parameters and the names of index signatures / mapped types / infer stay inside
+                           {"class_declaration", LexScope::Block},
+                           {"abstract_class_declaration", LexScope::Block},
+                           {"class", LexScope::Block},
+                           {"interface_declaration", LexScope::Block},
+                           {"type_alias_declaration", LexScope::Block},
+                           {"index_signature", LexScope::Block},
+                           {"conditional_type", LexScope::Block}});
+  append(t.defuse.declarations, {{"interface_declaration", "name", DeclTarget::Enclosing},
+                                 {"type_alias_declaration", "name", DeclTarget::Enclosing},
+                                 {"abstract_class_declaration", "name", DeclTarget::Enclosing},
+                                 {"enum_declaration", "name", DeclTarget::Enclosing},
+                                 {"internal_module", "name", DeclTarget::Enclosing},
+                                 {"module", "name", DeclTarget::Enclosing},
+                                 {"function_signature", "name", DeclTarget::Enclosing},
+                                 {"function_signature", "parameters", DeclTarget::Block},
+                                 {"method_signature", "parameters", DeclTarget::Block},
+                                 {"abstract_method_signature", "parameters", DeclTarget::Block},
+                                 {"call_signature", "parameters", DeclTarget::Block},
+                                 {"construct_signature", "parameters", DeclTarget::Block},
+                                 {"function_type", "parameters", DeclTarget::Block},
+                                 {"constructor_type", "parameters", DeclTarget::Block},
+                                 {"type_parameter", "name", DeclTarget::Block},
+                                 {"index_signature", "name", DeclTarget::Block},
+                                 {"mapped_type_clause", "name", DeclTarget::Block},
+                                 {"infer_type", nullptr, DeclTarget::Block},
+                                 {"import_alias", nullptr, DeclTarget::Block},
+                                 {"import_require_clause", nullptr, DeclTarget::Block}});
   // A.B in a type: B is a member of A
-  t.members = {{"nested_type_identifier", "name", false}};
+  t.defuse.members = {{"nested_type_identifier", "name", false}};
   // function parameters: `x: T = v`, `x?: T`, `public x: T` (the pattern binds; type, default, decorators are uses)
-  t.declarator_wrappers = {"required_parameter", "optional_parameter"};
-  append(t.hoisted,
+  t.defuse.declarator_wrappers = {"required_parameter", "optional_parameter"};
+  append(t.defuse.hoisted,
          {"interface_declaration", "type_alias_declaration", "enum_declaration", "abstract_class_declaration",
           "internal_module", "module", "function_signature", "ambient_declaration"});
-  t.untagged_score = tsx ? tsx_untagged_score : ts_untagged_score;
+  // JavaScript's cues plus TypeScript's distinctive ones (type annotations and declarations JavaScript has not):
+  // above JavaScript on code with them (JavaScript cannot parse it); below it otherwise (capped at 1), so that
+  // plain JavaScript stays JavaScript (TypeScript parses it too). TSX: only with JSX elements and TypeScript
+  // cues (it is registered after TypeScript, whose parse fails on JSX).
+  t.detect.cues.push_back(
+      {Cue::Each,
+       1,
+       {": string", ": number", ": boolean", ": void", ": any", ": unknown", ": never", "?: ", "readonly ", " as const",
+        "implements ", ": Promise<", "<T>", "<T,", ": Record<", "): string", "): number", "): boolean", "): void"},
+       true});
+  t.detect.cues.push_back({Cue::LineStart,
+                           2,
+                           {"interface ", "export interface ", "type ", "export type ", "enum ", "export enum ",
+                            "declare ", "namespace ", "abstract class ", "export abstract class "},
+                           true});
+  t.detect.bonus_from = 1;
+  t.detect.cap_without_distinctive = tsx ? 0 : 1;
+  if (tsx) t.detect.cues.push_back({Cue::Require, 0, {"/>", "</"}});
   return t;
 }
 
 }  // namespace
 
-const LanguageTables kTypeScriptTables = typescript_like_tables(false);
-const LanguageTables kTsxTables = typescript_like_tables(true);
+extern const LanguageTables kTypeScriptTables = typescript_like_tables(false);
+extern const LanguageTables kTsxTables = typescript_like_tables(true);
 
 }  // namespace codeblock

@@ -23,8 +23,8 @@ Napi::Value Languages(const Napi::CallbackInfo& info) {
       aliases.Set(static_cast<uint32_t>(j), Napi::String::New(env, l->fence_aliases[j]));
     o.Set("fenceAliases", aliases);
     o.Set("testOnly", Napi::Boolean::New(env, l->test_only));
-    o.Set("braced", Napi::Boolean::New(env, l->body_open != nullptr));
-    o.Set("hostOnly", Napi::Boolean::New(env, l->host_only));
+    o.Set("braced", Napi::Boolean::New(env, l->items.body_open != nullptr));
+    o.Set("hostOnly", Napi::Boolean::New(env, !l->inject.itemize_host));
     out.Set(static_cast<uint32_t>(i), o);
   }
   return out;

@@ -205,5 +205,10 @@ test('hostile html: 1 MB of minified JS in <script>, unterminated and deep tags:
     assert.equal(a.status[i], 2, `case ${i}: status ${a.status[i]}`);
     assert.ok(a.work[i]! > DEFAULT_WORK_BUDGET && a.work[i]! <= DEFAULT_WORK_BUDGET + 2 * cases[i]!.length + 10_000);
   }
-  for (const i of [1, 2]) assert.ok([0, 1, 2].includes(a.status[i]!), `case ${i}: status ${a.status[i]}`);
+  // 20,000 nested unclosed tags: tree-sitter-html's scanner walks its tag stack on every token (quadratic, and
+  // beyond the parser's operation count); the HTML parse cost rule charges it up front, so the record is
+  // rejected before any parse (it took seconds of CPU uncharged before the rule)
+  assert.equal(a.status[1], 2);
+  // an unterminated <script>: its body is not injected (no_code), within the budget
+  assert.equal(a.status[2], 1);
 });
