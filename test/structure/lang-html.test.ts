@@ -58,7 +58,9 @@ test('html: <script> and <style> bodies are JavaScript and CSS segments; markup 
       `css: ${JSON.stringify('\n  h1 { color: red; }\n')}`,
       `html: ${JSON.stringify('</style>\n<script>')}`,
       `javascript: ${JSON.stringify('\n  const n = 2;\n  function twice(x) {\n    return x * n;\n  }\n')}`,
-      `html: ${JSON.stringify('</script>\n</head><body><h1>Hi</h1>\n<script type="text/template"><p>{{ not js }}</p></script>\n<script>')}`,
+      `html: ${JSON.stringify(
+        '</script>\n</head><body><h1>Hi</h1>\n<script type="text/template"><p>{{ not js }}</p></script>\n<script>',
+      )}`,
       `javascript: ${JSON.stringify('console.log(twice(3));')}`,
       `html: ${JSON.stringify('</script>\n</body></html>\n')}`,
     ]);
