@@ -90,15 +90,38 @@ const LanguageTables* detect_language(std::string_view body, const std::vector<b
   // Then the scored candidates, by lexical score, registry order breaking ties; the first clean parse the
   // language accepts wins. A sentence line (prose) rules out every clean parse: the scored candidates are
   // not parsed then.
-  auto try_language = [&](const LanguageTables* L, const Resolved& R) {
+  auto clean_parse = [&](const Resolved& R, std::string_view code) {
     budget.abort_on_error = true;
     budget.aborted_on_error = false;
-    TreePtr t = parse(R, body, budget);
+    TreePtr t = parse(R, code, budget);
     budget.abort_on_error = false;
-    if (!t) {
-      if (!budget.aborted_on_error || work_meter().stopped()) timed_out = true;
-      return false;  // not clean code of this language (or out of budget)
+    if (!t && (!budget.aborted_on_error || work_meter().stopped())) timed_out = true;
+    return t;  // nullptr: not clean code of this language (or out of budget)
+  };
+  thread_local std::vector<std::pair<uint32_t, uint32_t>> hosted;
+  auto try_language = [&](const LanguageTables* L, const Resolved& R) {
+    if (R.hosted) {  // PHP with inline HTML (InjectionPart::hosted_rule): every piece clean, one accepted
+      hosted.clear();
+      R.hosted(body, hosted);
+      if (!hosted.empty()) {
+        bool accepted = false;
+        uint32_t at = 0;
+        for (size_t k = 0; k <= hosted.size(); k++) {
+          uint32_t end = k < hosted.size() ? hosted[k].first : static_cast<uint32_t>(body.size());
+          std::string_view piece = body.substr(at, end - at);
+          if (piece.find_first_not_of(" \t\r\n\f\v") != std::string_view::npos) {
+            TreePtr t = clean_parse(R, piece);
+            if (!t) return false;
+            if (R.accept(ts_tree_root_node(t.get()))) accepted = true;
+          }
+          if (k < hosted.size()) at = hosted[k].second;
+        }
+        if (accepted) found = L;  // no tree: split_hosted cuts the segment and its pieces are parsed then
+        return accepted;
+      }
     }
+    TreePtr t = clean_parse(R, body);
+    if (!t) return false;
     if (!R.accept(ts_tree_root_node(t.get()))) return false;
     found = L;
     tree = std::move(t);

@@ -39,6 +39,7 @@ Resolved resolve(const LanguageTables* t) {
   resolve_items(P, t->items);
   resolve_defuse(P, t->defuse);
   resolve_detection(P, t->detect);
+  R.cost = P.rule(t->parse_cost_rule, &NamedRule::cost);
   resolve_injections(P, t->inject);
   return R;
 }
@@ -127,6 +128,8 @@ TreePtr parse(const Resolved& R, std::string_view text, Budget& budget) {
   // Each parse is charged its bytes (the lexer reads each at least once, and a long token is one
   // parser operation however many bytes it spans) before the parser's own operations.
   if (work_meter().charge(text.size() + kParseUnits)) return nullptr;
+  // and what its grammar's external scanner does beyond them (LanguageTables::parse_cost_rule)
+  if (R.cost && work_meter().charge(R.cost(text))) return nullptr;
   TSParseOptions opts{&budget, progress_cb};
   TSTree* t = ts_parser_parse_with_options(tp.p, nullptr, input, opts);
   if (!t) ts_parser_reset(tp.p);

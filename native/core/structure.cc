@@ -10,6 +10,7 @@
 #include "core/structure_internal.h"
 #include "core/tree_walk.h"
 #include "core/utf.h"
+#include "lang/detect.h"
 #include "lang/language.h"
 
 namespace codeblock {
@@ -18,6 +19,85 @@ namespace {
 using namespace structure;
 
 inline bool hspace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\f' || c == '\v'; }
+
+// A lead-in line of prose too short for a sentence line: a capital letter first, a `:` last, two or more
+// words of letters only ("Here is the corrected code:", "Example usage:").
+bool lead_in_line(std::string_view l) {
+  // a label: `1:`, `2.`-style numbers or one capitalized word, with an optional number (`Output:`, `Step 2:`)
+  if (!l.empty() && l.back() == ':' && l.size() <= 16) {
+    size_t k = 0;
+    if (l[0] >= 'A' && l[0] <= 'Z') {
+      for (k = 1; k < l.size() && l[k] >= 'a' && l[k] <= 'z'; k++) {
+      }
+      if (k < l.size() && l[k] == ' ') k++;
+    }
+    size_t d = k;
+    while (d < l.size() && l[d] >= '0' && l[d] <= '9') d++;
+    if (d + 1 == l.size() && (d > k || k > 1)) return true;
+  }
+  if (l.size() < 4 || l[0] < 'A' || l[0] > 'Z' || l.back() != ':') return false;
+  int words = 1;
+  for (size_t k = 0; k + 1 < l.size(); k++) {
+    char c = l[k];
+    if (c == ' ') {
+      if (k + 1 < l.size() && l[k + 1] != ' ') words++;
+      continue;
+    }
+    bool letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '\'' || c == '-' || c == ',';
+    if (!letter) return false;
+  }
+  return words >= 2;
+}
+
+// A formula or label line of prose: a capitalized word (letters only), then `=` or `:` ("Sum = 10 * 11",
+// "Area = π * r^2", "Input: a = 5"), valid Python as it may be.
+bool formula_line(std::string_view l) {
+  size_t k = 0;
+  while (k < l.size() && (l[k] == ' ' || l[k] == '\t')) k++;
+  if (k >= l.size() || l[k] < 'A' || l[k] > 'Z') return false;
+  while (k < l.size() && ((l[k] >= 'a' && l[k] <= 'z') || (l[k] >= 'A' && l[k] <= 'Z'))) k++;
+  while (k < l.size() && l[k] == ' ') k++;
+  return k < l.size() && (l[k] == '=' || l[k] == ':') && (k + 1 >= l.size() || l[k + 1] != '=');
+}
+
+// The candidate code runs of a fence-less response that is not code as a whole (docs/languages.md,
+// "Bare-code responses"): maximal runs of lines holding no prose line (a sentence line of
+// detect::has_prose_line, which never matches an indented line, or a lead-in line), blank lines trimmed
+// from both ends, except runs made only of formula lines. [b, e) bytes of `t`, in order.
+std::vector<std::pair<uint32_t, uint32_t>> bare_code_runs(std::string_view t) {
+  std::vector<std::pair<uint32_t, uint32_t>> runs;
+  uint32_t n = static_cast<uint32_t>(t.size()), i = 0;
+  uint32_t rb = 0, re = 0;  // current run: first and one-past-last non-blank line bytes
+  bool open = false, formulas = true;
+  auto close = [&] {
+    if (open && re > rb && !formulas) runs.emplace_back(rb, re);
+    open = false;
+    formulas = true;
+  };
+  while (i < n) {
+    uint32_t e = i;
+    while (e < n && t[e] != '\n') e++;
+    std::string_view l = t.substr(i, e - i);
+    while (!l.empty() && hspace(l.back())) l.remove_suffix(1);
+    uint32_t next = e < n ? e + 1 : n;
+    bool blank = true;
+    for (char c : l)
+      if (!hspace(c)) blank = false;
+    if (!blank) {
+      if (detect::has_prose_line(l) || lead_in_line(l)) {
+        close();
+      } else {
+        if (!open) rb = i;
+        open = true;
+        if (!formula_line(l)) formulas = false;
+        re = e;  // through the line's last byte (its newline is not code)
+      }
+    }
+    i = next;
+  }
+  close();
+  return runs;
+}
 
 }  // namespace
 
@@ -59,7 +139,24 @@ bool parse_segments(std::string_view text, const StructureOptions& opt, Budget& 
     if (timed_out) return false;
     if (found) segs.push_back(ParsedSegment{rs.start, rs.end, found->name, found, std::move(tree)});
     else if (rs.fenced) segs.push_back(ParsedSegment{rs.start, rs.end, "unknown", nullptr, nullptr});
+    else {
+      // A fence-less response that is not code as a whole: its runs of lines between prose lines
+      // (bare_code_runs) are code where detection finds their language; the rest is prose.
+      for (const auto& [b, e] : bare_code_runs(body)) {
+        bool whole = true;  // the run is the whole response, detected above already
+        for (uint32_t k = 0; k < body.size() && whole; k++)
+          if ((k < b || k >= e) && !hspace(body[k]) && body[k] != '\n') whole = false;
+        if (whole) break;
+        found = detect_language(body.substr(b, e - b), allowed, budget, tree, timed_out);
+        if (timed_out) return false;
+        if (found) segs.push_back(ParsedSegment{rs.start + b, rs.start + e, found->name, found, std::move(tree)});
+      }
+    }
   }
+
+  // PHP's inline HTML: pieces of their own (inject.cc).
+  auto itemized = [&](const char* name) { return find_allowed(name); };
+  split_hosted(text, itemized, segs);
 
   // Parse the tagged itemized segments (untagged ones were parsed by detection).
   for (ParsedSegment& s : segs) {
@@ -67,7 +164,8 @@ bool parse_segments(std::string_view text, const StructureOptions& opt, Budget& 
     s.tree = parse(resolved(s.L), text.substr(s.b, s.e - s.b), budget);
     if (!s.tree) return false;
   }
-  return true;
+  // Code embedded in markup (HTML <script> and <style>): segments of their own (inject.cc).
+  return inject_segments(text, itemized, budget, segs);
 }
 
 RecordStatus parse_record(std::string_view text, const StructureOptions& opt, std::vector<ParsedSegment>& segs) {
@@ -137,6 +235,13 @@ void analyze_record(std::string_view text, const StructureOptions& opt, Structur
     collect_prose(R, root, s.b, prose);
   }
 
+  // Injected segments lie inside their host's range: the items of both, in text order.
+  bool injected = false;
+  for (const ParsedSegment& s : segs)
+    if (s.host >= 0) injected = true;
+  if (injected)
+    std::stable_sort(items.begin(), items.end(), [](const RawItem& a, const RawItem& b) { return a.b < b.b; });
+
   if (out_of_budget()) return;
   if (opt.max_items > 0 && items.size() > opt.max_items) {
     res.status = RecordStatus::TooLong;
@@ -177,8 +282,32 @@ void analyze_record(std::string_view text, const StructureOptions& opt, Structur
   std::sort(edges.begin(), edges.end());
   edges.erase(std::unique(edges.begin(), edges.end()), edges.end());
 
-  // Output in code points.
-  for (const ParsedSegment& s : segs) res.segments.push_back(SegmentOut{cpm(s.b), cpm(s.e), s.lang, s.L != nullptr});
+  // Output in code points. Output segments are disjoint and in text order: a host with injections is cut
+  // into the pieces around them (piece_of: each parsed segment's pieces, by first byte).
+  std::vector<std::vector<std::pair<uint32_t, int32_t>>> piece_of(segs.size());
+  for (size_t si = 0; si < segs.size(); si++) {
+    const ParsedSegment& s = segs[si];
+    if (s.host >= 0) continue;
+    uint32_t at = s.b;
+    auto piece = [&](size_t owner, uint32_t b, uint32_t e) {
+      if (e <= b) return;
+      piece_of[owner].emplace_back(b, static_cast<int32_t>(res.segments.size()));
+      res.segments.push_back(SegmentOut{cpm(b), cpm(e), segs[owner].lang, segs[owner].L != nullptr});
+    };
+    size_t ci = si + 1;
+    for (; ci < segs.size() && segs[ci].host == static_cast<int32_t>(si); ci++) {
+      piece(si, at, segs[ci].b);
+      piece(ci, segs[ci].b, segs[ci].e);
+      at = segs[ci].e;
+    }
+    piece(si, at, s.e);
+  }
+  auto out_segment = [&](int32_t si, uint32_t b) {
+    const auto& ps = piece_of[si];
+    size_t k = 0;
+    while (k + 1 < ps.size() && ps[k + 1].first <= b) k++;
+    return ps.empty() ? -1 : ps[k].second;
+  };
   bool any_code = false;
   res.items.reserve(items.size());
   uint32_t prev_end = 0;
@@ -205,7 +334,7 @@ void analyze_record(std::string_view text, const StructureOptions& opt, Structur
     o.end = cpm(e);
     o.kind = it.kind;
     o.type = it.type;
-    o.segment = it.segment;
+    o.segment = out_segment(it.segment, it.b);
     o.flags = it.flags;
     o.core_begin = static_cast<uint32_t>(res.core.size());
     ByteRanges core;

@@ -14,6 +14,7 @@
 
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -84,6 +85,9 @@ struct Resolved {
   ScoreRule score = nullptr;
   // injections (inject.cc): by symbol, 1 + the index of the host's InjectionEntry (0: not a host)
   std::vector<uint16_t> injection_host;
+  HostedRule hosted = nullptr;               // InjectionPart::hosted_rule
+  CostRule cost = nullptr;                   // LanguageTables::parse_cost_rule (parse.cc)
+  const LanguageTables* hosted_L = nullptr;  // InjectionPart::hosted_language (a host-only language)
   TSFieldId f_declarator = 0, f_pattern = 0, f_path = 0;
   bool braced() const { return t->items.body_open != nullptr; }
   bool is_header_field(TSFieldId f) const {
@@ -187,7 +191,20 @@ struct ParsedSegment {
   std::string lang;         // as SegmentOut::lang
   const LanguageTables* L;  // nullptr: not itemized (unregistered, not allowed, or untagged non-code)
   TreePtr tree;             // set for every itemized segment once parse_segments returns true
+  int32_t host = -1;        // an injection: the index of the host-only segment it lies in (inject_segments)
 };
+
+// Injections in a record's segments (inject.cc), in two steps.
+// split_hosted, before parsing: a segment of a language with hosted text (PHP's inline HTML) is cut into pieces
+// of its language and pieces of the host-only language; `itemized` gives a language as itemized here (nullptr:
+// left out of --languages: the piece is unitemized code).
+// inject_segments, after parsing: each host-only segment (HTML) is never itemized and is followed by its
+// injected segments, parsed when `itemized` returns their language (else unitemized code). Segments stay in
+// text order, each host followed by the injections inside it. false when the budget ran out.
+void split_hosted(std::string_view text, const std::function<const LanguageTables*(const char*)>& itemized,
+                  std::vector<ParsedSegment>& segs);
+bool inject_segments(std::string_view text, const std::function<const LanguageTables*(const char*)>& itemized,
+                     Budget& budget, std::vector<ParsedSegment>& segs);
 
 // Segments of a record (find_fenced_blocks; untagged blocks detected among the allowed languages,
 // which parses them) with every itemized one parsed: the whole tree-sitter share of

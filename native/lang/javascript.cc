@@ -17,11 +17,23 @@ bool js_accept_untagged(TSNode root) {
 
 CODEBLOCK_RULE(named_rule("javascript-accept", js_accept_untagged));
 
+// Mongo shell calls (`db.users.find({...}).sort(...)`): JavaScript with no other JavaScript cue. Both signals
+// are needed (a line opening with `db.` and a collection method), so it is a rule rather than two cues.
+int js_mongo_score(std::string_view t) {
+  if (!detect::line_starts(t, {"db."})) return 0;
+  return detect::signals(t, {".find(", ".findOne(", ".aggregate(", ".insert", ".update", ".delete", ".remove(",
+                             ".count", ".createIndex(", ".distinct(", ".drop("}) > 0
+             ? 2
+             : 0;
+}
+CODEBLOCK_RULE(named_rule("javascript-mongo", js_mongo_score));
+
 LanguageTables javascript_like_tables() {
   LanguageTables t{};
   t.name = "javascript";
   t.language = tree_sitter_javascript;
-  t.fence_aliases = {"javascript", "js", "jsx", "node", "nodejs", "mjs", "cjs", "javascriptreact", "es6", "ecmascript"};
+  t.fence_aliases = {"javascript",      "js",  "jsx",        "node",    "nodejs", "mjs",    "cjs",
+                     "javascriptreact", "es6", "ecmascript", "mongodb", "mongo",  "mongosh"};  // Mongo shell: JS
   t.items.simple_statements = {"expression_statement", "lexical_declaration", "variable_declaration",
                                "using_declaration",    "return_statement",    "throw_statement",
                                "break_statement",      "continue_statement",  "debugger_statement",
@@ -102,6 +114,7 @@ LanguageTables javascript_like_tables() {
        {"console.", "=>", "===", "!==", "document.", "window.", "require(", "module.exports", "addEventListener",
         "function(", "function (", ".then(", "async ", "await ", "console.log(", "fetch(", "JSON."}},
       {Cue::LineStart, 2, {"const ", "let ", "var ", "function ", "import ", "export ", "class "}}};
+  t.detect.score_rule = "javascript-mongo";
   t.items.member_terminators = {";"};         // `x = 1;` in a class body: the `;` is the body's
   t.items.leading_siblings = {"decorator"};   // TypeScript puts a method's decorators in the class body
   t.defuse.pattern_pairs = {"pair_pattern"};  // { key: target }

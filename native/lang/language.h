@@ -27,8 +27,12 @@ namespace codeblock {
 struct LanguageTables {
   const char* name = nullptr;                     // canonical lang tag, e.g. "python"
   const TSLanguage* (*language)(void) = nullptr;  // tree_sitter_<lang>
-  std::vector<const char*> fence_aliases;         // lower-case fence info words mapping to this language
-  const char* display_name = nullptr;             // how messages name the language ("Python")
+  // Named rule (rules.h, CostRule): work units a parse of a text costs beyond the parser's operations, for a
+  // grammar whose external scanner does work the operations do not count (HTML: its tag stack, walked on every
+  // token, makes deeply nested unclosed tags quadratic). Charged before the parse (core/parse.cc).
+  const char* parse_cost_rule = nullptr;
+  std::vector<const char*> fence_aliases;  // lower-case fence info words mapping to this language
+  const char* display_name = nullptr;      // how messages name the language ("Python")
   // Registered only for tests (CODEBLOCK_TEST_LANGUAGES=1 at addon load; docs/languages.md).
   bool test_only = false;
   DetectionPart detect;

@@ -45,6 +45,61 @@ bool php_has_variable(std::string_view t) {
 CODEBLOCK_RULE(named_rule("php-accept", php_accept_untagged));
 CODEBLOCK_RULE(named_rule("php-variable", php_has_variable));
 
+// Inline HTML of a PHP segment: with an open tag (`<?php`, `<?=`) anywhere, the text before the first one and
+// after each `?>` up to the next open tag (or the end). Strings, `/* */` comments and heredocs... are skipped
+// as PHP skips them: a `?>` in a quoted string does not close PHP mode, one in a `//` or `#` comment does.
+// Without an open tag the segment is all PHP (php_only), whatever it holds.
+void php_inline_html(std::string_view t, std::vector<std::pair<uint32_t, uint32_t>>& out) {
+  auto open_tag = [&](size_t from, size_t& len) {
+    for (size_t i = t.find("<?", from); i != std::string_view::npos; i = t.find("<?", i + 1)) {
+      if (t.compare(i, 5, "<?php") == 0 || t.compare(i, 5, "<?PHP") == 0) {
+        len = 5;
+        return i;
+      }
+      if (t.compare(i, 3, "<?=") == 0) {
+        len = 3;
+        return i;
+      }
+    }
+    return std::string_view::npos;
+  };
+  auto blank = [&](size_t b, size_t e) {
+    for (size_t k = b; k < e; k++)
+      if (!std::isspace(static_cast<unsigned char>(t[k]))) return false;
+    return true;
+  };
+  size_t len = 0;
+  size_t i = open_tag(0, len);
+  if (i == std::string_view::npos) return;
+  if (!blank(0, i)) out.emplace_back(0, static_cast<uint32_t>(i));
+  i += len;
+  const size_t n = t.size();
+  while (i < n) {  // in PHP mode
+    char c = t[i];
+    if (c == '\'' || c == '"' || c == '`') {
+      for (i++; i < n && t[i] != c; i++)
+        if (t[i] == '\\') i++;
+      i++;
+    } else if (c == '/' && i + 1 < n && t[i + 1] == '*') {
+      size_t e = t.find("*/", i + 2);
+      i = e == std::string_view::npos ? n : e + 2;
+    } else if (c == '#' || (c == '/' && i + 1 < n && t[i + 1] == '/')) {
+      while (i < n && t[i] != '\n' && t.compare(i, 2, "?>") != 0) i++;
+    } else if (c == '?' && i + 1 < n && t[i + 1] == '>') {
+      size_t b = i + 2;
+      size_t next = open_tag(b, len);
+      size_t e = next == std::string_view::npos ? n : next;
+      if (!blank(b, e)) out.emplace_back(static_cast<uint32_t>(b), static_cast<uint32_t>(e));
+      if (next == std::string_view::npos) return;
+      i = next + len;
+    } else {
+      i++;
+    }
+  }
+}
+
+CODEBLOCK_RULE(named_rule("php-inline-html", php_inline_html));
+
 LanguageTables php_tables() {
   LanguageTables t{};
   t.name = "php";
@@ -160,6 +215,10 @@ LanguageTables php_tables() {
                    {Cue::LineStart, 2, {"$"}}};  // `$name = ...;`: a PHP statement, rare elsewhere
   t.detect.bonus_from = 2;
   t.detect.min_score = 2;
+  // inline HTML (text outside `<?php ... ?>`): HTML segments, whose <script> and <style> bodies are JavaScript
+  // and CSS segments
+  t.inject.hosted_rule = "php-inline-html";
+  t.inject.hosted_language = "html";
   return t;
 }
 

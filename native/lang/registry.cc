@@ -22,6 +22,7 @@ extern const LanguageTables kTsxTables;
 extern const LanguageTables kCssTables;
 extern const LanguageTables kSwiftTables;
 extern const LanguageTables kSqlTables;
+extern const LanguageTables kHtmlTables;
 
 namespace {
 
@@ -47,8 +48,8 @@ const std::vector<const LanguageTables*>& registered_languages() {
     std::vector<const LanguageTables*> v = {&kPythonTables, &kJavaScriptTables, &kTypeScriptTables, &kTsxTables,
                                             &kJavaTables,   &kCTables,          &kCppTables,        &kCSharpTables,
                                             &kGoTables,     &kRustTables,       &kPhpTables,        &kRubyTables,
-                                            &kBashTables,   &kCssTables,        &kSwiftTables,
-                                            &kSqlTables};
+                                            &kBashTables,   &kCssTables,        &kSwiftTables,      &kSqlTables,
+                                            &kHtmlTables};
     const char* env = std::getenv("CODEBLOCK_TEST_LANGUAGES");
     if (env && std::strcmp(env, "1") == 0) v.push_back(&test_language);
     return v;

@@ -8,10 +8,15 @@
 //   ScoreRule     DetectionPart::score_rule      a lexical score added to the shared features' score
 //   BindsRule     DefUsePart::binds_rule         a declaration target binds (else it is a use)
 //   InjectRule    InjectionEntry::rule           the language of an injected range (nullptr: none)
+//   HostedRule    InjectionPart::hosted_rule     byte ranges of hosted text (PHP's inline HTML)
+//   CostRule      LanguageTables::parse_cost_rule work units of a parse that its operations do not count
 #pragma once
 #include <tree_sitter/api.h>
 
+#include <cstdint>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace codeblock {
 
@@ -22,6 +27,9 @@ using BindsRule = bool (*)(TSNode id, std::string_view name);
 // host: the injection's host node; text: the whole segment text the tree was parsed from (host offsets
 // are relative to it). Returns a canonical language name or fence alias, nullptr for "not injected".
 using InjectRule = const char* (*)(TSNode host, std::string_view text);
+using CostRule = uint64_t (*)(std::string_view text);
+// Appends the non-blank [begin, end) byte ranges of hosted text in `text` (a segment), in order, disjoint.
+using HostedRule = void (*)(std::string_view text, std::vector<std::pair<uint32_t, uint32_t>>& out);
 
 struct NamedRule {
   const char* name;
@@ -30,6 +38,8 @@ struct NamedRule {
   ScoreRule score = nullptr;
   BindsRule binds = nullptr;
   InjectRule inject = nullptr;
+  HostedRule hosted = nullptr;
+  CostRule cost = nullptr;
 };
 
 // A NamedRule of the kind of fn: CODEBLOCK_RULE(named_rule("css-binds", css_binds_name)).
@@ -56,6 +66,16 @@ inline NamedRule named_rule(const char* name, BindsRule fn) {
 inline NamedRule named_rule(const char* name, InjectRule fn) {
   NamedRule r{name};
   r.inject = fn;
+  return r;
+}
+inline NamedRule named_rule(const char* name, CostRule fn) {
+  NamedRule r{name};
+  r.cost = fn;
+  return r;
+}
+inline NamedRule named_rule(const char* name, HostedRule fn) {
+  NamedRule r{name};
+  r.hosted = fn;
   return r;
 }
 

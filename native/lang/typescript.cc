@@ -22,6 +22,7 @@ LanguageTables typescript_like_tables(bool tsx) {
   t.display_name = tsx ? "TSX" : "TypeScript";
   if (tsx) t.fence_aliases = {"tsx", "typescriptreact"};
   else t.fence_aliases = {"typescript", "ts", "mts", "cts"};
+  t.detect.score_rule = nullptr;  // the Mongo shell rule is JavaScript's only
   // --- items ---
   append(t.items.simple_statements,
          {"type_alias_declaration", "import_alias", "function_signature", "ambient_declaration",

@@ -8,7 +8,7 @@
 namespace codeblock::napi {
 namespace {
 
-// languages() → [{ name, displayName, fenceAliases: string[], testOnly, braced }] in registry order.
+// languages() → [{ name, displayName, fenceAliases: string[], testOnly, braced, hostOnly }] in registry order.
 Napi::Value Languages(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const auto& langs = registered_languages();
@@ -24,6 +24,7 @@ Napi::Value Languages(const Napi::CallbackInfo& info) {
     o.Set("fenceAliases", aliases);
     o.Set("testOnly", Napi::Boolean::New(env, l->test_only));
     o.Set("braced", Napi::Boolean::New(env, l->items.body_open != nullptr));
+    o.Set("hostOnly", Napi::Boolean::New(env, !l->inject.itemize_host));
     out.Set(static_cast<uint32_t>(i), o);
   }
   return out;

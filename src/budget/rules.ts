@@ -10,7 +10,7 @@ import type { SelectedSpan } from '../output/types.js';
 import type { RecordCandidates, SelectKnobs } from './candidates.js';
 import { CodeblockError } from '../errors.js';
 import { MODES, isMode, modeReadsPool, modeSpec, modesWithoutScores, type Mode } from './modes.js';
-import { itemizedLanguages } from '../structure/languages.js';
+import { itemizedLanguages, itemizedOf } from '../structure/languages.js';
 import type { BudgetGate } from './threshold.js';
 import type { AnalysisRecord } from '../analysis/format.js';
 import {
@@ -44,7 +44,7 @@ export function analysisQ(analysisConfig: Record<string, unknown> | undefined): 
 /** The languages an analysis itemized (its recorded config; every registered language otherwise). */
 export function analysisLanguages(analysisConfig: Record<string, unknown> | undefined): ReadonlySet<string> {
   const l = analysisConfig?.languages;
-  if (Array.isArray(l) && l.every((x) => typeof x === 'string')) return new Set(l as string[]);
+  if (Array.isArray(l) && l.every((x) => typeof x === 'string')) return itemizedOf(l as string[]);
   return itemizedLanguages();
 }
 

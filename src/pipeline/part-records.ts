@@ -10,7 +10,7 @@ import type { StructureOutcome, StructureResult } from '../structure/types.js';
 import type { RecordScores } from '../scoring/index.js';
 import { sortedMessage, type AnalysisItem, type AnalysisOutcome, type AnalysisRecord } from '../analysis/format.js';
 import { analyzedRecordExtras, deferredItemReject } from '../analysis/extras.js';
-import { displayName, languageList } from '../structure/languages.js';
+import { displayName, itemizedOf, languageList } from '../structure/languages.js';
 import { rejectedRecord } from './outcomes.js';
 
 /** What of the config the record functions read (plain data: it goes to the workers as it is). */
@@ -51,7 +51,7 @@ export class Classifier {
   readonly #itemized: Set<string>;
   readonly #codeNames: string;
   constructor(readonly cfg: RecordConfig) {
-    this.#itemized = new Set(cfg.languages);
+    this.#itemized = itemizedOf(cfg.languages); // host-only languages (HTML) hold no items of their own
     this.#codeNames = languageList([...this.#itemized].map(displayName));
   }
 

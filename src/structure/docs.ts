@@ -2,10 +2,14 @@
  * The language table of docs/languages.md is generated from the registry (`npm run docs`); a test keeps it in
  * sync, so the documented names and fence aliases are always the ones the addon registers.
  */
-import { registeredLanguages } from './languages.js';
+import { type LanguageInfo, registeredLanguages } from './languages.js';
 
 const START = '<!-- languages:table (generated from the registry by `npm run docs`; do not edit) -->';
 const END = '<!-- /languages:table -->';
+
+/** How a language's bodies open, or that it has none (a host-only language: HTML). */
+const bodies = (l: LanguageInfo): string =>
+  l.hostOnly ? 'none (host of injections)' : l.braced ? 'opened by a token' : 'indentation';
 
 /** The Markdown table of the registered languages (test-only ones left out). */
 export function languageTableMarkdown(): string {
@@ -14,7 +18,7 @@ export function languageTableMarkdown(): string {
     .map(
       (l, i) =>
         `| ${i + 1} | ${l.displayName} | \`${l.name}\` | ${l.fenceAliases.map((a) => `\`${a}\``).join(', ')} | ` +
-        `${l.braced ? 'opened by a token' : 'indentation'} | [${l.name}](languages/${l.name}.md) |`,
+        `${bodies(l)} | [${l.name}](languages/${l.name}.md) |`,
     );
   return [
     START,

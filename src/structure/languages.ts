@@ -18,6 +18,9 @@ export interface LanguageInfo {
   /** A brace language: headers run through the token opening the body, so the closing delimiters of
    *  bodies (`}`, `});`) lie outside items; outside items only comment text is prose there. */
   braced: boolean;
+  /** A host-only language (HTML): its segments are code that is never itemized; the code embedded in it
+   *  (`<script>`, `<style>`) is segments of their own (docs/languages.md, "Injections"). */
+  hostOnly: boolean;
 }
 
 let cached: readonly LanguageInfo[] | undefined;
@@ -33,10 +36,24 @@ export function registeredLanguages(): readonly LanguageInfo[] {
 }
 
 let itemized: ReadonlySet<string> | undefined;
-/** Segment tags that are itemized code (a registered language). */
+/** Segment tags that are itemized code (a registered language that is not host-only). */
 export function itemizedLanguages(): ReadonlySet<string> {
-  itemized ??= new Set(registeredLanguages().map((l) => l.name));
+  itemized ??= new Set(
+    registeredLanguages()
+      .filter((l) => !l.hostOnly)
+      .map((l) => l.name),
+  );
   return itemized;
+}
+
+/** `names` (canonical names) without the host-only languages (HTML), whose segments are never itemized. */
+export function itemizedOf(names: Iterable<string>): Set<string> {
+  const hosts = new Set(
+    registeredLanguages()
+      .filter((l) => l.hostOnly)
+      .map((l) => l.name),
+  );
+  return new Set([...names].filter((n) => !hosts.has(n)));
 }
 
 /** The registered language a segment tag or fence alias names, if any. */

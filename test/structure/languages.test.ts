@@ -55,7 +55,8 @@ test('registry: each entry has a name, display name, fence aliases; test-only en
     assert.ok(l.fenceAliases.includes(l.name), `${l.name}: its own name is a fence alias`);
     for (const a of l.fenceAliases) assert.equal(a, a.toLowerCase());
     assert.equal(findLanguage(l.name.toUpperCase()), l);
-    assert.ok(itemizedLanguages().has(l.name));
+    // a host-only language (HTML) is code that is never itemized; every other language is itemized
+    assert.equal(itemizedLanguages().has(l.name), !l.hostOnly, l.name);
   }
   if (process.env.CODEBLOCK_TEST_LANGUAGES !== '1') assert.ok(langs.every((l) => !l.testOnly));
   const testOn = process.env.CODEBLOCK_TEST_LANGUAGES === '1';
@@ -80,6 +81,7 @@ test('the test-only language registers only with CODEBLOCK_TEST_LANGUAGES=1 (rea
     fenceAliases: ['cbtest', 'cbtest-alias'],
     testOnly: true,
     braced: false,
+    hostOnly: false,
   };
   assert.deepEqual(t, want);
   assert.equal(

@@ -1,7 +1,7 @@
 // Capability part "injections" of a language (docs/languages.md, "Injections"): ranges of a host language's
-// tree that hold code of another registered language (HTML <script> → JavaScript, <style> → CSS, PHP's inline
-// HTML → HTML). Resolved and run by native/core/inject.cc (find_injections); a language with no entries has no
-// injections and costs nothing.
+// tree that hold code of another registered language (HTML <script> → JavaScript, <style> → CSS), and text of
+// a host-only language inside another's segments (PHP's inline HTML → HTML, hosted_rule). Resolved and run by
+// native/core/inject.cc (find_injections); a language with no entries has no injections and costs nothing.
 #pragma once
 #include <vector>
 
@@ -18,9 +18,15 @@ struct InjectionEntry {
 
 struct InjectionPart {
   std::vector<InjectionEntry> entries;  // empty: no injections
-  // The host language's own items are kept (PHP around its inline HTML); false: the host's markup is not
-  // itemized, only the injected ranges are (HTML).
+  // The host language's own items are kept (PHP around its inline HTML); false: a host-only language (HTML):
+  // its segments are never itemized, they are cut around their injections, which are segments of their own.
   bool itemize_host = true;
+  // Text of a host-only language inside this language's segments that its grammar has no node for (PHP's
+  // inline HTML: the php_only grammar has no `text` node, a `?>` followed by markup is an ERROR): a named rule
+  // (rules.h, HostedRule) giving its byte ranges. A segment is cut there before parsing: each range a segment
+  // of `hosted_language` (so its own injections follow), each piece between them a segment of this language.
+  const char* hosted_rule = nullptr;
+  const char* hosted_language = nullptr;
 };
 
 }  // namespace codeblock
