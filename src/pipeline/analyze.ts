@@ -32,7 +32,7 @@ import {
 } from '../scoring/index.js';
 import { AtomicFile, writeFileAtomic } from '../output/atomic.js';
 import type { CodeRecord, QuarantineEntry } from '../types.js';
-import type { Progress } from '../cli/progress.js';
+import type { ProgressHook } from './progress.js';
 import {
   ANALYSIS_FORMAT,
   ANALYSIS_VERSION,
@@ -88,7 +88,7 @@ export interface AnalyzeSummary {
 }
 
 export interface AnalyzeHooks {
-  progress?: Progress;
+  progress?: ProgressHook;
   /** Scorer options beyond the config's (benchmarks compare `pipelineDepth` 1 and 2 this way). */
   scorerOptions?: Pick<ScorerOptions, 'pipelineDepth'>;
   /** Called after each committed part (tests use it to kill at part boundaries). */
