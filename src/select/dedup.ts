@@ -27,9 +27,7 @@ export class GlobalDedup {
   constructor(analysis: Record<string, unknown>) {
     this.on = dedupApplies(analysis);
     const t =
-      typeof analysis.minhashThreshold === 'number'
-        ? analysis.minhashThreshold
-        : optionDefault<number>('minhashThreshold');
+      typeof analysis.minhashThreshold === 'number' ? analysis.minhashThreshold : optionDefault('minhashThreshold');
     this.index = this.on && analysis.dedup === 'minhash' ? new MinhashIndex(t) : undefined;
   }
 
