@@ -45,7 +45,7 @@ import { assembleInChunks, packBFD, packingEfficiency } from '../src/pack/index.
 import { encodedChunks } from '../src/pipeline/encoded-chunks.js';
 import { EncodingSpill } from '../src/pipeline/encoding-spill.js';
 import { ReachIndex } from '../src/pipeline/reach-index.js';
-import { GlobalDedup, itemModeReject } from '../src/select/dedup.js';
+import { GlobalDedup, itemModeReject } from '../src/pipeline/dedup.js';
 import { TargetTokenizer } from '../src/tokenize/index.js';
 import { median, medianBy, since, sig } from './util.js';
 

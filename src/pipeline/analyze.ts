@@ -17,7 +17,7 @@ import { parseShard, refuseScorerOptions, type CodeblockConfig } from '../config
 import { checkInputs, countInput, readRecordBatches } from '../io/index.js';
 import { ShapeCheck } from '../io/shape.js';
 import { testPause } from '../util/interrupt.js';
-import { PairFilter, pairHashOf, type FilterVerdict } from '../select/filters.js';
+import { PairFilter, pairHashOf, type FilterVerdict } from '../filters/pair.js';
 import { analyzeStructure, StructurePool } from '../structure/index.js';
 import type { StructureOptions } from '../structure/types.js';
 import { rejectedRecord } from './outcomes.js';

@@ -29,7 +29,7 @@ import {
   type PartCounts,
 } from '../analysis/format.js';
 import { openAnalysis } from '../analysis/integrity.js';
-import { GlobalDedup, itemModeReject } from '../select/dedup.js';
+import { GlobalDedup, itemModeReject } from './dedup.js';
 import { chunked, orderedOutcomes, orderedRecords } from '../analysis/ordered.js';
 import { candidatesOf, responseToText, type Encoded } from '../budget/candidates.js';
 import type { SelectKnobs } from '../budget/rules.js';
