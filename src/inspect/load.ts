@@ -27,7 +27,7 @@ import { gceFromLogprob } from '../scoring/utility.js';
 import { TargetTokenizer } from '../tokenize/target.js';
 import { cpLength } from '../tokenize/codepoints.js';
 import type { InspectItem, InspectSample, ItemStatus, RunInfo } from './types.js';
-import { itemLabel } from './labels.js';
+import { itemLabel } from '../budget/labels.js';
 import { fnv1aInts } from '../util/hash.js';
 import { OWNED_FILES, STAGING_PREFIX } from '../output/commit.js';
 import { readOutputManifest, verifyOutput } from '../output/verify.js';
