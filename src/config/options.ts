@@ -587,8 +587,8 @@ const TABLE = [
     default: 'qwen2.5',
     commands: SELECT,
     help:
-      'target tokenizer: a preset name or a tokenizer.json path (its tokenizer_config.json beside it gives the ' +
-      'chat template)',
+      'target tokenizer: a bundled tokenizer name (docs/formats.md) or a tokenizer.json path (its ' +
+      'tokenizer_config.json beside it gives the chat template)',
     group: 'Output',
   },
   {
