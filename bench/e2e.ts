@@ -26,7 +26,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { resolveConfig } from '../src/config/index.js';
 import { readRecordBatches } from '../src/io/index.js';
-import { PairFilter } from '../src/select/filters.js';
+import { PairFilter } from '../src/filters/pair.js';
 import { parseOnlyBatch, parseOnlyTotals } from '../src/structure/native.js';
 import { TargetTokenizer } from '../src/tokenize/index.js';
 import type { CodeRecord } from '../src/types.js';

@@ -25,7 +25,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { readRecordBatches } from '../src/io/index.js';
 import { StreamDigest } from '../src/io/digest.js';
-import { PairFilter } from '../src/select/filters.js';
+import { PairFilter } from '../src/filters/pair.js';
 import { resolveConfig } from '../src/config/index.js';
 import { PACKAGE_ROOT } from '../src/native.js';
 import { generatedPool, log, WorkDir } from './util.js';

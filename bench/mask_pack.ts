@@ -35,7 +35,8 @@ import { performance } from 'node:perf_hooks';
 import { resolveConfig, type CodeblockConfig } from '../src/config/index.js';
 import { listAnalysisParts, type AnalysisRecord } from '../src/analysis/format.js';
 import { orderedRecords } from '../src/analysis/ordered.js';
-import { candidatesOf, type SelectKnobs } from '../src/budget/candidates.js';
+import { candidatesOf } from '../src/budget/candidates.js';
+import type { SelectKnobs } from '../src/budget/rules.js';
 import { analysisLanguages, analysisQ, chooseSpans, knobsOf, withPoolStats } from '../src/budget/rules.js';
 import { BudgetPlanner } from '../src/budget/plan.js';
 import { BudgetGate } from '../src/budget/threshold.js';
@@ -44,7 +45,7 @@ import { assembleInChunks, packBFD, packingEfficiency } from '../src/pack/index.
 import { encodedChunks } from '../src/pipeline/encoded-chunks.js';
 import { EncodingSpill } from '../src/pipeline/encoding-spill.js';
 import { ReachIndex } from '../src/pipeline/reach-index.js';
-import { GlobalDedup, itemModeReject } from '../src/select/dedup.js';
+import { GlobalDedup, itemModeReject } from '../src/pipeline/dedup.js';
 import { TargetTokenizer } from '../src/tokenize/index.js';
 import { median, medianBy, since, sig } from './util.js';
 

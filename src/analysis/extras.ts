@@ -4,8 +4,9 @@
  */
 import type { CodeRecord, RejectReason } from '../types.js';
 import type { StructureResult } from '../structure/types.js';
-import type { FilterVerdict } from '../select/filters.js';
-import { encodeMinhash, minhash, normalizePair } from '../select/filters.js';
+import type { FilterVerdict } from '../filters/pair.js';
+import { normalizePair } from '../filters/pair.js';
+import { encodeMinhash, minhash } from '../filters/minhash.js';
 
 export function analyzedRecordExtras(
   record: CodeRecord,

@@ -13,29 +13,8 @@ import type { EncodedConversation } from '../tokenize/target.js';
 import { cpLength, cpToUtf16Map } from '../tokenize/codepoints.js';
 import { gceFromLogprob } from '../scoring/utility.js';
 import { markupIntervals } from './markup.js';
-import { modeSpec, type Mode } from './modes.js';
-import { isEligible, itemLimits } from './rules.js';
-import type { PoolStats, ScoreDef } from './score-def.js';
-
-export interface SelectKnobs extends ScoreDef {
-  mode: Mode;
-  /** Pool statistics of the score definition (src/budget/score-def.ts), once collected. */
-  pool?: PoolStats;
-  minItems: number;
-  maxItems: number;
-  allowFlagged: boolean;
-  nlRatio: number;
-  seed: number;
-  /** GCE exponent used by the analysis (token-level u). */
-  q: number;
-  /** Languages the analysis itemized: code of other languages is never prose. */
-  itemized: ReadonlySet<string>;
-  /**
-   * `--supervise-eos`: the target tokenizer's special token ids; the first of them after the response is the
-   * end-of-assistant-turn token the sample supervises (with any template text between). Absent: off.
-   */
-  endOfTurn?: ReadonlySet<number>;
-}
+import { modeSpec } from './modes.js';
+import { isEligible, itemLimits, type SelectKnobs } from './rules.js';
 
 /** What candidates need of a conversation as the target tokenizer saw it (offsets: code points). */
 export type Encoded = Pick<EncodedConversation, 'offsets' | 'responseStart' | 'responseEnd' | 'responseOffset'> & {

@@ -10,8 +10,8 @@
  *     as `eos` grows). Memory: two 8 MB histograms plus 12 bytes per sample.
  */
 import { growInt32 } from '../util/grow.js';
-import type { RecordCandidates, SelectKnobs } from './candidates.js';
-import { budgetSplit, type BudgetSplit } from './rules.js';
+import type { RecordCandidates } from './candidates.js';
+import { budgetSplit, type BudgetSplit, type SelectKnobs } from './rules.js';
 import { ScoreHistogram, scoreBin, type BudgetCut } from './threshold.js';
 
 export interface BudgetPlan {

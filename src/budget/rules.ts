@@ -4,10 +4,8 @@
  * (src/pipeline/select.ts), the benchmark (bench/mask_pack.ts) and `inspect` (src/inspect/load.ts)
  * all call these; none re-derives them.
  */
-import type { CodeblockConfig } from '../config/index.js';
-import { findOption } from '../config/options.js';
 import type { SelectedSpan } from '../output/types.js';
-import type { RecordCandidates, SelectKnobs } from './candidates.js';
+import type { RecordCandidates } from './candidates.js';
 import { CodeblockError } from '../errors.js';
 import { MODES, isMode, modeReadsPool, modeSpec, modesWithoutScores, type Mode } from './modes.js';
 import { itemizedLanguages, itemizedOf } from '../structure/languages.js';
@@ -21,24 +19,97 @@ import {
   V2,
   collectPoolStats,
   needsPoolStats,
+  type PoolStats,
+  type RankWithin,
+  type ReachNorm,
+  type ScoreCombine,
+  type ScoreDef,
+  type UTransform,
 } from './score-def.js';
 
-/** Default of an OPTIONS entry (the one place defaults live). */
-export function optionDefault<T>(key: string): T {
-  const o = findOption(key);
-  if (!o || o.default === undefined) throw new Error(`internal: option ${key} has no default`);
-  return o.default as T;
+/** The knobs of a select run, as candidates, the budget and the span choice read them. */
+export interface SelectKnobs extends ScoreDef {
+  mode: Mode;
+  /** Pool statistics of the score definition (src/budget/score-def.ts), once collected. */
+  pool?: PoolStats;
+  minItems: number;
+  maxItems: number;
+  allowFlagged: boolean;
+  nlRatio: number;
+  seed: number;
+  /** GCE exponent used by the analysis (token-level u). */
+  q: number;
+  /** Languages the analysis itemized: code of other languages is never prose. */
+  itemized: ReadonlySet<string>;
+  /**
+   * `--supervise-eos`: the target tokenizer's special token ids; the first of them after the response is the
+   * end-of-assistant-turn token the sample supervises (with any template text between). Absent: off.
+   */
+  endOfTurn?: ReadonlySet<number>;
+}
+
+/**
+ * The defaults of the knobs the select rules read. The option table (src/config/options.ts) takes its defaults
+ * for these keys from here, and a recorded run missing a key takes the same value, so there is one place each
+ * default lives.
+ */
+export const KNOB_DEFAULTS = {
+  mode: 'codeblock' as Mode,
+  q: 0.7,
+  seed: 0,
+  minhashThreshold: 0.85,
+  nlRatio: 0.1,
+  lambdaReach: 0.5,
+  lambdaBridge: 0.5,
+  scoreCombine: 'fisher' as ScoreCombine,
+  rankWithin: 'kind' as RankWithin,
+  uTransform: 'pct' as UTransform,
+  reachNorm: 'log' as ReachNorm,
+  uShrink: 4,
+  minItems: 0,
+  maxItems: 0,
+  allowFlagged: false,
+} as const;
+
+/** The config a run's knobs come from (a resolved `CodeblockConfig` has these fields). */
+export interface KnobConfig {
+  mode: Mode;
+  lambdaReach: number;
+  lambdaBridge: number;
+  scoreCombine: ScoreCombine;
+  rankWithin: RankWithin;
+  uTransform: UTransform;
+  reachNorm: ReachNorm;
+  uShrink: number;
+  minItems: number;
+  maxItems: number;
+  allowFlagged: boolean;
+  nlRatio: number;
+  seed: number;
+  /** `--ifd-top-ratio` / `--ifd-top-n`: select's IFD cut. */
+  ifdTopRatio: number;
+  ifdTopN: number;
+}
+
+type NumberKnob = {
+  [K in keyof typeof KNOB_DEFAULTS]: (typeof KNOB_DEFAULTS)[K] extends number ? K : never;
+}[keyof typeof KNOB_DEFAULTS];
+type ChoiceKnob = 'scoreCombine' | 'rankWithin' | 'uTransform' | 'reachNorm';
+
+/** Default of a knob ({@link KNOB_DEFAULTS}). */
+export function optionDefault<K extends keyof typeof KNOB_DEFAULTS>(key: K): (typeof KNOB_DEFAULTS)[K] {
+  return KNOB_DEFAULTS[key];
 }
 
 /** The mode a run without a recorded mode used (the option default). */
 export function defaultMode(): Mode {
-  return optionDefault<Mode>('mode');
+  return optionDefault('mode');
 }
 
 /** The GCE exponent an analysis used (its recorded config; the option default otherwise). */
 export function analysisQ(analysisConfig: Record<string, unknown> | undefined): number {
   const q = analysisConfig?.q;
-  return typeof q === 'number' && Number.isFinite(q) ? q : optionDefault<number>('q');
+  return typeof q === 'number' && Number.isFinite(q) ? q : optionDefault('q');
 }
 
 /** The languages an analysis itemized (its recorded config; every registered language otherwise). */
@@ -78,7 +149,7 @@ const UNSCORED = {
 
 /** Whether a config asks for an IFD cut (`--ifd-top-ratio` < 1 or `--ifd-top-n` > 0): select's pass 0 ranks the
  * whole analysis first, so such a run cannot overlap analyze and select. */
-export function ifdCutOf(cfg: Pick<CodeblockConfig, 'ifdTopRatio' | 'ifdTopN'>): boolean {
+export function ifdCutOf(cfg: Pick<KnobConfig, 'ifdTopRatio' | 'ifdTopN'>): boolean {
   return cfg.ifdTopRatio < 1 || cfg.ifdTopN > 0;
 }
 
@@ -89,7 +160,7 @@ export function ifdCutOf(cfg: Pick<CodeblockConfig, 'ifdTopRatio' | 'ifdTopN'>):
  * `--scorer none`. `select` passes the analysis' recorded config; `run` the one it is about to use.
  */
 export function refuseWithoutScores(
-  cfg: Pick<CodeblockConfig, 'mode' | 'ifdTopRatio' | 'ifdTopN'>,
+  cfg: Pick<KnobConfig, 'mode' | 'ifdTopRatio' | 'ifdTopN'>,
   analysis: AnalysisScores,
   where: keyof typeof UNSCORED = 'analysis',
 ): void {
@@ -125,7 +196,7 @@ type KnobKeys =
   | 'seed';
 
 export function knobsOf(
-  cfg: Pick<CodeblockConfig, KnobKeys>,
+  cfg: Pick<KnobConfig, KnobKeys>,
   q: number,
   itemized: ReadonlySet<string> = itemizedLanguages(),
   endOfTurn?: ReadonlySet<number>,
@@ -160,16 +231,16 @@ export function knobsOfRecord(
   analysis: Record<string, unknown> | undefined,
 ): SelectKnobs {
   const sel = select ?? {};
-  const num = (key: string): number => {
+  const num = (key: NumberKnob): number => {
     const v = sel[key];
-    return typeof v === 'number' && Number.isFinite(v) ? v : optionDefault<number>(key);
+    return typeof v === 'number' && Number.isFinite(v) ? v : optionDefault(key);
   };
-  const mode = (typeof sel.mode === 'string' ? sel.mode : optionDefault<string>('mode')) as Mode;
+  const mode = (typeof sel.mode === 'string' ? sel.mode : optionDefault('mode')) as Mode;
   const recorded = typeof sel.scoreCombine === 'string';
-  const choice = <T extends string>(key: string, names: readonly string[], v2: T): T => {
+  const choice = <T extends string>(key: ChoiceKnob, names: readonly string[], v2: T): T => {
     const v = sel[key];
     if (!recorded) return v2;
-    return (typeof v === 'string' && names.includes(v) ? v : optionDefault<string>(key)) as T;
+    return (typeof v === 'string' && names.includes(v) ? v : optionDefault(key)) as T;
   };
   if (!isMode(mode)) {
     const known = MODES.join(', ');
@@ -188,7 +259,7 @@ export function knobsOfRecord(
       uShrink: recorded ? num('uShrink') : V2.uShrink,
       minItems: num('minItems'),
       maxItems: num('maxItems'),
-      allowFlagged: typeof sel.allowFlagged === 'boolean' ? sel.allowFlagged : optionDefault<boolean>('allowFlagged'),
+      allowFlagged: typeof sel.allowFlagged === 'boolean' ? sel.allowFlagged : optionDefault('allowFlagged'),
       nlRatio: num('nlRatio'),
       seed: num('seed'),
     },
@@ -205,7 +276,7 @@ export function readsPoolStats(k: Pick<SelectKnobs, 'mode'> & Parameters<typeof 
 /** The config's knobs as {@link readsPoolStats} reads them. */
 export function configReadsPoolStats(
   cfg: Pick<
-    CodeblockConfig,
+    KnobConfig,
     'mode' | 'scoreCombine' | 'rankWithin' | 'uTransform' | 'reachNorm' | 'uShrink' | 'lambdaReach' | 'lambdaBridge'
   >,
 ): boolean {

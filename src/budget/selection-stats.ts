@@ -9,7 +9,7 @@
  * do). A type a language's table does not name falls to the shared fallback table, then to `other`.
  */
 import type { AnalysisItem, AnalysisRecord } from '../analysis/format.js';
-import { classifyExpression } from '../inspect/labels.js';
+import { classifyExpression } from './labels.js';
 
 /** What the kind of an item is read from. */
 export type KindItem = Pick<AnalysisItem, 'start' | 'end' | 'type' | 'flags'>;

@@ -5,6 +5,7 @@
  * Each `stage()` starts its own count, rate and ETA (its total is in that stage's unit); `done()` ends the line,
  * so whatever is printed next (a summary) starts on a line of its own.
  */
+import type { ProgressHook } from '../pipeline/progress.js';
 
 /** What the bar writes to: a terminal stream (process.stderr) or anything shaped like one. */
 export interface ProgressStream {
@@ -20,7 +21,7 @@ export interface ProgressOptions {
   stream?: ProgressStream;
 }
 
-export class Progress {
+export class Progress implements ProgressHook {
   private readonly stream: ProgressStream;
   private readonly enabled: boolean;
   private started = process.hrtime.bigint();

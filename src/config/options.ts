@@ -7,6 +7,7 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { MODES, modesHelp, type Mode } from '../budget/modes.js';
+import { KNOB_DEFAULTS } from '../budget/rules.js';
 import { OUTPUT_FORMATS, formatsHelp } from '../output/formats.js';
 import { PRESETS, presetsHelp } from '../io/presets.js';
 import { DEVICES } from '../scoring/devices.js';
@@ -120,7 +121,7 @@ const TABLE = [
     select: true,
     kind: 'integer',
     min: 0,
-    default: 0,
+    default: KNOB_DEFAULTS.seed,
     commands: [...PIPE, 'gen'],
     help: 'seed for every random choice (random modes, shuffles, generators)',
     group: 'General',
@@ -269,7 +270,7 @@ const TABLE = [
     kind: 'number',
     min: 0,
     max: 1,
-    default: 0.85,
+    default: KNOB_DEFAULTS.minhashThreshold,
     commands: ANALYZE,
     help: 'Jaccard threshold for --dedup minhash',
     group: 'Pair selection',
@@ -395,7 +396,7 @@ const TABLE = [
     kind: 'number',
     min: 1e-6,
     max: 1,
-    default: 0.7,
+    default: KNOB_DEFAULTS.q,
     commands: ANALYZE,
     help: 'GCE exponent: u = (1 - p^q) / q',
     group: 'Scoring',
@@ -427,7 +428,7 @@ const TABLE = [
     select: true,
     kind: 'string',
     choices: MODES,
-    default: 'codeblock',
+    default: KNOB_DEFAULTS.mode,
     commands: SELECT,
     help: modesHelp(),
     group: 'Selection',
@@ -449,7 +450,7 @@ const TABLE = [
     kind: 'number',
     min: 0,
     max: 1,
-    default: 0.1,
+    default: KNOB_DEFAULTS.nlRatio,
     commands: SELECT,
     help: 'share of the budget given to informative prose tokens',
     group: 'Selection',
@@ -459,7 +460,7 @@ const TABLE = [
     select: true,
     kind: 'number',
     min: 0,
-    default: 0.5,
+    default: KNOB_DEFAULTS.lambdaReach,
     commands: SELECT,
     help: 'weight of reach R in the data-flow term F = lambdaReach*R + lambdaBridge*B (docs/scoring.md, "Item score")',
     group: 'Selection',
@@ -469,7 +470,7 @@ const TABLE = [
     select: true,
     kind: 'number',
     min: 0,
-    default: 0.5,
+    default: KNOB_DEFAULTS.lambdaBridge,
     commands: SELECT,
     help: 'weight of bridge B in the data-flow term (see --lambda-reach)',
     group: 'Selection',
@@ -479,7 +480,7 @@ const TABLE = [
     select: true,
     kind: 'string',
     choices: SCORE_COMBINE_NAMES,
-    default: 'fisher',
+    default: KNOB_DEFAULTS.scoreCombine,
     commands: SELECT,
     help: `how U and the data-flow term F make an item's score: ${SCORE_COMBINE_HELP}`,
     group: 'Selection',
@@ -489,7 +490,7 @@ const TABLE = [
     select: true,
     kind: 'string',
     choices: RANK_WITHIN_NAMES,
-    default: 'kind',
+    default: KNOB_DEFAULTS.rankWithin,
     commands: SELECT,
     help: `which items a percentile rank compares an item with: ${RANK_WITHIN_HELP}`,
     group: 'Selection',
@@ -499,7 +500,7 @@ const TABLE = [
     select: true,
     kind: 'string',
     choices: U_TRANSFORM_NAMES,
-    default: 'pct',
+    default: KNOB_DEFAULTS.uTransform,
     commands: SELECT,
     help: `the U part under --score-combine product (fisher and rank-mean always rank): ${U_TRANSFORM_HELP}`,
     group: 'Selection',
@@ -509,7 +510,7 @@ const TABLE = [
     select: true,
     kind: 'string',
     choices: REACH_NORM_NAMES,
-    default: 'log',
+    default: KNOB_DEFAULTS.reachNorm,
     commands: SELECT,
     help: `how reach R and bridge B enter the data-flow term: ${REACH_NORM_HELP}`,
     group: 'Selection',
@@ -519,7 +520,7 @@ const TABLE = [
     select: true,
     kind: 'number',
     min: 0,
-    default: 4,
+    default: KNOB_DEFAULTS.uShrink,
     commands: SELECT,
     help:
       "pseudo-count K: U' = (nCore*U + K*mean U) / (nCore + K) shrinks the utility of items with few core tokens " +
@@ -532,7 +533,7 @@ const TABLE = [
     select: true,
     kind: 'integer',
     min: 0,
-    default: 0,
+    default: KNOB_DEFAULTS.minItems,
     commands: SELECT,
     help: 'at least this many items per selected sample (taken by score)',
     group: 'Selection',
@@ -542,7 +543,7 @@ const TABLE = [
     select: true,
     kind: 'integer',
     min: 0,
-    default: 0,
+    default: KNOB_DEFAULTS.maxItems,
     commands: SELECT,
     help: 'at most this many items per sample (0 = no limit)',
     group: 'Selection',
@@ -572,7 +573,7 @@ const TABLE = [
     key: 'allowFlagged',
     select: true,
     kind: 'boolean',
-    default: false,
+    default: KNOB_DEFAULTS.allowFlagged,
     commands: SELECT,
     help: 'let items touching ERROR/MISSING nodes be selected',
     group: 'Selection',
@@ -586,8 +587,8 @@ const TABLE = [
     default: 'qwen2.5',
     commands: SELECT,
     help:
-      'target tokenizer: a preset name or a tokenizer.json path (its tokenizer_config.json beside it gives the ' +
-      'chat template)',
+      'target tokenizer: a bundled tokenizer name (docs/formats.md) or a tokenizer.json path (its ' +
+      'tokenizer_config.json beside it gives the chat template)',
     group: 'Output',
   },
   {

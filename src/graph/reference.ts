@@ -1,19 +1,5 @@
-/**
- * TypeScript reference implementation of the item-graph metrics, written independently of the C++
- * one (adjacency lists of Sets, predecessor lists as in Brandes 2001, Algorithm 1) so tests can
- * compare the two. Not used in the pipeline.
- */
-export interface GraphMetrics {
-  reach: Float64Array;
-  bridge: Float64Array;
-  /**
-   * Work units of the computation (docs/structure.md, "Work budget"): per source with an out-edge,
-   * 2 × (nodes its BFS visits + their out-edges, duplicates and self-loops dropped). The structure
-   * stage charges exactly these to a record's work budget.
-   */
-  work: number;
-}
-
+import type { GraphMetrics } from '../addon.js';
+export type { GraphMetrics } from '../addon.js';
 export function referenceGraphMetrics(n: number, edges: ReadonlyArray<readonly [number, number]>): GraphMetrics {
   const succ: Array<Set<number>> = Array.from({ length: n }, () => new Set<number>());
   for (const [a, b] of edges) if (a !== b) succ[a]!.add(b);

@@ -1,4 +1,4 @@
-import type { CodeRecord, QuarantineEntry } from '../types.js';
+import type { CodeRecord, QuarantineEntry } from './record.js';
 
 /** What the readers emit, in input order. */
 export type ReadEvent =

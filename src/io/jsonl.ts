@@ -6,7 +6,7 @@ import { createReadStream } from 'node:fs';
 import * as zlib from 'node:zlib';
 import { createGunzip } from 'node:zlib';
 import { Decompress } from 'fzstd';
-import type { Preset } from '../types.js';
+import type { Preset } from './presets.js';
 import type { InputFormat } from './format.js';
 import { LineSplitter, firstInvalidUtf8, isBlank, stripBom, type LineEvent } from './lines.js';
 import { applyFields, detectPreset, noPresetError, normalize, typeName, type FieldMap } from './presets.js';
@@ -219,7 +219,7 @@ function mkQ(
   file: string,
   line: number,
   ordinal: number,
-  reason: import('../types.js').QuarantineReason,
+  reason: import('./record.js').QuarantineReason,
   error: string,
   id?: string,
 ): ReadEvent {

@@ -12,7 +12,7 @@ import {
   type AsyncBuffer,
   type FileMetaData,
 } from 'hyparquet';
-import type { Preset } from '../types.js';
+import type { Preset } from './presets.js';
 import type { ReadEvent, ReadState } from './events.js';
 import { shortError } from './jsonl.js';
 import type { RangeDigest } from './digest.js';

@@ -20,7 +20,7 @@
  * not consumed goes to `meta`.
  */
 import { CodeblockError } from '../errors.js';
-import type { ChatMessage, CodeRecord, QuarantineReason } from '../types.js';
+import type { ChatMessage, CodeRecord, QuarantineReason } from './record.js';
 
 export type Normalized =
   | { ok: true; record: CodeRecord }

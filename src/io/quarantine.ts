@@ -3,7 +3,7 @@
  * `{"file","line","reason","error","id"?,"ordinal"}` (line: 1-based JSONL line, 0-based Parquet row).
  */
 import { closeSync, openSync, writeSync } from 'node:fs';
-import type { QuarantineEntry } from '../types.js';
+import type { QuarantineEntry } from './record.js';
 
 const FLUSH_BYTES = 64 * 1024;
 

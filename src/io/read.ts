@@ -4,7 +4,7 @@ import { stat, access, constants } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { Decompress } from 'fzstd';
 import { CodeblockError } from '../errors.js';
-import { PRESETS, type Preset } from '../types.js';
+import { PRESETS, type Preset } from './presets.js';
 import type { ReadEvent, ReadState } from './events.js';
 import { detectFormat, formatFromMagic, readHead, type InputFormat } from './format.js';
 import { readJsonlFile, shortError } from './jsonl.js';

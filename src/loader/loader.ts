@@ -18,7 +18,7 @@ import { CodeblockError } from '../errors.js';
 import { readOutputManifest, verifyOutput, type VerifyLevel } from '../output/verify.js';
 import { FORMAT_TABLE, PACK_FORMATS, listedFormat, type FormatSpec, type PackFormat } from '../output/formats.js';
 import { permutation } from './shuffle.js';
-import type { PackRecord, PackSource } from './sources.js';
+import type { PackRecord, PackSource } from '../output/sources.js';
 
 export interface LoadPacksOptions {
   /** Packs per batch. */

@@ -15,6 +15,8 @@
  */
 import { native } from '../native.js';
 import { timed } from '../util/timings.js';
+import type { LabelMaskResult, MaskBits } from '../addon.js';
+export type { LabelMaskResult, MaskBits } from '../addon.js';
 
 /** One batch of samples for {@link labelMask}. */
 export interface LabelMaskBatch {
@@ -33,25 +35,11 @@ export interface LabelMaskBatch {
   textLengths?: Int32Array;
 }
 
-export interface LabelMaskResult {
-  /** One 0/1 flag per token (length T). */
-  supervised: Uint8Array;
-  /** Supervised tokens per sample (length S). */
-  counts: Int32Array;
-}
-
 /** Supervised flags for every token of a batch, by the majority-of-characters rule. One native call. */
 export function labelMask(batch: LabelMaskBatch): LabelMaskResult {
   return timed('masks', () =>
     native().maskLabels(batch.charOffsets, batch.sampleTokens, batch.spans, batch.sampleSpans, batch.textLengths),
   );
-}
-
-export interface MaskBits {
-  /** Concatenated per-sample bitsets: ceil(len/8) bytes each, LSB-first, zero padding bits. */
-  bits: Uint8Array;
-  /** CSR index of samples into `bits` (length S+1). */
-  byteStarts: Int32Array;
 }
 
 /**

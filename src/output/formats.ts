@@ -6,7 +6,7 @@
  * Adding a format = one entry here plus its writer (docs/architecture.md, "Add an output format").
  */
 import { join } from 'node:path';
-import { BinSource, ParquetSource, type PackSource } from '../loader/sources.js';
+import { BinSource, ParquetSource, type PackSource } from './sources.js';
 import type { Pack } from '../types.js';
 import type { WrittenFile } from './atomic.js';
 import { BinPackWriter } from './bin.js';

@@ -14,6 +14,8 @@
 import { native } from '../native.js';
 import { timed, timedIterableSync } from '../util/timings.js';
 import type { Pack } from '../types.js';
+import type { PackedBatch, PackPlan } from '../addon.js';
+export type { PackedBatch, PackPlan } from '../addon.js';
 
 export const DEFAULT_MAX_LEN = 2048;
 /** Largest accepted `maxLen` (the packer's capacity index is O(maxLen)). */
@@ -25,23 +27,6 @@ export const IGNORE_INDEX = -100;
 export type PackRejectReason = 'too_long' | 'empty';
 /** Reason codes in {@link PackPlan.reasons}: 0 placed, 1 too_long (length > maxLen), 2 empty (length 0). */
 export const PACK_REASONS: readonly (PackRejectReason | 'placed')[] = ['placed', 'too_long', 'empty'];
-
-/** Result of {@link packBFD}. Packs are numbered in opening order (pack 0 holds the longest sample). */
-export interface PackPlan {
-  maxLen: number;
-  /** Per input sample: its pack, or -1 when rejected. */
-  packOf: Int32Array;
-  /** Per input sample: 0 placed, 1 too_long, 2 empty (see {@link PACK_REASONS}). */
-  reasons: Uint8Array;
-  /** Samples of every pack, packs in order, ascending input index inside a pack. */
-  packSamples: Int32Array;
-  /** CSR index of packs into `packSamples` (length packs+1). */
-  packStarts: Int32Array;
-  /** Tokens per pack. */
-  packTokens: Int32Array;
-  /** Ascending indices of rejected samples (each with a reason in `reasons`). */
-  rejected: Int32Array;
-}
 
 /**
  * Best-fit-decreasing packing of sample lengths (tokens) into bins of `maxLen`.
@@ -83,27 +68,6 @@ export interface PackSamples {
   supervised: Uint8Array;
   /** CSR index of samples into tokens (length S+1). */
   sampleTokens: Int32Array;
-}
-
-/** All packs of a plan, flat. Pack p's tokens are `[packTokenStarts[p], packTokenStarts[p+1])`. */
-export interface PackedBatch {
-  inputIds: Int32Array;
-  /** Token id where supervised, -100 elsewhere; aligned with inputIds, not shifted. */
-  labels: Int32Array;
-  /** 0, 1, … restarting at every sample. */
-  positionIds: Int32Array;
-  /** CSR index of packs into the token arrays (length packs+1). */
-  packTokenStarts: Int32Array;
-  /** Sample lengths in pack order; pack p's are `[packStarts[p], packStarts[p+1])`. */
-  seqLens: Int32Array;
-  /** = plan.packStarts: CSR index of packs into seqLens / packSamples. */
-  packStarts: Int32Array;
-  /** = plan.packSamples: input sample index of every seqLens entry. */
-  packSamples: Int32Array;
-  /** Supervised tokens (labels ≠ -100) per pack. */
-  numSupervised: Int32Array;
-  /** Supervised tokens per input sample (first token excluded), placed or not. */
-  sampleNumSupervised: Int32Array;
 }
 
 /**

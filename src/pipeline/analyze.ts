@@ -17,7 +17,7 @@ import { parseShard, refuseScorerOptions, type CodeblockConfig } from '../config
 import { checkInputs, countInput, readRecordBatches } from '../io/index.js';
 import { ShapeCheck } from '../io/shape.js';
 import { testPause } from '../util/interrupt.js';
-import { PairFilter, pairHashOf, type FilterVerdict } from '../select/filters.js';
+import { PairFilter, pairHashOf, type FilterVerdict } from '../filters/pair.js';
 import { nativeOptions } from '../structure/native.js';
 import { analyzeStructure, StructurePool } from '../structure/index.js';
 import type { StructureOptions } from '../structure/types.js';
@@ -46,7 +46,7 @@ import {
 } from '../scoring/index.js';
 import { AtomicFile, writeFileAtomic } from '../output/atomic.js';
 import type { CodeRecord, QuarantineEntry } from '../types.js';
-import type { Progress } from '../cli/progress.js';
+import type { ProgressHook } from './progress.js';
 import {
   ANALYSIS_FORMAT,
   ANALYSIS_VERSION,
@@ -104,7 +104,7 @@ export interface AnalyzeSummary {
 }
 
 export interface AnalyzeHooks {
-  progress?: Progress;
+  progress?: ProgressHook;
   /** Scorer options beyond the config's (benchmarks compare `pipelineDepth` 1 and 2 this way). */
   scorerOptions?: Pick<ScorerOptions, 'pipelineDepth'>;
   /** Called after each committed part (tests use it to kill at part boundaries). */

@@ -5,7 +5,7 @@
  */
 import type { CodeblockConfig } from '../config/index.js';
 import type { CodeRecord } from '../types.js';
-import type { FilterVerdict } from '../select/filters.js';
+import type { FilterVerdict } from '../filters/pair.js';
 import type { StructureOutcome, StructureResult } from '../structure/types.js';
 import type { RecordScores } from '../scoring/index.js';
 import { sortedMessage, type AnalysisItem, type AnalysisOutcome, type AnalysisRecord } from '../analysis/format.js';

@@ -8,7 +8,7 @@ import { Piscina } from 'piscina';
 import type { AnalysisPart } from '../analysis/format.js';
 import { orderedRecords } from '../analysis/ordered.js';
 import { readsPoolStats, withPoolStats } from '../budget/rules.js';
-import type { SelectKnobs } from '../budget/candidates.js';
+import type { SelectKnobs } from '../budget/rules.js';
 import { PoolCounts, type ScoreDef } from '../budget/score-def.js';
 import { CodeblockError } from '../errors.js';
 import { addStageTime } from '../util/timings.js';

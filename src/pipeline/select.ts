@@ -29,9 +29,10 @@ import {
   type PartCounts,
 } from '../analysis/format.js';
 import { openAnalysis } from '../analysis/integrity.js';
-import { GlobalDedup, itemModeReject } from '../select/dedup.js';
+import { GlobalDedup, itemModeReject } from './dedup.js';
 import { chunked, orderedOutcomes, orderedRecords } from '../analysis/ordered.js';
-import { candidatesOf, responseToText, type Encoded, type SelectKnobs } from '../budget/candidates.js';
+import { candidatesOf, responseToText, type Encoded } from '../budget/candidates.js';
+import type { SelectKnobs } from '../budget/rules.js';
 import {
   analysisLanguages,
   analysisQ,
@@ -57,7 +58,7 @@ import { commitStaged, prepareStaging } from '../output/commit.js';
 import { lockDir, type DirLock } from '../util/dir-lock.js';
 import { AtomicFile } from '../output/atomic.js';
 import type { OutputFile, SelectedSpan } from '../output/types.js';
-import type { Progress } from '../cli/progress.js';
+import type { ProgressHook } from './progress.js';
 import { version } from '../version.js';
 import { growFloat64, growInt32 } from '../util/grow.js';
 import { SpillFile } from '../util/spill-file.js';
@@ -102,7 +103,7 @@ function bump(map: Record<string, number>, key: string, n = 1): void {
 }
 
 export interface SelectHooks {
-  progress?: Progress;
+  progress?: ProgressHook;
   /**
    * The target tokenizer, already loaded with `cfg.tokenizer` and `cfg.template` (`run` loads it before the
    * analysis, while memory is low: parsing tokenizer.json is select's largest transient allocation).
@@ -119,7 +120,7 @@ export interface LiveAnalysis {
   /** The analyzed records, in input order, as analyze commits them. */
   records: RecordHandoff;
   /** Resolves when analyze is done (with the progress for the passes after A); rejects when it failed. */
-  complete: Promise<{ progress?: Progress }>;
+  complete: Promise<{ progress?: ProgressHook }>;
 }
 
 /** What every pass reads. */
@@ -134,7 +135,7 @@ interface SelectRun {
   tok: TargetTokenizer;
   /** Global duplicates (exact, and MinHash near-duplicates), decided over every shard in input order. */
   dedup: GlobalDedup;
-  progress?: Progress;
+  progress?: ProgressHook;
 }
 
 /** Why a record is rejected before masking. */

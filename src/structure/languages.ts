@@ -5,23 +5,8 @@
  */
 import { CodeblockError } from '../errors.js';
 import { native } from '../native.js';
-
-export interface LanguageInfo {
-  /** Canonical segment tag (`StructureSegment.lang`), e.g. the registry's first entry's name. */
-  name: string;
-  /** How messages name it. */
-  displayName: string;
-  /** Lower-case fence info words that map to this language. */
-  fenceAliases: string[];
-  /** Registered only for tests (CODEBLOCK_TEST_LANGUAGES=1 when the addon loads). */
-  testOnly: boolean;
-  /** A brace language: headers run through the token opening the body, so the closing delimiters of
-   *  bodies (`}`, `});`) lie outside items; outside items only comment text is prose there. */
-  braced: boolean;
-  /** A host-only language (HTML): its segments are code that is never itemized; the code embedded in it
-   *  (`<script>`, `<style>`) is segments of their own (docs/languages.md, "Injections"). */
-  hostOnly: boolean;
-}
+import type { LanguageInfo } from '../addon.js';
+export type { LanguageInfo } from '../addon.js';
 
 let cached: readonly LanguageInfo[] | undefined;
 

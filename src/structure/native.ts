@@ -14,54 +14,13 @@ import type {
   StructureResult,
 } from './types.js';
 import { GRANULARITIES, ITEM_KINDS } from './types.js';
-
-/** Raw columns returned by the addon (and passed between worker threads). */
-export interface StructureColumns {
-  count: number;
-  /** 0 ok, 1 no_code, 2 work_budget, 3 too_many_items, 4 wall_timeout. */
-  status: Int32Array;
-  segOffsets: Int32Array;
-  segStart: Int32Array;
-  segEnd: Int32Array;
-  segLang: Int32Array;
-  langs: string[];
-  itemOffsets: Int32Array;
-  itemStart: Int32Array;
-  itemEnd: Int32Array;
-  itemKind: Int32Array;
-  itemType: Int32Array;
-  types: string[];
-  itemSegment: Int32Array;
-  itemFlags: Int32Array;
-  coreOffsets: Int32Array;
-  coreStart: Int32Array;
-  coreEnd: Int32Array;
-  edgeOffsets: Int32Array;
-  edgeFrom: Int32Array;
-  edgeTo: Int32Array;
-  proseOffsets: Int32Array;
-  proseStart: Int32Array;
-  proseEnd: Int32Array;
-  reach: Float64Array;
-  bridge: Float64Array;
-  /** Work units each record was charged (docs/structure.md, "Work budget"), up to where it stopped. */
-  work: Float64Array;
-}
+import type { StructureColumns, NativeStructureOptions, ParseOnlyColumns } from '../addon.js';
+export type { StructureColumns, NativeStructureOptions, ParseOnlyColumns } from '../addon.js';
 
 /** The default per-record work budget (native/core/structure.h kDefaultWorkBudget is the same). */
 export const DEFAULT_WORK_BUDGET = 20_000_000;
 /** The default outer wall-clock safety net per record, ms. */
 export const DEFAULT_WALL_TIMEOUT_MS = 10_000;
-
-export interface NativeStructureOptions {
-  granularity: 0 | 1 | 2;
-  blockMaxCodePoints: number;
-  blockMaxLines: number;
-  workBudget: number;
-  wallTimeoutMs: number;
-  maxItems: number;
-  languages?: string[];
-}
 
 const REJECT: Record<number, StructureRejectReason> = {
   1: 'no_code',
@@ -109,24 +68,6 @@ export function nativeOptions(opts: StructureOptions = {}): NativeStructureOptio
     maxItems: Math.floor(nonNegative('maxItems', opts.maxItems, 20000)),
     ...(opts.languages === undefined ? {} : { languages: languagesOption(opts.languages) }),
   };
-}
-
-/**
- * Columns of the addon's `parseOnly`: the tree-sitter share of the structure stage alone (the same
- * segments, language detection and one parse per itemized segment; no items, def-use or graph).
- */
-export interface ParseOnlyColumns {
-  count: number;
-  /** 0 ok, 1 no itemized segment, 2 work_budget, 4 wall_timeout. */
-  status: Int32Array;
-  /** Itemized segments parsed, per record. */
-  segments: Int32Array;
-  /** UTF-8 bytes of those segments, per record. */
-  bytes: Float64Array;
-  /** Visible nodes of their trees (named and anonymous), per record. */
-  nodes: Float64Array;
-  /** Work units of the parses (docs/structure.md, "Work budget"), per record. */
-  work: Float64Array;
 }
 
 /** Totals of a {@link parseOnlyBatch} call. */

@@ -15,8 +15,13 @@ export {
   specialTokenVariables,
 } from './template.js';
 export type { RenderedConversation, ChatTemplateOptions } from './template.js';
-export { resolvePreset, resolveTokenizerSpec, presetNames, isPresetName } from './presets.js';
-export type { PresetInfo } from './presets.js';
+export {
+  resolveBundledTokenizer,
+  resolveTokenizerSpec,
+  bundledTokenizerNames,
+  isBundledTokenizer,
+} from './bundled.js';
+export type { BundledTokenizer } from './bundled.js';
 export { checkRoundTrip } from './roundtrip.js';
 export type { RoundTripInput, RoundTripResult, RoundTripRun } from './roundtrip.js';
 export { cpLength, cpSlice, cpToUtf16Map } from './codepoints.js';

@@ -14,7 +14,7 @@ import { createRequire } from 'node:module';
 import { extname } from 'node:path';
 import type { ChatMessage } from '../types.js';
 import { CodeblockError } from '../errors.js';
-import { resolveTokenizerSpec, readJsonFile } from './presets.js';
+import { resolveTokenizerSpec, readJsonFile } from './bundled.js';
 import { offsetsFromIds, tokenBytesOf, type TokenBytes } from './offsets.js';
 import {
   ChatTemplate,
@@ -77,12 +77,13 @@ export interface TemplateFailure {
 }
 
 export interface TokenizerDescription {
-  /** The spec as given (preset name or path). */
+  /** The spec as given (bundled tokenizer name or path). */
   spec: string;
+  /** The bundled tokenizer's name, when the spec named one (the manifest key keeps its old name, `preset`). */
   preset?: string;
-  /** sha256 of the tokenizer.json bytes (before any preset filtering). */
+  /** sha256 of the tokenizer.json bytes (before any added-token filtering). */
   tokenizerSha256: string;
-  /** Added tokens kept (preset filtering), else absent. */
+  /** Added tokens kept (a bundled tokenizer's added-token filtering), else absent. */
   maxAddedTokenId?: number;
   template: 'chat' | 'none';
   /** sha256 of the chat template source ('none': absent). */
@@ -149,7 +150,7 @@ export class TargetTokenizer {
   }
 
   /**
-   * Load a target tokenizer: `spec` is a preset name (`qwen2.5`, `qwen3`, ...), a tokenizer.json
+   * Load a target tokenizer: `spec` is a bundled tokenizer name (`qwen2.5`, `qwen3`, ...), a tokenizer.json
    * path, or a directory holding tokenizer.json (+ tokenizer_config.json).
    */
   static async load(spec: string, options: TargetTokenizerOptions = {}): Promise<TargetTokenizer> {
@@ -174,7 +175,7 @@ export class TargetTokenizer {
         'E_TOKENIZER',
       );
     }
-    const maxAdded = resolved.preset?.maxAddedTokenId;
+    const maxAdded = resolved.bundled?.maxAddedTokenId;
     let hf: HfTokenizer;
     const specialIds = new Set<number>();
     let tokenBytes: TokenBytes | undefined;
@@ -251,7 +252,7 @@ export class TargetTokenizer {
     const addSpecial = options.addSpecialTokens ?? chat === undefined;
     const description: TokenizerDescription = {
       spec,
-      ...(resolved.preset ? { preset: resolved.preset.name } : {}),
+      ...(resolved.bundled ? { preset: resolved.bundled.name } : {}),
       tokenizerSha256: sha256(raw),
       ...(maxAdded !== undefined ? { maxAddedTokenId: maxAdded } : {}),
       template: chat ? 'chat' : 'none',

@@ -25,7 +25,7 @@ import {
   type InspectSample,
 } from '../../src/inspect/index.js';
 import { useColor } from '../../src/cli/commands/inspect.js';
-import { itemLabel } from '../../src/inspect/labels.js';
+import { itemLabel } from '../../src/budget/labels.js';
 
 const POOL = join(EXAMPLES, 'pool.jsonl');
 const work = mkdtempSync(join(tmpdir(), 'cb-inspect-'));

@@ -14,7 +14,7 @@ import {
   type LoadPacksOptions,
   type PackBatch,
 } from '../../src/loader/index.js';
-import { BinSource, ParquetSource } from '../../src/loader/sources.js';
+import { BinSource, ParquetSource } from '../../src/output/sources.js';
 import { CodeblockError } from '../../src/errors.js';
 import type { Pack } from '../../src/types.js';
 import { makePacks, writeOutputDir } from '../output/packs-fixture.js';

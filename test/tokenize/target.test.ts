@@ -9,7 +9,7 @@ import {
   checkRoundTrip,
   cpLength,
   cpSlice,
-  resolvePreset,
+  resolveBundledTokenizer,
   responseSpanToText,
   ChatTemplate,
   type Encoded,
@@ -241,7 +241,7 @@ test('template none: prompt turns + "\\n" + response, no chat markup', async () 
 test('tokenizer.json path + template file; strftime_now is pinned; errors are one-line CodeblockErrors', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'cb-tok-'));
   try {
-    const preset = resolvePreset('qwen3');
+    const preset = resolveBundledTokenizer('qwen3');
     const tj = join(dir, 'tokenizer.json');
     copyFileSync(preset.tokenizerJson, tj);
     // no tokenizer_config.json beside it: 'auto' cannot find a template

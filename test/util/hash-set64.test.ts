@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { HashSet64 } from '../../src/util/hash-set64.js';
 import { mulberry32 } from '../../src/util/random.js';
-import { pairHash } from '../../src/select/filters.js';
+import { pairHash } from '../../src/filters/pair.js';
 
 const hex8 = (x: number): string => (x >>> 0).toString(16).padStart(8, '0');
 

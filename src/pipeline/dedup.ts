@@ -9,14 +9,8 @@ import type { AnalysisRecord } from '../analysis/format.js';
 import { addStageTime } from '../util/timings.js';
 import { isItemMode } from '../budget/modes.js';
 import { dedupApplies, optionDefault } from '../budget/rules.js';
-import {
-  decodeMinhash,
-  duplicateDetail,
-  minhash,
-  MinhashIndex,
-  nearDuplicateDetail,
-  normalizePair,
-} from './filters.js';
+import { duplicateDetail, normalizePair } from '../filters/pair.js';
+import { decodeMinhash, minhash, MinhashIndex, nearDuplicateDetail } from '../filters/minhash.js';
 
 export class GlobalDedup {
   private readonly seen = new HashSet64();
@@ -27,9 +21,7 @@ export class GlobalDedup {
   constructor(analysis: Record<string, unknown>) {
     this.on = dedupApplies(analysis);
     const t =
-      typeof analysis.minhashThreshold === 'number'
-        ? analysis.minhashThreshold
-        : optionDefault<number>('minhashThreshold');
+      typeof analysis.minhashThreshold === 'number' ? analysis.minhashThreshold : optionDefault('minhashThreshold');
     this.index = this.on && analysis.dedup === 'minhash' ? new MinhashIndex(t) : undefined;
   }
 

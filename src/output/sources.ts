@@ -7,9 +7,9 @@ import { endianness } from 'node:os';
 import { join } from 'node:path';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetReadObjects } from 'hyparquet';
 import { CodeblockError } from '../errors.js';
-import { parseBinIndex, type BinIndex } from '../output/bin.js';
-import { seqLengthsColumn } from '../output/parquet.js';
-import { FILE_NAMES } from '../output/types.js';
+import { parseBinIndex, type BinIndex } from './bin.js';
+import { seqLengthsColumn } from './parquet.js';
+import { FILE_NAMES } from './types.js';
 
 export interface PackRecord {
   inputIds: Int32Array;
