@@ -55,6 +55,7 @@ import {
 import type { MaskPackBenchResult } from './mask_pack.js';
 import type { StructureBenchResult } from './structure.js';
 import type { ScoringBenchResult } from './scoring.js';
+import type { Int8BenchResult } from './int8.js';
 import type { PackBenchResult } from './pack.js';
 import type { MemoryBenchResult } from './memory.js';
 import { GROWTH_LIMIT, RSS_LIMIT_MB } from './memory.js';
@@ -342,6 +343,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
   // ---- scoring ---------------------------------------------------------------------------------
   let scoring: SectionOutcome<ScoringBenchResult> | undefined;
   let scorerBusy: SectionOutcome<import('./scorer_busy.js').ScorerBusyResult> | undefined;
+  let scoringInt8: SectionOutcome<Int8BenchResult> | undefined;
   if (want('scoring')) {
     scoring = await runSection('scoring', async () => {
       const m = await importSection<ScoringModule>('./scoring.js');
@@ -351,6 +353,11 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
         ['ratio', 'paddingFraction', 'tokensPerSecond.raw', 'tokensPerSecond.scorer'],
         'bench/scoring.ts',
       );
+    });
+    scoringInt8 = await runSection('scoring (int8 CPU model ÷ fp32, interleaved)', async () => {
+      const m = await importSection<typeof import('./int8.js')>('./int8.js');
+      const r = await m.benchInt8({ records: quick ? 24 : 200, rounds: quick ? 1 : ROUNDS });
+      return requireNumbers(r, ['ratio', 'meanAbsDeltaLogp', 'tokensPerSecond.int8'], 'bench/int8.ts');
     });
     scorerBusy = await runSection('scoring (busy fraction, ≥ 20M-parameter model)', async () => {
       const m = await importSection<typeof import('./scorer_busy.js')>('./scorer_busy.js');
@@ -543,6 +550,17 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResults
       limit: 'raw session.run on the same pre-built batches',
       detail: sc ?? null,
       ...(scoring && scoring.status !== 'ok' ? { error: scoring.error } : {}),
+      int8: {
+        ratio: sig(ok(scoringInt8)?.ratio) ?? null,
+        tokens_per_s: sig(ok(scoringInt8)?.tokensPerSecond.int8) ?? null,
+        fp32_tokens_per_s: sig(ok(scoringInt8)?.tokensPerSecond.fp32) ?? null,
+        mean_abs_delta_logp: sig(ok(scoringInt8)?.meanAbsDeltaLogp) ?? null,
+        target: 1.5,
+        met: ok(scoringInt8) ? ok(scoringInt8)!.ratio >= 1.5 : null,
+        limit: 'the fp32 embedded model (the CPU default before issue #30), same records, interleaved rounds',
+        detail: ok(scoringInt8) ?? null,
+        ...(scoringInt8 && scoringInt8.status !== 'ok' ? { error: scoringInt8.error } : {}),
+      },
       busy: {
         fraction: sig(ok(scorerBusy)?.busyFraction) ?? null,
         in_scoring: sig(ok(scorerBusy)?.busyInScoring) ?? null,
@@ -662,6 +680,8 @@ export function summaryText(r: BenchResults): string {
     return typeof v === 'number' ? String(v) : 'n/a';
   };
   const mem = r.memory.peak_rss_mb as Record<string, number | null>;
+  const i8 = (r.scoring.int8 ?? {}) as Record<string, unknown>;
+  const metText = (met: unknown) => (met === true ? 'met' : met === false ? 'not met' : 'n/a');
   return [
     `structure.ratio        ${g(r.structure, 'ratio')}×  (target ≥ ${STRUCTURE_PEER_TARGET}; ` +
       `${g(r.structure, 'records_per_s')} records/s vs Python ${g(r.structure, 'python_records_per_s')})`,
@@ -671,6 +691,8 @@ export function summaryText(r: BenchResults): string {
     `mask_pack.ratio        ${g(r.mask_pack, 'ratio')}×  (target ≥ 0.8; select() with I/O ` +
       `${g(r.mask_pack, 'select_ratio')}×)`,
     `scoring.ratio          ${g(r.scoring, 'ratio')}×  (target ≥ 0.9; padding ${g(r.scoring, 'padding')})`,
+    `scoring.int8.ratio     ${g(i8, 'ratio')}×  (target ≥ 1.5: ${metText(i8.met)}; int8 ÷ fp32 tokens/s, ` +
+      `mean |Δ log p| ${g(i8, 'mean_abs_delta_logp')})`,
     `packing.efficiency     ${g(r.packing, 'efficiency')}  (${g(r.packing, 'ratio')}× first-fit in order; BFD ` +
       `1M ${g(r.packing, 'bfd_1m_seconds')} s)`,
     `memory.peak_rss_mb     ${Object.entries(mem)
@@ -1009,11 +1031,21 @@ export function resultsMarkdown(r: BenchResults, resultsLink: string): string {
       `twice) | ${met(mp.select_ratio, '>=', 0.5)} |`,
   );
   L.push(
-    `| Scoring (default model, CPU) | ${x(sc.ratio)} | raw \`session.run\`, same batches | ` +
+    `| Scoring (fp32 embedded model, CPU) | ${x(sc.ratio)} | raw \`session.run\`, same batches | ` +
       `${int(sc.tokens_per_s)} vs ${int(sc.raw_tokens_per_s)} tokens/s; padding ` +
       `${pct(sc.padding)}` +
       `${sc.fused_speedup ? `; fused head ${f(sc.fused_speedup)}× faster than logits + JS log-softmax` : ''} ` +
       `| ≥ 0.9× | ${met(sc.ratio, '>=', 0.9)} |`,
+  );
+  const i8 = (sc.int8 ?? {}) as Record<string, any>;
+  L.push(
+    `| CPU scoring: int8 embedded model (the CPU default since issue #30), \`Scorer.scoreRecords\` | ` +
+      `${x(i8.ratio)} | the fp32 embedded model (the CPU default before), same records, rounds interleaved | ` +
+      (i8.detail
+        ? `${int(i8.tokens_per_s)} vs ${int(i8.fp32_tokens_per_s)} tokens/s (${int(i8.detail.scoredTokens)} tokens, ` +
+          `${i8.detail.records} evol-instruct records); mean \\|Δ log p\\| ${f(i8.mean_abs_delta_logp, 3)} nats`
+        : `${i8.error ?? 'section not run'}`) +
+      ` | ≥ 1.5× | ${met(i8.ratio, '>=', 1.5)} |`,
   );
   const busy = (sc.busy ?? {}) as Record<string, any>;
   const params = busy.detail ? `${(busy.detail.model.params / 1e6).toFixed(1)}M-parameter` : '≥ 20M-parameter';

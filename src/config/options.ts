@@ -11,6 +11,7 @@ import { KNOB_DEFAULTS } from '../budget/rules.js';
 import { OUTPUT_FORMATS, formatsHelp } from '../output/formats.js';
 import { PRESETS, presetsHelp } from '../io/presets.js';
 import { DEVICES } from '../scoring/devices.js';
+import { EMBEDDED_CHOICES } from '../scoring/embedded.js';
 import {
   RANK_WITHIN_HELP,
   RANK_WITHIN_NAMES,
@@ -355,7 +356,20 @@ const TABLE = [
     commands: ANALYZE,
     help:
       'reference LM directory (HF optimum layout: model.onnx, tokenizer.json, config.json); default: the embedded ' +
-      'model',
+      'model (--embedded-model)',
+    group: 'Scoring',
+  },
+  {
+    key: 'embeddedModel',
+    needsScorer: true,
+    kind: 'string',
+    choices: EMBEDDED_CHOICES,
+    default: 'auto',
+    commands: ANALYZE,
+    help:
+      'the embedded reference LM when no --model is given: auto = int8 on cpu (models/default/model.int8.onnx: ' +
+      'faster, within 0.05 nats of fp32) and fp32 on cuda/webgpu; fp32 = models/default/model.onnx everywhere; ' +
+      'int8 = cpu only. The analysis config records the model and its sha256, so analyses of the two never mix',
     group: 'Scoring',
   },
   {

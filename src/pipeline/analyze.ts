@@ -38,7 +38,7 @@ import {
 import { records as buildRecords, type RecordsTask } from './analyze-worker.js';
 import {
   Scorer,
-  DEFAULT_MODEL_DIR,
+  resolveEmbeddedModel,
   itemUtilities,
   meanNll,
   type RecordScores,
@@ -219,12 +219,19 @@ async function analyzePass(
   // every spelling of a file (./pool.jsonl, pool.jsonl, a symlink) is one input, named by its real path
   const names = inputs.map((p) => inputName(p));
   const shard = parseShard(cfg.shard);
-  const modelDir = resolve(cfg.model ?? DEFAULT_MODEL_DIR);
+  const embeddedChoice = cfg.embeddedModel ?? 'auto'; // a library config built without the table's defaults
+  if (cfg.model !== undefined && embeddedChoice !== 'auto')
+    throw new CodeblockError(
+      `--embedded-model ${embeddedChoice} chooses the embedded model, but --model gives another: drop one`,
+    );
+  const embedded = cfg.model === undefined ? resolveEmbeddedModel(embeddedChoice, cfg.device ?? 'cpu') : undefined;
+  const modelDir = resolve(cfg.model ?? embedded!.dir);
   const opened = performance.now();
   const scorer =
     cfg.scorer === 'none'
       ? undefined
       : await Scorer.open(modelDir, {
+          ...(embedded ? { modelFile: embedded.file } : {}),
           device: cfg.device,
           threads: cfg.threads || undefined,
           template: cfg.scorerTemplate,
@@ -246,7 +253,7 @@ async function analyzePass(
       cfg,
       names,
       scorer?.model.sourceSha256 ?? 'none',
-      scorer ? (cfg.model ? modelDir : 'default') : 'none',
+      scorer ? (embedded?.name ?? modelDir) : 'none',
     );
     const configHash = hashJson(config);
     hooks.live?.config(config);

@@ -1,3 +1,4 @@
+export { EMBEDDED_MODELS, EMBEDDED_CHOICES, resolveEmbeddedModel, type EmbeddedChoice } from './embedded.js';
 export { Scorer, DEFAULT_MODEL_DIR, DEVICES, meanNll } from './scorer.js';
 export type {
   ScorerOptions,

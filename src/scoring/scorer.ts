@@ -34,6 +34,11 @@ export interface ScorerOptions {
    * there fails in one line (E_CUDA / E_WEBGPU); it never falls back to the CPU.
    */
   device?: Device;
+  /**
+   * the model file inside the directory (default: the first of model.onnx, decoder_model_merged.onnx,
+   * decoder_model.onnx); the embedded int8 model is `model.int8.onnx` beside the fp32 `model.onnx`.
+   */
+  modelFile?: string;
   /** intra-op threads of the ONNX session (default: ORT's choice = physical cores). */
   threads?: number;
   /** where fused graphs are cached (default $CODEBLOCK_CACHE or ~/.cache/codeblock). */
@@ -245,9 +250,12 @@ export class Scorer {
     const dir = resolve(modelDir);
     if (!existsSync(dir) || !statSync(dir).isDirectory())
       throw new CodeblockError(`model directory ${dir} does not exist`, 'E_MODEL');
-    const modelFile = ['model.onnx', 'decoder_model_merged.onnx', 'decoder_model.onnx']
+    const modelFile = (
+      opts.modelFile ? [opts.modelFile] : ['model.onnx', 'decoder_model_merged.onnx', 'decoder_model.onnx']
+    )
       .map((f) => join(dir, f))
       .find((p) => existsSync(p));
+    if (!modelFile && opts.modelFile) throw new CodeblockError(`no ${opts.modelFile} in ${dir}`, 'E_MODEL');
     if (!modelFile)
       throw new CodeblockError(
         `no model.onnx in ${dir} (expected Hugging Face optimum layout: model.onnx, tokenizer.json, config.json)`,
