@@ -106,6 +106,9 @@ test('tools/ablate/run.py --quick learns, passes its gradient check and writes r
       MBPP,
       '--eval',
       HUMANEVAL,
+      // the default arms less codeblock-v2 (the full run's comparison of score definitions): the smoke run's cost
+      '--arms',
+      ARMS.filter((x) => x !== 'cb-budget').join(','),
       '--arm',
       'cb-budget=--mode codeblock --budget 0.05',
     ];
