@@ -81,7 +81,7 @@ const SCORER_OPTIONS = OPTIONS.filter((o) => o.needsScorer);
 test('the option table marks the options that only mean something to the LM; --scorer --help names them', () => {
   assert.deepEqual(
     SCORER_OPTIONS.map((o) => o.key),
-    ['ifd', 'model', 'q', 'reduce', 'scorerTemplate'],
+    ['ifd', 'model', 'embeddedModel', 'q', 'reduce', 'scorerTemplate'],
   );
   const help = OPTIONS.find((o) => o.key === 'scorer')!.help;
   for (const o of SCORER_OPTIONS) assert.ok(help.includes(`--${flagName(o.key)}`), `--scorer help names ${o.key}`);
