@@ -23,6 +23,7 @@ extern const LanguageTables kCssTables;
 extern const LanguageTables kSwiftTables;
 extern const LanguageTables kSqlTables;
 extern const LanguageTables kHtmlTables;
+extern const LanguageTables kKotlinTables;
 
 namespace {
 
@@ -45,11 +46,10 @@ const std::vector<const LanguageTables*>& registered_languages() {
   // Immutable after first use (thread-safe static init); add new languages here.
   static const LanguageTables test_language = make_test_language();
   static const std::vector<const LanguageTables*> langs = [] {
-    std::vector<const LanguageTables*> v = {&kPythonTables, &kJavaScriptTables, &kTypeScriptTables, &kTsxTables,
-                                            &kJavaTables,   &kCTables,          &kCppTables,        &kCSharpTables,
-                                            &kGoTables,     &kRustTables,       &kPhpTables,        &kRubyTables,
-                                            &kBashTables,   &kCssTables,        &kSwiftTables,      &kSqlTables,
-                                            &kHtmlTables};
+    std::vector<const LanguageTables*> v = {
+        &kPythonTables, &kJavaScriptTables, &kTypeScriptTables, &kTsxTables,  &kJavaTables, &kCTables,
+        &kCppTables,    &kCSharpTables,     &kGoTables,         &kRustTables, &kPhpTables,  &kRubyTables,
+        &kBashTables,   &kCssTables,        &kSwiftTables,      &kSqlTables,  &kHtmlTables, &kKotlinTables};
     const char* env = std::getenv("CODEBLOCK_TEST_LANGUAGES");
     if (env && std::strcmp(env, "1") == 0) v.push_back(&test_language);
     return v;
