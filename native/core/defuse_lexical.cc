@@ -108,6 +108,17 @@ class LexicalDefUse {
   }
   // A declaration target the language binds (DefUsePart::binds_rule).
   bool binds(TSNode id) const { return !R_.binds || R_.binds(id, name_text(id)); }
+
+  // DefUsePart::first_name_binds: a child of a declaring node of such a type binds only when it is the first
+  // named child that can (an identifier, wrapper, target container or pattern pair); `bound` carries the state
+  // across the node's children. Every child binds for other types.
+  bool first_binder(TSNode parent, TSNode c, bool& bound) const {
+    if (!R_.flag(R_.is_first_name, parent)) return true;
+    if (bound) return false;
+    bound = R_.r(c) == DuRole::Identifier || R_.flag(R_.is_wrapper, c) || (R_.c(c) & kTargetContainer) ||
+            R_.flag(R_.is_pattern_pair, c);
+    return bound;
+  }
   std::string_view name_text(TSNode n) const {
     uint32_t s = base_ + ts_node_start_byte(n), e = base_ + ts_node_end_byte(n);
     return text_.substr(s, e - s);
@@ -289,8 +300,10 @@ class LexicalDefUse {
     for (const Resolved::Decl& d : decls(c)) {
       if (!applies(d, c)) continue;
       if ((d.target == DeclTarget::Block || local_target(d.target)) && scope_kind(c)) continue;  // binds inside
+      bool bound = false;
       for_children(c, [&](TSNode x, TSFieldId f) {
         if (!ts_node_is_named(x) || (d.field && f != d.field)) return;
+        if (!d.field && !first_binder(c, x, bound)) return;
         bool fn = fn_name(c, f);
         names_of(x, [&](TSNode id) { define(id, cs_, false, fn); });
       });
@@ -338,6 +351,7 @@ class LexicalDefUse {
     uint32_t named = 0;
     Op declare_op = R_.flag(R_.is_redeclare_reuse, x) ? Op::DeclareReuse : Op::Declare;
     size_t value_task = SIZE_MAX;  // declare_after: the task of the `value` / `right` child
+    bool bound = false;            // first_name_binds
     for_children(x, [&](TSNode c, TSFieldId f) {
       if (!ts_node_is_named(c)) return;
       if (qualified && named++ > 0) return;  // a.b.C without fields: only `a` is a use
@@ -346,6 +360,7 @@ class LexicalDefUse {
       bool fn = fn_name(x, f);
       for (const Resolved::Decl& d : ds) {
         if ((d.field && d.field != f) || !applies(d, x)) continue;
+        if (!d.field && !first_binder(x, c, bound)) continue;
         if (d.target == DeclTarget::Enclosing) {
           if (outer >= 0) {  // declared where the scope node was met
             if (!R_.t->defuse.parameter_lists.empty()) st_.push_back({Op::VisitSig, c, 0});
@@ -411,6 +426,7 @@ class LexicalDefUse {
       return;
     }
     size_t mark = st_.size();
+    bool bound = false;  // first_name_binds
     for_children(x, [&](TSNode c, TSFieldId f) {
       if (!ts_node_is_named(c) || ts_node_is_error(c) || (R_.c(c) & kComment)) return;
       // a wrapper's child without a field is its inner declarator (C `(*fp)`, C++ `&r`)
@@ -418,6 +434,7 @@ class LexicalDefUse {
                    : wrapper ? (!f || f == R_.f_declarator || f == R_.f_name || f == R_.f_pattern)
                              : !(f && (f == R_.f_value || f == R_.f_type || f == R_.f_right));
       if (container && member_field(x, f)) return;  // { key: target } pattern keys
+      if (binds && !first_binder(x, c, bound)) binds = false;
       st_.push_back(binds ? Task{reuse ? Op::DeclareReuse : Op::Declare, c, scope, mode} : Task{Op::Visit, c, 0});
     });
     std::reverse(st_.begin() + static_cast<std::ptrdiff_t>(mark), st_.end());
@@ -458,8 +475,10 @@ class LexicalDefUse {
     // A scope node: names it binds outside first, then its own scope.
     for (const Resolved::Decl& d : decls(x)) {
       if (d.target != DeclTarget::Enclosing || !applies(d, x)) continue;
+      bool bound = false;
       for_children(x, [&](TSNode c, TSFieldId f) {
         if (!ts_node_is_named(c) || (d.field && f != d.field)) return;
+        if (!d.field && !first_binder(x, c, bound)) return;
         bool fn = fn_name(x, f);
         names_of(c, [&](TSNode id) { define(id, cs_, false, fn); });
       });

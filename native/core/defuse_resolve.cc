@@ -9,9 +9,10 @@ void resolve_defuse(const PartResolver& P, const DefUsePart& d) {
   Resolved& R = P.R;
   const uint32_t count = P.count;
   R.role.assign(count, DuRole::None);
-  for (auto* v : {&R.is_else, &R.is_finally, &R.is_dotted, &R.is_aliased, &R.is_wrapper, &R.is_fn_scoped, &R.is_hoisted,
-                  &R.scope_kind, &R.is_local_name, &R.is_param_list, &R.is_pattern_pair, &R.is_type_name,
-                  &R.is_declare_after, &R.is_redeclare_reuse, &R.is_import_path, &R.is_no_uses, &R.is_qualified})
+  for (auto* v :
+       {&R.is_else, &R.is_finally, &R.is_dotted, &R.is_aliased, &R.is_wrapper, &R.is_fn_scoped, &R.is_hoisted,
+        &R.scope_kind, &R.is_local_name, &R.is_param_list, &R.is_pattern_pair, &R.is_type_name, &R.is_declare_after,
+        &R.is_redeclare_reuse, &R.is_import_path, &R.is_no_uses, &R.is_qualified, &R.is_first_name})
     v->assign(count, 0);
   P.mark(d.target_containers, kTargetContainer);
   P.mark(d.parameter_containers, kParamContainer);
@@ -33,6 +34,7 @@ void resolve_defuse(const PartResolver& P, const DefUsePart& d) {
   P.flags(d.pattern_pairs, R.is_pattern_pair);
   P.flag(d.type_namespace, R.is_type_name);
   P.flags(d.qualified_names, R.is_qualified);
+  P.flags(d.first_name_binds, R.is_first_name);
   for (const RoleEntry& e : d.roles) P.each_symbol(e.type, [&](uint32_t s) { R.role[s] = e.role; });
   for (const ScopeEntry& e : d.scopes)
     P.each_symbol(e.type, [&](uint32_t s) { R.scope_kind[s] = static_cast<uint8_t>(1 + static_cast<int>(e.kind)); });

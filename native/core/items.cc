@@ -62,7 +62,7 @@ void resolve_items(const PartResolver& P, const ItemsPart& it) {
   Resolved& R = P.R;
   const uint32_t count = P.count;
   for (auto* v : {&R.is_decorated, &R.is_expr_stmt, &R.is_body_open, &R.is_clause_kw, &R.is_block_lambda,
-                  &R.is_member_term, &R.is_leading, &R.is_stmt_wrapper})
+                  &R.is_member_term, &R.is_leading, &R.is_stmt_wrapper, &R.is_paren_header, &R.is_close_paren})
     v->assign(count, 0);
   P.mark(it.simple_statements, kSimple);
   P.mark(it.compound_statements, kCompound);
@@ -83,6 +83,8 @@ void resolve_items(const PartResolver& P, const ItemsPart& it) {
   P.flags(it.member_terminators, R.is_member_term);
   P.flags(it.leading_siblings, R.is_leading);
   P.flags(it.statement_wrappers, R.is_stmt_wrapper);
+  P.flags(it.paren_headers, R.is_paren_header);
+  if (!it.paren_headers.empty()) P.flag(")", R.is_close_paren);
   R.f_decorated = it.decorated_field ? P.field(it.decorated_field) : 0;
   for (const char* h : it.header_fields)
     if (TSFieldId f = P.field(h)) R.header_fields.push_back(f);

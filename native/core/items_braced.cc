@@ -22,8 +22,21 @@ uint32_t body_open_end(const Resolved& R, TSNode body) {
   uint32_t k = ts_node_child_count(body);
   for (uint32_t i = 0; i < k; i++) {
     TSNode c = ts_node_child(body, i);
-    if (ts_node_is_named(c)) break;
-    if (R.flag(R.is_body_open, c) && !ts_node_is_missing(c)) return ts_node_end_byte(c);
+    if (ts_node_is_named(c)) {
+      // a body that only wraps another (Kotlin's function_body around a block): that body's opening token
+      if ((R.c(c) & kBody) && ts_node_named_child_count(body) == 1) return body_open_end(R, c);
+      break;
+    }
+    if (R.flag(R.is_body_open, c) && !ts_node_is_missing(c)) {
+      // a block lambda's parameters between two opening tokens (Kotlin `{ x: Int ->`): through the second
+      if (i + 2 < k && R.flag(R.is_block_lambda, body)) {
+        TSNode p = ts_node_child(body, i + 1), q = ts_node_child(body, i + 2);
+        bool params = ts_node_is_named(p) && !(R.c(p) & (kSimple | kCompound | kBody | kClause | kComment));
+        if (params && !ts_node_is_named(q) && R.flag(R.is_body_open, q) && !ts_node_is_missing(q))
+          return ts_node_end_byte(q);
+      }
+      return ts_node_end_byte(c);
+    }
   }
   if (!R.t->items.body_open_more.empty()) {
     for (TSNode p = ts_node_prev_sibling(body); !ts_node_is_null(p); p = ts_node_prev_sibling(p))
@@ -63,13 +76,15 @@ TSNode lambda_body(const Resolved& R, TSNode x) {
 }
 
 // Index of the header terminator token among n's children when every child before it is header
-// (LanguageTables::header_through_terminator), else -1.
+// (LanguageTables::header_through_terminator; the first `)` of an ItemsPart::paren_headers node), else -1.
 int64_t terminator_index(const Resolved& R, TSNode n) {
-  if (!R.t->items.header_through_terminator) return -1;
+  const bool paren = R.flag(R.is_paren_header, n);
+  if (!R.t->items.header_through_terminator && !paren) return -1;
   uint32_t k = ts_node_child_count(n);
   for (uint32_t i = 0; i < k; i++) {
     TSNode c = ts_node_child(n, i);
-    if ((R.c(c) & kHeaderEnd) && !ts_node_is_named(c) && !ts_node_is_missing(c)) return i;
+    bool end = paren ? R.flag(R.is_close_paren, c) : (R.c(c) & kHeaderEnd) != 0;
+    if (end && !ts_node_is_named(c) && !ts_node_is_missing(c)) return i;
     if (ts_node_is_named(c) && (R.c(c) & (kBody | kClause))) return -1;
   }
   return -1;

@@ -75,8 +75,10 @@ struct Resolved {
   };
   std::vector<std::vector<Decl>> decls;
   std::vector<std::vector<Member>> members;
-  std::vector<std::vector<TSFieldId>> function_names;  // by symbol: fields naming a function (own namespace)
-  std::vector<uint8_t> is_qualified;                   // by symbol: named children after the first are members
+  std::vector<std::vector<TSFieldId>> function_names;    // by symbol: fields naming a function (own namespace)
+  std::vector<uint8_t> is_qualified;                     // by symbol: named children after the first are members
+  std::vector<uint8_t> is_paren_header, is_close_paren;  // by symbol: ItemsPart::paren_headers, the `)` token
+  std::vector<uint8_t> is_first_name;                    // by symbol: DefUsePart::first_name_binds
   std::vector<TSFieldId> header_fields;
   BindsRule binds = nullptr;  // DefUsePart::binds_rule
   // detection (detect.cc): DetectionPart's rules

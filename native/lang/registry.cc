@@ -23,6 +23,7 @@ extern const LanguageTables kCssTables;
 extern const LanguageTables kSwiftTables;
 extern const LanguageTables kSqlTables;
 extern const LanguageTables kHtmlTables;
+extern const LanguageTables kKotlinTables;
 
 namespace {
 
@@ -48,7 +49,7 @@ const std::vector<const LanguageTables*>& registered_languages() {
     std::vector<const LanguageTables*> v = {
         &kPythonTables, &kJavaScriptTables, &kTypeScriptTables, &kTsxTables,  &kJavaTables, &kCTables,
         &kCppTables,    &kCSharpTables,     &kGoTables,         &kRustTables, &kPhpTables,  &kRubyTables,
-        &kBashTables,   &kCssTables,        &kSwiftTables,      &kSqlTables,  &kHtmlTables};
+        &kBashTables,   &kCssTables,        &kSwiftTables,      &kSqlTables,  &kHtmlTables, &kKotlinTables};
     const char* env = std::getenv("CODEBLOCK_TEST_LANGUAGES");
     if (env && std::strcmp(env, "1") == 0) v.push_back(&test_language);
     return v;

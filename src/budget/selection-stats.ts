@@ -367,6 +367,26 @@ const SWIFT: KindLists = {
   loop: ['for_statement'],
 };
 
+const KOTLIN: KindLists = {
+  def: [
+    'function_declaration',
+    'class_declaration',
+    'object_declaration',
+    'companion_object',
+    'secondary_constructor',
+    'anonymous_initializer',
+    'getter',
+    'setter',
+    'type_alias',
+  ],
+  import: ['import', 'package_header'],
+  assignment: ['property_declaration', 'assignment', 'enum_entry'],
+  return: ['return_expression', 'throw_expression'],
+  call: ['call_expression'],
+  condition: ['if_expression', 'when_expression', 'when_entry', 'while_statement', 'do_while_statement'],
+  loop: ['for_statement'],
+};
+
 /** Node-type lists per registered language (segment tag). */
 const LANGUAGE_KINDS: Record<string, KindLists> = {
   python: PYTHON,
@@ -385,6 +405,7 @@ const LANGUAGE_KINDS: Record<string, KindLists> = {
   css: CSS,
   swift: SWIFT,
   sql: SQL,
+  kotlin: KOTLIN,
 };
 
 /** Text of an expression statement that makes it an import (a call in these languages). */

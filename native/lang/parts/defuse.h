@@ -163,6 +163,12 @@ struct DefUsePart {
   const char* binds_rule = nullptr;
   // Names are compared case-insensitively (ASCII; SQL's unquoted identifiers).
   bool fold_case_names = false;
+  // Declaring nodes (a DeclEntry without a field, a declarator wrapper, a target container) of these types bind
+  // only their first named child that can bind (an identifier, wrapper, target container or pattern pair); their
+  // other named children are uses. For grammars that put a declared name, its type and its value side by side
+  // without fields (Kotlin: `parameter (identifier) (user_type)`, `property_declaration (variable_declaration)
+  // value`, `class_parameter (identifier) (user_type) default`).
+  std::vector<const char*> first_name_binds;
 };
 
 }  // namespace codeblock

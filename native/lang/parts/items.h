@@ -73,6 +73,10 @@ struct ItemsPart {
   // Item types: the statement's first named child (SQL's `statement` wraps select / insert / ...), the query's
   // type for the pieces inside.
   bool paren_query_bodies = false;
+  // Compound statements and clauses whose direct children through their first `)` token are all header (Kotlin's
+  // `for (x in xs)` and `catch (e: E)`, whose parts have no fields): the header then runs on through the body's
+  // opening token as usual, or ends at that `)` before a body statement without braces.
+  std::vector<const char*> paren_headers;
 };
 
 }  // namespace codeblock
