@@ -291,8 +291,8 @@ export function buildCorpus(dir: string): Corpus {
     'fences of unregistered languages only',
     oci(
       'nonpy-1',
-      `In Swift:\n\n${FENCE}swift\nlet x = [1, 2].map { $0 * 2 }\nprint(x)\n${FENCE}\n\nAnd the page:\n\n` +
-        `${FENCE}html\n<ul><li>1</li></ul>\n${FENCE}\n`,
+      `In Haskell:\n\n${FENCE}haskell\nmain = print (map (* 2) [1, 2])\n${FENCE}\n\nAnd the page (markup only, ` +
+        `no script):\n\n${FENCE}html\n<ul><li>1</li></ul>\n${FENCE}\n`,
     ),
     rej('nonpy-1', 'no_code'),
   );
