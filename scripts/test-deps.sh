@@ -5,7 +5,8 @@
 #   python3-venv / python3-setuptools / python3-wheel (test/python: the offline `pip install ./python` of the reader;
 #   Debian 12 has no python3-pyarrow, so the reader's Parquet paths are skipped, counted, where pyarrow is absent),
 #   clang + libclang-rt-14-dev (sanitizer and libFuzzer builds), zstd (.zst fixtures), cmake/g++ (the addon),
-#   clang-format (scripts/lint-native.sh),
+#   clang-format (scripts/lint-native.sh), ccache (test/package/install: consumer B's from-source build reuses
+#   the prepack build's objects; without it the test compiles the addon twice, only slower),
 #   openjdk-17-jdk-headless + openjdk-17-source, golang-go (tools/truth: javac / go truth, JDK sources corpus),
 #   slurm-wlm + munge (the single-node Slurm integration test), chromium (the HTML report browser test).
 # Installs whatever is missing when run as root with apt-get; otherwise says what is missing.
@@ -30,6 +31,7 @@ command -v clang-format >/dev/null 2>&1 || need+=(clang-format)
 [ -x /usr/bin/go ] || need+=(golang-go)
 command -v zstd >/dev/null 2>&1 || need+=(zstd)
 command -v cmake >/dev/null 2>&1 || need+=(cmake)
+command -v ccache >/dev/null 2>&1 || need+=(ccache)
 { [ -x /usr/sbin/slurmctld ] && [ -x /usr/sbin/slurmd ] && command -v sbatch >/dev/null 2>&1; } || need+=(slurm-wlm)
 [ -x /usr/sbin/munged ] || need+=(munge)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)

@@ -13,14 +13,37 @@
  *
  * Elements the browser test reads carry `data-k` (summary values) and `data-t` (tokens).
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { CodeblockError } from '../errors.js';
 import { STATEMENT_KINDS, bodyShare, kindShares } from '../budget/selection-stats.js';
 import type { Collected, RunSampleView } from './collect.js';
 import { STATUS_TEXT, type InspectSample, type ItemStatus } from './types.js';
 import { barsSvg, esc, histogramSvg } from './svg.js';
 import { SATURATION, type RunSummary, type UtilityView } from './summary.js';
 import { isItemMode } from '../budget/modes.js';
-import { CLIENT_JS } from './client.js';
 import { runKnobs } from './load.js';
+
+/**
+ * The in-page script, compiled from src/inspect/page/client.ts by tsconfig.page.json (part of `npm run build:ts`,
+ * `npm test`, `prepare` and `prepack`) to the folder beside this module; read once, on the first report.
+ */
+const CLIENT_JS_PATH = fileURLToPath(new URL('./page/client.js', import.meta.url));
+let clientJs: string | undefined;
+
+function clientScript(): string {
+  if (clientJs !== undefined) return clientJs;
+  if (!existsSync(CLIENT_JS_PATH)) {
+    throw new CodeblockError(
+      `inspect's page script is not built (${CLIENT_JS_PATH} missing): run \`npm run build:ts\` in a checkout ` +
+        '(it compiles tsconfig.page.json), or reinstall codeblock-sft',
+      'E_INTERNAL',
+    );
+  }
+  // never "</script" inside the inline <script>: the page source has none, and this keeps it so
+  clientJs = readFileSync(CLIENT_JS_PATH, 'utf8').replace(/<\/(script)/gi, '<\\/$1');
+  return clientJs;
+}
 
 export interface ReportOptions {
   /** Title of the page. */
@@ -437,7 +460,7 @@ uses</span>, <span style="color:var(--use)">items using its definitions</span>).
 </section>
 </main>
 <script type="application/json" id="cb-data">${scriptJson(data)}</script>
-<script>${CLIENT_JS}</script>
+<script>${clientScript()}</script>
 </body></html>
 `;
 }

@@ -9,6 +9,10 @@
  *   B. CODEBLOCK_BUILD_FROM_SOURCE=1 with the compiler, onnxruntime-node's script denied through `allowScripts`:
  *      the C sources (tree-sitter and the grammars, devDependencies) are fetched with `npm pack`, the addon is
  *      compiled from them and gives the same output bytes as A.
+ * Both from-source builds (the prepack's prebuilt addon and B's) fetch the C sources into build-deps/ and compile
+ * them through one fresh ccache when ccache is installed (scripts/test-deps.sh): the prepack compiles every file,
+ * and B's build, which runs every compile step itself, gets the grammar objects from that cache instead of
+ * compiling the same 150 MB of parse tables a second time.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -43,6 +47,10 @@ const PKG = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
 };
 const PREBUILT = 'prebuilds/linux-x64/codeblock.napi.glibc.node';
 const TSC = join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+/** The grammar packages native/grammars.json compiles in (C sources, devDependencies). */
+const SOURCE_PACKAGES = (
+  JSON.parse(readFileSync(join(ROOT, 'native', 'grammars.json'), 'utf8')) as { grammars: { package: string }[] }
+).grammars.map((g) => g.package);
 const COMPILERS = ['cc', 'c++', 'gcc', 'g++', 'clang', 'clang++', 'cmake', 'make', 'ninja'];
 /** The documented ceiling for the tarball (docs/install.md gives the measured size). */
 // 17 grammars in the prebuilt addon + the 14.3 MB reference LM + its 2.5 MB int8 variant
@@ -164,7 +172,41 @@ function copyCheckout(to: string): void {
     mkdirSync(dirname(join(to, f)), { recursive: true });
     cpSync(src, join(to, f));
   }
-  symlinkSync(join(ROOT, 'node_modules'), join(to, 'node_modules'));
+  // node_modules: every installed package linked in, except the C source packages (tree-sitter and the grammars,
+  // devDependencies). The prepack build then fetches them with `npm pack` into build-deps/, exactly as consumer B's
+  // from-source build does, so both compile the same files at the same paths relative to their build directory
+  // and the compiler cache (compilerCache below) serves B's objects from the prepack's compile.
+  const sources = new Set(['tree-sitter', ...SOURCE_PACKAGES]);
+  const link = (rel: string): void => {
+    if (sources.has(rel)) return;
+    if (rel.startsWith('@') && !rel.includes('/')) {
+      mkdirSync(join(to, 'node_modules', rel));
+      for (const e of readdirSync(join(ROOT, 'node_modules', rel))) link(`${rel}/${e}`);
+      return;
+    }
+    symlinkSync(join(ROOT, 'node_modules', rel), join(to, 'node_modules', rel));
+  };
+  mkdirSync(join(to, 'node_modules'));
+  for (const e of readdirSync(join(ROOT, 'node_modules'))) link(e);
+}
+
+/**
+ * The environment that puts ccache in front of the C/C++ compiler for the two from-source builds (the prepack's
+ * prebuilt addon, then consumer B's), with an empty cache of its own: the prepack really compiles every file, and
+ * B's compile of the same preprocessed source with the same flags is served from it (the bytes a compile gives).
+ * Paths under `base` are hashed relative to the build directory, which is what makes the two builds' files the
+ * same. Empty (no cache) where ccache is not installed: the test then compiles twice, only slower.
+ */
+function compilerCache(base: string, env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  if (!which('ccache', env.PATH ?? '')) return {};
+  return {
+    CMAKE_C_COMPILER_LAUNCHER: 'ccache',
+    CMAKE_CXX_COMPILER_LAUNCHER: 'ccache',
+    CCACHE_DIR: join(base, 'ccache'),
+    CCACHE_BASEDIR: base,
+    CCACHE_NOHASHDIR: '1',
+    CCACHE_TEMPDIR: join(base, 'ccache-tmp'),
+  };
 }
 
 function filesUnder(dir: string): Map<string, Buffer> {
@@ -239,6 +281,14 @@ test('npm install codeblock-sft in a consumer project: prebuilt without a compil
   const tmp = mkdtempSync(join(tmpdir(), 'codeblock-pkg-'));
   const nocc = pathWithoutCompilers(join(tmp, 'bin-nocc'));
   const env = userEnv();
+  const cache = compilerCache(tmp, env);
+  const cacheStats = (): string => {
+    if (!cache.CCACHE_DIR) return 'no ccache on PATH: no compiler cache';
+    const st = sh('ccache', ['--print-stats'], tmp, { ...env, ...cache }).stdout;
+    const n = (k: string): number => Number(new RegExp(`^${k}\\t(\\d+)$`, 'm').exec(st)?.[1] ?? 0);
+    const hits = n('direct_cache_hit') + n('preprocessed_cache_hit');
+    return `compiler cache: ${hits} hits, ${n('cache_miss')} misses`;
+  };
   let tarball = '';
   const t0 = Date.now();
   const lap = (what: string): void => t.diagnostic(`${what}: ${((Date.now() - t0) / 1000).toFixed(0)} s`);
@@ -247,7 +297,9 @@ test('npm install codeblock-sft in a consumer project: prebuilt without a compil
     await t.test('npm pack of a fresh copy builds dist/src and the prebuilt addon; contents follow "files"', () => {
       const src = join(tmp, 'src');
       copyCheckout(src);
-      ok(sh('npm', ['pack', '--pack-destination', tmp], src, env), 'npm pack');
+      const packed = ok(sh('npm', ['pack', '--pack-destination', tmp], src, { ...env, ...cache }), 'npm pack');
+      assert.match(packed, /codeblock: fetching the C sources of tree-sitter, tree-sitter-python, .* \(npm pack\)/);
+      t.diagnostic(`prepack: ${cacheStats()}`);
       tarball = join(tmp, `${PKG.name}-${PKG.version}.tgz`);
       assert.ok(existsSync(tarball), `${tarball} missing`);
       lap('packed');
@@ -271,6 +323,7 @@ test('npm install codeblock-sft in a consumer project: prebuilt without a compil
         'dist/src/index.js',
         'dist/src/index.d.ts',
         'dist/src/cli/main.js',
+        'dist/src/inspect/page/client.js',
         'bin/codeblock',
         PREBUILT,
         'CMakeLists.txt',
@@ -355,6 +408,10 @@ test('npm install codeblock-sft in a consumer project: prebuilt without a compil
       const aEnv = { ...env, PATH: nocc };
       ok(sh('npx', ['codeblock', 'run', DATA, '-o', 'out'], a, aEnv), 'npx codeblock run');
       lap('consumer A ran');
+      // the HTML report inlines the in-page script the package ships (dist/src/inspect/page/client.js)
+      ok(sh('npx', ['codeblock', 'inspect', 'out', '--html', 'report.html'], a, aEnv), 'npx codeblock inspect --html');
+      const shipped = readFileSync(join(a, 'node_modules', PKG.name, 'dist/src/inspect/page/client.js'), 'utf8');
+      assert.ok(readFileSync(join(a, 'report.html'), 'utf8').includes(`<script>${shipped}</script>`));
       writeFileSync(join(a, 'consumer.mjs'), ESM_SCRIPT);
       const esm = JSON.parse(
         ok(sh('node', ['consumer.mjs', 'out', POOL, 'lib-out'], a, aEnv), 'ESM script')
@@ -429,12 +486,13 @@ test('npm install codeblock-sft in a consumer project: prebuilt without a compil
         allowScripts: { 'onnxruntime-node': false },
       };
       writeFileSync(join(b, 'package.json'), JSON.stringify(consumer));
-      const bEnv = { ...env, CODEBLOCK_BUILD_FROM_SOURCE: '1' };
+      const bEnv = { ...env, ...cache, CODEBLOCK_BUILD_FROM_SOURCE: '1' };
       const out = ok(
         sh('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund', '--foreground-scripts', tarball], b, bEnv),
         'npm install (from source)',
       );
       lap('consumer B installed');
+      t.diagnostic(`consumer B: ${cacheStats()} (the prepack's and B's together)`);
       assert.match(out, /codeblock: compiling the addon from source \(CODEBLOCK_BUILD_FROM_SOURCE=1\)/);
       assert.match(out, /codeblock: fetching the C sources of tree-sitter, tree-sitter-python, .* \(npm pack\)/);
       assert.match(out, /codeblock: built build\/Release\/codeblock\.node/);
@@ -446,6 +504,14 @@ test('npm install codeblock-sft in a consumer project: prebuilt without a compil
       const lib = join(fetched, 'tree-sitter', 'vendor', 'tree-sitter', 'lib', 'src', 'lib.c');
       assert.ok(deps.includes(`"${lib}"`), deps);
       assert.ok(deps.includes(`"${join(fetched, 'tree-sitter-python', 'src', 'parser.c')}"`), deps);
+      // B's own build (its build/ is not in the tarball) compiled every fetched C source into an object of its own
+      // (through the compiler cache where there is one)
+      const grammarC = [...deps.matchAll(/"([^"]+\.c)"/g)].map((m) => m[1]!).filter((p) => p.startsWith(fetched));
+      assert.ok(grammarC.length >= SOURCE_PACKAGES.length, deps);
+      for (const c of grammarC) {
+        const obj = join(pkgDir, 'build', 'CMakeFiles', 'treesitter.dir', `${relative(pkgDir, c)}.o`);
+        assert.ok(existsSync(obj) && statSync(obj).size > 0, `${obj} missing`);
+      }
 
       ok(sh('npx', ['codeblock', 'run', DATA, '-o', 'out'], b, env), 'npx codeblock run');
       lap('consumer B ran');
