@@ -345,8 +345,8 @@ const TABLE = [
     commands: ANALYZE,
     help:
       'lm: score with the reference LM; none: skip LM scoring (every item utility 1, no prose scores) — for dry ' +
-      'runs and structure-only benchmarks; with none, analyze refuses --ifd, --model, --embedded-model, --q, --reduce ' +
-      'and --scorer-template, and select refuses an IFD cut and the modes that need scores',
+      'runs and structure-only benchmarks; with none, analyze refuses --ifd, --model, --embedded-model, --q, ' +
+      '--reduce and --scorer-template, and select refuses an IFD cut and the modes that need scores',
     group: 'Scoring',
   },
   {
