@@ -86,9 +86,35 @@ function resolveAll() {
   for (const g of grammarList()) {
     const dir = path.join(packageDir(g.package), g.dir);
     const sources = [requireFile(path.join(dir, 'parser.c'), `${g.package} grammar`)];
-    for (const s of ['scanner.c', 'scanner.cc']) if (fs.existsSync(path.join(dir, s))) sources.push(path.join(dir, s));
+    for (const s of ['scanner.c', 'scanner.cc'])
+      if (fs.existsSync(path.join(dir, s))) sources.push(g.patch?.file === s ? patched(g, dir) : path.join(dir, s));
     out.grammars.push({ language: g.language, package: g.package, dir, sources });
   }
+  return out;
+}
+
+/**
+ * A grammar source with a `patch` in native/grammars.json (a known upstream bug): a copy with each `replace` pair
+ * applied, written to build-deps/patched/<language>/ beside a copy of the grammar's tree_sitter/ headers (so its
+ * includes resolve as they would beside the original). A pair that no longer matches stops the build: the patch
+ * is stale (fixed upstream?) and native/grammars.json must say so.
+ */
+function patched(g, dir) {
+  const { file, replace } = g.patch;
+  let text = fs.readFileSync(path.join(dir, file), 'utf8');
+  for (const [from, to] of replace) {
+    if (!text.includes(from))
+      throw new MissingDep(
+        `${g.package}: native/grammars.json patches ${file}, but it no longer contains ${JSON.stringify(from)}`,
+      );
+    text = text.split(from).join(to);
+  }
+  const outDir = path.join(FETCHED, 'patched', g.language);
+  fs.mkdirSync(path.join(outDir, 'tree_sitter'), { recursive: true });
+  for (const h of fs.readdirSync(path.join(dir, 'tree_sitter')))
+    fs.copyFileSync(path.join(dir, 'tree_sitter', h), path.join(outDir, 'tree_sitter', h));
+  const out = path.join(outDir, file);
+  if (!fs.existsSync(out) || fs.readFileSync(out, 'utf8') !== text) fs.writeFileSync(out, text);
   return out;
 }
 

@@ -189,10 +189,10 @@ int main(int argc, char** argv) {
   {
     StructureResult r = analyze("Here is an example of text.");
     EXPECT(r.status == RecordStatus::NoCode && r.segments.empty(), "prose only");
-    r = analyze("```sql\nSELECT 1;\n```\n");
-    EXPECT(r.status == RecordStatus::NoCode && r.segments.size() == 1 && r.segments[0].lang == "sql" &&
+    r = analyze("```haskell\nmain = print 1\n```\n");
+    EXPECT(r.status == RecordStatus::NoCode && r.segments.size() == 1 && r.segments[0].lang == "haskell" &&
                !r.segments[0].itemized,
-           "sql fence");
+           "unregistered (haskell) fence");
     StructureOptions o;
     o.max_items = 1;
     r = analyze_structure("```python\nx = 1\ny = x\n```\n", o);
