@@ -139,21 +139,14 @@ export function* timedIterableSync<T>(stage: Stage, it: Iterable<T>): Generator<
   }
 }
 
+/** select's own timed stages: every stage listed after `select` (their time is inside select's). */
+const SELECT_INNER: readonly Stage[] = STAGES.slice(STAGES.indexOf('select') + 1);
+
 /** Seconds and calls per stage so far in this thread, plus `select_other` (select minus its timed stages). */
 export function stageTimings(): Record<Stage | 'select_other', StageTime> {
   const out = {} as Record<Stage | 'select_other', StageTime>;
   for (const s of STAGES) out[s] = { seconds: ms[s] / 1000, calls: calls[s] };
-  const inner: Stage[] = [
-    'handoff_wait',
-    'pool_stats',
-    'analysis_read',
-    'dedup',
-    'candidates',
-    'masks',
-    'pack',
-    'write',
-  ];
-  const other = ms.select - inner.reduce((a, s) => a + ms[s], 0);
+  const other = ms.select - SELECT_INNER.reduce((a, s) => a + ms[s], 0);
   out.select_other = { seconds: Math.max(0, other) / 1000, calls: calls.select };
   return out;
 }
