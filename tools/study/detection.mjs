@@ -13,7 +13,7 @@
  *
  *   npx tsc -p tsconfig.json && node tools/study/detection.mjs [--root DIR] [--data DIR] [--languages a,b] [--json OUT]
  *
- * --root runs another checkout's build (its dist/ and addon), e.g. --root /work/main for the baseline.
+ * --root runs another checkout's build (its dist/ and addon), e.g. --root ../baseline-checkout for the baseline.
  */
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
